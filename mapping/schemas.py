@@ -1,0 +1,91 @@
+"""The JSON shape Weave reads a mapping and its links from."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from mapping.models import Link, Mapping, Relation
+from standards.models import Framework
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LinkPayload(Payload):
+    behaviour: str = Field(min_length=1)
+    standard: str = Field(min_length=1)
+    relation: Relation
+    rationale: str = Field(min_length=1)
+    example: str = ""
+
+
+class MappingPayload(Payload):
+    name: str = Field(min_length=1, max_length=200)
+    slug: str = Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)
+    organisation: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    behaviours_framework: str = Field(description="The behaviours framework's slug.")
+    standards_framework: str = Field(description="The standards framework's slug.")
+    is_default: bool = False
+    links: list[LinkPayload]
+
+    @model_validator(mode="after")
+    def pairs_are_unique(self) -> MappingPayload:
+        seen: set[tuple[str, str]] = set()
+        for link in self.links:
+            pair = (link.behaviour, link.standard)
+            if pair in seen:
+                raise ValueError(f"{link.behaviour} → {link.standard} is linked twice.")
+            seen.add(pair)
+        return self
+
+    @transaction.atomic
+    def save(self) -> tuple[Mapping, int]:
+        """Create the mapping and whichever links are missing; never overwrite edits."""
+        frameworks = {f.slug: f for f in Framework.objects.filter(
+            slug__in=[self.behaviours_framework, self.standards_framework]
+        )}
+        for slug in (self.behaviours_framework, self.standards_framework):
+            if slug not in frameworks:
+                raise ValueError(f"There is no framework with the slug {slug!r}.")
+        behaviours_framework = frameworks[self.behaviours_framework]
+        standards_framework = frameworks[self.standards_framework]
+        mapping = Mapping.objects.filter(slug=self.slug).first()
+        created_count = 0
+        if mapping is None:
+            mapping = Mapping(
+                slug=self.slug,
+                behaviours_framework=behaviours_framework,
+                standards_framework=standards_framework,
+                is_default=self.is_default and not Mapping.objects.filter(is_default=True).exists(),
+                **self.model_dump(
+                    include={"name", "organisation", "description"}
+                ),
+            )
+            mapping.full_clean()
+            mapping.save()
+            created_count += 1
+        behaviours = {e.code: e for e in mapping.behaviours_framework.elements.all()}
+        standards = {e.code: e for e in mapping.standards_framework.elements.all()}
+        existing = set(mapping.links.values_list("behaviour__code", "standard__code"))
+        for payload in self.links:
+            if (payload.behaviour, payload.standard) in existing:
+                continue
+            if payload.behaviour not in behaviours:
+                raise ValueError(f"{payload.behaviour} is not in {mapping.behaviours_framework}.")
+            if payload.standard not in standards:
+                raise ValueError(f"{payload.standard} is not in {mapping.standards_framework}.")
+            link = Link(
+                mapping=mapping,
+                behaviour=behaviours[payload.behaviour],
+                standard=standards[payload.standard],
+                relation=payload.relation,
+                rationale=payload.rationale,
+                example=payload.example,
+            )
+            link.full_clean()
+            link.save()
+            created_count += 1
+        return mapping, created_count

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+
+from mapping import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("links/", views.link_table, name="link_table"),
+    path("behaviours/<str:code>/", views.behaviour_detail, name="behaviour_detail"),
+    path("standards/<str:code>/", views.standard_detail, name="standard_detail"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+from mapping.forms import LinkFilterForm
+from mapping.models import Link, LinkSort, Mapping, Relation
+from standards.models import Element, Framework, subtree_ids
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _get_default_mapping() -> Mapping:
+    mapping = Mapping.objects.default()
+    if mapping is None:
+        raise Http404("No mapping has been set up yet.")
+    return mapping
+
+
+def _get_element(framework: Framework, code: str) -> Element:
+    return get_object_or_404(
+        Element.objects.select_related("parent", "framework"), framework=framework, code=code
+    )
+
+
+def _wants_fragment(request: HtmxHttpRequest) -> bool:
+    # A history restore (Back after the cache is empty) needs the whole page.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    mapping = Mapping.objects.default()
+    context: dict = {"mapping": mapping}
+    if mapping is not None:
+        frameworks = [mapping.behaviours_framework, mapping.standards_framework]
+        levels = (
+            Element.objects.filter(framework__in=frameworks)
+            .values("framework_id", "level_label")
+            .annotate(count=Count("pk"))
+            .order_by("framework_id", "level_label")
+        )
+        relation_counts = dict(
+            mapping.links.values_list("relation").annotate(count=Count("pk")).order_by()
+        )
+        tops = Element.objects.filter(framework__in=frameworks, parent=None).order_by(
+            "position", "code"
+        )
+        context |= {
+            "frameworks": [
+                {
+                    "framework": framework,
+                    "levels": [lvl for lvl in levels if lvl["framework_id"] == framework.pk],
+                    "top_elements": [e for e in tops if e.framework_id == framework.pk],
+                }
+                for framework in frameworks
+            ],
+            "link_count": sum(relation_counts.values()),
+            "relations": [
+                (relation, relation_counts.get(relation.value, 0)) for relation in Relation
+            ],
+        }
+    return render(request, "mapping/home.html", context)
+
+
+@require_GET
+def link_table(request: HtmxHttpRequest) -> HttpResponse:
+    mapping = _get_default_mapping()
+    form = LinkFilterForm(
+        request.GET,
+        behaviours=mapping.behaviours_framework.elements.in_tree_order(),
+        standards=mapping.standards_framework.elements.in_tree_order(),
+    )
+    context = {"mapping": mapping, "form": form, "page": None}
+    status = 200
+    if form.is_valid():
+        paginator = Paginator(form.apply(mapping.links.with_elements()), settings.WEAVE_LINKS_PER_PAGE)
+        try:
+            page = paginator.page(form.cleaned_data["page"])
+            context["page"] = page
+            context["page_numbers"] = paginator.get_elided_page_range(page.number)
+        except EmptyPage:
+            form.add_error(
+                "page",
+                f"There is no page {form.cleaned_data['page']}: "
+                f"these results have {paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}.",
+            )
+    if form.errors:
+        status = 400
+    template_name = "mapping/link_table.html"
+    if _wants_fragment(request):
+        template_name += "#results"
+    response = render(request, template_name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _element_page(request: HtmxHttpRequest, code: str, *, behaviours: bool) -> HttpResponse:
+    mapping = _get_default_mapping()
+    framework = mapping.behaviours_framework if behaviours else mapping.standards_framework
+    element = _get_element(framework, code)
+    parents = framework.elements.parent_map()
+    subtree = subtree_ids(parents.items(), element.pk)
+    links = mapping.links.with_elements()
+    if behaviours:
+        links = links.touching_behaviours(subtree).sorted_by(LinkSort.STANDARD)
+    else:
+        links = links.touching_standards(subtree).sorted_by(LinkSort.BEHAVIOUR)
+    own_id = "behaviour_id" if behaviours else "standard_id"
+    links = list(links)
+    children = list(element.children.order_by("position", "code"))
+    through_children = []
+    for child in children:
+        branch = subtree_ids(parents.items(), child.pk)
+        through_children.append((child, [l for l in links if getattr(l, own_id) in branch]))
+    context = {
+        "mapping": mapping,
+        "element": element,
+        "ancestors": list(reversed(element.ancestors())),
+        "children": children,
+        "direct_links": [link for link in links if getattr(link, own_id) == element.pk],
+        "through_children": through_children,
+        "is_behaviour": behaviours,
+        "other_framework": mapping.standards_framework if behaviours else mapping.behaviours_framework,
+    }
+    return render(request, "mapping/element_detail.html", context)
+
+
+@require_GET
+def behaviour_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    return _element_page(request, code, behaviours=True)
+
+
+@require_GET
+def standard_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    return _element_page(request, code, behaviours=False)

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    "Use letters, digits, dots, hyphens and underscores, starting with a letter or digit.",
+)
+
+
+class Framework(models.Model):
+    """A published set of elements: an organisation's behaviours or a body's standards."""
+
+    class Kind(models.TextChoices):
+        BEHAVIOURS = "behaviours", "Behaviours framework"
+        STANDARDS = "standards", "Standards framework"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    publisher = models.CharField(max_length=200)
+    version_label = models.CharField(max_length=60, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    source_url = models.URLField(blank=True)
+    citation_note = models.TextField(
+        "how to cite / licence note",
+        blank=True,
+        help_text="Who owns the wording and how to cite or reuse it.",
+    )
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["behaviours", "standards"]),
+                name="framework_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_behaviours(self) -> bool:
+        return self.kind == self.Kind.BEHAVIOURS
+
+
+class ElementQuerySet(models.QuerySet):
+    def parent_map(self) -> dict[int, int | None]:
+        """Each element's id mapped to its parent's id: the whole tree in one query."""
+        return dict(self.values_list("pk", "parent_id"))
+
+    def in_tree_order(self) -> list[Element]:
+        """The elements depth-first, each parent followed by its children by position."""
+        elements = list(self.order_by("position", "code"))
+        children: dict[int | None, list[Element]] = {}
+        for element in elements:
+            children.setdefault(element.parent_id, []).append(element)
+        ids = {element.pk for element in elements}
+        roots = [e for e in elements if e.parent_id is None or e.parent_id not in ids]
+        ordered: list[Element] = []
+
+        def visit(nodes: Iterable[Element], depth: int) -> None:
+            for node in nodes:
+                node.depth = depth
+                ordered.append(node)
+                visit(children.get(node.pk, []), depth + 1)
+
+        visit(roots, 0)
+        return ordered
+
+
+class Element(models.Model):
+    """One node of a framework: a behaviour, a descriptor, a characteristic, a statement."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="elements")
+    # PROTECT: deleting a parent must never silently take its children with it.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    code = models.CharField(max_length=32, validators=[code_validator])
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    level_label = models.CharField(
+        max_length=60, help_text='For example "Behaviour" or "Standard statement".'
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ElementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["framework", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="element_code_unique"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="element_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        name = "behaviour_detail" if self.framework.is_behaviours else "standard_detail"
+        return reverse(name, args=[self.code])
+
+    def ancestors(self) -> list[Element]:
+        chain: list[Element] = []
+        node = self.parent
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.parent.framework_id != self.framework_id:
+            raise ValidationError({"parent": "The parent must be in the same framework."})
+        if self.pk is not None and (
+            self.parent_id == self.pk or self in self.parent.ancestors()
+        ):
+            raise ValidationError({"parent": "An element cannot sit under itself."})
+
+
+def subtree_ids(pairs: Iterable[tuple[int, int | None]], root_id: int) -> set[int]:
+    """The ids of root_id and everything below it, from (id, parent_id) pairs."""
+    children: dict[int | None, list[int]] = {}
+    for element_id, parent_id in pairs:
+        children.setdefault(parent_id, []).append(element_id)
+    found = {root_id}
+    frontier = [root_id]
+    while frontier:
+        below = [c for node in frontier for c in children.get(node, []) if c not in found]
+        found.update(below)
+        frontier = below
+    return found

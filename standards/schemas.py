@@ -1,0 +1,78 @@
+"""The JSON shape Weave reads frameworks from (fixtures/ and, later, uploads)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.db import transaction
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from standards.models import Element, Framework
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ElementPayload(Payload):
+    code: str = Field(pattern=CODE_PATTERN, max_length=32)
+    title: str = Field(min_length=1, max_length=300)
+    description: str = ""
+    level_label: str = Field(min_length=1, max_length=60)
+    parent: str | None = Field(default=None, description="The parent's code, listed earlier.")
+
+
+class FrameworkPayload(Payload):
+    name: str = Field(min_length=1, max_length=200)
+    slug: str = Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)
+    kind: Literal["behaviours", "standards"]
+    publisher: str = Field(min_length=1, max_length=200)
+    version_label: str = ""
+    year: int | None = Field(default=None, ge=1800, le=2200)
+    source_url: str = ""
+    citation_note: str = ""
+    description: str = ""
+    elements: list[ElementPayload]
+
+    @model_validator(mode="after")
+    def parents_come_first(self) -> FrameworkPayload:
+        seen: set[str] = set()
+        for element in self.elements:
+            if element.code in seen:
+                raise ValueError(f"The code {element.code} is used twice.")
+            if element.parent is not None and element.parent not in seen:
+                raise ValueError(
+                    f"{element.code}'s parent {element.parent} must be listed before it."
+                )
+            seen.add(element.code)
+        return self
+
+    @transaction.atomic
+    def save(self) -> tuple[Framework, int]:
+        """Create the framework and whichever elements are missing; never overwrite edits.
+
+        Returns the framework and how many rows were created.
+        """
+        fields = self.model_dump(exclude={"elements", "slug"})
+        framework, created = Framework.objects.get_or_create(slug=self.slug, defaults=fields)
+        existing = {e.code: e for e in framework.elements.all()}
+        created_count = int(created)
+        positions: dict[str | None, int] = {}
+        for payload in self.elements:
+            positions[payload.parent] = positions.get(payload.parent, 0) + 1
+            if payload.code in existing:
+                continue
+            element = Element(
+                framework=framework,
+                parent=existing.get(payload.parent) if payload.parent else None,
+                position=positions[payload.parent],
+                **payload.model_dump(exclude={"parent"}),
+            )
+            element.full_clean()
+            element.save()
+            existing[payload.code] = element
+            created_count += 1
+        return framework, created_count
+
