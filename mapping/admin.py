@@ -5,7 +5,13 @@ from mapping.models import Link, Mapping
 
 @admin.register(Mapping)
 class MappingAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "behaviours_framework", "standards_framework", "is_default"]
+    list_display = [
+        "name",
+        "organisation",
+        "behaviours_framework",
+        "standards_framework",
+        "is_default",
+    ]
     list_filter = ["is_default", "organisation"]
     list_select_related = ["behaviours_framework", "standards_framework"]
     search_fields = ["name", "slug", "organisation", "description"]

@@ -77,7 +77,9 @@ class LinkFilterForm(forms.Form):
         return self.cleaned_data["page"] or 1
 
     def is_filtered(self) -> bool:
-        return any(self.cleaned_data.get(name) for name in ("q", "behaviour", "standard", "relation"))
+        return any(
+            self.cleaned_data.get(name) for name in ("q", "behaviour", "standard", "relation")
+        )
 
     def apply(self, links: LinkQuerySet) -> LinkQuerySet:
         """The links the cleaned filters select, in the chosen order."""

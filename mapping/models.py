@@ -156,9 +156,7 @@ def _relation_strength() -> models.Case:
 
 class LinkQuerySet(models.QuerySet):
     def with_elements(self) -> LinkQuerySet:
-        return self.select_related(
-            "behaviour", "behaviour__parent", "standard", "standard__parent"
-        )
+        return self.select_related("behaviour", "behaviour__parent", "standard", "standard__parent")
 
     def touching_behaviours(self, element_ids: Collection[int]) -> LinkQuerySet:
         return self.filter(behaviour_id__in=element_ids)

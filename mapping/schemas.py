@@ -44,9 +44,12 @@ class MappingPayload(Payload):
     @transaction.atomic
     def save(self) -> tuple[Mapping, int]:
         """Create the mapping and whichever links are missing; never overwrite edits."""
-        frameworks = {f.slug: f for f in Framework.objects.filter(
-            slug__in=[self.behaviours_framework, self.standards_framework]
-        )}
+        frameworks = {
+            f.slug: f
+            for f in Framework.objects.filter(
+                slug__in=[self.behaviours_framework, self.standards_framework]
+            )
+        }
         for slug in (self.behaviours_framework, self.standards_framework):
             if slug not in frameworks:
                 raise ValueError(f"There is no framework with the slug {slug!r}.")
@@ -60,9 +63,7 @@ class MappingPayload(Payload):
                 behaviours_framework=behaviours_framework,
                 standards_framework=standards_framework,
                 is_default=self.is_default and not Mapping.objects.filter(is_default=True).exists(),
-                **self.model_dump(
-                    include={"name", "organisation", "description"}
-                ),
+                **self.model_dump(include={"name", "organisation", "description"}),
             )
             mapping.full_clean()
             mapping.save()

@@ -5,12 +5,13 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import pluralize
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from mapping.forms import LinkFilterForm
-from mapping.models import Link, LinkSort, Mapping, Relation
+from mapping.models import LinkSort, Mapping, Relation
 from standards.models import Element, Framework, subtree_ids
 
 
@@ -27,7 +28,9 @@ def _get_default_mapping() -> Mapping:
 
 def _get_element(framework: Framework, code: str) -> Element:
     return get_object_or_404(
-        Element.objects.select_related("parent", "framework"), framework=framework, code=code
+        Element.objects.select_related("framework", "parent__framework"),
+        framework=framework,
+        code=code,
     )
 
 
@@ -51,8 +54,10 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         relation_counts = dict(
             mapping.links.values_list("relation").annotate(count=Count("pk")).order_by()
         )
-        tops = Element.objects.filter(framework__in=frameworks, parent=None).order_by(
-            "position", "code"
+        tops = (
+            Element.objects.filter(framework__in=frameworks, parent=None)
+            .select_related("framework")
+            .order_by("position", "code")
         )
         context |= {
             "frameworks": [
@@ -82,7 +87,9 @@ def link_table(request: HtmxHttpRequest) -> HttpResponse:
     context = {"mapping": mapping, "form": form, "page": None}
     status = 200
     if form.is_valid():
-        paginator = Paginator(form.apply(mapping.links.with_elements()), settings.WEAVE_LINKS_PER_PAGE)
+        paginator = Paginator(
+            form.apply(mapping.links.with_elements()), settings.WEAVE_LINKS_PER_PAGE
+        )
         try:
             page = paginator.page(form.cleaned_data["page"])
             context["page"] = page
@@ -90,8 +97,8 @@ def link_table(request: HtmxHttpRequest) -> HttpResponse:
         except EmptyPage:
             form.add_error(
                 "page",
-                f"There is no page {form.cleaned_data['page']}: "
-                f"these results have {paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}.",
+                f"There is no page {form.cleaned_data['page']}: these results have "
+                f"{paginator.num_pages} page{pluralize(paginator.num_pages)}.",
             )
     if form.errors:
         status = 400
@@ -116,11 +123,13 @@ def _element_page(request: HtmxHttpRequest, code: str, *, behaviours: bool) -> H
         links = links.touching_standards(subtree).sorted_by(LinkSort.BEHAVIOUR)
     own_id = "behaviour_id" if behaviours else "standard_id"
     links = list(links)
-    children = list(element.children.order_by("position", "code"))
+    children = list(element.children.select_related("framework").order_by("position", "code"))
     through_children = []
     for child in children:
         branch = subtree_ids(parents.items(), child.pk)
-        through_children.append((child, [l for l in links if getattr(l, own_id) in branch]))
+        through_children.append(
+            (child, [link for link in links if getattr(link, own_id) in branch])
+        )
     context = {
         "mapping": mapping,
         "element": element,
@@ -129,7 +138,9 @@ def _element_page(request: HtmxHttpRequest, code: str, *, behaviours: bool) -> H
         "direct_links": [link for link in links if getattr(link, own_id) == element.pk],
         "through_children": through_children,
         "is_behaviour": behaviours,
-        "other_framework": mapping.standards_framework if behaviours else mapping.behaviours_framework,
+        "other_framework": mapping.standards_framework
+        if behaviours
+        else mapping.behaviours_framework,
     }
     return render(request, "mapping/element_detail.html", context)
 

@@ -133,9 +133,7 @@ class Element(models.Model):
             return
         if self.parent.framework_id != self.framework_id:
             raise ValidationError({"parent": "The parent must be in the same framework."})
-        if self.pk is not None and (
-            self.parent_id == self.pk or self in self.parent.ancestors()
-        ):
+        if self.pk is not None and (self.parent_id == self.pk or self in self.parent.ancestors()):
             raise ValidationError({"parent": "An element cannot sit under itself."})
 
 

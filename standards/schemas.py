@@ -75,4 +75,3 @@ class FrameworkPayload(Payload):
             existing[payload.code] = element
             created_count += 1
         return framework, created_count
-

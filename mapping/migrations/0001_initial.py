@@ -6,74 +6,190 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('standards', '0001_initial'),
+        ("standards", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Mapping',
+            name="Mapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('organisation', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('is_default', models.BooleanField(default=False, help_text="The mapping the register's pages show. Only one can be the default.", verbose_name="site's default mapping")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('behaviours_framework', models.ForeignKey(limit_choices_to={'kind': 'behaviours'}, on_delete=django.db.models.deletion.PROTECT, related_name='mappings_from', to='standards.framework')),
-                ('standards_framework', models.ForeignKey(limit_choices_to={'kind': 'standards'}, on_delete=django.db.models.deletion.PROTECT, related_name='mappings_to', to='standards.framework')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("organisation", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "is_default",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The mapping the register's pages show. Only one can be the default.",
+                        verbose_name="site's default mapping",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "behaviours_framework",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "behaviours"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mappings_from",
+                        to="standards.framework",
+                    ),
+                ),
+                (
+                    "standards_framework",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "standards"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mappings_to",
+                        to="standards.framework",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Link',
+            name="Link",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('same_as', 'Is the same as'), ('fully_covers', 'Fully covers'), ('partly_covers', 'Partly covers'), ('closely_matches', 'Closely matches'), ('supports', 'Supports')], max_length=20)),
-                ('rationale', models.TextField(help_text='Why the behaviour relates to the standard.')),
-                ('example', models.TextField(blank=True, help_text='An example of the link in everyday work.', verbose_name='in practice')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('behaviour', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='links_as_behaviour', to='standards.element')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='links_as_standard', to='standards.element')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mapping', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='links', to='mapping.mapping')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("same_as", "Is the same as"),
+                            ("fully_covers", "Fully covers"),
+                            ("partly_covers", "Partly covers"),
+                            ("closely_matches", "Closely matches"),
+                            ("supports", "Supports"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "rationale",
+                    models.TextField(help_text="Why the behaviour relates to the standard."),
+                ),
+                (
+                    "example",
+                    models.TextField(
+                        blank=True,
+                        help_text="An example of the link in everyday work.",
+                        verbose_name="in practice",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "behaviour",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="links_as_behaviour",
+                        to="standards.element",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="links_as_standard",
+                        to="standards.element",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mapping",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="links",
+                        to="mapping.mapping",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='mapping',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='mapping_one_default'),
+            model_name="mapping",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_default", True)),
+                fields=("is_default",),
+                name="mapping_one_default",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mapping',
-            constraint=models.CheckConstraint(condition=models.Q(('behaviours_framework', models.F('standards_framework')), _negated=True), name='mapping_two_frameworks'),
+            model_name="mapping",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("behaviours_framework", models.F("standards_framework")), _negated=True
+                ),
+                name="mapping_two_frameworks",
+            ),
         ),
         migrations.AddIndex(
-            model_name='link',
-            index=models.Index(fields=['mapping', 'standard'], name='mapping_lin_mapping_f87ac3_idx'),
+            model_name="link",
+            index=models.Index(
+                fields=["mapping", "standard"], name="mapping_lin_mapping_f87ac3_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.UniqueConstraint(fields=('mapping', 'behaviour', 'standard'), name='link_pair_unique'),
+            model_name="link",
+            constraint=models.UniqueConstraint(
+                fields=("mapping", "behaviour", "standard"), name="link_pair_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.CheckConstraint(condition=models.Q(('rationale', ''), _negated=True), name='link_rationale_required'),
+            model_name="link",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rationale", ""), _negated=True), name="link_rationale_required"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.CheckConstraint(condition=models.Q(('relation__in', ['same_as', 'fully_covers', 'partly_covers', 'closely_matches', 'supports'])), name='link_relation_valid'),
+            model_name="link",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "relation__in",
+                        ["same_as", "fully_covers", "partly_covers", "closely_matches", "supports"],
+                    )
+                ),
+                name="link_relation_valid",
+            ),
         ),
     ]

@@ -6,51 +6,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('behaviours', 'Behaviours framework'), ('standards', 'Standards framework')], max_length=20)),
-                ('publisher', models.CharField(max_length=200)),
-                ('version_label', models.CharField(blank=True, max_length=60)),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('source_url', models.URLField(blank=True)),
-                ('citation_note', models.TextField(blank=True, help_text='Who owns the wording and how to cite or reuse it.', verbose_name='how to cite / licence note')),
-                ('description', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("behaviours", "Behaviours framework"),
+                            ("standards", "Standards framework"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("publisher", models.CharField(max_length=200)),
+                ("version_label", models.CharField(blank=True, max_length=60)),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("source_url", models.URLField(blank=True)),
+                (
+                    "citation_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Who owns the wording and how to cite or reuse it.",
+                        verbose_name="how to cite / licence note",
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['kind', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['behaviours', 'standards'])), name='framework_kind_valid')],
+                "ordering": ["kind", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["behaviours", "standards"])),
+                        name="framework_kind_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Element',
+            name="Element",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]*$', 'Use letters, digits, dots, hyphens and underscores, starting with a letter or digit.')])),
-                ('title', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('level_label', models.CharField(help_text='For example "Behaviour" or "Standard statement".', max_length=60)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='standards.element')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='elements', to='standards.framework')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=32,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                                "Use letters, digits, dots, hyphens and underscores, starting with a letter or digit.",
+                            )
+                        ],
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "level_label",
+                    models.CharField(
+                        help_text='For example "Behaviour" or "Standard statement".', max_length=60
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="standards.element",
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="elements",
+                        to="standards.framework",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['framework', 'position', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('framework', 'code'), name='element_code_unique'), models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='element_not_own_parent')],
+                "ordering": ["framework", "position", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("framework", "code"), name="element_code_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("parent", models.F("pk")), _negated=True),
+                        name="element_not_own_parent",
+                    ),
+                ],
             },
         ),
     ]

@@ -43,7 +43,9 @@ class Command(BaseCommand):
                 created += payload.save()[1]
         except (ValidationError, ValueError) as error:
             raise CommandError(f"The demo data in {FIXTURES} is not valid: {error}") from error
-        self.stdout.write(f"Demo register: {created} new rows" if created else "Demo register: already loaded")
+        self.stdout.write(
+            f"Demo register: {created} new rows" if created else "Demo register: already loaded"
+        )
         self._ensure_admin(password)
 
     def _ensure_admin(self, password: str) -> None:

@@ -1,0 +1,54 @@
+# Weave: `make run` serves the demo register; `make test` runs every check and test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Root installs system packages directly; anyone else through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup setup-test system-deps run test lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --requirement requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements-test.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet --requirement requirements-test.txt
+	touch $@
+
+## setup: a virtual environment in .venv with the pinned runtime dependencies
+setup: system-deps $(VENV)/.runtime
+
+## system-deps: Debian packages WeasyPrint needs (Pango), installed only when missing
+system-deps:
+	@ldconfig -p | grep -q libpango-1.0 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
+
+## run: set up, migrate, load the demo register and serve it on http://$(HOST):$(PORT)/
+run: setup
+	@[ -s .weave-demo-password ] || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))" > .weave-demo-password
+	DEBUG=true $(BIN)/python manage.py migrate --no-input -v0
+	@DEBUG=true WEAVE_DEMO_PASSWORD="$${WEAVE_DEMO_PASSWORD:-$$(cat .weave-demo-password)}" $(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  Weave is running at http://$(HOST):$(PORT)/"
+	@echo "  Admin: http://$(HOST):$(PORT)/admin/  (login printed above)"
+	@echo
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## setup-test: setup plus test tools, Debian's Chromium and poppler-utils
+setup-test: setup $(VENV)/.test
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils; }
+
+## lint: ruff, formatting and migrations in step with the models
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
+
+## test: every check, then the whole test suite (DATABASE_URL picks PostgreSQL)
+test: lint
+	$(BIN)/pytest

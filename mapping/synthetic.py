@@ -1,0 +1,74 @@
+"""Synthetic registers of any size, for query-count tests and benchmarks."""
+
+from __future__ import annotations
+
+import math
+
+from django.db import transaction
+
+from mapping.models import Link, Mapping, Relation
+from standards.models import Element, Framework
+
+
+def _framework(slug: str, kind: str, tops: int, children_each: int) -> list[Element]:
+    framework = Framework.objects.create(
+        name=f"Synthetic {kind} {slug}", slug=slug, kind=kind, publisher="Weave benchmarks"
+    )
+    prefix = "B" if kind == Framework.Kind.BEHAVIOURS else "S"
+    parents = Element.objects.bulk_create(
+        Element(
+            framework=framework,
+            code=f"{prefix}{top}",
+            title=f"{kind.title()} {top}",
+            level_label="Top",
+            position=top,
+        )
+        for top in range(1, tops + 1)
+    )
+    children = Element.objects.bulk_create(
+        Element(
+            framework=framework,
+            parent=parent,
+            code=f"{parent.code}.{child}",
+            title=f"{parent.title}, part {child}",
+            level_label="Part",
+            position=child,
+        )
+        for parent in parents
+        for child in range(1, children_each + 1)
+    )
+    return parents + children
+
+
+@transaction.atomic
+def build_register(links: int, *, slug: str = "synthetic", default: bool = True) -> Mapping:
+    """A mapping with exactly `links` links between two two-level frameworks."""
+    side = max(2, math.ceil(math.sqrt(links)))
+    tops = max(1, side // 10)
+    children_each = max(1, math.ceil(side / tops) - 1)
+    behaviours = _framework(f"{slug}-behaviours", Framework.Kind.BEHAVIOURS, tops, children_each)
+    standards = _framework(f"{slug}-standards", Framework.Kind.STANDARDS, tops, children_each)
+    mapping = Mapping.objects.create(
+        name=f"Synthetic register of {links} links",
+        slug=slug,
+        organisation="Weave benchmarks",
+        behaviours_framework=behaviours[0].framework,
+        standards_framework=standards[0].framework,
+        is_default=default,
+    )
+    relations = Relation.values
+    pairs = ((b, s) for b in behaviours for s in standards)
+    Link.objects.bulk_create(
+        (
+            Link(
+                mapping=mapping,
+                behaviour=behaviour,
+                standard=standard,
+                relation=relations[index % len(relations)],
+                rationale=f"Synthetic rationale {index}: {behaviour.title} and {standard.title}.",
+            )
+            for index, (behaviour, standard) in zip(range(links), pairs, strict=False)
+        ),
+        batch_size=2000,
+    )
+    return mapping

@@ -1,0 +1,37 @@
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+PAGES = [
+    "/",
+    "/links/",
+    "/links/?q=zebra-nothing-matches",
+    "/links/?behaviour=B2&standard=INT&relation=same_as",
+    "/links/?relation=nonsense",
+    "/links/?page=2",
+    "/behaviours/B1/",
+    "/behaviours/B1.1/",
+    "/standards/INT/",
+    "/standards/INT.1/",
+    "/standards/no-such-code/",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_violations(live_demo, page, path):
+    page.goto(f"{live_demo.url}{path}")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/", "/links/", "/standards/INT/"])
+def test_axe_finds_no_violations_on_a_phone(live_demo, browser, path):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{live_demo.url}{path}")
+    assert axe_violations(page) == []
+    context.close()
+
+
+def test_axe_finds_no_violations_on_the_empty_home_page(live_server, transactional_db, page):
+    page.goto(f"{live_server.url}/")
+    assert axe_violations(page) == []

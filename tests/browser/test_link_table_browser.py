@@ -1,0 +1,74 @@
+import re
+
+from playwright.sync_api import expect
+
+
+def result_count(page) -> str:
+    return page.locator(".results-summary").inner_text()
+
+
+def test_typing_narrows_the_table_without_a_page_load_and_back_restores_it(live_demo, page):
+    page.goto(f"{live_demo.url}/links/")
+    expect(page.locator(".results-summary")).to_contain_text("of 90 links")
+    page.evaluate("window.weaveMarker = 'still the same page'")
+
+    page.get_by_label("Search titles, codes and rationale").press_sequentially("honest", delay=30)
+    expect(page.locator(".results-summary")).to_contain_text("that match the filters")
+    assert re.search(r"[?&]q=honest", page.url)
+    narrowed = page.locator("#results tbody tr").count()
+    assert 0 < narrowed < 50
+    assert page.evaluate("window.weaveMarker") == "still the same page"
+
+    page.go_back()
+    expect(page.locator(".results-summary")).to_contain_text("Showing 1–50 of 90 links.")
+    assert "q=honest" not in page.url
+    assert page.locator("#results tbody tr").count() == 50
+
+    page.go_forward()
+    expect(page.locator(".results-summary")).to_contain_text("that match the filters")
+    assert page.locator("#results tbody tr").count() == narrowed
+
+
+def test_choosing_a_filter_swaps_the_results_and_pushes_the_url(live_demo, page):
+    page.goto(f"{live_demo.url}/links/")
+    page.evaluate("window.weaveMarker = 1")
+    page.get_by_label("Behaviour").select_option("B7")
+    expect(page.locator(".results-summary")).to_contain_text("that match the filters")
+    assert "behaviour=B7" in page.url
+    behaviours = page.locator("#results tbody td:first-child .code").all_inner_texts()
+    assert behaviours and all(code.startswith("B7") for code in behaviours)
+    assert page.evaluate("window.weaveMarker") == 1
+
+
+def test_pagination_swaps_in_place_and_is_bookmarkable(live_demo, page):
+    page.goto(f"{live_demo.url}/links/")
+    page.evaluate("window.weaveMarker = 1")
+    page.get_by_role("navigation", name="Pages of links").get_by_role("link", name="2").click()
+    expect(page.locator(".results-summary")).to_contain_text("Showing 51–90 of 90 links.")
+    assert "page=2" in page.url
+    assert page.evaluate("window.weaveMarker") == 1
+    page.reload()
+    expect(page.locator(".results-summary")).to_contain_text("Showing 51–90 of 90 links.")
+
+
+def test_the_filters_work_by_keyboard_alone(live_demo, page):
+    page.goto(f"{live_demo.url}/links/")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.get_by_label("Search titles, codes and rationale").focus()
+    page.keyboard.type("mistakes")
+    page.keyboard.press("Enter")
+    expect(page.locator(".results-summary")).to_contain_text("that match the filters")
+    assert "q=mistakes" in page.url
+
+
+def test_the_table_works_without_javascript(live_demo, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_demo.url}/links/")
+    page.get_by_label("Search titles, codes and rationale").fill("honest")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator(".results-summary")).to_contain_text("that match the filters")
+    assert "q=honest" in page.url
+    context.close()

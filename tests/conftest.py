@@ -1,0 +1,94 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from mapping.models import Link, Mapping, Relation
+from standards.models import Element, Framework
+
+
+@pytest.fixture
+def demo(db):
+    """The shipped demo register: CIH standards, Example Homes behaviours, their mapping."""
+    call_command("seed_demo", password="demo-password-for-tests", stdout=io.StringIO())
+    return Mapping.objects.default()
+
+
+@pytest.fixture
+def small(db):
+    """A hand-built register small enough to reason about in a test.
+
+    Behaviours: B1 (B1.1, B1.2), B2.  Standards: S1 (S1.1, S1.2), S2.
+    Links: B1.1→S1.1 fully, B1→S2 supports, B2→S1.2 partly.
+    """
+    behaviours = Framework.objects.create(
+        name="Our ways", slug="our-ways", kind="behaviours", publisher="Org"
+    )
+    standards = Framework.objects.create(
+        name="The standards", slug="the-standards", kind="standards", publisher="Body"
+    )
+
+    def element(framework, code, title, parent=None, position=0):
+        return Element.objects.create(
+            framework=framework,
+            code=code,
+            title=title,
+            parent=parent,
+            level_label="Child" if parent else "Top",
+            position=position,
+        )
+
+    b1 = element(behaviours, "B1", "Be kind", position=1)
+    b11 = element(behaviours, "B1.1", "Listen well", b1, 1)
+    b12 = element(behaviours, "B1.2", "Say thank you", b1, 2)
+    b2 = element(behaviours, "B2", "Be brave", position=2)
+    s1 = element(standards, "S1", "Respect", position=1)
+    s11 = element(standards, "S1.1", "Hear people out", s1, 1)
+    s12 = element(standards, "S1.2", "Challenge unfairness", s1, 2)
+    s2 = element(standards, "S2", "Service", position=2)
+    mapping = Mapping.objects.create(
+        name="Our ways to the standards",
+        slug="ours",
+        organisation="Org",
+        behaviours_framework=behaviours,
+        standards_framework=standards,
+        is_default=True,
+    )
+    links = {
+        "b11_s11": Link.objects.create(
+            mapping=mapping,
+            behaviour=b11,
+            standard=s11,
+            relation=Relation.FULLY_COVERS,
+            rationale="Listening is hearing people out.",
+        ),
+        "b1_s2": Link.objects.create(
+            mapping=mapping,
+            behaviour=b1,
+            standard=s2,
+            relation=Relation.SUPPORTS,
+            rationale="Kindness makes for good service.",
+            example="Offering a cup of tea.",
+        ),
+        "b2_s12": Link.objects.create(
+            mapping=mapping,
+            behaviour=b2,
+            standard=s12,
+            relation=Relation.PARTLY_COVERS,
+            rationale="Bravery includes challenging unfairness.",
+        ),
+    }
+    return {
+        "mapping": mapping,
+        "behaviours": behaviours,
+        "standards": standards,
+        "b1": b1,
+        "b11": b11,
+        "b12": b12,
+        "b2": b2,
+        "s1": s1,
+        "s11": s11,
+        "s12": s12,
+        "s2": s2,
+        **links,
+    }
