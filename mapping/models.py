@@ -5,7 +5,7 @@ from collections.abc import Collection
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OrderBy, Q
 from django.db.models.functions import Coalesce
 
 from standards.models import Element, Framework
@@ -139,11 +139,20 @@ def _tree_order(prefix: str) -> list:
 
 
 def _reversed(keys: list) -> list:
+    """The same keys, each flipped; NULLs move to the other end too, on every database."""
     flipped = []
     for key in keys:
-        expression = key.expression if hasattr(key, "descending") else key
-        descending = getattr(key, "descending", False)
-        flipped.append(expression.asc() if descending else expression.desc())
+        if isinstance(key, OrderBy):
+            flipped.append(
+                OrderBy(
+                    key.expression,
+                    descending=not key.descending,
+                    nulls_first=key.nulls_last or None,
+                    nulls_last=key.nulls_first or None,
+                )
+            )
+        else:
+            flipped.append(key.desc())
     return flipped
 
 
