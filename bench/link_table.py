@@ -1,0 +1,93 @@
+"""Time the link table's htmx fragment on registers of 1k, 10k and 100k links.
+
+    .venv/bin/python bench/link_table.py [--sizes 1000 10000 100000] [--runs 30]
+    DATABASE_URL=postgres://… .venv/bin/python bench/link_table.py   # on PostgreSQL
+
+Each size gets a fresh scratch database (a temporary SQLite file unless DATABASE_URL is
+set, in which case Django's test database on that server is created and dropped). Prints,
+for each size and each kind of request, the median and p95 time and the query count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+REQUESTS = {
+    "first page": {},
+    "last page, by standard": {"sort": "standard", "page": "last"},
+    "one behaviour + subtree": {"behaviour": "B1"},
+    "text search": {"q": "part 3"},
+    "relation, newest first": {"relation": "supports", "sort": "-updated"},
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+
+    scratch = tempfile.mkdtemp(prefix="weave-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    print(f"database: {connection.vendor}; {args.runs} runs per request; times in ms")
+    print(f"{'links':>8}  {'request':<26} {'median':>8} {'p95':>8} {'queries':>8}")
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        for size in args.sizes:
+            call_command("flush", interactive=False, verbosity=0)
+            measure(size, args.runs, CaptureQueriesContext)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def measure(size: int, runs: int, capture) -> None:
+    from django.db import connection
+    from django.test import Client
+
+    from mapping.models import Link
+    from mapping.synthetic import build_register
+
+    started = time.perf_counter()
+    build_register(size)
+    built = time.perf_counter() - started
+    last_page = -(-Link.objects.count() // 50)
+    client = Client()
+    for label, params in REQUESTS.items():
+        params = {k: (str(last_page) if v == "last" else v) for k, v in params.items()}
+        client.get("/links/", params, headers={"HX-Request": "true"})  # warm up
+        timings = []
+        for _ in range(runs):
+            with capture(connection) as queries:
+                start = time.perf_counter()
+                response = client.get("/links/", params, headers={"HX-Request": "true"})
+                timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (label, response.status_code)
+        timings.sort()
+        p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+        print(
+            f"{size:>8}  {label:<26} {statistics.median(timings):>8.1f} {p95:>8.1f}"
+            f" {len(queries):>8}"
+        )
+    print(f"{size:>8}  (building the register took {built:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
