@@ -164,8 +164,16 @@ def _relation_strength() -> models.Case:
 
 
 class LinkQuerySet(models.QuerySet):
+    def relation_counts(self) -> dict[str, int]:
+        return dict(self.values_list("relation").annotate(count=models.Count("pk")).order_by())
+
     def with_elements(self) -> LinkQuerySet:
         return self.select_related("behaviour", "behaviour__parent", "standard", "standard__parent")
+
+    def in_id_order(self, ids: list[int]) -> list[Link]:
+        """These links, in the order of ids: for fetching a page found by a narrow query."""
+        rows = self.in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
 
     def touching_behaviours(self, element_ids: Collection[int]) -> LinkQuerySet:
         return self.filter(behaviour_id__in=element_ids)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from mapping.forms import LinkFilterForm
-from mapping.models import LinkSort, Mapping, Relation
+from mapping.models import Link, LinkSort, Mapping, Relation
 from standards.models import Element, Framework, subtree_ids
 
 
@@ -45,15 +44,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     context: dict = {"mapping": mapping}
     if mapping is not None:
         frameworks = [mapping.behaviours_framework, mapping.standards_framework]
-        levels = (
-            Element.objects.filter(framework__in=frameworks)
-            .values("framework_id", "level_label")
-            .annotate(count=Count("pk"))
-            .order_by("framework_id", "level_label")
-        )
-        relation_counts = dict(
-            mapping.links.values_list("relation").annotate(count=Count("pk")).order_by()
-        )
+        levels = Element.objects.filter(framework__in=frameworks).level_counts()
+        relation_counts = mapping.links.relation_counts()
         tops = (
             Element.objects.filter(framework__in=frameworks, parent=None)
             .select_related("framework")
@@ -63,7 +55,11 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "frameworks": [
                 {
                     "framework": framework,
-                    "levels": [lvl for lvl in levels if lvl["framework_id"] == framework.pk],
+                    "levels": sorted(
+                        (label, count)
+                        for (framework_id, label), count in levels.items()
+                        if framework_id == framework.pk
+                    ),
                     "top_elements": [e for e in tops if e.framework_id == framework.pk],
                 }
                 for framework in frameworks
@@ -87,19 +83,24 @@ def link_table(request: HtmxHttpRequest) -> HttpResponse:
     context = {"mapping": mapping, "form": form, "page": None}
     status = 200
     if form.is_valid():
-        paginator = Paginator(
-            form.apply(mapping.links.with_elements()), settings.WEAVE_LINKS_PER_PAGE
-        )
+        paginator = Paginator(form.apply(mapping.links.all()), settings.WEAVE_LINKS_PER_PAGE)
         try:
             page = paginator.page(form.cleaned_data["page"])
-            context["page"] = page
-            context["page_numbers"] = paginator.get_elided_page_range(page.number)
         except EmptyPage:
             form.add_error(
                 "page",
                 f"There is no page {form.cleaned_data['page']}: these results have "
                 f"{paginator.num_pages} page{pluralize(paginator.num_pages)}.",
             )
+        else:
+            # Sort and slice narrow rows, then fetch only this page's links in full: the
+            # database never sorts every link with its text (a deferred join).
+            page_ids = list(page.object_list.values_list("pk", flat=True))
+            page.object_list = Link.objects.with_elements().in_id_order(page_ids)
+            context |= {
+                "page": page,
+                "page_numbers": paginator.get_elided_page_range(page.number),
+            }
     if form.errors:
         status = 400
     template_name = "mapping/link_table.html"
