@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, OrderBy, Q
 from django.db.models.functions import Coalesce
 
+from mapping.markdown import render_markdown
 from standards.models import Element, Framework
 
 
@@ -66,6 +67,12 @@ class Mapping(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     organisation = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    guide_intro = models.TextField(
+        "guide introduction",
+        blank=True,
+        help_text="Opens the QuickStart guide. Markdown: headings, lists, links, emphasis. "
+        "HTML and scripts are removed.",
+    )
     behaviours_framework = models.ForeignKey(
         Framework,
         on_delete=models.PROTECT,
@@ -104,6 +111,10 @@ class Mapping(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def guide_intro_html(self) -> str:
+        return render_markdown(self.guide_intro)
 
     def clean(self) -> None:
         super().clean()

@@ -26,6 +26,7 @@ class MappingPayload(Payload):
     slug: str = Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)
     organisation: str = Field(min_length=1, max_length=200)
     description: str = ""
+    guide_intro: str = ""
     behaviours_framework: str = Field(description="The behaviours framework's slug.")
     standards_framework: str = Field(description="The standards framework's slug.")
     is_default: bool = False
@@ -63,7 +64,7 @@ class MappingPayload(Payload):
                 behaviours_framework=behaviours_framework,
                 standards_framework=standards_framework,
                 is_default=self.is_default and not Mapping.objects.filter(is_default=True).exists(),
-                **self.model_dump(include={"name", "organisation", "description"}),
+                **self.model_dump(include={"name", "organisation", "description", "guide_intro"}),
             )
             mapping.full_clean()
             mapping.save()

@@ -137,5 +137,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("WEAVE_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+    }
+}
+
 # How many links the link table shows a page.
 WEAVE_LINKS_PER_PAGE = 50

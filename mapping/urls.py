@@ -4,7 +4,8 @@ from django.urls import path
 from mapping import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.guide, name="home"),
+    path("guide.pdf", views.guide_pdf, name="guide_pdf"),
     path("links/", views.link_table, name="link_table"),
     path("behaviours/<str:code>/", views.behaviour_detail, name="behaviour_detail"),
     path("standards/<str:code>/", views.standard_detail, name="standard_detail"),

@@ -5,12 +5,16 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
+from mapping.coverage import compute_coverage
 from mapping.forms import LinkFilterForm
 from mapping.models import Link, LinkSort, Mapping, Relation
+from mapping.pdf import register_pdf
 from standards.models import Element, Framework, subtree_ids
 
 
@@ -39,37 +43,28 @@ def _wants_fragment(request: HtmxHttpRequest) -> bool:
 
 
 @require_GET
-def home(request: HtmxHttpRequest) -> HttpResponse:
+def guide(request: HtmxHttpRequest) -> HttpResponse:
+    """The QuickStart guide, the site's home: the register at a glance."""
     mapping = Mapping.objects.default()
-    context: dict = {"mapping": mapping}
-    if mapping is not None:
-        frameworks = [mapping.behaviours_framework, mapping.standards_framework]
-        levels = Element.objects.filter(framework__in=frameworks).level_counts()
-        relation_counts = mapping.links.relation_counts()
-        tops = (
-            Element.objects.filter(framework__in=frameworks, parent=None)
-            .select_related("framework")
-            .order_by("position", "code")
-        )
-        context |= {
-            "frameworks": [
-                {
-                    "framework": framework,
-                    "levels": sorted(
-                        (label, count)
-                        for (framework_id, label), count in levels.items()
-                        if framework_id == framework.pk
-                    ),
-                    "top_elements": [e for e in tops if e.framework_id == framework.pk],
-                }
-                for framework in frameworks
-            ],
-            "link_count": sum(relation_counts.values()),
-            "relations": [
-                (relation, relation_counts.get(relation.value, 0)) for relation in Relation
-            ],
-        }
-    return render(request, "mapping/home.html", context)
+    context = {
+        "mapping": mapping,
+        "coverage": compute_coverage(mapping) if mapping else None,
+        "relations": list(Relation),
+    }
+    return render(request, "mapping/guide.html", context)
+
+
+@require_GET
+def guide_pdf(request: HtmxHttpRequest) -> HttpResponse:
+    """The printable register, as an A4 PDF download named by the date of its content."""
+    mapping = _get_default_mapping()
+    pdf = register_pdf(mapping, permalink=request.build_absolute_uri(reverse("home")))
+    response = HttpResponse(pdf.content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=pdf.filename
+    )
+    response["ETag"] = f'"{pdf.digest}"'
+    return response
 
 
 @require_GET

@@ -65,7 +65,10 @@ class ElementQuerySet(models.QuerySet):
         return {(framework_id, label): count for framework_id, label, count in rows.order_by()}
 
     def in_tree_order(self) -> list[Element]:
-        """The elements depth-first, each parent followed by its children by position."""
+        """The elements depth-first, each parent followed by its children by position.
+
+        Each gets .depth (0 at the top) and .tree_index (its place in this order).
+        """
         elements = list(self.order_by("position", "code"))
         children: dict[int | None, list[Element]] = {}
         for element in elements:
@@ -77,6 +80,7 @@ class ElementQuerySet(models.QuerySet):
         def visit(nodes: Iterable[Element], depth: int) -> None:
             for node in nodes:
                 node.depth = depth
+                node.tree_index = len(ordered)
                 ordered.append(node)
                 visit(children.get(node.pk, []), depth + 1)
 

@@ -3,8 +3,8 @@
 A link's behaviour and standard must belong to its mapping's two frameworks, a mapping must
 go from a behaviours framework to a standards framework, and neither a mapping with links nor
 an element with links may move to other frameworks underneath them. Triggers, because check
-constraints cannot look at other tables. SQLite drops a table's triggers when Django rebuilds
-it, so a later migration that alters these tables must recreate them.
+constraints cannot look at other tables. A later migration that alters these tables on SQLite
+must drop the triggers first and recreate them after, as 0003 does.
 """
 
 from django.db import migrations

@@ -2,8 +2,10 @@
 
 A parent must be in the same framework and no element may be its own ancestor. Check
 constraints cannot look at other rows, so triggers do it, for SQLite and PostgreSQL.
-SQLite drops a table's triggers when Django rebuilds that table, so a later migration that
-alters standards_element must recreate them; the integrity tests fail if it does not.
+SQLite rebuilds a table for most schema changes, which drops its triggers and is refused
+while other triggers name it: a later migration that alters these tables drops the
+triggers first and recreates them after, as mapping/migrations/0003 does. The integrity
+tests fail if a migration forgets.
 """
 
 from django.db import migrations
