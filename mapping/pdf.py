@@ -1,4 +1,8 @@
-"""The register as a printable A4 PDF (WeasyPrint), cached by the register's content."""
+"""The register as a printable A4 PDF, cached by the register's content.
+
+The document is made of parts (front matter, guide, runs of the link table, back matter),
+laid out in parallel by mapping/pdf_parts.py and joined into one numbered PDF.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,18 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from mapping.coverage import compute_coverage
-from mapping.models import Mapping
+from mapping import pdf_parts
+from mapping.coverage import Coverage, ElementCoverage, compute_coverage
+from mapping.models import Link, Mapping
 from standards.models import Element
 
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 CACHE_SECONDS = 60 * 60 * 24 * 30
+TEMPLATE = "mapping/register_pdf.html"
+# Links in one part of the link table: enough parts to keep every worker busy, few
+# enough that the page breaks between them are rare.
+LINKS_PER_PART = 250
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,20 @@ class RegisterPdf:
     digest: str
     as_of: datetime
     filename: str
+
+
+@dataclass(frozen=True)
+class LinkGroup:
+    entry: ElementCoverage
+    links: list[Link]
+    continued: bool
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    level: int
+    label: str
+    page: int
 
 
 def register_fingerprint(mapping: Mapping) -> tuple[str, datetime]:
@@ -59,11 +82,103 @@ def register_fingerprint(mapping: Mapping) -> tuple[str, datetime]:
     return digest.hexdigest(), max(stamps)
 
 
-def render_register_pdf(context: dict) -> bytes:
-    from weasyprint import HTML
+def link_table_parts(coverage: Coverage) -> list[list[LinkGroup]]:
+    """The link table cut into parts of about LINKS_PER_PART links, each behaviour kept
+    whole unless it alone is longer than that."""
+    parts: list[list[LinkGroup]] = []
+    current: list[LinkGroup] = []
+    size = 0
+    for entry in coverage.top_behaviours:
+        links = entry.links_by_origin
+        if size and size + len(links) > LINKS_PER_PART:
+            parts.append(current)
+            current, size = [], 0
+        for start in range(0, max(len(links), 1), LINKS_PER_PART):
+            piece = links[start : start + LINKS_PER_PART]
+            if start:
+                parts.append(current)
+                current, size = [], 0
+            current.append(LinkGroup(entry, piece, continued=start > 0))
+            size += len(piece)
+    if current:
+        parts.append(current)
+    return parts
 
-    html = render_to_string("mapping/guide_pdf.html", context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+def render_register_pdf(context: dict) -> bytes:
+    base_url = str(settings.BASE_DIR)
+    coverage: Coverage = context["coverage"]
+
+    def html(part: str, **extra) -> tuple[str, str]:
+        return render_to_string(TEMPLATE, {**context, "part": part, **extra}), base_url
+
+    link_parts = link_table_parts(coverage)
+    body_html = [
+        html("guide"),
+        *(html("links", groups=groups, first=i == 0) for i, groups in enumerate(link_parts)),
+        html("back"),
+    ]
+    # The front matter's length depends only on how many contents lines it has, so a draft
+    # with made-up page numbers, laid out alongside the body, says how long it will be.
+    draft_contents = [ContentsEntry(b.level, b.label, 999) for b in _contents_skeleton(coverage)]
+    draft_front, *body = pdf_parts.render_parts(
+        [html("front", contents=draft_contents), *body_html]
+    )
+    front_pages = draft_front.page_count
+    contents = _contents(body, first_page=front_pages + 1)
+    total = front_pages + sum(part.page_count for part in body)
+    # Page numbers go on afterwards, laid out in as many runs as there are workers.
+    numbers = range(2, total + 1)
+    runs = pdf_parts.worker_count()
+    step = -(-len(numbers) // runs)
+    front, *footers = pdf_parts.render_parts(
+        [
+            html("front", contents=contents),
+            *(
+                html("footers", footer_numbers=numbers[i : i + step], total_pages=total)
+                for i in range(0, len(numbers), step)
+            ),
+        ]
+    )
+    if front.page_count != front_pages:
+        raise RuntimeError("The contents changed length once page numbers were filled in.")
+    mapping: Mapping = context["mapping"]
+    metadata = pdf_parts.Metadata(
+        title=mapping.name,
+        author=mapping.organisation,
+        subject=(
+            f"How {mapping.behaviours_framework.name} maps onto "
+            f"{mapping.standards_framework.name}, with the reason for every link."
+        ),
+        keywords=f"{mapping.behaviours_framework.name}, {mapping.standards_framework.name}",
+        created=context["as_of"],
+    )
+    return pdf_parts.join([front, *body], footers=footers, first_footer_page=1, metadata=metadata)
+
+
+def _contents_skeleton(coverage: Coverage) -> list[ContentsEntry]:
+    entries = [
+        ContentsEntry(1, "QuickStart guide", 0),
+        ContentsEntry(1, "The link table, by behaviour", 0),
+    ]
+    entries += [
+        ContentsEntry(2, f"{e.element.code} {e.element.title}", 0) for e in coverage.top_behaviours
+    ]
+    entries += [
+        ContentsEntry(1, label, 0)
+        for label in ("Index by standard", "Coverage summary", "How to cite this register")
+    ]
+    return entries
+
+
+def _contents(body: list[pdf_parts.RenderedPart], *, first_page: int) -> list[ContentsEntry]:
+    """Contents lines from the body's own bookmarks, numbered from first_page."""
+    entries = []
+    start = first_page
+    for part in body:
+        entries += [ContentsEntry(b.level, b.label, start + b.page) for b in part.bookmarks]
+        start += part.page_count
+    return entries
 
 
 def register_pdf(mapping: Mapping, *, permalink: str) -> RegisterPdf:
@@ -77,7 +192,7 @@ def register_pdf(mapping: Mapping, *, permalink: str) -> RegisterPdf:
             "mapping": mapping,
             "coverage": compute_coverage(mapping),
             "permalink": permalink,
-            "as_of": as_of,
+            "as_of": timezone.localtime(as_of),
         }
         content = render_register_pdf(context)
         cache.set(key, content, CACHE_SECONDS)

@@ -1,0 +1,48 @@
+from playwright.sync_api import expect
+
+
+def test_the_guides_links_lead_to_the_right_pages(live_demo, page):
+    page.goto(f"{live_demo.url}/")
+    expect(page.locator("h1")).to_have_text("Our Behaviours and the CIH Professional Standards")
+
+    page.get_by_role("link", name="B7 Lead by example").first.click()
+    expect(page.locator("h1")).to_have_text("B7 Lead by example")
+    assert page.url.endswith("/behaviours/B7/")
+
+    page.go_back()
+    page.get_by_role("link", name="LEA Leadership").first.click()
+    expect(page.locator("h1")).to_have_text("LEA Leadership")
+    assert page.url.endswith("/standards/LEA/")
+
+    page.go_back()
+    page.get_by_role("link", name="INT.5 Know your emotional and professional limits").first.click()
+    expect(page.locator("h1")).to_contain_text("INT.5")
+
+    page.go_back()
+    page.get_by_role("link", name="The link table").click()
+    expect(page.locator("h1")).to_have_text("Link table")
+
+
+def test_the_guide_offers_the_pdf_as_a_download(live_demo, page):
+    page.goto(f"{live_demo.url}/")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="The printable register (PDF, A4)").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("example-homes-cih-")
+    assert download.suggested_filename.endswith(".pdf")
+
+
+def test_the_guide_reads_on_a_phone(live_demo, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{live_demo.url}/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
+    context.close()
+
+
+def test_the_guide_prints_without_navigation(live_demo, page):
+    page.goto(f"{live_demo.url}/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header nav").is_visible()
+    assert page.locator("h1").is_visible()
