@@ -44,13 +44,35 @@ def browser():
         browser.close()
 
 
+def settle(page) -> None:
+    """Wait for requests still in flight (a debounced htmx search, say): the live server
+    must be done with the database before the test's data is flushed."""
+    page.wait_for_load_state("networkidle")
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def make_page(browser):
+    """Pages in fresh browser contexts (a phone, no JavaScript …), settled and closed after."""
+    opened = []
+
+    def make(**context_options):
+        context = browser.new_context(
+            **{"viewport": {"width": 1280, "height": 900}, **context_options}
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        opened.append((context, page))
+        return page
+
+    yield make
+    for context, page in opened:
+        settle(page)
+        context.close()
+
+
+@pytest.fixture
+def page(make_page):
+    return make_page()
 
 
 @pytest.fixture

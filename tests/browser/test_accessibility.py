@@ -24,12 +24,10 @@ def test_axe_finds_no_violations(live_demo, page, path):
 
 
 @pytest.mark.parametrize("path", ["/", "/links/", "/standards/INT/"])
-def test_axe_finds_no_violations_on_a_phone(live_demo, browser, path):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
-    page = context.new_page()
+def test_axe_finds_no_violations_on_a_phone(live_demo, make_page, path):
+    page = make_page(viewport={"width": 375, "height": 740}, is_mobile=True)
     page.goto(f"{live_demo.url}{path}")
     assert axe_violations(page) == []
-    context.close()
 
 
 def test_axe_finds_no_violations_on_the_empty_home_page(live_server, transactional_db, page):

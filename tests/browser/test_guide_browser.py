@@ -32,13 +32,11 @@ def test_the_guide_offers_the_pdf_as_a_download(live_demo, page):
     assert download.suggested_filename.endswith(".pdf")
 
 
-def test_the_guide_reads_on_a_phone(live_demo, browser):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
-    page = context.new_page()
+def test_the_guide_reads_on_a_phone(live_demo, make_page):
+    page = make_page(viewport={"width": 375, "height": 740}, is_mobile=True)
     page.goto(f"{live_demo.url}/")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
-    context.close()
 
 
 def test_the_guide_prints_without_navigation(live_demo, page):

@@ -63,12 +63,10 @@ def test_the_filters_work_by_keyboard_alone(live_demo, page):
     assert "q=mistakes" in page.url
 
 
-def test_the_table_works_without_javascript(live_demo, browser):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_the_table_works_without_javascript(live_demo, make_page):
+    page = make_page(java_script_enabled=False)
     page.goto(f"{live_demo.url}/links/")
     page.get_by_label("Search titles, codes and rationale").fill("honest")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator(".results-summary")).to_contain_text("that match the filters")
     assert "q=honest" in page.url
-    context.close()
