@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from mapping.models import Link, Mapping
+from mapping.models import Link, Mapping, ReviewedGap
 
 
 @admin.register(Mapping)
@@ -38,4 +38,18 @@ class LinkAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ReviewedGap)
+class ReviewedGapAdmin(admin.ModelAdmin):
+    list_display = ["element", "mapping", "decided_by", "decided_at"]
+    list_filter = ["mapping", "element__level_label"]
+    list_select_related = ["element", "mapping", "decided_by"]
+    search_fields = ["element__code", "element__title", "reason"]
+    autocomplete_fields = ["element"]
+    readonly_fields = ["decided_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.decided_by = request.user
         super().save_model(request, obj, form, change)

@@ -8,10 +8,11 @@ to behaviours and their descriptors. Everything comes from three queries, whatev
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from mapping.models import Link, Mapping
-from standards.models import Element
+from mapping.models import Link, Mapping, ReviewedGap
+from standards.models import Element, tree_order
 
 
 @dataclass
@@ -20,6 +21,7 @@ class ElementCoverage:
     is_behaviour: bool
     direct: list[Link] = field(default_factory=list)
     through: list[Link] = field(default_factory=list)
+    review: ReviewedGap | None = None
 
     def partner(self, link: Link) -> Element:
         """The element at the other end of one of this element's links."""
@@ -40,6 +42,18 @@ class ElementCoverage:
     @property
     def covered(self) -> bool:
         return self.covered_directly or self.covered_through_children
+
+    @property
+    def status(self) -> str:
+        """In words: covered directly, covered through what sits under it, reviewed and
+        deliberately left unlinked, or not yet reviewed."""
+        if self.covered_directly:
+            return "covered directly"
+        if self.covered_through_children:
+            return "covered through what sits under it"
+        if self.review is not None:
+            return "reviewed and left unlinked"
+        return "not yet reviewed"
 
     @property
     def links(self) -> list[Link]:
@@ -72,6 +86,16 @@ class LevelSummary:
     covered: int = 0
     direct: int = 0
     through: int = 0
+    reviewed: int = 0
+
+    @property
+    def percent(self) -> int:
+        """Covered, as a whole percentage, rounded down so 99.6% never reads as complete."""
+        return 100 * self.covered // self.total if self.total else 0
+
+    @property
+    def not_reviewed(self) -> int:
+        return self.uncovered - self.reviewed
 
     @property
     def uncovered(self) -> int:
@@ -105,6 +129,44 @@ class Coverage:
     def standard_levels(self) -> list[LevelSummary]:
         return _summarise(self.standards)
 
+    @property
+    def uncovered_standards(self) -> list[ElementCoverage]:
+        return [entry for entry in self.standards if not entry.covered]
+
+    @property
+    def unlinked_behaviours(self) -> list[ElementCoverage]:
+        return [entry for entry in self.behaviours if not entry.covered]
+
+    @property
+    def standards_covered_only_through_children(self) -> list[ElementCoverage]:
+        return [e for e in self.standards if e.covered_through_children and not e.covered_directly]
+
+    def csv_rows(self) -> Iterable[list[str | int]]:
+        """The report as rows, header first: one row for every element of both frameworks."""
+        yield [
+            "framework", "level", "code", "title", "part of", "status", "direct links",
+            "links through what sits under it", "reason left unlinked", "decided by",
+            "decided on",
+        ]  # fmt: skip
+        for entry in [*self.behaviours, *self.standards]:
+            element, review = entry.element, entry.review
+            shown_review = review if not entry.covered else None
+            yield [
+                self.mapping.behaviours_framework.name
+                if entry.is_behaviour
+                else self.mapping.standards_framework.name,
+                element.level_label,
+                element.code,
+                element.title,
+                element.parent.code if element.parent_id else "",
+                entry.status,
+                len(entry.direct),
+                len(entry.through),
+                shown_review.reason if shown_review else "",
+                _who(shown_review) if shown_review else "",
+                shown_review.decided_at.date().isoformat() if shown_review else "",
+            ]
+
     def children_of(self, entry: ElementCoverage) -> list[ElementCoverage]:
         side = self.behaviours if entry.is_behaviour else self.standards
         return [other for other in side if other.element.parent_id == entry.element.pk]
@@ -118,6 +180,11 @@ class Coverage:
         return [(entry, self.children_of(entry)) for entry in self.top_standards]
 
 
+def _who(review: ReviewedGap) -> str:
+    user = review.decided_by
+    return (user.get_full_name() or user.get_username()) if user else "unknown"
+
+
 def _summarise(entries: list[ElementCoverage]) -> list[LevelSummary]:
     levels: dict[str, LevelSummary] = {}
     for entry in entries:
@@ -127,17 +194,36 @@ def _summarise(entries: list[ElementCoverage]) -> list[LevelSummary]:
         summary.covered += entry.covered
         summary.direct += entry.covered_directly
         summary.through += entry.covered_through_children
+        summary.reviewed += not entry.covered and entry.review is not None
     return list(levels.values())
 
 
 def compute_coverage(mapping: Mapping) -> Coverage:
-    """The mapping's coverage, both ways: three queries whatever the register's size."""
-    behaviours = mapping.behaviours_framework.elements.in_tree_order()
-    standards = mapping.standards_framework.elements.in_tree_order()
+    """The mapping's coverage, both ways: four queries whatever the register's size."""
+    return build_coverage(
+        mapping,
+        behaviours=mapping.behaviours_framework.elements.all(),
+        standards=mapping.standards_framework.elements.all(),
+        links=mapping.links.order_by("pk"),
+        reviews=mapping.reviewed_gaps.select_related("decided_by"),
+    )
+
+
+def build_coverage(
+    mapping: Mapping,
+    *,
+    behaviours: Iterable[Element],
+    standards: Iterable[Element],
+    links: Iterable[Link],
+    reviews: Iterable[ReviewedGap] = (),
+) -> Coverage:
+    """Coverage from rows already in hand: the rules themselves, with no queries."""
+    behaviours = tree_order(sorted(behaviours, key=lambda e: (e.position, e.code)))
+    standards = tree_order(sorted(standards, key=lambda e: (e.position, e.code)))
     by_id = {element.pk: element for element in [*behaviours, *standards]}
     behaviour_entries = {e.pk: ElementCoverage(e, is_behaviour=True) for e in behaviours}
     standard_entries = {e.pk: ElementCoverage(e, is_behaviour=False) for e in standards}
-    links = list(mapping.links.order_by("pk"))
+    links = list(links)
     for link in links:
         # Attach the elements already loaded, so templates follow link.behaviour for free.
         link.behaviour = by_id[link.behaviour_id]
@@ -151,6 +237,10 @@ def compute_coverage(mapping: Mapping) -> Coverage:
             while ancestor_id is not None:
                 entries[ancestor_id].through.append(link)
                 ancestor_id = by_id[ancestor_id].parent_id
+    for review in reviews:
+        entry = behaviour_entries.get(review.element_id) or standard_entries.get(review.element_id)
+        if entry is not None:
+            entry.review = review
     for element in by_id.values():
         if element.parent_id is not None:
             element.parent = by_id[element.parent_id]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OrderBy, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from mapping.markdown import render_markdown
 from standards.models import Element, Framework
@@ -285,5 +286,54 @@ class Link(models.Model):
                 errors["behaviour"] = f"Choose an element of {mapping.behaviours_framework}."
             if self.standard_id and self.standard.framework_id != mapping.standards_framework_id:
                 errors["standard"] = f"Choose an element of {mapping.standards_framework}."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReviewedGap(models.Model):
+    """An element that was reviewed and deliberately left without links, and why.
+
+    Coverage reports keep these apart from elements that nobody has looked at yet.
+    """
+
+    mapping = models.ForeignKey(Mapping, on_delete=models.CASCADE, related_name="reviewed_gaps")
+    element = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(help_text="Why this element is deliberately left unlinked.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["mapping", "element__code"]
+        verbose_name = "reviewed gap"
+        constraints = [
+            models.UniqueConstraint(fields=["mapping", "element"], name="reviewed_gap_unique"),
+            models.CheckConstraint(condition=~Q(reason=""), name="reviewed_gap_reason_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.element.code} left unlinked in {self.mapping}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.reason = self.reason.strip()
+        errors = {}
+        if not self.reason:
+            errors["reason"] = "Say why this is deliberately left unlinked."
+        if (
+            self.mapping_id
+            and self.element_id
+            and self.element.framework_id
+            not in (
+                self.mapping.behaviours_framework_id,
+                self.mapping.standards_framework_id,
+            )
+        ):
+            errors["element"] = "Choose an element of one of the mapping's two frameworks."
         if errors:
             raise ValidationError(errors)

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.guide, name="home"),
     path("guide.pdf", views.guide_pdf, name="guide_pdf"),
     path("links/", views.link_table, name="link_table"),
+    path("coverage/", views.coverage_report, name="coverage"),
+    path("coverage.csv", views.coverage_csv, name="coverage_csv"),
     path("behaviours/<str:code>/", views.behaviour_detail, name="behaviour_detail"),
     path("standards/<str:code>/", views.standard_detail, name="standard_detail"),
     path("admin/", admin.site.urls),

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import csv
+
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
@@ -52,6 +55,26 @@ def guide(request: HtmxHttpRequest) -> HttpResponse:
         "relations": list(Relation),
     }
     return render(request, "mapping/guide.html", context)
+
+
+@require_GET
+def coverage_report(request: HtmxHttpRequest) -> HttpResponse:
+    """The gap report: how complete the mapping is, and what is missing."""
+    mapping = _get_default_mapping()
+    context = {"mapping": mapping, "coverage": compute_coverage(mapping)}
+    return render(request, "mapping/coverage.html", context)
+
+
+@require_GET
+def coverage_csv(request: HtmxHttpRequest) -> HttpResponse:
+    mapping = _get_default_mapping()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{mapping.slug}-coverage-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    csv.writer(response).writerows(compute_coverage(mapping).csv_rows())
+    return response
 
 
 @require_GET

@@ -65,27 +65,32 @@ class ElementQuerySet(models.QuerySet):
         return {(framework_id, label): count for framework_id, label, count in rows.order_by()}
 
     def in_tree_order(self) -> list[Element]:
-        """The elements depth-first, each parent followed by its children by position.
+        """The elements depth-first, each parent followed by its children by position."""
+        return tree_order(self.order_by("position", "code"))
 
-        Each gets .depth (0 at the top) and .tree_index (its place in this order).
-        """
-        elements = list(self.order_by("position", "code"))
-        children: dict[int | None, list[Element]] = {}
-        for element in elements:
-            children.setdefault(element.parent_id, []).append(element)
-        ids = {element.pk for element in elements}
-        roots = [e for e in elements if e.parent_id is None or e.parent_id not in ids]
-        ordered: list[Element] = []
 
-        def visit(nodes: Iterable[Element], depth: int) -> None:
-            for node in nodes:
-                node.depth = depth
-                node.tree_index = len(ordered)
-                ordered.append(node)
-                visit(children.get(node.pk, []), depth + 1)
+def tree_order(elements: Iterable[Element]) -> list[Element]:
+    """Elements depth-first, siblings in the order given.
 
-        visit(roots, 0)
-        return ordered
+    Each gets .depth (0 at the top) and .tree_index (its place in this order).
+    """
+    elements = list(elements)
+    children: dict[int | None, list[Element]] = {}
+    for element in elements:
+        children.setdefault(element.parent_id, []).append(element)
+    ids = {element.pk for element in elements}
+    roots = [e for e in elements if e.parent_id is None or e.parent_id not in ids]
+    ordered: list[Element] = []
+
+    def visit(nodes: Iterable[Element], depth: int) -> None:
+        for node in nodes:
+            node.depth = depth
+            node.tree_index = len(ordered)
+            ordered.append(node)
+            visit(children.get(node.pk, []), depth + 1)
+
+    visit(roots, 0)
+    return ordered
 
 
 class Element(models.Model):
