@@ -98,3 +98,33 @@ class LinkFilterForm(forms.Form):
 def _subtree(elements: Sequence[Element], code: str) -> set[int]:
     root = next(element for element in elements if element.code == code)
     return subtree_ids(((e.pk, e.parent_id) for e in elements), root.pk)
+
+
+class MatrixForm(forms.Form):
+    """The matrix's query string: which rows and columns are open, which cell is chosen."""
+
+    expand = forms.CharField(required=False, max_length=2000)
+    cell = forms.CharField(required=False, max_length=100)
+
+    def __init__(self, data, *, behaviour_codes: set[str], standard_codes: set[str]) -> None:
+        super().__init__(data)
+        self.behaviour_codes = behaviour_codes
+        self.standard_codes = standard_codes
+
+    def clean_expand(self) -> set[str]:
+        codes = {code.strip() for code in self.cleaned_data["expand"].split(",") if code.strip()}
+        unknown = sorted(codes - self.behaviour_codes - self.standard_codes)
+        if unknown:
+            raise forms.ValidationError(f"“{', '.join(unknown)}” is not in this register.")
+        return codes
+
+    def clean_cell(self) -> tuple[str, str] | None:
+        value = self.cleaned_data["cell"]
+        if not value:
+            return None
+        row, _, column = value.partition(":")
+        if row not in self.behaviour_codes or column not in self.standard_codes:
+            raise forms.ValidationError(
+                f"“{value}” is not a cell: give a behaviour code, a colon and a standard code."
+            )
+        return row, column

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.guide, name="home"),
     path("guide.pdf", views.guide_pdf, name="guide_pdf"),
     path("links/", views.link_table, name="link_table"),
+    path("matrix/", views.matrix, name="matrix"),
     path("coverage/", views.coverage_report, name="coverage"),
     path("coverage.csv", views.coverage_csv, name="coverage_csv"),
     path("behaviours/<str:code>/", views.behaviour_detail, name="behaviour_detail"),

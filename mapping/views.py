@@ -14,8 +14,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
-from mapping.coverage import compute_coverage
-from mapping.forms import LinkFilterForm
+from mapping.coverage import RELATION_SYMBOLS, build_matrix, compute_coverage
+from mapping.forms import LinkFilterForm, MatrixForm
 from mapping.models import Link, LinkSort, Mapping, Relation
 from mapping.pdf import register_pdf
 from standards.models import Element, Framework, subtree_ids
@@ -55,6 +55,43 @@ def guide(request: HtmxHttpRequest) -> HttpResponse:
         "relations": list(Relation),
     }
     return render(request, "mapping/guide.html", context)
+
+
+@require_GET
+def matrix(request: HtmxHttpRequest) -> HttpResponse:
+    """Behaviours down, standards across; open a row or column, choose a cell to read it."""
+    mapping = _get_default_mapping()
+    coverage = compute_coverage(mapping)
+    form = MatrixForm(
+        request.GET,
+        behaviour_codes={entry.element.code for entry in coverage.behaviours},
+        standard_codes={entry.element.code for entry in coverage.standards},
+    )
+    context = {
+        "mapping": mapping,
+        "form": form,
+        "matrix": None,
+        "chosen": None,
+        "symbols": [(RELATION_SYMBOLS[r.value], r.label) for r in Relation],
+    }
+    if form.is_valid():
+        expanded = form.cleaned_data["expand"]
+        grid = build_matrix(coverage, expanded)
+        for axis in [*grid.rows, *grid.columns]:
+            # the expand= value that opens or closes this row or column
+            axis.toggle = ",".join(sorted(expanded ^ {axis.element.code}))
+        context["matrix"] = grid
+        context["expanded"] = ",".join(sorted(form.cleaned_data["expand"]))
+        if form.cleaned_data["cell"]:
+            context["chosen"] = grid.cell(*form.cleaned_data["cell"])
+            if context["chosen"] is None:
+                form.add_error("cell", "That cell is hidden inside a closed row or column.")
+    template_name = "mapping/matrix.html"
+    if _wants_fragment(request):
+        template_name += "#cell_detail" if request.htmx.target == "cell-detail" else "#grid"
+    response = render(request, template_name, context, status=400 if form.errors else 200)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 @require_GET

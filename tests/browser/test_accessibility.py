@@ -15,6 +15,9 @@ PAGES = [
     "/standards/INT.1/",
     "/standards/no-such-code/",
     "/coverage/",
+    "/matrix/",
+    "/matrix/?expand=B1,B2,INT,ETH&cell=B2.2:INT.1",
+    "/matrix/?expand=nonsense",
 ]
 
 

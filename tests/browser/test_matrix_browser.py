@@ -1,0 +1,50 @@
+from playwright.sync_api import expect
+
+
+def test_choosing_a_cell_shows_its_links_beside_the_matrix(live_demo, page):
+    page.goto(f"{live_demo.url}/matrix/")
+    page.evaluate("window.weaveMarker = 1")
+    page.get_by_role("link", name="4 links, B2 and INT, 2 is the same as, 2 fully covers").click()
+    panel = page.locator("#cell-detail")
+    expect(panel).to_contain_text("Doing the right thing for the right reasons")
+    expect(panel).to_contain_text("Owning mistakes and putting them right")
+    assert "cell=B2:INT" in page.url
+    assert page.evaluate("window.weaveMarker") == 1
+
+
+def test_opening_a_row_swaps_the_matrix_in_place(live_demo, page):
+    page.goto(f"{live_demo.url}/matrix/")
+    page.evaluate("window.weaveMarker = 1")
+    page.get_by_role("link", name="Show what sits under B2").click()
+    expect(page.get_by_role("link", name="1 link, B2.2 and INT, 1 is the same as")).to_be_visible()
+    assert "expand=B2" in page.url
+    assert page.evaluate("window.weaveMarker") == 1
+    toggle = page.get_by_role("link", name="Hide what sits under B2")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+
+
+def test_arrow_keys_move_between_cells_and_enter_opens_one(live_demo, page):
+    page.goto(f"{live_demo.url}/matrix/")
+    page.get_by_role("link", name="B1 and INT", exact=False).first.focus()
+    page.keyboard.press("ArrowDown")
+    assert "B2 and INT" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("ArrowRight")
+    assert "B2 and INC" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    expect(page.locator("#cell-detail h2")).to_contain_text("B2")
+    expect(page.locator("#cell-detail h2")).to_contain_text("INC")
+
+
+def test_the_matrix_prints_on_a4_landscape(live_demo, page):
+    import io
+
+    from pypdf import PdfReader
+
+    page.goto(f"{live_demo.url}/matrix/")
+    printed = page.pdf(prefer_css_page_size=True)
+    pages = PdfReader(io.BytesIO(printed)).pages
+    for printed_page in pages:
+        width, height = (round(float(v) * 25.4 / 72) for v in printed_page.mediabox.upper_right)
+        assert (width, height) == (297, 210)
+    text = " ".join(p.extract_text() for p in pages)
+    assert "Put residents first" in text and "Look after ourselves" in text
