@@ -368,3 +368,45 @@ def build_matrix(coverage: Coverage, expanded: set[str]) -> Matrix:
         sum(len(cells[r][c].links) for r in range(len(rows))) for c in range(len(columns))
     ]
     return Matrix(rows, columns, grid, column_totals, total=len(seen))
+
+
+def map_nodes_and_edges(coverage: Coverage) -> tuple[list[dict], list[dict]]:
+    """The register as a graph: a node for every element, an edge for every link."""
+    nodes = []
+    for entries, prefix, kinds in (
+        (coverage.behaviours, "b", ("behaviour", "descriptor")),
+        (coverage.standards, "s", ("characteristic", "statement")),
+    ):
+        for entry in entries:
+            element = entry.element
+            top = element
+            while top.parent_id is not None:
+                top = top.parent
+            nodes.append(
+                {
+                    "id": f"{prefix}:{element.code}",
+                    "code": element.code,
+                    "label": f"{element.code} {element.title}",
+                    "title": element.title,
+                    "kind": kinds[0] if element.parent_id is None else kinds[1],
+                    "level": element.level_label,
+                    "description": element.description,
+                    "parent": f"{prefix}:{element.parent.code}" if element.parent_id else None,
+                    "cluster": f"{prefix}:{top.code}",
+                    "element": element,
+                }
+            )
+    edges = [
+        {
+            "id": f"link:{link.pk}",
+            "source": f"b:{link.behaviour.code}",
+            "target": f"s:{link.standard.code}",
+            "relation": link.relation,
+            "relation_label": link.get_relation_display(),
+            "rationale": link.rationale,
+            "example": link.example,
+        }
+        for entry in coverage.behaviours
+        for link in entry.direct
+    ]
+    return nodes, edges

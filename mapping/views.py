@@ -4,7 +4,7 @@ import csv
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -14,11 +14,20 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
-from mapping.coverage import RELATION_SYMBOLS, build_matrix, compute_coverage
+from mapping.coverage import (
+    RELATION_SYMBOLS,
+    build_matrix,
+    compute_coverage,
+    map_nodes_and_edges,
+)
 from mapping.forms import LinkFilterForm, MatrixForm
 from mapping.models import Link, LinkSort, Mapping, Relation
 from mapping.pdf import register_pdf
+from mapping.schemas import MapData
 from standards.models import Element, Framework, subtree_ids
+
+# Vendored under static/vendor with its licence; no CDN.
+CYTOSCAPE = "vendor/cytoscape-3.34.4/cytoscape.min.js"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -92,6 +101,35 @@ def matrix(request: HtmxHttpRequest) -> HttpResponse:
     response = render(request, template_name, context, status=400 if form.errors else 200)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+@require_GET
+def map_page(request: HtmxHttpRequest) -> HttpResponse:
+    """The interactive map, with a list of every element as its accessible alternative."""
+    mapping = _get_default_mapping()
+    coverage = compute_coverage(mapping)
+    context = {
+        "mapping": mapping,
+        "coverage": coverage,
+        "relations": list(Relation),
+        "cytoscape": CYTOSCAPE,
+    }
+    return render(request, "mapping/map.html", context)
+
+
+@require_GET
+def map_json(request: HtmxHttpRequest) -> JsonResponse:
+    mapping = _get_default_mapping()
+    nodes, edges = map_nodes_and_edges(compute_coverage(mapping))
+    for node in nodes:
+        node["url"] = request.build_absolute_uri(node.pop("element").get_absolute_url())
+    data = MapData(
+        title=mapping.name,
+        relations={relation.value: relation.label for relation in Relation},
+        nodes=nodes,
+        edges=edges,
+    )
+    return JsonResponse(data.model_dump())
 
 
 @require_GET

@@ -18,6 +18,7 @@ PAGES = [
     "/matrix/",
     "/matrix/?expand=B1,B2,INT,ETH&cell=B2.2:INT.1",
     "/matrix/?expand=nonsense",
+    "/map/",
 ]
 
 
