@@ -265,10 +265,14 @@ RELATION_SYMBOLS = {
 class Axis:
     """One row or column of the matrix: an element shown at some depth."""
 
-    element: Element
+    entry: ElementCoverage
     depth: int
     has_children: bool
     expanded: bool
+
+    @property
+    def element(self) -> Element:
+        return self.entry.element
 
 
 @dataclass
@@ -318,6 +322,7 @@ def _axes(entries: list[ElementCoverage], expanded: set[str]) -> tuple[list[Axis
     after it. A collapsed element gathers everything below it.
     """
     children: dict[int | None, list[Element]] = {}
+    entry_of = {entry.element.pk: entry for entry in entries}
     for entry in entries:
         children.setdefault(entry.element.parent_id, []).append(entry.element)
     axes: list[Axis] = []
@@ -332,7 +337,7 @@ def _axes(entries: list[ElementCoverage], expanded: set[str]) -> tuple[list[Axis
         for element in elements:
             kids = children.get(element.pk, [])
             is_open = element.code in expanded and bool(kids)
-            axes.append(Axis(element, depth, bool(kids), is_open))
+            axes.append(Axis(entry_of[element.pk], depth, bool(kids), is_open))
             shown_as[element.pk] = element.pk
             if is_open:
                 show(kids, depth + 1)

@@ -143,3 +143,23 @@ def test_a_parent_is_covered_through_children_exactly_when_a_child_is_covered(re
         for entry in entries:
             children = [c for c in entries if c.element.parent_id == entry.element.pk]
             assert entry.covered_through_children == any(c.covered for c in children)
+
+
+@settings(max_examples=200, deadline=None)
+@given(registers(), st.sets(st.sampled_from(["T0", "T1", "T2", "T3"])))
+def test_the_matrix_totals_equal_the_gap_reports(register, expand):
+    from mapping.coverage import build_matrix
+
+    behaviours, standards, links, _ = register
+    result = coverage(behaviours, standards, links)
+    collapsed = build_matrix(result, set())
+    for (row, _cells, total), entry in zip(collapsed.grid, result.top_behaviours, strict=True):
+        assert row.element == entry.element
+        assert total == len(entry.links)
+    for total, entry in zip(collapsed.column_totals, result.top_standards, strict=True):
+        assert total == len(entry.links)
+    opened = build_matrix(result, expand)
+    assert opened.total == collapsed.total == len(links)
+    assert (
+        sum(opened.column_totals) == sum(total for _row, _cells, total in opened.grid) == len(links)
+    )

@@ -134,3 +134,17 @@ def test_the_matrix_costs_the_same_queries_at_any_size(client, db, django_assert
     build_register(10_000, slug="large-one")
     with django_assert_num_queries(5):
         client.get(URL)
+
+
+def test_uncovered_rows_and_columns_say_whether_they_were_reviewed(client, small):
+    from mapping.models import ReviewedGap
+
+    Link.objects.filter(standard=small["s2"]).delete()
+    ReviewedGap.objects.create(mapping=small["mapping"], element=small["b12"], reason="On purpose.")
+    html = client.get(URL, {"expand": "B1"}).content.decode()
+    s2_head = html.split('title="Service"')[1].split("</th>")[0]
+    assert "not reviewed" in s2_head
+    b12_head = html.split("Say thank you</a>")[1].split("</th>")[0]
+    assert "reviewed gap" in b12_head and "On purpose." in b12_head
+    b11_head = html.split("Listen well</a>")[1].split("</th>")[0]
+    assert "gap-flag" not in b11_head
