@@ -92,3 +92,23 @@ def small(db):
         "s2": s2,
         **links,
     }
+
+
+@pytest.fixture
+def same_queries_at_any_size(client, db, django_assert_num_queries):
+    """Check that a page costs the same queries with 100 links as with 10,000."""
+    from mapping.synthetic import build_register
+
+    built = []
+
+    def check(url: str, queries: int) -> None:
+        for size in (100, 10_000):
+            Link.objects.all().delete()
+            Mapping.objects.all().delete()
+            built.append(size)
+            build_register(size, slug=f"register-{len(built)}-of-{size}")
+            with django_assert_num_queries(queries):
+                response = client.get(url)
+            assert response.status_code == 200
+
+    return check

@@ -1,7 +1,6 @@
 from django.urls import reverse
 
 from mapping.models import Link
-from mapping.synthetic import build_register
 from standards.models import Element
 
 URL = reverse("map")
@@ -73,14 +72,5 @@ def test_without_a_mapping_they_are_not_found(client, db):
     assert client.get(JSON_URL).status_code == 404
 
 
-def test_the_map_data_costs_the_same_queries_at_any_size(client, db, django_assert_num_queries):
-    build_register(100, slug="small-one")
-    with django_assert_num_queries(5):
-        assert len(client.get(JSON_URL).json()["edges"]) == 100
-    Link.objects.all().delete()
-    from mapping.models import Mapping
-
-    Mapping.objects.all().delete()
-    build_register(10_000, slug="large-one")
-    with django_assert_num_queries(5):
-        assert len(client.get(JSON_URL).json()["edges"]) == 10_000
+def test_the_map_data_costs_the_same_queries_at_any_size(same_queries_at_any_size):
+    same_queries_at_any_size(JSON_URL, 5)
