@@ -101,10 +101,6 @@ class LevelSummary:
     def uncovered(self) -> int:
         return self.total - self.covered
 
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.uncovered == 0
-
 
 @dataclass
 class Coverage:

@@ -176,9 +176,6 @@ def _relation_strength() -> models.Case:
 
 
 class LinkQuerySet(models.QuerySet):
-    def relation_counts(self) -> dict[str, int]:
-        return dict(self.values_list("relation").annotate(count=models.Count("pk")).order_by())
-
     def with_elements(self) -> LinkQuerySet:
         return self.select_related("behaviour", "behaviour__parent", "standard", "standard__parent")
 

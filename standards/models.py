@@ -59,11 +59,6 @@ class ElementQuerySet(models.QuerySet):
         """Each element's id mapped to its parent's id: the whole tree in one query."""
         return dict(self.values_list("pk", "parent_id"))
 
-    def level_counts(self) -> dict[tuple[int, str], int]:
-        """How many elements each framework has at each level label."""
-        rows = self.values_list("framework_id", "level_label").annotate(count=models.Count("pk"))
-        return {(framework_id, label): count for framework_id, label, count in rows.order_by()}
-
     def in_tree_order(self) -> list[Element]:
         """The elements depth-first, each parent followed by its children by position."""
         return tree_order(self.order_by("position", "code"))
