@@ -35,7 +35,7 @@ run: setup
 	@DEBUG=true WEAVE_DEMO_PASSWORD="$${WEAVE_DEMO_PASSWORD:-$$(cat .weave-demo-password)}" $(BIN)/python manage.py seed_demo
 	@echo
 	@echo "  Weave is running at http://$(HOST):$(PORT)/"
-	@echo "  Admin: http://$(HOST):$(PORT)/admin/  (login printed above)"
+	@echo "  Log in at http://$(HOST):$(PORT)/accounts/login/ with a demo account printed above"
 	@echo
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -1,6 +1,49 @@
 from django.contrib import admin
 
-from mapping.models import Link, Mapping, ReviewedGap
+from mapping.models import Change, Edition, Link, Mapping, ReviewedGap, tracked_values
+
+
+def _save_recorded(request, obj, save) -> None:
+    """Save obj through save(), recording the change in the history like any other edit."""
+    model = type(obj)
+    existing = model.objects.filter(pk=obj.pk).first() if obj.pk else None
+    before = tracked_values(existing) if existing else {}
+    if existing is not None:
+        obj.revision = existing.revision + 1
+    save()
+    if existing is None:
+        Change.objects.record(obj, action=Change.Action.CREATED, before={}, by=request.user)
+    elif tracked_values(obj) != before:
+        Change.objects.record(obj, action=Change.Action.EDITED, before=before, by=request.user)
+
+
+def _delete_recorded(request, obj, delete) -> None:
+    before = tracked_values(obj)
+    Change.objects.record(obj, action=Change.Action.DELETED, before=before, by=request.user)
+    delete()
+
+
+class RecordedAdmin(admin.ModelAdmin):
+    """Edits made in the admin go into the change history too."""
+
+    def save_model(self, request, obj, form, change):
+        _save_recorded(request, obj, lambda: super(RecordedAdmin, self).save_model(
+            request, obj, form, change
+        ))  # fmt: skip
+
+    def delete_model(self, request, obj):
+        _delete_recorded(request, obj, lambda: super(RecordedAdmin, self).delete_model(
+            request, obj
+        ))  # fmt: skip
+
+    def save_formset(self, request, form, formset, change):
+        if not hasattr(formset.model, "history_fields"):
+            return super().save_formset(request, form, formset, change)
+        for obj in formset.save(commit=False):
+            _save_recorded(request, obj, obj.save)
+        for obj in formset.deleted_objects:
+            _delete_recorded(request, obj, obj.delete)
+        formset.save_m2m()
 
 
 @admin.register(Mapping)
@@ -19,9 +62,13 @@ class MappingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Link)
-class LinkAdmin(admin.ModelAdmin):
-    list_display = ["behaviour", "relation", "standard", "mapping", "updated_at", "updated_by"]
-    list_filter = ["mapping", "relation", "behaviour__level_label", "standard__level_label"]
+class LinkAdmin(RecordedAdmin):
+    list_display = [
+        "behaviour", "relation", "standard", "status", "mapping", "updated_at", "updated_by",
+    ]  # fmt: skip
+    list_filter = [
+        "mapping", "status", "relation", "behaviour__level_label", "standard__level_label",
+    ]  # fmt: skip
     list_select_related = ["behaviour", "standard", "mapping", "updated_by"]
     search_fields = [
         "behaviour__code",
@@ -53,3 +100,30 @@ class ReviewedGapAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.decided_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    """The history, to read: it is written only by the edits themselves."""
+
+    list_display = ["at", "action", "subject_type", "subject_label", "user"]
+    list_filter = ["action", "subject_type"]
+    list_select_related = ["user"]
+    search_fields = ["subject_label", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Edition)
+class EditionAdmin(ChangeAdmin):
+    list_display = ["number", "title", "mapping", "published_at", "published_by"]
+    list_filter = ["mapping"]
+    list_select_related = ["mapping", "published_by"]
+    search_fields = ["title", "notes"]

@@ -200,7 +200,7 @@ def compute_coverage(mapping: Mapping) -> Coverage:
         mapping,
         behaviours=mapping.behaviours_framework.elements.all(),
         standards=mapping.standards_framework.elements.all(),
-        links=mapping.links.order_by("pk"),
+        links=mapping.links.current().order_by("pk"),
         reviews=mapping.reviewed_gaps.select_related("decided_by"),
     )
 

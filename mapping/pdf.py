@@ -16,12 +16,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mapping import pdf_parts
-from mapping.coverage import Coverage, ElementCoverage, compute_coverage
+from mapping.coverage import Coverage, ElementCoverage
+from mapping.editions import EditionRegister, LiveRegister
 from mapping.models import Link, Mapping
 from standards.models import Element
 
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 CACHE_SECONDS = 60 * 60 * 24 * 30
 TEMPLATE = "mapping/register_pdf.html"
 # Links in one part of the link table: enough parts to keep every worker busy, few
@@ -71,8 +72,12 @@ def register_fingerprint(mapping: Mapping) -> tuple[str, datetime]:
             "position", "updated_at",
         )
     )  # fmt: skip
-    link_rows = mapping.links.order_by("pk").values_list(
-        "pk", "behaviour_id", "standard_id", "relation", "rationale", "example", "updated_at"
+    link_rows = (
+        mapping.links.current()
+        .order_by("pk")
+        .values_list(
+            "pk", "behaviour_id", "standard_id", "relation", "rationale", "example", "updated_at"
+        )
     )
     for rows in (element_rows, link_rows):
         for row in rows:
@@ -181,16 +186,25 @@ def _contents(body: list[pdf_parts.RenderedPart], *, first_page: int) -> list[Co
     return entries
 
 
-def register_pdf(mapping: Mapping, *, permalink: str) -> RegisterPdf:
-    """The register's PDF: from the cache when nothing has changed, else rendered afresh."""
-    digest, as_of = register_fingerprint(mapping)
+def register_pdf(register: LiveRegister | EditionRegister, *, permalink: str) -> RegisterPdf:
+    """The register's PDF, live or as an edition froze it: from the cache when nothing has
+    changed, else rendered afresh."""
+    mapping, edition = register.mapping, register.edition
+    if edition is None:
+        digest, as_of = register_fingerprint(mapping)
+        filename = f"{mapping.slug}-{timezone.localtime(as_of):%Y-%m-%d}.pdf"
+    else:
+        # An edition never changes, so its own digest is the fingerprint.
+        digest = hashlib.sha256(f"{LAYOUT_VERSION}|{edition.digest}".encode()).hexdigest()
+        as_of = edition.published_at
+        filename = f"{mapping.slug}-edition-{edition.number}.pdf"
     key = f"weave:register-pdf:{hashlib.sha256(f'{digest}|{permalink}'.encode()).hexdigest()}"
-    filename = f"{mapping.slug}-{timezone.localtime(as_of):%Y-%m-%d}.pdf"
     content = cache.get(key)
     if content is None:
         context = {
             "mapping": mapping,
-            "coverage": compute_coverage(mapping),
+            "edition": edition,
+            "coverage": register.coverage(),
             "permalink": permalink,
             "as_of": timezone.localtime(as_of),
         }

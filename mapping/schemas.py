@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from mapping.models import Link, Mapping, Relation
+from mapping.models import Link, LinkStatus, Mapping, Relation
 from standards.models import Framework
 
 
@@ -86,6 +86,8 @@ class MappingPayload(Payload):
                 relation=payload.relation,
                 rationale=payload.rationale,
                 example=payload.example,
+                # Imported links are the organisation's published mapping.
+                status=LinkStatus.APPROVED,
             )
             link.full_clean()
             link.save()

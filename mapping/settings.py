@@ -69,6 +69,15 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+# Whether visitors who are not logged in may read the register. When off, every page
+# asks for a login (Django's LoginRequiredMiddleware; the login page itself stays open).
+WEAVE_PUBLIC_READ = env_bool("WEAVE_PUBLIC_READ", True)
+if not WEAVE_PUBLIC_READ:
+    MIDDLEWARE.append("django.contrib.auth.middleware.LoginRequiredMiddleware")
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
 ROOT_URLCONF = "mapping.urls"
 
 TEMPLATES = [
@@ -80,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "mapping.context_processors.register",
             ],
             "builtins": [
                 "django_htmx.templatetags.django_htmx",

@@ -3,15 +3,20 @@ from __future__ import annotations
 import csv
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from mapping.coverage import (
@@ -20,14 +25,42 @@ from mapping.coverage import (
     compute_coverage,
     map_nodes_and_edges,
 )
-from mapping.forms import LinkFilterForm, MatrixForm
-from mapping.models import Link, LinkSort, Mapping, Relation
+from mapping.editions import EditionRegister, EditionSnapshot, LiveRegister, diff_snapshots
+from mapping.forms import (
+    ChangeFilterForm,
+    CompareForm,
+    EditionForm,
+    ElementCreateForm,
+    ElementEditForm,
+    FrameworkEditForm,
+    FrameworkForm,
+    LinkEditForm,
+    LinkFilterForm,
+    LinkForm,
+    MatrixForm,
+    RetireForm,
+)
+from mapping.models import (
+    Change,
+    EditConflict,
+    Edition,
+    Link,
+    LinkSort,
+    LinkStatus,
+    Mapping,
+    Relation,
+)
 from mapping.pdf import register_pdf
+from mapping.roles import Role, role_required
 from mapping.schemas import MapData
 from standards.models import Element, Framework, subtree_ids
 
+Register = LiveRegister | EditionRegister
+
 # Vendored under static/vendor with its licence; no CDN.
 CYTOSCAPE = "vendor/cytoscape-3.34.4/cytoscape.min.js"
+# The most recent changes an element page lists; /changes/ has the rest.
+HISTORY_ON_PAGE = 20
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -39,6 +72,30 @@ def _get_default_mapping() -> Mapping:
     if mapping is None:
         raise Http404("No mapping has been set up yet.")
     return mapping
+
+
+def _live() -> LiveRegister:
+    return LiveRegister(_get_default_mapping())
+
+
+def _get_edition(number: int) -> Edition:
+    return get_object_or_404(
+        Edition.objects.select_related("published_by"), mapping__is_default=True, number=number
+    )
+
+
+def _get_link(pk: int) -> Link:
+    """A link of the default mapping, retired or not."""
+    return get_object_or_404(Link.objects.with_elements(), mapping__is_default=True, pk=pk)
+
+
+def _register_context(register: Register) -> dict:
+    return {
+        "register": register,
+        "mapping": register.mapping,
+        "edition": register.edition,
+        "urls": register.urls,
+    }
 
 
 def _get_element(framework: Framework, code: str) -> Element:
@@ -58,9 +115,19 @@ def _wants_fragment(request: HtmxHttpRequest) -> bool:
 def guide(request: HtmxHttpRequest) -> HttpResponse:
     """The QuickStart guide, the site's home: the register at a glance."""
     mapping = Mapping.objects.default()
-    context = {
-        "mapping": mapping,
-        "coverage": compute_coverage(mapping) if mapping else None,
+    if mapping is None:
+        return render(request, "mapping/guide.html", {"mapping": None})
+    return _guide(request, LiveRegister(mapping))
+
+
+@require_GET
+def edition_guide(request: HtmxHttpRequest, number: int) -> HttpResponse:
+    return _guide(request, _get_edition(number).register())
+
+
+def _guide(request: HtmxHttpRequest, register: Register) -> HttpResponse:
+    context = _register_context(register) | {
+        "coverage": register.coverage(),
         "relations": list(Relation),
     }
     return render(request, "mapping/guide.html", context)
@@ -69,15 +136,22 @@ def guide(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def matrix(request: HtmxHttpRequest) -> HttpResponse:
     """Behaviours down, standards across; open a row or column, choose a cell to read it."""
-    mapping = _get_default_mapping()
-    coverage = compute_coverage(mapping)
+    return _matrix(request, _live())
+
+
+@require_GET
+def edition_matrix(request: HtmxHttpRequest, number: int) -> HttpResponse:
+    return _matrix(request, _get_edition(number).register())
+
+
+def _matrix(request: HtmxHttpRequest, register: Register) -> HttpResponse:
+    coverage = register.coverage()
     form = MatrixForm(
         request.GET,
         behaviour_codes={entry.element.code for entry in coverage.behaviours},
         standard_codes={entry.element.code for entry in coverage.standards},
     )
-    context = {
-        "mapping": mapping,
+    context = _register_context(register) | {
         "form": form,
         "matrix": None,
         "chosen": None,
@@ -106,10 +180,9 @@ def matrix(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def map_page(request: HtmxHttpRequest) -> HttpResponse:
     """The interactive map, with a list of every element as its accessible alternative."""
-    mapping = _get_default_mapping()
-    coverage = compute_coverage(mapping)
-    context = {
-        "mapping": mapping,
+    register = _live()
+    coverage = register.coverage()
+    context = _register_context(register) | {
         "coverage": coverage,
         "relations": list(Relation),
         "cytoscape": CYTOSCAPE,
@@ -135,8 +208,8 @@ def map_json(request: HtmxHttpRequest) -> JsonResponse:
 @require_GET
 def coverage_report(request: HtmxHttpRequest) -> HttpResponse:
     """The gap report: how complete the mapping is, and what is missing."""
-    mapping = _get_default_mapping()
-    context = {"mapping": mapping, "coverage": compute_coverage(mapping)}
+    register = _live()
+    context = _register_context(register) | {"coverage": register.coverage()}
     return render(request, "mapping/coverage.html", context)
 
 
@@ -155,8 +228,16 @@ def coverage_csv(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def guide_pdf(request: HtmxHttpRequest) -> HttpResponse:
     """The printable register, as an A4 PDF download named by the date of its content."""
-    mapping = _get_default_mapping()
-    pdf = register_pdf(mapping, permalink=request.build_absolute_uri(reverse("home")))
+    return _pdf(request, _live())
+
+
+@require_GET
+def edition_pdf(request: HtmxHttpRequest, number: int) -> HttpResponse:
+    return _pdf(request, _get_edition(number).register())
+
+
+def _pdf(request: HtmxHttpRequest, register: Register) -> HttpResponse:
+    pdf = register_pdf(register, permalink=request.build_absolute_uri(register.urls.home))
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=pdf.filename
@@ -167,16 +248,30 @@ def guide_pdf(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def link_table(request: HtmxHttpRequest) -> HttpResponse:
-    mapping = _get_default_mapping()
-    form = LinkFilterForm(
-        request.GET,
-        behaviours=mapping.behaviours_framework.elements.in_tree_order(),
-        standards=mapping.standards_framework.elements.in_tree_order(),
-    )
-    context = {"mapping": mapping, "form": form, "page": None}
+    return _link_table(request, _live())
+
+
+@require_GET
+def edition_link_table(request: HtmxHttpRequest, number: int) -> HttpResponse:
+    return _link_table(request, _get_edition(number).register())
+
+
+def _link_table(request: HtmxHttpRequest, register: Register) -> HttpResponse:
+    mapping = register.mapping
+    if register.edition is None:
+        behaviours = mapping.behaviours_framework.elements.in_tree_order()
+        standards = mapping.standards_framework.elements.in_tree_order()
+    else:
+        behaviours, standards = register.behaviours, register.standards
+    form = LinkFilterForm(request.GET, behaviours=behaviours, standards=standards)
+    context = _register_context(register) | {"form": form, "page": None}
     status = 200
     if form.is_valid():
-        paginator = Paginator(form.apply(mapping.links.all()), settings.WEAVE_LINKS_PER_PAGE)
+        if register.edition is None:
+            links = form.apply(mapping.links.current())
+        else:
+            links = form.apply_to_list(register.links)
+        paginator = Paginator(links, settings.WEAVE_LINKS_PER_PAGE)
         try:
             page = paginator.page(form.cleaned_data["page"])
         except EmptyPage:
@@ -188,8 +283,9 @@ def link_table(request: HtmxHttpRequest) -> HttpResponse:
         else:
             # Sort and slice narrow rows, then fetch only this page's links in full: the
             # database never sorts every link with its text (a deferred join).
-            page_ids = list(page.object_list.values_list("pk", flat=True))
-            page.object_list = Link.objects.with_elements().in_id_order(page_ids)
+            if register.edition is None:
+                page_ids = list(page.object_list.values_list("pk", flat=True))
+                page.object_list = Link.objects.with_elements().in_id_order(page_ids)
             context |= {
                 "page": page,
                 "page_numbers": paginator.get_elided_page_range(page.number),
@@ -204,46 +300,582 @@ def link_table(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-def _element_page(request: HtmxHttpRequest, code: str, *, behaviours: bool) -> HttpResponse:
-    mapping = _get_default_mapping()
+def _element_page(
+    request: HtmxHttpRequest, register: Register, code: str, *, behaviours: bool
+) -> HttpResponse:
+    mapping = register.mapping
     framework = mapping.behaviours_framework if behaviours else mapping.standards_framework
-    element = _get_element(framework, code)
-    parents = framework.elements.parent_map()
-    subtree = subtree_ids(parents.items(), element.pk)
-    links = mapping.links.with_elements()
-    if behaviours:
-        links = links.touching_behaviours(subtree).sorted_by(LinkSort.STANDARD)
-    else:
-        links = links.touching_standards(subtree).sorted_by(LinkSort.BEHAVIOUR)
     own_id = "behaviour_id" if behaviours else "standard_id"
-    links = list(links)
-    children = list(element.children.select_related("framework").order_by("position", "code"))
+    if register.edition is None:
+        element = _get_element(framework, code)
+        parents = framework.elements.parent_map()
+        subtree = subtree_ids(parents.items(), element.pk)
+        links = mapping.links.current().with_elements()
+        if behaviours:
+            links = links.touching_behaviours(subtree).sorted_by(LinkSort.STANDARD)
+        else:
+            links = links.touching_standards(subtree).sorted_by(LinkSort.BEHAVIOUR)
+        links = list(links)
+        children = list(element.children.select_related("framework").order_by("position", "code"))
+        history = list(Change.objects.for_object(element).with_people()[:HISTORY_ON_PAGE])
+    else:
+        side = register.behaviours if behaviours else register.standards
+        element = next((e for e in side if e.code == code), None)
+        if element is None:
+            raise Http404(f"There is no {code} in edition {register.edition.number}.")
+        parents = {e.pk: e.parent_id for e in side}
+        subtree = subtree_ids(parents.items(), element.pk)
+        partner = "standard" if behaviours else "behaviour"
+        links = sorted(
+            (link for link in register.links if getattr(link, own_id) in subtree),
+            key=lambda link: (getattr(link, partner).tree_index, link.pk),
+        )
+        children = [e for e in side if e.parent_id == element.pk]
+        history = []
     through_children = []
     for child in children:
         branch = subtree_ids(parents.items(), child.pk)
         through_children.append(
             (child, [link for link in links if getattr(link, own_id) in branch])
         )
-    context = {
-        "mapping": mapping,
+    context = _register_context(register) | {
         "element": element,
         "ancestors": list(reversed(element.ancestors())),
         "children": children,
         "direct_links": [link for link in links if getattr(link, own_id) == element.pk],
         "through_children": through_children,
         "is_behaviour": behaviours,
+        "row_style": "behaviour" if behaviours else "standard",
         "other_framework": mapping.standards_framework
         if behaviours
         else mapping.behaviours_framework,
+        "history": history,
     }
     return render(request, "mapping/element_detail.html", context)
 
 
 @require_GET
 def behaviour_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
-    return _element_page(request, code, behaviours=True)
+    return _element_page(request, _live(), code, behaviours=True)
 
 
 @require_GET
 def standard_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
-    return _element_page(request, code, behaviours=False)
+    return _element_page(request, _live(), code, behaviours=False)
+
+
+@require_GET
+def edition_behaviour_detail(request: HtmxHttpRequest, number: int, code: str) -> HttpResponse:
+    return _element_page(request, _get_edition(number).register(), code, behaviours=True)
+
+
+@require_GET
+def edition_standard_detail(request: HtmxHttpRequest, number: int, code: str) -> HttpResponse:
+    return _element_page(request, _get_edition(number).register(), code, behaviours=False)
+
+
+# One link: its page, and editing it in place ----------------------------------------------
+
+ROW_STYLES = {"table", "behaviour", "standard"}
+
+
+def _row_style(request: HttpRequest) -> str:
+    style = request.GET.get("style") or request.POST.get("style") or "table"
+    return style if style in ROW_STYLES else "table"
+
+
+def _flash(request: HtmxHttpRequest, text: str) -> None:
+    """A message for the next full page. An htmx swap says it in place instead, and a
+    message left unread would turn up on some later page."""
+    if not _wants_fragment(request):
+        messages.success(request, text)
+
+
+def _element_id(request: HttpRequest) -> int | None:
+    """Which element page a link row is shown on (it notes links made through children)."""
+    value = request.GET.get("element") or request.POST.get("element") or ""
+    return int(value) if value.isdigit() else None
+
+
+def _back_to(request: HttpRequest, fallback: str) -> str:
+    """Where a plain form post returns to: ?next= if it is on this site, else fallback."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def _link_page(
+    request: HtmxHttpRequest,
+    link: Link,
+    *,
+    partial: str | None = None,
+    status: int = 200,
+    **extra,
+) -> HttpResponse:
+    """The link's page, or one of its partials (a table row, or the row as a form) for htmx."""
+    context = {
+        "mapping": _get_default_mapping(),
+        "link": link,
+        "style": _row_style(request),
+        "element_id": _element_id(request),
+        "history": Change.objects.for_object(link).with_people(),
+        "relations": list(Relation),
+        "next": _back_to(request, link.get_absolute_url()),
+    } | extra
+    template_name = "mapping/link_detail.html"
+    if partial and _wants_fragment(request):
+        template_name += f"#{partial}"
+    return render(request, template_name, context, status=status)
+
+
+@require_GET
+def link_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A link's permanent page: what it says, its status and its whole history."""
+    link = _get_link(pk)
+    return _link_page(request, link, partial="row")
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def link_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Edit a link's relation and wording. htmx swaps the row for this form and back."""
+    link = _get_link(pk)
+    if link.is_retired:
+        return _link_page(
+            request, link, partial="row", status=409,
+            error="A retired link cannot be edited; restore it first.",
+        )  # fmt: skip
+    conflict = None
+    if request.method == "POST":
+        form = LinkEditForm(request.POST, instance=Link.objects.get(pk=pk))
+        if form.is_valid():
+            changes = {
+                name: form.cleaned_data[name] for name in ("relation", "rationale", "example")
+            }
+            try:
+                link.edit(by=request.user, revision=form.cleaned_data["revision"], **changes)
+            except EditConflict as error:
+                conflict = error.current
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                _flash(request, f"Saved {link.history_label}.")
+                if _wants_fragment(request):
+                    response = _link_page(request, _get_link(pk), partial="row", saved=True)
+                    return trigger_client_event(response, "linksChanged")
+                return redirect(_back_to(request, link.get_absolute_url()))
+        if conflict is not None:
+            # Keep what they typed, but at the new revision: saving again is a choice
+            # made knowing what the other person wrote.
+            data = request.POST.copy()
+            data["revision"] = conflict.revision
+            form = LinkEditForm(data, instance=conflict)
+            form.is_valid()
+            conflict = Link.objects.with_elements().select_related("updated_by").get(pk=pk)
+    else:
+        form = LinkEditForm(instance=link, initial={"revision": link.revision})
+    status = 409 if conflict else 400 if form.errors else 200
+    return _link_page(
+        request, link, partial="row_form", status=status, form=form, conflict=conflict
+    )
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def link_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Retire a link, with the reason: it leaves the live register and stays in history."""
+    link = _get_link(pk)
+    if request.method == "POST":
+        form = RetireForm(request.POST)
+        if form.is_valid():
+            try:
+                link.retire(
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    revision=form.cleaned_data["revision"],
+                )
+            except EditConflict as error:
+                form.add_error(
+                    None,
+                    f"{error.current.updated_by or 'Someone'} changed this link since you "
+                    "opened it. Check it again before retiring it.",
+                )
+                form.data = form.data.copy() | {"revision": error.current.revision}
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                _flash(request, f"Retired {link.history_label}.")
+                if _wants_fragment(request):
+                    response = _link_page(request, link, partial="row", just_retired=True)
+                    return trigger_client_event(response, "linksChanged")
+                return redirect(_back_to(request, link.get_absolute_url()))
+    else:
+        form = RetireForm(initial={"revision": link.revision})
+    status = 400 if form.errors else 200
+    return _link_page(request, link, partial="retire_form", status=status, retire_form=form)
+
+
+def _link_status_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
+    link = _get_link(pk)
+    try:
+        getattr(link, action)(by=request.user)
+    except ValidationError as error:
+        return _link_page(request, link, partial="row", status=409, error=" ".join(error.messages))
+    _flash(request, f"{link.history_label} is now {link.get_status_display().lower()}.")
+    if _wants_fragment(request):
+        response = _link_page(request, _get_link(pk), partial="row", saved=True)
+        return trigger_client_event(response, "linksChanged")
+    return redirect(_back_to(request, link.get_absolute_url()))
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def link_propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _link_status_action(request, pk, "propose")
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def link_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _link_status_action(request, pk, "restore")
+
+
+@role_required(Role.PUBLISHER)
+@require_POST
+def link_approve(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _link_status_action(request, pk, "approve")
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def link_create(request: HtmxHttpRequest) -> HttpResponse:
+    """Add a link, as a draft. On the link table and element pages it opens in place."""
+    mapping = _get_default_mapping()
+    behaviours = mapping.behaviours_framework.elements.in_tree_order()
+    standards = mapping.standards_framework.elements.in_tree_order()
+    options = {"mapping": mapping, "behaviours": behaviours, "standards": standards}
+    created = None
+    if request.method == "POST":
+        form = LinkForm(request.POST, **options)
+        if form.is_valid():
+            created = form.save(commit=False)
+            created.created_by = created.updated_by = request.user
+            created.status = (
+                LinkStatus.PROPOSED if request.POST.get("propose") else LinkStatus.DRAFT
+            )
+            try:
+                with transaction.atomic():
+                    created.save()
+                    Change.objects.record(
+                        created, action=Change.Action.CREATED, before={}, by=request.user
+                    )
+            except IntegrityError:
+                # Someone added the same pair a moment ago.
+                form.add_error(None, "That pair was linked a moment ago: reload to see it.")
+                created = None
+            else:
+                _flash(request, f"Added {created.history_label}.")
+                if not _wants_fragment(request):
+                    return redirect(_back_to(request, created.get_absolute_url()))
+                form = LinkForm(initial=_prefill(request.POST), **options)
+    else:
+        form = LinkForm(initial=_prefill(request.GET), **options)
+    context = {
+        "mapping": mapping,
+        "form": form,
+        "created": created,
+        "next": _back_to(request, reverse("link_table")),
+    }
+    template_name = "mapping/link_create.html"
+    if _wants_fragment(request):
+        template_name += "#add_form"
+    response = render(request, template_name, context, status=400 if form.errors else 200)
+    if created is not None:
+        trigger_client_event(response, "linksChanged")
+    return response
+
+
+def _prefill(data) -> dict:
+    """A new link's behaviour and standard from ?behaviour= / ?standard= codes."""
+    return {name: data.get(name, "") for name in ("behaviour", "standard") if data.get(name)}
+
+
+# Elements and frameworks -------------------------------------------------------------------
+
+
+def _get_framework(slug: str) -> Framework:
+    return get_object_or_404(Framework, slug=slug)
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def element_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    element = get_object_or_404(Element.objects.select_related("framework", "parent"), pk=pk)
+    conflict = None
+    if request.method == "POST":
+        form = ElementEditForm(request.POST, instance=Element.objects.get(pk=pk))
+        if form.is_valid():
+            changes = {
+                "title": form.cleaned_data["title"],
+                "description": form.cleaned_data["description"],
+            }
+            try:
+                Change.objects.apply(
+                    element, changes, by=request.user, revision=form.cleaned_data["revision"]
+                )
+            except EditConflict as error:
+                conflict = error.current
+                data = request.POST.copy()
+                data["revision"] = conflict.revision
+                form = ElementEditForm(data, instance=conflict)
+                form.is_valid()
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                _flash(request, f"Saved {element.code}.")
+                return redirect(element.get_absolute_url())
+    else:
+        form = ElementEditForm(instance=element, initial={"revision": element.revision})
+    context = {
+        "mapping": Mapping.objects.default(),
+        "element": element,
+        "form": form,
+        "conflict": conflict,
+    }
+    status = 409 if conflict else 400 if form.errors else 200
+    return render(request, "mapping/element_form.html", context, status=status)
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def element_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    framework = _get_framework(slug)
+    if request.method == "POST":
+        form = ElementCreateForm(request.POST, framework=framework)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    element = form.save()
+                    Change.objects.record(
+                        element, action=Change.Action.CREATED, before={}, by=request.user
+                    )
+            except IntegrityError:
+                form.add_error("code", "That code was taken a moment ago: choose another.")
+                context = {"mapping": Mapping.objects.default(), "framework": framework}
+                return render(
+                    request, "mapping/element_form.html", context | {"form": form}, status=400
+                )
+            _flash(request, f"Added {element.code} to {framework.name}.")
+            return redirect(
+                element.get_absolute_url()
+                if _in_default_mapping(framework)
+                else framework.get_absolute_url()
+            )
+    else:
+        parent = framework.elements.filter(code=request.GET.get("parent", "")).first()
+        initial = {"parent": parent}
+        if parent is not None:
+            initial |= {
+                "level_label": parent.children.values_list("level_label", flat=True).first() or "",
+                "position": parent.children.count() + 1,
+            }
+        form = ElementCreateForm(initial=initial, framework=framework)
+    context = {"mapping": Mapping.objects.default(), "framework": framework, "form": form}
+    return render(request, "mapping/element_form.html", context, status=400 if form.errors else 200)
+
+
+def _in_default_mapping(framework: Framework) -> bool:
+    mapping = Mapping.objects.default()
+    return mapping is not None and framework.pk in (
+        mapping.behaviours_framework_id,
+        mapping.standards_framework_id,
+    )
+
+
+@require_GET
+def framework_list(request: HtmxHttpRequest) -> HttpResponse:
+    frameworks = Framework.objects.annotate(element_count=Count("elements"))
+    context = {"mapping": Mapping.objects.default(), "frameworks": frameworks}
+    return render(request, "mapping/frameworks.html", context)
+
+
+@require_GET
+def framework_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    framework = _get_framework(slug)
+    context = {
+        "mapping": Mapping.objects.default(),
+        "framework": framework,
+        "elements": framework.elements.in_tree_order(),
+        "history": Change.objects.for_object(framework).with_people()[:HISTORY_ON_PAGE],
+        "in_register": _in_default_mapping(framework),
+    }
+    return render(request, "mapping/framework_detail.html", context)
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def framework_create(request: HtmxHttpRequest) -> HttpResponse:
+    form = FrameworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            framework = form.save()
+            Change.objects.record(
+                framework, action=Change.Action.CREATED, before={}, by=request.user
+            )
+        _flash(request, f"Added the framework {framework.name}.")
+        return redirect(framework.get_absolute_url())
+    context = {"mapping": Mapping.objects.default(), "form": form, "framework": None}
+    return render(
+        request, "mapping/framework_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def framework_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    framework = _get_framework(slug)
+    conflict = None
+    if request.method == "POST":
+        form = FrameworkEditForm(request.POST, instance=Framework.objects.get(pk=framework.pk))
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in FrameworkEditForm.Meta.fields}
+            try:
+                Change.objects.apply(
+                    framework, changes, by=request.user, revision=form.cleaned_data["revision"]
+                )
+            except EditConflict as error:
+                conflict = error.current
+                data = request.POST.copy()
+                data["revision"] = conflict.revision
+                form = FrameworkEditForm(data, instance=conflict)
+                form.is_valid()
+            else:
+                _flash(request, f"Saved {framework.name}.")
+                return redirect(framework.get_absolute_url())
+    else:
+        form = FrameworkEditForm(instance=framework, initial={"revision": framework.revision})
+    context = {
+        "mapping": Mapping.objects.default(),
+        "form": form,
+        "framework": framework,
+        "conflict": conflict,
+    }
+    status = 409 if conflict else 400 if form.errors else 200
+    return render(request, "mapping/framework_form.html", context, status=status)
+
+
+# History -------------------------------------------------------------------------------
+
+
+@require_GET
+def changes(request: HtmxHttpRequest) -> HttpResponse:
+    """Recent changes across the register, newest first, with filters."""
+    form = ChangeFilterForm(request.GET)
+    context = {"mapping": Mapping.objects.default(), "form": form, "page": None}
+    if form.is_valid():
+        paginator = Paginator(
+            form.apply(Change.objects.with_people()), settings.WEAVE_LINKS_PER_PAGE
+        )
+        try:
+            context["page"] = paginator.page(form.cleaned_data["page"])
+        except EmptyPage:
+            form.add_error(
+                "page",
+                f"There is no page {form.cleaned_data['page']}: these changes have "
+                f"{paginator.num_pages} page{pluralize(paginator.num_pages)}.",
+            )
+    template_name = "mapping/changes.html"
+    if _wants_fragment(request):
+        template_name += "#results"
+    response = render(request, template_name, context, status=400 if form.errors else 200)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@role_required(Role.PUBLISHER)
+@require_POST
+def change_revert(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(Change.objects.with_people(), pk=pk)
+    try:
+        change.revert(by=request.user)
+    except (ValidationError, EditConflict) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, f"Could not revert: {text}")
+    else:
+        messages.success(request, f"Reverted: {change}.")
+    fallback = reverse("changes")
+    if _wants_fragment(request):
+        return HttpResponseClientRedirect(_back_to(request, fallback))
+    return redirect(_back_to(request, fallback))
+
+
+# Editions ----------------------------------------------------------------------------
+
+
+@require_GET
+def edition_list(request: HtmxHttpRequest) -> HttpResponse:
+    mapping = _get_default_mapping()
+    editions = list(
+        mapping.editions.select_related("published_by").with_changes_since().latest_first()
+    )
+    context = {"mapping": mapping, "editions": editions}
+    return render(request, "mapping/editions.html", context)
+
+
+@role_required(Role.PUBLISHER)
+@require_http_methods(["GET", "POST"])
+def edition_publish(request: HtmxHttpRequest) -> HttpResponse:
+    """Publish the register as it stands (approved links only) as the next edition."""
+    mapping = _get_default_mapping()
+    form = EditionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition = Edition.objects.publish(
+                mapping,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                notes=form.cleaned_data["notes"],
+            )
+        except IntegrityError:
+            form.add_error(None, "Another edition was published at the same moment; try again.")
+        else:
+            _flash(request, f"Published edition {edition.number}.")
+            return redirect(edition.get_absolute_url())
+    counts = dict(mapping.links.current().order_by().values_list("status").annotate(n=Count("pk")))
+    context = {
+        "mapping": mapping,
+        "form": form,
+        "approved": counts.get(LinkStatus.APPROVED, 0),
+        "waiting": counts.get(LinkStatus.PROPOSED, 0),
+        "drafts": counts.get(LinkStatus.DRAFT, 0),
+        "latest": mapping.editions.latest_first().first(),
+    }
+    return render(
+        request, "mapping/edition_publish.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_GET
+def edition_compare(request: HtmxHttpRequest) -> HttpResponse:
+    """Two editions side by side: links and element texts added, removed and changed."""
+    mapping = _get_default_mapping()
+    editions = list(mapping.editions.latest_first())
+    data = request.GET
+    if not data and len(editions) >= 2:
+        data = {"old": editions[1].number, "new": editions[0].number}
+    form = CompareForm(data or None, editions=editions)
+    context = {"mapping": mapping, "form": form, "diff": None, "editions": editions}
+    if form.is_bound and form.is_valid():
+        by_number = {e.number: e for e in editions}
+        old, new = by_number[form.cleaned_data["old"]], by_number[form.cleaned_data["new"]]
+        context |= {
+            "old": old,
+            "new": new,
+            "diff": diff_snapshots(
+                EditionSnapshot.model_validate(old.snapshot),
+                EditionSnapshot.model_validate(new.snapshot),
+            ),
+        }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "mapping/edition_compare.html", context, status=status)

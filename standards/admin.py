@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from mapping.admin import RecordedAdmin
 from standards.models import Element, Framework
 
 
@@ -12,7 +13,7 @@ class ElementInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(RecordedAdmin):
     list_display = ["name", "kind", "publisher", "version_label", "year"]
     list_filter = ["kind", "publisher", "year"]
     search_fields = ["name", "slug", "publisher", "description"]
@@ -21,7 +22,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Element)
-class ElementAdmin(admin.ModelAdmin):
+class ElementAdmin(RecordedAdmin):
     list_display = ["code", "title", "level_label", "parent", "framework", "position"]
     list_filter = ["framework", "level_label"]
     list_select_related = ["framework", "parent"]

@@ -34,8 +34,16 @@ class Framework(models.Model):
         help_text="Who owns the wording and how to cite or reuse it.",
     )
     description = models.TextField(blank=True)
+    # Counts saves, so an edit made from a stale form is refused rather than lost.
+    revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # What the change history records of each edit.
+    history_fields = (
+        "name", "publisher", "version_label", "year", "source_url", "citation_note",
+        "description",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["kind", "name"]
@@ -47,6 +55,13 @@ class Framework(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("framework_detail", args=[self.slug])
+
+    @property
+    def history_label(self) -> str:
         return self.name
 
     @property
@@ -107,10 +122,16 @@ class Element(models.Model):
         max_length=60, help_text='For example "Behaviour" or "Standard statement".'
     )
     position = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ElementQuerySet.as_manager()
+
+    history_fields = ("code", "title", "description", "level_label", "parent_id", "position")
+    # Set on the copies an edition rebuilds from its snapshot, so their pages link within
+    # that edition rather than to the live register.
+    edition_number: int | None = None
 
     class Meta:
         ordering = ["framework", "position", "code"]
@@ -126,7 +147,13 @@ class Element(models.Model):
 
     def get_absolute_url(self) -> str:
         name = "behaviour_detail" if self.framework.is_behaviours else "standard_detail"
+        if self.edition_number is not None:
+            return reverse(f"edition_{name}", args=[self.edition_number, self.code])
         return reverse(name, args=[self.code])
+
+    @property
+    def history_label(self) -> str:
+        return f"{self.code} {self.title}"
 
     def ancestors(self) -> list[Element]:
         chain: list[Element] = []

@@ -112,3 +112,31 @@ def same_queries_at_any_size(client, db, django_assert_num_queries):
             assert response.status_code == 200
 
     return check
+
+
+@pytest.fixture
+def people(db):
+    """One account per role, in the groups the migration created, plus nobody in any."""
+    from django.contrib.auth.models import Group, User
+
+    accounts = {"nobody": User.objects.create_user("nobody", password="pw")}
+    for role in ("viewer", "editor", "publisher"):
+        # seed_demo (the demo fixture) may have made these accounts already.
+        user = User.objects.filter(username=role).first() or User.objects.create_user(role)
+        user.groups.add(Group.objects.get(name=role))
+        accounts[role] = user
+    return accounts
+
+
+@pytest.fixture
+def as_role(people):
+    """A logged-in test client for a role: as_role("editor"). "anonymous" logs nobody in."""
+    from django.test import Client
+
+    def client(role: str) -> Client:
+        c = Client()
+        if role != "anonymous":
+            c.force_login(people[role])
+        return c
+
+    return client

@@ -30,6 +30,7 @@ def test_admin_edits_record_who_changed_a_link(admin_client, demo):
             "behaviour": link.behaviour_id,
             "standard": link.standard_id,
             "relation": "supports",
+            "status": "approved",
             "rationale": "Rewritten in the admin.",
             "example": "",
         },
@@ -50,6 +51,7 @@ def test_the_admin_refuses_a_link_to_the_wrong_framework(admin_client, demo):
             "behaviour": behaviour.pk,
             "standard": behaviour.pk,
             "relation": "supports",
+            "status": "approved",
             "rationale": "Wrong.",
         },
     )

@@ -52,8 +52,8 @@ def test_element_pages_allow_only_get(client, small):
 
 
 def test_element_pages_cost_the_same_queries_at_any_size(same_queries_at_any_size):
-    same_queries_at_any_size(reverse("behaviour_detail", args=["B1"]), 5)
-    same_queries_at_any_size(reverse("standard_detail", args=["S1.1"]), 5)
+    same_queries_at_any_size(reverse("behaviour_detail", args=["B1"]), 7)
+    same_queries_at_any_size(reverse("standard_detail", args=["S1.1"]), 7)
 
 
 def test_the_demo_pages_show_cih_definitions(client, demo):

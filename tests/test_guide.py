@@ -83,4 +83,4 @@ def test_the_guide_allows_only_get(client, demo):
 
 
 def test_the_guide_costs_the_same_queries_at_any_size(same_queries_at_any_size):
-    same_queries_at_any_size(URL, 5)
+    same_queries_at_any_size(URL, 6)

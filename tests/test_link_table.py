@@ -164,9 +164,9 @@ def test_a_page_costs_the_same_queries_at_any_size(client, db, size, django_asse
     build_register(size)
     assert Link.objects.count() == size
     # mapping, both frameworks' elements, the count, the page's ids, the page's rows
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(URL, {"sort": "standard", "page": 2})
     assert len(rows(response)) == 50
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(URL, {"behaviour": "B1", "q": "rationale"})
     assert response.status_code == 200

@@ -123,7 +123,7 @@ def small_coverage(small):
 
 
 def test_the_matrix_costs_the_same_queries_at_any_size(same_queries_at_any_size):
-    same_queries_at_any_size(URL, 5)
+    same_queries_at_any_size(URL, 6)
 
 
 def test_uncovered_rows_and_columns_say_whether_they_were_reviewed(client, small):

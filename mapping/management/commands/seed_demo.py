@@ -4,22 +4,31 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from pydantic import ValidationError
 
+from mapping.roles import Role
 from mapping.schemas import MappingPayload
 from standards.schemas import FrameworkPayload
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 FRAMEWORK_FILES = ["cih-professional-standards-2021.json", "example-homes-behaviours.json"]
 MAPPING_FILES = ["example-homes-mapping.json"]
+DEMO_ACCOUNTS = [
+    ("viewer", Role.VIEWER),
+    ("editor", Role.EDITOR),
+    ("publisher", Role.PUBLISHER),
+    ("admin", None),
+]
 
 
 class Command(BaseCommand):
     help = (
         "Load the CIH Professional Standards, the illustrative Example Homes behaviours and "
-        "their mapping, and an admin account. Safe to run again: it only adds what is missing "
+        "their mapping, and a demo account per role (viewer, editor, publisher, admin). "
+        "Safe to run again: it only adds what is missing "
         "and never overwrites edits."
     )
 
@@ -27,8 +36,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password",
             default=os.environ.get("WEAVE_DEMO_PASSWORD", ""),
-            help="Password for the demo admin account (default: $WEAVE_DEMO_PASSWORD, "
-            "or a generated one, printed, when the account is first created).",
+            help="Password for the demo accounts (default: $WEAVE_DEMO_PASSWORD, or a "
+            "generated one, printed, when an account is first created).",
         )
 
     @transaction.atomic
@@ -46,19 +55,26 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo register: {created} new rows" if created else "Demo register: already loaded"
         )
-        self._ensure_admin(password)
+        self.stdout.write("Demo logins, one per role:")
+        for username, role in DEMO_ACCOUNTS:
+            self._ensure_account(username, role, password)
 
-    def _ensure_admin(self, password: str) -> None:
+    def _ensure_account(self, username: str, role: str | None, password: str) -> None:
         User = get_user_model()
-        admin = User.objects.filter(username="admin").first()
-        if admin is None:
+        user = User.objects.filter(username=username).first()
+        label = role.label.lower() if role else "administrator (every role, and the admin)"
+        if user is None:
             password = password or secrets.token_urlsafe(12)
-            User.objects.create_superuser("admin", "admin@example.invalid", password)
-            self.stdout.write(f"Admin login: admin / {password}")
-        elif password and not admin.check_password(password):
-            admin.set_password(password)
-            admin.save(update_fields=["password"])
-            self.stdout.write(f"Admin login: admin / {password} (password updated)")
+            if role is None:
+                User.objects.create_superuser(username, f"{username}@example.invalid", password)
+            else:
+                user = User.objects.create_user(username, f"{username}@example.invalid", password)
+                user.groups.add(Group.objects.get(name=role))
+            self.stdout.write(f"  {label}: {username} / {password}")
+        elif password and not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            self.stdout.write(f"  {label}: {username} / {password} (password updated)")
         else:
             shown = password or "(unchanged; set WEAVE_DEMO_PASSWORD to reset it)"
-            self.stdout.write(f"Admin login: admin / {shown}")
+            self.stdout.write(f"  {label}: {username} / {shown}")

@@ -1,0 +1,257 @@
+"""Editing in place: links on the link table and element pages, elements and frameworks."""
+
+from django.urls import reverse
+
+from mapping.models import Change, Link, LinkStatus
+from standards.models import Element, Framework
+
+HTMX = {"HX-Request": "true"}
+
+
+def _edit(client, link, **data):
+    payload = {
+        "relation": link.relation,
+        "rationale": link.rationale,
+        "example": link.example,
+        "revision": link.revision,
+        "style": "table",
+    } | data
+    return client.post(reverse("link_edit", args=[link.pk]), payload, headers=HTMX)
+
+
+def test_the_edit_button_turns_the_row_into_a_form(small, as_role):
+    link = small["b11_s11"]
+    response = as_role("editor").get(
+        reverse("link_edit", args=[link.pk]) + "?style=table", headers=HTMX
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<tr id="link-{link.pk}" class="editing">')
+    assert "<html" not in html
+    assert 'name="rationale"' in html and f'name="revision" value="{link.revision}"' in html
+
+
+def test_saving_swaps_the_row_back_and_records_the_change(small, as_role, people):
+    link = small["b11_s11"]
+    response = _edit(as_role("publisher"), link, rationale="Listening well is hearing out.")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<tr id="link-{link.pk}">')
+    assert "Listening well is hearing out." in html and "Saved." in html
+    link.refresh_from_db()
+    assert link.rationale == "Listening well is hearing out."
+    assert link.revision == 2
+    assert link.updated_by == people["publisher"]
+    change = Change.objects.for_object(link).get()
+    assert change.action == Change.Action.EDITED
+    assert change.user == people["publisher"]
+    assert change.before["rationale"] == "Listening is hearing people out."
+    assert change.after["rationale"] == "Listening well is hearing out."
+    assert [name for name, _, _ in change.differences] == ["rationale"]
+
+
+def test_an_editor_edit_to_an_approved_link_goes_back_for_approval(small, as_role):
+    link = small["b11_s11"]
+    link.status = LinkStatus.APPROVED
+    link.save()
+    _edit(as_role("editor"), link, relation="partly_covers")
+    link.refresh_from_db()
+    assert (link.relation, link.status) == ("partly_covers", LinkStatus.PROPOSED)
+
+
+def test_a_plain_post_redirects(small, as_role):
+    link = small["b11_s11"]
+    response = as_role("editor").post(
+        reverse("link_edit", args=[link.pk]),
+        {"relation": "supports", "rationale": "Plain.", "example": "", "revision": 1},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == link.get_absolute_url()
+
+
+def test_validation_errors_show_next_to_the_field_and_change_nothing(small, as_role):
+    link = small["b11_s11"]
+    response = _edit(as_role("editor"), link, rationale="  ", relation="loves")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Say why the behaviour relates to the standard." in html
+    assert "Select a valid choice." in html
+    assert 'aria-invalid="true"' in html
+    link.refresh_from_db()
+    assert link.rationale == "Listening is hearing people out."
+    assert not Change.objects.exists()
+
+
+def test_two_editors_cannot_overwrite_each_other(small, as_role):
+    """Both open the form at revision 1; the second save is refused, showing both versions."""
+    link = small["b11_s11"]
+    first, second = as_role("editor"), as_role("publisher")
+    assert first.get(reverse("link_edit", args=[link.pk]), headers=HTMX).status_code == 200
+    assert second.get(reverse("link_edit", args=[link.pk]), headers=HTMX).status_code == 200
+    assert _edit(first, link, rationale="First editor's words.").status_code == 200
+    response = _edit(second, link, rationale="Second editor's words.")
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "after you opened it" in html
+    assert "First editor&#x27;s words." in html  # theirs
+    assert "Second editor&#x27;s words." in html  # yours, still in the form
+    assert 'name="revision" value="2"' in html  # saving again is a deliberate choice
+    link.refresh_from_db()
+    assert link.rationale == "First editor's words."
+    assert Change.objects.for_object(link).count() == 1
+
+
+def test_a_duplicate_pair_is_refused_with_a_link_to_the_existing_one(small, as_role):
+    existing = small["b11_s11"]
+    response = as_role("editor").post(
+        reverse("link_create"),
+        {"behaviour": "B1.1", "standard": "S1.1", "relation": "supports", "rationale": "Again."},
+        headers=HTMX,
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "B1.1 is already linked to S1.1" in html
+    assert f'href="{existing.get_absolute_url()}"' in html
+    assert Link.objects.count() == 3
+
+
+def test_adding_a_link_makes_a_draft_and_tells_the_table(small, as_role, people):
+    response = as_role("editor").post(
+        reverse("link_create"),
+        {"behaviour": "B1.2 Say thank you", "standard": "S1", "relation": "supports",
+         "rationale": "Thanks show respect.", "propose": "1"},
+        headers=HTMX,
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "linksChanged" in response["HX-Trigger"]
+    link = Link.objects.get(behaviour__code="B1.2", standard__code="S1")
+    assert link.status == LinkStatus.PROPOSED
+    assert link.created_by == people["editor"]
+    change = Change.objects.for_object(link).get()
+    assert change.action == Change.Action.CREATED and change.after["rationale"]
+
+
+def test_an_unknown_element_code_is_refused_inline(small, as_role):
+    response = as_role("editor").post(
+        reverse("link_create"),
+        {"behaviour": "B9", "standard": "S1", "relation": "supports", "rationale": "x"},
+    )
+    assert response.status_code == 400
+    assert "“B9” is not a behaviour in this register" in response.content.decode()
+
+
+def test_retiring_takes_a_link_out_of_the_live_views_but_keeps_it(small, as_role, client):
+    link = small["b2_s12"]
+    response = as_role("editor").post(
+        reverse("link_retire", args=[link.pk]),
+        {"reason": "Bravery is not the point.", "revision": 1, "style": "table"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert "Retired" in response.content.decode()
+    link.refresh_from_db()
+    assert (link.status, link.retired_reason) == (LinkStatus.RETIRED, "Bravery is not the point.")
+    assert f'id="link-{link.pk}"' not in client.get(reverse("link_table")).content.decode()
+    assert "S1.2" not in client.get(reverse("behaviour_detail", args=["B2"])).content.decode()
+    page = client.get(link.get_absolute_url()).content.decode()
+    assert "This link was retired" in page and "Bravery is not the point." in page
+    assert Change.objects.for_object(link).get().action == Change.Action.RETIRED
+
+
+def test_retiring_needs_a_reason(small, as_role):
+    link = small["b2_s12"]
+    response = as_role("editor").post(
+        reverse("link_retire", args=[link.pk]), {"reason": " ", "revision": 1}
+    )
+    assert response.status_code == 400
+    assert "Say why the link is being retired." in response.content.decode()
+    link.refresh_from_db()
+    assert link.status != LinkStatus.RETIRED
+
+
+def test_propose_then_approve(small, as_role):
+    link = small["b1_s2"]
+    assert link.status == LinkStatus.DRAFT
+    response = as_role("editor").post(reverse("link_propose", args=[link.pk]), headers=HTMX)
+    assert response.status_code == 200 and "Proposed" in response.content.decode()
+    assert as_role("editor").post(reverse("link_approve", args=[link.pk])).status_code == 403
+    as_role("publisher").post(reverse("link_approve", args=[link.pk]))
+    link.refresh_from_db()
+    assert link.status == LinkStatus.APPROVED
+    actions = list(Change.objects.for_object(link).values_list("action", flat=True))
+    assert actions == [Change.Action.APPROVED, Change.Action.PROPOSED]
+
+
+def test_rows_on_element_pages_edit_in_place_too(small, as_role):
+    link = small["b11_s11"]
+    page = as_role("editor").get(reverse("behaviour_detail", args=["B1"])).content.decode()
+    edit_url = reverse("link_edit", args=[link.pk])
+    assert f"{edit_url}?style=behaviour&amp;element={small['b1'].pk}" in page
+    response = _edit(as_role("editor"), link, style="behaviour", element=small["b1"].pk)
+    html = response.content.decode()
+    assert 'through <span class="code">B1.1</span>' in html
+
+
+def test_editing_an_element_records_before_and_after(small, as_role):
+    element = small["b1"]
+    url = reverse("element_edit", args=[element.pk])
+    assert "Be kind" in as_role("editor").get(url).content.decode()
+    response = as_role("editor").post(
+        url, {"title": "Be kind always", "description": "Every day.", "revision": 1}
+    )
+    assert response.status_code == 302
+    element.refresh_from_db()
+    assert (element.title, element.revision) == ("Be kind always", 2)
+    change = Change.objects.for_object(element).get()
+    assert change.before["title"] == "Be kind" and change.after["title"] == "Be kind always"
+    page = as_role("viewer").get(reverse("behaviour_detail", args=["B1"])).content.decode()
+    assert "History of B1" in page and "<del>Be kind</del>" in page
+
+
+def test_a_stale_element_form_is_refused(small, as_role):
+    element = small["b1"]
+    url = reverse("element_edit", args=[element.pk])
+    as_role("editor").post(url, {"title": "First", "description": "", "revision": 1})
+    response = as_role("publisher").post(url, {"title": "Second", "description": "", "revision": 1})
+    assert response.status_code == 409
+    element.refresh_from_db()
+    assert element.title == "First"
+
+
+def test_adding_an_element_under_another(small, as_role):
+    url = reverse("element_create", args=["our-ways"]) + "?parent=B1"
+    form = as_role("editor").get(url).content.decode()
+    assert 'value="Child"' in form and 'value="3"' in form  # level and next position
+    response = as_role("editor").post(
+        reverse("element_create", args=["our-ways"]),
+        {"parent": small["b2"].pk, "code": "B2.1", "title": "Speak up", "level_label": "Child",
+         "position": 1},
+    )  # fmt: skip
+    assert response.status_code == 302
+    element = Element.objects.get(code="B2.1")
+    assert element.parent == small["b2"]
+    assert Change.objects.for_object(element).get().action == Change.Action.CREATED
+    duplicate = as_role("editor").post(
+        reverse("element_create", args=["our-ways"]),
+        {"code": "B2.1", "title": "Again", "level_label": "Child", "position": 2},
+    )
+    assert duplicate.status_code == 400
+    assert Element.objects.filter(code="B2.1").count() == 1
+
+
+def test_editing_a_framework(small, as_role):
+    url = reverse("framework_edit", args=["our-ways"])
+    response = as_role("editor").post(
+        url, {"name": "Our ways (2026)", "publisher": "Org", "revision": 1}
+    )
+    assert response.status_code == 302
+    framework = Framework.objects.get(slug="our-ways")
+    assert framework.name == "Our ways (2026)"
+    page = as_role("viewer").get(reverse("framework_detail", args=["our-ways"])).content.decode()
+    assert "<del>Our ways</del>" in page and "<ins>Our ways (2026)</ins>" in page
+
+
+def test_creating_a_framework_validates(small, as_role):
+    bad = as_role("editor").post(reverse("framework_create"), {"name": "", "kind": "odd"})
+    assert bad.status_code == 400
+    assert not Framework.objects.filter(name="").exists()

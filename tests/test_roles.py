@@ -1,0 +1,143 @@
+"""Every write view against every role: who may, who is sent to log in, who gets 403, and
+that a refusal changes nothing."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from mapping.models import Change, Edition, Link, LinkStatus
+from standards.models import Element, Framework
+
+ROLES = ["anonymous", "nobody", "viewer", "editor", "publisher"]
+
+
+def _state():
+    """Everything a write view could change, to compare before and after a refusal."""
+    return (
+        list(Link.objects.order_by("pk").values()),
+        list(Element.objects.order_by("pk").values()),
+        list(Framework.objects.order_by("pk").values()),
+        Change.objects.count(),
+        Edition.objects.count(),
+    )
+
+
+def _write_views(small):
+    """(name, url, POST data, lowest role that may) for every view that writes."""
+    link = small["b11_s11"]
+    draft = small["b1_s2"]
+    draft.status = LinkStatus.DRAFT
+    draft.save()
+    change = Change.objects.record(
+        small["b12"], action=Change.Action.EDITED, before={"title": "Old"}, by=None
+    )
+    return [
+        ("link_create", reverse("link_create"),
+         {"behaviour": "B1.2", "standard": "S1", "relation": "supports", "rationale": "Why."},
+         "editor"),
+        ("link_edit", reverse("link_edit", args=[link.pk]),
+         {"relation": "supports", "rationale": "New.", "example": "", "revision": link.revision},
+         "editor"),
+        ("link_retire", reverse("link_retire", args=[small["b2_s12"].pk]),
+         {"reason": "Superseded.", "revision": 1}, "editor"),
+        ("link_propose", reverse("link_propose", args=[draft.pk]), {}, "editor"),
+        ("link_approve", reverse("link_approve", args=[draft.pk]), {}, "publisher"),
+        ("element_edit", reverse("element_edit", args=[small["b1"].pk]),
+         {"title": "Be very kind", "description": "", "revision": 1}, "editor"),
+        ("element_create", reverse("element_create", args=["our-ways"]),
+         {"code": "B3", "title": "Be curious", "level_label": "Top", "position": 3}, "editor"),
+        ("framework_create", reverse("framework_create"),
+         {"name": "New", "slug": "new", "kind": "standards", "publisher": "Body"}, "editor"),
+        ("framework_edit", reverse("framework_edit", args=["our-ways"]),
+         {"name": "Our new ways", "publisher": "Org", "revision": 1}, "editor"),
+        ("change_revert", reverse("change_revert", args=[change.pk]), {}, "publisher"),
+        ("edition_publish", reverse("edition_publish"), {"title": "First"}, "publisher"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_write_view_checks_the_role(small, as_role, role):
+    views = _write_views(small)
+    rank = {name: i for i, name in enumerate(ROLES)}
+    client = as_role(role)
+    for name, url, data, needed in views:
+        allowed = role not in ("anonymous",) and rank[role] >= rank[needed]
+        before = _state()
+        if not allowed:
+            for method in ("get", "post"):
+                response = getattr(client, method)(url, data)
+                if role == "anonymous":
+                    assert response.status_code == 302, (name, method)
+                    assert response["Location"].startswith(reverse("login")), name
+                else:
+                    assert response.status_code == 403, (name, method)
+            assert _state() == before, f"{name} changed something for {role}"
+        else:
+            response = client.post(url, data)
+            assert response.status_code in (302, 200), (name, response.status_code)
+            if name != "change_revert":  # reverting a made-up change may be refused
+                assert _state() != before, f"{name} changed nothing for {role}"
+
+
+def test_htmx_requests_from_anonymous_users_are_sent_to_log_in(small, client):
+    link = small["b11_s11"]
+    response = client.get(reverse("link_edit", args=[link.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("login"))
+
+
+def test_the_roles_exist_as_groups(db):
+    assert set(Group.objects.values_list("name", flat=True)) >= {"viewer", "editor", "publisher"}
+
+
+def test_readers_do_not_see_edit_controls(small, as_role):
+    for role in ("anonymous", "viewer"):
+        html = as_role(role).get(reverse("link_table")).content.decode()
+        assert reverse("link_edit", args=[small["b11_s11"].pk]) not in html
+    html = as_role("editor").get(reverse("link_table")).content.decode()
+    assert reverse("link_edit", args=[small["b11_s11"].pk]) in html
+    assert reverse("link_create") in html
+
+
+def test_when_public_reading_is_off_every_page_asks_for_a_login(small, client, settings):
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    ]
+    for url in ("/", "/links/", "/matrix/", "/editions/", "/changes/", "/behaviours/B1/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login"))
+    assert client.get(reverse("login")).status_code == 200
+
+
+def test_public_read_setting_is_a_boolean(monkeypatch):
+    import importlib
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    import mapping.settings
+
+    monkeypatch.setenv("WEAVE_PUBLIC_READ", "off")
+    monkeypatch.setenv("SECRET_KEY", "x")
+    reloaded = importlib.reload(mapping.settings)
+    assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in reloaded.MIDDLEWARE
+    monkeypatch.setenv("WEAVE_PUBLIC_READ", "sometimes")
+    with pytest.raises(ImproperlyConfigured):
+        importlib.reload(mapping.settings)
+    monkeypatch.delenv("WEAVE_PUBLIC_READ")
+    importlib.reload(mapping.settings)
+
+
+def test_seed_demo_creates_an_account_per_role(demo):
+    from django.contrib.auth.models import User
+
+    from mapping.roles import Role, has_role
+
+    assert has_role(User.objects.get(username="viewer"), Role.VIEWER)
+    assert not has_role(User.objects.get(username="viewer"), Role.EDITOR)
+    assert has_role(User.objects.get(username="editor"), Role.EDITOR)
+    assert not has_role(User.objects.get(username="editor"), Role.PUBLISHER)
+    assert has_role(User.objects.get(username="publisher"), Role.PUBLISHER)
+    assert User.objects.get(username="admin").is_superuser
+    assert not Link.objects.exclude(status=LinkStatus.APPROVED).exists()
