@@ -447,8 +447,10 @@ def link_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             error="A retired link cannot be edited; restore it first.",
         )  # fmt: skip
     conflict = None
+    # Ids unique to this row: the link table's filters have a "relation" field too.
+    ids = f"link-{pk}-%s"
     if request.method == "POST":
-        form = LinkEditForm(request.POST, instance=Link.objects.get(pk=pk))
+        form = LinkEditForm(request.POST, instance=Link.objects.get(pk=pk), auto_id=ids)
         if form.is_valid():
             changes = {
                 name: form.cleaned_data[name] for name in ("relation", "rationale", "example")
@@ -462,19 +464,18 @@ def link_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             else:
                 _flash(request, f"Saved {link.history_label}.")
                 if _wants_fragment(request):
-                    response = _link_page(request, _get_link(pk), partial="row", saved=True)
-                    return trigger_client_event(response, "linksChanged")
+                    return _link_page(request, _get_link(pk), partial="row", saved=True)
                 return redirect(_back_to(request, link.get_absolute_url()))
         if conflict is not None:
             # Keep what they typed, but at the new revision: saving again is a choice
             # made knowing what the other person wrote.
             data = request.POST.copy()
             data["revision"] = conflict.revision
-            form = LinkEditForm(data, instance=conflict)
+            form = LinkEditForm(data, instance=conflict, auto_id=ids)
             form.is_valid()
             conflict = Link.objects.with_elements().select_related("updated_by").get(pk=pk)
     else:
-        form = LinkEditForm(instance=link, initial={"revision": link.revision})
+        form = LinkEditForm(instance=link, initial={"revision": link.revision}, auto_id=ids)
     status = 409 if conflict else 400 if form.errors else 200
     return _link_page(
         request, link, partial="row_form", status=status, form=form, conflict=conflict
@@ -487,7 +488,7 @@ def link_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Retire a link, with the reason: it leaves the live register and stays in history."""
     link = _get_link(pk)
     if request.method == "POST":
-        form = RetireForm(request.POST)
+        form = RetireForm(request.POST, auto_id=f"retire-{pk}-%s")
         if form.is_valid():
             try:
                 link.retire(
@@ -507,11 +508,10 @@ def link_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             else:
                 _flash(request, f"Retired {link.history_label}.")
                 if _wants_fragment(request):
-                    response = _link_page(request, link, partial="row", just_retired=True)
-                    return trigger_client_event(response, "linksChanged")
+                    return _link_page(request, link, partial="row", just_retired=True)
                 return redirect(_back_to(request, link.get_absolute_url()))
     else:
-        form = RetireForm(initial={"revision": link.revision})
+        form = RetireForm(initial={"revision": link.revision}, auto_id=f"retire-{pk}-%s")
     status = 400 if form.errors else 200
     return _link_page(request, link, partial="retire_form", status=status, retire_form=form)
 
@@ -524,8 +524,7 @@ def _link_status_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpR
         return _link_page(request, link, partial="row", status=409, error=" ".join(error.messages))
     _flash(request, f"{link.history_label} is now {link.get_status_display().lower()}.")
     if _wants_fragment(request):
-        response = _link_page(request, _get_link(pk), partial="row", saved=True)
-        return trigger_client_event(response, "linksChanged")
+        return _link_page(request, _get_link(pk), partial="row", saved=True)
     return redirect(_back_to(request, link.get_absolute_url()))
 
 
@@ -554,7 +553,12 @@ def link_create(request: HtmxHttpRequest) -> HttpResponse:
     mapping = _get_default_mapping()
     behaviours = mapping.behaviours_framework.elements.in_tree_order()
     standards = mapping.standards_framework.elements.in_tree_order()
-    options = {"mapping": mapping, "behaviours": behaviours, "standards": standards}
+    options = {
+        "mapping": mapping,
+        "behaviours": behaviours,
+        "standards": standards,
+        "auto_id": "new-link-%s",
+    }
     created = None
     if request.method == "POST":
         form = LinkForm(request.POST, **options)

@@ -123,7 +123,7 @@ def people(db):
     for role in ("viewer", "editor", "publisher"):
         # seed_demo (the demo fixture) may have made these accounts already.
         user = User.objects.filter(username=role).first() or User.objects.create_user(role)
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         accounts[role] = user
     return accounts
 

@@ -97,3 +97,15 @@ def axe_violations(page) -> list[dict]:
             }));
         }"""
     )
+
+
+DEMO_PASSWORD = "demo-password-for-tests"
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    """Log in through the login page, as a person would."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base_url}/")

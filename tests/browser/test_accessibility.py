@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, log_in
 
 PAGES = [
     "/",
@@ -52,4 +52,77 @@ def test_axe_finds_no_violations_on_a_coverage_report_with_gaps(live_demo, page)
     )
     page.goto(f"{live_demo.url}/coverage/")
     assert "Not yet reviewed." in page.content()
+    assert axe_violations(page) == []
+
+
+READER_PAGES = [
+    "/editions/",
+    "/editions/1/",
+    "/editions/1/links/",
+    "/editions/1/matrix/?expand=B1&cell=B1.1:INC",
+    "/editions/1/behaviours/B1/",
+    "/editions/1/standards/INT.1/",
+    "/editions/compare/?old=1&new=2",
+    "/changes/",
+    "/changes/?who=nobody-at-all",
+    "/frameworks/",
+    "/frameworks/cih-professional-standards-2021/",
+    "/accounts/login/",
+]
+
+EDITOR_PAGES = [
+    "/links/",
+    "/links/new/",
+    "/links/1/",
+    "/links/1/edit/",
+    "/links/1/retire/",
+    "/behaviours/B1/",
+    "/elements/1/edit/",
+    "/frameworks/new/",
+    "/frameworks/example-homes-behaviours/elements/new/?parent=B1",
+    "/changes/",
+    "/editions/publish/",
+]
+
+
+@pytest.fixture
+def with_editions(live_demo):
+    from django.contrib.auth.models import User
+
+    from mapping.models import Change, Edition, Mapping
+
+    mapping = Mapping.objects.default()
+    publisher = User.objects.get(username="publisher")
+    Edition.objects.publish(mapping, by=publisher, title="Launch", notes="The first.")
+    link = mapping.links.first()
+    link.edit(by=publisher, revision=link.revision, rationale="Changed for edition two.")
+    element = mapping.behaviours_framework.elements.get(code="B2")
+    Change.objects.apply(element, {"title": "Renamed"}, by=publisher)
+    Edition.objects.publish(mapping, by=publisher, title="Second")
+    return live_demo
+
+
+@pytest.mark.parametrize("path", READER_PAGES)
+def test_axe_finds_no_violations_on_history_and_edition_pages(with_editions, page, path):
+    page.goto(f"{with_editions.url}{path}")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("role", ["editor", "publisher"])
+def test_axe_finds_no_violations_on_editing_pages(with_editions, page, role):
+    log_in(page, with_editions.url, role)
+    for path in EDITOR_PAGES:
+        page.goto(f"{with_editions.url}{path}")
+        assert axe_violations(page) == [], path
+
+
+def test_axe_finds_no_violations_on_forms_with_errors_and_inline_forms(with_editions, page):
+    log_in(page, with_editions.url, "publisher")
+    page.goto(f"{with_editions.url}/links/new/")
+    page.get_by_role("button", name="Save as draft").click()
+    page.get_by_text("Choose the behaviour.").wait_for()
+    assert axe_violations(page) == []
+    page.goto(f"{with_editions.url}/links/?behaviour=B1")
+    page.locator("#results").get_by_role("link", name="Edit").first.click()
+    page.locator("tr.editing").wait_for()
     assert axe_violations(page) == []

@@ -69,7 +69,7 @@ class Command(BaseCommand):
                 User.objects.create_superuser(username, f"{username}@example.invalid", password)
             else:
                 user = User.objects.create_user(username, f"{username}@example.invalid", password)
-                user.groups.add(Group.objects.get(name=role))
+                user.groups.add(Group.objects.get_or_create(name=role)[0])
             self.stdout.write(f"  {label}: {username} / {password}")
         elif password and not user.check_password(password):
             user.set_password(password)

@@ -1,0 +1,85 @@
+"""What only a browser shows of editing: the row becoming a form and back, in place."""
+
+from mapping.models import Change, Link
+from tests.browser.conftest import log_in
+
+
+def test_an_editor_edits_a_link_inline_and_sees_it_in_the_history(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    link = Link.objects.get(behaviour__code="B1.1", standard__code="INC.3")
+    page.goto(f"{live_demo.url}/links/?behaviour=B1.1")
+    # A marker that a full page load would wipe out.
+    page.evaluate("window.notReloaded = true")
+    row = page.locator(f"#link-{link.pk}")
+    row.get_by_role("link", name="Edit").click()
+    form_row = page.locator(f"#link-{link.pk}.editing")
+    rationale = form_row.get_by_label("Rationale")
+    rationale.fill("Hearing people out is how inclusion starts.")
+    form_row.get_by_label("Relation").select_option("partly_covers")
+    form_row.get_by_role("button", name="Save").click()
+    row = page.locator(f"#link-{link.pk}:not(.editing)")
+    row.wait_for()
+    assert "Hearing people out is how inclusion starts." in row.inner_text()
+    assert "Partly covers" in row.inner_text()
+    assert "Saved." in row.inner_text()
+    assert page.evaluate("window.notReloaded") is True
+    assert page.url.endswith("/links/?behaviour=B1.1")
+    link.refresh_from_db()
+    assert link.rationale == "Hearing people out is how inclusion starts."
+    row.get_by_role("link", name="History").click()
+    page.wait_for_url(f"{live_demo.url}/links/{link.pk}/")
+    history = page.locator("#history-heading + ol").inner_text()
+    assert "Edited" in history and "by editor" in history
+    assert "Hearing people out is how inclusion starts." in history
+    assert Change.objects.for_object(link).count() == 1
+
+
+def test_cancel_puts_the_row_back_by_keyboard(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    link = Link.objects.get(behaviour__code="B1.1", standard__code="INC.3")
+    page.goto(f"{live_demo.url}/links/?behaviour=B1.1")
+    edit = page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit")
+    edit.focus()
+    page.keyboard.press("Enter")
+    form_row = page.locator(f"#link-{link.pk}.editing")
+    form_row.wait_for()
+    form_row.get_by_label("Rationale").fill("Never saved.")
+    form_row.get_by_role("link", name="Cancel").focus()
+    page.keyboard.press("Enter")
+    page.locator(f"#link-{link.pk}:not(.editing)").wait_for()
+    assert "Never saved." not in page.locator("#results").inner_text()
+    link.refresh_from_db()
+    assert link.rationale != "Never saved."
+
+
+def test_adding_a_link_in_place_refreshes_the_table(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    page.goto(f"{live_demo.url}/links/?behaviour=B10")
+    before = page.locator("#results tbody tr").count()
+    page.get_by_role("link", name="Add a link").click()
+    panel = page.locator("#add-link form")
+    panel.get_by_label("Behaviour").fill("B10")
+    panel.get_by_label("Standard").fill("INT.1")
+    panel.get_by_label("Relation").select_option("supports")
+    panel.get_by_label("Rationale").fill("Added from the table.")
+    panel.get_by_role("button", name="Save as draft").click()
+    page.get_by_role("status").filter(has_text="Added").wait_for()
+    page.locator("#results tbody tr").nth(before).wait_for()
+    assert "Added from the table." in page.locator("#results").inner_text()
+    assert "Draft" in page.locator("#results").inner_text()
+
+
+def test_a_duplicate_shows_the_error_beside_the_form(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    page.goto(f"{live_demo.url}/links/")
+    page.get_by_role("link", name="Add a link").click()
+    panel = page.locator("#add-link form")
+    panel.get_by_label("Behaviour").fill("B1.1")
+    panel.get_by_label("Standard").fill("INC.3")
+    panel.get_by_label("Relation").select_option("supports")
+    panel.get_by_label("Rationale").fill("Twice.")
+    panel.get_by_role("button", name="Save as draft").click()
+    alert = page.locator("#add-link").get_by_role("alert")
+    alert.wait_for()
+    assert "already linked" in alert.inner_text()
+    assert alert.get_by_role("link").get_attribute("href").startswith("/links/")
