@@ -70,7 +70,11 @@ class FrameworkPayload(Payload):
                 position=positions[payload.parent],
                 **payload.model_dump(exclude={"parent"}),
             )
-            element.full_clean()
+            # Field checks only: uniqueness and the tree's rules are the database's to
+            # enforce (constraints and triggers), without a query per rule per row.
+            element.full_clean(
+                exclude=["framework", "parent"], validate_unique=False, validate_constraints=False
+            )
             element.save()
             existing[payload.code] = element
             created_count += 1
