@@ -6,7 +6,7 @@ import math
 
 from django.db import transaction
 
-from mapping.models import Link, Mapping, Relation
+from mapping.models import Link, LinkStatus, Mapping, Relation
 from standards.models import Element, Framework
 
 
@@ -66,6 +66,7 @@ def build_register(links: int, *, slug: str = "synthetic", default: bool = True)
                 standard=standard,
                 relation=relations[index % len(relations)],
                 rationale=f"Synthetic rationale {index}: {behaviour.title} and {standard.title}.",
+                status=LinkStatus.APPROVED,
             )
             for index, (behaviour, standard) in zip(range(links), pairs, strict=False)
         ),

@@ -282,3 +282,30 @@ def test_comparing_two_editions_side_by_side(published, client, people):
     assert client.get("/editions/compare/?old=1&new=1").status_code == 400
     assert client.get("/editions/compare/?old=1&new=7").status_code == 400
     assert published["draft"].status == LinkStatus.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/editions/", 3),
+        ("/editions/1/", 1),
+        ("/editions/1/links/?sort=-standard", 1),
+        ("/editions/1/matrix/", 1),
+        ("/editions/1/behaviours/B1/", 1),
+        ("/editions/compare/?old=1&new=2", 3),
+    ],
+)
+def test_edition_pages_cost_the_same_queries_at_any_size(db, client, url, queries,
+                                                        django_assert_num_queries):  # fmt: skip
+    from mapping.models import Mapping
+    from mapping.synthetic import build_register
+
+    for size in (100, 3000):
+        Edition.objects.all().delete()  # a queryset delete: only tests clear editions away
+        Link.objects.all().delete()
+        Mapping.objects.all().delete()
+        mapping = build_register(size, slug=f"register-of-{size}")
+        Edition.objects.publish(mapping, by=None, title="One")
+        Edition.objects.publish(mapping, by=None, title="Two")
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
