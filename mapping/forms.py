@@ -273,11 +273,16 @@ class LinkEditForm(forms.ModelForm):
         widgets = LinkForm.Meta.widgets
         error_messages = LinkForm.Meta.error_messages
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # When the row turns into this form, htmx moves the keyboard focus into it.
+        self.fields["relation"].widget.attrs["autofocus"] = True
+
 
 class RetireForm(forms.Form):
     reason = forms.CharField(
         label="Why retire this link?",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}),
         max_length=2000,
         error_messages={"required": "Say why the link is being retired."},
     )

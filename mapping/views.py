@@ -433,7 +433,8 @@ def _link_page(
 def link_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A link's permanent page: what it says, its status and its whole history."""
     link = _get_link(pk)
-    return _link_page(request, link, partial="row")
+    # As a fragment it is the row coming back after Cancel: the keyboard focus returns to it.
+    return _link_page(request, link, partial="row", focus_row=_wants_fragment(request))
 
 
 @role_required(Role.EDITOR)
@@ -464,7 +465,9 @@ def link_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             else:
                 _flash(request, f"Saved {link.history_label}.")
                 if _wants_fragment(request):
-                    return _link_page(request, _get_link(pk), partial="row", saved=True)
+                    return _link_page(
+                        request, _get_link(pk), partial="row", saved=True, focus_row=True
+                    )
                 return redirect(_back_to(request, link.get_absolute_url()))
         if conflict is not None:
             # Keep what they typed, but at the new revision: saving again is a choice
@@ -524,7 +527,7 @@ def _link_status_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpR
         return _link_page(request, link, partial="row", status=409, error=" ".join(error.messages))
     _flash(request, f"{link.history_label} is now {link.get_status_display().lower()}.")
     if _wants_fragment(request):
-        return _link_page(request, _get_link(pk), partial="row", saved=True)
+        return _link_page(request, _get_link(pk), partial="row", saved=True, focus_row=True)
     return redirect(_back_to(request, link.get_absolute_url()))
 
 
@@ -638,7 +641,9 @@ def element_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 _flash(request, f"Saved {element.code}.")
-                return redirect(element.get_absolute_url())
+                if _in_default_mapping(element.framework):
+                    return redirect(element.get_absolute_url())
+                return redirect(element.framework.get_absolute_url())
     else:
         form = ElementEditForm(instance=element, initial={"revision": element.revision})
     context = {

@@ -1,5 +1,7 @@
 """What only a browser shows of editing: the row becoming a form and back, in place."""
 
+from playwright.sync_api import expect
+
 from mapping.models import Change, Link
 from tests.browser.conftest import log_in
 
@@ -43,10 +45,13 @@ def test_cancel_puts_the_row_back_by_keyboard(live_demo, page):
     page.keyboard.press("Enter")
     form_row = page.locator(f"#link-{link.pk}.editing")
     form_row.wait_for()
+    # The focus moves into the form, and comes back to the row's Edit link afterwards.
+    expect(form_row.get_by_label("Relation")).to_be_focused()
     form_row.get_by_label("Rationale").fill("Never saved.")
     form_row.get_by_role("link", name="Cancel").focus()
     page.keyboard.press("Enter")
     page.locator(f"#link-{link.pk}:not(.editing)").wait_for()
+    expect(page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit")).to_be_focused()
     assert "Never saved." not in page.locator("#results").inner_text()
     link.refresh_from_db()
     assert link.rationale != "Never saved."
