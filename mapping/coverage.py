@@ -198,8 +198,8 @@ def compute_coverage(mapping: Mapping) -> Coverage:
     """The mapping's coverage, both ways: four queries whatever the register's size."""
     return build_coverage(
         mapping,
-        behaviours=mapping.behaviours_framework.elements.all(),
-        standards=mapping.standards_framework.elements.all(),
+        behaviours=mapping.behaviours_framework.elements.current(),
+        standards=mapping.standards_framework.elements.current(),
         links=mapping.links.current().order_by("pk"),
         reviews=mapping.reviewed_gaps.select_related("decided_by"),
     )

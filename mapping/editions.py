@@ -145,9 +145,9 @@ def _framework(framework: Framework) -> SnapshotFramework:
         description=framework.description,
         elements=[
             SnapshotElement.model_validate(row)
-            for row in framework.elements.order_by("position", "code", "pk").values(
-                *SnapshotElement.model_fields
-            )
+            for row in framework.elements.current()
+            .order_by("position", "code", "pk")
+            .values(*SnapshotElement.model_fields)
         ],
     )
 
@@ -155,7 +155,12 @@ def _framework(framework: Framework) -> SnapshotFramework:
 def take_snapshot(mapping: Mapping) -> EditionSnapshot:
     """The register as it stands: its approved links only."""
     mapping = Mapping.objects.with_frameworks().get(pk=mapping.pk)
-    links = mapping.links.approved().order_by("pk").values(*SnapshotLink.model_fields)
+    links = (
+        mapping.links.approved()
+        .filter(behaviour__retired=False, standard__retired=False)
+        .order_by("pk")
+        .values(*SnapshotLink.model_fields)
+    )
     gaps = mapping.reviewed_gaps.select_related("decided_by").order_by("pk")
     return EditionSnapshot(
         mapping=SnapshotMapping.model_validate(mapping, from_attributes=True),

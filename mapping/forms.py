@@ -289,6 +289,16 @@ class RetireForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class ElementRetireForm(forms.Form):
+    reason = forms.CharField(
+        label="Why retire this element?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why the element is being retired."},
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class ElementEditForm(forms.ModelForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -314,7 +324,7 @@ class ElementCreateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.framework = framework
         parent = self.fields["parent"]
-        parent.queryset = framework.elements.all()
+        parent.queryset = framework.elements.current()
         parent.required = False
         parent.empty_label = "Nothing: a top-level element"
         parent.label_from_instance = lambda element: f"{element.code} {element.title}"

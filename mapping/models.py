@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from mapping.markdown import render_markdown
 from mapping.roles import Role, has_role
-from standards.models import Element, Framework
+from standards.models import Element, Framework, subtree_ids
 
 
 class Relation(models.TextChoices):
@@ -464,6 +464,33 @@ class ChangeQuerySet(models.QuerySet):
         )
 
     @transaction.atomic
+    def retire_element(
+        self, element: Element, *, by, reason: str, revision: int | None = None
+    ) -> Change:
+        """Retire an element, everything under it and every live link they have: they
+        leave the live register and stay in the history. Editions keep them."""
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError({"reason": "Say why the element is being retired."})
+        if element.retired:
+            raise ValidationError(f"{element.code} is already retired.")
+        change = self.apply(
+            element, {"retired": True, "retired_reason": reason}, by=by, revision=revision,
+            reason=reason,
+        )  # fmt: skip
+        along = f"Retired with {element.code}: {reason}"
+        pairs = Element.objects.filter(framework_id=element.framework_id).parent_map()
+        below = subtree_ids(pairs.items(), element.pk) - {element.pk}
+        for child in Element.objects.current().filter(pk__in=below).order_by("pk"):
+            self.apply(child, {"retired": True, "retired_reason": along}, by=by, reason=along)
+        touching = Link.objects.current().filter(
+            Q(behaviour_id__in=below | {element.pk}) | Q(standard_id__in=below | {element.pk})
+        )
+        for link in touching.select_related("behaviour", "standard").order_by("pk"):
+            link.retire(by=by, reason=along)
+        return change
+
+    @transaction.atomic
     def apply(
         self,
         instance: models.Model,
@@ -508,6 +535,8 @@ class ChangeQuerySet(models.QuerySet):
 
 
 def _action_for(model, before: dict, after: models.Model) -> str:
+    if model is Element and before["retired"] != after.retired:
+        return Change.Action.RETIRED if after.retired else Change.Action.RESTORED
     if model is not Link or before["status"] == after.status:
         return Change.Action.EDITED
     if after.status == LinkStatus.RETIRED:

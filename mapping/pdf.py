@@ -65,7 +65,8 @@ def register_fingerprint(mapping: Mapping) -> tuple[str, datetime]:
         fields = instance._meta.concrete_fields
         digest.update(repr([getattr(instance, field.attname) for field in fields]).encode())
     element_rows = (
-        Element.objects.filter(framework__in=frameworks)
+        Element.objects.current()
+        .filter(framework__in=frameworks)
         .order_by("pk")
         .values_list(
             "pk", "framework_id", "parent_id", "code", "title", "description", "level_label",

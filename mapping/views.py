@@ -32,6 +32,7 @@ from mapping.forms import (
     EditionForm,
     ElementCreateForm,
     ElementEditForm,
+    ElementRetireForm,
     FrameworkEditForm,
     FrameworkForm,
     LinkEditForm,
@@ -259,8 +260,8 @@ def edition_link_table(request: HtmxHttpRequest, number: int) -> HttpResponse:
 def _link_table(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     mapping = register.mapping
     if register.edition is None:
-        behaviours = mapping.behaviours_framework.elements.in_tree_order()
-        standards = mapping.standards_framework.elements.in_tree_order()
+        behaviours = mapping.behaviours_framework.elements.current().in_tree_order()
+        standards = mapping.standards_framework.elements.current().in_tree_order()
     else:
         behaviours, standards = register.behaviours, register.standards
     form = LinkFilterForm(request.GET, behaviours=behaviours, standards=standards)
@@ -308,7 +309,7 @@ def _element_page(
     own_id = "behaviour_id" if behaviours else "standard_id"
     if register.edition is None:
         element = _get_element(framework, code)
-        parents = framework.elements.parent_map()
+        parents = framework.elements.current().parent_map()
         subtree = subtree_ids(parents.items(), element.pk)
         links = mapping.links.current().with_elements()
         if behaviours:
@@ -554,8 +555,8 @@ def link_approve(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def link_create(request: HtmxHttpRequest) -> HttpResponse:
     """Add a link, as a draft. On the link table and element pages it opens in place."""
     mapping = _get_default_mapping()
-    behaviours = mapping.behaviours_framework.elements.in_tree_order()
-    standards = mapping.standards_framework.elements.in_tree_order()
+    behaviours = mapping.behaviours_framework.elements.current().in_tree_order()
+    standards = mapping.standards_framework.elements.current().in_tree_order()
     options = {
         "mapping": mapping,
         "behaviours": behaviours,
@@ -658,6 +659,42 @@ def element_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
+def element_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Retire an element with everything under it and their links, with the reason."""
+    element = get_object_or_404(Element.objects.select_related("framework", "parent"), pk=pk)
+    form = ElementRetireForm(request.POST or None, initial={"revision": element.revision})
+    if request.method == "POST" and form.is_valid():
+        try:
+            Change.objects.retire_element(
+                element,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                revision=form.cleaned_data["revision"],
+            )
+        except EditConflict:
+            form.add_error(None, f"Someone changed {element.code} since you opened this page.")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _flash(request, f"Retired {element.code}.")
+            return redirect(element.get_absolute_url())
+    context = {"mapping": Mapping.objects.default(), "element": element, "retire_form": form}
+    return render(request, "mapping/element_form.html", context, status=400 if form.errors else 200)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def element_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Bring a retired element back (its links stay retired until restored one by one)."""
+    element = get_object_or_404(Element.objects.select_related("framework"), pk=pk)
+    if element.retired:
+        Change.objects.apply(element, {"retired": False, "retired_reason": ""}, by=request.user)
+        _flash(request, f"Restored {element.code}.")
+    return redirect(element.get_absolute_url())
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
 def element_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     framework = _get_framework(slug)
     if request.method == "POST":
@@ -682,7 +719,7 @@ def element_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 else framework.get_absolute_url()
             )
     else:
-        parent = framework.elements.filter(code=request.GET.get("parent", "")).first()
+        parent = framework.elements.current().filter(code=request.GET.get("parent", "")).first()
         initial = {"parent": parent}
         if parent is not None:
             initial |= {

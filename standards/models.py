@@ -70,6 +70,10 @@ class Framework(models.Model):
 
 
 class ElementQuerySet(models.QuerySet):
+    def current(self) -> ElementQuerySet:
+        """The elements the live register shows: everything but retired ones."""
+        return self.filter(retired=False)
+
     def parent_map(self) -> dict[int, int | None]:
         """Each element's id mapped to its parent's id: the whole tree in one query."""
         return dict(self.values_list("pk", "parent_id"))
@@ -122,13 +126,20 @@ class Element(models.Model):
         max_length=60, help_text='For example "Behaviour" or "Standard statement".'
     )
     position = models.PositiveIntegerField(default=0)
+    retired = models.BooleanField(
+        default=False, help_text="Retired elements leave the live register; editions keep them."
+    )
+    retired_reason = models.TextField("why it was retired", blank=True)
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ElementQuerySet.as_manager()
 
-    history_fields = ("code", "title", "description", "level_label", "parent_id", "position")
+    history_fields = (
+        "code", "title", "description", "level_label", "parent_id", "position", "retired",
+        "retired_reason",
+    )  # fmt: skip
     # Set on the copies an edition rebuilds from its snapshot, so their pages link within
     # that edition rather than to the live register.
     edition_number: int | None = None
@@ -139,6 +150,10 @@ class Element(models.Model):
             models.UniqueConstraint(fields=["framework", "code"], name="element_code_unique"),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="element_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(retired=False) | ~Q(retired_reason=""),
+                name="element_retired_has_reason",
             ),
         ]
 

@@ -255,3 +255,32 @@ def test_creating_a_framework_validates(small, as_role):
     bad = as_role("editor").post(reverse("framework_create"), {"name": "", "kind": "odd"})
     assert bad.status_code == 400
     assert not Framework.objects.filter(name="").exists()
+
+
+def test_retiring_an_element_takes_its_subtree_and_links_out_of_the_live_register(
+    small, as_role, client
+):
+    b1 = small["b1"]
+    url = reverse("element_retire", args=[b1.pk])
+    assert as_role("viewer").post(url, {"reason": "x", "revision": 1}).status_code == 403
+    assert as_role("editor").post(url, {"reason": " ", "revision": 1}).status_code == 400
+    response = as_role("editor").post(url, {"reason": "Merged into B2.", "revision": 1})
+    assert response.status_code == 302
+    retired = set(Element.objects.filter(retired=True).values_list("code", flat=True))
+    assert retired == {"B1", "B1.1", "B1.2"}
+    assert set(Link.objects.current().values_list("behaviour__code", flat=True)) == {"B2"}
+    assert (
+        Link.objects.get(pk=small["b11_s11"].pk).retired_reason
+        == "Retired with B1: Merged into B2."
+    )
+    assert "B1.1" not in client.get(reverse("link_table")).content.decode()
+    assert "Be kind" not in client.get(reverse("matrix")).content.decode()
+    page = client.get(reverse("behaviour_detail", args=["B1"])).content.decode()
+    assert "B1 was retired: Merged into B2." in page
+    change = Change.objects.for_object(b1).first()
+    assert change.action == Change.Action.RETIRED and change.reason == "Merged into B2."
+    # Restoring brings the element back, not its links.
+    as_role("editor").post(reverse("element_restore", args=[b1.pk]))
+    b1.refresh_from_db()
+    assert not b1.retired
+    assert Change.objects.for_object(b1).first().action == Change.Action.RESTORED

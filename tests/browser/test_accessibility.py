@@ -78,6 +78,7 @@ EDITOR_PAGES = [
     "/links/1/retire/",
     "/behaviours/B1/",
     "/elements/1/edit/",
+    "/elements/1/retire/",
     "/frameworks/new/",
     "/frameworks/example-homes-behaviours/elements/new/?parent=B1",
     "/changes/",
