@@ -438,6 +438,32 @@ def link_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _link_page(request, link, partial="row", focus_row=_wants_fragment(request))
 
 
+def _save_edit(request: HttpRequest, form_class, instance, save, **form_options):
+    """Bind an edit form to the post and, if it is valid, save it through save(changes,
+    revision). Returns (form, conflict, saved). When someone else saved first, conflict is
+    their version and the form keeps what this editor typed, at the new revision, so that
+    saving again is a choice made knowing what the other person wrote."""
+    model = type(instance)
+    form = form_class(request.POST, instance=model.objects.get(pk=instance.pk), **form_options)
+    if not form.is_valid():
+        return form, None, False
+    try:
+        save(
+            {name: form.cleaned_data[name] for name in form_class.Meta.fields},
+            form.cleaned_data["revision"],
+        )
+    except EditConflict as error:
+        data = request.POST.copy()
+        data["revision"] = error.current.revision
+        form = form_class(data, instance=error.current, **form_options)
+        form.is_valid()
+        return form, error.current, False
+    except ValidationError as error:
+        form.add_error(None, error)
+        return form, None, False
+    return form, None, True
+
+
 @role_required(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
 def link_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -452,31 +478,17 @@ def link_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     # Ids unique to this row: the link table's filters have a "relation" field too.
     ids = f"link-{pk}-%s"
     if request.method == "POST":
-        form = LinkEditForm(request.POST, instance=Link.objects.get(pk=pk), auto_id=ids)
-        if form.is_valid():
-            changes = {
-                name: form.cleaned_data[name] for name in ("relation", "rationale", "example")
-            }
-            try:
-                link.edit(by=request.user, revision=form.cleaned_data["revision"], **changes)
-            except EditConflict as error:
-                conflict = error.current
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                _flash(request, f"Saved {link.history_label}.")
-                if _wants_fragment(request):
-                    return _link_page(
-                        request, _get_link(pk), partial="row", saved=True, focus_row=True
-                    )
-                return redirect(_back_to(request, link.get_absolute_url()))
+
+        def save(changes: dict, revision: int) -> None:
+            link.edit(by=request.user, revision=revision, **changes)
+
+        form, conflict, saved = _save_edit(request, LinkEditForm, link, save, auto_id=ids)
+        if saved:
+            _flash(request, f"Saved {link.history_label}.")
+            if _wants_fragment(request):
+                return _link_page(request, _get_link(pk), partial="row", saved=True, focus_row=True)
+            return redirect(_back_to(request, link.get_absolute_url()))
         if conflict is not None:
-            # Keep what they typed, but at the new revision: saving again is a choice
-            # made knowing what the other person wrote.
-            data = request.POST.copy()
-            data["revision"] = conflict.revision
-            form = LinkEditForm(data, instance=conflict, auto_id=ids)
-            form.is_valid()
             conflict = Link.objects.with_elements().select_related("updated_by").get(pk=pk)
     else:
         form = LinkEditForm(instance=link, initial={"revision": link.revision}, auto_id=ids)
@@ -622,29 +634,16 @@ def element_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     element = get_object_or_404(Element.objects.select_related("framework", "parent"), pk=pk)
     conflict = None
     if request.method == "POST":
-        form = ElementEditForm(request.POST, instance=Element.objects.get(pk=pk))
-        if form.is_valid():
-            changes = {
-                "title": form.cleaned_data["title"],
-                "description": form.cleaned_data["description"],
-            }
-            try:
-                Change.objects.apply(
-                    element, changes, by=request.user, revision=form.cleaned_data["revision"]
-                )
-            except EditConflict as error:
-                conflict = error.current
-                data = request.POST.copy()
-                data["revision"] = conflict.revision
-                form = ElementEditForm(data, instance=conflict)
-                form.is_valid()
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                _flash(request, f"Saved {element.code}.")
-                if _in_default_mapping(element.framework):
-                    return redirect(element.get_absolute_url())
-                return redirect(element.framework.get_absolute_url())
+
+        def save(changes: dict, revision: int) -> None:
+            Change.objects.apply(element, changes, by=request.user, revision=revision)
+
+        form, conflict, saved = _save_edit(request, ElementEditForm, element, save)
+        if saved:
+            _flash(request, f"Saved {element.code}.")
+            if _in_default_mapping(element.framework):
+                return redirect(element.get_absolute_url())
+            return redirect(element.framework.get_absolute_url())
     else:
         form = ElementEditForm(instance=element, initial={"revision": element.revision})
     context = {
@@ -783,22 +782,14 @@ def framework_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     framework = _get_framework(slug)
     conflict = None
     if request.method == "POST":
-        form = FrameworkEditForm(request.POST, instance=Framework.objects.get(pk=framework.pk))
-        if form.is_valid():
-            changes = {name: form.cleaned_data[name] for name in FrameworkEditForm.Meta.fields}
-            try:
-                Change.objects.apply(
-                    framework, changes, by=request.user, revision=form.cleaned_data["revision"]
-                )
-            except EditConflict as error:
-                conflict = error.current
-                data = request.POST.copy()
-                data["revision"] = conflict.revision
-                form = FrameworkEditForm(data, instance=conflict)
-                form.is_valid()
-            else:
-                _flash(request, f"Saved {framework.name}.")
-                return redirect(framework.get_absolute_url())
+
+        def save(changes: dict, revision: int) -> None:
+            Change.objects.apply(framework, changes, by=request.user, revision=revision)
+
+        form, conflict, saved = _save_edit(request, FrameworkEditForm, framework, save)
+        if saved:
+            _flash(request, f"Saved {framework.name}.")
+            return redirect(framework.get_absolute_url())
     else:
         form = FrameworkEditForm(instance=framework, initial={"revision": framework.revision})
     context = {
