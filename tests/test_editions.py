@@ -40,6 +40,7 @@ def edition_pages(number: int) -> list[str]:
         base + "matrix/?expand=B1,INT&cell=B1.1:INT",
         base + "behaviours/B1/",
         base + "behaviours/B2.1/",
+        base + "behaviours/B3/",
         base + "standards/INT/",
         base + "standards/INT.1/",
     ]
@@ -92,6 +93,13 @@ def test_edition_pages_do_not_change_after_later_edits_and_deletions(published, 
     )
     mapping.links.filter(behaviour__code="B2").delete()
     published["draft"].approve(by=people["publisher"])
+    # Retire a whole behaviour with its descriptors and links, and delete a descriptor.
+    b3 = mapping.behaviours_framework.elements.get(code="B3")
+    Change.objects.retire_element(b3, by=people["editor"], reason="Merged.")
+    b10_children = mapping.behaviours_framework.elements.filter(parent__code="B10")
+    doomed = b10_children.order_by("-position").first()
+    Link.objects.filter(behaviour=doomed).delete()
+    doomed.delete()
     for url in urls:
         response = client.get(url)
         assert MAIN.search(response.content.decode()).group() == before[url], url
