@@ -40,6 +40,7 @@ def _write_views(small):
          "editor"),
         ("link_retire", reverse("link_retire", args=[small["b2_s12"].pk]),
          {"reason": "Superseded.", "revision": 1}, "editor"),
+        ("link_restore", reverse("link_restore", args=[small["b2_s12"].pk]), {}, "editor"),
         ("link_propose", reverse("link_propose", args=[draft.pk]), {}, "editor"),
         ("link_approve", reverse("link_approve", args=[draft.pk]), {}, "publisher"),
         ("element_edit", reverse("element_edit", args=[small["b1"].pk]),
