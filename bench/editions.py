@@ -11,15 +11,9 @@ the median and p95 time and the query count of each.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from scratch import scratch_database, time_page
 
 PAGES = {
     "live link table": "/links/",
@@ -38,33 +32,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
 
-    scratch = tempfile.mkdtemp(prefix="weave-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    import django
+    with scratch_database():
+        from django.core.management import call_command
+        from django.db import connection
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    print(f"database: {connection.vendor}; {args.runs} runs per page; times in ms")
-    print(f"{'links':>8}  {'page':<26} {'median':>8} {'p95':>8} {'queries':>8}")
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
+        print(f"database: {connection.vendor}; {args.runs} runs per page; times in ms")
+        print(f"{'links':>8}  {'page':<26} {'median':>8} {'p95':>8} {'queries':>8}")
         for size in args.sizes:
             call_command("flush", interactive=False, verbosity=0)
             measure(size, args.runs)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def measure(size: int, runs: int) -> None:
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from mapping.models import Change, Edition
     from mapping.synthetic import build_register
@@ -83,20 +65,8 @@ def measure(size: int, runs: int) -> None:
     Edition.objects.publish(mapping, by=publisher, title="Second")
     client = Client()
     for label, url in PAGES.items():
-        assert client.get(url).status_code == 200, label  # warm up
-        timings = []
-        for _ in range(runs):
-            with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, (label, response.status_code)
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-        print(
-            f"{size:>8}  {label:<26} {statistics.median(timings):>8.1f} {p95:>8.1f}"
-            f" {len(queries):>8}"
-        )
+        median, p95, queries = time_page(client, url, runs)
+        print(f"{size:>8}  {label:<26} {median:>8.1f} {p95:>8.1f} {queries:>8}")
 
 
 if __name__ == "__main__":

@@ -11,15 +11,9 @@ for each size and each kind of request, the median and p95 time and the query co
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from scratch import scratch_database, time_page
 
 REQUESTS = {
     "first page": {},
@@ -36,29 +30,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
 
-    scratch = tempfile.mkdtemp(prefix="weave-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    import django
+    with scratch_database():
+        from django.core.management import call_command
+        from django.db import connection
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    setup_test_environment()
-    print(f"database: {connection.vendor}; {args.runs} runs per request; times in ms")
-    print(f"{'links':>8}  {'request':<26} {'median':>8} {'p95':>8} {'queries':>8}")
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
+        print(f"database: {connection.vendor}; {args.runs} runs per request; times in ms")
+        print(f"{'links':>8}  {'request':<26} {'median':>8} {'p95':>8} {'queries':>8}")
         for size in args.sizes:
             call_command("flush", interactive=False, verbosity=0)
-            measure(size, args.runs, CaptureQueriesContext)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+            measure(size, args.runs)
 
 
-def measure(size: int, runs: int, capture) -> None:
+def measure(size: int, runs: int) -> None:
     from django.db import connection
     from django.test import Client
 
@@ -76,20 +59,10 @@ def measure(size: int, runs: int, capture) -> None:
     client = Client()
     for label, params in REQUESTS.items():
         params = {k: (str(last_page) if v == "last" else v) for k, v in params.items()}
-        client.get("/links/", params, headers={"HX-Request": "true"})  # warm up
-        timings = []
-        for _ in range(runs):
-            with capture(connection) as queries:
-                start = time.perf_counter()
-                response = client.get("/links/", params, headers={"HX-Request": "true"})
-                timings.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, (label, response.status_code)
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-        print(
-            f"{size:>8}  {label:<26} {statistics.median(timings):>8.1f} {p95:>8.1f}"
-            f" {len(queries):>8}"
+        median, p95, queries = time_page(
+            client, "/links/", runs, data=params, headers={"HX-Request": "true"}
         )
+        print(f"{size:>8}  {label:<26} {median:>8.1f} {p95:>8.1f} {queries:>8}")
     print(f"{size:>8}  (building the register took {built:.1f} s)")
 
 
