@@ -280,21 +280,13 @@ class LinkEditForm(forms.ModelForm):
 
 
 class RetireForm(forms.Form):
+    """Retiring a link, an element or a framework: always with the reason."""
+
     reason = forms.CharField(
-        label="Why retire this link?",
+        label="Why retire it?",
         widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}),
         max_length=2000,
-        error_messages={"required": "Say why the link is being retired."},
-    )
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
-class ElementRetireForm(forms.Form):
-    reason = forms.CharField(
-        label="Why retire this element?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": "Say why the element is being retired."},
+        error_messages={"required": "Say why it is being retired."},
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

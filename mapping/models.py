@@ -490,6 +490,28 @@ class ChangeQuerySet(models.QuerySet):
             link.retire(by=by, reason=along)
         return change
 
+    def retire_framework(
+        self, framework: Framework, *, by, reason: str, revision: int | None = None
+    ) -> Change:
+        """Retire a framework nobody maps: it leaves the lists and stays in the history."""
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError({"reason": "Say why the framework is being retired."})
+        if framework.retired:
+            raise ValidationError(f"{framework.name} is already retired.")
+        using = Mapping.objects.filter(
+            Q(behaviours_framework=framework) | Q(standards_framework=framework)
+        ).first()
+        if using is not None:
+            raise ValidationError(
+                f"{framework.name} is mapped in {using.name}, so it cannot be retired; "
+                "retire the elements that are no longer used instead."
+            )
+        return self.apply(
+            framework, {"retired": True, "retired_reason": reason}, by=by, revision=revision,
+            reason=reason,
+        )  # fmt: skip
+
     @transaction.atomic
     def apply(
         self,
@@ -535,7 +557,7 @@ class ChangeQuerySet(models.QuerySet):
 
 
 def _action_for(model, before: dict, after: models.Model) -> str:
-    if model is Element and before["retired"] != after.retired:
+    if model in (Element, Framework) and before["retired"] != after.retired:
         return Change.Action.RETIRED if after.retired else Change.Action.RESTORED
     if model is not Link or before["status"] == after.status:
         return Change.Action.EDITED

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -32,7 +32,6 @@ from mapping.forms import (
     EditionForm,
     ElementCreateForm,
     ElementEditForm,
-    ElementRetireForm,
     FrameworkEditForm,
     FrameworkForm,
     LinkEditForm,
@@ -661,7 +660,7 @@ def element_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def element_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Retire an element with everything under it and their links, with the reason."""
     element = get_object_or_404(Element.objects.select_related("framework", "parent"), pk=pk)
-    form = ElementRetireForm(request.POST or None, initial={"revision": element.revision})
+    form = RetireForm(request.POST or None, initial={"revision": element.revision})
     if request.method == "POST" and form.is_valid():
         try:
             Change.objects.retire_element(
@@ -740,7 +739,9 @@ def _in_default_mapping(framework: Framework) -> bool:
 
 @require_GET
 def framework_list(request: HtmxHttpRequest) -> HttpResponse:
-    frameworks = Framework.objects.annotate(element_count=Count("elements"))
+    frameworks = Framework.objects.annotate(element_count=Count("elements")).order_by(
+        "retired", "kind", "name"
+    )
     context = {"mapping": Mapping.objects.default(), "frameworks": frameworks}
     return render(request, "mapping/frameworks.html", context)
 
@@ -754,6 +755,9 @@ def framework_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "elements": framework.elements.in_tree_order(),
         "history": Change.objects.for_object(framework).with_people()[:HISTORY_ON_PAGE],
         "in_register": _in_default_mapping(framework),
+        "in_use": Mapping.objects.filter(
+            Q(behaviours_framework=framework) | Q(standards_framework=framework)
+        ).exists(),
     }
     return render(request, "mapping/framework_detail.html", context)
 
@@ -800,6 +804,43 @@ def framework_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     }
     status = 409 if conflict else 400 if form.errors else 200
     return render(request, "mapping/framework_form.html", context, status=status)
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def framework_retire(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Retire a framework that no mapping uses, with the reason."""
+    framework = _get_framework(slug)
+    form = RetireForm(request.POST or None, initial={"revision": framework.revision})
+    if request.method == "POST" and form.is_valid():
+        try:
+            Change.objects.retire_framework(
+                framework,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                revision=form.cleaned_data["revision"],
+            )
+        except EditConflict:
+            form.add_error(None, f"Someone changed {framework.name} since you opened this page.")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _flash(request, f"Retired {framework.name}.")
+            return redirect(framework.get_absolute_url())
+    context = {"mapping": Mapping.objects.default(), "framework": framework, "retire_form": form}
+    return render(
+        request, "mapping/framework_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def framework_restore(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    framework = _get_framework(slug)
+    if framework.retired:
+        Change.objects.apply(framework, {"retired": False, "retired_reason": ""}, by=request.user)
+        _flash(request, f"Restored {framework.name}.")
+    return redirect(framework.get_absolute_url())
 
 
 # History -------------------------------------------------------------------------------

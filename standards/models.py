@@ -34,6 +34,8 @@ class Framework(models.Model):
         help_text="Who owns the wording and how to cite or reuse it.",
     )
     description = models.TextField(blank=True)
+    retired = models.BooleanField(default=False)
+    retired_reason = models.TextField("why it was retired", blank=True)
     # Counts saves, so an edit made from a stale form is refused rather than lost.
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -42,7 +44,7 @@ class Framework(models.Model):
     # What the change history records of each edit.
     history_fields = (
         "name", "publisher", "version_label", "year", "source_url", "citation_note",
-        "description",
+        "description", "retired", "retired_reason",
     )  # fmt: skip
 
     class Meta:
@@ -51,6 +53,10 @@ class Framework(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=["behaviours", "standards"]),
                 name="framework_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(retired=False) | ~Q(retired_reason=""),
+                name="framework_retired_has_reason",
             ),
         ]
 

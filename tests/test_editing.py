@@ -164,7 +164,7 @@ def test_retiring_needs_a_reason(small, as_role):
         reverse("link_retire", args=[link.pk]), {"reason": " ", "revision": 1}
     )
     assert response.status_code == 400
-    assert "Say why the link is being retired." in response.content.decode()
+    assert "Say why it is being retired." in response.content.decode()
     link.refresh_from_db()
     assert link.status != LinkStatus.RETIRED
 
@@ -284,3 +284,23 @@ def test_retiring_an_element_takes_its_subtree_and_links_out_of_the_live_registe
     b1.refresh_from_db()
     assert not b1.retired
     assert Change.objects.for_object(b1).first().action == Change.Action.RESTORED
+
+
+def test_only_a_framework_nobody_maps_can_be_retired(small, as_role):
+    in_use = reverse("framework_retire", args=["our-ways"])
+    response = as_role("editor").post(in_use, {"reason": "Old.", "revision": 1})
+    assert response.status_code == 400
+    assert "cannot be retired" in response.content.decode()
+    assert not Framework.objects.get(slug="our-ways").retired
+    spare = Framework.objects.create(name="Spare", slug="spare", kind="standards", publisher="B")
+    url = reverse("framework_retire", args=["spare"])
+    assert as_role("editor").post(url, {"reason": "", "revision": 1}).status_code == 400
+    assert as_role("editor").post(url, {"reason": "Never used.", "revision": 1}).status_code == 302
+    spare.refresh_from_db()
+    assert (spare.retired, spare.retired_reason) == (True, "Never used.")
+    assert Change.objects.for_object(spare).get().action == Change.Action.RETIRED
+    page = as_role("viewer").get(reverse("framework_detail", args=["spare"])).content.decode()
+    assert "Spare was retired: Never used." in page
+    as_role("editor").post(reverse("framework_restore", args=["spare"]))
+    spare.refresh_from_db()
+    assert not spare.retired

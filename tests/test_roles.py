@@ -28,6 +28,7 @@ def _write_views(small):
     draft = small["b1_s2"]
     draft.status = LinkStatus.DRAFT
     draft.save()
+    Framework.objects.create(name="Spare", slug="spare", kind="standards", publisher="Body")
     change = Change.objects.record(
         small["b12"], action=Change.Action.EDITED, before={"title": "Old"}, by=None
     )
@@ -54,6 +55,9 @@ def _write_views(small):
          {"name": "New", "slug": "new", "kind": "standards", "publisher": "Body"}, "editor"),
         ("framework_edit", reverse("framework_edit", args=["our-ways"]),
          {"name": "Our new ways", "publisher": "Org", "revision": 1}, "editor"),
+        ("framework_retire", reverse("framework_retire", args=["spare"]),
+         {"reason": "Never used.", "revision": 1}, "editor"),
+        ("framework_restore", reverse("framework_restore", args=["spare"]), {}, "editor"),
         ("change_revert", reverse("change_revert", args=[change.pk]), {}, "publisher"),
         ("edition_publish", reverse("edition_publish"), {"title": "First"}, "publisher"),
     ]  # fmt: skip

@@ -79,6 +79,7 @@ EDITOR_PAGES = [
     "/behaviours/B1/",
     "/elements/1/edit/",
     "/elements/1/retire/",
+    "/frameworks/example-homes-behaviours/retire/",
     "/frameworks/new/",
     "/frameworks/example-homes-behaviours/elements/new/?parent=B1",
     "/changes/",
