@@ -655,29 +655,47 @@ def element_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "mapping/element_form.html", context, status=status)
 
 
-@role_required(Role.EDITOR)
-@require_http_methods(["GET", "POST"])
-def element_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Retire an element with everything under it and their links, with the reason."""
-    element = get_object_or_404(Element.objects.select_related("framework", "parent"), pk=pk)
-    form = RetireForm(request.POST or None, initial={"revision": element.revision})
+def _retire_page(
+    request: HtmxHttpRequest, subject, retire, *, name: str, template: str, context: dict
+) -> HttpResponse:
+    """The page that retires an element or a framework through retire(subject, by=, reason=,
+    revision=), with the reason, refusing a stale form; back to its page when done."""
+    form = RetireForm(request.POST or None, initial={"revision": subject.revision})
     if request.method == "POST" and form.is_valid():
         try:
-            Change.objects.retire_element(
-                element,
+            retire(
+                subject,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 revision=form.cleaned_data["revision"],
             )
         except EditConflict:
-            form.add_error(None, f"Someone changed {element.code} since you opened this page.")
+            form.add_error(None, f"Someone changed {name} since you opened this page.")
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            _flash(request, f"Retired {element.code}.")
-            return redirect(element.get_absolute_url())
-    context = {"mapping": Mapping.objects.default(), "element": element, "retire_form": form}
-    return render(request, "mapping/element_form.html", context, status=400 if form.errors else 200)
+            _flash(request, f"Retired {name}.")
+            return redirect(subject.get_absolute_url())
+    context |= {"mapping": Mapping.objects.default(), "retire_form": form, "retire_name": name}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _restore(request: HtmxHttpRequest, subject, *, name: str) -> HttpResponse:
+    if subject.retired:
+        Change.objects.apply(subject, {"retired": False, "retired_reason": ""}, by=request.user)
+        _flash(request, f"Restored {name}.")
+    return redirect(subject.get_absolute_url())
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def element_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Retire an element with everything under it and their links, with the reason."""
+    element = get_object_or_404(Element.objects.select_related("framework", "parent"), pk=pk)
+    return _retire_page(
+        request, element, Change.objects.retire_element, name=element.code,
+        template="mapping/element_form.html", context={"element": element},
+    )  # fmt: skip
 
 
 @role_required(Role.EDITOR)
@@ -685,10 +703,7 @@ def element_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def element_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Bring a retired element back (its links stay retired until restored one by one)."""
     element = get_object_or_404(Element.objects.select_related("framework"), pk=pk)
-    if element.retired:
-        Change.objects.apply(element, {"retired": False, "retired_reason": ""}, by=request.user)
-        _flash(request, f"Restored {element.code}.")
-    return redirect(element.get_absolute_url())
+    return _restore(request, element, name=element.code)
 
 
 @role_required(Role.EDITOR)
@@ -811,36 +826,17 @@ def framework_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def framework_retire(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Retire a framework that no mapping uses, with the reason."""
     framework = _get_framework(slug)
-    form = RetireForm(request.POST or None, initial={"revision": framework.revision})
-    if request.method == "POST" and form.is_valid():
-        try:
-            Change.objects.retire_framework(
-                framework,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                revision=form.cleaned_data["revision"],
-            )
-        except EditConflict:
-            form.add_error(None, f"Someone changed {framework.name} since you opened this page.")
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            _flash(request, f"Retired {framework.name}.")
-            return redirect(framework.get_absolute_url())
-    context = {"mapping": Mapping.objects.default(), "framework": framework, "retire_form": form}
-    return render(
-        request, "mapping/framework_form.html", context, status=400 if form.errors else 200
-    )
+    return _retire_page(
+        request, framework, Change.objects.retire_framework, name=framework.name,
+        template="mapping/framework_form.html", context={"framework": framework},
+    )  # fmt: skip
 
 
 @role_required(Role.EDITOR)
 @require_POST
 def framework_restore(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     framework = _get_framework(slug)
-    if framework.retired:
-        Change.objects.apply(framework, {"retired": False, "retired_reason": ""}, by=request.user)
-        _flash(request, f"Restored {framework.name}.")
-    return redirect(framework.get_absolute_url())
+    return _restore(request, framework, name=framework.name)
 
 
 # History -------------------------------------------------------------------------------

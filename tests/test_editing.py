@@ -304,3 +304,13 @@ def test_only_a_framework_nobody_maps_can_be_retired(small, as_role):
     as_role("editor").post(reverse("framework_restore", args=["spare"]))
     spare.refresh_from_db()
     assert not spare.retired
+
+
+def test_the_retire_pages_ask_for_a_reason(small, as_role):
+    client = as_role("editor")
+    element = client.get(reverse("element_retire", args=[small["b1"].pk])).content.decode()
+    assert f'action="/elements/{small["b1"].pk}/retire/"' in element
+    assert "Retire B1</button>" in element and "Why retire it?" in element
+    framework = client.get(reverse("framework_retire", args=["our-ways"])).content.decode()
+    assert 'action="/frameworks/our-ways/retire/"' in framework
+    assert "Retire Our ways</button>" in framework and 'href="/frameworks/our-ways/"' in framework
