@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from mapping.models import Change, Edition, Link, Mapping, ReviewedGap, tracked_values
+from standards.models import Element, Framework
 
 
 def _save_recorded(request, obj, save) -> None:
@@ -44,6 +45,33 @@ class RecordedAdmin(admin.ModelAdmin):
         for obj in formset.deleted_objects:
             _delete_recorded(request, obj, obj.delete)
         formset.save_m2m()
+
+
+class ElementInline(admin.TabularInline):
+    model = Element
+    fields = ["code", "title", "level_label", "parent", "position"]
+    autocomplete_fields = ["parent"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Framework)
+class FrameworkAdmin(RecordedAdmin):
+    list_display = ["name", "kind", "publisher", "version_label", "year"]
+    list_filter = ["kind", "publisher", "year"]
+    search_fields = ["name", "slug", "publisher", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ElementInline]
+
+
+@admin.register(Element)
+class ElementAdmin(RecordedAdmin):
+    list_display = ["code", "title", "level_label", "parent", "framework", "position"]
+    list_filter = ["framework", "level_label"]
+    list_select_related = ["framework", "parent"]
+    search_fields = ["code", "title", "description"]
+    autocomplete_fields = ["parent"]
+    ordering = ["framework", "position", "code"]
 
 
 @admin.register(Mapping)

@@ -1,28 +1,39 @@
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
-from mapping.models import Edition
+from mapping.models import Mapping
+from mapping.register import LiveRegister
 from mapping.roles import Role, has_role, role_label
 
 
 def register(request: HttpRequest) -> dict:
-    """What every page's header needs: the reader's role, and the latest edition with how
-    many changes have been recorded since (the live pages say so). Each is looked up only
-    if the page shows it."""
+    """What every page's header needs: the reader's role, the register the navigation
+    leads to (a register page passes its own; other pages get the default mapping's live
+    register) and, inside an edition, the same page in the live register. Each is looked
+    up only if the page shows it."""
     user = request.user
 
-    def latest_edition() -> Edition | None:
-        return (
-            Edition.objects.filter(mapping__is_default=True)
-            .with_changes_since()
-            .latest_first()
-            .only("number", "title", "published_at", "mapping_id")
-            .first()
-        )
+    def default_register() -> LiveRegister | None:
+        mapping = Mapping.objects.default()
+        return LiveRegister(mapping) if mapping is not None else None
+
+    def live_page() -> str:
+        match = request.resolver_match
+        if match is None or "number" not in match.kwargs:
+            return ""
+        kwargs = {k: v for k, v in match.kwargs.items() if k not in ("number", "side")}
+        try:
+            url = reverse(match.view_name, kwargs=kwargs)
+        except NoReverseMatch:
+            return ""
+        query = request.META.get("QUERY_STRING", "")
+        return f"{url}?{query}" if query else url
 
     return {
         "can_edit": SimpleLazyObject(lambda: has_role(user, Role.EDITOR)),
         "can_publish": SimpleLazyObject(lambda: has_role(user, Role.PUBLISHER)),
         "role_label": SimpleLazyObject(lambda: role_label(user)),
-        "latest_edition": SimpleLazyObject(latest_edition),
+        "register": SimpleLazyObject(default_register),
+        "live_page": SimpleLazyObject(live_page),
     }

@@ -17,12 +17,11 @@ from django.utils import timezone
 
 from mapping import pdf_parts
 from mapping.coverage import Coverage, ElementCoverage
-from mapping.editions import EditionRegister, LiveRegister
-from mapping.models import Link, Mapping
-from standards.models import Element
+from mapping.models.link_rows import LinkClaim
+from mapping.register import Register
 
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
-LAYOUT_VERSION = "3"
+LAYOUT_VERSION = "4"
 CACHE_SECONDS = 60 * 60 * 24 * 30
 TEMPLATE = "mapping/register_pdf.html"
 # Links in one part of the link table: enough parts to keep every worker busy, few
@@ -41,7 +40,7 @@ class RegisterPdf:
 @dataclass(frozen=True)
 class LinkGroup:
     entry: ElementCoverage
-    links: list[Link]
+    links: list[LinkClaim]
     continued: bool
 
 
@@ -50,42 +49,6 @@ class ContentsEntry:
     level: int
     label: str
     page: int
-
-
-def register_fingerprint(mapping: Mapping) -> tuple[str, datetime]:
-    """A digest of everything the PDF shows, and when any of it last changed.
-
-    It hashes the content itself rather than timestamps, so any edit, addition or deletion,
-    however it was made, gives a new digest.
-    """
-    digest = hashlib.sha256(LAYOUT_VERSION.encode())
-    frameworks = [mapping.behaviours_framework, mapping.standards_framework]
-    stamps = [mapping.updated_at, *(f.updated_at for f in frameworks)]
-    for instance in [mapping, *frameworks]:
-        fields = instance._meta.concrete_fields
-        digest.update(repr([getattr(instance, field.attname) for field in fields]).encode())
-    element_rows = (
-        Element.objects.current()
-        .filter(framework__in=frameworks)
-        .order_by("pk")
-        .values_list(
-            "pk", "framework_id", "parent_id", "code", "title", "description", "level_label",
-            "position", "updated_at",
-        )
-    )  # fmt: skip
-    link_rows = (
-        mapping.links.current()
-        .order_by("pk")
-        .values_list(
-            "pk", "behaviour_id", "standard_id", "relation", "rationale", "example", "updated_at"
-        )
-    )
-    for rows in (element_rows, link_rows):
-        for row in rows:
-            digest.update(repr(row).encode())
-            stamps.append(row[-1])
-        digest.update(b"|")
-    return digest.hexdigest(), max(stamps)
 
 
 def link_table_parts(coverage: Coverage) -> list[list[LinkGroup]]:
@@ -148,15 +111,13 @@ def render_register_pdf(context: dict) -> bytes:
     )
     if front.page_count != front_pages:
         raise RuntimeError("The contents changed length once page numbers were filled in.")
-    mapping: Mapping = context["mapping"]
+    register: Register = context["register"]
+    behaviours, standards = register.behaviours_framework.name, register.standards_framework.name
     metadata = pdf_parts.Metadata(
-        title=mapping.name,
-        author=mapping.organisation,
-        subject=(
-            f"How {mapping.behaviours_framework.name} maps onto "
-            f"{mapping.standards_framework.name}, with the reason for every link."
-        ),
-        keywords=f"{mapping.behaviours_framework.name}, {mapping.standards_framework.name}",
+        title=register.name,
+        author=register.organisation,
+        subject=f"How {behaviours} maps onto {standards}, with the reason for every link.",
+        keywords=f"{behaviours}, {standards}",
         created=context["as_of"],
     )
     return pdf_parts.join([front, *body], footers=footers, first_footer_page=1, metadata=metadata)
@@ -187,25 +148,19 @@ def _contents(body: list[pdf_parts.RenderedPart], *, first_page: int) -> list[Co
     return entries
 
 
-def register_pdf(register: LiveRegister | EditionRegister, *, permalink: str) -> RegisterPdf:
+def register_pdf(register: Register, *, permalink: str) -> RegisterPdf:
     """The register's PDF, live or as an edition froze it: from the cache when nothing has
     changed, else rendered afresh."""
-    mapping, edition = register.mapping, register.edition
-    if edition is None:
-        digest, as_of = register_fingerprint(mapping)
-        filename = f"{mapping.slug}-{timezone.localtime(as_of):%Y-%m-%d}.pdf"
-    else:
-        # An edition never changes, so its own digest is the fingerprint.
-        digest = hashlib.sha256(f"{LAYOUT_VERSION}|{edition.digest}".encode()).hexdigest()
-        as_of = edition.published_at
-        filename = f"{mapping.slug}-edition-{edition.number}.pdf"
+    fingerprint, as_of = register.fingerprint()
+    digest = hashlib.sha256(f"{LAYOUT_VERSION}|{fingerprint}".encode()).hexdigest()
+    filename = register.file_name("", "pdf", dated=timezone.localtime(as_of))
     key = f"weave:register-pdf:{hashlib.sha256(f'{digest}|{permalink}'.encode()).hexdigest()}"
     content = cache.get(key)
     if content is None:
         context = {
-            "mapping": mapping,
-            "edition": edition,
-            "coverage": register.coverage(),
+            "register": register,
+            "edition": register.edition,
+            "coverage": register.coverage,
             "permalink": permalink,
             "as_of": timezone.localtime(as_of),
         }

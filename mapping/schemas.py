@@ -97,35 +97,3 @@ class MappingPayload(Payload):
         Link.objects.bulk_create(new_links)
         created_count += len(new_links)
         return mapping, created_count
-
-
-class MapNode(BaseModel):
-    id: str
-    code: str
-    label: str
-    title: str
-    kind: str  # behaviour, descriptor, characteristic or statement: drives shape and colour
-    level: str
-    description: str
-    parent: str | None
-    cluster: str  # the id of the top-level element it sits under
-    url: str
-
-
-class MapEdge(BaseModel):
-    id: str
-    source: str
-    target: str
-    relation: str
-    relation_label: str
-    rationale: str
-    example: str
-
-
-class MapData(BaseModel):
-    """What /map.json serves: the same elements and links the link table shows."""
-
-    title: str
-    relations: dict[str, str]
-    nodes: list[MapNode]
-    edges: list[MapEdge]

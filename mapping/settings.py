@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,6 +80,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 ROOT_URLCONF = "mapping.urls"
+# Where a framework is read: standards knows nothing of the pages this project gives it.
+ABSOLUTE_URL_OVERRIDES = {
+    "standards.framework": lambda framework: reverse("framework_detail", args=[framework.slug]),
+}
 
 TEMPLATES = [
     {
@@ -94,6 +99,7 @@ TEMPLATES = [
             "builtins": [
                 "django_htmx.templatetags.django_htmx",
                 "template_partials.templatetags.partials",
+                "mapping.templatetags.weave",
             ],
             "debug": DEBUG,
         },

@@ -1,51 +1,94 @@
+"""Every register has the same pages: the site's default mapping at the top, any other
+mapping under /m/<slug>/, and each edition of either under editions/<n>/. A page's name
+is the same in all four places; its keyword arguments say which register it is."""
+
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
-from mapping import views
+from mapping.views import (
+    coverage,
+    editions,
+    elements,
+    frameworks,
+    guide,
+    history,
+    link_editing,
+    links,
+    mappings,
+)
+from standards.models import CODE_PATTERN
 
-edition_pages = [
-    path("", views.edition_guide, name="edition_guide"),
-    path("guide.pdf", views.edition_pdf, name="edition_guide_pdf"),
-    path("links/", views.edition_link_table, name="edition_link_table"),
-    path("matrix/", views.edition_matrix, name="edition_matrix"),
-    path("behaviours/<str:code>/", views.edition_behaviour_detail, name="edition_behaviour_detail"),
-    path("standards/<str:code>/", views.edition_standard_detail, name="edition_standard_detail"),
+
+class CodeConverter:
+    """An element's code, as the code validator allows it: anything else is a 404."""
+
+    regex = CODE_PATTERN.removeprefix("^").removesuffix("$")
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CodeConverter, "code")
+
+# The pages of one register, live or at an edition.
+register_pages = [
+    path("", guide.guide, name="home"),
+    path("guide.pdf", guide.guide_pdf, name="guide_pdf"),
+    path("links/", links.link_table, name="link_table"),
+    path("links/<int:pk>/", links.link_detail, name="link_detail"),
+    path("matrix/", coverage.matrix, name="matrix"),
+    path("map/", coverage.map_page, name="map"),
+    path("map.json", coverage.map_json, name="map_json"),
+    path("coverage/", coverage.coverage_report, name="coverage"),
+    path("coverage.csv", coverage.coverage_csv, name="coverage_csv"),
+    path(
+        "behaviours/<code:code>/",
+        elements.element_detail,
+        {"side": "behaviours"},
+        name="behaviour_detail",
+    ),
+    path(
+        "standards/<code:code>/",
+        elements.element_detail,
+        {"side": "standards"},
+        name="standard_detail",
+    ),
+]
+
+# The pages of a mapping that stand beside its registers: adding links, its editions.
+mapping_pages = [
+    path("links/new/", link_editing.link_create, name="link_create"),
+    path("editions/", editions.edition_list, name="edition_list"),
+    path("editions/publish/", editions.edition_publish, name="edition_publish"),
+    path("editions/compare/", editions.edition_compare, name="edition_compare"),
+    path("editions/<int:number>/", include(register_pages)),
+    path("", include(register_pages)),
 ]
 
 urlpatterns = [
-    path("", views.guide, name="home"),
-    path("guide.pdf", views.guide_pdf, name="guide_pdf"),
-    path("links/", views.link_table, name="link_table"),
-    path("links/new/", views.link_create, name="link_create"),
-    path("links/<int:pk>/", views.link_detail, name="link_detail"),
-    path("links/<int:pk>/edit/", views.link_edit, name="link_edit"),
-    path("links/<int:pk>/retire/", views.link_retire, name="link_retire"),
-    path("links/<int:pk>/restore/", views.link_restore, name="link_restore"),
-    path("links/<int:pk>/propose/", views.link_propose, name="link_propose"),
-    path("links/<int:pk>/approve/", views.link_approve, name="link_approve"),
-    path("matrix/", views.matrix, name="matrix"),
-    path("map/", views.map_page, name="map"),
-    path("map.json", views.map_json, name="map_json"),
-    path("coverage/", views.coverage_report, name="coverage"),
-    path("coverage.csv", views.coverage_csv, name="coverage_csv"),
-    path("behaviours/<str:code>/", views.behaviour_detail, name="behaviour_detail"),
-    path("standards/<str:code>/", views.standard_detail, name="standard_detail"),
-    path("elements/<int:pk>/edit/", views.element_edit, name="element_edit"),
-    path("elements/<int:pk>/retire/", views.element_retire, name="element_retire"),
-    path("elements/<int:pk>/restore/", views.element_restore, name="element_restore"),
-    path("frameworks/", views.framework_list, name="framework_list"),
-    path("frameworks/new/", views.framework_create, name="framework_create"),
-    path("frameworks/<slug:slug>/", views.framework_detail, name="framework_detail"),
-    path("frameworks/<slug:slug>/edit/", views.framework_edit, name="framework_edit"),
-    path("frameworks/<slug:slug>/retire/", views.framework_retire, name="framework_retire"),
-    path("frameworks/<slug:slug>/restore/", views.framework_restore, name="framework_restore"),
-    path("frameworks/<slug:slug>/elements/new/", views.element_create, name="element_create"),
-    path("changes/", views.changes, name="changes"),
-    path("changes/<int:pk>/revert/", views.change_revert, name="change_revert"),
-    path("editions/", views.edition_list, name="edition_list"),
-    path("editions/publish/", views.edition_publish, name="edition_publish"),
-    path("editions/compare/", views.edition_compare, name="edition_compare"),
-    path("editions/<int:number>/", include(edition_pages)),
+    path("m/", mappings.mapping_list, name="mapping_list"),
+    path("m/<slug:slug>/", include(mapping_pages)),
+    path("links/<int:pk>/edit/", link_editing.link_edit, name="link_edit"),
+    path("links/<int:pk>/retire/", link_editing.link_retire, name="link_retire"),
+    path("links/<int:pk>/restore/", link_editing.link_restore, name="link_restore"),
+    path("links/<int:pk>/propose/", link_editing.link_propose, name="link_propose"),
+    path("links/<int:pk>/approve/", link_editing.link_approve, name="link_approve"),
+    path("elements/<int:pk>/edit/", elements.element_edit, name="element_edit"),
+    path("elements/<int:pk>/retire/", elements.element_retire, name="element_retire"),
+    path("elements/<int:pk>/restore/", elements.element_restore, name="element_restore"),
+    path("frameworks/", frameworks.framework_list, name="framework_list"),
+    path("frameworks/new/", frameworks.framework_create, name="framework_create"),
+    path("frameworks/<slug:slug>/", frameworks.framework_detail, name="framework_detail"),
+    path("frameworks/<slug:slug>/edit/", frameworks.framework_edit, name="framework_edit"),
+    path("frameworks/<slug:slug>/retire/", frameworks.framework_retire, name="framework_retire"),
+    path("frameworks/<slug:slug>/restore/", frameworks.framework_restore, name="framework_restore"),
+    path("frameworks/<slug:slug>/elements/new/", elements.element_create, name="element_create"),
+    path("changes/", history.changes, name="changes"),
+    path("changes/<int:pk>/revert/", history.change_revert, name="change_revert"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("", include(mapping_pages)),
 ]

@@ -1,29 +1,35 @@
+"""Frameworks and their elements: a behaviours framework and a standards framework are the
+same kind of thing, a tree of coded elements. This app knows nothing of mappings."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 code_validator = RegexValidator(
-    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    CODE_PATTERN,
     "Use letters, digits, dots, hyphens and underscores, starting with a letter or digit.",
 )
 
 
-class Framework(models.Model):
-    """A published set of elements: an organisation's behaviours or a body's standards."""
+class FrameworkKind(models.TextChoices):
+    BEHAVIOURS = "behaviours", "Behaviours framework"
+    STANDARDS = "standards", "Standards framework"
 
-    class Kind(models.TextChoices):
-        BEHAVIOURS = "behaviours", "Behaviours framework"
-        STANDARDS = "standards", "Standards framework"
+
+class FrameworkText(models.Model):
+    """What a framework says about itself: shared by live frameworks and frozen copies."""
+
+    Kind = FrameworkKind
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=FrameworkKind.choices)
     publisher = models.CharField(max_length=200)
     version_label = models.CharField(max_length=60, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -34,6 +40,22 @@ class Framework(models.Model):
         help_text="Who owns the wording and how to cite or reuse it.",
     )
     description = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_behaviours(self) -> bool:
+        return self.kind == FrameworkKind.BEHAVIOURS
+
+
+class Framework(FrameworkText):
+    """A published set of elements: an organisation's behaviours or a body's standards."""
+
+    slug = models.SlugField(max_length=80, unique=True)
     retired = models.BooleanField(default=False)
     retired_reason = models.TextField("why it was retired", blank=True)
     # Counts saves, so an edit made from a stale form is refused rather than lost.
@@ -60,19 +82,9 @@ class Framework(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("framework_detail", args=[self.slug])
-
     @property
     def history_label(self) -> str:
         return self.name
-
-    @property
-    def is_behaviours(self) -> bool:
-        return self.kind == self.Kind.BEHAVIOURS
 
 
 class ElementQuerySet(models.QuerySet):
@@ -89,20 +101,23 @@ class ElementQuerySet(models.QuerySet):
         return tree_order(self.order_by("position", "code"))
 
 
-def tree_order(elements: Iterable[Element]) -> list[Element]:
+E = TypeVar("E", bound=models.Model)
+
+
+def tree_order(elements: Iterable[E]) -> list[E]:
     """Elements depth-first, siblings in the order given.
 
     Each gets .depth (0 at the top) and .tree_index (its place in this order).
     """
     elements = list(elements)
-    children: dict[int | None, list[Element]] = {}
+    children: dict[int | None, list[E]] = {}
     for element in elements:
         children.setdefault(element.parent_id, []).append(element)
     ids = {element.pk for element in elements}
     roots = [e for e in elements if e.parent_id is None or e.parent_id not in ids]
-    ordered: list[Element] = []
+    ordered: list[E] = []
 
-    def visit(nodes: Iterable[Element], depth: int) -> None:
+    def visit(nodes: Iterable[E], depth: int) -> None:
         for node in nodes:
             node.depth = depth
             node.tree_index = len(ordered)
@@ -113,7 +128,37 @@ def tree_order(elements: Iterable[Element]) -> list[Element]:
     return ordered
 
 
-class Element(models.Model):
+class ElementText(models.Model):
+    """What an element says: shared by live elements and their frozen copies."""
+
+    code = models.CharField(max_length=32, validators=[code_validator])
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    level_label = models.CharField(
+        max_length=60, help_text='For example "Behaviour" or "Standard statement".'
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def history_label(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def ancestors(self) -> list:
+        chain: list = []
+        node = self.parent
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Element(ElementText):
     """One node of a framework: a behaviour, a descriptor, a characteristic, a statement."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="elements")
@@ -125,13 +170,6 @@ class Element(models.Model):
         blank=True,
         related_name="children",
     )
-    code = models.CharField(max_length=32, validators=[code_validator])
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
-    level_label = models.CharField(
-        max_length=60, help_text='For example "Behaviour" or "Standard statement".'
-    )
-    position = models.PositiveIntegerField(default=0)
     retired = models.BooleanField(
         default=False, help_text="Retired elements leave the live register; editions keep them."
     )
@@ -146,9 +184,6 @@ class Element(models.Model):
         "code", "title", "description", "level_label", "parent_id", "position", "retired",
         "retired_reason",
     )  # fmt: skip
-    # Set on the copies an edition rebuilds from its snapshot, so their pages link within
-    # that edition rather than to the live register.
-    edition_number: int | None = None
 
     class Meta:
         ordering = ["framework", "position", "code"]
@@ -162,27 +197,6 @@ class Element(models.Model):
                 name="element_retired_has_reason",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.title}"
-
-    def get_absolute_url(self) -> str:
-        name = "behaviour_detail" if self.framework.is_behaviours else "standard_detail"
-        if self.edition_number is not None:
-            return reverse(f"edition_{name}", args=[self.edition_number, self.code])
-        return reverse(name, args=[self.code])
-
-    @property
-    def history_label(self) -> str:
-        return f"{self.code} {self.title}"
-
-    def ancestors(self) -> list[Element]:
-        chain: list[Element] = []
-        node = self.parent
-        while node is not None and node not in chain:
-            chain.append(node)
-            node = node.parent
-        return chain
 
     def clean(self) -> None:
         super().clean()

@@ -95,26 +95,6 @@ def small(db):
 
 
 @pytest.fixture
-def same_queries_at_any_size(client, db, django_assert_num_queries):
-    """Check that a page costs the same queries with 100 links as with 10,000."""
-    from mapping.synthetic import build_register
-
-    built = []
-
-    def check(url: str, queries: int) -> None:
-        for size in (100, 10_000):
-            Link.objects.all().delete()
-            Mapping.objects.all().delete()
-            built.append(size)
-            build_register(size, slug=f"register-{len(built)}-of-{size}")
-            with django_assert_num_queries(queries):
-                response = client.get(url)
-            assert response.status_code == 200
-
-    return check
-
-
-@pytest.fixture
 def people(db):
     """One account per role, in the groups the migration created, plus nobody in any."""
     from django.contrib.auth.models import Group, User
@@ -140,3 +120,19 @@ def as_role(people):
         return c
 
     return client
+
+
+@pytest.fixture
+def published(demo, people):
+    """The demo register published as edition 1, with one draft link that must stay out."""
+    from mapping.models import Edition
+
+    draft = Link.objects.create(
+        mapping=demo,
+        behaviour=demo.behaviours_framework.elements.get(code="B1"),
+        standard=demo.standards_framework.elements.get(code="LEA"),
+        relation="supports",
+        rationale="A draft nobody approved.",
+    )
+    edition = Edition.objects.publish(demo, by=people["publisher"], title="Launch", notes="First.")
+    return {"mapping": demo, "edition": edition, "draft": draft}

@@ -1,0 +1,104 @@
+"""Comparing two editions: links matched by their pair of codes, elements by their side and
+code (so a renumbered id is not a change), each added, removed or changed, field by field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mapping.models import Edition, EditionElement, EditionLink
+
+LINK_TEXT_FIELDS = ("relation", "rationale", "example")
+ELEMENT_TEXT_FIELDS = ("title", "description", "level_label")
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    behaviour: str  # "B1 Be kind"
+    standard: str
+    relation: str
+    rationale: str
+    example: str
+
+
+@dataclass(frozen=True)
+class ElementRow:
+    side: str  # "behaviours" or "standards"
+    code: str
+    title: str
+    description: str
+    level_label: str
+
+
+@dataclass(frozen=True)
+class EditionContent:
+    """What an edition says, keyed the way two editions are matched."""
+
+    links: dict[tuple[str, str], LinkRow]
+    elements: dict[tuple[str, str], ElementRow]
+
+    @classmethod
+    def of(cls, edition: Edition) -> EditionContent:
+        """Two queries, whatever the edition's size."""
+        links = EditionLink.objects.filter(edition=edition).values_list(
+            "behaviour__code", "behaviour__title", "standard__code", "standard__title",
+            *LINK_TEXT_FIELDS,
+        )  # fmt: skip
+        elements = EditionElement.objects.filter(edition=edition).values_list(
+            "framework__kind", "code", *ELEMENT_TEXT_FIELDS
+        )
+        return cls(
+            links={
+                (b_code, s_code): LinkRow(f"{b_code} {b_title}", f"{s_code} {s_title}", *text)
+                for b_code, b_title, s_code, s_title, *text in links
+            },
+            elements={
+                (side, code): ElementRow(side, code, *text) for side, code, *text in elements
+            },
+        )
+
+
+@dataclass(frozen=True)
+class Changed:
+    before: LinkRow | ElementRow
+    after: LinkRow | ElementRow
+    fields: tuple[str, ...]
+
+
+@dataclass
+class EditionDiff:
+    added_links: list[LinkRow]
+    removed_links: list[LinkRow]
+    changed_links: list[Changed]
+    added_elements: list[ElementRow]
+    removed_elements: list[ElementRow]
+    changed_elements: list[Changed]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(vars(self).values())
+
+
+def diff(old: EditionContent, new: EditionContent) -> EditionDiff:
+    """What changed from old to new, in code order."""
+
+    def changed(before: dict, after: dict, fields: tuple[str, ...]) -> list[Changed]:
+        found = []
+        for key in sorted(before.keys() & after.keys()):
+            differing = tuple(
+                name for name in fields if getattr(before[key], name) != getattr(after[key], name)
+            )
+            if differing:
+                found.append(Changed(before[key], after[key], differing))
+        return found
+
+    def only_in(one: dict, other: dict) -> list:
+        return [one[key] for key in sorted(one.keys() - other.keys())]
+
+    return EditionDiff(
+        added_links=only_in(new.links, old.links),
+        removed_links=only_in(old.links, new.links),
+        changed_links=changed(old.links, new.links, LINK_TEXT_FIELDS),
+        added_elements=only_in(new.elements, old.elements),
+        removed_elements=only_in(old.elements, new.elements),
+        changed_elements=changed(old.elements, new.elements, ELEMENT_TEXT_FIELDS),
+    )

@@ -1,0 +1,209 @@
+"""The forms that write: links, elements, frameworks and editions. Each says what is wrong
+in words next to the field, and a refused save changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django import forms
+
+from mapping.models import Link
+from mapping.register import BEHAVIOURS, STANDARDS, LiveRegister
+from standards.models import Element, Framework
+
+
+class ElementCodeField(forms.CharField):
+    """A behaviour or standard chosen by typing its code (a datalist offers code and title)."""
+
+    def __init__(self, *, elements: Sequence[Element], kind: str, **kwargs) -> None:
+        super().__init__(max_length=400, **kwargs)
+        self.elements = {element.code: element for element in elements}
+        self.kind = kind
+
+    def clean(self, value: str) -> Element:
+        value = super().clean(value).strip()
+        # The datalist fills in "CODE Title"; the code is what counts.
+        code = value.split(" ", 1)[0]
+        if code not in self.elements:
+            raise forms.ValidationError(
+                f"“{value}” is not a {self.kind} in this register: choose one from the list."
+            )
+        return self.elements[code]
+
+
+class LinkForm(forms.ModelForm):
+    """A new link. Duplicates are refused, pointing to the link that already exists."""
+
+    class Meta:
+        model = Link
+        fields = ["relation", "rationale", "example"]
+        widgets = {
+            "rationale": forms.Textarea(attrs={"rows": 3}),
+            "example": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "rationale": {"required": "Say why the behaviour relates to the standard."}
+        }
+
+    field_order = ["behaviour", "standard", "relation", "rationale", "example"]
+
+    def __init__(self, *args, register: LiveRegister, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.mapping = register.mapping
+        behaviours, standards = register.elements(BEHAVIOURS), register.elements(STANDARDS)
+        self.existing: Link | None = None
+        self.fields["behaviour"] = ElementCodeField(
+            elements=behaviours, kind="behaviour", label="Behaviour",
+            error_messages={"required": "Choose the behaviour."},
+        )  # fmt: skip
+        self.fields["standard"] = ElementCodeField(
+            elements=standards, kind="standard", label="Standard",
+            error_messages={"required": "Choose the standard."},
+        )  # fmt: skip
+        self.order_fields(self.field_order)
+        self.behaviour_choices = behaviours
+        self.standard_choices = standards
+
+    def clean(self) -> dict:
+        data = super().clean()
+        behaviour, standard = data.get("behaviour"), data.get("standard")
+        if behaviour and standard:
+            self.existing = (
+                Link.objects.with_elements()
+                .filter(mapping=self.mapping, behaviour=behaviour, standard=standard)
+                .first()
+            )
+            if self.existing is not None:
+                state = " (retired)" if self.existing.is_retired else ""
+                raise forms.ValidationError(
+                    f"{behaviour.code} is already linked to {standard.code}{state}: edit "
+                    "that link instead.",
+                    code="duplicate",
+                )
+        return data
+
+    def _post_clean(self) -> None:
+        data = self.cleaned_data
+        self.instance.mapping = self.mapping
+        if isinstance(data.get("behaviour"), Element):
+            self.instance.behaviour = data["behaviour"]
+        if isinstance(data.get("standard"), Element):
+            self.instance.standard = data["standard"]
+        super()._post_clean()
+
+    def validate_unique(self) -> None:
+        pass  # clean() reports a duplicate pair, with a link to the existing one
+
+
+class LinkEditForm(forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Link
+        fields = ["relation", "rationale", "example"]
+        widgets = LinkForm.Meta.widgets
+        error_messages = LinkForm.Meta.error_messages
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # When the row turns into this form, htmx moves the keyboard focus into it.
+        self.fields["relation"].widget.attrs["autofocus"] = True
+
+
+class RetireForm(forms.Form):
+    """Retiring a link, an element or a framework: always with the reason."""
+
+    reason = forms.CharField(
+        label="Why retire it?",
+        widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}),
+        max_length=2000,
+        error_messages={"required": "Say why it is being retired."},
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ElementEditForm(forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Element
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"title": {"required": "Give the element a title."}}
+
+
+class ElementCreateForm(forms.ModelForm):
+    class Meta:
+        model = Element
+        fields = ["parent", "code", "title", "description", "level_label", "position"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "code": {"required": "Give the element a code, such as B11 or INT.7."},
+            "title": {"required": "Give the element a title."},
+            "level_label": {"required": "Say what level it is, such as “Behaviour”."},
+        }
+
+    def __init__(self, *args, framework: Framework, under: str = "", **kwargs) -> None:
+        """under: the code of the parent to offer, with its children's level and the next
+        position filled in."""
+        parent = framework.elements.current().filter(code=under).first() if under else None
+        if parent is not None:
+            kwargs["initial"] = {
+                "parent": parent,
+                "level_label": parent.children.values_list("level_label", flat=True).first() or "",
+                "position": parent.children.count() + 1,
+            }
+        super().__init__(*args, **kwargs)
+        self.instance.framework = framework
+        parent_field = self.fields["parent"]
+        parent_field.queryset = framework.elements.current()
+        parent_field.required = False
+        parent_field.empty_label = "Nothing: a top-level element"
+        parent_field.label_from_instance = lambda element: f"{element.code} {element.title}"
+        self.fields["position"].help_text = "Its place among its siblings, from 1."
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        framework = self.instance.framework
+        if framework.elements.filter(code=code).exists():
+            raise forms.ValidationError(f"{framework.name} already has an element {code}.")
+        return code
+
+
+class FrameworkForm(forms.ModelForm):
+    source_url = forms.URLField(label="Source URL", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Framework
+        fields = [
+            "name", "slug", "kind", "publisher", "version_label", "year", "source_url",
+            "citation_note", "description",
+        ]  # fmt: skip
+        widgets = {
+            "citation_note": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class FrameworkEditForm(forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    source_url = FrameworkForm.base_fields["source_url"]
+
+    class Meta:
+        model = Framework
+        fields = [
+            "name", "publisher", "version_label", "year", "source_url", "citation_note",
+            "description",
+        ]  # fmt: skip
+        widgets = FrameworkForm.Meta.widgets
+
+
+class EditionForm(forms.Form):
+    title = forms.CharField(
+        max_length=200, error_messages={"required": "Give the edition a title."}
+    )
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What is new in this edition, for readers.",
+    )

@@ -1,0 +1,228 @@
+"""The query strings of the register's pages: every value is checked before it touches a
+query, and a bad one is a 400 that names it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from mapping.models import Change, Edition, LinkSort, LinkStatus, Mapping, Relation
+from mapping.register import BEHAVIOURS, STANDARDS, LinkFilter, Register
+
+
+def _element_choices(elements: Sequence, everything: str) -> list[tuple[str, str]]:
+    indent = "\u2003"  # an em space keeps the tree readable in a native <select>
+    return [("", everything)] + [
+        (element.code, f"{indent * element.depth}{element.code} {element.title}")
+        for element in elements
+    ]
+
+
+PAGE = forms.IntegerField(
+    required=False,
+    min_value=1,
+    widget=forms.HiddenInput,
+    error_messages={
+        "invalid": "The page must be a whole number.",
+        "min_value": "Pages start at 1.",
+    },
+)
+
+
+class LinkFilterForm(forms.Form):
+    """The link table's query string, for any register (a live one also filters by status)."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Keep the search under %(limit_value)d characters."},
+    )
+    behaviour = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "“%(value)s” is not a behaviour in this register."},
+    )
+    standard = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "“%(value)s” is not a standard in this register."},
+    )
+    relation = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any relation"), *Relation.choices],
+        error_messages={"invalid_choice": "“%(value)s” is not a relation Weave knows."},
+    )
+    status = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "“%(value)s” is not a status a live link can have."},
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=LinkSort.choices,
+        error_messages={"invalid_choice": "“%(value)s” is not a way to sort the table."},
+    )
+    page = PAGE
+
+    def __init__(self, data, *, register: Register) -> None:
+        super().__init__(data)
+        self.fields["behaviour"].choices = _element_choices(
+            register.elements(BEHAVIOURS), "All behaviours"
+        )
+        self.fields["standard"].choices = _element_choices(
+            register.elements(STANDARDS), "All standards"
+        )
+        if register.statuses:
+            labels = dict(LinkStatus.choices)
+            self.fields["status"].choices = [("", "Any status")] + [
+                (status, labels[status]) for status in register.statuses
+            ]
+        else:
+            # An edition holds approved links only.
+            del self.fields["status"]
+
+    def choice_fields(self) -> list[forms.BoundField]:
+        names = ("behaviour", "standard", "relation", "status", "sort")
+        return [self[name] for name in names if name in self.fields]
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data["sort"] or LinkSort.BEHAVIOUR
+
+    def clean_page(self) -> int:
+        return self.cleaned_data["page"] or 1
+
+    def is_filtered(self) -> bool:
+        return self.chosen().is_filtered
+
+    def chosen(self) -> LinkFilter:
+        data = self.cleaned_data
+        return LinkFilter(
+            behaviour=data["behaviour"],
+            standard=data["standard"],
+            relation=data["relation"],
+            status=data.get("status", ""),
+            text=data["q"],
+            sort=data["sort"],
+        )
+
+
+class MatrixForm(forms.Form):
+    """The matrix's query string: which rows and columns are open, which cell is chosen."""
+
+    expand = forms.CharField(required=False, max_length=2000)
+    cell = forms.CharField(required=False, max_length=100)
+
+    def __init__(self, data, *, behaviour_codes: set[str], standard_codes: set[str]) -> None:
+        super().__init__(data)
+        self.behaviour_codes = behaviour_codes
+        self.standard_codes = standard_codes
+
+    def clean_expand(self) -> set[str]:
+        codes = {code.strip() for code in self.cleaned_data["expand"].split(",") if code.strip()}
+        unknown = sorted(codes - self.behaviour_codes - self.standard_codes)
+        if unknown:
+            raise forms.ValidationError(f"“{', '.join(unknown)}” is not in this register.")
+        return codes
+
+    def clean_cell(self) -> tuple[str, str] | None:
+        value = self.cleaned_data["cell"]
+        if not value:
+            return None
+        row, _, column = value.partition(":")
+        if row not in self.behaviour_codes or column not in self.standard_codes:
+            raise forms.ValidationError(
+                f"“{value}” is not a cell: give a behaviour code, a colon and a standard code."
+            )
+        return row, column
+
+
+class ChangeFilterForm(forms.Form):
+    """/changes/'s query string."""
+
+    register = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "“%(value)s” is not a register here."},
+    )
+    subject = forms.ChoiceField(
+        label="Kind",
+        required=False,
+        choices=[("", "Links, elements and frameworks"), *Change.Subject.choices],
+        error_messages={"invalid_choice": "“%(value)s” is not a kind of thing Weave records."},
+    )
+    action = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any action"), *Change.Action.choices],
+        error_messages={"invalid_choice": "“%(value)s” is not a kind of change."},
+    )
+    who = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "“%(value)s” has not made any changes."},
+    )
+    since = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Give the date as YYYY-MM-DD."},
+    )
+    page = PAGE
+
+    def __init__(self, data) -> None:
+        super().__init__(data)
+        names = (
+            get_user_model()
+            .objects.filter(pk__in=Change.objects.order_by().values("user").distinct())
+            .order_by("username")
+            .values_list("username", flat=True)
+        )
+        self.fields["who"].choices = [("", "Anyone"), *((name, name) for name in names)]
+        self.mappings = {m.slug: m for m in Mapping.objects.order_by("name")}
+        self.fields["register"].choices = [
+            ("", "Every register"),
+            *((slug, mapping.name) for slug, mapping in self.mappings.items()),
+        ]
+
+    def clean_page(self) -> int:
+        return self.cleaned_data["page"] or 1
+
+    def is_filtered(self) -> bool:
+        names = ("register", "subject", "action", "who", "since")
+        return any(self.cleaned_data.get(name) for name in names)
+
+    def apply(self, changes):
+        data = self.cleaned_data
+        if data["register"]:
+            mapping = self.mappings[data["register"]]
+            changes = changes.of_register(
+                mapping.pk, mapping.behaviours_framework_id, mapping.standards_framework_id
+            )
+        if data["subject"]:
+            changes = changes.filter(subject_type=data["subject"])
+        if data["action"]:
+            changes = changes.filter(action=data["action"])
+        if data["who"]:
+            changes = changes.filter(user__username=data["who"])
+        if data["since"]:
+            changes = changes.filter(at__date__gte=data["since"])
+        return changes
+
+
+class CompareForm(forms.Form):
+    old = forms.TypedChoiceField(
+        label="From edition", coerce=int,
+        error_messages={"invalid_choice": "There is no edition %(value)s."},
+    )  # fmt: skip
+    new = forms.TypedChoiceField(
+        label="To edition", coerce=int,
+        error_messages={"invalid_choice": "There is no edition %(value)s."},
+    )  # fmt: skip
+
+    def __init__(self, data, *, editions: Sequence[Edition]) -> None:
+        super().__init__(data)
+        choices = [(e.number, f"{e.number}: {e.title}") for e in editions]
+        self.fields["old"].choices = self.fields["new"].choices = choices
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("old") is not None and data.get("old") == data.get("new"):
+            raise forms.ValidationError("Choose two different editions.")
+        return data

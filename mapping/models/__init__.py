@@ -1,0 +1,30 @@
+"""The register's models, one module per capability; importable from here as Django expects."""
+
+from mapping.models.editions import (
+    Edition,
+    EditionElement,
+    EditionFramework,
+    EditionGap,
+    EditionLink,
+)
+from mapping.models.history import Change, EditConflict, tracked_values
+from mapping.models.link_rows import LinkSort, Relation
+from mapping.models.links import Link, LinkStatus
+from mapping.models.mappings import Mapping, ReviewedGap
+
+__all__ = [
+    "Change",
+    "EditConflict",
+    "Edition",
+    "EditionElement",
+    "EditionFramework",
+    "EditionGap",
+    "EditionLink",
+    "Link",
+    "LinkSort",
+    "LinkStatus",
+    "Mapping",
+    "Relation",
+    "ReviewedGap",
+    "tracked_values",
+]

@@ -1,0 +1,310 @@
+"""Editions: a mapping's register frozen as rows when published, read by the same queries
+as the live register, and never changed afterwards (the database refuses it).
+
+Each edition keeps its own copy of both frameworks, every element, the approved links and
+the reviewed gaps, so later edits and deletions cannot reach it. Every frozen element and
+link remembers the live row it was copied from, so a link keeps one id in every register.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from mapping.markdown import render_markdown
+from mapping.models.history import Change
+from mapping.models.link_rows import LinkClaim, LinkRowQuerySet
+from mapping.models.links import LinkStatus
+from mapping.models.mappings import Mapping
+from standards.models import Element, ElementText, Framework, FrameworkText
+
+FRAMEWORK_FIELDS = [
+    "name", "slug", "kind", "publisher", "version_label", "year", "source_url", "citation_note",
+    "description",
+]  # fmt: skip
+ELEMENT_FIELDS = ["code", "title", "description", "level_label", "position"]
+LINK_FIELDS = ["relation", "rationale", "example", "updated_at"]
+
+
+class EditionQuerySet(models.QuerySet):
+    def latest_first(self) -> EditionQuerySet:
+        return self.order_by("-number")
+
+    def with_changes_since(self) -> EditionQuerySet:
+        """Each edition with how many changes to its own register (its mapping's links, its
+        two frameworks and their elements) were recorded after it was published."""
+        # COUNT() as a plain function, so the subquery counts every row without GROUP BY.
+        count = Func(F("pk"), function="COUNT", output_field=models.IntegerField())
+        later = (
+            Change.objects.of_register(
+                OuterRef("mapping_id"),
+                OuterRef("mapping__behaviours_framework_id"),
+                OuterRef("mapping__standards_framework_id"),
+            )
+            .filter(at__gt=OuterRef("published_at"))
+            .order_by()
+            .annotate(count=count)
+            .values("count")
+        )
+        return self.annotate(changes_since=Subquery(later))
+
+    @transaction.atomic
+    def publish(self, mapping: Mapping, *, by, title: str, notes: str = "") -> Edition:
+        """Freeze the register as it is now (both frameworks, their current elements, the
+        approved links between current elements, the reviewed gaps and the guide text) as
+        the mapping's next edition."""
+        mapping = Mapping.objects.with_frameworks().get(pk=mapping.pk)
+        last = self.filter(mapping=mapping).select_for_update().order_by("-number").first()
+        content = _live_content(mapping)
+        edition = self.create(
+            mapping=mapping,
+            number=(last.number + 1) if last else 1,
+            title=title.strip(),
+            notes=notes.strip(),
+            published_by=by if by is not None and by.is_authenticated else None,
+            register_name=mapping.name,
+            organisation=mapping.organisation,
+            register_description=mapping.description,
+            guide_intro=mapping.guide_intro,
+            digest=hashlib.sha256(
+                json.dumps(content, sort_keys=True, default=str).encode()
+            ).hexdigest(),
+        )
+        edition._freeze(content)
+        return edition
+
+
+def _live_content(mapping: Mapping) -> dict:
+    """Everything an edition keeps, as plain rows, in the live register's id order."""
+    frameworks = [mapping.behaviours_framework, mapping.standards_framework]
+    elements = (
+        Element.objects.current()
+        .filter(framework__in=frameworks)
+        .order_by("pk")
+        .values("pk", "framework_id", "parent_id", *ELEMENT_FIELDS)
+    )
+    links = (
+        mapping.links.approved()
+        .filter(behaviour__retired=False, standard__retired=False)
+        .order_by("pk")
+        .values("pk", "behaviour_id", "standard_id", *LINK_FIELDS)
+    )
+    gaps = mapping.reviewed_gaps.select_related("decided_by").order_by("pk")
+    return {
+        "register": [mapping.name, mapping.organisation, mapping.description, mapping.guide_intro],
+        "frameworks": [
+            {"pk": f.pk, **{name: getattr(f, name) for name in FRAMEWORK_FIELDS}}
+            for f in frameworks
+        ],
+        "elements": list(elements),
+        "links": list(links),
+        "gaps": [
+            {
+                "element_id": gap.element_id,
+                "reason": gap.reason,
+                "decided_by_name": gap.decided_by_name,
+                "decided_at": gap.decided_at,
+            }
+            for gap in gaps
+        ],
+    }
+
+
+class Edition(models.Model):
+    """The register as published on a day, frozen: its pages never change afterwards."""
+
+    mapping = models.ForeignKey(Mapping, on_delete=models.PROTECT, related_name="editions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True, help_text="What is new in this edition.")
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The register's own words as they stood when it was published.
+    register_name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200)
+    register_description = models.TextField(blank=True)
+    guide_intro = models.TextField(blank=True)
+    digest = models.CharField(max_length=64, editable=False)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["mapping", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["mapping", "number"], name="edition_number_unique"),
+            models.CheckConstraint(condition=~Q(title=""), name="edition_title_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Edition {self.number}: {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError("A published edition cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("home", kwargs={**self.mapping.url_kwargs, "number": self.number})
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("A published edition cannot be deleted.")
+
+    @property
+    def guide_intro_html(self) -> str:
+        return render_markdown(self.guide_intro)
+
+    def _freeze(self, content: dict) -> None:
+        """Write the frozen rows: frameworks, then elements level by level (a parent is
+        in place before its children), then links and gaps."""
+        frameworks = {
+            row["pk"]: EditionFramework.objects.create(
+                edition=self, framework_id=row["pk"], **{k: row[k] for k in FRAMEWORK_FIELDS}
+            )
+            for row in content["frameworks"]
+        }
+        rows = {row["pk"]: row for row in content["elements"]}
+        frozen: dict[int, EditionElement] = {}
+        waiting = list(rows.values())
+        while waiting:
+            ready = [
+                row for row in waiting if row["parent_id"] is None or row["parent_id"] in frozen
+                or row["parent_id"] not in rows
+            ]  # fmt: skip
+            created = EditionElement.objects.bulk_create(
+                EditionElement(
+                    edition=self,
+                    framework=frameworks[row["framework_id"]],
+                    element_id=row["pk"],
+                    parent=frozen.get(row["parent_id"]),
+                    **{k: row[k] for k in ELEMENT_FIELDS},
+                )
+                for row in ready
+            )
+            frozen |= {element.element_id: element for element in created}
+            waiting = [row for row in waiting if row["pk"] not in frozen]
+        EditionLink.objects.bulk_create(
+            (
+                EditionLink(
+                    edition=self,
+                    link_id=row["pk"],
+                    behaviour_id=frozen[row["behaviour_id"]].pk,
+                    standard_id=frozen[row["standard_id"]].pk,
+                    **{k: row[k] for k in LINK_FIELDS},
+                )
+                for row in content["links"]
+            ),
+            batch_size=2000,
+        )
+        EditionGap.objects.bulk_create(
+            EditionGap(
+                edition=self,
+                element=frozen[gap["element_id"]],
+                **{k: v for k, v in gap.items() if k != "element_id"},
+            )
+            for gap in content["gaps"]
+            if gap["element_id"] in frozen
+        )
+
+
+class EditionFramework(FrameworkText):
+    """One of the two frameworks as an edition froze it."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="frameworks")
+    # The live framework it was copied from; it may since have been changed or deleted.
+    framework = models.ForeignKey(
+        Framework, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    slug = models.SlugField(max_length=80)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "kind"], name="edition_framework_unique"),
+        ]
+
+
+class EditionElement(ElementText):
+    """An element as an edition froze it."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="elements")
+    framework = models.ForeignKey(
+        EditionFramework, on_delete=models.CASCADE, related_name="elements"
+    )
+    element = models.ForeignKey(
+        Element, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+
+    retired = False  # an edition holds only the elements that were current
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="edition_element_code_unique"
+            ),
+            models.UniqueConstraint(fields=["edition", "element"], name="edition_element_once"),
+        ]
+
+
+class EditionLinkQuerySet(LinkRowQuerySet):
+    pass
+
+
+class EditionLink(LinkClaim):
+    """An approved link as an edition froze it."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="links")
+    # The live link it was copied from: its id is the link's id in every register.
+    link = models.ForeignKey(
+        "mapping.Link", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    behaviour = models.ForeignKey(EditionElement, on_delete=models.CASCADE, related_name="+")
+    standard = models.ForeignKey(EditionElement, on_delete=models.CASCADE, related_name="+")
+    updated_at = models.DateTimeField()
+
+    objects = EditionLinkQuerySet.as_manager()
+
+    stable_id = "link"
+    element_stable_id = "element"
+    # Only approved links go into an edition.
+    status = LinkStatus.APPROVED
+    is_draft = is_retired = can_be_proposed = can_be_approved = False
+    is_approved = True
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "link"], name="edition_link_once"),
+            models.UniqueConstraint(
+                fields=["edition", "behaviour", "standard"], name="edition_link_pair_unique"
+            ),
+        ]
+
+    def get_status_display(self) -> str:
+        return LinkStatus.APPROVED.label
+
+
+class EditionGap(models.Model):
+    """A reviewed gap as an edition froze it."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="reviewed_gaps")
+    element = models.ForeignKey(EditionElement, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField()
+    decided_by_name = models.CharField(max_length=300, blank=True)
+    decided_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.element.code} left unlinked in edition {self.edition.number}"

@@ -1,0 +1,307 @@
+"""The change history: every edit to a link, element or framework, who made it, when,
+before and after; and the one way such edits are saved, so none goes unrecorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from standards.models import Element, Framework
+
+
+def tracked_values(instance: models.Model) -> dict[str, Any]:
+    """The fields the change history records of a link, element or framework."""
+    return {name: getattr(instance, name) for name in instance.history_fields}
+
+
+class EditConflict(Exception):
+    """Someone else saved the object after the editor opened it."""
+
+    def __init__(self, current: models.Model) -> None:
+        super().__init__("Someone else saved this since you opened it.")
+        self.current = current
+
+
+class ChangeQuerySet(models.QuerySet):
+    def for_object(self, instance: models.Model) -> ChangeQuerySet:
+        return self.filter(subject_type=instance._meta.model_name, subject_id=instance.pk)
+
+    def with_people(self) -> ChangeQuerySet:
+        return self.select_related("user", "mapping", "reverts", "reverted_by")
+
+    def since(self, moment) -> ChangeQuerySet:
+        return self.filter(at__gt=moment)
+
+    def of_register(self, mapping_id, behaviours_id, standards_id) -> ChangeQuerySet:
+        """Changes to one mapping's links and to its two frameworks and their elements.
+
+        Each argument may be a value or an OuterRef, for counting inside a subquery."""
+        return self.filter(
+            Q(mapping_id=mapping_id) | Q(framework_id=behaviours_id) | Q(framework_id=standards_id)
+        )
+
+    def record(
+        self,
+        instance: models.Model,
+        *,
+        action: str,
+        before: dict,
+        by,
+        reason: str = "",
+        reverts: Change | None = None,
+    ) -> Change:
+        return self.create(
+            mapping_id=getattr(instance, "mapping_id", None),
+            framework_id=_framework_id(instance),
+            subject_type=instance._meta.model_name,
+            subject_id=instance.pk,
+            subject_label=instance.history_label,
+            action=action,
+            before=before,
+            after=tracked_values(instance) if action != Change.Action.DELETED else {},
+            reason=reason,
+            user=by if by is not None and by.is_authenticated else None,
+            reverts=reverts,
+        )
+
+    @transaction.atomic
+    def save_new(self, instance: models.Model, *, by) -> Change:
+        """Save a new link, element or framework and record its creation."""
+        instance.save()
+        return self.record(instance, action=Change.Action.CREATED, before={}, by=by)
+
+    @transaction.atomic
+    def apply(
+        self,
+        instance: models.Model,
+        changes: dict[str, Any],
+        *,
+        by,
+        revision: int | None = None,
+        reason: str = "",
+        reverts: Change | None = None,
+    ) -> Change | None:
+        """Save changes to a link, element or framework and record them, or refuse.
+
+        instance is the row as the caller loaded it, and revision the one the editor's
+        form was opened at (by default, the instance's own). If the row has moved on since,
+        EditConflict carries the current row and nothing is written: the update is
+        conditional on the revision, so two saves racing each other cannot both win.
+        Returns the recorded change, or None when nothing actually changed.
+        """
+        model = type(instance)
+        expected = instance.revision if revision is None else revision
+        if instance.revision != expected:
+            raise EditConflict(model.objects.get(pk=instance.pk))
+        before = tracked_values(instance)
+        for name, value in changes.items():
+            setattr(instance, name, value)
+        try:
+            # Field and model rules; uniqueness and the tree are the database's to check.
+            instance.full_clean(validate_unique=False, validate_constraints=False)
+            if tracked_values(instance) == before:
+                return None
+            values = {name: getattr(instance, name) for name in changes}
+            values |= {"revision": expected + 1, "updated_at": timezone.now()}
+            if any(field.name == "updated_by" for field in model._meta.fields):
+                values["updated_by"] = by if by is not None and by.is_authenticated else None
+            if not model.objects.filter(pk=instance.pk, revision=expected).update(**values):
+                raise EditConflict(model.objects.get(pk=instance.pk))
+        except (ValidationError, EditConflict):
+            # Nothing was written: the instance goes back to the row as it was loaded.
+            for name, value in before.items():
+                setattr(instance, name, value)
+            raise
+        for name, value in values.items():
+            setattr(instance, name, value)
+        action = Change.Action.REVERTED if reverts else _action_for(instance, before)
+        return self.record(
+            instance, action=action, before=before, by=by, reason=reason, reverts=reverts
+        )
+
+
+def _framework_id(instance: models.Model) -> int | None:
+    if isinstance(instance, Framework):
+        return instance.pk
+    return getattr(instance, "framework_id", None)
+
+
+def _action_for(instance: models.Model, before: dict) -> str:
+    """What an edit did, in the history's words. A link says for itself (its status
+    moves through review); elements and frameworks are edited, retired or restored."""
+    if hasattr(instance, "history_action"):
+        return instance.history_action(before)
+    if before.get("retired") != getattr(instance, "retired", None):
+        return Change.Action.RETIRED if instance.retired else Change.Action.RESTORED
+    return Change.Action.EDITED
+
+
+class Change(models.Model):
+    """One recorded change to a link, element or framework: who, when, before and after."""
+
+    class Subject(models.TextChoices):
+        LINK = "link", "Link"
+        ELEMENT = "element", "Element"
+        FRAMEWORK = "framework", "Framework"
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        EDITED = "edited", "Edited"
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved"
+        RETIRED = "retired", "Retired"
+        RESTORED = "restored", "Restored"
+        REVERTED = "reverted", "Reverted"
+        DELETED = "deleted", "Deleted"
+
+    # Which register the change belongs to: the mapping of a link, the framework of an
+    # element or of the framework itself.
+    mapping = models.ForeignKey(
+        "mapping.Mapping",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+    )
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    subject_type = models.CharField(max_length=10, choices=Subject.choices)
+    subject_id = models.PositiveIntegerField()
+    subject_label = models.CharField(max_length=400, help_text="What it was called then.")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    reverts = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reverted_by"
+    )
+
+    objects = ChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "-at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject_type__in=["link", "element", "framework"]),
+                name="change_subject_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.subject_label}"
+
+    @property
+    def who(self) -> str:
+        if self.user is None:
+            return "someone no longer registered"
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def differences(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for each field this change altered."""
+        names = list(dict.fromkeys([*self.before, *self.after]))
+        return [
+            (name.removesuffix("_id"), self.before.get(name), self.after.get(name))
+            for name in names
+            if self.before.get(name) != self.after.get(name)
+        ]
+
+    @property
+    def shows_differences(self) -> bool:
+        return self.action != Change.Action.CREATED and bool(self.differences)
+
+    @property
+    def subject_model(self) -> type[models.Model]:
+        label = {"link": "mapping.Link", "element": "standards.Element"}.get(
+            self.subject_type, "standards.Framework"
+        )
+        return apps.get_model(label)
+
+    def subject(self) -> models.Model | None:
+        return self.subject_model.objects.filter(pk=self.subject_id).first()
+
+    @property
+    def link_url(self) -> str:
+        """The changed link's page in the live register of its mapping; "" for anything
+        else."""
+        if self.subject_type != Change.Subject.LINK or self.mapping is None:
+            return ""
+        return reverse("link_detail", kwargs={**self.mapping.url_kwargs, "pk": self.subject_id})
+
+    @property
+    def can_be_reverted(self) -> bool:
+        """Whether revert makes sense at all; revert() still checks the data first."""
+        if hasattr(self, "reverted_by") or self.action == Change.Action.DELETED:
+            return False
+        return self.action != Change.Action.CREATED or self.subject_type in ("link", "element")
+
+    @transaction.atomic
+    def revert(self, *, by) -> Change:
+        """Undo this change, as a change of its own. Refused if anything has changed the
+        same fields since, so a revert never silently discards someone else's work."""
+        if hasattr(self, "reverted_by"):
+            raise ValidationError("This change has already been reverted.")
+        subject = self.subject()
+        if subject is None:
+            raise ValidationError(f"{self.subject_label} no longer exists.")
+        reason = f"Reverts change {self.pk}."
+        if self.action == Change.Action.CREATED:
+            return self._revert_creation(subject, by=by, reason=reason)
+        now = tracked_values(subject)
+        changed = {
+            name
+            for name in self.after
+            if name in self.before and self.after[name] != self.before[name]
+        }
+        if any(now.get(name) != self.after[name] for name in changed):
+            raise ValidationError(
+                f"{self.subject_label} has been changed again since; revert the later "
+                "changes first."
+            )
+        values = {name: self.before[name] for name in changed}
+        change = Change.objects.apply(subject, values, by=by, reason=reason, reverts=self)
+        if change is None:
+            raise ValidationError("Reverting this change would change nothing.")
+        return change
+
+    def _revert_creation(self, subject, *, by, reason: str) -> Change:
+        if self.subject_type == Change.Subject.LINK:
+            if subject.is_retired:
+                raise ValidationError("This link has already been retired.")
+            changes = {"status": "retired", "retired_reason": reason}
+            return Change.objects.apply(subject, changes, by=by, reason=reason, reverts=self)
+        if isinstance(subject, Element):
+            if (
+                subject.children.exists()
+                or subject.links_as_behaviour.exists()
+                or subject.links_as_standard.exists()
+            ):
+                raise ValidationError(
+                    f"{subject.code} now has links or elements under it, so it cannot be "
+                    "removed; edit it instead."
+                )
+            before = tracked_values(subject)
+            change = Change.objects.record(
+                subject, action=Change.Action.DELETED, before=before, by=by, reason=reason,
+                reverts=self,
+            )  # fmt: skip
+            subject.delete()
+            return change
+        raise ValidationError("A new framework cannot be reverted; edit it instead.")

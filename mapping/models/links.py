@@ -1,0 +1,214 @@
+"""Live links: claims that a behaviour relates to a standard, edited, reviewed and retired
+with their history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from mapping.models.history import Change
+from mapping.models.link_rows import LinkClaim, LinkRowQuerySet, Relation
+from mapping.roles import Role, has_role
+from standards.models import Element
+
+
+class LinkStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    RETIRED = "retired", "Retired"
+
+
+class LinkQuerySet(LinkRowQuerySet):
+    def current(self) -> LinkQuerySet:
+        """The links the live register shows: everything but retired links."""
+        return self.exclude(status=LinkStatus.RETIRED)
+
+    def approved(self) -> LinkQuerySet:
+        """The links an edition takes."""
+        return self.filter(status=LinkStatus.APPROVED)
+
+    def with_status(self, status: str) -> LinkQuerySet:
+        return self.filter(status=status)
+
+    def touching(self, element_ids: set[int]) -> LinkQuerySet:
+        return self.filter(Q(behaviour_id__in=element_ids) | Q(standard_id__in=element_ids))
+
+    def with_elements(self) -> LinkQuerySet:
+        return self.select_related(
+            "mapping", "behaviour__framework", "behaviour__parent", "standard__framework",
+            "standard__parent",
+        )  # fmt: skip
+
+    def status_counts(self) -> dict[str, int]:
+        """How many links there are of each status, every status named (0 if none)."""
+        counts = dict(self.order_by().values_list("status").annotate(n=Count("pk")))
+        return {status: counts.get(status, 0) for status in LinkStatus.values}
+
+    def create_draft(
+        self, mapping, *, behaviour: Element, standard: Element, by, propose: bool = False, **claim
+    ) -> Link:
+        """A new link, as a draft (or proposed straight away), recorded in the history."""
+        link = self.model(
+            mapping=mapping,
+            behaviour=behaviour,
+            standard=standard,
+            status=LinkStatus.PROPOSED if propose else LinkStatus.DRAFT,
+            created_by=by,
+            updated_by=by,
+            **claim,
+        )
+        Change.objects.save_new(link, by=by)
+        return link
+
+
+class Link(LinkClaim):
+    """A claim that a behaviour relates to a standard, with the reason why."""
+
+    mapping = models.ForeignKey("mapping.Mapping", on_delete=models.PROTECT, related_name="links")
+    behaviour = models.ForeignKey(
+        Element, on_delete=models.PROTECT, related_name="links_as_behaviour"
+    )
+    standard = models.ForeignKey(
+        Element, on_delete=models.PROTECT, related_name="links_as_standard"
+    )
+    status = models.CharField(max_length=10, choices=LinkStatus.choices, default=LinkStatus.DRAFT)
+    retired_reason = models.TextField("why it was retired", blank=True)
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = LinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mapping", "behaviour", "standard"], name="link_pair_unique"
+            ),
+            models.CheckConstraint(condition=~Q(rationale=""), name="link_rationale_required"),
+            models.CheckConstraint(
+                condition=Q(relation__in=Relation.values), name="link_relation_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=LinkStatus.values), name="link_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=LinkStatus.RETIRED) | ~Q(retired_reason=""),
+                name="link_retired_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["mapping", "standard"])]
+
+    history_fields = ("relation", "rationale", "example", "status", "retired_reason")
+
+    @property
+    def link_id(self) -> int:
+        """The id that names this link in every register: live, and in each edition."""
+        return self.pk
+
+    def get_absolute_url(self) -> str:
+        """The link's page in the live register of its mapping."""
+        return reverse("link_detail", kwargs={**self.mapping.url_kwargs, "pk": self.pk})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == LinkStatus.DRAFT
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == LinkStatus.APPROVED
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == LinkStatus.RETIRED
+
+    @property
+    def can_be_proposed(self) -> bool:
+        return self.status == LinkStatus.DRAFT
+
+    @property
+    def can_be_approved(self) -> bool:
+        return self.status in (LinkStatus.DRAFT, LinkStatus.PROPOSED)
+
+    def edit(self, *, by, revision: int, **changes) -> Change | None:
+        """Save new wording or relation. An edit to an approved link by someone who
+        cannot approve it goes back to proposed, so published text is always approved."""
+        if self.is_approved and not has_role(by, Role.PUBLISHER):
+            changes["status"] = LinkStatus.PROPOSED
+        return Change.objects.apply(self, changes, by=by, revision=revision)
+
+    def propose(self, *, by) -> Change | None:
+        if not self.can_be_proposed:
+            raise ValidationError("Only a draft can be proposed.")
+        return Change.objects.apply(self, {"status": LinkStatus.PROPOSED}, by=by)
+
+    def approve(self, *, by) -> Change | None:
+        if not self.can_be_approved:
+            raise ValidationError("Only a draft or proposed link can be approved.")
+        return Change.objects.apply(self, {"status": LinkStatus.APPROVED}, by=by)
+
+    def retire(self, *, by, reason: str, revision: int | None = None) -> Change | None:
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError({"retired_reason": "Say why the link is being retired."})
+        if self.is_retired:
+            raise ValidationError("This link is already retired.")
+        changes = {"status": LinkStatus.RETIRED, "retired_reason": reason}
+        return Change.objects.apply(self, changes, by=by, revision=revision, reason=reason)
+
+    def restore(self, *, by) -> Change | None:
+        """Bring a retired link back as a draft, to be proposed and approved again."""
+        if not self.is_retired:
+            raise ValidationError("Only a retired link can be restored.")
+        changes = {"status": LinkStatus.DRAFT, "retired_reason": ""}
+        return Change.objects.apply(self, changes, by=by)
+
+    def history_action(self, before: dict) -> str:
+        """What an edit did to this link, in the history's words."""
+        if before["status"] == self.status:
+            return Change.Action.EDITED
+        if self.is_retired:
+            return Change.Action.RETIRED
+        if before["status"] == LinkStatus.RETIRED:
+            return Change.Action.RESTORED
+        if self.is_approved:
+            return Change.Action.APPROVED
+        wording_changed = any(
+            before[name] != getattr(self, name) for name in ("relation", "rationale", "example")
+        )
+        if self.status == LinkStatus.PROPOSED and not wording_changed:
+            return Change.Action.PROPOSED
+        return Change.Action.EDITED
+
+    def clean(self) -> None:
+        super().clean()
+        self.rationale = self.rationale.strip()
+        errors = {}
+        if not self.rationale:
+            errors["rationale"] = "Say why the behaviour relates to the standard."
+        if self.mapping_id:
+            mapping = self.mapping
+            if self.behaviour_id and self.behaviour.framework_id != mapping.behaviours_framework_id:
+                errors["behaviour"] = f"Choose an element of {mapping.behaviours_framework}."
+            if self.standard_id and self.standard.framework_id != mapping.standards_framework_id:
+                errors["standard"] = f"Choose an element of {mapping.standards_framework}."
+        if errors:
+            raise ValidationError(errors)

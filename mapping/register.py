@@ -1,0 +1,427 @@
+"""The register: one mapping, live or as one of its editions, behind one interface.
+
+Every page, download and export reads a register and never asks which kind it is: its
+frameworks and their elements in tree order, an element by code, its links filtered and
+sorted, one link, its coverage, its reviewed gaps and its addresses. A live register reads
+the live tables; an edition's reads its frozen rows, through the same QuerySet methods.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from urllib.parse import quote
+
+from django.db import models
+from django.urls import reverse
+
+from mapping.coverage import Coverage, build_coverage
+from mapping.models import (
+    Change,
+    Edition,
+    EditionElement,
+    EditionLink,
+    Link,
+    LinkSort,
+    LinkStatus,
+    Mapping,
+)
+from standards.models import Element, FrameworkKind, subtree_ids, tree_order
+
+BEHAVIOURS, STANDARDS = FrameworkKind.BEHAVIOURS.value, FrameworkKind.STANDARDS.value
+SIDES = (BEHAVIOURS, STANDARDS)
+# The most recent changes an element or link page lists; /changes/ has the rest.
+HISTORY_ON_PAGE = 20
+
+
+@dataclass(frozen=True)
+class LinkFilter:
+    """Which of a register's links to show, and in what order: element codes include
+    everything under them."""
+
+    behaviour: str = ""
+    standard: str = ""
+    relation: str = ""
+    status: str = ""
+    text: str = ""
+    sort: str = LinkSort.BEHAVIOUR
+
+    @property
+    def is_filtered(self) -> bool:
+        return any((self.behaviour, self.standard, self.relation, self.status, self.text))
+
+
+class RegisterUrls:
+    """The addresses of a register's pages: the default mapping's at the top of the site,
+    any other mapping's under /m/<slug>/, an edition's under editions/<n>/."""
+
+    def __init__(self, mapping: Mapping, number: int | None = None) -> None:
+        self.mapping = mapping
+        self.number = number
+        self.mapping_kwargs = mapping.url_kwargs
+        self.kwargs = self.mapping_kwargs | ({"number": number} if number else {})
+
+    def _page(self, name: str) -> str:
+        return reverse(name, kwargs=self.kwargs)
+
+    @cached_property
+    def home(self) -> str:
+        return self._page("home")
+
+    @cached_property
+    def links(self) -> str:
+        return self._page("link_table")
+
+    @cached_property
+    def matrix(self) -> str:
+        return self._page("matrix")
+
+    @cached_property
+    def map(self) -> str:
+        return self._page("map")
+
+    @cached_property
+    def map_json(self) -> str:
+        return self._page("map_json")
+
+    @cached_property
+    def coverage(self) -> str:
+        return self._page("coverage")
+
+    @cached_property
+    def coverage_csv(self) -> str:
+        return self._page("coverage_csv")
+
+    @cached_property
+    def pdf(self) -> str:
+        return self._page("guide_pdf")
+
+    @cached_property
+    def editions(self) -> str:
+        return reverse("edition_list", kwargs=self.mapping_kwargs)
+
+    @cached_property
+    def compare(self) -> str:
+        return reverse("edition_compare", kwargs=self.mapping_kwargs)
+
+    @cached_property
+    def publish(self) -> str:
+        return reverse("edition_publish", kwargs=self.mapping_kwargs)
+
+    @cached_property
+    def link_create(self) -> str:
+        return reverse("link_create", kwargs=self.mapping_kwargs)
+
+    @cached_property
+    def live(self) -> RegisterUrls:
+        return self if self.number is None else RegisterUrls(self.mapping)
+
+    @cached_property
+    def _element_prefixes(self) -> dict[str, str]:
+        # Built once; every element's address is its prefix and its code.
+        return {
+            side: reverse(f"{side[:-1]}_detail", kwargs={**self.kwargs, "code": "0"})[:-2]
+            for side in SIDES
+        }
+
+    def element(self, side: str, code: str) -> str:
+        return f"{self._element_prefixes[side]}{quote(code)}/"
+
+    @cached_property
+    def _link_prefix(self) -> str:
+        return reverse("link_detail", kwargs={**self.kwargs, "pk": 1})[:-2]
+
+    def link(self, link_id: int) -> str:
+        return f"{self._link_prefix}{link_id}/"
+
+
+class Register:
+    """What every register offers; LiveRegister and EditionRegister say where it comes from."""
+
+    mapping: Mapping
+    edition: Edition | None = None
+    is_live = False
+    statuses: tuple[str, ...] = ()  # the link statuses one may filter by
+
+    # Where the rows come from --------------------------------------------------------
+    def _elements(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def _links(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def _one_link(self, link_id: int):
+        raise NotImplementedError
+
+    def reviewed_gaps(self) -> list:
+        raise NotImplementedError
+
+    def framework(self, side: str):
+        return self.behaviours_framework if side == BEHAVIOURS else self.standards_framework
+
+    # Elements --------------------------------------------------------------------------
+    @cached_property
+    def urls(self) -> RegisterUrls:
+        return RegisterUrls(self.mapping, self.edition.number if self.edition else None)
+
+    @cached_property
+    def _tree(self) -> dict[str, list]:
+        """Both frameworks' elements in tree order, each with its address and parent."""
+        kinds = {self.behaviours_framework.pk: BEHAVIOURS, self.standards_framework.pk: STANDARDS}
+        sides: dict[str, list] = {side: [] for side in SIDES}
+        for element in self._elements().order_by("position", "code"):
+            sides[kinds[element.framework_id]].append(element)
+        for side, elements in sides.items():
+            sides[side] = tree_order(elements)
+            framework = self.framework(side)
+            for element in elements:
+                element.framework = framework
+                element.side = side
+                element.url = self.urls.element(side, element.code)
+        index = {element.pk: element for elements in sides.values() for element in elements}
+        for element in index.values():
+            if element.parent_id in index:
+                element.parent = index[element.parent_id]
+        return sides
+
+    @cached_property
+    def _index(self) -> dict[int, object]:
+        return {element.pk: element for side in SIDES for element in self._tree[side]}
+
+    def elements(self, side: str) -> list:
+        return self._tree[side]
+
+    def element(self, side: str, code: str):
+        """The element with this code, or None."""
+        return next((e for e in self._tree[side] if e.code == code), None)
+
+    def children(self, element) -> list:
+        return [e for e in self._tree[element.side] if e.parent_id == element.pk]
+
+    def subtree_ids(self, side: str, code: str) -> set[int]:
+        """The ids of the element with this code and of everything under it."""
+        root = self.element(side, code)
+        if root is None:
+            return set()
+        return subtree_ids(((e.pk, e.parent_id) for e in self._tree[side]), root.pk)
+
+    # Links -------------------------------------------------------------------------------
+    def links(self, chosen: LinkFilter = LinkFilter()) -> models.QuerySet:
+        """The links chosen, in the order chosen, as a QuerySet to count or slice: the
+        same rules for every register."""
+        links = self._links()
+        if chosen.behaviour:
+            links = links.touching_behaviours(self.subtree_ids(BEHAVIOURS, chosen.behaviour))
+        if chosen.standard:
+            links = links.touching_standards(self.subtree_ids(STANDARDS, chosen.standard))
+        if chosen.relation:
+            links = links.with_relation(chosen.relation)
+        if chosen.status and chosen.status in self.statuses:
+            links = links.with_status(chosen.status)
+        if chosen.text:
+            links = links.matching(chosen.text)
+        return links.sorted_by(chosen.sort)
+
+    def rows(self, links: models.QuerySet) -> list:
+        """The links of a (sliced) selection, complete and ready to show. Sorting and
+        slicing work on narrow rows; only the links shown are then fetched in full."""
+        ids = list(links.values_list("pk", flat=True))
+        return [self._attach(link) for link in self._links().in_id_order(ids)]
+
+    def fetch(self, links: models.QuerySet) -> list:
+        """Every link of a selection, complete and ready to show."""
+        return [self._attach(link) for link in links]
+
+    def all_links(self) -> list:
+        return self.fetch(self._links().order_by("pk"))
+
+    def link(self, link_id: int):
+        """One link by its id (the same live and in every edition), or None. A live
+        register finds retired links too: their pages stay."""
+        link = self._one_link(link_id)
+        return None if link is None else self.show(link)
+
+    def show(self, link):
+        """A link loaded with its elements and their parents, given their addresses here."""
+        for side, element in ((BEHAVIOURS, link.behaviour), (STANDARDS, link.standard)):
+            for node in (element, element.parent):
+                if node is not None:
+                    node.url = self.urls.element(side, node.code)
+        link.url = self.urls.link(link.link_id)
+        return link
+
+    def _attach(self, link):
+        link.behaviour = self._index[link.behaviour_id]
+        link.standard = self._index[link.standard_id]
+        link.url = self.urls.link(link.link_id)
+        return link
+
+    # Coverage and what is said about the register ----------------------------------------
+    @cached_property
+    def coverage(self) -> Coverage:
+        return build_coverage(
+            self,
+            behaviours=self.elements(BEHAVIOURS),
+            standards=self.elements(STANDARDS),
+            links=self.all_links(),
+            reviews=self.reviewed_gaps(),
+        )
+
+    def history_of(self, subject) -> models.QuerySet | None:
+        """The recent recorded changes of an element or link; None where the register
+        keeps no history (an edition never changes)."""
+        return None
+
+    def file_name(self, what: str, extension: str, *, dated: date | datetime) -> str:
+        raise NotImplementedError
+
+
+class LiveRegister(Register):
+    """The register as it stands: every link not retired, between elements not retired."""
+
+    is_live = True
+    statuses = (LinkStatus.DRAFT, LinkStatus.PROPOSED, LinkStatus.APPROVED)
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+        self.name, self.slug = mapping.name, mapping.slug
+        self.organisation, self.description = mapping.organisation, mapping.description
+        self.guide_intro = mapping.guide_intro
+        self.behaviours_framework = mapping.behaviours_framework
+        self.standards_framework = mapping.standards_framework
+
+    @property
+    def guide_intro_html(self) -> str:
+        return self.mapping.guide_intro_html
+
+    def _elements(self):
+        frameworks = [self.behaviours_framework, self.standards_framework]
+        return Element.objects.current().filter(framework__in=frameworks)
+
+    def _links(self):
+        return self.mapping.links.current().filter(
+            behaviour__retired=False, standard__retired=False
+        )
+
+    def _one_link(self, link_id: int):
+        return Link.objects.with_elements().filter(mapping=self.mapping, pk=link_id).first()
+
+    def reviewed_gaps(self) -> list:
+        return list(self.mapping.reviewed_gaps.select_related("decided_by"))
+
+    def element(self, side: str, code: str):
+        """A current element, or a retired one: its page stays, saying it was retired."""
+        found = super().element(side, code)
+        if found is None:
+            found = (
+                Element.objects.select_related("parent")
+                .filter(framework=self.framework(side), code=code)
+                .first()
+            )
+            if found is not None:
+                found.side, found.url = side, self.urls.element(side, code)
+                found.depth = 0
+        return found
+
+    def history_of(self, subject) -> models.QuerySet:
+        return Change.objects.for_object(subject).with_people()[:HISTORY_ON_PAGE]
+
+    @cached_property
+    def latest_edition(self) -> Edition | None:
+        """The latest edition, with how many changes have been recorded since."""
+        return (
+            Edition.objects.filter(mapping=self.mapping)
+            .with_changes_since()
+            .latest_first()
+            .select_related("mapping")
+            .first()
+        )
+
+    def fingerprint(self) -> tuple[str, datetime]:
+        """A digest of everything the register shows, and when any of it last changed.
+
+        It hashes the content itself rather than timestamps, so any edit, addition or
+        deletion, however it was made, gives a new digest.
+        """
+        digest = hashlib.sha256()
+        frameworks = [self.mapping, self.behaviours_framework, self.standards_framework]
+        stamps = [f.updated_at for f in frameworks]
+        for instance in frameworks:
+            fields = instance._meta.concrete_fields
+            digest.update(repr([getattr(instance, field.attname) for field in fields]).encode())
+        element_rows = self._elements().order_by("pk").values_list(
+            "pk", "framework_id", "parent_id", "code", "title", "description", "level_label",
+            "position", "updated_at",
+        )  # fmt: skip
+        link_rows = (
+            self._links()
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "behaviour_id",
+                "standard_id",
+                "relation",
+                "rationale",
+                "example",
+                "updated_at",
+            )
+        )
+        for rows in (element_rows, link_rows):
+            for row in rows:
+                digest.update(repr(row).encode())
+                stamps.append(row[-1])
+            digest.update(b"|")
+        return digest.hexdigest(), max(stamps)
+
+    def file_name(self, what: str, extension: str, *, dated: date | datetime) -> str:
+        return "-".join(filter(None, [self.slug, what, f"{dated:%Y-%m-%d}"])) + f".{extension}"
+
+
+class EditionRegister(Register):
+    """The register exactly as one edition published it."""
+
+    def __init__(self, edition: Edition) -> None:
+        self.edition = edition
+        self.mapping = edition.mapping
+        self.slug = edition.mapping.slug
+        self.name, self.organisation = edition.register_name, edition.organisation
+        self.description = edition.register_description
+        self.guide_intro = edition.guide_intro
+        frameworks = {framework.kind: framework for framework in edition.frameworks.all()}
+        self.behaviours_framework = frameworks[BEHAVIOURS]
+        self.standards_framework = frameworks[STANDARDS]
+
+    @property
+    def guide_intro_html(self) -> str:
+        return self.edition.guide_intro_html
+
+    def _elements(self):
+        return EditionElement.objects.filter(edition=self.edition)
+
+    def _links(self):
+        return EditionLink.objects.filter(edition=self.edition)
+
+    def _one_link(self, link_id: int):
+        return (
+            self._links()
+            .select_related("behaviour__parent", "standard__parent")
+            .filter(link_id=link_id)
+            .first()
+        )
+
+    def reviewed_gaps(self) -> list:
+        return list(self.edition.reviewed_gaps.all())
+
+    @property
+    def latest_edition(self) -> Edition:
+        return self.edition
+
+    def fingerprint(self) -> tuple[str, datetime]:
+        # An edition never changes, so its own digest is the fingerprint.
+        return self.edition.digest, self.edition.published_at
+
+    def file_name(self, what: str, extension: str, *, dated: date | datetime) -> str:
+        parts = [self.slug, f"edition-{self.edition.number}", what]
+        return "-".join(filter(None, parts)) + f".{extension}"

@@ -1,0 +1,111 @@
+"""How far one framework covers the other, for any register: the matrix, the map and its
+data, and the gap report with its CSV."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from mapping.forms.filters import MatrixForm
+from mapping.graph import map_data
+from mapping.matrix import RELATION_SYMBOLS, build_matrix
+from mapping.models import Relation
+from mapping.register import BEHAVIOURS, STANDARDS
+from mapping.views.lookups import HtmxHttpRequest, get_register, wants_fragment
+
+# Vendored under static/vendor with its licence; no CDN.
+CYTOSCAPE = "vendor/cytoscape-3.34.4/cytoscape.min.js"
+
+
+@require_GET
+def matrix(
+    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
+) -> HttpResponse:
+    """Behaviours down, standards across; open a row or column, choose a cell to read it."""
+    register = get_register(slug, number)
+    form = MatrixForm(
+        request.GET,
+        behaviour_codes={element.code for element in register.elements(BEHAVIOURS)},
+        standard_codes={element.code for element in register.elements(STANDARDS)},
+    )
+    context = {
+        "register": register,
+        "form": form,
+        "matrix": None,
+        "chosen": None,
+        "symbols": [(RELATION_SYMBOLS[r.value], r.label) for r in Relation],
+    }
+    if form.is_valid():
+        expanded = form.cleaned_data["expand"]
+        grid = build_matrix(register.coverage, expanded)
+        for axis in [*grid.rows, *grid.columns]:
+            # the expand= value that opens or closes this row or column
+            axis.toggle = ",".join(sorted(expanded ^ {axis.element.code}))
+        context["matrix"] = grid
+        context["expanded"] = ",".join(sorted(expanded))
+        if form.cleaned_data["cell"]:
+            context["chosen"] = grid.cell(*form.cleaned_data["cell"])
+            if context["chosen"] is None:
+                form.add_error("cell", "That cell is hidden inside a closed row or column.")
+    template_name = "mapping/matrix.html"
+    if wants_fragment(request):
+        template_name += "#cell_detail" if request.htmx.target == "cell-detail" else "#grid"
+    response = render(request, template_name, context, status=400 if form.errors else 200)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@require_GET
+def map_page(
+    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
+) -> HttpResponse:
+    """The interactive map, with a list of every element as its accessible alternative."""
+    register = get_register(slug, number)
+    context = {
+        "register": register,
+        "coverage": register.coverage,
+        "relations": list(Relation),
+        "cytoscape": CYTOSCAPE,
+    }
+    return render(request, "mapping/map.html", context)
+
+
+@require_GET
+def map_json(
+    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
+) -> JsonResponse:
+    """The map's data: the same elements and links the link table shows."""
+    register = get_register(slug, number)
+    data = map_data(register.coverage, title=register.name, absolute=request.build_absolute_uri)
+    return JsonResponse(data.model_dump())
+
+
+@require_GET
+def coverage_report(
+    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
+) -> HttpResponse:
+    """The gap report: how complete the mapping is, and what is missing."""
+    register = get_register(slug, number)
+    context = {"register": register, "coverage": register.coverage}
+    return render(request, "mapping/coverage.html", context)
+
+
+@require_GET
+def coverage_csv(
+    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
+) -> HttpResponse:
+    """The gap report as CSV: one row for every element of both frameworks."""
+    register = get_register(slug, number)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = register.file_name("coverage", "csv", dated=timezone.localdate())
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    csv.writer(response).writerows(register.coverage.csv_rows())
+    return response

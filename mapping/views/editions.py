@@ -1,0 +1,82 @@
+"""A mapping's editions: the list, publishing the next one, and comparing two."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mapping.comparison import EditionContent, diff
+from mapping.forms.editing import EditionForm
+from mapping.forms.filters import CompareForm
+from mapping.models import Edition, LinkStatus
+from mapping.roles import Role, role_required
+from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register
+
+
+@require_GET
+def edition_list(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+    register = get_live_register(slug)
+    editions = list(
+        register.mapping.editions.select_related("published_by", "mapping")
+        .with_changes_since()
+        .latest_first()
+    )
+    context = {"register": register, "editions": editions}
+    return render(request, "mapping/editions.html", context)
+
+
+@role_required(Role.PUBLISHER)
+@require_http_methods(["GET", "POST"])
+def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+    """Publish the register as it stands (approved links only) as the next edition."""
+    register = get_live_register(slug)
+    form = EditionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition = Edition.objects.publish(
+                register.mapping,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                notes=form.cleaned_data["notes"],
+            )
+        except IntegrityError:
+            form.add_error(None, "Another edition was published at the same moment; try again.")
+        else:
+            flash(request, f"Published edition {edition.number}.")
+            return redirect(edition.get_absolute_url())
+    counts = register.mapping.links.current().status_counts()
+    context = {
+        "register": register,
+        "form": form,
+        "approved": counts[LinkStatus.APPROVED],
+        "waiting": counts[LinkStatus.PROPOSED],
+        "drafts": counts[LinkStatus.DRAFT],
+        "next_number": (register.latest_edition.number + 1) if register.latest_edition else 1,
+    }
+    return render(
+        request, "mapping/edition_publish.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_GET
+def edition_compare(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+    """Two editions side by side: links and element texts added, removed and changed."""
+    register = get_live_register(slug)
+    editions = list(register.mapping.editions.select_related("mapping").latest_first())
+    data = request.GET
+    if not data and len(editions) >= 2:
+        data = {"old": editions[1].number, "new": editions[0].number}
+    form = CompareForm(data or None, editions=editions)
+    context = {"register": register, "form": form, "diff": None, "editions": editions}
+    if form.is_bound and form.is_valid():
+        by_number = {e.number: e for e in editions}
+        old, new = by_number[form.cleaned_data["old"]], by_number[form.cleaned_data["new"]]
+        context |= {
+            "old": old,
+            "new": new,
+            "diff": diff(EditionContent.of(old), EditionContent.of(new)),
+        }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "mapping/edition_compare.html", context, status=status)

@@ -1,0 +1,62 @@
+"""The change history: every recorded change, filtered, and reverting one."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from mapping.forms.filters import ChangeFilterForm
+from mapping.models import Change, EditConflict
+from mapping.roles import Role, role_required
+from mapping.views.lookups import HtmxHttpRequest, back_to, wants_fragment
+
+
+@require_GET
+def changes(request: HtmxHttpRequest) -> HttpResponse:
+    """Recent changes across every register, newest first, with filters."""
+    form = ChangeFilterForm(request.GET)
+    context = {"form": form, "page": None}
+    if form.is_valid():
+        paginator = Paginator(
+            form.apply(Change.objects.with_people()), settings.WEAVE_LINKS_PER_PAGE
+        )
+        try:
+            context["page"] = paginator.page(form.cleaned_data["page"])
+        except EmptyPage:
+            form.add_error(
+                "page",
+                f"There is no page {form.cleaned_data['page']}: these changes have "
+                f"{paginator.num_pages} page{pluralize(paginator.num_pages)}.",
+            )
+    template_name = "mapping/changes.html"
+    if wants_fragment(request):
+        template_name += "#results"
+    response = render(request, template_name, context, status=400 if form.errors else 200)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@role_required(Role.PUBLISHER)
+@require_POST
+def change_revert(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(Change.objects.with_people(), pk=pk)
+    try:
+        change.revert(by=request.user)
+    except (ValidationError, EditConflict) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, f"Could not revert: {text}")
+    else:
+        messages.success(request, f"Reverted: {change}.")
+    target = back_to(request, reverse("changes"))
+    if wants_fragment(request):
+        return HttpResponseClientRedirect(target)
+    return redirect(target)

@@ -1,0 +1,170 @@
+"""Adding and editing links in place: on the link table and element pages a row turns
+into a form and back (htmx); without JavaScript each is an ordinary page and POST."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from mapping.forms.editing import LinkEditForm, LinkForm, RetireForm
+from mapping.models import EditConflict, Link
+from mapping.roles import Role, role_required
+from mapping.views.links import link_page
+from mapping.views.lookups import (
+    HtmxHttpRequest,
+    back_to,
+    flash,
+    get_link_for_editing,
+    get_live_register,
+    wants_fragment,
+)
+from mapping.views.saving import save_edit
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def link_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Edit a link's relation and wording. htmx swaps the row for this form and back."""
+    link, register = get_link_for_editing(pk)
+    if link.is_retired:
+        return link_page(
+            request, register, link, partial="row", status=409,
+            error="A retired link cannot be edited; restore it first.",
+        )  # fmt: skip
+    conflict = None
+    # Ids unique to this row: the link table's filters have a "relation" field too.
+    ids = f"link-{pk}-%s"
+    if request.method == "POST":
+
+        def save(changes: dict, revision: int) -> None:
+            link.edit(by=request.user, revision=revision, **changes)
+
+        form, conflict, saved = save_edit(request, LinkEditForm, link, save, auto_id=ids)
+        if saved:
+            flash(request, f"Saved {link.history_label}.")
+            if wants_fragment(request):
+                return link_page(request, register, link, partial="row", saved=True, focus_row=True)
+            return redirect(back_to(request, link.url))
+    else:
+        form = LinkEditForm(instance=link, initial={"revision": link.revision}, auto_id=ids)
+    status = 409 if conflict else 400 if form.errors else 200
+    return link_page(
+        request, register, link, partial="row_form", status=status, form=form, conflict=conflict
+    )
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def link_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Retire a link, with the reason: it leaves the live register and stays in history."""
+    link, register = get_link_for_editing(pk)
+    form = RetireForm(request.POST or None, initial={"revision": link.revision},
+                      auto_id=f"retire-{pk}-%s")  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            link.retire(
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                revision=form.cleaned_data["revision"],
+            )
+        except EditConflict as error:
+            form.add_error(
+                None,
+                f"{error.current.updated_by or 'Someone'} changed this link since you "
+                "opened it. Check it again before retiring it.",
+            )
+            form.data = form.data.copy() | {"revision": error.current.revision}
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            flash(request, f"Retired {link.history_label}.")
+            if wants_fragment(request):
+                return link_page(request, register, link, partial="row", just_retired=True)
+            return redirect(back_to(request, link.url))
+    status = 400 if form.errors else 200
+    return link_page(request, register, link, partial="retire_form", status=status,
+                     retire_form=form)  # fmt: skip
+
+
+def _status_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
+    """Propose, approve or restore a link: its row comes back showing the new status."""
+    link, register = get_link_for_editing(pk)
+    try:
+        getattr(link, action)(by=request.user)
+    except (ValidationError, EditConflict) as error:
+        message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        return link_page(request, register, link, partial="row", status=409, error=message)
+    flash(request, f"{link.history_label} is now {link.get_status_display().lower()}.")
+    if wants_fragment(request):
+        return link_page(request, register, link, partial="row", saved=True, focus_row=True)
+    return redirect(back_to(request, link.url))
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def link_propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _status_action(request, pk, "propose")
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def link_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _status_action(request, pk, "restore")
+
+
+@role_required(Role.PUBLISHER)
+@require_POST
+def link_approve(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _status_action(request, pk, "approve")
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def link_create(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+    """Add a link, as a draft. On the link table and element pages it opens in place."""
+    register = get_live_register(slug)
+    options = {"register": register, "auto_id": "new-link-%s"}
+    created = None
+    if request.method == "POST":
+        form = LinkForm(request.POST, **options)
+        if form.is_valid():
+            try:
+                created = Link.objects.create_draft(
+                    register.mapping,
+                    by=request.user,
+                    propose=bool(request.POST.get("propose")),
+                    **{name: form.cleaned_data[name] for name in LinkForm.field_order},
+                )
+            except IntegrityError:
+                # Someone added the same pair a moment ago.
+                form.add_error(None, "That pair was linked a moment ago: reload to see it.")
+            else:
+                register.show(created)
+                flash(request, f"Added {created.history_label}.")
+                if not wants_fragment(request):
+                    return redirect(back_to(request, created.url))
+                form = LinkForm(initial=_prefill(request.POST), **options)
+    else:
+        form = LinkForm(initial=_prefill(request.GET), **options)
+    context = {
+        "register": register,
+        "form": form,
+        "created": created,
+        "next": back_to(request, register.urls.links),
+    }
+    template_name = "mapping/link_create.html"
+    if wants_fragment(request):
+        template_name += "#add_form"
+    response = render(request, template_name, context, status=400 if form.errors else 200)
+    if created is not None:
+        trigger_client_event(response, "linksChanged")
+    return response
+
+
+def _prefill(data) -> dict:
+    """A new link's behaviour and standard from ?behaviour= / ?standard= codes."""
+    return {name: data.get(name, "") for name in ("behaviour", "standard") if data.get(name)}

@@ -1,0 +1,100 @@
+"""The link table and a link's own page, for any register."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.defaultfilters import pluralize
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from mapping.forms.filters import LinkFilterForm
+from mapping.models import Relation
+from mapping.register import Register
+from mapping.views.lookups import HtmxHttpRequest, back_to, get_register, wants_fragment
+
+# How a link row is drawn: on the link table, or on a behaviour's or a standard's page.
+ROW_STYLES = {"table", "behaviour", "standard"}
+
+
+@require_GET
+def link_table(
+    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
+) -> HttpResponse:
+    """Every link with its reason: filtered, sorted and paged through the query string."""
+    register = get_register(slug, number)
+    form = LinkFilterForm(request.GET, register=register)
+    context = {"register": register, "form": form, "page": None}
+    if form.is_valid():
+        paginator = Paginator(register.links(form.chosen()), settings.WEAVE_LINKS_PER_PAGE)
+        try:
+            page = paginator.page(form.cleaned_data["page"])
+        except EmptyPage:
+            form.add_error(
+                "page",
+                f"There is no page {form.cleaned_data['page']}: these results have "
+                f"{paginator.num_pages} page{pluralize(paginator.num_pages)}.",
+            )
+        else:
+            page.object_list = register.rows(page.object_list)
+            context |= {
+                "page": page,
+                "page_numbers": paginator.get_elided_page_range(page.number),
+            }
+    template_name = "mapping/link_table.html"
+    if wants_fragment(request):
+        template_name += "#results"
+    response = render(request, template_name, context, status=400 if form.errors else 200)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def link_detail(
+    request: HtmxHttpRequest, pk: int, slug: str | None = None, number: int | None = None
+) -> HttpResponse:
+    """A link's permanent page: what it says, its status and (live) its whole history."""
+    register = get_register(slug, number)
+    link = register.link(pk)
+    if link is None:
+        raise Http404("There is no such link in this register.")
+    # As a fragment it is the row coming back after Cancel: the keyboard focus returns to it.
+    return link_page(request, register, link, partial="row", focus_row=wants_fragment(request))
+
+
+def _row_style(request: HttpRequest) -> str:
+    style = request.GET.get("style") or request.POST.get("style") or "table"
+    return style if style in ROW_STYLES else "table"
+
+
+def _element_id(request: HttpRequest) -> int | None:
+    """Which element page a link row is shown on (it notes links made through children)."""
+    value = request.GET.get("element") or request.POST.get("element") or ""
+    return int(value) if value.isdigit() else None
+
+
+def link_page(
+    request: HtmxHttpRequest,
+    register: Register,
+    link,
+    *,
+    partial: str | None = None,
+    status: int = 200,
+    **extra,
+) -> HttpResponse:
+    """The link's page, or one of its partials (a table row, or the row as a form) for htmx."""
+    context = {
+        "register": register,
+        "link": link,
+        "style": _row_style(request),
+        "element_id": _element_id(request),
+        "history": register.history_of(link),
+        "relations": list(Relation),
+        "next": back_to(request, link.url),
+    } | extra
+    template_name = "mapping/link_detail.html"
+    if partial and wants_fragment(request):
+        template_name += f"#{partial}"
+    return render(request, template_name, context, status=status)

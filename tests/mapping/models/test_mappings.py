@@ -1,0 +1,61 @@
+"""Mappings: the database's rules for them, and finding the default one."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from mapping.models import Mapping
+from standards.models import Framework
+
+
+def refused(action):
+    """Run action against the database and assert the database itself refuses it."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        action()
+
+
+class TestMappingIntegrity:
+    def test_it_refuses_a_mapping_between_the_wrong_kinds(self, small):
+        mapping = Mapping(
+            name="Backwards",
+            slug="backwards",
+            organisation="Org",
+            behaviours_framework=small["standards"],
+            standards_framework=small["behaviours"],
+        )
+        with pytest.raises(ValidationError):
+            mapping.full_clean()
+        refused(mapping.save)
+
+    def test_it_allows_only_one_default_mapping(self, small):
+        other = Framework.objects.create(name="O", slug="o", kind="standards", publisher="X")
+        refused(
+            lambda: Mapping.objects.create(
+                name="Second",
+                slug="second",
+                organisation="Org",
+                behaviours_framework=small["behaviours"],
+                standards_framework=other,
+                is_default=True,
+            )
+        )
+
+    def test_it_refuses_changing_the_frameworks_of_a_mapping_with_links(self, small):
+        other = Framework.objects.create(name="O", slug="o", kind="standards", publisher="X")
+        refused(
+            lambda: Mapping.objects.filter(pk=small["mapping"].pk).update(standards_framework=other)
+        )
+
+    def test_the_default_and_the_mappings_using_a_framework(self, small):
+        assert Mapping.objects.default() == small["mapping"]
+        assert list(Mapping.objects.using_framework(small["standards"])) == [small["mapping"]]
+        spare = Framework.objects.create(
+            name="Spare", slug="spare", kind="standards", publisher="X"
+        )
+        assert not Mapping.objects.using_framework(spare).exists()
+
+    def test_the_default_mapping_sits_at_the_top_of_the_site(self, small):
+        mapping = small["mapping"]
+        assert mapping.url_kwargs == {}
+        mapping.is_default = False
+        assert mapping.url_kwargs == {"slug": "ours"}

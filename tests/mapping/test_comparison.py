@@ -1,0 +1,70 @@
+"""Comparing two editions, as pure rules over what each edition says."""
+
+from mapping.comparison import EditionContent, ElementRow, LinkRow, diff
+from mapping.models import Edition
+
+ELEMENTS = [("behaviours", "B1", "Kind"), ("behaviours", "B2", "Brave"),
+            ("standards", "S1", "Respect"), ("standards", "S2", "Service")]  # fmt: skip
+TITLES = {code: title for _side, code, title in ELEMENTS}
+
+
+def content(links, elements=ELEMENTS) -> EditionContent:
+    """links as (b, s, relation, rationale); elements as (side, code, title)."""
+    titles = TITLES | {code: title for _side, code, title in elements}
+    return EditionContent(
+        links={
+            (b, s): LinkRow(f"{b} {titles[b]}", f"{s} {titles[s]}", relation, why, "")
+            for b, s, relation, why in links
+        },
+        elements={
+            (side, code): ElementRow(side, code, title, "", "L") for side, code, title in elements
+        },
+    )
+
+
+def test_the_diff_of_identical_editions_is_empty():
+    one = content([("B1", "S1", "supports", "Why")])
+    assert diff(one, one).is_empty
+
+
+def test_the_diff_finds_added_removed_and_changed_links():
+    old = content(
+        [("B1", "S1", "supports", "Why"), ("B1", "S2", "supports", "Gone"),
+         ("B2", "S1", "fully_covers", "Same")]
+    )  # fmt: skip
+    new = content(
+        [("B2", "S1", "fully_covers", "Same"), ("B1", "S1", "partly_covers", "Why"),
+         ("B2", "S2", "supports", "New")]
+    )  # fmt: skip
+    result = diff(old, new)
+    assert [(r.behaviour, r.standard) for r in result.added_links] == [("B2 Brave", "S2 Service")]
+    assert [(r.behaviour, r.standard) for r in result.removed_links] == [("B1 Kind", "S2 Service")]
+    assert len(result.changed_links) == 1
+    changed = result.changed_links[0]
+    assert changed.fields == ("relation",)
+    assert (changed.before.relation, changed.after.relation) == ("supports", "partly_covers")
+    assert not result.added_elements and not result.removed_elements
+    assert not result.changed_elements
+
+
+def test_the_diff_matches_elements_by_code_not_id():
+    old = content([])
+    new = content(
+        [], [("behaviours", "B0", "First"), *ELEMENTS[:2], ("standards", "S1", "Respect all")]
+    )
+    result = diff(old, new)
+    assert [e.code for e in result.added_elements] == ["B0"]
+    assert [e.code for e in result.removed_elements] == ["S2"]
+    assert [(c.before.title, c.after.title, c.fields) for c in result.changed_elements] == [
+        ("Respect", "Respect all", ("title",))
+    ]
+
+
+def test_what_an_edition_says_is_read_in_two_queries(published, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        said = EditionContent.of(published["edition"])
+    assert len(said.links) == 90
+    row = said.links[("B1.1", "INC.3")]
+    assert row.behaviour.startswith("B1.1 ") and row.standard.startswith("INC.3 ")
+    assert ("standards", "INT") in said.elements
+    assert diff(said, EditionContent.of(Edition.objects.get(pk=published["edition"].pk))).is_empty

@@ -1,0 +1,63 @@
+from mapping.models import Link, Relation
+from mapping.register import LiveRegister
+from mapping.synthetic import build_register
+
+
+def entry(entries, code):
+    return next(e for e in entries if e.element.code == code)
+
+
+def test_direct_and_through_children_are_reported_apart(small):
+    coverage = LiveRegister(small["mapping"]).coverage
+    s1 = entry(coverage.standards, "S1")
+    assert not s1.covered_directly and s1.covered_through_children and s1.covered
+    s2 = entry(coverage.standards, "S2")
+    assert s2.covered_directly and not s2.covered_through_children
+    b1 = entry(coverage.behaviours, "B1")
+    assert b1.covered_directly and b1.covered_through_children
+    assert not entry(coverage.behaviours, "B1.2").covered
+
+
+def test_level_summaries_count_each_kind_of_coverage(small):
+    coverage = LiveRegister(small["mapping"]).coverage
+    tops, children = coverage.standard_levels
+    assert (tops.label, tops.total, tops.covered, tops.direct, tops.through) == ("Top", 2, 2, 1, 1)
+    assert (children.total, children.covered, children.uncovered) == (2, 2, 0)
+    b_tops, b_children = coverage.behaviour_levels
+    assert (b_tops.total, b_tops.covered, b_tops.direct, b_tops.through) == (2, 2, 2, 1)
+    assert (b_children.total, b_children.covered, b_children.uncovered) == (2, 1, 1)
+
+
+def test_partners_are_unique_and_in_framework_order(small):
+    Link.objects.create(
+        mapping=small["mapping"],
+        behaviour=small["b1"],
+        standard=small["s11"],
+        relation=Relation.SUPPORTS,
+        rationale="Also.",
+    )
+    coverage = LiveRegister(small["mapping"]).coverage
+    assert [e.code for e in entry(coverage.behaviours, "B1").partners] == ["S1.1", "S2"]
+    assert [e.code for e in entry(coverage.standards, "S1").partners] == ["B1", "B1.1", "B2"]
+
+
+def test_links_by_origin_put_the_element_itself_first(small):
+    coverage = LiveRegister(small["mapping"]).coverage
+    b1 = entry(coverage.behaviours, "B1")
+    assert [link.behaviour.code for link in b1.links_by_origin] == ["B1", "B1.1"]
+
+
+def test_removing_the_only_link_uncovers_a_statement(small):
+    small["b2_s12"].delete()
+    coverage = LiveRegister(small["mapping"]).coverage
+    assert not entry(coverage.standards, "S1.2").covered
+    assert coverage.standard_levels[1].uncovered == 1
+
+
+def test_coverage_costs_the_same_queries_at_any_size(db, django_assert_num_queries):
+    for size, slug in ((100, "small-one"), (10_000, "large-one")):
+        mapping = build_register(size, slug=slug, default=False)
+        # both frameworks' elements, the links, the reviewed gaps
+        with django_assert_num_queries(3):
+            coverage = LiveRegister(mapping).coverage
+            assert coverage.link_count == size

@@ -1,0 +1,233 @@
+import io
+import subprocess
+from concurrent.futures.process import BrokenProcessPool
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from pypdf import PdfReader
+
+from mapping import pdf as register_pdf_module
+from mapping import pdf_parts
+from mapping.models import Link, Relation
+from mapping.synthetic import build_register
+from standards.models import Element
+
+URL = reverse("guide_pdf")
+
+
+def pdftotext(content: bytes, *pages: int) -> str:
+    args = ["pdftotext", "-layout"]
+    if pages:
+        args += ["-f", str(pages[0]), "-l", str(pages[-1])]
+    return subprocess.run(
+        [*args, "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+
+
+@pytest.fixture
+def demo_pdf(client, demo):
+    response = client.get(URL)
+    assert response.status_code == 200
+    return response
+
+
+def test_it_is_a_dated_a4_download(demo_pdf, demo):
+    assert demo_pdf["Content-Type"] == "application/pdf"
+    disposition = demo_pdf["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    as_of = max(Link.objects.values_list("updated_at", flat=True))
+    assert f'filename="example-homes-cih-{as_of.date():%Y-%m-%d}.pdf"' in disposition
+    page = PdfReader(io.BytesIO(demo_pdf.content)).pages[0]
+    width_mm, height_mm = (float(v) * 25.4 / 72 for v in page.mediabox.upper_right)
+    assert round(width_mm) == 210 and round(height_mm) == 297
+
+
+def test_its_text_has_every_behaviour_characteristic_footer_and_citation(demo_pdf, demo):
+    text = pdftotext(demo_pdf.content)
+    flat = " ".join(text.split())
+    for element in Element.objects.filter(parent=None):
+        assert f"{element.code} {element.title}" in flat
+    pages = len(PdfReader(io.BytesIO(demo_pdf.content)).pages)
+    # every page but the cover is numbered
+    for number in range(2, pages + 1):
+        assert f"Page {number} of {pages}" in flat
+    assert "Page 1 of" not in flat
+    assert "How to cite this register" in flat
+    assert "Example Homes (illustrative) (" in flat and "Register as of" in flat
+    assert "Available at: http://testserver/" in flat
+    assert "Chartered Institute of Housing (2021) CIH Professional Standards." in flat
+    assert flat.count("then why") >= 10  # one table header per behaviour at least
+
+
+def test_its_contents_page_has_real_page_numbers(demo_pdf):
+    reader = PdfReader(io.BytesIO(demo_pdf.content))
+    contents = " ".join(pdftotext(demo_pdf.content, 2).split())
+    for title in ("How to cite this register", "Coverage summary", "Index by standard"):
+        page_number = next(
+            i + 1
+            for i, page in enumerate(reader.pages)
+            if title in " ".join(page.extract_text().split()[:12])
+        )
+        assert contents.split(title)[1].split()[0] == str(page_number)
+
+
+def test_its_outline_has_every_section_and_behaviour(demo_pdf, demo):
+    outline = PdfReader(io.BytesIO(demo_pdf.content)).outline
+    top = [item.title for item in outline if not isinstance(item, list)]
+    assert top == [
+        "Contents",
+        "QuickStart guide",
+        "The link table, by behaviour",
+        "Index by standard",
+        "Coverage summary",
+        "How to cite this register",
+    ]
+    behaviours = [item.title for item in outline[top.index("The link table, by behaviour") + 1]]
+    expected = demo.behaviours_framework.elements.filter(parent=None).order_by("position")
+    assert behaviours == [f"{b.code} {b.title}" for b in expected]
+
+
+def test_it_carries_metadata_and_embeds_its_fonts(demo_pdf, demo):
+    reader = PdfReader(io.BytesIO(demo_pdf.content))
+    metadata = reader.metadata
+    assert metadata.title == demo.name
+    assert metadata.author == demo.organisation
+    assert metadata.creation_date is not None
+    fonts = subprocess.run(
+        ["pdffonts", "-"], input=demo_pdf.content, capture_output=True, check=True
+    )
+    rows = fonts.stdout.decode().splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), rows
+
+
+def test_a_second_request_for_unchanged_data_does_not_render_again(client, demo):
+    with mock.patch.object(
+        register_pdf_module, "render_register_pdf", wraps=register_pdf_module.render_register_pdf
+    ) as render:
+        first = client.get(URL).content
+        second = client.get(URL).content
+    assert render.call_count == 1
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda demo: Link.objects.filter(pk=demo.links.first().pk).update(rationale="Rewritten."),
+        lambda demo: demo.links.last().delete(),
+        lambda demo: Element.objects.filter(code="INT.1").update(title="A new title"),
+        lambda demo: Link.objects.create(
+            mapping=demo,
+            behaviour=demo.behaviours_framework.elements.get(code="B10.2"),
+            standard=demo.standards_framework.elements.get(code="KNO.1"),
+            relation=Relation.SUPPORTS,
+            rationale="A new link.",
+        ),
+        lambda demo: type(demo).objects.filter(pk=demo.pk).update(guide_intro="New intro."),
+    ],
+    ids=["rationale-updated-in-bulk", "link-deleted", "element-retitled", "link-added", "intro"],
+)
+def test_any_change_to_the_data_gives_a_new_pdf(client, demo, change):
+    with mock.patch.object(
+        register_pdf_module, "render_register_pdf", wraps=register_pdf_module.render_register_pdf
+    ) as render:
+        before = client.get(URL)
+        change(demo)
+        after = client.get(URL)
+    assert render.call_count == 2
+    assert before["ETag"] != after["ETag"]
+    assert before.content != after.content
+
+
+def test_long_tables_repeat_their_header_and_never_split_a_row(client, db):
+    build_register(150)
+    # Tall rows, so that a row left free to split across pages would do so.
+    filler = "It goes on for a while to make the row tall. " * 6
+    Link.objects.update(rationale=f"Row starts. {filler}Row ends.")
+    reader = PdfReader(io.BytesIO(client.get(URL).content))
+    table_pages = 0
+    for number, page in enumerate(reader.pages, start=1):
+        text = " ".join(page.extract_text().split())
+        if "Row starts." not in text and "Row ends." not in text:
+            continue
+        table_pages += 1
+        assert "Standard · relation · from — then why" in text, f"no table header on page {number}"
+        assert text.count("Row starts.") == text.count("Row ends."), (
+            f"a row splits on page {number}"
+        )
+        assert text.index("Row starts.") < text.index("Row ends."), f"a row splits on page {number}"
+    assert table_pages > 3
+
+
+def test_without_a_mapping_it_is_not_found(client, db):
+    assert client.get(URL).status_code == 404
+
+
+def test_it_allows_only_get(client, demo):
+    assert client.post(URL).status_code == 405
+
+
+def test_the_contents_lines_jump_to_their_pages(demo_pdf):
+    reader = PdfReader(io.BytesIO(demo_pdf.content))
+    contents_page = reader.pages[1]
+    targets = []
+    for annotation in contents_page["/Annots"]:
+        action = annotation.get_object()["/A"]
+        assert action["/S"] == "/GoTo"
+        targets.append(reader.get_page_number(action["/D"][0].get_object()) + 1)
+    assert targets, "the contents page has no links"
+    text = " ".join(pdftotext(demo_pdf.content, 2).split())
+    cite_page = int(text.split("How to cite this register")[1].split()[0])
+    assert cite_page in targets
+    assert "How to cite this register" in reader.pages[cite_page - 1].extract_text()
+
+
+def test_the_link_table_is_cut_into_parts_without_losing_or_repeating_a_link(db, monkeypatch):
+    from mapping.register import LiveRegister
+
+    monkeypatch.setattr(register_pdf_module, "LINKS_PER_PART", 40)
+    mapping = build_register(300)
+    parts = register_pdf_module.link_table_parts(LiveRegister(mapping).coverage)
+    links = [link.pk for part in parts for group in part for link in group.links]
+    assert sorted(links) == sorted(mapping.links.values_list("pk", flat=True))
+    assert all(sum(len(g.links) for g in part) <= 40 for part in parts)
+    for part in parts:
+        for group in part:
+            # a behaviour continues only at the start of a part
+            assert not group.continued or group is part[0]
+
+
+def test_a_continued_behaviour_is_titled_and_bookmarked_once(client, db, monkeypatch):
+    monkeypatch.setattr(register_pdf_module, "LINKS_PER_PART", 30)
+    build_register(100)
+    content = client.get(URL).content
+    assert "(continued)" in " ".join(pdftotext(content).split())
+    outline = PdfReader(io.BytesIO(content)).outline
+    links_index = [i.title for i in outline if not isinstance(i, list)].index(
+        "The link table, by behaviour"
+    )
+    labels = [item.title for item in outline[links_index + 1]]
+    assert len(labels) == len(set(labels))
+
+
+def test_rendering_in_one_process_gives_the_same_document(client, demo, monkeypatch):
+    parallel = pdftotext(client.get(URL).content)
+    cache.clear()
+    monkeypatch.setenv("WEAVE_PDF_WORKERS", "1")
+    with mock.patch.object(pdf_parts, "ProcessPoolExecutor") as pool:
+        single = pdftotext(client.get(URL).content)
+    pool.assert_not_called()
+    assert single == parallel
+
+
+def test_a_broken_worker_pool_falls_back_to_this_process(client, demo, monkeypatch):
+    class BrokenPool:
+        def submit(self, *args, **kwargs):
+            raise BrokenProcessPool("a worker was killed")
+
+    monkeypatch.setattr(pdf_parts, "executor", lambda: BrokenPool())
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "How to cite this register" in pdftotext(response.content)

@@ -1,0 +1,174 @@
+"""The change history: /changes/, per-object history, and reverting."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from mapping.models import Change, Link, LinkStatus
+from standards.models import Element
+
+URL = reverse("changes")
+
+
+@pytest.fixture
+def edited(small, people):
+    """B1.1 → S1.1's rationale edited once by the editor, B1's title once by the publisher."""
+    link = small["b11_s11"]
+    link.edit(by=people["editor"], revision=1, rationale="Edited once.")
+    Change.objects.apply(small["b1"], {"title": "Be kinder"}, by=people["publisher"], revision=1)
+    return small
+
+
+def test_changes_lists_every_change_newest_first(edited, client):
+    html = client.get(URL).content.decode()
+    assert html.index("Be kinder") < html.index("Edited once.")
+    assert "<del>Listening is hearing people out.</del>" in html
+    assert "<ins>Edited once.</ins>" in html
+    assert "by editor" in html and "by publisher" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        ("subject=link", "Edited once.", "Be kinder"),
+        ("subject=element", "Be kinder", "Edited once."),
+        ("who=editor", "Edited once.", "Be kinder"),
+        ("action=edited&who=publisher", "Be kinder", "Edited once."),
+    ],
+)
+def test_changes_can_be_filtered(edited, client, query, shown, hidden):
+    html = client.get(f"{URL}?{query}").content.decode()
+    assert shown in html and hidden not in html
+
+
+@pytest.mark.parametrize("query", ["subject=planet", "who=ghost", "since=yesterday", "page=9"])
+def test_bad_filters_are_a_400_naming_the_problem(edited, client, query):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
+
+
+def test_the_htmx_request_gets_only_the_results(edited, client):
+    html = client.get(f"{URL}?subject=link", headers={"HX-Request": "true"}).content.decode()
+    assert html.lstrip().startswith('<section id="results"')
+    assert "<html" not in html
+
+
+def test_changes_cost_the_same_queries_however_many(
+    small, people, client, django_assert_num_queries
+):
+    link = small["b11_s11"]
+    for size in (5, 60):
+        Change.objects.all().delete()
+        Change.objects.bulk_create(
+            Change(
+                subject_type="link", subject_id=link.pk, subject_label="x", action="edited",
+                before={"rationale": str(i)}, after={"rationale": str(i + 1)},
+                user=people["editor"],
+            )
+            for i in range(size)
+        )  # fmt: skip
+        # the people and the registers to filter by, the count, the page of changes, and
+        # the default register's banner (its mapping and latest edition)
+        with django_assert_num_queries(6):
+            assert client.get(URL).status_code == 200
+
+
+def test_each_link_has_its_history(edited, client):
+    link = edited["b11_s11"]
+    html = client.get(link.get_absolute_url()).content.decode()
+    assert "History" in html and "<ins>Edited once.</ins>" in html
+
+
+def test_a_publisher_reverts_an_edit(edited, as_role, people):
+    link = edited["b11_s11"]
+    change = Change.objects.for_object(link).get()
+    response = as_role("publisher").post(reverse("change_revert", args=[change.pk]))
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.rationale == "Listening is hearing people out."
+    revert = Change.objects.for_object(link).first()
+    assert revert.action == Change.Action.REVERTED
+    assert revert.reverts == change and revert.user == people["publisher"]
+    assert revert.before["rationale"] == "Edited once."
+    assert revert.after["rationale"] == "Listening is hearing people out."
+    # Once reverted, it cannot be reverted again; the revert itself can be.
+    with pytest.raises(ValidationError):
+        Change.objects.get(pk=change.pk).revert(by=people["publisher"])
+    revert.revert(by=people["publisher"])
+    link.refresh_from_db()
+    assert link.rationale == "Edited once."
+
+
+def test_a_revert_is_refused_when_the_field_changed_again(edited, people):
+    link = edited["b11_s11"]
+    first = Change.objects.for_object(link).get()
+    link.refresh_from_db()
+    link.edit(by=people["editor"], revision=link.revision, rationale="Edited twice.")
+    with pytest.raises(ValidationError, match="changed again since"):
+        first.revert(by=people["publisher"])
+    link.refresh_from_db()
+    assert link.rationale == "Edited twice."
+
+
+def test_a_refused_revert_says_why_on_the_page(edited, as_role, people):
+    link = edited["b11_s11"]
+    first = Change.objects.for_object(link).get()
+    link.refresh_from_db()
+    link.edit(by=people["editor"], revision=link.revision, rationale="Edited twice.")
+    response = as_role("publisher").post(reverse("change_revert", args=[first.pk]), follow=True)
+    assert "Could not revert" in response.content.decode()
+
+
+def test_reverting_a_new_link_retires_it(small, people):
+    link = Link.objects.create(
+        mapping=small["mapping"], behaviour=small["b12"], standard=small["s1"],
+        relation="supports", rationale="New.",
+    )  # fmt: skip
+    created = Change.objects.record(link, action=Change.Action.CREATED, before={}, by=None)
+    created.revert(by=people["publisher"])
+    link.refresh_from_db()
+    assert link.status == LinkStatus.RETIRED
+
+
+def test_reverting_a_new_element_removes_it_if_nothing_uses_it(small, people):
+    element = Element.objects.create(
+        framework=small["behaviours"], code="B9", title="Spare", level_label="Top"
+    )
+    created = Change.objects.record(element, action=Change.Action.CREATED, before={}, by=None)
+    created.revert(by=people["publisher"])
+    assert not Element.objects.filter(code="B9").exists()
+    assert Change.objects.filter(action=Change.Action.DELETED, subject_label="B9 Spare").exists()
+
+
+def test_reverting_a_new_element_in_use_is_refused(small, people):
+    created = Change.objects.record(small["b1"], action=Change.Action.CREATED, before={}, by=None)
+    with pytest.raises(ValidationError, match="cannot be removed"):
+        created.revert(by=people["publisher"])
+
+
+def test_retire_and_restore_are_recorded_and_revertible(small, people):
+    link = small["b2_s12"]
+    link.retire(by=people["editor"], reason="Gone.")
+    retired = Change.objects.for_object(link).get()
+    assert retired.reason == "Gone." and retired.action == Change.Action.RETIRED
+    retired.revert(by=people["publisher"])
+    link.refresh_from_db()
+    assert link.status == LinkStatus.DRAFT and link.retired_reason == ""
+
+
+def test_only_publishers_see_revert_buttons(edited, as_role):
+    assert "Revert<span" not in as_role("editor").get(URL).content.decode()
+    assert "Revert<span" in as_role("publisher").get(URL).content.decode()
+
+
+def test_admin_edits_are_recorded(edited, admin_client):
+    element = edited["b2"]
+    response = admin_client.post(
+        f"/admin/standards/element/{element.pk}/change/",
+        {"framework": element.framework_id, "code": "B2", "title": "Be bold",
+         "description": "", "level_label": "Top", "position": 2},
+    )  # fmt: skip
+    assert response.status_code == 302
+    change = Change.objects.for_object(element).get()
+    assert (change.before["title"], change.after["title"]) == ("Be brave", "Be bold")

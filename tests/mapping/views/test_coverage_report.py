@@ -1,0 +1,109 @@
+import csv
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from mapping.models import ReviewedGap
+
+URL = reverse("coverage")
+CSV_URL = reverse("coverage_csv")
+
+
+@pytest.fixture
+def reviewed(small):
+    """B1.2 reviewed and left unlinked; S2's only link removed, so S2 is an unreviewed gap."""
+    decider = get_user_model().objects.create_user("lead", first_name="Lee", last_name="Ader")
+    ReviewedGap.objects.create(
+        mapping=small["mapping"],
+        element=small["b12"],
+        reason="Thanking people is covered by our recognition scheme instead.",
+        decided_by=decider,
+    )
+    small["b1_s2"].delete()
+    return small
+
+
+def test_it_lists_gaps_with_their_review_status(client, reviewed):
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    standards = html.split('id="standards-gaps-heading"')[1].split('id="behaviour-gaps-heading"')[0]
+    behaviours = html.split('id="behaviour-gaps-heading"')[1].split('id="through-heading"')[0]
+    assert "S2</span> Service" in standards and "Not yet reviewed." in standards
+    assert "B1.2</span> Say thank you" in behaviours
+    assert "Reviewed and left unlinked" in behaviours
+    assert "covered by our recognition scheme instead" in behaviours and "Lee Ader" in behaviours
+    assert "S1</span> Respect" in html.split('id="through-heading"')[1]
+
+
+def test_the_numbers_separate_reviewed_from_unreviewed(client, reviewed):
+    html = client.get(URL).content.decode()
+    table = html.split("<caption>Coverage by level</caption>")[1].split("</table>")[0]
+    rows = [" ".join(row.split("</tr>")[0].split()) for row in table.split('<th scope="row">')[1:]]
+    cells = [[cell.split("</td>")[0] for cell in row.split("<td>")[1:]] for row in rows]
+    # columns: in all, covered, directly, through, reviewed and left unlinked, not yet reviewed
+    behaviour_tops, behaviour_children, standard_tops, standard_children = cells
+    # B1 keeps only its link through B1.1 once B1→S2 is deleted
+    assert behaviour_tops == ["2", "<strong>100%</strong> (2)", "1", "1", "0", "0"]
+    assert behaviour_children == ["2", "<strong>50%</strong> (1)", "1", "0", "1", "0"]
+    assert standard_tops == ["2", "<strong>50%</strong> (1)", "0", "1", "0", "<strong>1</strong>"]
+    assert standard_children == ["2", "<strong>100%</strong> (2)", "2", "0", "0", "0"]
+
+
+def test_editors_get_a_link_to_add_the_missing_link(admin_client, reviewed):
+    html = admin_client.get(URL).content.decode()
+    assert f"{reverse('link_create')}?standard=S2&amp;next=/coverage/" in html
+
+
+def test_visitors_do_not_see_add_links(client, reviewed):
+    assert reverse("link_create") not in client.get(URL).content.decode()
+
+
+def test_the_csv_has_every_element_with_its_status(client, reviewed):
+    response = client.get(CSV_URL)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="ours-coverage-')
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 8
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["S2"]["status"] == "not yet reviewed"
+    assert by_code["B1.2"]["status"] == "reviewed and left unlinked"
+    assert by_code["B1.2"]["decided by"] == "Lee Ader"
+    assert by_code["S1"]["status"] == "covered through what sits under it"
+    assert by_code["S1"]["links through what sits under it"] == "2"
+    assert by_code["S1.1"]["part of"] == "S1"
+
+
+def test_a_covered_element_is_covered_whatever_an_old_review_says(client, small):
+    ReviewedGap.objects.create(mapping=small["mapping"], element=small["s2"], reason="Old.")
+    rows = list(csv.DictReader(io.StringIO(client.get(CSV_URL).content.decode())))
+    s2 = next(row for row in rows if row["code"] == "S2")
+    assert s2["status"] == "covered directly" and s2["reason left unlinked"] == ""
+
+
+def test_a_review_must_give_a_reason_and_name_an_element_of_the_mapping(small):
+    from standards.models import Element, Framework
+
+    gap = ReviewedGap(mapping=small["mapping"], element=small["b12"], reason="  ")
+    with pytest.raises(ValidationError):
+        gap.full_clean()
+    other = Framework.objects.create(name="O", slug="o", kind="standards", publisher="X")
+    stranger = Element.objects.create(framework=other, code="X", title="X", level_label="T")
+    gap = ReviewedGap(mapping=small["mapping"], element=stranger, reason="Because.")
+    with pytest.raises(ValidationError):
+        gap.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        gap.save()
+
+
+@pytest.mark.parametrize("url", [URL, CSV_URL])
+def test_it_allows_only_get(client, small, url):
+    assert client.post(url).status_code == 405
+
+
+def test_without_a_mapping_it_is_not_found(client, db):
+    assert client.get(URL).status_code == 404

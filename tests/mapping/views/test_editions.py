@@ -1,0 +1,229 @@
+"""Editions' pages: every register page frozen under /editions/<n>/, the list of editions,
+publishing one and comparing two."""
+
+import re
+import subprocess
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from mapping.models import Change, Edition, Link, LinkStatus
+from mapping.models.retiring import retire_element
+
+MAIN = re.compile(r"<main.*</main>", re.S)
+
+
+def edition_pages(number: int, prefix: str = "") -> list[str]:
+    base = f"{prefix}/editions/{number}/"
+    return [
+        base,
+        base + "links/",
+        base + "links/?behaviour=B2&sort=-relation",
+        base + "links/?q=listen&page=1",
+        base + "links/1/",
+        base + "matrix/",
+        base + "matrix/?expand=B1,INT&cell=B1.1:INT",
+        base + "map/",
+        base + "map.json",
+        base + "coverage/",
+        base + "coverage.csv",
+        base + "behaviours/B1/",
+        base + "behaviours/B2.1/",
+        base + "behaviours/B3/",
+        base + "standards/INT/",
+        base + "standards/INT.1/",
+    ]
+
+
+def frozen_part(response) -> str:
+    """What an edition page shows: its <main>, or the whole body of a download."""
+    text = response.content.decode()
+    found = MAIN.search(text)
+    return found.group() if found else text
+
+
+def _edit_everything(mapping, people, draft):
+    """Edit a link, an element, a framework and the guide; retire one link and delete
+    another; retire a behaviour with its descriptors; delete a descriptor; approve a draft."""
+    link = mapping.links.get(behaviour__code="B1.1", standard__code="INC.3")
+    link.edit(by=people["publisher"], revision=link.revision, rationale="Rewritten later.")
+    b1 = mapping.behaviours_framework.elements.get(code="B1")
+    Change.objects.apply(b1, {"title": "Renamed later"}, by=people["editor"], revision=1)
+    Change.objects.apply(mapping.standards_framework, {"name": "Renamed"}, by=people["editor"])
+    mapping.guide_intro = "A new introduction."
+    mapping.save()
+    mapping.links.exclude(pk=link.pk).filter(behaviour__code="B2.1").first().retire(
+        by=people["editor"], reason="Later."
+    )
+    mapping.links.filter(behaviour__code="B2").delete()
+    draft.approve(by=people["publisher"])
+    b3 = mapping.behaviours_framework.elements.get(code="B3")
+    retire_element(b3, by=people["editor"], reason="Merged.")
+    doomed = mapping.behaviours_framework.elements.filter(parent__code="B10").order_by("-position")
+    doomed = doomed.first()
+    Link.objects.filter(behaviour=doomed).delete()
+    doomed.delete()
+
+
+def test_every_edition_page_is_unchanged_by_later_edits_and_deletions(published, client, people):
+    """Byte for byte, apart from the navigation outside <main>."""
+    urls = edition_pages(1)
+    before = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        before[url] = frozen_part(response)
+    _edit_everything(published["mapping"], people, published["draft"])
+    for url in urls:
+        assert frozen_part(client.get(url)) == before[url], url
+    # …while the live pages do show the changes.
+    assert "Renamed later" in client.get("/behaviours/B1/").content.decode()
+
+
+def test_edition_pages_link_within_the_edition(published, client):
+    html = client.get("/editions/1/").content.decode()
+    assert 'href="/editions/1/behaviours/B1/"' in html
+    assert 'href="/editions/1/links/"' in html
+    assert 'href="/behaviours/B1/"' not in MAIN.search(html).group()
+    for page in ("links/", "matrix/", "map/", "coverage/"):
+        assert f'href="/editions/1/{page}"' in html, page
+    table = client.get("/editions/1/links/").content.decode()
+    assert 'href="/editions/1/standards/' in table
+    assert reverse("link_edit", args=[1]) not in table
+    data = client.get("/editions/1/map.json").json()
+    assert all("/editions/1/" in node["url"] for node in data["nodes"])
+
+
+def test_a_banner_names_the_edition_and_leads_to_the_same_live_page(published, client):
+    html = client.get("/editions/1/links/?behaviour=B2").content.decode()
+    assert "Edition 1: Launch" in html and "it never changes" in html
+    assert 'href="/links/?behaviour=B2">Read this page in the live register' in html
+    assert 'href="/editions/1/guide.pdf"' in html
+
+
+def test_the_edition_link_table_offers_no_status_filter(published, client, as_role):
+    html = as_role("publisher").get("/editions/1/links/").content.decode()
+    assert 'name="status"' not in html
+    assert 'name="status"' in as_role("publisher").get("/links/").content.decode()
+
+
+def test_edition_addresses_validate_like_the_live_ones(published, client):
+    assert client.get("/editions/1/links/?relation=loves").status_code == 400
+    assert client.get("/editions/1/matrix/?expand=NOPE").status_code == 400
+    assert client.get("/editions/1/behaviours/NOPE/").status_code == 404
+    assert client.get("/editions/1/links/999999/").status_code == 404
+    assert client.get("/editions/9/").status_code == 404
+    assert client.get("/editions/9/links/").status_code == 404
+
+
+def test_a_link_page_exists_in_the_edition_and_lives_on_after_retiring(published, client, people):
+    link = published["mapping"].links.get(behaviour__code="B1.1", standard__code="INC.3")
+    url = f"/editions/1/links/{link.pk}/"
+    page = client.get(url).content.decode()
+    assert link.rationale in page and "as published in edition 1" in page
+    link.retire(by=people["editor"], reason="Gone")
+    assert link.rationale in client.get(url).content.decode()
+    # A draft that never went into the edition has no page there.
+    assert client.get(f"/editions/1/links/{published['draft'].pk}/").status_code == 404
+
+
+def test_the_edition_link_table_filters_and_sorts_like_the_live_one(published, client):
+    for query in ("", "?behaviour=B2", "?standard=INT&sort=-standard", "?q=listen",
+                  "?sort=relation", "?sort=-updated"):  # fmt: skip
+        approved = f"/links/?status=approved&{query.lstrip('?')}"
+        live = re.findall(r'id="link-(\d+)"', client.get(approved).content.decode())
+        frozen = re.findall(
+            r'id="link-(\d+)"', client.get(f"/editions/1/links/{query}").content.decode()
+        )
+        assert frozen == live, query
+
+
+def test_the_edition_pdf_is_unchanged_by_later_edits(published, client, people, tmp_path):
+    def text() -> str:
+        cache.clear()
+        response = client.get("/editions/1/guide.pdf")
+        assert response.status_code == 200
+        assert 'filename="example-homes-cih-edition-1.pdf"' in response["Content-Disposition"]
+        (tmp_path / "e.pdf").write_bytes(response.content)
+        return subprocess.run(
+            ["pdftotext", "-layout", str(tmp_path / "e.pdf"), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+
+    first = text()
+    assert "Edition 1: Launch" in first
+    mapping = published["mapping"]
+    b1 = mapping.behaviours_framework.elements.get(code="B1")
+    Change.objects.apply(b1, {"title": "Renamed later"}, by=people["editor"])
+    mapping.links.filter(behaviour__code="B3").delete()
+    assert text() == first
+
+
+def test_live_pages_say_when_there_are_changes_since_the_latest_edition(published, client, people):
+    html = client.get("/").content.decode()
+    assert "No changes since" in html and "edition 1" in html
+    link = published["mapping"].links.approved().first()
+    link.edit(by=people["publisher"], revision=link.revision, rationale="Newer words.")
+    html = client.get("/links/").content.decode()
+    assert "1 change since" in html
+    assert "/changes/?register=example-homes-cih&amp;since=" in html
+
+
+def test_without_editions_live_pages_say_so(demo, client):
+    assert "No edition has been published yet" in client.get("/").content.decode()
+
+
+class TestTheList:
+    def test_it_lists_them(self, published, client):
+        html = client.get("/editions/").content.decode()
+        assert "Edition 1: Launch" in html and "First." in html
+
+    def test_each_offers_a_comparison_that_is_not_with_itself(self, published, client, people):
+        for title in ("Two", "Three"):
+            Edition.objects.publish(published["mapping"], by=people["publisher"], title=title)
+        html = client.get("/editions/").content.decode()
+        compares = re.findall(r"/editions/compare/\?old=(\d+)&amp;new=(\d+)", html)
+        # the newest against the one before it; each older one against the newest
+        assert compares == [("2", "3"), ("2", "3"), ("1", "3")]
+        assert all(old != new for old, new in compares)
+        assert "what changed since edition 2" in html
+
+    def test_a_single_edition_offers_no_comparison(self, published, client):
+        assert "/editions/compare/?" not in client.get("/editions/").content.decode()
+
+
+def test_publishing_through_the_page(demo, as_role):
+    client = as_role("publisher")
+    page = client.get(reverse("edition_publish")).content.decode()
+    assert "90 approved links" in page and "It becomes edition 1" in page
+    assert client.post(reverse("edition_publish"), {"title": " "}).status_code == 400
+    assert not Edition.objects.exists()
+    response = client.post(reverse("edition_publish"), {"title": "Spring", "notes": "Hi"})
+    assert response.status_code == 302
+    assert response["Location"] == "/editions/1/"
+    assert "It becomes edition 2" in client.get(reverse("edition_publish")).content.decode()
+
+
+def test_comparing_two_editions_side_by_side(published, client, people):
+    mapping = published["mapping"]
+    link = mapping.links.get(behaviour__code="B1.1", standard__code="INC.3")
+    link.edit(by=people["publisher"], revision=link.revision, rationale="Rewritten later.")
+    published["draft"].approve(by=people["publisher"])
+    b1 = mapping.behaviours_framework.elements.get(code="B1")
+    Change.objects.apply(b1, {"title": "Renamed later"}, by=people["editor"])
+    Edition.objects.publish(mapping, by=people["publisher"], title="Two")
+    html = client.get("/editions/compare/?old=1&new=2").content.decode()
+    assert "1 added, 0 removed, 1 changed" in html
+    assert "<ins>Rewritten later.</ins>" in html
+    assert "<ins>Renamed later</ins>" in html
+    assert client.get("/editions/compare/").status_code == 200  # defaults to the latest two
+    assert client.get("/editions/compare/?old=1&new=1").status_code == 400
+    assert client.get("/editions/compare/?old=1&new=7").status_code == 400
+    assert published["draft"].status == LinkStatus.APPROVED
+
+
+@pytest.mark.parametrize("prefix", ["", "/m/example-homes-cih"])
+def test_the_edition_pages_of_a_mapping_by_its_slug_are_the_same(published, client, prefix):
+    for url in edition_pages(1)[:6]:
+        assert frozen_part(client.get(prefix + url)) == frozen_part(client.get(url)), url

@@ -1,0 +1,57 @@
+import re
+
+from django.urls import reverse
+
+
+def link_rows(html: str) -> list[str]:
+    return re.findall(r'<tr id="link-(\d+)"', html)
+
+
+def test_a_behaviour_page_shows_its_children_and_the_standards_it_covers(client, small):
+    response = client.get(reverse("behaviour_detail", args=["B1"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h1><span class="code">B1</span> Be kind</h1>' in html
+    assert "Listen well" in html and "Say thank you" in html  # children
+    assert "Standards this top covers" in html
+    # direct link first, then the descriptor's link under "Through its …"
+    assert link_rows(html) == [str(small["b1_s2"].pk), str(small["b11_s11"].pk)]
+    assert "Kindness makes for good service." in html
+    assert "Listening is hearing people out." in html
+    assert reverse("standard_detail", args=["S1.1"]) in html
+    assert "No links yet." in html  # B1.2 has none
+
+
+def test_a_descriptor_page_names_its_parent(client, small):
+    html = client.get(reverse("behaviour_detail", args=["B1.1"])).content.decode()
+    assert "Part of" in html
+    assert reverse("behaviour_detail", args=["B1"]) in html
+    assert link_rows(html) == [str(small["b11_s11"].pk)]
+
+
+def test_a_standard_page_shows_the_behaviours_that_cover_it(client, small):
+    response = client.get(reverse("standard_detail", args=["S1"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Behaviours that cover this top" in html
+    assert "No links are made directly to S1" in html
+    assert link_rows(html) == [str(small["b11_s11"].pk), str(small["b2_s12"].pk)]
+    assert reverse("behaviour_detail", args=["B2"]) in html
+
+
+def test_unknown_codes_are_not_found(client, small):
+    assert client.get(reverse("behaviour_detail", args=["B99"])).status_code == 404
+    assert client.get(reverse("standard_detail", args=["B1"])).status_code == 404
+    assert client.get(reverse("behaviour_detail", args=["S1"])).status_code == 404
+    response = client.get("/behaviours/nope/")
+    assert "Page not found" in response.content.decode()
+
+
+def test_element_pages_allow_only_get(client, small):
+    assert client.post(reverse("behaviour_detail", args=["B1"])).status_code == 405
+
+
+def test_the_demo_pages_show_cih_definitions(client, demo):
+    html = client.get(reverse("standard_detail", args=["INT"])).content.decode()
+    assert "Integrity" in html and "Characteristic in CIH Professional Standards" in html
+    assert "Standard statements under it" in html

@@ -1,0 +1,82 @@
+import re
+
+from django.urls import reverse
+
+from mapping.models import Link
+from standards.models import Element
+
+URL = reverse("home")
+
+
+def test_the_guide_shows_every_behaviour_and_characteristic_linked_to_its_page(client, demo):
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for element in Element.objects.filter(parent=None):
+        name = "behaviour_detail" if element.framework.is_behaviours else "standard_detail"
+        assert reverse(name, args=[element.code]) in html
+        assert element.title in html
+    for descriptor in demo.behaviours_framework.elements.exclude(parent=None):
+        assert reverse("behaviour_detail", args=[descriptor.code]) in html
+
+
+def headline(html: str) -> str:
+    start = html.index('<ul class="headline-list">')
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html[start : html.index("</ul>", start)]))
+
+
+def test_the_headline_is_computed_from_the_links(client, demo):
+    text = headline(client.get(URL).content.decode())
+    behaviours = demo.behaviours_framework.elements
+    linked_tops = {
+        (link.behaviour.parent or link.behaviour).pk
+        for link in Link.objects.select_related("behaviour__parent")
+    }
+    statements = demo.standards_framework.elements.exclude(parent=None)
+    covered_statements = statements.filter(links_as_standard__isnull=False).distinct().count()
+    assert f"{len(linked_tops)} of {behaviours.filter(parent=None).count()} behaviours" in text
+    assert f"{covered_statements} of {statements.count()} standard statements are covered" in text
+    assert "7 of 7 characteristics are covered" in text
+    assert f"{Link.objects.count()} links in all" in text
+
+
+def test_the_headline_follows_the_data(client, demo):
+    Link.objects.filter(standard__code="LEA.4").delete()
+    text = headline(client.get(URL).content.decode())
+    assert "34 of 35 standard statements are covered" in text
+    assert "1 not covered" in text
+
+
+def test_the_intro_is_markdown_without_any_script(client, demo):
+    demo.guide_intro = (
+        "## Why one framework\n\nUse **one** framework.<script>alert('x')</script>\n\n"
+        '<img src=x onerror="alert(1)"> [CIH](https://www.cih.org) [bad](javascript:alert(1))'
+    )
+    demo.save()
+    html = client.get(URL).content.decode()
+    assert "<h2>Why one framework</h2>" in html
+    assert "<strong>one</strong>" in html
+    assert "<script>alert" not in html and "alert('x')" not in html
+    assert "onerror" not in html and "javascript:" not in html
+    assert '<a href="https://www.cih.org" rel="noopener noreferrer">CIH</a>' in html
+
+
+def test_where_to_find_the_detail_links_to_the_table_and_the_pdf(client, demo):
+    html = client.get(URL).content.decode()
+    assert f'href="{reverse("link_table")}"' in html
+    assert f'href="{reverse("guide_pdf")}"' in html
+
+
+def test_every_relation_is_explained(client, demo):
+    html = client.get(URL).content.decode()
+    assert "Living the behaviour meets all of the standard." in html
+
+
+def test_the_guide_explains_what_to_do_when_empty(client, db):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "seed_demo" in response.content.decode()
+
+
+def test_the_guide_allows_only_get(client, demo):
+    assert client.post(URL).status_code == 405

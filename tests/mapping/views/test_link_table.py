@@ -1,0 +1,158 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from mapping.synthetic import build_register
+
+URL = reverse("link_table")
+
+
+def rows(response) -> list[str]:
+    """The link ids of the table's rows, in order."""
+    return re.findall(r'<tr id="link-(\d+)"', response.content.decode())
+
+
+def ids(*links) -> list[str]:
+    return [str(link.pk) for link in links]
+
+
+class TestPage:
+    def test_it_lists_every_link_with_both_elements_relation_and_rationale(self, client, small):
+        response = client.get(URL)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "<html" in html
+        assert rows(response) == ids(small["b1_s2"], small["b11_s11"], small["b2_s12"])
+        assert "Listening is hearing people out." in html
+        assert "Fully covers" in html
+        assert "Offering a cup of tea." in html
+        # a descriptor row names its parent behaviour; a statement row its characteristic
+        assert re.search(r"under <span class=\"code\">B1</span> Be kind", html)
+        assert re.search(r"under <span class=\"code\">S1</span> Respect", html)
+        assert reverse("behaviour_detail", args=["B1.1"]) in html
+        assert reverse("standard_detail", args=["S1.1"]) in html
+
+    def test_the_htmx_request_gets_only_the_results_fragment(self, client, small):
+        response = client.get(URL, {"q": "listen"}, headers={"HX-Request": "true"})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "<html" not in html and "<form" not in html
+        assert html.strip().startswith('<section id="results"')
+        assert rows(response) == ids(small["b11_s11"])
+        assert "HX-Request" in response["Vary"]
+
+    def test_a_history_restore_gets_the_whole_page(self, client, small):
+        response = client.get(
+            URL, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        )
+        assert "<html" in response.content.decode()
+
+    def test_it_allows_only_get(self, client, small):
+        assert client.post(URL).status_code == 405
+
+    def test_empty_results_say_so(self, client, small):
+        response = client.get(URL, {"q": "zebra"})
+        assert response.status_code == 200
+        assert rows(response) == []
+        assert "No links match these filters." in response.content.decode()
+
+    def test_without_a_mapping_it_is_not_found(self, client, db):
+        assert client.get(URL).status_code == 404
+
+
+class TestFilters:
+    def test_behaviour_includes_its_descriptors(self, client, small):
+        assert rows(client.get(URL, {"behaviour": "B1"})) == ids(small["b1_s2"], small["b11_s11"])
+        assert rows(client.get(URL, {"behaviour": "B1.1"})) == ids(small["b11_s11"])
+
+    def test_standard_includes_its_statements(self, client, small):
+        assert rows(client.get(URL, {"standard": "S1"})) == ids(small["b11_s11"], small["b2_s12"])
+        assert rows(client.get(URL, {"standard": "S2"})) == ids(small["b1_s2"])
+
+    def test_relation(self, client, small):
+        assert rows(client.get(URL, {"relation": "partly_covers"})) == ids(small["b2_s12"])
+
+    def test_free_text_over_titles_codes_and_rationale(self, client, small):
+        assert rows(client.get(URL, {"q": "kindness"})) == ids(small["b1_s2"])
+        assert rows(client.get(URL, {"q": "S1.2"})) == ids(small["b2_s12"])
+        assert rows(client.get(URL, {"q": "hear people"})) == ids(small["b11_s11"])
+
+    def test_combined_filters_narrow_together(self, client, small):
+        assert rows(client.get(URL, {"behaviour": "B1", "standard": "S1"})) == ids(small["b11_s11"])
+        assert rows(client.get(URL, {"behaviour": "B1", "relation": "partly_covers"})) == []
+        assert rows(client.get(URL, {"standard": "S1", "q": "brave"})) == ids(small["b2_s12"])
+
+    def test_the_form_keeps_the_chosen_filters(self, client, small):
+        html = client.get(URL, {"behaviour": "B1", "q": "kind"}).content.decode()
+        assert '<option value="B1" selected>' in html
+        assert 'value="kind"' in html
+
+
+class TestSort:
+    def test_sort_by_standard(self, client, small):
+        assert rows(client.get(URL, {"sort": "standard"})) == ids(
+            small["b11_s11"], small["b2_s12"], small["b1_s2"]
+        )
+
+    def test_sort_descending(self, client, small):
+        assert rows(client.get(URL, {"sort": "-behaviour"})) == ids(
+            small["b2_s12"], small["b11_s11"], small["b1_s2"]
+        )
+
+    def test_sort_by_relation(self, client, small):
+        assert rows(client.get(URL, {"sort": "relation"})) == ids(
+            small["b11_s11"], small["b2_s12"], small["b1_s2"]
+        )
+
+    def test_sort_by_last_update(self, client, small):
+        small["b1_s2"].save()  # touches updated_at
+        assert rows(client.get(URL, {"sort": "-updated"}))[0] == str(small["b1_s2"].pk)
+
+
+class TestPagination:
+    def test_fifty_a_page_with_links_between_pages(self, client, demo):
+        first = client.get(URL)
+        assert len(rows(first)) == 50
+        html = first.content.decode()
+        assert "Showing 1–50 of 90 links." in html
+        assert 'href="?page=2"' in html
+        second = client.get(URL, {"page": 2})
+        assert len(rows(second)) == 40
+        assert not set(rows(first)) & set(rows(second))
+        assert "Showing 51–90 of 90 links." in second.content.decode()
+
+    def test_page_links_keep_the_filters(self, client, db):
+        build_register(120)
+        html = client.get(URL, {"q": "rationale", "sort": "relation"}).content.decode()
+        assert "Showing 1–50 of 120 links that match the filters." in html
+        assert 'href="?q=rationale&amp;sort=relation&amp;page=2"' in html
+        assert 'href="?q=rationale&amp;sort=relation&amp;page=3"' in html
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(
+        ("params", "field", "message"),
+        [
+            ({"behaviour": "B99"}, "behaviour", "“B99” is not a behaviour in this register."),
+            ({"behaviour": "S1"}, "behaviour", "“S1” is not a behaviour in this register."),
+            ({"standard": "B1"}, "standard", "“B1” is not a standard in this register."),
+            ({"relation": "loves"}, "relation", "“loves” is not a relation Weave knows."),
+            ({"sort": "colour"}, "sort", "“colour” is not a way to sort the table."),
+            ({"page": "two"}, "page", "The page must be a whole number."),
+            ({"page": "0"}, "page", "Pages start at 1."),
+            ({"page": "7"}, "page", "There is no page 7: these results have 1 page."),
+            ({"q": "x" * 201}, "q", "Keep the search under 200 characters."),
+        ],
+    )
+    def test_an_invalid_value_is_a_400_that_names_it(self, client, small, params, field, message):
+        response = client.get(URL, params)
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert f"<strong>{field}</strong>: {message}" in html
+        assert rows(response) == []
+
+    def test_the_htmx_fragment_also_reports_the_error(self, client, small):
+        response = client.get(URL, {"relation": "loves"}, headers={"HX-Request": "true"})
+        assert response.status_code == 400
+        assert "“loves” is not a relation Weave knows." in response.content.decode()

@@ -1,0 +1,137 @@
+import re
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mapping.matrix import build_matrix
+from mapping.models import Link
+from mapping.register import LiveRegister
+
+URL = reverse("matrix")
+
+
+def cells(html: str) -> list[str]:
+    """Each cell's accessible name, as a screen reader hears it."""
+    names = []
+    for cell in re.findall(r'<td class="cell heat-\d">(.*?)</td>', html, re.S):
+        text = re.sub(r'<[^>]*aria-hidden="true"[^>]*>.*?</[^>]+>', "", cell, flags=re.S)
+        names.append(" ".join(re.sub(r"<[^>]+>", "", text).split()))
+    return names
+
+
+def test_it_shows_behaviours_by_standards_with_totals(client, small):
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(cells(html)) == 4  # B1, B2 by S1, S2
+    assert "1 link, B1 and S1, 1 fully covers" in cells(html)
+    assert "1 link, B1 and S2, 1 supports" in cells(html)
+    assert "0 links, B2 and S2" in cells(html)
+    assert 'grand-total">3<' in html
+
+
+def test_opening_a_row_and_a_column_shows_what_sits_under_them(client, small):
+    html = client.get(URL, {"expand": "B1,S1"}).content.decode()
+    labels = cells(html)
+    assert len(labels) == 4 * 4  # B1, B1.1, B1.2, B2 by S1, S1.1, S1.2, S2
+    assert "1 link, B1.1 and S1.1, 1 fully covers" in labels
+    assert "0 links, B1 and S1" in labels  # B1's own links only, once it is open
+    assert 'aria-expanded="true"' in html
+    assert 'grand-total">3<' in html
+
+
+def test_the_htmx_grid_and_cell_fragments(client, small):
+    grid = client.get(
+        URL, {"expand": "B1"}, headers={"HX-Request": "true", "HX-Target": "matrix-grid"}
+    )
+    html = grid.content.decode()
+    assert html.strip().startswith('<div id="matrix-grid"') and "<html" not in html
+    detail = client.get(
+        URL, {"cell": "B1:S1"}, headers={"HX-Request": "true", "HX-Target": "cell-detail"}
+    )
+    html = detail.content.decode()
+    assert html.strip().startswith('<aside id="cell-detail"') and "<table" not in html
+    assert "Listening is hearing people out." in html
+    assert "including what sits under them" in html
+
+
+def test_a_chosen_cell_lists_its_links_on_the_full_page(client, small):
+    html = client.get(URL, {"cell": "B2:S1"}).content.decode()
+    assert "Bravery includes challenging unfairness." in html
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"expand": "B1,ZZ"}, "“ZZ” is not in this register."),
+        ({"cell": "B1"}, "“B1” is not a cell"),
+        ({"cell": "S1:B1"}, "“S1:B1” is not a cell"),
+        ({"cell": "B1.1:S1"}, "That cell is hidden inside a closed row or column."),
+    ],
+)
+def test_bad_values_are_a_400_that_names_them(client, small, params, message):
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_it_allows_only_get(client, small):
+    assert client.post(URL).status_code == 405
+
+
+def test_the_demo_matrix_totals_equal_the_gap_reports(client, demo):
+    coverage = LiveRegister(demo).coverage
+    matrix = build_matrix(coverage, set())
+    assert matrix.total == coverage.link_count == Link.objects.count()
+    for (row, _cells, total), entry in zip(matrix.grid, coverage.top_behaviours, strict=True):
+        assert row.element == entry.element
+        assert total == len(entry.links)
+    for column, total, entry in zip(
+        matrix.columns, matrix.column_totals, coverage.top_standards, strict=True
+    ):
+        assert column.element == entry.element
+        assert total == len(entry.links)
+
+
+# build_matrix only reads the coverage it is given, so sharing one across examples is safe.
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(expand=st.sets(st.sampled_from(["B1", "B2", "B1.1", "S1", "S2", "S1.2"])))
+def test_every_link_sits_in_exactly_one_cell_however_the_matrix_is_opened(small_coverage, expand):
+    matrix = build_matrix(small_coverage, expand)
+    placed = [
+        link.pk
+        for _row, row_cells, _total in matrix.grid
+        for cell in row_cells
+        for link in cell.links
+    ]
+    assert sorted(placed) == sorted(
+        link.pk for entry in small_coverage.standards for link in entry.direct
+    )
+    assert (
+        sum(total for _row, _cells, total in matrix.grid)
+        == matrix.total
+        == sum(matrix.column_totals)
+    )
+
+
+@pytest.fixture
+def small_coverage(small):
+    return LiveRegister(small["mapping"]).coverage
+
+
+def test_uncovered_rows_and_columns_say_whether_they_were_reviewed(client, small):
+    from mapping.models import ReviewedGap
+
+    Link.objects.filter(standard=small["s2"]).delete()
+    ReviewedGap.objects.create(mapping=small["mapping"], element=small["b12"], reason="On purpose.")
+    html = client.get(URL, {"expand": "B1"}).content.decode()
+    s2_head = html.split('title="Service"')[1].split("</th>")[0]
+    assert "not reviewed" in s2_head
+    b12_head = html.split("Say thank you</a>")[1].split("</th>")[0]
+    assert "reviewed gap" in b12_head and "On purpose." in b12_head
+    b11_head = html.split("Listen well</a>")[1].split("</th>")[0]
+    assert "gap-flag" not in b11_head

@@ -1,0 +1,89 @@
+"""Every register page, live and at an edition, costs the same number of queries with 100
+links as with 10,000. The two registers are built once, for this module, inside a
+transaction that is rolled back when it ends; each test runs inside it."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from mapping.models import Change, Edition, Link
+from mapping.synthetic import build_register
+
+pytestmark = pytest.mark.slow
+
+SIZES = (100, 10_000)
+
+# (page, live queries, edition queries). A page is the same view under /m/<slug>/ (live)
+# and under /m/<slug>/editions/2/ (frozen). Every page first finds its register: a live
+# one is the mapping (1 query), an edition's the mapping, the edition and its two frozen
+# frameworks (3). A live page then shows how many changes there have been since the
+# latest edition (1), except downloads; the link page shows its own history instead.
+PAGES = [
+    ("", 5, 6),  # + both frameworks' elements, the links, the reviewed gaps
+    ("links/?sort=standard&page=2", 6, 7),  # + elements, the count, the page's ids, its rows
+    ("links/?behaviour=B1&q=rationale&sort=-relation", 6, 7),
+    ("links/1/", 4, 4),  # + the link with its elements (+ its history, live)
+    ("matrix/", 5, 6),  # + elements, links, gaps
+    ("matrix/?expand=B1,S1&cell=B1.1:S1.1", 5, 6),
+    ("map/", 5, 6),
+    ("map.json", 4, 6),  # a download: no banner
+    ("coverage/", 5, 6),
+    ("coverage.csv", 4, 6),
+    ("behaviours/B1/", 5, 5),  # + elements, its links (+ its history, live)
+    ("standards/S1.1/", 5, 5),
+]
+
+
+@pytest.fixture(scope="module")
+def sized(django_db_setup, django_db_blocker):
+    """Two registers, of 100 and 10,000 links, each with two editions; rolled back after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        for size in SIZES:
+            mapping = build_register(size, slug=f"size-{size}", default=False)
+            Edition.objects.publish(mapping, by=None, title="One")
+            first = mapping.links.order_by("pk").first()
+            Change.objects.apply(first, {"rationale": "Changed for two."}, by=None)
+            Edition.objects.publish(mapping, by=None, title="Two")
+        links = {size: Link.objects.get(mapping__slug=f"size-{size}", behaviour__code="B1",
+                                        standard__code="S1") for size in SIZES}  # fmt: skip
+        yield links
+        transaction.set_rollback(True)
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+def _counts(client, sized, page: str, edition: bool) -> dict[int, int]:
+    counts = {}
+    for size in SIZES:
+        prefix = f"/m/size-{size}/" + ("editions/2/" if edition else "")
+        page = page.replace("links/1/", f"links/{sized[size].pk}/")
+        counts[size] = _queries(client, prefix + page)
+    return counts
+
+
+@pytest.mark.parametrize(("page", "live", "frozen"), PAGES)
+def test_a_live_page_costs_the_same_at_any_size(sized, client, db, page, live, frozen):
+    assert _counts(client, sized, page, edition=False) == dict.fromkeys(SIZES, live)
+
+
+@pytest.mark.parametrize(("page", "live", "frozen"), PAGES)
+def test_an_edition_page_costs_the_same_at_any_size(sized, client, db, page, live, frozen):
+    assert _counts(client, sized, page, edition=True) == dict.fromkeys(SIZES, frozen)
+
+
+@pytest.mark.parametrize(
+    ("page", "queries"),
+    [
+        ("editions/", 3),  # the mapping, its editions with their counts, the banner
+        ("editions/compare/?old=1&new=2", 7),  # + each edition's links and elements
+    ],
+)
+def test_the_edition_list_and_comparison_cost_the_same_at_any_size(
+    sized, client, db, page, queries
+):
+    assert _counts(client, sized, page, edition=False) == dict.fromkeys(SIZES, queries)
