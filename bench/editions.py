@@ -1,11 +1,12 @@
-"""Time publishing an edition and reading its pages, on registers of 1k and 10k links.
+"""Time publishing an edition and reading its pages beside the live ones, at 1k and 10k links.
 
     .venv/bin/python bench/editions.py [--sizes 1000 10000] [--runs 10]
     DATABASE_URL=postgres://… .venv/bin/python bench/editions.py   # on PostgreSQL
 
-An edition's pages are drawn from its frozen JSON snapshot, rebuilt in memory on each
-request, so their cost grows with the register while their query count does not. Prints
-the median and p95 time and the query count of each.
+An edition is frozen rows that the live register's queries read, so each edition page is
+timed side by side with its live twin, in one run. "first" is the very first request for
+the edition in this process, before anything of it can have been kept in memory; the
+median and p95 are over the runs after one warm-up. Times in ms.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import time
 from scratch import scratch_database, time_page
 
 PAGES = {
-    "live link table": "/links/",
-    "edition guide": "/editions/1/",
-    "edition link table": "/editions/1/links/",
-    "edition links, filtered": "/editions/1/links/?behaviour=B1&sort=-relation",
-    "edition element page": "/editions/1/behaviours/B1/",
-    "edition matrix": "/editions/1/matrix/",
-    "compare 1 and 2": "/editions/compare/?old=1&new=2",
+    "guide": "",
+    "link table": "links/",
+    "links, filtered and sorted": "links/?behaviour=B1&sort=-relation",
+    "one link": "links/{link}/",
+    "element page": "behaviours/B1/",
+    "matrix": "matrix/",
+    "map.json": "map.json",
+    "gap report": "coverage/",
 }
 
 
@@ -37,9 +39,10 @@ def main() -> None:
         from django.db import connection
 
         print(f"database: {connection.vendor}; {args.runs} runs per page; times in ms")
-        print(f"{'links':>8}  {'page':<26} {'median':>8} {'p95':>8} {'queries':>8}")
+        header = f"{'links':>7}  {'page':<27}{'live':>8}{'edition':>9}{'ratio':>7}{'queries':>10}"
         for size in args.sizes:
             call_command("flush", interactive=False, verbosity=0)
+            print(header)
             measure(size, args.runs)
 
 
@@ -58,15 +61,27 @@ def measure(size: int, runs: int) -> None:
     started = time.perf_counter()
     Edition.objects.publish(mapping, by=publisher, title="First")
     published = (time.perf_counter() - started) * 1000
-    print(f"{size:>8}  {'publishing an edition':<26} {published:>8.1f}")
+    print(f"{size:>7}  {'publishing an edition':<27}{published:>17.1f}")
     # A second edition with some changes, for the comparison.
     for link in mapping.links.order_by("pk")[: max(1, size // 100)]:
         Change.objects.apply(link, {"rationale": link.rationale + " (revised)"}, by=publisher)
     Edition.objects.publish(mapping, by=publisher, title="Second")
+    link = mapping.links.order_by("pk").first().pk
     client = Client()
-    for label, url in PAGES.items():
-        median, p95, queries = time_page(client, url, runs)
-        print(f"{size:>8}  {label:<26} {median:>8.1f} {p95:>8.1f} {queries:>8}")
+    started = time.perf_counter()
+    assert client.get("/editions/2/links/").status_code == 200
+    first = (time.perf_counter() - started) * 1000
+    print(f"{size:>7}  {'edition link table, first':<27}{'':>8}{first:>9.1f}")
+    for label, page in PAGES.items():
+        page = page.format(link=link)
+        live, _p95, live_queries = time_page(client, f"/{page}", runs)
+        frozen, _p95, queries = time_page(client, f"/editions/2/{page}", runs)
+        print(
+            f"{size:>7}  {label:<27}{live:>8.1f}{frozen:>9.1f}{frozen / live:>7.2f}"
+            f"{live_queries:>5} {queries:>4}"
+        )
+    compare, _p95, queries = time_page(client, "/editions/compare/?old=1&new=2", runs)
+    print(f"{size:>7}  {'comparing two editions':<27}{'':>8}{compare:>9.1f}{'':>7}{queries:>10}")
 
 
 if __name__ == "__main__":

@@ -12,11 +12,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
-from urllib.parse import quote
 
 from django.db import models
-from django.urls import reverse
 
+from mapping.addresses import BEHAVIOURS, SIDES, STANDARDS, RegisterUrls
 from mapping.coverage import Coverage, build_coverage
 from mapping.models import (
     Change,
@@ -28,10 +27,8 @@ from mapping.models import (
     LinkStatus,
     Mapping,
 )
-from standards.models import Element, FrameworkKind, subtree_ids, tree_order
+from standards.models import Element, subtree_ids, tree_order
 
-BEHAVIOURS, STANDARDS = FrameworkKind.BEHAVIOURS.value, FrameworkKind.STANDARDS.value
-SIDES = (BEHAVIOURS, STANDARDS)
 # The most recent changes an element or link page lists; /changes/ has the rest.
 HISTORY_ON_PAGE = 20
 
@@ -51,90 +48,6 @@ class LinkFilter:
     @property
     def is_filtered(self) -> bool:
         return any((self.behaviour, self.standard, self.relation, self.status, self.text))
-
-
-class RegisterUrls:
-    """The addresses of a register's pages: the default mapping's at the top of the site,
-    any other mapping's under /m/<slug>/, an edition's under editions/<n>/."""
-
-    def __init__(self, mapping: Mapping, number: int | None = None) -> None:
-        self.mapping = mapping
-        self.number = number
-        self.mapping_kwargs = mapping.url_kwargs
-        self.kwargs = self.mapping_kwargs | ({"number": number} if number else {})
-
-    def _page(self, name: str) -> str:
-        return reverse(name, kwargs=self.kwargs)
-
-    @cached_property
-    def home(self) -> str:
-        return self._page("home")
-
-    @cached_property
-    def links(self) -> str:
-        return self._page("link_table")
-
-    @cached_property
-    def matrix(self) -> str:
-        return self._page("matrix")
-
-    @cached_property
-    def map(self) -> str:
-        return self._page("map")
-
-    @cached_property
-    def map_json(self) -> str:
-        return self._page("map_json")
-
-    @cached_property
-    def coverage(self) -> str:
-        return self._page("coverage")
-
-    @cached_property
-    def coverage_csv(self) -> str:
-        return self._page("coverage_csv")
-
-    @cached_property
-    def pdf(self) -> str:
-        return self._page("guide_pdf")
-
-    @cached_property
-    def editions(self) -> str:
-        return reverse("edition_list", kwargs=self.mapping_kwargs)
-
-    @cached_property
-    def compare(self) -> str:
-        return reverse("edition_compare", kwargs=self.mapping_kwargs)
-
-    @cached_property
-    def publish(self) -> str:
-        return reverse("edition_publish", kwargs=self.mapping_kwargs)
-
-    @cached_property
-    def link_create(self) -> str:
-        return reverse("link_create", kwargs=self.mapping_kwargs)
-
-    @cached_property
-    def live(self) -> RegisterUrls:
-        return self if self.number is None else RegisterUrls(self.mapping)
-
-    @cached_property
-    def _element_prefixes(self) -> dict[str, str]:
-        # Built once; every element's address is its prefix and its code.
-        return {
-            side: reverse(f"{side[:-1]}_detail", kwargs={**self.kwargs, "code": "0"})[:-2]
-            for side in SIDES
-        }
-
-    def element(self, side: str, code: str) -> str:
-        return f"{self._element_prefixes[side]}{quote(code)}/"
-
-    @cached_property
-    def _link_prefix(self) -> str:
-        return reverse("link_detail", kwargs={**self.kwargs, "pk": 1})[:-2]
-
-    def link(self, link_id: int) -> str:
-        return f"{self._link_prefix}{link_id}/"
 
 
 class Register:
@@ -306,7 +219,8 @@ class LiveRegister(Register):
         )
 
     def _one_link(self, link_id: int):
-        return Link.objects.with_elements().filter(mapping=self.mapping, pk=link_id).first()
+        links = Link.objects.with_elements().select_related("updated_by")
+        return links.filter(mapping=self.mapping, pk=link_id).first()
 
     def reviewed_gaps(self) -> list:
         return list(self.mapping.reviewed_gaps.select_related("decided_by"))

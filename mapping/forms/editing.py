@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 from django import forms
 
+from mapping.addresses import BEHAVIOURS, STANDARDS
 from mapping.models import Link
-from mapping.register import BEHAVIOURS, STANDARDS, LiveRegister
+from mapping.register import LiveRegister
 from standards.models import Element, Framework
 
 

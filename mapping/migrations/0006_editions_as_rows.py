@@ -23,6 +23,10 @@ def drop_edition_trigger(apps, schema_editor):
     frozen.run(frozen.EDITION_DROP)(apps, schema_editor)
 
 
+def create_edition_trigger(apps, schema_editor):
+    frozen.run(frozen.EDITION_CREATE)(apps, schema_editor)
+
+
 def editions_to_rows(apps, schema_editor):
     """Each published edition's snapshot, written out as frozen rows."""
     Edition = apps.get_model("mapping", "Edition")
@@ -111,7 +115,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_edition_trigger, migrations.RunPython.noop),
+        migrations.RunPython(drop_edition_trigger, create_edition_trigger),
         migrations.AddField(
             model_name="change",
             name="framework",

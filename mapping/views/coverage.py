@@ -12,11 +12,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from mapping.addresses import BEHAVIOURS, STANDARDS
 from mapping.forms.filters import MatrixForm
 from mapping.graph import map_data
 from mapping.matrix import RELATION_SYMBOLS, build_matrix
 from mapping.models import Relation
-from mapping.register import BEHAVIOURS, STANDARDS
 from mapping.views.lookups import HtmxHttpRequest, get_register, wants_fragment
 
 # Vendored under static/vendor with its licence; no CDN.

@@ -8,10 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mapping.addresses import RegisterUrls
 from mapping.forms.editing import FrameworkEditForm, FrameworkForm
 from mapping.models import Change, Mapping
 from mapping.models.retiring import retire_framework
-from mapping.register import RegisterUrls
 from mapping.roles import Role, role_required
 from mapping.views.lookups import HtmxHttpRequest, flash
 from mapping.views.saving import restore_page, retire_page, save_edit

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
@@ -17,7 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from mapping.forms.filters import ChangeFilterForm
 from mapping.models import Change, EditConflict
 from mapping.roles import Role, role_required
-from mapping.views.lookups import HtmxHttpRequest, back_to, wants_fragment
+from mapping.views.lookups import HtmxHttpRequest, back_to, page_of, wants_fragment
 
 
 @require_GET
@@ -26,17 +23,7 @@ def changes(request: HtmxHttpRequest) -> HttpResponse:
     form = ChangeFilterForm(request.GET)
     context = {"form": form, "page": None}
     if form.is_valid():
-        paginator = Paginator(
-            form.apply(Change.objects.with_people()), settings.WEAVE_LINKS_PER_PAGE
-        )
-        try:
-            context["page"] = paginator.page(form.cleaned_data["page"])
-        except EmptyPage:
-            form.add_error(
-                "page",
-                f"There is no page {form.cleaned_data['page']}: these changes have "
-                f"{paginator.num_pages} page{pluralize(paginator.num_pages)}.",
-            )
+        context["page"] = page_of(form, form.apply(Change.objects.with_people()), "changes")
     template_name = "mapping/changes.html"
     if wants_fragment(request):
         template_name += "#results"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -160,6 +161,7 @@ def link_create(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespon
     if wants_fragment(request):
         template_name += "#add_form"
     response = render(request, template_name, context, status=400 if form.errors else 200)
+    patch_vary_headers(response, ["HX-Request"])
     if created is not None:
         trigger_client_event(response, "linksChanged")
     return response

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.defaultfilters import pluralize
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from mapping.forms.filters import LinkFilterForm
 from mapping.models import Relation
 from mapping.register import Register
-from mapping.views.lookups import HtmxHttpRequest, back_to, get_register, wants_fragment
+from mapping.views.lookups import (
+    HtmxHttpRequest,
+    back_to,
+    get_register,
+    page_of,
+    wants_fragment,
+)
 
 # How a link row is drawn: on the link table, or on a behaviour's or a standard's page.
 ROW_STYLES = {"table", "behaviour", "standard"}
@@ -28,20 +31,12 @@ def link_table(
     form = LinkFilterForm(request.GET, register=register)
     context = {"register": register, "form": form, "page": None}
     if form.is_valid():
-        paginator = Paginator(register.links(form.chosen()), settings.WEAVE_LINKS_PER_PAGE)
-        try:
-            page = paginator.page(form.cleaned_data["page"])
-        except EmptyPage:
-            form.add_error(
-                "page",
-                f"There is no page {form.cleaned_data['page']}: these results have "
-                f"{paginator.num_pages} page{pluralize(paginator.num_pages)}.",
-            )
-        else:
+        page = page_of(form, register.links(form.chosen()), "results")
+        if page is not None:
             page.object_list = register.rows(page.object_list)
             context |= {
                 "page": page,
-                "page_numbers": paginator.get_elided_page_range(page.number),
+                "page_numbers": page.paginator.get_elided_page_range(page.number),
             }
     template_name = "mapping/link_table.html"
     if wants_fragment(request):
@@ -97,4 +92,6 @@ def link_page(
     template_name = "mapping/link_detail.html"
     if partial and wants_fragment(request):
         template_name += f"#{partial}"
-    return render(request, template_name, context, status=status)
+    response = render(request, template_name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -3,9 +3,12 @@ names none, and the small courtesies of htmx requests."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
@@ -65,6 +68,20 @@ def element_page(element: Element) -> str:
         return element.framework.get_absolute_url()
     side = element.framework.kind
     return LiveRegister(mapping).urls.element(side, element.code)
+
+
+def page_of(form, items, what: str) -> Page | None:
+    """The page of items the form's cleaned "page" asks for; else None, with the error on
+    the form (which then says "these <what> have N pages")."""
+    paginator = Paginator(items, settings.WEAVE_LINKS_PER_PAGE)
+    number = form.cleaned_data["page"]
+    try:
+        return paginator.page(number)
+    except EmptyPage:
+        pages = paginator.num_pages
+        form.add_error("page", f"There is no page {number}: these {what} have {pages} "
+                       f"page{pluralize(pages)}.")  # fmt: skip
+        return None
 
 
 def wants_fragment(request: HtmxHttpRequest) -> bool:

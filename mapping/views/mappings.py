@@ -7,8 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from mapping.addresses import RegisterUrls
 from mapping.models import Mapping
-from mapping.register import RegisterUrls
 from mapping.views.lookups import HtmxHttpRequest
 
 

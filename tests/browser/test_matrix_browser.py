@@ -49,3 +49,13 @@ def test_the_matrix_prints_on_a4_landscape(live_demo, page):
     text = " ".join(p.extract_text() for p in pages)
     # (names without "fi" or "fl": Chromium prints those as ligatures)
     assert "Respect everyone" in text and "Work together" in text and "Total" in text
+
+
+def test_on_a_phone_only_the_matrix_scrolls_sideways_not_the_page(live_demo, make_page):
+    page = make_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    for path in ("/matrix/", "/matrix/?expand=B1,B2,INT,ETH&cell=B2.2:INT.1"):
+        page.goto(f"{live_demo.url}{path}")
+        page_width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert page_width <= 390, (path, page_width)
+        grid = page.locator("#matrix-grid")
+        assert grid.evaluate("e => e.scrollWidth > e.clientWidth")  # the grid scrolls itself

@@ -1,4 +1,5 @@
 import io
+import re
 import subprocess
 from concurrent.futures.process import BrokenProcessPool
 from unittest import mock
@@ -231,3 +232,24 @@ def test_a_broken_worker_pool_falls_back_to_this_process(client, demo, monkeypat
     response = client.get(URL)
     assert response.status_code == 200
     assert "How to cite this register" in pdftotext(response.content)
+
+
+def test_each_page_after_the_cover_has_one_footer_on_one_line(demo_pdf, demo):
+    """The register's name on the left and the page number on the right, on one baseline,
+    once a page; none on the cover."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=demo_pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    pages = boxes.split("<page ")[1:]
+    first_word = demo.name.split()[0]
+    for number, page in enumerate(pages, start=1):
+        words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page)
+        bottom = [(float(y_max), word) for y_min, y_max, word in words if float(y_min) > 790]
+        if number == 1:
+            assert not bottom, bottom
+            continue
+        baselines = {round(y_max, 1) for y_max, _ in bottom}
+        assert len(baselines) == 1, (number, bottom)
+        texts = [word for _, word in bottom]
+        assert texts.count("Page") == 1 and texts.count(first_word) == 1, (number, texts)
+        assert " ".join(texts).endswith(f"Page {number} of {len(pages)}")

@@ -2,15 +2,9 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
 from standards.models import Element, Framework, subtree_ids, tree_order
-
-
-def refused(action):
-    """Run action against the database and assert the database itself refuses it."""
-    with pytest.raises(IntegrityError), transaction.atomic():
-        action()
+from tests.integrity import refused
 
 
 class TestElementIntegrity:

@@ -2,16 +2,10 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
 from mapping.models import Mapping
 from standards.models import Framework
-
-
-def refused(action):
-    """Run action against the database and assert the database itself refuses it."""
-    with pytest.raises(IntegrityError), transaction.atomic():
-        action()
+from tests.integrity import refused
 
 
 class TestMappingIntegrity:

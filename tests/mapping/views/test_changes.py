@@ -172,3 +172,32 @@ def test_admin_edits_are_recorded(edited, admin_client):
     assert response.status_code == 302
     change = Change.objects.for_object(element).get()
     assert (change.before["title"], change.after["title"]) == ("Be brave", "Be bold")
+
+
+def test_an_empty_history_says_so_without_blaming_the_filters(small, client, people):
+    html = client.get(URL).content.decode()
+    assert "No changes have been recorded yet." in html
+    assert "No changes match these filters." not in html
+    Change.objects.apply(small["b1"], {"title": "Be kinder"}, by=people["editor"])
+    html = client.get(URL, {"subject": "link"}).content.decode()
+    assert "No changes match these filters." in html
+
+
+def test_changes_can_be_narrowed_to_one_register(small, client, people):
+    from mapping.models import Mapping
+    from standards.models import Framework
+
+    other_standards = Framework.objects.create(
+        name="Elsewhere", slug="elsewhere", kind="standards", publisher="P"
+    )
+    Mapping.objects.create(
+        name="Other", slug="other", organisation="O", behaviours_framework=small["behaviours"],
+        standards_framework=other_standards,
+    )  # fmt: skip
+    Change.objects.apply(other_standards, {"name": "Elsewhere again"}, by=people["editor"])
+    Change.objects.apply(small["s1"], {"title": "Respect all"}, by=people["editor"])
+    ours = client.get(URL, {"register": "ours"}).content.decode()
+    assert "Respect all" in ours and "Elsewhere again" not in ours
+    theirs = client.get(URL, {"register": "other"}).content.decode()
+    assert "Elsewhere again" in theirs and "Respect all" not in theirs
+    assert client.get(URL, {"register": "nowhere"}).status_code == 400

@@ -14,14 +14,14 @@ from mapping.models.retiring import retire_element
 MAIN = re.compile(r"<main.*</main>", re.S)
 
 
-def edition_pages(number: int, prefix: str = "") -> list[str]:
-    base = f"{prefix}/editions/{number}/"
+def edition_pages(number: int, link: int) -> list[str]:
+    base = f"/editions/{number}/"
     return [
         base,
         base + "links/",
         base + "links/?behaviour=B2&sort=-relation",
         base + "links/?q=listen&page=1",
-        base + "links/1/",
+        base + f"links/{link}/",
         base + "matrix/",
         base + "matrix/?expand=B1,INT&cell=B1.1:INT",
         base + "map/",
@@ -68,7 +68,8 @@ def _edit_everything(mapping, people, draft):
 
 def test_every_edition_page_is_unchanged_by_later_edits_and_deletions(published, client, people):
     """Byte for byte, apart from the navigation outside <main>."""
-    urls = edition_pages(1)
+    link = published["mapping"].links.get(behaviour__code="B1.1", standard__code="INC.3")
+    urls = edition_pages(1, link.pk)
     before = {}
     for url in urls:
         response = client.get(url)
@@ -225,5 +226,6 @@ def test_comparing_two_editions_side_by_side(published, client, people):
 
 @pytest.mark.parametrize("prefix", ["", "/m/example-homes-cih"])
 def test_the_edition_pages_of_a_mapping_by_its_slug_are_the_same(published, client, prefix):
-    for url in edition_pages(1)[:6]:
+    link = published["mapping"].links.approved().first()
+    for url in edition_pages(1, link.pk)[:6]:
         assert frozen_part(client.get(prefix + url)) == frozen_part(client.get(url)), url

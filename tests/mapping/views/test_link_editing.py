@@ -314,3 +314,32 @@ def test_the_retire_pages_ask_for_a_reason(small, as_role):
     framework = client.get(reverse("framework_retire", args=["our-ways"])).content.decode()
     assert 'action="/frameworks/our-ways/retire/"' in framework
     assert "Retire Our ways</button>" in framework and 'href="/frameworks/our-ways/"' in framework
+
+
+def test_a_retired_links_note_ends_its_reason_with_one_full_stop(small, as_role):
+    for link, reason in ((small["b2_s12"], "No longer needed."), (small["b1_s2"], "Merged")):
+        response = as_role("editor").post(
+            reverse("link_retire", args=[link.pk]),
+            {"reason": reason, "revision": link.revision, "style": "table"},
+            headers=HTMX,
+        )
+        html = " ".join(response.content.decode().split())
+        assert f"{reason.rstrip('.')}. It stays in the history." in html
+        assert ".." not in html
+
+
+def test_an_edit_loads_the_link_once(small, as_role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    link = small["b11_s11"]
+    client = as_role("publisher")
+    for action in (
+        lambda: _edit(client, link, rationale="Loaded once."),
+        lambda: client.post(reverse("link_propose", args=[small["b1_s2"].pk]), headers=HTMX),
+        lambda: client.post(reverse("link_approve", args=[small["b1_s2"].pk]), headers=HTMX),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert action().status_code == 200
+        reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "mapping_link"')]
+        assert len(reads) == 1, reads

@@ -3,10 +3,12 @@ links as with 10,000. The two registers are built once, for this module, inside 
 transaction that is rolled back when it ends; each test runs inside it."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from mapping.models import Change, Edition, Link
+from mapping.models import Change, Edition, Link, Mapping
+from mapping.register import EditionRegister, LiveRegister
 from mapping.synthetic import build_register
 
 pytestmark = pytest.mark.slow
@@ -38,11 +40,12 @@ PAGES = [
 def sized(django_db_setup, django_db_blocker):
     """Two registers, of 100 and 10,000 links, each with two editions; rolled back after."""
     with django_db_blocker.unblock(), transaction.atomic():
+        editor = User.objects.create_user("sized-editor")
         for size in SIZES:
             mapping = build_register(size, slug=f"size-{size}", default=False)
             Edition.objects.publish(mapping, by=None, title="One")
             first = mapping.links.order_by("pk").first()
-            Change.objects.apply(first, {"rationale": "Changed for two."}, by=None)
+            Change.objects.apply(first, {"rationale": "Changed for two."}, by=editor)
             Edition.objects.publish(mapping, by=None, title="Two")
         links = {size: Link.objects.get(mapping__slug=f"size-{size}", behaviour__code="B1",
                                         standard__code="S1") for size in SIZES}  # fmt: skip
@@ -61,8 +64,10 @@ def _counts(client, sized, page: str, edition: bool) -> dict[int, int]:
     counts = {}
     for size in SIZES:
         prefix = f"/m/size-{size}/" + ("editions/2/" if edition else "")
-        page = page.replace("links/1/", f"links/{sized[size].pk}/")
-        counts[size] = _queries(client, prefix + page)
+        # the page of the link from B1 to S1, whatever its id
+        counts[size] = _queries(
+            client, prefix + page.replace("links/1/", f"links/{sized[size].pk}/")
+        )
     return counts
 
 
@@ -87,3 +92,16 @@ def test_the_edition_list_and_comparison_cost_the_same_at_any_size(
     sized, client, db, page, queries
 ):
     assert _counts(client, sized, page, edition=False) == dict.fromkeys(SIZES, queries)
+
+
+@pytest.mark.parametrize("edition", [False, True], ids=["live", "edition"])
+def test_coverage_itself_costs_the_same_at_any_size(sized, db, edition):
+    """Once the register is found: both frameworks' elements, the links, the gaps."""
+    for size in SIZES:
+        mapping = Mapping.objects.with_frameworks().get(slug=f"size-{size}")
+        register = (
+            EditionRegister(mapping.editions.get(number=2)) if edition else LiveRegister(mapping)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert register.coverage.link_count == size
+        assert len(queries) == 3

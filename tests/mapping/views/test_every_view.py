@@ -1,0 +1,192 @@
+"""Every view, from one table: its page, its htmx fragment where it has one, a 404 for an
+unknown object, a 405 for a wrong method, and what each role gets, each its own case.
+
+The register's pages are checked for every kind of register: the default mapping live and
+at an edition, and another mapping by its slug, live and at an edition. A URL name missing
+from the table fails test_every_named_url_is_in_the_table, so no view is forgotten.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from mapping.models import Change, Edition, Link, LinkStatus, Mapping
+from standards.models import Element, Framework
+
+ROLES = ["anonymous", "viewer", "editor", "publisher"]
+RANK = {role: rank for rank, role in enumerate(ROLES)}
+# Django's own account pages are Django's to test.
+NOT_OURS = {"login", "logout", "password_change", "password_change_done", "password_reset",
+            "password_reset_done", "password_reset_confirm", "password_reset_complete"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    url: str  # with {link}, {element}, {change} for the objects the fixture makes
+    missing: str  # an address naming something that does not exist
+    methods: tuple[str, ...] = ("GET",)
+    role: str = "anonymous"  # the lowest role that may use it
+    fragment: str = ""  # how the htmx fragment starts, if it has one
+    target: str = ""  # the HX-Target that picks the fragment
+    register_page: bool = False  # the same page exists for every register
+
+
+VIEWS = [
+    View("home", "/", "/m/nope/", register_page=True),
+    View("guide_pdf", "/guide.pdf", "/m/nope/guide.pdf", register_page=True),
+    View("link_table", "/links/", "/m/nope/links/", fragment='<section id="results"',
+         register_page=True),
+    View("link_detail", "/links/{link}/", "/links/999999/", fragment='<tr id="link-',
+         register_page=True),
+    View("matrix", "/matrix/", "/editions/9/matrix/", fragment='<div id="matrix-grid"',
+         target="matrix-grid", register_page=True),
+    View("map", "/map/", "/m/nope/map/", register_page=True),
+    View("map_json", "/map.json", "/editions/9/map.json", register_page=True),
+    View("coverage", "/coverage/", "/m/nope/coverage/", register_page=True),
+    View("coverage_csv", "/coverage.csv", "/editions/9/coverage.csv", register_page=True),
+    View("behaviour_detail", "/behaviours/B1/", "/behaviours/B9/", register_page=True),
+    View("standard_detail", "/standards/S1.1/", "/standards/B1/", register_page=True),
+    View("mapping_list", "/m/", "/m/nope/"),
+    View("edition_list", "/editions/", "/m/nope/editions/"),
+    View("edition_compare", "/editions/compare/", "/m/nope/editions/compare/"),
+    View("edition_publish", "/editions/publish/", "/m/nope/editions/publish/",
+         ("GET", "POST"), "publisher"),
+    View("changes", "/changes/", "/changes/?who=ghost", fragment='<section id="results"'),
+    View("change_revert", "/changes/{change}/revert/", "/changes/999999/revert/", ("POST",),
+         "publisher"),
+    View("link_create", "/links/new/", "/m/nope/links/new/", ("GET", "POST"), "editor",
+         fragment='<div id="add-link"'),
+    View("link_edit", "/links/{link}/edit/", "/links/999999/edit/", ("GET", "POST"), "editor",
+         fragment='<tr id="link-'),
+    View("link_retire", "/links/{link}/retire/", "/links/999999/retire/", ("GET", "POST"),
+         "editor", fragment='<tr id="link-'),
+    View("link_propose", "/links/{link}/propose/", "/links/999999/propose/", ("POST",),
+         "editor"),
+    View("link_restore", "/links/{link}/restore/", "/links/999999/restore/", ("POST",),
+         "editor"),
+    View("link_approve", "/links/{link}/approve/", "/links/999999/approve/", ("POST",),
+         "publisher"),
+    View("element_edit", "/elements/{element}/edit/", "/elements/999999/edit/",
+         ("GET", "POST"), "editor"),
+    View("element_retire", "/elements/{element}/retire/", "/elements/999999/retire/",
+         ("GET", "POST"), "editor"),
+    View("element_restore", "/elements/{element}/restore/", "/elements/999999/restore/",
+         ("POST",), "editor"),
+    View("element_create", "/frameworks/our-ways/elements/new/",
+         "/frameworks/nope/elements/new/", ("GET", "POST"), "editor"),
+    View("framework_list", "/frameworks/", "/frameworks/nope/"),
+    View("framework_detail", "/frameworks/our-ways/", "/frameworks/nope/"),
+    View("framework_create", "/frameworks/new/", "/frameworks/nope/edit/", ("GET", "POST"),
+         "editor"),
+    View("framework_edit", "/frameworks/our-ways/edit/", "/frameworks/nope/edit/",
+         ("GET", "POST"), "editor"),
+    View("framework_retire", "/frameworks/our-ways/retire/", "/frameworks/nope/retire/",
+         ("GET", "POST"), "editor"),
+    View("framework_restore", "/frameworks/our-ways/restore/", "/frameworks/nope/restore/",
+         ("POST",), "editor"),
+]  # fmt: skip
+BY_NAME = {view.name: view for view in VIEWS}
+# The prefixes every register page lives under: the default mapping live and at edition 1,
+# and another mapping by its slug, live and at edition 1.
+REGISTERS = ["", "/editions/1", "/m/other", "/m/other/editions/1"]
+
+
+@pytest.fixture
+def site(small, people):
+    """The small register with every link approved and published as edition 1, and a
+    second mapping between the same frameworks, also published."""
+    Link.objects.update(status=LinkStatus.APPROVED)
+    Edition.objects.publish(small["mapping"], by=people["publisher"], title="One")
+    other = Mapping.objects.create(
+        name="Another view", slug="other", organisation="Org",
+        behaviours_framework=small["behaviours"], standards_framework=small["standards"],
+    )  # fmt: skip
+    Link.objects.create(
+        mapping=other, behaviour=small["b1"], standard=small["s11"], relation="supports",
+        rationale="Another way to see it.", status=LinkStatus.APPROVED,
+    )  # fmt: skip
+    Edition.objects.publish(other, by=people["publisher"], title="Other one")
+    change = Change.objects.apply(small["b2"], {"title": "Be bold"}, by=people["editor"])
+    return {"link": small["b11_s11"].pk, "element": small["b2"].pk, "change": change.pk}
+
+
+def _url(view: View, site: dict) -> str:
+    return view.url.format(**site)
+
+
+def test_every_named_url_is_in_the_table():
+    names = set()
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if not pattern.namespace:  # the admin has its own tests
+                    walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    assert names - NOT_OURS == set(BY_NAME)
+
+
+@pytest.mark.parametrize("prefix", REGISTERS)
+@pytest.mark.parametrize("name", [v.name for v in VIEWS if v.register_page])
+def test_every_register_page_exists_for_every_register(site, client, name, prefix):
+    view = BY_NAME[name]
+    url = _url(view, site)
+    if name == "link_detail" and "other" in prefix:
+        url = f"/links/{Link.objects.get(mapping__slug='other').pk}/"
+    response = client.get(prefix + url)
+    assert response.status_code == 200, prefix + url
+
+
+@pytest.mark.parametrize("name", [v.name for v in VIEWS if v.fragment])
+def test_the_htmx_fragment_is_the_region_alone(site, as_role, name):
+    view = BY_NAME[name]
+    headers = {"HX-Request": "true"} | ({"HX-Target": view.target} if view.target else {})
+    response = as_role("publisher").get(_url(view, site), headers=headers)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith(view.fragment), html[:200]
+    assert "<html" not in html
+    assert "HX-Request" in response.get("Vary", "HX-Request")
+
+
+@pytest.mark.parametrize("name", [v.name for v in VIEWS])
+def test_an_unknown_object_is_not_found(site, as_role, name):
+    view = BY_NAME[name]
+    method = "get" if "GET" in view.methods else "post"
+    response = getattr(as_role("publisher"), method)(view.missing)
+    if name == "changes":  # /changes/ names no object: an unknown person is a bad filter
+        assert response.status_code == 400
+    else:
+        assert response.status_code == 404, view.missing
+
+
+@pytest.mark.parametrize("name", [v.name for v in VIEWS])
+def test_a_wrong_method_is_refused(site, as_role, name):
+    view = BY_NAME[name]
+    wrong = "put" if "POST" in view.methods and "GET" in view.methods else (
+        "post" if "GET" in view.methods else "get"
+    )  # fmt: skip
+    before = (Link.objects.count(), Element.objects.count(), Framework.objects.count())
+    assert getattr(as_role("publisher"), wrong)(_url(view, site)).status_code == 405
+    assert (Link.objects.count(), Element.objects.count(), Framework.objects.count()) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", [v.name for v in VIEWS if "GET" in v.methods])
+def test_each_role_gets_exactly_what_it_may(site, as_role, name, role):
+    """Reading is open to everyone; a page that writes asks anonymous visitors to log in
+    and refuses anyone below its role. (test_roles.py posts to every writing view.)"""
+    view = BY_NAME[name]
+    response = as_role(role).get(_url(view, site))
+    if RANK[role] >= RANK[view.role]:
+        assert response.status_code == 200
+    elif role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == 403
