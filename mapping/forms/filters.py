@@ -165,6 +165,16 @@ class ChangeFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Give the date as YYYY-MM-DD."},
     )
+    after = forms.IntegerField(
+        label="After edition",
+        required=False,
+        min_value=1,
+        help_text="Changes made after that edition of the register was published.",
+        error_messages={
+            "invalid": "Give the edition's number.",
+            "min_value": "Editions start at 1.",
+        },
+    )
     page = PAGE
 
     def __init__(self, data) -> None:
@@ -185,8 +195,22 @@ class ChangeFilterForm(forms.Form):
     def clean_page(self) -> int:
         return self.cleaned_data["page"] or 1
 
+    def clean(self) -> dict:
+        data = super().clean()
+        number = data.get("after")
+        if number is None:
+            return data
+        mapping = self.mappings.get(data.get("register") or "")
+        if mapping is None:
+            self.add_error("after", "Choose the register whose edition you mean.")
+            return data
+        data["edition"] = mapping.editions.filter(number=number).first()
+        if data["edition"] is None:
+            self.add_error("after", f"{mapping.name} has no edition {number}.")
+        return data
+
     def is_filtered(self) -> bool:
-        names = ("register", "subject", "action", "who", "since")
+        names = ("register", "subject", "action", "who", "since", "after")
         return any(self.cleaned_data.get(name) for name in names)
 
     def apply(self, changes):
@@ -204,6 +228,8 @@ class ChangeFilterForm(forms.Form):
             changes = changes.filter(user__username=data["who"])
         if data["since"]:
             changes = changes.filter(at__date__gte=data["since"])
+        if data.get("edition"):
+            changes = changes.since(data["edition"].published_at)
         return changes
 
 

@@ -13,7 +13,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,15 @@ LINK_FIELDS = ["relation", "rationale", "example", "updated_at"]
 class EditionQuerySet(models.QuerySet):
     def latest_first(self) -> EditionQuerySet:
         return self.order_by("-number")
+
+    def with_newest(self) -> EditionQuerySet:
+        """Each edition with the number of its mapping's newest edition, as .newest."""
+        newest = (
+            Edition.objects.filter(mapping=OuterRef("mapping"))
+            .order_by("-number")
+            .values("number")[:1]
+        )
+        return self.annotate(newest=Subquery(newest))
 
     def with_changes_since(self) -> EditionQuerySet:
         """Each edition with how many changes to its own register (its mapping's links, its
@@ -78,7 +87,19 @@ class EditionQuerySet(models.QuerySet):
             ).hexdigest(),
         )
         edition._freeze(content)
+        _refresh_statistics()
         return edition
+
+
+def _refresh_statistics() -> None:
+    """Tell PostgreSQL's planner how big the frozen tables have grown. Until autovacuum
+    next analyses them, it plans for the tables as they were: after a large edition that
+    has meant nested loops and a first page taking minutes instead of milliseconds."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE mapping_editionlink, mapping_editionelement, mapping_editionframework"
+            )
 
 
 def _live_content(mapping: Mapping) -> dict:

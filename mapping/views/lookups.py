@@ -37,8 +37,9 @@ def get_register(slug: str | None = None, number: int | None = None) -> Register
     if number is None:
         return LiveRegister(mapping)
     edition = get_object_or_404(
-        Edition.objects.select_related("published_by"), mapping=mapping, number=number
-    )
+        Edition.objects.select_related("published_by").with_newest(), mapping=mapping,
+        number=number,
+    )  # fmt: skip
     edition.mapping = mapping
     return EditionRegister(edition)
 

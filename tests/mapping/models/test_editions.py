@@ -153,3 +153,18 @@ def test_changes_since_count_only_the_editions_own_register(published, people):
     Change.objects.apply(b1, {"title": "Our element"}, by=people["editor"])
     assert since() == 3
     assert link.status == LinkStatus.APPROVED
+
+
+def test_publishing_tells_postgresql_how_big_the_frozen_tables_are(db):
+    """Without fresh statistics PostgreSQL planned a large new edition's first page as if
+    its tables were empty: minutes, not milliseconds (docs/performance.md)."""
+    from django.db import connection
+
+    from mapping.synthetic import build_register
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite plans without table statistics")
+    Edition.objects.publish(build_register(600), by=None, title="Big")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'mapping_editionlink'")
+        assert cursor.fetchone()[0] >= 600

@@ -41,7 +41,18 @@ def test_changes_can_be_filtered(edited, client, query, shown, hidden):
     assert shown in html and hidden not in html
 
 
-@pytest.mark.parametrize("query", ["subject=planet", "who=ghost", "since=yesterday", "page=9"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "subject=planet",
+        "who=ghost",
+        "since=yesterday",
+        "page=9",
+        "after=1",
+        "register=ours&after=3",
+        "after=nought",
+    ],
+)
 def test_bad_filters_are_a_400_naming_the_problem(edited, client, query):
     response = client.get(f"{URL}?{query}")
     assert response.status_code == 400

@@ -168,7 +168,21 @@ def test_live_pages_say_when_there_are_changes_since_the_latest_edition(publishe
     link.edit(by=people["publisher"], revision=link.revision, rationale="Newer words.")
     html = client.get("/links/").content.decode()
     assert "1 change since" in html
-    assert "/changes/?register=example-homes-cih&amp;since=" in html
+    assert 'href="/changes/?register=example-homes-cih&amp;after=1">see what changed' in html
+    # …and that page lists exactly that change, though more were made the same day.
+    changes = client.get("/changes/?register=example-homes-cih&after=1").content.decode()
+    assert "Showing 1–1 of 1 change," in changes and "Newer words." in changes
+
+
+def test_an_older_edition_says_a_newer_one_exists(published, client, people):
+    assert "A newer edition" not in client.get("/editions/1/").content.decode()
+    Edition.objects.publish(published["mapping"], by=people["publisher"], title="Two")
+    assert "A newer edition, 2, has been published." in client.get("/editions/1/").content.decode()
+    assert "A newer edition" not in client.get("/editions/2/").content.decode()
+    assert (
+        "<title>QuickStart guide · Edition 2 · Weave</title>"
+        in client.get("/editions/2/").content.decode()
+    )
 
 
 def test_without_editions_live_pages_say_so(demo, client):
@@ -188,7 +202,7 @@ class TestTheList:
         # the newest against the one before it; each older one against the newest
         assert compares == [("2", "3"), ("2", "3"), ("1", "3")]
         assert all(old != new for old, new in compares)
-        assert "what changed since edition 2" in html
+        assert "What changed since edition 2" in html
 
     def test_a_single_edition_offers_no_comparison(self, published, client):
         assert "/editions/compare/?" not in client.get("/editions/").content.decode()
