@@ -26,6 +26,8 @@ class MapNode(BaseModel):
 
 class MapEdge(BaseModel):
     id: str
+    reference: str  # the link's short reference, "B3.1 → INT.2"
+    url: str  # its permalink
     source: str
     target: str
     relation: str
@@ -46,8 +48,8 @@ class MapData(BaseModel):
 def map_data(coverage: Coverage, *, title: str, absolute: Callable[[str], str]) -> MapData:
     """What map.json serves for a register; absolute() turns a path into a full address."""
     nodes, edges = map_nodes_and_edges(coverage)
-    for node in nodes:
-        node["url"] = absolute(node["url"])
+    for item in [*nodes, *edges]:
+        item["url"] = absolute(item["url"])
     return MapData(
         title=title,
         relations={relation.value: relation.label for relation in Relation},
@@ -85,6 +87,8 @@ def map_nodes_and_edges(coverage: Coverage) -> tuple[list[dict], list[dict]]:
     edges = [
         {
             "id": f"link:{link.link_id}",
+            "reference": link.reference,
+            "url": link.url,
             "source": f"b:{link.behaviour.code}",
             "target": f"s:{link.standard.code}",
             "relation": link.relation,

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from urllib.parse import urljoin
 
+import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from mapping import pdf_parts
+from mapping.citations import cite
 from mapping.coverage import Coverage, ElementCoverage
 from mapping.models.link_rows import LinkClaim
 from mapping.register import Register
 
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
-LAYOUT_VERSION = "4"
+LAYOUT_VERSION = "5"
 CACHE_SECONDS = 60 * 60 * 24 * 30
 TEMPLATE = "mapping/register_pdf.html"
 # Links in one part of the link table: enough parts to keep every worker busy, few
@@ -148,22 +152,46 @@ def _contents(body: list[pdf_parts.RenderedPart], *, first_page: int) -> list[Co
     return entries
 
 
-def register_pdf(register: Register, *, permalink: str) -> RegisterPdf:
+def register_pdf(register: Register, *, permalink: str, today: date) -> RegisterPdf:
     """The register's PDF, live or as an edition froze it: from the cache when nothing has
-    changed, else rendered afresh."""
+    changed, else rendered afresh. A live register's PDF cites it as accessed today, so it
+    is laid out again on a new day."""
     fingerprint, as_of = register.fingerprint()
-    digest = hashlib.sha256(f"{LAYOUT_VERSION}|{fingerprint}".encode()).hexdigest()
+    accessed = "" if register.edition else today.isoformat()
+    digest = hashlib.sha256(f"{LAYOUT_VERSION}|{fingerprint}|{accessed}".encode()).hexdigest()
     filename = register.file_name("", "pdf", dated=timezone.localtime(as_of))
     key = f"weave:register-pdf:{hashlib.sha256(f'{digest}|{permalink}'.encode()).hexdigest()}"
     content = cache.get(key)
     if content is None:
-        context = {
-            "register": register,
-            "edition": register.edition,
-            "coverage": register.coverage,
-            "permalink": permalink,
-            "as_of": timezone.localtime(as_of),
-        }
-        content = render_register_pdf(context)
+        content = render_register_pdf(_context(register, permalink, today, as_of))
         cache.set(key, content, CACHE_SECONDS)
     return RegisterPdf(content=content, digest=digest, as_of=as_of, filename=filename)
+
+
+def _context(register: Register, permalink: str, today: date, as_of: datetime) -> dict:
+    def absolute(path: str) -> str:
+        return urljoin(permalink, path)
+
+    coverage = register.coverage
+    citation = cite(register, absolute=absolute, today=today)
+    example = next((link for entry in coverage.behaviours for link in entry.direct), None)
+    context = {
+        "register": register,
+        "edition": register.edition,
+        "coverage": coverage,
+        "permalink": permalink,
+        "qr_code": segno.make(permalink, error="m").svg_data_uri(scale=4, border=2),
+        "as_of": timezone.localtime(as_of),
+        "today": today,
+        "cite_apa": mark_safe(citation.apa_html()),
+        "cite_harvard": mark_safe(citation.harvard_html()),
+    }
+    if example is not None:
+        linked = cite(register, example, absolute=absolute, today=today)
+        context |= {
+            "example": example,
+            "example_url": absolute(example.url),
+            "example_apa": mark_safe(linked.apa_html()),
+            "example_harvard": mark_safe(linked.harvard_html()),
+        }
+    return context

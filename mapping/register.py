@@ -27,6 +27,7 @@ from mapping.models import (
     LinkStatus,
     Mapping,
 )
+from mapping.standing import Standing, live_standing, pinned_standing
 from standards.models import Element, subtree_ids, tree_order
 
 # The most recent changes an element or link page lists; /changes/ has the rest.
@@ -161,7 +162,7 @@ class Register:
         for side, element in ((BEHAVIOURS, link.behaviour), (STANDARDS, link.standard)):
             for node in (element, element.parent):
                 if node is not None:
-                    node.url = self.urls.element(side, node.code)
+                    node.side, node.url = side, self.urls.element(side, node.code)
         link.url = self.urls.link(link.link_id)
         return link
 
@@ -186,6 +187,11 @@ class Register:
         """The recent recorded changes of an element or link; None where the register
         keeps no history (an edition never changes)."""
         return None
+
+    def standing(self, subject) -> Standing | None:
+        """How a link's or element's page stands against the version one might cite
+        instead: a live page against the latest edition, a pinned one against the live."""
+        raise NotImplementedError
 
     def file_name(self, what: str, extension: str, *, dated: date | datetime) -> str:
         raise NotImplementedError
@@ -241,6 +247,22 @@ class LiveRegister(Register):
 
     def history_of(self, subject) -> models.QuerySet:
         return Change.objects.for_object(subject).with_people()[:HISTORY_ON_PAGE]
+
+    def standing(self, subject) -> Standing | None:
+        return live_standing(self, subject)
+
+    @cached_property
+    def last_changed(self) -> datetime:
+        """When anything in the register last changed, as far as the history knows."""
+        latest = (
+            Change.objects.of_register(
+                self.mapping.pk, self.behaviours_framework.pk, self.standards_framework.pk
+            )
+            .order_by("-at")
+            .values_list("at", flat=True)
+            .first()
+        )
+        return max(filter(None, [latest, self.mapping.updated_at]))
 
     @cached_property
     def latest_edition(self) -> Edition | None:
@@ -328,9 +350,16 @@ class EditionRegister(Register):
     def reviewed_gaps(self) -> list:
         return list(self.edition.reviewed_gaps.all())
 
+    def standing(self, subject) -> Standing:
+        return pinned_standing(self, subject)
+
     @property
     def latest_edition(self) -> Edition:
         return self.edition
+
+    @property
+    def last_changed(self) -> datetime:
+        return self.edition.published_at
 
     def fingerprint(self) -> tuple[str, datetime]:
         # An edition never changes, so its own digest is the fingerprint.

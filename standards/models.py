@@ -128,6 +128,14 @@ def tree_order(elements: Iterable[E]) -> list[E]:
     return ordered
 
 
+class SourceCheck(models.TextChoices):
+    """How far an element's words can be trusted as the publisher's own."""
+
+    UNCHECKED = "unchecked", "Paraphrase, not checked against the source"
+    CHECKED = "checked", "Checked against the publisher's wording"
+    NOT_PUBLISHED = "not_published", "Not part of the published standards"
+
+
 class ElementText(models.Model):
     """What an element says: shared by live elements and their frozen copies."""
 
@@ -138,12 +146,35 @@ class ElementText(models.Model):
         max_length=60, help_text='For example "Behaviour" or "Standard statement".'
     )
     position = models.PositiveIntegerField(default=0)
+    source_check = models.CharField(
+        "wording",
+        max_length=20,
+        choices=SourceCheck.choices,
+        default=SourceCheck.UNCHECKED,
+        help_text="Whether the title and description were checked against the publisher's "
+        "own wording.",
+    )
+    checked_on = models.DateField(
+        "checked on", null=True, blank=True, help_text="When the wording was checked."
+    )
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def is_checked(self) -> bool:
+        return self.source_check == SourceCheck.CHECKED
+
+    @property
+    def is_unchecked(self) -> bool:
+        return self.source_check == SourceCheck.UNCHECKED
+
+    @property
+    def is_not_published(self) -> bool:
+        return self.source_check == SourceCheck.NOT_PUBLISHED
 
     @property
     def history_label(self) -> str:
@@ -182,7 +213,7 @@ class Element(ElementText):
 
     history_fields = (
         "code", "title", "description", "level_label", "parent_id", "position", "retired",
-        "retired_reason",
+        "retired_reason", "source_check", "checked_on",
     )  # fmt: skip
 
     class Meta:
@@ -196,10 +227,20 @@ class Element(ElementText):
                 condition=Q(retired=False) | ~Q(retired_reason=""),
                 name="element_retired_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(source_check__in=SourceCheck.values),
+                name="element_source_check_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source_check=SourceCheck.CHECKED) | Q(checked_on__isnull=False),
+                name="element_checked_has_date",
+            ),
         ]
 
     def clean(self) -> None:
         super().clean()
+        if self.is_checked and self.checked_on is None:
+            raise ValidationError({"checked_on": "Say when the wording was checked."})
         if self.parent_id is None:
             return
         if self.parent.framework_id != self.framework_id:

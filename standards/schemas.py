@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from django.db import transaction
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from standards.models import Element, Framework
+from standards.models import Element, Framework, SourceCheck
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -22,6 +23,22 @@ class ElementPayload(Payload):
     description: str = ""
     level_label: str = Field(min_length=1, max_length=60)
     parent: str | None = Field(default=None, description="The parent's code, listed earlier.")
+    source_check: Literal["unchecked", "checked", "not_published"] = SourceCheck.UNCHECKED
+    checked_on: date | None = None
+
+    @model_validator(mode="after")
+    def checked_has_a_date(self) -> ElementPayload:
+        if self.source_check == SourceCheck.CHECKED and self.checked_on is None:
+            raise ValueError(f"{self.code} is marked checked: say when, in checked_on.")
+        return self
+
+
+class WithdrawnPayload(Payload):
+    """An element once shipped that is not part of the published framework: a copy that
+    still has it keeps it, marked as such."""
+
+    code: str = Field(pattern=CODE_PATTERN, max_length=32)
+    reason: str = Field(min_length=1)
 
 
 class FrameworkPayload(Payload):
@@ -34,6 +51,7 @@ class FrameworkPayload(Payload):
     source_url: str = ""
     citation_note: str = ""
     description: str = ""
+    withdrawn: list[WithdrawnPayload] = []
     elements: list[ElementPayload]
 
     @model_validator(mode="after")
@@ -47,6 +65,8 @@ class FrameworkPayload(Payload):
                     f"{element.code}'s parent {element.parent} must be listed before it."
                 )
             seen.add(element.code)
+        if clash := seen & {w.code for w in self.withdrawn}:
+            raise ValueError(f"{', '.join(sorted(clash))} cannot be both listed and withdrawn.")
         return self
 
     @transaction.atomic
@@ -55,7 +75,7 @@ class FrameworkPayload(Payload):
 
         Returns the framework and how many rows were created.
         """
-        fields = self.model_dump(exclude={"elements", "slug"})
+        fields = self.model_dump(exclude={"elements", "slug", "withdrawn"})
         framework, created = Framework.objects.get_or_create(slug=self.slug, defaults=fields)
         existing = {e.code: e for e in framework.elements.all()}
         created_count = int(created)

@@ -10,7 +10,7 @@ from django import forms
 from mapping.addresses import BEHAVIOURS, STANDARDS
 from mapping.models import Link
 from mapping.register import LiveRegister
-from standards.models import Element, Framework
+from standards.models import Element, Framework, SourceCheck
 
 
 class ElementCodeField(forms.CharField):
@@ -124,13 +124,29 @@ class RetireForm(forms.Form):
 
 
 class ElementEditForm(forms.ModelForm):
+    """An element's words, and whether they were checked against the publisher's."""
+
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
         model = Element
-        fields = ["title", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
-        error_messages = {"title": {"required": "Give the element a title."}}
+        fields = ["title", "description", "source_check", "checked_on"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "checked_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        error_messages = {
+            "title": {"required": "Give the element a title."},
+            "checked_on": {"invalid": "Give the date as YYYY-MM-DD."},
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("source_check") == SourceCheck.CHECKED and not data.get("checked_on"):
+            self.add_error("checked_on", "Say when the wording was checked.")
+        if data.get("source_check") != SourceCheck.CHECKED:
+            data["checked_on"] = None
+        return data
 
 
 class ElementCreateForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from mapping.addresses import BEHAVIOURS, STANDARDS
+from mapping.citations import FORMATS
 from mapping.models import Change, Edition, LinkSort, LinkStatus, Mapping, Relation
 from mapping.register import LinkFilter, Register
 
@@ -253,3 +254,17 @@ class CompareForm(forms.Form):
         if data.get("old") is not None and data.get("old") == data.get("new"):
             raise forms.ValidationError("Choose two different editions.")
         return data
+
+
+class CitationFormatForm(forms.Form):
+    """?format= on a citable page: the citation itself instead of the page."""
+
+    format = forms.ChoiceField(
+        choices=[(name, spec.label) for name, spec in FORMATS.items()],
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a citation format: choose "
+            + ", ".join(FORMATS)
+            + "."
+        },
+    )
+    download = forms.BooleanField(required=False)

@@ -29,7 +29,9 @@ FRAMEWORK_FIELDS = [
     "name", "slug", "kind", "publisher", "version_label", "year", "source_url", "citation_note",
     "description",
 ]  # fmt: skip
-ELEMENT_FIELDS = ["code", "title", "description", "level_label", "position"]
+ELEMENT_FIELDS = [
+    "code", "title", "description", "level_label", "position", "source_check", "checked_on",
+]  # fmt: skip
 LINK_FIELDS = ["relation", "rationale", "example", "updated_at"]
 
 

@@ -3,6 +3,7 @@ before and after; and the one way such edits are saved, so none goes unrecorded.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.apps import apps
@@ -17,8 +18,13 @@ from standards.models import Element, Framework
 
 
 def tracked_values(instance: models.Model) -> dict[str, Any]:
-    """The fields the change history records of a link, element or framework."""
-    return {name: getattr(instance, name) for name in instance.history_fields}
+    """The fields the change history records of a link, element or framework, as the JSON
+    they are stored as (a date as YYYY-MM-DD)."""
+    return {name: _as_json(getattr(instance, name)) for name in instance.history_fields}
+
+
+def _as_json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 class EditConflict(Exception):
@@ -101,6 +107,7 @@ class ChangeQuerySet(models.QuerySet):
         if instance.revision != expected:
             raise EditConflict(model.objects.get(pk=instance.pk))
         before = tracked_values(instance)
+        loaded = {name: getattr(instance, name) for name in changes}
         for name, value in changes.items():
             setattr(instance, name, value)
         try:
@@ -116,7 +123,7 @@ class ChangeQuerySet(models.QuerySet):
                 raise EditConflict(model.objects.get(pk=instance.pk))
         except (ValidationError, EditConflict):
             # Nothing was written: the instance goes back to the row as it was loaded.
-            for name, value in before.items():
+            for name, value in loaded.items():
                 setattr(instance, name, value)
             raise
         for name, value in values.items():

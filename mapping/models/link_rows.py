@@ -170,5 +170,10 @@ class LinkClaim(models.Model):
         return f"{self.behaviour.code} {self.get_relation_display().lower()} {self.standard.code}"
 
     @property
-    def history_label(self) -> str:
+    def reference(self) -> str:
+        """The link's short, stable reference, to quote: "B3.1 → INT.2"."""
         return f"{self.behaviour.code} → {self.standard.code}"
+
+    @property
+    def history_label(self) -> str:
+        return self.reference

@@ -14,6 +14,7 @@ from mapping.models import Change, LinkSort
 from mapping.models.retiring import retire_element
 from mapping.register import LinkFilter
 from mapping.roles import Role, role_required
+from mapping.views.citing import citation_of, formatted, panel
 from mapping.views.lookups import HtmxHttpRequest, element_page, flash, get_register
 from mapping.views.saving import restore_page, retire_page, save_edit
 from standards.models import Element, Framework
@@ -33,6 +34,9 @@ def element_detail(
     element = register.element(side, code)
     if element is None:
         raise Http404(f"There is no {code} in this register.")
+    citation = citation_of(request, register, element)
+    if (response := formatted(request, citation)) is not None:
+        return response
     other = STANDARDS if side == BEHAVIOURS else BEHAVIOURS
     # The links of the element and its subtree, in the other framework's order.
     chosen = LinkFilter(**{side[:-1]: code}, sort=LinkSort(other[:-1]))
@@ -54,7 +58,8 @@ def element_detail(
         "row_style": side[:-1],
         "other_framework": register.framework(other),
         "history": register.history_of(element),
-    }
+        "standing": register.standing(element),
+    } | panel(citation, element=element)
     return render(request, "mapping/element_detail.html", context)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from mapping.models import Relation
 from mapping.pdf import register_pdf
+from mapping.views.citing import citation_of, formatted, panel
 from mapping.views.lookups import HtmxHttpRequest, get_register
 
 
@@ -22,7 +24,15 @@ def guide(request: HtmxHttpRequest, slug: str | None = None, number: int | None 
             # A new install: say how to load the demo rather than fail.
             return render(request, "mapping/guide.html", {"register": None})
         raise
-    context = {"register": register, "coverage": register.coverage, "relations": list(Relation)}
+    citation = citation_of(request, register)
+    if (response := formatted(request, citation)) is not None:
+        return response
+    context = {
+        "register": register,
+        "coverage": register.coverage,
+        "relations": list(Relation),
+        "permalink": request.build_absolute_uri(register.urls.home),
+    } | panel(citation)
     return render(request, "mapping/guide.html", context)
 
 
@@ -32,7 +42,11 @@ def guide_pdf(
 ) -> HttpResponse:
     """The printable register, as an A4 PDF download named by its date or edition."""
     register = get_register(slug, number)
-    pdf = register_pdf(register, permalink=request.build_absolute_uri(register.urls.home))
+    pdf = register_pdf(
+        register,
+        permalink=request.build_absolute_uri(register.urls.home),
+        today=timezone.localdate(),
+    )
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=pdf.filename

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from mapping.forms.filters import LinkFilterForm
 from mapping.models import Relation
 from mapping.register import Register
+from mapping.views.citing import citation_of, formatted, panel
 from mapping.views.lookups import (
     HtmxHttpRequest,
     back_to,
@@ -55,8 +56,14 @@ def link_detail(
     link = register.link(pk)
     if link is None:
         raise Http404("There is no such link in this register.")
-    # As a fragment it is the row coming back after Cancel: the keyboard focus returns to it.
-    return link_page(request, register, link, partial="row", focus_row=wants_fragment(request))
+    if wants_fragment(request):
+        # The row coming back after Cancel: the keyboard focus returns to it.
+        return link_page(request, register, link, partial="row", focus_row=True)
+    citation = citation_of(request, register, link)
+    if (response := formatted(request, citation)) is not None:
+        return response
+    extra = {"standing": register.standing(link)} | panel(citation, standard=link.standard)
+    return link_page(request, register, link, **extra)
 
 
 def _row_style(request: HttpRequest) -> str:

@@ -84,7 +84,10 @@
       const other = edge.source().id() === node.id() ? edge.target() : edge.source();
       const item = el("li");
       const button = el("button", other.data("label"), { type: "button", class: "linklike", "data-node": other.id() });
-      item.append(button, el("span", ` · ${edge.data("relation_label")}`, { class: "small" }), el("p", edge.data("rationale"), { class: "small" }));
+      const reference = el("a", edge.data("reference"), { href: edge.data("url"), class: "ref" });
+      const relation = el("p", "", { class: "small" });
+      relation.append(reference, ` · ${edge.data("relation_label")}`);
+      item.append(button, relation, el("p", edge.data("rationale"), { class: "small" }));
       list.append(item);
     });
     panel.append(list);

@@ -15,8 +15,8 @@ def visible(page, selector):
 def test_the_map_draws_every_node_and_link_in_the_data(live_demo, page):
     open_map(page, live_demo.url)
     data = page.evaluate("fetch('/map.json').then(r => r.json())")
-    assert page.evaluate("weaveMap.nodes().length") == len(data["nodes"]) == 77
-    assert page.evaluate("weaveMap.edges('.relation').length") == len(data["edges"]) == 90
+    assert page.evaluate("weaveMap.nodes().length") == len(data["nodes"]) == 75
+    assert page.evaluate("weaveMap.edges('.relation').length") == len(data["edges"]) == 86
 
 
 def test_choosing_a_node_fades_the_rest_and_fills_the_panel(live_demo, page):
@@ -55,7 +55,7 @@ def test_a_filter_hides_what_it_should(live_demo, page):
     )
     assert shown and set(shown) == {"s:INT"}
     page.get_by_role("button", name="Reset").click()
-    assert visible(page, "edge.relation") == 90
+    assert visible(page, "edge.relation") == 86
 
 
 def test_the_list_and_search_work_from_the_keyboard(live_demo, page):

@@ -63,7 +63,7 @@ def test_the_diff_matches_elements_by_code_not_id():
 def test_what_an_edition_says_is_read_in_two_queries(published, django_assert_num_queries):
     with django_assert_num_queries(2):
         said = EditionContent.of(published["edition"])
-    assert len(said.links) == 90
+    assert len(said.links) == 86
     row = said.links[("B1.1", "INC.3")]
     assert row.behaviour.startswith("B1.1 ") and row.standard.startswith("INC.3 ")
     assert ("standards", "INT") in said.elements

@@ -154,7 +154,9 @@ def test_long_tables_repeat_their_header_and_never_split_a_row(client, db):
         if "Row starts." not in text and "Row ends." not in text:
             continue
         table_pages += 1
-        assert "Standard · relation · from — then why" in text, f"no table header on page {number}"
+        assert "Reference · standard · relation — then why" in text, (
+            f"no table header on page {number}"
+        )
         assert text.count("Row starts.") == text.count("Row ends."), (
             f"a row splits on page {number}"
         )
@@ -253,3 +255,64 @@ def test_each_page_after_the_cover_has_one_footer_on_one_line(demo_pdf, demo):
         texts = [word for _, word in bottom]
         assert texts.count("Page") == 1 and texts.count(first_word) == 1, (number, texts)
         assert " ".join(texts).endswith(f"Page {number} of {len(pages)}")
+
+
+def _qr_codes(content: bytes, tmp_path) -> list[str]:
+    """What the QR codes on the cover decode to, read from the printed page itself."""
+    import zxingcpp
+    from PIL import Image
+
+    (tmp_path / "register.pdf").write_bytes(content)
+    subprocess.run(
+        ["pdftoppm", "-f", "1", "-l", "1", "-r", "150", "-png", str(tmp_path / "register.pdf"),
+         str(tmp_path / "cover")],
+        check=True,
+    )  # fmt: skip
+    [cover] = tmp_path.glob("cover*.png")
+    return [code.text for code in zxingcpp.read_barcodes(Image.open(cover))]
+
+
+def test_the_cover_carries_a_qr_code_of_the_permalink(demo_pdf, tmp_path):
+    assert _qr_codes(demo_pdf.content, tmp_path) == ["http://testserver/"]
+
+
+def test_an_editions_qr_code_is_the_editions_permalink(client, demo, tmp_path):
+    content = client.get("/editions/1/guide.pdf").content
+    assert _qr_codes(content, tmp_path) == ["http://testserver/editions/1/"]
+    text = " ".join(pdftotext(content).split())
+    assert "Scan for edition 1, as printed" in text
+    assert "(1st ed.). http://testserver/editions/1/" in text
+    assert "Accessed" not in text
+
+
+def test_how_to_cite_gives_apa_and_harvard_and_a_single_link(demo_pdf, demo):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    text = " ".join(pdftotext(demo_pdf.content).split())
+    cite = text[text.rindex("How to cite this register") :]
+    assert "In APA (7th edition): Example Homes (illustrative). (" in cite
+    assert "In Harvard (Cite Them Right): Example Homes (illustrative) (" in cite
+    squashed = re.sub(r"\s+", "", cite)  # URLs and cells wrap across lines
+    assert f"Availableat:http://testserver/(Accessed:{today.day}{today:%B%Y})." in squashed
+    assert "Citing a single link" in cite
+    first = demo.links.order_by("behaviour__position").first()
+    assert re.search(r"such as B\d+(\.\d+)? → [A-Z]{3}(\.\d)?", cite)
+    assert "http://testserver/links/" in cite and first is not None
+
+
+def test_every_link_row_starts_with_its_reference(demo_pdf, demo):
+    text = " ".join(pdftotext(demo_pdf.content).split())
+    for link in demo.links.select_related("behaviour", "standard"):
+        assert f"{link.behaviour.code} → {link.standard.code} · {link.standard.title}" in text
+
+
+def test_unchecked_wording_is_marked_in_the_index(demo_pdf):
+    # Read cell by cell (no -layout, which interleaves the index's two columns).
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=demo_pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    squashed = re.sub(r"\s+", "", text)  # cells wrap across lines
+    marked = "ADV.1Promotethevalueofhousingandofthehousingprofession·paraphrase,notchecked"
+    assert marked in squashed
+    assert "INT.1Ownyouractionsandmistakes,andhelpputthingsright·" not in squashed

@@ -9,8 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from pydantic import ValidationError
 
+from mapping.models import Change, Edition
 from mapping.roles import Role
 from mapping.schemas import MappingPayload
+from standards.models import Framework, SourceCheck
 from standards.schemas import FrameworkPayload
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -27,9 +29,9 @@ DEMO_ACCOUNTS = [
 class Command(BaseCommand):
     help = (
         "Load the CIH Professional Standards, the illustrative Example Homes behaviours and "
-        "their mapping, and a demo account per role (viewer, editor, publisher, admin). "
-        "Safe to run again: it only adds what is missing "
-        "and never overwrites edits."
+        "their mapping, a demo account per role (viewer, editor, publisher, admin) and a "
+        "first edition to cite. Safe to run again: it only adds what is missing and never "
+        "overwrites edits."
     )
 
     def add_arguments(self, parser):
@@ -43,13 +45,17 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, password: str, **options):
         created = 0
+        mappings = []
         try:
             for name in FRAMEWORK_FILES:
                 payload = FrameworkPayload.model_validate_json((FIXTURES / name).read_text())
                 created += payload.save()[1]
+                created += self._record_wording(payload)
             for name in MAPPING_FILES:
                 payload = MappingPayload.model_validate_json((FIXTURES / name).read_text())
-                created += payload.save()[1]
+                mapping, count = payload.save()
+                created += count
+                mappings.append(mapping)
         except (ValidationError, ValueError) as error:
             raise CommandError(f"The demo data in {FIXTURES} is not valid: {error}") from error
         self.stdout.write(
@@ -58,6 +64,42 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins, one per role:")
         for username, role in DEMO_ACCOUNTS:
             self._ensure_account(username, role, password)
+        for mapping in mappings:
+            self._publish_first_edition(mapping)
+
+    def _record_wording(self, payload: FrameworkPayload) -> int:
+        """Bring an install seeded before elements recorded their wording up to date:
+        mark what was checked against the publisher's text (where nobody has said anything
+        yet), and mark withdrawn elements as not part of the published standards, keeping
+        them and their links. Each is recorded in the history. Returns how many changed."""
+        framework = Framework.objects.get(slug=payload.slug)
+        elements = {element.code: element for element in framework.elements.all()}
+        changed = 0
+        for item in payload.elements:
+            element = elements.get(item.code)
+            untouched = element is not None and element.is_unchecked and not element.checked_on
+            if untouched and item.source_check != SourceCheck.UNCHECKED:
+                wording = {"source_check": item.source_check, "checked_on": item.checked_on}
+                reason = "The demo data records which wording was checked against the source."
+                changed += bool(Change.objects.apply(element, wording, by=None, reason=reason))
+        for item in payload.withdrawn:
+            element = elements.get(item.code)
+            if element is not None and not element.is_not_published:
+                wording = {"source_check": SourceCheck.NOT_PUBLISHED, "checked_on": None}
+                changed += bool(Change.objects.apply(element, wording, by=None, reason=item.reason))
+        return changed
+
+    def _publish_first_edition(self, mapping) -> None:
+        """A new install has an edition to cite; one that has editions keeps them."""
+        if mapping.editions.exists():
+            return
+        edition = Edition.objects.publish(
+            mapping,
+            by=get_user_model().objects.filter(username="publisher").first(),
+            title="First edition",
+            notes="The demonstration register as Weave ships it.",
+        )
+        self.stdout.write(f"Published edition {edition.number} of {mapping.name}.")
 
     def _ensure_account(self, username: str, role: str | None, password: str) -> None:
         User = get_user_model()

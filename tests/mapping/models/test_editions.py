@@ -23,9 +23,9 @@ from standards.models import Element, Framework
 
 def test_publishing_freezes_the_approved_links_only(published):
     edition, mapping = published["edition"], published["mapping"]
-    assert edition.number == 1
+    assert edition.number == 2  # seed_demo published the first
     frozen = EditionLink.objects.filter(edition=edition)
-    assert frozen.count() == 90
+    assert frozen.count() == 86
     assert not frozen.filter(rationale="A draft nobody approved.").exists()
     assert edition.guide_intro == mapping.guide_intro
     assert (edition.register_name, edition.organisation) == (mapping.name, mapping.organisation)
@@ -81,7 +81,7 @@ def test_reviewed_gaps_are_frozen_with_who_decided(demo, people):
 
 def test_numbers_go_up(published, people):
     second = Edition.objects.publish(published["mapping"], by=people["publisher"], title="Two")
-    assert second.number == 2
+    assert second.number == 3
 
 
 def test_the_digest_follows_the_content(published, people):

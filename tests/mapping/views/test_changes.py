@@ -178,7 +178,7 @@ def test_admin_edits_are_recorded(edited, admin_client):
     response = admin_client.post(
         f"/admin/standards/element/{element.pk}/change/",
         {"framework": element.framework_id, "code": "B2", "title": "Be bold",
-         "description": "", "level_label": "Top", "position": 2},
+         "description": "", "level_label": "Top", "position": 2, "source_check": "unchecked"},
     )  # fmt: skip
     assert response.status_code == 302
     change = Change.objects.for_object(element).get()

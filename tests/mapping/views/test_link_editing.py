@@ -6,6 +6,7 @@ from mapping.models import Change, Link, LinkStatus
 from standards.models import Element, Framework
 
 HTMX = {"HX-Request": "true"}
+UNCHECKED = {"source_check": "unchecked"}
 
 
 def _edit(client, link, **data):
@@ -197,7 +198,7 @@ def test_editing_an_element_records_before_and_after(small, as_role):
     url = reverse("element_edit", args=[element.pk])
     assert "Be kind" in as_role("editor").get(url).content.decode()
     response = as_role("editor").post(
-        url, {"title": "Be kind always", "description": "Every day.", "revision": 1}
+        url, {"title": "Be kind always", "description": "Every day.", "revision": 1, **UNCHECKED}
     )
     assert response.status_code == 302
     element.refresh_from_db()
@@ -211,8 +212,10 @@ def test_editing_an_element_records_before_and_after(small, as_role):
 def test_a_stale_element_form_is_refused(small, as_role):
     element = small["b1"]
     url = reverse("element_edit", args=[element.pk])
-    as_role("editor").post(url, {"title": "First", "description": "", "revision": 1})
-    response = as_role("publisher").post(url, {"title": "Second", "description": "", "revision": 1})
+    as_role("editor").post(url, {"title": "First", "description": "", "revision": 1, **UNCHECKED})
+    response = as_role("publisher").post(
+        url, {"title": "Second", "description": "", "revision": 1, **UNCHECKED}
+    )
     assert response.status_code == 409
     element.refresh_from_db()
     assert element.title == "First"

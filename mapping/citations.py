@@ -1,0 +1,260 @@
+"""Citing the register, an edition, a link or an element, in the formats students need.
+
+CSL-JSON is the source of truth. APA (7th edition) and Harvard (Cite Them Right) come from
+the official CSL styles, vendored in mapping/vendor/csl-styles with their licence, through
+citeproc-py; BibTeX is written by pybtex and RIS by rispy. A live page is cited with the
+date the reader accessed it; a page pinned to an edition cites the edition, which never
+changes, so it needs no accessed date.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+import rispy
+from citeproc import (
+    Citation as CiteprocCitation,
+)
+from citeproc import (
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from django.utils import timezone
+from pybtex.database import BibliographyData, Entry, Person
+from rispy.writer import RisWriter
+
+from mapping.models.link_rows import LinkClaim
+
+STYLES = Path(__file__).resolve().parent / "vendor" / "csl-styles"
+# APA is an American style (dates "November 30"); Cite Them Right a British one ("2nd edn").
+STYLE_FILES = {"apa": ("apa.csl", "en-US"), "harvard": ("harvard-cite-them-right.csl", "en-GB")}
+
+
+@dataclass(frozen=True)
+class Format:
+    label: str
+    media_type: str
+    extension: str
+
+
+FORMATS = {
+    "apa": Format("APA 7th edition", "text/plain", "txt"),
+    "harvard": Format("Harvard (Cite Them Right)", "text/plain", "txt"),
+    "bibtex": Format("BibTeX", "application/x-bibtex", "bib"),
+    "ris": Format("RIS", "application/x-research-info-systems", "ris"),
+    "csl-json": Format("CSL-JSON", "application/vnd.citationstyles.csl+json", "json"),
+}
+
+
+@dataclass(frozen=True)
+class Cited:
+    """What is being cited, in the terms every format needs."""
+
+    key: str  # BibTeX key and CSL id
+    title: str
+    organisation: str  # the author and the publisher
+    url: str  # the permalink
+    issued: date
+    accessed: date | None = None  # live pages only
+    edition: int | None = None  # pages pinned to an edition only
+
+    @property
+    def csl(self) -> dict:
+        """The CSL-JSON item: a live page is a web page that changes; a page pinned to an
+        edition is part of a published, numbered document."""
+        item = {
+            "id": self.key,
+            "type": "report" if self.edition else "webpage",
+            "title": self.title,
+            "author": [{"literal": self.organisation}],
+            "publisher": self.organisation,
+            "issued": {"date-parts": [[self.issued.year, self.issued.month, self.issued.day]]},
+            "URL": self.url,
+            "language": "en-GB",
+        }
+        if self.edition:
+            item |= {"edition": str(self.edition), "version": str(self.edition)}
+        if self.accessed:
+            item["accessed"] = {"date-parts": [_parts(self.accessed)]}
+        return item
+
+
+def _parts(day: date) -> list[int]:
+    return [day.year, day.month, day.day]
+
+
+@cache
+def _style(name: str) -> CitationStylesStyle:
+    filename, locale = STYLE_FILES[name]
+    return CitationStylesStyle(str(STYLES / filename), locale=locale, validate=False)
+
+
+def _for_style(item: dict, escape) -> dict:
+    """The item as a style renders it. APA (and Cite Them Right) leave out the publisher
+    when it is the author; for HTML, every value is escaped first, as citeproc-py's HTML
+    formatter passes text through as it is."""
+    item = {k: v for k, v in item.items() if k not in ("publisher", "version", "language")}
+
+    def clean(value):
+        if isinstance(value, str):
+            return escape(value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: v if k == "date-parts" else clean(v) for k, v in value.items()}
+        return value
+
+    return {k: v if k in ("id", "type") else clean(v) for k, v in item.items()}
+
+
+def _render(item: dict, style: str, html_output: bool) -> str:
+    escape = (lambda text: html.escape(text, quote=False)) if html_output else str
+    source = CiteProcJSON([_for_style(item, escape)])
+    bibliography = CitationStylesBibliography(
+        _style(style), source, formatter.html if html_output else formatter.plain
+    )
+    bibliography.register(CiteprocCitation([CitationItem(item["id"])]))
+    return str(bibliography.bibliography()[0])
+
+
+class _PlainRisWriter(RisWriter):
+    """rispy's RIS, without the "1." line it puts before each reference by default."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    cited: Cited
+
+    @property
+    def csl_item(self) -> dict:
+        return self.cited.csl
+
+    def apa_html(self) -> str:
+        return _render(self.csl_item, "apa", html_output=True)
+
+    def harvard_html(self) -> str:
+        return _render(self.csl_item, "harvard", html_output=True)
+
+    def text(self, name: str) -> str:
+        """The citation in one of FORMATS, as text."""
+        if name in STYLE_FILES:
+            return _render(self.csl_item, name, html_output=False)
+        return {"bibtex": self.bibtex, "ris": self.ris, "csl-json": self.csl_json}[name]()
+
+    def csl_json(self) -> str:
+        text = json.dumps([self.csl_item], ensure_ascii=False, indent=2)
+        # Dates read better on one line: "date-parts": [[2026, 11, 30]].
+        numbers = re.compile(r"\[\s*((?:\d+,\s*)*\d+)\s*\]")
+        text = numbers.sub(lambda found: f"[{', '.join(found[1].replace(',', ' ').split())}]", text)
+        return re.sub(r"\[\s*(\[[\d, ]+\])\s*\]", r"[\1]", text)
+
+    def bibtex(self) -> str:
+        cited = self.cited
+        fields = {
+            "title": cited.title,
+            "year": str(cited.issued.year),
+            "month": cited.issued.strftime("%B"),
+            "publisher": cited.organisation,
+            "url": cited.url,
+            "howpublished": f"\\url{{{cited.url}}}",
+        }
+        if cited.edition:
+            fields |= {"version": str(cited.edition), "edition": str(cited.edition)}
+        if cited.accessed:
+            fields["urldate"] = cited.accessed.isoformat()
+        # Double braces keep an organisation whole, not read as a surname and first names.
+        author = Person(f"{{{cited.organisation}}}")
+        entry = Entry("misc", fields=fields, persons={"author": [author]})
+        return BibliographyData({cited.key: entry}).to_string("bibtex")
+
+    def ris(self) -> str:
+        cited = self.cited
+        reference = {
+            "type_of_reference": "RPRT" if cited.edition else "ELEC",
+            "authors": [cited.organisation],
+            "title": cited.title,
+            "year": str(cited.issued.year),
+            "date": cited.issued.strftime("%Y/%m/%d"),
+            "publisher": cited.organisation,
+            "urls": [cited.url],
+            "language": "en-GB",
+        }
+        if cited.edition:
+            reference["edition"] = str(cited.edition)
+        if cited.accessed:
+            reference["access_date"] = cited.accessed.strftime("%Y/%m/%d")
+        return rispy.dumps([reference], implementation=_PlainRisWriter)
+
+    def meta_tags(self) -> list[tuple[str, str]]:
+        """The citation as <meta> tags that reference managers (Zotero's Embedded Metadata)
+        read from a page's head: Highwire Press and Dublin Core."""
+        cited = self.cited
+        tags = [
+            ("citation_title", cited.title),
+            ("citation_author", cited.organisation),
+            ("citation_publisher", cited.organisation),
+            ("citation_date", cited.issued.strftime("%Y/%m/%d")),
+            ("citation_public_url", cited.url),
+            ("citation_language", "en-GB"),
+            ("DC.title", cited.title),
+            ("DC.creator", cited.organisation),
+            ("DC.publisher", cited.organisation),
+            ("DC.date", cited.issued.isoformat()),
+            ("DC.identifier", cited.url),
+            ("DC.type", "Text"),
+        ]
+        if cited.edition:
+            tags += [
+                ("citation_technical_report_institution", cited.organisation),
+                ("citation_technical_report_number", f"Edition {cited.edition}"),
+            ]
+        return tags
+
+
+def cite(register, subject=None, *, absolute, today: date) -> Citation:
+    """The citation of a register's page: the register itself (its guide, or an edition's),
+    one of its links, or one of its elements. absolute() turns the page's path into its
+    full permalink; today is the date a live page is accessed."""
+    edition = register.edition
+    if subject is None:
+        title, path, changed, part = register.name, register.urls.home, register.last_changed, ""
+    elif isinstance(subject, LinkClaim):
+        title = (
+            f"{register.name}: link {subject.reference} ({subject.behaviour.code} "
+            f"{subject.behaviour.title}; {subject.standard.code} {subject.standard.title})"
+        )
+        path, changed = subject.url, subject.updated_at
+        part = f"{subject.behaviour.code}-{subject.standard.code}"
+    else:
+        title = f"{register.name}: {subject.code} {subject.title}"
+        path, changed, part = subject.url, getattr(subject, "updated_at", None), subject.code
+    issued = edition.published_at if edition else (changed or register.last_changed)
+    key = "-".join(filter(None, [register.slug, f"edition-{edition.number}" if edition else "",
+                                 part]))  # fmt: skip
+    return Citation(
+        Cited(
+            key=key,
+            title=title,
+            organisation=register.organisation,
+            url=absolute(path),
+            issued=_local_date(issued),
+            accessed=None if edition else today,
+            edition=edition.number if edition else None,
+        )
+    )
+
+
+def _local_date(moment: datetime | date) -> date:
+    return timezone.localtime(moment).date() if isinstance(moment, datetime) else moment

@@ -1,0 +1,101 @@
+"""How a page stands against the version a reader might cite instead.
+
+A live link or element page is compared with the latest edition: it may read as that
+edition published it, have changed since, be new since, or be retired. A page pinned to
+an edition is compared with the live register: the live one may still say the same, have
+changed, be retired or be gone. Either way the page says so and links to the other
+version, and the pinned page keeps showing what was cited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from mapping.addresses import RegisterUrls
+from mapping.models import Edition, EditionElement, EditionLink, Link
+from mapping.models.link_rows import LinkClaim
+from standards.models import Element
+
+LINK_WORDS = ("relation", "rationale", "example")
+ELEMENT_WORDS = ("code", "title", "description")
+
+
+@dataclass(frozen=True)
+class Standing:
+    # as_published, changed, new or retired (a live page); same, changed, retired or
+    # deleted (a page pinned to an edition)
+    state: str
+    edition: Edition  # the edition the page is compared with, or pinned to
+    when: datetime | None = None  # when it changed or was retired
+    reason: str = ""  # why it was retired
+    other_url: str = ""  # the other version: pinned for a live page, live for a pinned one
+
+    @property
+    def is_same(self) -> bool:
+        return self.state in ("as_published", "same")
+
+    @property
+    def is_changed(self) -> bool:
+        return self.state == "changed"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.state == "retired"
+
+    @property
+    def is_new(self) -> bool:
+        return self.state == "new"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.state == "deleted"
+
+
+def _differs(one, other, words: tuple[str, ...]) -> bool:
+    return any(getattr(one, name) != getattr(other, name) for name in words)
+
+
+def live_standing(register, subject) -> Standing | None:
+    """A live link's or element's standing against the latest edition (None before any)."""
+    edition = register.latest_edition
+    if edition is None:
+        return None
+    urls = RegisterUrls(register.mapping, edition.number)
+    if isinstance(subject, LinkClaim):
+        frozen = EditionLink.objects.filter(edition=edition, link=subject.pk).first()
+        words, pinned = LINK_WORDS, frozen and urls.link(subject.pk)
+        retired = subject.is_retired
+        reason = subject.retired_reason
+    else:
+        frozen = EditionElement.objects.filter(edition=edition, element=subject.pk).first()
+        words, pinned = ELEMENT_WORDS, frozen and urls.element(subject.side, frozen.code)
+        retired = subject.retired
+        reason = subject.retired_reason
+    if retired:
+        return Standing("retired", edition, subject.updated_at, reason, pinned or "")
+    if frozen is None:
+        return Standing("new", edition)
+    if _differs(subject, frozen, words):
+        return Standing("changed", edition, subject.updated_at, other_url=pinned)
+    return Standing("as_published", edition, other_url=pinned)
+
+
+def pinned_standing(register, subject) -> Standing:
+    """A link's or element's standing, as an edition froze it, against the live register."""
+    edition, live_urls = register.edition, register.urls.live
+    if isinstance(subject, LinkClaim):
+        live = Link.objects.filter(pk=subject.link_id).first()
+        words, retired = LINK_WORDS, live is not None and live.is_retired
+        url = live_urls.link(subject.link_id)
+    else:
+        live = Element.objects.filter(pk=subject.element_id).first()
+        words, retired = ELEMENT_WORDS, live is not None and live.retired
+        url = live and live_urls.element(subject.side, live.code)
+    if live is None:
+        return Standing("deleted", edition)
+    if retired:
+        return Standing("retired", edition, live.updated_at, live.retired_reason, url)
+    if _differs(subject, live, words):
+        return Standing("changed", edition, live.updated_at, other_url=url)
+    return Standing("same", edition, other_url=url)

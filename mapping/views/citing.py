@@ -1,0 +1,69 @@
+"""What every citable page shares: its "Cite this" panel, its <meta> tags, and the
+citation itself in any format at ?format= (with &download=1 to save it as a file)."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+
+from mapping.citations import FORMATS, Citation, cite
+from mapping.forms.filters import CitationFormatForm
+from mapping.register import Register
+from mapping.views.lookups import HtmxHttpRequest
+
+UNCHECKED = (
+    "Paraphrase, not checked against the source: cite the publisher's text when you quote "
+    "the standard."
+)
+NOT_PUBLISHED = (
+    "Not part of the published standards: it is kept here only because links were made "
+    "to it. Do not cite it as a standard."
+)
+
+
+def citation_of(request: HtmxHttpRequest, register: Register, subject=None) -> Citation:
+    return cite(register, subject, absolute=request.build_absolute_uri, today=timezone.localdate())
+
+
+def formatted(request: HtmxHttpRequest, citation: Citation) -> HttpResponse | None:
+    """The citation in the format ?format= asks for, or None when it asks for none."""
+    if "format" not in request.GET:
+        return None
+    form = CitationFormatForm(request.GET)
+    if not form.is_valid():
+        message = " ".join(error for errors in form.errors.values() for error in errors)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    name = form.cleaned_data["format"]
+    spec = FORMATS[name]
+    response = HttpResponse(citation.text(name), content_type=f"{spec.media_type}; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=form.cleaned_data["download"],
+        filename=f"{citation.cited.key}.{spec.extension}",
+    )
+    return response
+
+
+def panel(citation: Citation, *, element=None, standard=None) -> dict:
+    """What the "Cite this" panel shows. element is the page's own element; standard the
+    standard a link is made to: either may carry a caution about its wording."""
+    caution = ""
+    for checked in (element, standard):
+        if checked is None or checked.side != "standards":
+            continue
+        if checked.is_not_published:
+            caution = f"{checked.code}: {NOT_PUBLISHED}"
+        elif checked.is_unchecked:
+            caution = f"{checked.code}: {UNCHECKED}"
+    return {
+        "citation": citation,
+        # citeproc's HTML, made from values escaped first (mapping/citations.py)
+        "cite_apa": mark_safe(citation.apa_html()),
+        "cite_harvard": mark_safe(citation.harvard_html()),
+        "cite_files": [
+            (name, FORMATS[name].label, citation.text(name), FORMATS[name].extension)
+            for name in ("bibtex", "ris", "csl-json")
+        ],
+        "cite_caution": caution,
+    }

@@ -1,0 +1,28 @@
+// "Cite this": copy a citation by keyboard or pointer, and say so to screen readers.
+// Formatted citations (APA, Harvard) are copied as rich text with a plain-text fallback.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const source = document.getElementById(button.dataset.copy);
+  const panel = button.closest("[data-cite]");
+  const status = panel && panel.querySelector("[data-cite-status]");
+  const name = button.dataset.copyName || "citation";
+  const text = source.innerText.trim();
+  try {
+    if (source.tagName !== "PRE" && window.ClipboardItem && navigator.clipboard.write) {
+      await navigator.clipboard.write([new ClipboardItem({
+        "text/plain": new Blob([text], { type: "text/plain" }),
+        "text/html": new Blob([source.innerHTML], { type: "text/html" }),
+      })]);
+    } else {
+      await navigator.clipboard.writeText(text);
+    }
+    if (status) status.textContent = `Copied the ${name}.`;
+    button.classList.add("copied");
+  } catch (error) {
+    if (status) status.textContent = `Could not copy the ${name}: select it and copy it instead.`;
+  }
+});
+
+// Copying needs JavaScript, so the buttons are shown only where it runs.
+for (const button of document.querySelectorAll("[data-copy]")) button.hidden = false;

