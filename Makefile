@@ -21,6 +21,12 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet --requirement requirements-test.txt
 	touch $@
 
+# The SSSOM reference toolkit judges Weave's SSSOM export in the tests; it lives in its own venv.
+.venv-sssom/.done: requirements-sssom.txt
+	$(PYTHON) -m venv .venv-sssom
+	.venv-sssom/bin/pip install --quiet --requirement requirements-sssom.txt
+	touch $@
+
 ## setup: a virtual environment in .venv with the pinned runtime dependencies
 setup: system-deps $(VENV)/.runtime
 
@@ -37,10 +43,13 @@ run: setup
 	@echo "  Weave is running at http://$(HOST):$(PORT)/"
 	@echo "  Log in at http://$(HOST):$(PORT)/accounts/login/ with a demo account printed above"
 	@echo
+	@# The worker runs imports in the background; it stops with the server.
+	DEBUG=true $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## setup-test: setup plus test tools, Debian's Chromium and poppler-utils
-setup-test: setup $(VENV)/.test
+setup-test: setup $(VENV)/.test .venv-sssom/.done
 	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils; }
 
 ## lint: ruff, formatting and migrations in step with the models

@@ -13,6 +13,8 @@ from standards.models import FrameworkKind
 
 BEHAVIOURS, STANDARDS = FrameworkKind.BEHAVIOURS.value, FrameworkKind.STANDARDS.value
 SIDES = (BEHAVIOURS, STANDARDS)
+# Each framework downloads as (label, file extension).
+FRAMEWORK_FORMATS = (("CSV", "csv"), ("Excel", "xlsx"), ("CASE 1.0 (JSON)", "case.json"))
 
 
 class RegisterUrls:
@@ -77,6 +79,40 @@ class RegisterUrls:
         return reverse("link_create", kwargs=self.mapping_kwargs)
 
     @cached_property
+    def link_import(self) -> str:
+        return reverse("link_import", kwargs=self.mapping_kwargs)
+
+    @cached_property
+    def links_csv(self) -> str:
+        return reverse("links_export", kwargs={**self.kwargs, "extension": "csv"})
+
+    @cached_property
+    def links_xlsx(self) -> str:
+        return reverse("links_export", kwargs={**self.kwargs, "extension": "xlsx"})
+
+    @cached_property
+    def downloads(self) -> list[tuple[str, str, str]]:
+        """(what, format, address) of each export of the register."""
+
+        def framework(side: str, extension: str) -> str:
+            return reverse(
+                "framework_export", kwargs={**self.kwargs, "side": side, "extension": extension}
+            )
+
+        return [
+            ("The whole register", "JSON", self._page("register_export")),
+            ("All links", "CSV", self.links_csv),
+            ("All links", "Excel", self.links_xlsx),
+            ("All links", "SSSOM (TSV)", self._page("sssom_export")),
+            ("The map", "Kumu blueprint (JSON)", self._page("kumu_export")),
+            *(
+                (f"The {side} framework", label, framework(side, extension))
+                for side in SIDES
+                for label, extension in FRAMEWORK_FORMATS
+            ),
+        ]
+
+    @cached_property
     def live(self) -> RegisterUrls:
         return self if self.number is None else RegisterUrls(self.mapping)
 
@@ -90,6 +126,10 @@ class RegisterUrls:
 
     def element(self, side: str, code: str) -> str:
         return f"{self._element_prefixes[side]}{quote(code)}/"
+
+    def element_prefix(self, side: str) -> str:
+        """What every element's address on that side starts with: /behaviours/, say."""
+        return self._element_prefixes[side]
 
     @cached_property
     def _link_prefix(self) -> str:

@@ -1,9 +1,10 @@
-"""The JSON shape Weave reads a mapping and its links from."""
+"""The shape of a mapping and its links wherever Weave reads or writes one: the demo's
+fixtures, the link importers and exporters, and the register's JSON."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mapping.models import Link, LinkStatus, Mapping, Relation
 from standards.models import Framework
@@ -14,11 +15,26 @@ class Payload(BaseModel):
 
 
 class LinkPayload(Payload):
-    behaviour: str = Field(min_length=1)
-    standard: str = Field(min_length=1)
+    behaviour: str = Field(min_length=1, max_length=32)
+    standard: str = Field(min_length=1, max_length=32)
     relation: Relation
-    rationale: str = Field(min_length=1)
-    example: str = ""
+    rationale: str = Field(min_length=1, max_length=10_000)
+    example: str = Field(default="", max_length=10_000)
+
+    @field_validator("relation", mode="before")
+    @classmethod
+    def relation_in_any_words(cls, value):
+        if isinstance(value, str) and (found := Relation.from_text(value)) is not None:
+            return found
+        return value
+
+    @classmethod
+    def of(cls, link) -> LinkPayload:
+        """A link of any register (live, or frozen in an edition) as a payload."""
+        return cls(
+            behaviour=link.behaviour.code, standard=link.standard.code,
+            relation=link.relation, rationale=link.rationale, example=link.example,
+        )  # fmt: skip
 
 
 class MappingPayload(Payload):

@@ -29,6 +29,16 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -54,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "standards",
     "mapping",
 ]
@@ -162,3 +174,17 @@ CACHES = {
 
 # How many links the link table shows a page.
 WEAVE_LINKS_PER_PAGE = 50
+
+# Background work (a large import's dry run and apply): django-tasks, with the database as
+# its queue and `manage.py db_worker` as its worker (make run starts one beside the server).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env_bool("WEAVE_TASKS_IMMEDIATE", default=False)
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+
+# The largest file an editor may import, in bytes (5 MB: some 50,000 links as CSV).
+WEAVE_IMPORT_MAX_BYTES = env_int("WEAVE_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MEMORY_SIZE = WEAVE_IMPORT_MAX_BYTES + 1024 * 1024

@@ -3,15 +3,17 @@ mapping under /m/<slug>/, and each edition of either under editions/<n>/. A page
 is the same in all four places; its keyword arguments say which register it is."""
 
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 
 from mapping.views import (
     coverage,
     editions,
     elements,
+    exports,
     frameworks,
     guide,
     history,
+    imports,
     link_editing,
     links,
     mappings,
@@ -56,11 +58,22 @@ register_pages = [
         {"side": "standards"},
         name="standard_detail",
     ),
+    re_path(r"^links\.(?P<extension>csv|xlsx)$", exports.links_export, name="links_export"),
+    re_path(
+        r"^(?P<side>behaviours|standards)\.(?P<extension>csv|xlsx|case\.json)$",
+        exports.framework_export,
+        name="framework_export",
+    ),
+    path("register.json", exports.register_export, name="register_export"),
+    path("sssom.tsv", exports.sssom_export, name="sssom_export"),
+    path("kumu.json", exports.kumu_export, name="kumu_export"),
 ]
 
 # The pages of a mapping that stand beside its registers: adding links, its editions.
 mapping_pages = [
     path("links/new/", link_editing.link_create, name="link_create"),
+    path("links/import/", imports.link_import, name="link_import"),
+    path("default/", mappings.mapping_make_default, name="mapping_make_default"),
     path("editions/", editions.edition_list, name="edition_list"),
     path("editions/publish/", editions.edition_publish, name="edition_publish"),
     path("editions/compare/", editions.edition_compare, name="edition_compare"),
@@ -70,6 +83,7 @@ mapping_pages = [
 
 urlpatterns = [
     path("m/", mappings.mapping_list, name="mapping_list"),
+    path("m/new/", mappings.mapping_create, name="mapping_create"),
     path("m/<slug:slug>/", include(mapping_pages)),
     path("links/<int:pk>/edit/", link_editing.link_edit, name="link_edit"),
     path("links/<int:pk>/retire/", link_editing.link_retire, name="link_retire"),
@@ -81,6 +95,14 @@ urlpatterns = [
     path("elements/<int:pk>/restore/", elements.element_restore, name="element_restore"),
     path("frameworks/", frameworks.framework_list, name="framework_list"),
     path("frameworks/new/", frameworks.framework_create, name="framework_create"),
+    path("frameworks/import/", imports.framework_import, name="framework_import"),
+    path("imports/<uuid:pk>/", imports.import_batch, name="import_batch"),
+    path("imports/<uuid:pk>/apply/", imports.import_apply, name="import_apply"),
+    re_path(
+        r"^imports/template/(?P<kind>framework|links)\.(?P<extension>csv|xlsx)$",
+        imports.import_template,
+        name="import_template",
+    ),
     path("frameworks/<slug:slug>/", frameworks.framework_detail, name="framework_detail"),
     path("frameworks/<slug:slug>/edit/", frameworks.framework_edit, name="framework_edit"),
     path("frameworks/<slug:slug>/retire/", frameworks.framework_retire, name="framework_retire"),

@@ -40,6 +40,9 @@ class FrameworkText(models.Model):
         help_text="Who owns the wording and how to cite or reuse it.",
     )
     description = models.TextField(blank=True)
+    # The identifier in CASE (Competencies and Academic Standards Exchange), kept when it
+    # came from a CASE package, so that exports and later packages name it the same way.
+    case_identifier = models.UUIDField("CASE identifier", null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -56,6 +59,7 @@ class Framework(FrameworkText):
     """A published set of elements: an organisation's behaviours or a body's standards."""
 
     slug = models.SlugField(max_length=80, unique=True)
+    case_identifier = models.UUIDField("CASE identifier", null=True, blank=True, unique=True)
     retired = models.BooleanField(default=False)
     retired_reason = models.TextField("why it was retired", blank=True)
     # Counts saves, so an edit made from a stale form is refused rather than lost.
@@ -157,6 +161,7 @@ class ElementText(models.Model):
     checked_on = models.DateField(
         "checked on", null=True, blank=True, help_text="When the wording was checked."
     )
+    case_identifier = models.UUIDField("CASE identifier", null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -220,6 +225,9 @@ class Element(ElementText):
         ordering = ["framework", "position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="element_code_unique"),
+            models.UniqueConstraint(
+                fields=["framework", "case_identifier"], name="element_case_identifier_unique"
+            ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="element_not_own_parent"
             ),

@@ -1,16 +1,19 @@
-"""The JSON shape Weave reads frameworks from (fixtures/ and, later, uploads)."""
+"""The shape of a framework and its elements wherever Weave reads or writes one: the demo's
+fixtures, every importer (CSV, XLSX, CASE) and every exporter. One set of schemas, so the
+formats cannot drift apart."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Literal
+from uuid import UUID
 
 from django.db import transaction
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from standards.models import Element, Framework, SourceCheck
+from standards.models import CODE_PATTERN, Element, Framework, FrameworkKind, SourceCheck
 
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 
 
 class Payload(BaseModel):
@@ -20,11 +23,15 @@ class Payload(BaseModel):
 class ElementPayload(Payload):
     code: str = Field(pattern=CODE_PATTERN, max_length=32)
     title: str = Field(min_length=1, max_length=300)
-    description: str = ""
+    description: str = Field(default="", max_length=20_000)
     level_label: str = Field(min_length=1, max_length=60)
     parent: str | None = Field(default=None, description="The parent's code, listed earlier.")
+    position: int | None = Field(
+        default=None, ge=0, description="Its place among its siblings (default: file order)."
+    )
     source_check: Literal["unchecked", "checked", "not_published"] = SourceCheck.UNCHECKED
     checked_on: date | None = None
+    case_identifier: UUID | None = None
 
     @model_validator(mode="after")
     def checked_has_a_date(self) -> ElementPayload:
@@ -41,16 +48,22 @@ class WithdrawnPayload(Payload):
     reason: str = Field(min_length=1)
 
 
-class FrameworkPayload(Payload):
+class FrameworkDetails(Payload):
+    """What a framework says about itself."""
+
     name: str = Field(min_length=1, max_length=200)
-    slug: str = Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)
+    slug: str = Field(pattern=SLUG_PATTERN, max_length=80)
     kind: Literal["behaviours", "standards"]
     publisher: str = Field(min_length=1, max_length=200)
-    version_label: str = ""
+    version_label: str = Field(default="", max_length=60)
     year: int | None = Field(default=None, ge=1800, le=2200)
-    source_url: str = ""
-    citation_note: str = ""
-    description: str = ""
+    source_url: str = Field(default="", max_length=200)
+    citation_note: str = Field(default="", max_length=5_000)
+    description: str = Field(default="", max_length=20_000)
+    case_identifier: UUID | None = None
+
+
+class FrameworkPayload(FrameworkDetails):
     withdrawn: list[WithdrawnPayload] = []
     elements: list[ElementPayload]
 
@@ -69,26 +82,59 @@ class FrameworkPayload(Payload):
             raise ValueError(f"{', '.join(sorted(clash))} cannot be both listed and withdrawn.")
         return self
 
+    @property
+    def details(self) -> dict:
+        return self.model_dump(include=set(FrameworkDetails.model_fields) - {"slug"})
+
+    def positions(self) -> dict[str, int]:
+        """Each element's position: its own, or its place among its siblings in the file."""
+        counts: dict[str | None, int] = {}
+        found = {}
+        for element in self.elements:
+            counts[element.parent] = counts.get(element.parent, 0) + 1
+            found[element.code] = (
+                element.position if element.position is not None else counts[element.parent]
+            )
+        return found
+
+    @classmethod
+    def of(cls, framework: Framework, elements) -> FrameworkPayload:
+        """A framework and its elements (in tree order, parents first) as a payload."""
+        by_id = {element.pk: element for element in elements}
+        return cls(
+            slug=framework.slug,
+            **{name: getattr(framework, name) for name in FrameworkDetails.model_fields
+               if name != "slug"},
+            elements=[
+                ElementPayload(
+                    code=e.code, title=e.title, description=e.description,
+                    level_label=e.level_label, position=e.position,
+                    parent=by_id[e.parent_id].code if e.parent_id in by_id else None,
+                    source_check=e.source_check, checked_on=e.checked_on,
+                    case_identifier=getattr(e, "case_identifier", None),
+                )
+                for e in elements
+            ],
+        )  # fmt: skip
+
     @transaction.atomic
     def save(self) -> tuple[Framework, int]:
         """Create the framework and whichever elements are missing; never overwrite edits.
 
         Returns the framework and how many rows were created.
         """
-        fields = self.model_dump(exclude={"elements", "slug", "withdrawn"})
-        framework, created = Framework.objects.get_or_create(slug=self.slug, defaults=fields)
+        framework, created = Framework.objects.get_or_create(slug=self.slug, defaults=self.details)
         existing = {e.code: e for e in framework.elements.all()}
         created_count = int(created)
-        positions: dict[str | None, int] = {}
+        positions = self.positions()
         for payload in self.elements:
-            positions[payload.parent] = positions.get(payload.parent, 0) + 1
             if payload.code in existing:
                 continue
             element = Element(
                 framework=framework,
                 parent=existing.get(payload.parent) if payload.parent else None,
-                position=positions[payload.parent],
-                **payload.model_dump(exclude={"parent"}),
+                **payload.model_dump(exclude={"parent", "position"}),
+                position=positions[payload.code],
             )
             # Field checks only: uniqueness and the tree's rules are the database's to
             # enforce (constraints and triggers), without a query per rule per row.
@@ -99,3 +145,6 @@ class FrameworkPayload(Payload):
             existing[payload.code] = element
             created_count += 1
         return framework, created_count
+
+
+KINDS = tuple(FrameworkKind.values)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django import forms
 
 from mapping.addresses import BEHAVIOURS, STANDARDS
-from mapping.models import Link
+from mapping.models import Link, Mapping
 from mapping.register import LiveRegister
 from standards.models import Element, Framework, SourceCheck
 
@@ -224,3 +224,36 @@ class EditionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What is new in this edition, for readers.",
     )
+
+
+class MappingForm(forms.ModelForm):
+    """A new register: one behaviours framework mapped onto one standards framework."""
+
+    licence_url = forms.URLField(
+        label="Licence",
+        required=False,
+        assume_scheme="https",
+        initial=Mapping._meta.get_field("licence_url").default,
+        help_text=Mapping._meta.get_field("licence_url").help_text,
+    )
+
+    class Meta:
+        model = Mapping
+        fields = [
+            "name", "slug", "organisation", "description", "behaviours_framework",
+            "standards_framework", "licence_url",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"slug": "A short name for its addresses: /m/<slug>/."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        current = Framework.objects.filter(retired=False)
+        self.fields["behaviours_framework"].queryset = current.filter(kind="behaviours")
+        self.fields["standards_framework"].queryset = current.filter(kind="standards")
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug == "new":
+            raise forms.ValidationError("“new” is kept for this page: choose another.")
+        return slug

@@ -8,6 +8,7 @@ from mapping.models.editions import (
     EditionLink,
 )
 from mapping.models.history import Change, EditConflict, tracked_values
+from mapping.models.imports import ImportBatch
 from mapping.models.link_rows import LinkSort, Relation
 from mapping.models.links import Link, LinkStatus
 from mapping.models.mappings import Mapping, ReviewedGap
@@ -20,6 +21,7 @@ __all__ = [
     "EditionFramework",
     "EditionGap",
     "EditionLink",
+    "ImportBatch",
     "Link",
     "LinkSort",
     "LinkStatus",

@@ -27,10 +27,11 @@ from standards.models import Element, ElementText, Framework, FrameworkText
 
 FRAMEWORK_FIELDS = [
     "name", "slug", "kind", "publisher", "version_label", "year", "source_url", "citation_note",
-    "description",
+    "description", "case_identifier",
 ]  # fmt: skip
 ELEMENT_FIELDS = [
     "code", "title", "description", "level_label", "position", "source_check", "checked_on",
+    "case_identifier",
 ]  # fmt: skip
 LINK_FIELDS = ["relation", "rationale", "example", "updated_at"]
 

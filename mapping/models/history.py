@@ -9,7 +9,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -78,10 +78,75 @@ class ChangeQuerySet(models.QuerySet):
         )
 
     @transaction.atomic
-    def save_new(self, instance: models.Model, *, by) -> Change:
+    def save_new(self, instance: models.Model, *, by, reason: str = "") -> Change:
         """Save a new link, element or framework and record its creation."""
         instance.save()
-        return self.record(instance, action=Change.Action.CREATED, before={}, by=by)
+        return self.record(instance, action=Change.Action.CREATED, before={}, by=by, reason=reason)
+
+    def record_created(self, instances: list[models.Model], *, by, reason: str = "") -> None:
+        """Record the creation of many rows saved together (an import), in one statement."""
+        self.bulk_create(
+            [
+                self.model(
+                    mapping_id=getattr(instance, "mapping_id", None),
+                    framework_id=_framework_id(instance),
+                    subject_type=instance._meta.model_name,
+                    subject_id=instance.pk,
+                    subject_label=instance.history_label,
+                    action=Change.Action.CREATED,
+                    before={},
+                    after=tracked_values(instance),
+                    reason=reason,
+                    user=by if by is not None and by.is_authenticated else None,
+                )
+                for instance in instances
+            ],
+            batch_size=1000,
+        )
+
+    @transaction.atomic
+    def apply_many(self, edits: list[tuple[models.Model, dict[str, Any]]], *, by,
+                   reason: str = "") -> int:  # fmt: skip
+        """Save changes to many rows of one model at once (an import) and record each, or
+        write nothing: if any row has moved on since it was loaded, EditConflict. Each row's
+        fields are checked as apply() checks them; returns how many changed."""
+        if not edits:
+            return 0
+        model = type(edits[0][0])
+        loaded = {instance.pk: instance.revision for instance, _changes in edits}
+        ids = list(loaded)
+        for start in range(0, len(ids), 5000):
+            rows = model.objects.select_for_update().filter(pk__in=ids[start : start + 5000])
+            for pk, revision in rows.values_list("pk", "revision"):
+                if loaded[pk] != revision:
+                    raise EditConflict(model.objects.get(pk=pk))
+        user = by if by is not None and by.is_authenticated else None
+        now, saved, records, fields = timezone.now(), [], [], {"revision", "updated_at"}
+        if any(field.name == "updated_by" for field in model._meta.fields):
+            fields.add("updated_by")
+        for instance, changes in edits:
+            before = tracked_values(instance)
+            for name, value in changes.items():
+                setattr(instance, name, value)
+            instance.clean_fields(exclude=[f.name for f in model._meta.fields
+                                           if f.name not in changes])  # fmt: skip
+            if tracked_values(instance) == before:
+                continue
+            instance.revision, instance.updated_at = instance.revision + 1, now
+            if "updated_by" in fields:
+                instance.updated_by = user
+            fields |= set(changes)
+            saved.append(instance)
+            records.append(self.model(
+                mapping_id=getattr(instance, "mapping_id", None),
+                framework_id=_framework_id(instance), subject_type=model._meta.model_name,
+                subject_id=instance.pk, subject_label=instance.history_label,
+                action=_action_for(instance, before), before=before,
+                after=tracked_values(instance), reason=reason, user=user, at=now,
+            ))  # fmt: skip
+        _save_fields(model, saved, sorted(fields))
+        self.bulk_create(records, batch_size=1000)
+        return len(saved)
 
     @transaction.atomic
     def apply(
@@ -132,6 +197,25 @@ class ChangeQuerySet(models.QuerySet):
         return self.record(
             instance, action=action, before=before, by=by, reason=reason, reverts=reverts
         )
+
+
+def _save_fields(model: type[models.Model], instances: list, names: list[str]) -> None:
+    """UPDATE each row's fields by its id, as one prepared statement run for every row.
+    (bulk_update builds a CASE per field per row: at 10,000 rows, seconds of Python.)"""
+    if not instances:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    statement = (f"UPDATE {quote(model._meta.db_table)} SET {sets} "
+                 f"WHERE {quote(model._meta.pk.column)} = %s")  # fmt: skip
+    rows = [
+        [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields]
+        + [instance.pk]
+        for instance in instances
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, rows)
 
 
 def _framework_id(instance: models.Model) -> int | None:

@@ -26,6 +26,17 @@ class Relation(models.TextChoices):
     def skos(self) -> str:
         return SKOS_MATCH[self]
 
+    @classmethod
+    def from_text(cls, text: str) -> Relation | None:
+        """The relation a person or a file names: its value ("fully_covers"), its words
+        ("Fully covers") or its SKOS property ("narrowMatch", "skos:narrowMatch")."""
+        wanted = " ".join(text.replace("_", " ").split()).casefold().removeprefix("skos:")
+        for relation in cls:
+            names = {relation.value.replace("_", " "), relation.label, SKOS_MATCH[relation]}
+            if wanted in {name.casefold() for name in names}:
+                return relation
+        return None
+
     @property
     def explanation(self) -> str:
         return RELATION_EXPLANATIONS[self]

@@ -50,6 +50,13 @@ class Mapping(models.Model):
         related_name="mappings_to",
         limit_choices_to={"kind": Framework.Kind.STANDARDS},
     )
+    licence_url = models.URLField(
+        "licence",
+        blank=True,
+        default="https://creativecommons.org/licenses/by/4.0/",
+        help_text="The licence under which others may reuse the mapping (its links and "
+        "reasons), as a URL; exports say so.",
+    )
     is_default = models.BooleanField(
         "site's default mapping",
         default=False,

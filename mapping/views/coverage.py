@@ -3,8 +3,6 @@ data, and the gap report with its CSV."""
 
 from __future__ import annotations
 
-import csv
-
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from mapping.addresses import BEHAVIOURS, STANDARDS
+from mapping.exchange.tabular import csv_bytes
 from mapping.forms.filters import MatrixForm
 from mapping.graph import map_data
 from mapping.matrix import RELATION_SYMBOLS, build_matrix
@@ -102,10 +101,10 @@ def coverage_csv(
 ) -> HttpResponse:
     """The gap report as CSV: one row for every element of both frameworks."""
     register = get_register(slug, number)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    header, *rows = register.coverage.csv_rows()
+    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     filename = register.file_name("coverage", "csv", dated=timezone.localdate())
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename
     )
-    csv.writer(response).writerows(register.coverage.csv_rows())
     return response

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mapping.addresses import RegisterUrls
+from mapping.forms.editing import MappingForm
 from mapping.models import Mapping
-from mapping.views.lookups import HtmxHttpRequest
+from mapping.roles import Role, role_required
+from mapping.views.lookups import HtmxHttpRequest, flash, get_mapping
 
 
 @require_GET
@@ -25,3 +28,29 @@ def mapping_list(request: HtmxHttpRequest) -> HttpResponse:
     for mapping in mappings:
         mapping.urls = RegisterUrls(mapping)
     return render(request, "mapping/mappings.html", {"mappings": mappings})
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def mapping_create(request: HtmxHttpRequest) -> HttpResponse:
+    """A new register between any behaviours framework and any standards framework, to
+    fill by hand or by import; its pages are under /m/<slug>/."""
+    form = MappingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mapping = form.save()
+        flash(request, f"Added the register {mapping.name}. Add links, or import them.")
+        return redirect(RegisterUrls(mapping).home)
+    status = 400 if form.errors else 200
+    return render(request, "mapping/mapping_form.html", {"form": form}, status=status)
+
+
+@role_required(Role.PUBLISHER)
+@require_POST
+def mapping_make_default(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+    """Make a register the site's default: its pages move to the top of the site."""
+    mapping = get_mapping(slug)
+    with transaction.atomic():
+        Mapping.objects.filter(is_default=True).exclude(pk=mapping.pk).update(is_default=False)
+        Mapping.objects.filter(pk=mapping.pk).update(is_default=True)
+    flash(request, f"{mapping.name} is now the site's default register.")
+    return redirect("home")

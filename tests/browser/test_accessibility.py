@@ -90,6 +90,9 @@ EDITOR_PAGES = [
     "/frameworks/example-homes-behaviours/elements/new/?parent=B1",
     "/changes/",
     "/editions/publish/",
+    "/frameworks/import/",
+    "/links/import/",
+    "/m/new/",
 ]
 
 

@@ -67,7 +67,7 @@ def test_the_csv_has_every_element_with_its_status(client, reviewed):
     response = client.get(CSV_URL)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="ours-coverage-')
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 8
     by_code = {row["code"]: row for row in rows}
     assert by_code["S2"]["status"] == "not yet reviewed"
@@ -80,7 +80,7 @@ def test_the_csv_has_every_element_with_its_status(client, reviewed):
 
 def test_a_covered_element_is_covered_whatever_an_old_review_says(client, small):
     ReviewedGap.objects.create(mapping=small["mapping"], element=small["s2"], reason="Old.")
-    rows = list(csv.DictReader(io.StringIO(client.get(CSV_URL).content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get(CSV_URL).content.decode("utf-8-sig"))))
     s2 = next(row for row in rows if row["code"] == "S2")
     assert s2["status"] == "covered directly" and s2["reason left unlinked"] == ""
 

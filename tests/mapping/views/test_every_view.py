@@ -11,10 +11,11 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from mapping.models import Change, Edition, Link, LinkStatus, Mapping
+from mapping.models import Change, Edition, ImportBatch, Link, LinkStatus, Mapping
 from standards.models import Element, Framework
 
 ROLES = ["anonymous", "viewer", "editor", "publisher"]
+NO_BATCH = "00000000-0000-0000-0000-000000000000"
 RANK = {role: rank for rank, role in enumerate(ROLES)}
 # Django's own account pages are Django's to test.
 NOT_OURS = {"login", "logout", "password_change", "password_change_done", "password_reset",
@@ -86,6 +87,25 @@ VIEWS = [
          ("GET", "POST"), "editor"),
     View("framework_restore", "/frameworks/our-ways/restore/", "/frameworks/nope/restore/",
          ("POST",), "editor"),
+    # Exports, for every register, live and frozen.
+    View("links_export", "/links.csv", "/m/nope/links.xlsx", register_page=True),
+    View("framework_export", "/standards.case.json", "/m/nope/behaviours.csv",
+         register_page=True),
+    View("register_export", "/register.json", "/editions/9/register.json", register_page=True),
+    View("sssom_export", "/sssom.tsv", "/m/nope/sssom.tsv", register_page=True),
+    View("kumu_export", "/kumu.json", "/editions/9/kumu.json", register_page=True),
+    # Imports and new registers.
+    View("import_template", "/imports/template/links.xlsx", "/imports/template/edition.csv"),
+    View("framework_import", "/frameworks/import/", "/frameworks/nope/import/",
+         ("GET", "POST"), "editor"),
+    View("link_import", "/links/import/", "/m/nope/links/import/", ("GET", "POST"), "editor"),
+    View("import_batch", "/imports/{batch}/", f"/imports/{NO_BATCH}/", role="editor",
+         fragment='<div id="import-status"'),
+    View("import_apply", "/imports/{batch}/apply/", f"/imports/{NO_BATCH}/apply/", ("POST",),
+         "editor"),
+    View("mapping_create", "/m/new/", "/m/new/nope/", ("GET", "POST"), "editor"),
+    View("mapping_make_default", "/m/other/default/", "/m/nope/default/", ("POST",),
+         "publisher"),
 ]  # fmt: skip
 BY_NAME = {view.name: view for view in VIEWS}
 # The prefixes every register page lives under: the default mapping live and at edition 1,
@@ -109,7 +129,12 @@ def site(small, people):
     )  # fmt: skip
     Edition.objects.publish(other, by=people["publisher"], title="Other one")
     change = Change.objects.apply(small["b2"], {"title": "Be bold"}, by=people["editor"])
-    return {"link": small["b11_s11"].pk, "element": small["b2"].pk, "change": change.pk}
+    batch = ImportBatch.objects.create(
+        kind="links", file_format="csv", filename="links.csv", content=b"", mapping=other,
+        state=ImportBatch.State.PLANNED, created_by=people["editor"],
+    )  # fmt: skip
+    return {"link": small["b11_s11"].pk, "element": small["b2"].pk, "change": change.pk,
+            "batch": batch.pk}  # fmt: skip
 
 
 def _url(view: View, site: dict) -> str:

@@ -36,6 +36,15 @@ PAGES = [
     ("coverage.csv", 4, 6),
     ("behaviours/B1/", 6, 6),  # + elements, its links, its twin (+ its history, live)
     ("standards/S1.1/", 6, 6),
+    # Exports, with no banner: + elements, the links (+ their count, frozen)
+    ("links.csv?relation=supports", 3, 5),
+    ("links.xlsx", 3, 5),
+    ("standards.csv", 2, 4),  # + the framework's elements
+    ("behaviours.case.json", 4, 5),  # + elements, links, when it last changed
+    ("sssom.tsv", 3, 5),
+    ("kumu.json", 3, 5),
+    # live: every row of the register with its history and editions; frozen: the edition's
+    ("register.json", 17, 7),
 ]
 
 

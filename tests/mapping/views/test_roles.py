@@ -3,9 +3,11 @@ that a refusal changes nothing."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from mapping.models import Change, Edition, Link, LinkStatus
+from mapping.importing.batches import run_dry_run
+from mapping.models import Change, Edition, ImportBatch, Link, LinkStatus, Mapping
 from standards.models import Element, Framework
 
 ROLES = ["anonymous", "nobody", "viewer", "editor", "publisher"]
@@ -17,9 +19,15 @@ def _state():
         list(Link.objects.order_by("pk").values()),
         list(Element.objects.order_by("pk").values()),
         list(Framework.objects.order_by("pk").values()),
+        list(Mapping.objects.order_by("pk").values()),
+        list(ImportBatch.objects.order_by("pk").values("pk", "state")),
         Change.objects.count(),
         Edition.objects.count(),
     )
+
+
+def _upload(name: str, text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
 
 
 def _write_views(small):
@@ -46,6 +54,16 @@ def _write_views(small):
     change = Change.objects.record(
         small["b12"], action=Change.Action.EDITED, before={"title": "Old"}, by=None
     )
+    other = Mapping.objects.create(
+        name="Other", slug="other", organisation="Org", behaviours_framework=small["behaviours"],
+        standards_framework=small["standards"],
+    )  # fmt: skip
+    batch = ImportBatch.objects.create(
+        kind="links", file_format="csv", filename="links.csv", mapping=small["mapping"],
+        content=b"behaviour code,standard code,relation,rationale\nB1.2,S2,supports,Why.\n",
+    )  # fmt: skip
+    run_dry_run(batch)
+    framework_file = "code,title,level label\nV1,Be kind,Value\n"
     return [
         ("link_create", reverse("link_create"),
          {"behaviour": "B1.2", "standard": "S1", "relation": "supports", "rationale": "Why."},
@@ -75,6 +93,19 @@ def _write_views(small):
         ("framework_restore", reverse("framework_restore", args=["old"]), {}, "editor"),
         ("change_revert", reverse("change_revert", args=[change.pk]), {}, "publisher"),
         ("edition_publish", reverse("edition_publish"), {"title": "First"}, "publisher"),
+        ("framework_import", reverse("framework_import"),
+         {"file": _upload("values.csv", framework_file), "name": "Values", "slug": "values",
+          "kind": "behaviours", "publisher": "Us"}, "editor"),
+        ("link_import", reverse("link_import"),
+         {"file": _upload("links.csv", "behaviour code,standard code,relation,rationale\n"
+                          "B2,S2,supports,Why.\n"), "status": "draft"}, "editor"),
+        ("import_apply", reverse("import_apply", args=[batch.pk]), {}, "editor"),
+        ("mapping_create", reverse("mapping_create"),
+         {"name": "Third", "slug": "third", "organisation": "Org",
+          "behaviours_framework": small["behaviours"].pk,
+          "standards_framework": small["standards"].pk}, "editor"),
+        ("mapping_make_default", reverse("mapping_make_default", args=[other.slug]), {},
+         "publisher"),
     ]  # fmt: skip
 
 
@@ -82,7 +113,8 @@ WRITE_VIEWS = [
     "link_create", "link_edit", "link_retire", "link_restore", "link_propose", "link_approve",
     "element_edit", "element_retire", "element_restore", "element_create", "framework_create",
     "framework_edit", "framework_retire", "framework_restore", "change_revert",
-    "edition_publish",
+    "edition_publish", "framework_import", "link_import", "import_apply", "mapping_create",
+    "mapping_make_default",
 ]  # fmt: skip
 
 

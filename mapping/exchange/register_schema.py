@@ -1,0 +1,126 @@
+"""The register as one JSON document: frameworks and their elements, mappings with their
+links, reviewed gaps and editions, and the history. Written from the live database it is a
+complete backup, ids and dates included, that restores into an empty database (SQLite or
+PostgreSQL) as the same data; written from an edition it is that edition's register."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from mapping.schemas import LinkPayload, Payload
+from standards.schemas import ElementPayload, FrameworkDetails
+
+FORMAT = "weave-register"
+
+
+class Stamps(Payload):
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    revision: int = 1
+
+
+class ElementRecord(ElementPayload, Stamps):
+    id: int
+    position: int = 0
+    retired: bool = False
+    retired_reason: str = ""
+
+
+class FrameworkRecord(FrameworkDetails, Stamps):
+    id: int
+    retired: bool = False
+    retired_reason: str = ""
+    elements: list[ElementRecord]
+
+
+class LinkRecord(LinkPayload, Stamps):
+    id: int
+    status: Literal["draft", "proposed", "approved", "retired"] = "approved"
+    retired_reason: str = ""
+    created_by: str | None = None
+    updated_by: str | None = None
+
+
+class GapRecord(Payload):
+    side: Literal["behaviours", "standards"]
+    element: str  # its code
+    reason: str
+    decided_by: str | None = None
+    decided_at: datetime
+
+
+class FrozenElement(ElementPayload):
+    element_id: int  # the live element it was copied from
+
+
+class FrozenFramework(FrameworkDetails):
+    framework_id: int
+    elements: list[FrozenElement]
+
+
+class FrozenLink(LinkPayload):
+    link_id: int
+    updated_at: datetime
+
+
+class EditionRecord(Payload):
+    number: int
+    title: str
+    notes: str = ""
+    published_at: datetime
+    published_by: str | None = None
+    register_name: str
+    organisation: str
+    register_description: str = ""
+    guide_intro: str = ""
+    digest: str
+    frameworks: list[FrozenFramework]
+    links: list[FrozenLink]
+    gaps: list[GapRecord]
+
+
+class MappingRecord(Payload):
+    id: int
+    name: str = Field(min_length=1, max_length=200)
+    slug: str = Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)
+    organisation: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    guide_intro: str = ""
+    licence_url: str = ""
+    is_default: bool = False
+    behaviours_framework: str  # slugs
+    standards_framework: str
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    links: list[LinkRecord]
+    gaps: list[GapRecord] = []
+    editions: list[EditionRecord] = []
+
+
+class ChangeRecord(Payload):
+    id: int
+    mapping: str | None = None  # slug
+    framework: str | None = None  # slug
+    subject_type: Literal["link", "element", "framework"]
+    subject_id: int
+    subject_label: str
+    action: str
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    reason: str = ""
+    user: str | None = None
+    at: datetime
+    reverts: int | None = None
+
+
+class RegisterDocument(Payload):
+    format: Literal["weave-register"] = FORMAT
+    version: Literal[1] = 1
+    exported_at: datetime
+    source: str = Field(default="", description="The live register, or which edition.")
+    frameworks: list[FrameworkRecord]
+    mappings: list[MappingRecord]
+    changes: list[ChangeRecord] = []

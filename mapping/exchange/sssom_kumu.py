@@ -1,0 +1,114 @@
+"""Two exports for other tools, from any register (live, or as an edition froze it):
+SSSOM, the Simple Standard for Sharing Ontological Mappings (a TSV with its metadata as a
+YAML block); and a Kumu blueprint, from which an organisation can rebuild its Kumu map."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from datetime import date
+
+from mapping.addresses import BEHAVIOURS, STANDARDS
+from mapping.models import Relation
+
+SSSOM_COLUMNS = (
+    "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
+    "mapping_justification", "author_label", "mapping_date", "comment",
+)  # fmt: skip
+
+
+def sssom_tsv(register, *, absolute: Callable[[str], str], today: date) -> str:
+    """Each link as a mapping: behaviour (subject), SKOS predicate, standard (object), the
+    rationale as comment, all under the mapping set's metadata."""
+    edition = register.edition
+    prefixes = {
+        "behaviour": absolute(register.urls.element_prefix(BEHAVIOURS)),
+        "standard": absolute(register.urls.element_prefix(STANDARDS)),
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "semapv": "https://w3id.org/semapv/vocab/",
+    }
+    metadata = [
+        ("curie_map", None),
+        *((f"  {prefix}", url) for prefix, url in prefixes.items()),
+        ("mapping_set_id", absolute(register.urls.home) + "sssom.tsv"),
+        ("mapping_set_title", register.name),
+        (
+            "mapping_set_description",
+            f"How {register.behaviours_framework.name} maps onto "
+            f"{register.standards_framework.name}.",
+        ),
+        ("mapping_set_version", f"edition {edition.number}" if edition else today.isoformat()),
+        ("license", register.mapping.licence_url or "https://creativecommons.org/licenses/by/4.0/"),
+        ("creator_label", None),
+        ("  -", register.organisation),  # a list of one
+        ("publication_date", (edition.published_at.date() if edition else today).isoformat()),
+    ]
+    lines = [
+        f"#{key}:" if value is None
+        else f"#{key} {json.dumps(value)}" if key.endswith("-")
+        else f"#{key}: {json.dumps(value)}"
+        for key, value in metadata
+    ]  # fmt: skip
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
+    writer.writerow(SSSOM_COLUMNS)
+    for link in register.all_links():
+        writer.writerow([
+            f"behaviour:{link.behaviour.code}", _one_line(link.behaviour.title),
+            f"skos:{Relation(link.relation).skos}",
+            f"standard:{link.standard.code}", _one_line(link.standard.title),
+            "semapv:ManualMappingCuration", register.organisation,
+            link.updated_at.date().isoformat(), _one_line(link.rationale),
+        ])  # fmt: skip
+    return "\n".join(lines) + "\n" + buffer.getvalue()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def kumu_blueprint(register, *, absolute: Callable[[str], str]) -> dict:
+    """Elements (every behaviour and standard, with what they sit under) and connections
+    (every link, with its relation and rationale), as Kumu imports them."""
+    labels = {}
+    elements = []
+    for side in (BEHAVIOURS, STANDARDS):
+        framework = register.framework(side)
+        for element in register.elements(side):
+            label = f"{element.code} {element.title}"
+            if label in labels.values():
+                label = f"{label} ({framework.name})"
+            labels[(side, element.pk)] = label
+            elements.append({
+                "label": label,
+                "type": element.level_label,
+                "description": element.description,
+                "tags": [framework.name, "behaviour" if side == BEHAVIOURS else "standard"],
+                "code": element.code,
+                "url": absolute(element.url),
+            })  # fmt: skip
+    connections = []
+    for side in (BEHAVIOURS, STANDARDS):
+        for element in register.elements(side):
+            if element.parent_id is not None and (side, element.parent_id) in labels:
+                connections.append({
+                    "from": labels[(side, element.pk)],
+                    "to": labels[(side, element.parent_id)],
+                    "type": "part of",
+                    "direction": "directed",
+                })  # fmt: skip
+    for link in register.all_links():
+        connections.append({
+            "from": labels[(BEHAVIOURS, link.behaviour_id)],
+            "to": labels[(STANDARDS, link.standard_id)],
+            "type": link.get_relation_display(),
+            "direction": "directed",
+            "description": link.rationale,
+            "tags": ["link"],
+            "reference": link.reference,
+            "in practice": link.example,
+            "url": absolute(link.url),
+        })  # fmt: skip
+    return {"elements": elements, "connections": connections}

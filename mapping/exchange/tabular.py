@@ -1,0 +1,166 @@
+"""CSV and XLSX tables: reading rows from an upload, and writing tables people open in a
+spreadsheet. Cells that a spreadsheet would run as a formula are neutralised on the way
+out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils.exceptions import InvalidFileException
+
+from mapping.exchange.problems import UnreadableFile
+
+# The columns of each kind of table, as the templates name them, and the field of the
+# payload (standards/schemas.py, mapping/schemas.py) each one is: reading and writing a
+# table go through the same payloads, so the two cannot drift apart.
+FRAMEWORK_FIELDS = {
+    "code": "code", "title": "title", "description": "description", "parent code": "parent",
+    "level label": "level_label", "position": "position",
+}  # fmt: skip
+FRAMEWORK_COLUMNS = tuple(FRAMEWORK_FIELDS)
+FRAMEWORK_REQUIRED = ("code", "title", "level label")
+LINK_FIELDS = {
+    "behaviour code": "behaviour", "standard code": "standard", "relation": "relation",
+    "rationale": "rationale", "example": "example",
+}  # fmt: skip
+LINK_COLUMNS = tuple(LINK_FIELDS)
+LINK_REQUIRED = ("behaviour code", "standard code", "relation", "rationale")
+# Columns Weave's own exports add for reading, which an import passes over.
+READ_ONLY = ("reference", "behaviour", "standard", "status", "last changed", "wording")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def column_name(header: str) -> str:
+    """A header as Weave names it: "Parent_Code " and "parent code" are the same column."""
+    return " ".join(str(header or "").replace("_", " ").split()).casefold()
+
+
+def read_rows(
+    content: bytes, file_format: str, *, columns: Sequence[str], required: Sequence[str]
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV or XLSX upload as (row number, {column: text}), blank rows left
+    out. The header must name every required column and no unknown one."""
+    table = _csv_table(content) if file_format == "csv" else _xlsx_table(content)
+    if not table:
+        raise UnreadableFile("The file is empty: it needs a header row and at least one row.")
+    header = [column_name(cell) for cell in table[0]]
+    unknown = [name for name in header if name and name not in (*columns, *READ_ONLY)]
+    missing = [name for name in required if name not in header]
+    if missing or unknown:
+        said = []
+        if missing:
+            said.append(f"it has no {', '.join(f'“{m}”' for m in missing)} column")
+        if unknown:
+            said.append(f"{', '.join(f'“{u}”' for u in unknown)} is not a column Weave knows")
+        raise UnreadableFile(
+            f"The columns are not right: {'; '.join(said)}. The columns are: "
+            f"{', '.join(columns)} (download the template to start from)."
+        )
+    duplicated = {name for name in header if name and header.count(name) > 1}
+    if duplicated:
+        raise UnreadableFile(f"The column “{sorted(duplicated)[0]}” appears twice.")
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        values = {
+            name: _text(cell) for name, cell in zip(header, cells, strict=False) if name in columns
+        }
+        if any(values.values()):
+            rows.append((number, {name: values.get(name, "") for name in columns}))
+    if not rows:
+        raise UnreadableFile("The file has a header row but no rows under it.")
+    return rows
+
+
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return str(cell).strip()
+
+
+def _unguarded(cell: str) -> str:
+    """Weave's CSV writes "'=…" for a cell that begins like a formula; read it back as
+    "=…", as a spreadsheet shows it."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] and cell[1:2] in FORMULA_STARTS else cell
+
+
+def _csv_table(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            f"The file is not UTF-8 text (a byte at position {error.start} is not): in your "
+            "spreadsheet, save it as “CSV UTF-8” and upload it again."
+        ) from error
+    if "\x00" in text:
+        raise UnreadableFile("The file has NUL characters: it is not a CSV table.")
+    # Only the delimiter is guessed (from the header: a spreadsheet set to a European
+    # locale writes semicolons); quoting is always the spreadsheets' own.
+    try:
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        rows = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
+        return [[_unguarded(cell) for cell in row] for row in rows]
+    except csv.Error as error:
+        raise UnreadableFile(f"The file is not a readable CSV table: {error}.") from error
+
+
+def _xlsx_table(content: bytes) -> list[list]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise UnreadableFile(
+            "The file is not an Excel workbook (.xlsx): save it as an .xlsx workbook, or as "
+            "CSV UTF-8."
+        ) from error
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise UnreadableFile("The workbook's first sheet cannot be read.") from error
+    finally:
+        workbook.close()
+
+
+def safe_cell(value) -> str:
+    """A value that a spreadsheet will show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _text_cell(sheet, value):
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl would otherwise take "=…" for a formula
+    return cell
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
+    # A byte-order mark, so that Excel opens the file as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, title: str) -> bytes:
+    """A workbook of one sheet. Every text cell is stored as text, so that none that begins
+    like a formula can run as one."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31] or "Sheet")
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([_text_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,105 @@
+"""Uploading a file to import: its kind, where it goes, and the editor's choices. The file
+is checked for size and type here; its contents in the dry run."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from mapping.models import ImportBatch, LinkStatus
+from standards.models import Framework
+from standards.schemas import SLUG_PATTERN
+
+FORMATS = {".csv": ImportBatch.Format.CSV, ".xlsx": ImportBatch.Format.XLSX,
+           ".json": ImportBatch.Format.CASE}  # fmt: skip
+
+
+class UploadField(forms.FileField):
+    """A CSV, XLSX or CASE JSON file, no larger than WEAVE_IMPORT_MAX_BYTES."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        name = upload.name.lower()
+        extension = next((ext for ext in FORMATS if name.endswith(ext)), None)
+        if extension is None:
+            raise forms.ValidationError(
+                f"“{upload.name}” is not a file Weave imports: choose a .csv, an .xlsx or a "
+                "CASE .json file."
+            )
+        limit = settings.WEAVE_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}: files up to "
+                f"{filesizeformat(limit)} can be imported. Split it, or ask your administrator."
+            )
+        head = upload.read(4)
+        upload.seek(0)
+        if extension == ".xlsx" and head != b"PK\x03\x04":
+            raise forms.ValidationError(
+                f"“{upload.name}” is called .xlsx but is not an Excel workbook."
+            )
+        upload.weave_format = FORMATS[extension]
+        return upload
+
+
+class FrameworkImportForm(forms.Form):
+    file = UploadField(
+        label="File to import",
+        help_text="CSV or Excel (columns: code, title, description, parent code, level label, "
+        "position) or a CASE 1.0 package (.json).",
+    )
+    framework = forms.ModelChoiceField(
+        label="Into",
+        queryset=Framework.objects.filter(retired=False).order_by("kind", "name"),
+        required=False,
+        empty_label="A new framework",
+    )
+    name = forms.CharField(label="New framework's name", required=False, max_length=200)
+    slug = forms.RegexField(
+        label="Its short name, for addresses", required=False, max_length=80, regex=SLUG_PATTERN,
+        error_messages={"invalid": "Use letters, digits, hyphens and underscores."},
+    )  # fmt: skip
+    kind = forms.ChoiceField(choices=Framework.Kind.choices, required=False, label="Its kind")
+    publisher = forms.CharField(label="Its publisher", required=False, max_length=200)
+    official_wording = forms.BooleanField(
+        required=False,
+        label="This file is the publisher's own wording: mark every element in it as checked "
+        "against the source",
+    )
+    retire_missing = forms.BooleanField(
+        required=False, label="Retire what is not in the file (with its links)"
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload = data.get("file")
+        if not data.get("framework"):
+            case = upload is not None and upload.weave_format == ImportBatch.Format.CASE
+            # A CASE package names its framework and publisher itself.
+            for name in ("slug", "kind") + (() if case else ("name", "publisher")):
+                if not data.get(name):
+                    self.add_error(name, "Give this for a new framework.")
+        return data
+
+
+class LinkImportForm(forms.Form):
+    file = UploadField(
+        label="File to import",
+        help_text="CSV or Excel (columns: behaviour code, standard code, relation, rationale, "
+        "example) or a CASE 1.0 package (.json) whose associations join this register's "
+        "frameworks.",
+    )
+    status = forms.ChoiceField(
+        label="Save new links as",
+        choices=[(LinkStatus.DRAFT, "Drafts"), (LinkStatus.PROPOSED, "Proposed, for approval")],
+        initial=LinkStatus.DRAFT,
+    )
+    retire_missing = forms.BooleanField(
+        required=False, label="Retire this register's links that are not in the file"
+    )
+
+    def __init__(self, *args, can_approve: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if can_approve:
+            self.fields["status"].choices += [(LinkStatus.APPROVED, "Approved")]

@@ -1,0 +1,190 @@
+"""Importing a register's links: each row names a behaviour and a standard by code.
+
+New pairs are added (as drafts, proposed, or approved when a publisher imports them),
+changed relations and wording are updated (an editor's change to an approved link goes back
+for approval, as it would in place), and the links the file does not mention are listed and
+left alone unless the editor asks to retire them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from pydantic import ValidationError
+
+from mapping.exchange.problems import Problem
+from mapping.exchange.tabular import LINK_FIELDS
+from mapping.importing import Difference, Progress, Summary, no_progress, problems_of
+from mapping.models import Change, Link, LinkStatus, Mapping, Relation
+from mapping.roles import Role, has_role
+from mapping.schemas import LinkPayload
+
+WORDS = ("relation", "rationale", "example")
+
+
+def links_from_rows(rows) -> tuple[list[tuple[int, LinkPayload]], list[Problem]]:
+    """A table's rows as link payloads, with the problems of each row."""
+    found, problems = [], []
+    for number, row in rows:
+        data = {field: row[column] for column, field in LINK_FIELDS.items()}
+        try:
+            found.append((number, LinkPayload(**data)))
+        except ValidationError as error:
+            problems += problems_of(error, row=number)
+    return found, problems
+
+
+@dataclass
+class LinksImport:
+    mapping: Mapping
+    links: list[tuple[int | str, LinkPayload]]
+    source: str
+    status: str = LinkStatus.DRAFT  # of new links
+    retire_missing: bool = False
+
+
+class LinkPlan:
+    def __init__(self, wanted: LinksImport, problems: list[Problem], progress=no_progress):
+        self.wanted = wanted
+        self.problems = list(problems)
+        mapping = wanted.mapping
+        elements = {
+            side: {e.code: e for e in framework.elements.all()}
+            for side, framework in (
+                ("behaviour", mapping.behaviours_framework),
+                ("standard", mapping.standards_framework),
+            )
+        }
+        existing = {
+            (link.behaviour_id, link.standard_id): link
+            for link in mapping.links.select_related("behaviour", "standard")
+        }
+        self.creates: list[Link] = []
+        self.changes: list[tuple[Link, dict]] = []
+        self.unchanged = 0
+        seen: dict[tuple[int, int], int | str] = {}
+        total = len(wanted.links)
+        for done, (origin, payload) in enumerate(wanted.links, start=1):
+            if done % 1000 == 0:
+                progress(done, total)
+            where = {"row": origin} if isinstance(origin, int) else {"item": str(origin)}
+            pair = []
+            for side, code in (("behaviour", payload.behaviour), ("standard", payload.standard)):
+                element = elements[side].get(code)
+                framework = getattr(mapping, f"{side}s_framework")
+                if element is None:
+                    self.problems.append(Problem(
+                        f"“{code}” is not a {side} in {framework.name}.",
+                        column=f"{side} code", **where,
+                    ))  # fmt: skip
+                elif element.retired:
+                    self.problems.append(Problem(
+                        f"{code} is retired in {framework.name}: restore it first, or leave "
+                        "this row out.", column=f"{side} code", **where,
+                    ))  # fmt: skip
+                else:
+                    pair.append(element)
+            if len(pair) < 2:
+                continue
+            key = (pair[0].pk, pair[1].pk)
+            if key in seen:
+                self.problems.append(Problem(
+                    f"{payload.behaviour} → {payload.standard} is linked twice in the file "
+                    f"(also {_where(seen[key])}).", column="standard code", **where,
+                ))  # fmt: skip
+                continue
+            seen[key] = origin
+            self._compare(existing.get(key), payload, pair)
+        progress(total, total)
+        self.missing = [
+            link for key, link in existing.items() if key not in seen and not link.is_retired
+        ]
+
+    def _compare(self, link: Link | None, payload: LinkPayload, pair) -> None:
+        wanted = {"relation": payload.relation.value, "rationale": payload.rationale,
+                  "example": payload.example}  # fmt: skip
+        if link is None:
+            self.creates.append(
+                Link(
+                    mapping=self.wanted.mapping,
+                    behaviour=pair[0],
+                    standard=pair[1],
+                    status=self.wanted.status,
+                    **wanted,
+                )
+            )
+            return  # fmt: skip
+        changed = {name: value for name, value in wanted.items() if getattr(link, name) != value}
+        if link.is_retired:
+            changed["status"] = LinkStatus.DRAFT  # restored: it is in the file
+        if changed:
+            self.changes.append((link, changed))
+        else:
+            self.unchanged += 1
+
+    @property
+    def summary(self) -> Summary:
+        wanted = self.wanted
+        summary = Summary(
+            kind="links",
+            target=wanted.mapping.name,
+            creates=[f"{link.reference}: {link.get_relation_display()}" for link in self.creates],
+            changes=[
+                Difference(
+                    link.reference,
+                    [
+                        (name, _said(name, getattr(link, name)), _said(name, value))
+                        for name, value in changed.items()
+                    ],
+                )
+                for link, changed in self.changes
+            ],
+            unchanged=self.unchanged,
+            missing=[link.reference for link in self.missing],
+            retire_missing=wanted.retire_missing,
+            problems=self.problems,
+        )
+        summary.notes.append(f"New links are saved as {LinkStatus(wanted.status).label.lower()}.")
+        return summary
+
+    @transaction.atomic
+    def apply(self, *, by, progress: Progress = no_progress) -> None:
+        """Everything at once, recorded in the history; any error and nothing is written."""
+        reason = f"Imported from {self.wanted.source}."
+        for link in self.creates:
+            link.created_by = link.updated_by = by if by and by.is_authenticated else None
+        Link.objects.bulk_create(self.creates, batch_size=1000)
+        Change.objects.record_created(self.creates, by=by, reason=reason)
+        progress(len(self.creates), len(self.creates) + len(self.changes))
+        publisher = has_role(by, Role.PUBLISHER) if by is not None else True
+        edits = []
+        for link, changed in self.changes:
+            changed = dict(changed)
+            if changed.pop("status", None) is not None:
+                link.restore(by=by)  # a retired link that is in the file again
+            if changed and link.is_approved and not publisher:
+                changed["status"] = LinkStatus.PROPOSED  # back for approval, as in place
+            if changed:
+                edits.append((link, changed))
+        Change.objects.apply_many(edits, by=by, reason=reason)
+        progress(len(self.creates) + len(self.changes), len(self.creates) + len(self.changes))
+        if self.wanted.retire_missing:
+            gone = f"Not in {self.wanted.source}."
+            Change.objects.apply_many(
+                [(link, {"status": LinkStatus.RETIRED, "retired_reason": gone})
+                 for link in self.missing], by=by, reason=gone,
+            )  # fmt: skip
+
+
+def _said(name: str, value) -> str:
+    """A field's value as the dry run shows it: relations and statuses in words."""
+    if name == "relation":
+        return Relation(value).label
+    if name == "status":
+        return LinkStatus(value).label
+    return str(value) or "—"
+
+
+def _where(origin) -> str:
+    return f"row {origin}" if isinstance(origin, int) else f"item {origin}"

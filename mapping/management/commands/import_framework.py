@@ -1,0 +1,46 @@
+from django.core.management.base import CommandError
+
+from mapping.management.commands._imports import ImportCommand
+from mapping.models import ImportBatch
+from standards.models import Framework
+
+
+class Command(ImportCommand):
+    help = (
+        "Import a framework from a CSV or Excel table or a CASE 1.0 package: into a new "
+        "framework (--slug, --name, --kind, --publisher) or one already in Weave (--into). "
+        "Prints the dry run; --apply applies it, all or nothing."
+    )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--into", metavar="SLUG", help="The framework to bring up to date.")
+        parser.add_argument("--slug", help="A new framework's short name, for addresses.")
+        parser.add_argument("--name", help="A new framework's name.")
+        parser.add_argument("--kind", choices=Framework.Kind.values)
+        parser.add_argument("--publisher", default="")
+        parser.add_argument(
+            "--official-wording",
+            action="store_true",
+            help="The file is the publisher's own wording: mark its elements as checked.",
+        )
+
+    def handle(self, *args, file, into, slug, name, kind, publisher, **options):
+        framework = None
+        if into:
+            framework = Framework.objects.filter(slug=into).first()
+            if framework is None:
+                raise CommandError(f"There is no framework with the slug {into}.")
+        elif not (slug and kind):
+            raise CommandError(
+                "Say which framework to import into (--into), or give a new one's --slug "
+                "and --kind (and --name unless the file is CASE)."
+            )
+        details = {"slug": slug, "name": name or "", "kind": kind, "publisher": publisher}
+        batch = self.batch(
+            file, kind=ImportBatch.Kind.FRAMEWORK, framework=framework,
+            details={} if framework else details,
+            options={"retire_missing": options["retire_missing"],
+                     "official_wording": options["official_wording"]},
+        )  # fmt: skip
+        self.run(batch, apply=options["apply"], user=options["user"])

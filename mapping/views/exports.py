@@ -1,0 +1,136 @@
+"""The register's exports, for anyone who may read it, live or from any edition: the link
+table (with its filters) and each framework as CSV and Excel, each framework as a CASE
+package, the whole register as JSON, the links as SSSOM and the map as a Kumu blueprint.
+Each is named by register, edition and date."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from mapping.exchange.case_writer import case_package
+from mapping.exchange.register_json import edition_document, live_document
+from mapping.exchange.sssom_kumu import kumu_blueprint, sssom_tsv
+from mapping.exchange.tabular import (
+    FRAMEWORK_COLUMNS,
+    FRAMEWORK_FIELDS,
+    LINK_FIELDS,
+    csv_bytes,
+    xlsx_bytes,
+)
+from mapping.forms.filters import LinkFilterForm
+from mapping.models import Mapping
+from mapping.register import Register
+from mapping.schemas import LinkPayload
+from mapping.views.lookups import HtmxHttpRequest, get_register
+from standards.models import SourceCheck
+from standards.schemas import FrameworkPayload
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LINK_EXPORT_COLUMNS = (
+    "reference", "behaviour code", "behaviour", "relation", "standard code", "standard",
+    "rationale", "example", "status", "last changed",
+)  # fmt: skip
+
+
+def _download(register: Register, content, what: str, extension: str, media_type: str):
+    response = HttpResponse(content, content_type=media_type)
+    name = register.file_name(what, extension, dated=timezone.localdate())
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
+
+
+def _table(register: Register, header, rows, what: str, extension: str) -> HttpResponse:
+    if extension == "csv":
+        return _download(register, csv_bytes(header, rows), what, "csv", "text/csv; charset=utf-8")
+    content = xlsx_bytes(header, rows, title=f"{register.name} {what}")
+    return _download(register, content, what, "xlsx", XLSX)
+
+
+def _link_row(link) -> list:
+    """A link as the table's row: the import's columns (from its payload), then columns
+    for reading, which an import passes over."""
+    payload = LinkPayload.of(link)
+    cells = {column: getattr(payload, field) for column, field in LINK_FIELDS.items()}
+    cells["relation"] = payload.relation.label
+    changed = timezone.localtime(link.updated_at).strftime("%Y-%m-%d %H:%M")
+    cells |= {"reference": link.reference, "behaviour": link.behaviour.title,
+              "standard": link.standard.title, "status": link.get_status_display(),
+              "last changed": changed}  # fmt: skip
+    return [cells[column] for column in LINK_EXPORT_COLUMNS]
+
+
+@require_GET
+def links_export(
+    request: HtmxHttpRequest, extension: str, slug: str | None = None, number: int | None = None
+) -> HttpResponse:
+    """The link table as it is filtered and sorted, every page of it."""
+    register = get_register(slug, number)
+    form = LinkFilterForm(request.GET, register=register)
+    if not form.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in form.errors.items())
+        return HttpResponse(f"Some filters are not valid: {errors}", status=400,
+                            content_type="text/plain; charset=utf-8")  # fmt: skip
+
+    rows = (_link_row(link) for link in register.fetch(register.links(form.chosen())))
+    return _table(register, LINK_EXPORT_COLUMNS, rows, "links", extension)
+
+
+@require_GET
+def framework_export(
+    request: HtmxHttpRequest, side: str, extension: str, slug: str | None = None,
+    number: int | None = None,
+) -> HttpResponse:  # fmt: skip
+    """One of the register's two frameworks: as a table (the import's columns) or a CASE
+    package with the register's links as associations."""
+    register = get_register(slug, number)
+    if extension == "case.json":
+        package = case_package(register, side, absolute=request.build_absolute_uri)
+        content = json.dumps(package, ensure_ascii=False, indent=2)
+        return _download(register, content, f"{side}-case", "json", "application/json")
+    payload = FrameworkPayload.of(register.framework(side), register.elements(side))
+    rows = (
+        [getattr(element, field) for field in FRAMEWORK_FIELDS.values()]
+        + [SourceCheck(element.source_check).label]
+        for element in payload.elements
+    )
+    return _table(register, (*FRAMEWORK_COLUMNS, "wording"), rows, side, extension)
+
+
+@require_GET
+def register_export(
+    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
+) -> HttpResponse:
+    """The whole register as JSON: live, every row of it (a complete backup of this
+    register); from an edition, the register as it was published."""
+    register = get_register(slug, number)
+    if register.edition is None:
+        document = live_document(Mapping.objects.filter(pk=register.mapping.pk))
+    else:
+        document = edition_document(register.edition)
+    return _download(register, document.model_dump_json(indent=2), "register", "json",
+                     "application/json")  # fmt: skip
+
+
+@require_GET
+def sssom_export(
+    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
+) -> HttpResponse:
+    register = get_register(slug, number)
+    content = sssom_tsv(register, absolute=request.build_absolute_uri,
+                        today=timezone.localdate())  # fmt: skip
+    return _download(register, content, "sssom", "tsv", "text/tab-separated-values; charset=utf-8")
+
+
+@require_GET
+def kumu_export(
+    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
+) -> HttpResponse:
+    register = get_register(slug, number)
+    blueprint = kumu_blueprint(register, absolute=request.build_absolute_uri)
+    return _download(register, json.dumps(blueprint, ensure_ascii=False, indent=2), "kumu",
+                     "json", "application/json")  # fmt: skip

@@ -1,0 +1,119 @@
+"""Importing, as an editor sees it: upload a file, read its dry run (what will be created,
+changed, left alone or retired, and every problem with its row and column), then apply it.
+A large file's dry run and apply run in the background, and the page shows their progress."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mapping.exchange.tabular import FRAMEWORK_COLUMNS, LINK_COLUMNS, csv_bytes, xlsx_bytes
+from mapping.forms.imports import FrameworkImportForm, LinkImportForm
+from mapping.importing.batches import progress_key
+from mapping.models import ImportBatch
+from mapping.roles import Role, has_role, role_required
+from mapping.tasks import apply_import, check_import
+from mapping.views.lookups import HtmxHttpRequest, get_live_register, wants_fragment
+
+TEMPLATES = {
+    "framework": (FRAMEWORK_COLUMNS, [
+        ["B1", "Put residents first", "We start from what residents need.", "", "Behaviour", "1"],
+        ["B1.1", "We listen first", "", "B1", "Culture descriptor", "1"],
+    ]),
+    "links": (LINK_COLUMNS, [
+        ["B1", "INC", "partly covers", "Why the behaviour relates to the standard.", ""],
+    ]),
+}  # fmt: skip
+
+
+def _start(request: HtmxHttpRequest, form, **batch) -> HttpResponse:
+    upload = form.cleaned_data["file"]
+    created = ImportBatch.objects.create(
+        filename=upload.name[:255], file_format=upload.weave_format, content=upload.read(),
+        created_by=request.user, **batch,
+    )  # fmt: skip
+    check_import.enqueue(str(created.pk))
+    return redirect(created.get_absolute_url())
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def framework_import(request: HtmxHttpRequest) -> HttpResponse:
+    """A framework from a file: a new one, or new words for one already in use."""
+    form = FrameworkImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = {name: data[name] for name in ("name", "slug", "kind", "publisher")}
+        return _start(
+            request, form, kind=ImportBatch.Kind.FRAMEWORK, framework=data["framework"],
+            details={} if data["framework"] else details,
+            options={"retire_missing": data["retire_missing"],
+                     "official_wording": data["official_wording"]},
+        )  # fmt: skip
+    context = {"form": form, "kind": "framework"}
+    return render(request, "mapping/import_form.html", context, status=400 if form.errors else 200)
+
+
+@role_required(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def link_import(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+    """A register's links from a file."""
+    register = get_live_register(slug)
+    form = LinkImportForm(
+        request.POST or None, request.FILES or None,
+        can_approve=has_role(request.user, Role.PUBLISHER),
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        return _start(
+            request, form, kind=ImportBatch.Kind.LINKS, mapping=register.mapping,
+            options={"status": data["status"], "retire_missing": data["retire_missing"]},
+        )  # fmt: skip
+    context = {"form": form, "kind": "links", "register": register}
+    return render(request, "mapping/import_form.html", context, status=400 if form.errors else 200)
+
+
+@role_required(Role.EDITOR)
+@require_GET
+def import_batch(request: HtmxHttpRequest, pk) -> HttpResponse:
+    """An import's dry run, its progress while it runs, or what it did."""
+    batch = get_object_or_404(ImportBatch.objects.select_related("framework", "mapping"), pk=pk)
+    context = {"batch": batch, "progress": cache.get(progress_key(batch.pk))}
+    template_name = "mapping/import_batch.html"
+    if wants_fragment(request):
+        template_name += "#status"
+    response = render(request, template_name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def import_apply(request: HtmxHttpRequest, pk) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if batch.can_be_applied:
+        # Claimed first, so that a second click cannot apply the same file twice.
+        claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.PLANNED)
+        if claimed.update(state=ImportBatch.State.APPLYING, error=""):
+            apply_import.enqueue(str(batch.pk), request.user.pk)
+    return redirect(batch.get_absolute_url())
+
+
+@require_GET
+def import_template(request: HtmxHttpRequest, kind: str, extension: str) -> HttpResponse:
+    """A table to start from, with its columns and an example row."""
+    columns, rows = TEMPLATES[kind]
+    if extension == "csv":
+        content, media_type = csv_bytes(columns, rows), "text/csv; charset=utf-8"
+    else:
+        content = xlsx_bytes(columns, rows, title=f"Weave {kind}")
+        media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=media_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"weave-{kind}-template.{extension}"
+    )
+    return response

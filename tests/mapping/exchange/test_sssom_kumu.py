@@ -1,0 +1,91 @@
+"""SSSOM and Kumu, judged from outside: the SSSOM reference toolkit (`sssom validate`, in
+its own venv, .venv-sssom) must accept the TSV and read every link back; the Kumu
+blueprint must hold every element and every link of the register."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from mapping.models import Relation
+
+SSSOM = Path(settings.BASE_DIR) / ".venv-sssom" / "bin" / "sssom"
+CHECKS = ["-V", "JsonSchema", "-V", "PrefixMapCompleteness", "-V", "StrictCurieFormat"]
+
+
+def _sssom(*args) -> subprocess.CompletedProcess:
+    assert SSSOM.exists(), "The SSSOM toolkit is missing: `make setup-test` installs it."
+    return subprocess.run([str(SSSOM), *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("prefix", ["", "/editions/2"])
+def test_the_sssom_export_passes_the_reference_toolkit(published, client, tmp_path, prefix):
+    response = client.get(f"{prefix}/sssom.tsv")
+    assert response["Content-Type"] == "text/tab-separated-values; charset=utf-8"
+    path = tmp_path / "links.sssom.tsv"
+    path.write_bytes(response.content)
+    checked = _sssom("validate", *CHECKS, str(path))
+    said = checked.stdout + checked.stderr
+    assert checked.returncode == 0, said
+    assert "not well-formed" not in said and "rror" not in said, said
+    # Read back by the toolkit: every link is a mapping, with its SKOS predicate.
+    converted = _sssom("convert", "-O", "json", "-o", str(tmp_path / "out.json"), str(path))
+    assert converted.returncode == 0, converted.stderr
+    document = json.loads((tmp_path / "out.json").read_text())
+    edition = published["edition"]
+    links = list(edition.links.select_related("behaviour", "standard")) if prefix else \
+        list(published["mapping"].links.select_related("behaviour", "standard"))  # fmt: skip
+    assert len(document["mappings"]) == len(links)
+    expected = {(f"behaviour:{link.behaviour.code}", f"skos:{Relation(link.relation).skos}",
+                 f"standard:{link.standard.code}") for link in links}  # fmt: skip
+    found = {(m["subject_id"], m["predicate_id"], m["object_id"]) for m in document["mappings"]}
+    assert found == expected
+    assert document["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert document["mapping_set_id"].endswith(f"{prefix}/sssom.tsv")
+    assert all(m["mapping_justification"] == "semapv:ManualMappingCuration"
+               for m in document["mappings"])  # fmt: skip
+    rationale = {m["subject_id"] + m["object_id"]: m["comment"] for m in document["mappings"]}
+    some = links[0]
+    assert rationale[f"behaviour:{some.behaviour.code}standard:{some.standard.code}"] == \
+        " ".join(some.rationale.split())  # fmt: skip
+
+
+def test_the_toolkit_is_a_real_judge(tmp_path):
+    broken = tmp_path / "broken.sssom.tsv"
+    broken.write_text(
+        '#curie_map:\n#  a: "http://a/"\n#mapping_set_id: "http://x"\n#license: "http://y"\n'
+        "subject_id\tpredicate_id\tobject_id\tmapping_justification\n"
+        "a:1\tfoo:bar\ta:2\tsemapv:ManualMappingCuration\n"  # foo is no declared prefix
+    )
+    assert _sssom("validate", *CHECKS, str(broken)).returncode != 0
+
+
+@pytest.mark.parametrize("prefix", ["", "/editions/2"])
+def test_the_kumu_blueprint_has_every_element_and_link(published, client, prefix):
+    response = client.get(f"{prefix}/kumu.json")
+    assert response["Content-Disposition"].endswith(
+        "edition-2-kumu.json\"" if prefix else ".json\"")  # fmt: skip
+    blueprint = json.loads(response.content)
+    mapping, edition = published["mapping"], published["edition"]
+    if prefix:
+        elements = list(edition.elements.all())
+        links = list(edition.links.select_related("behaviour", "standard"))
+    else:
+        elements = [*mapping.behaviours_framework.elements.filter(retired=False),
+                    *mapping.standards_framework.elements.filter(retired=False)]  # fmt: skip
+        links = list(mapping.links.select_related("behaviour", "standard"))
+    labels = {e["label"] for e in blueprint["elements"]}
+    assert len(labels) == len(blueprint["elements"]) == len(elements)
+    assert {e["code"] for e in blueprint["elements"]} == {e.code for e in elements}
+    for element in blueprint["elements"]:
+        assert set(element) >= {"label", "type", "description", "tags"}
+    connections = [c for c in blueprint["connections"] if "link" in c.get("tags", [])]
+    assert {c["reference"] for c in connections} == {link.reference for link in links}
+    for connection in blueprint["connections"]:
+        assert connection["from"] in labels and connection["to"] in labels
+        assert connection["direction"] == "directed" and connection["type"]
+    some = next(c for c in connections if c["reference"] == links[0].reference)
+    assert some["description"] == links[0].rationale
+    assert some["type"] == links[0].get_relation_display()

@@ -1,0 +1,207 @@
+"""Importing a framework from a table: the dry run says what will happen, row by row; the
+apply does exactly that, at once, recorded in the history; the same file twice changes
+nothing; what the file leaves out is left alone unless the editor asks to retire it."""
+
+import pytest
+
+from mapping.models import Change
+from standards.models import Element, Framework, SourceCheck
+from tests.mapping.conftest import problems_said, snapshot
+
+NEW = {"details": {"name": "Our values", "slug": "values", "kind": "behaviours",
+                   "publisher": "Example Homes"}}  # fmt: skip
+VALUES = """code,title,description,parent code,level label,position
+V1,Be kind,Kindness first.,,Value,
+V1.1,Listen,,V1,Descriptor,
+V1.2,Thank people,,V1,Descriptor,
+V2,Be brave,,,Value,
+"""
+
+
+def test_a_new_framework_is_planned_then_created_with_its_tree(dry_run, apply, people):
+    batch = dry_run("framework", VALUES, **NEW)
+    (part,) = batch.summary
+    assert batch.is_planned and batch.can_be_applied
+    assert part["counts"] == {"creates": 4, "changes": 0, "unchanged": 0, "missing": 0,
+                              "errors": 0, "warnings": 0}  # fmt: skip
+    assert part["creates"][0] == "V1 Be kind"
+    assert not Framework.objects.filter(slug="values").exists()  # a dry run writes nothing
+
+    apply(batch, by=people["editor"])
+    framework = Framework.objects.get(slug="values")
+    assert (framework.name, framework.kind, framework.publisher) == (
+        "Our values", "behaviours", "Example Homes")  # fmt: skip
+    rows = {e.code: e for e in framework.elements.select_related("parent")}
+    assert rows["V1.1"].parent == rows["V1"] and rows["V1.2"].parent == rows["V1"]
+    assert [rows[c].position for c in ("V1", "V2", "V1.1", "V1.2")] == [1, 2, 1, 2]
+    assert rows["V1"].description == "Kindness first."
+    created = Change.objects.filter(action="created", reason="Imported from upload.csv.")
+    assert created.count() == 5  # the framework and its four elements
+    assert set(created.values_list("user__username", flat=True)) == {"editor"}
+
+
+def test_the_same_file_twice_changes_nothing(dry_run, apply, people):
+    apply(dry_run("framework", VALUES, **NEW), by=people["editor"])
+    framework = Framework.objects.get(slug="values")
+    before = snapshot()
+    again = dry_run("framework", VALUES, framework=framework)
+    assert again.summary[0]["counts"]["unchanged"] == 4
+    assert not again.summary[0]["has_work"] and not again.can_be_applied
+    apply(again, by=people["editor"])
+    assert snapshot() == before
+
+
+def test_a_framework_in_use_is_updated_by_code_and_nothing_is_deleted(small, dry_run, apply,
+                                                                     people):  # fmt: skip
+    text = """code,title,description,parent code,level label,position
+B1,Be kind always,,,Top,1
+B1.1,Listen well,,B1,Child,1
+B3,Be curious,,,Top,3
+"""
+    batch = dry_run("framework", text, framework=small["behaviours"])
+    (part,) = batch.summary
+    assert part["counts"]["creates"] == 1 and part["counts"]["changes"] == 1
+    assert part["changes"] == [{"label": "B1 Be kind", "fields": [["title", "Be kind",
+                                                                  "Be kind always"]]}]  # fmt: skip
+    assert part["missing"] == ["B1.2 Say thank you", "B2 Be brave"]
+    assert not part["retire_missing"]
+    apply(batch, by=people["editor"])
+    small["b1"].refresh_from_db()
+    assert small["b1"].title == "Be kind always"
+    assert Element.objects.get(code="B3").framework == small["behaviours"]
+    assert not Element.objects.filter(code__in=["B1.2", "B2"], retired=True).exists()
+    change = Change.objects.for_object(small["b1"]).first()
+    assert (change.before["title"], change.after["title"]) == ("Be kind", "Be kind always")
+    assert change.user == people["editor"] and change.reason == "Imported from upload.csv."
+
+
+def test_retiring_what_is_not_in_the_file_is_the_editors_choice(small, dry_run, apply, people):
+    text = "code,title,level label,parent code\nB1,Be kind,Top,\nB1.1,Listen well,Child,B1\n"
+    batch = dry_run("framework", text, framework=small["behaviours"],
+                    options={"retire_missing": True})  # fmt: skip
+    assert batch.summary[0]["retire_missing"] and len(batch.summary[0]["missing"]) == 2
+    apply(batch, by=people["editor"])
+    retired = Element.objects.filter(framework=small["behaviours"], retired=True)
+    assert set(retired.values_list("code", flat=True)) == {"B1.2", "B2"}
+    assert all(e.retired_reason == "Not in upload.csv." for e in retired)
+    small["b2_s12"].refresh_from_db()
+    assert small["b2_s12"].is_retired  # a retired element takes its links with it
+
+
+def test_the_publishers_wording_is_shown_side_by_side_and_marked_checked(small, dry_run,
+                                                                        apply, people):  # fmt: skip
+    text = ("code,title,description,level label,parent code\n"
+            "S1,Respect,Treat everyone with respect.,Top,\n"
+            "S1.1,Hear people out,,Child,S1\n")  # fmt: skip
+    batch = dry_run("framework", text, framework=small["standards"],
+                    options={"official_wording": True})  # fmt: skip
+    (part,) = batch.summary
+    s1 = next(c for c in part["changes"] if c["label"] == "S1 Respect")
+    assert ["description", "—", "Treat everyone with respect."] in s1["fields"]
+    assert [
+        "wording",
+        "Paraphrase, not checked against the source",
+        "Checked against the publisher's wording",
+    ] in s1["fields"]
+    assert "publisher's own wording" in " ".join(part["notes"])
+    apply(batch, by=people["editor"])
+    for element in (small["s1"], small["s11"]):
+        element.refresh_from_db()
+        assert element.source_check == SourceCheck.CHECKED and element.checked_on is not None
+    small["s12"].refresh_from_db()
+    assert small["s12"].source_check == SourceCheck.UNCHECKED  # not in the file
+
+
+def test_the_tree_can_be_rearranged(small, dry_run, apply):
+    text = "code,title,level label,parent code\nB2,Be brave,Child,B1\n"
+    apply(dry_run("framework", text, framework=small["behaviours"]))
+    small["b2"].refresh_from_db()
+    assert small["b2"].parent == small["b1"]
+
+
+BAD_ROWS = [
+    ("code,title,level label\nB 1,Be kind,Top\n", "Row 2, column “code”",
+     "“B 1” is not a code"),
+    ("code,title,level label\nB1,,Top\n", 'Row 2, column “title”', "Give a title."),
+    ("code,title,level label\nB1,Kind,\n", "Row 2, column “level label”", "Give a level label"),
+    ("code,title,level label\nB1,Kind,Top\nB1,Again,Top\n", "Row 3, column “code”",
+     "The code B1 is also on row 2"),
+    ("code,title,level label,parent code\nB1,Kind,Top,B9\n", "Row 2, column “parent code”",
+     "The parent code B9 is not in the file"),
+    ("code,title,level label,parent code\nA,One,Top,B\nB,Two,Top,A\n",
+     "Row 2, column “parent code”", "A would sit under itself: its parents go round in a "
+     "circle (A → B → A)"),
+    ("code,title,level label,position\nB1,Kind,Top,first\n", "Row 2, column “position”",
+     "“first” is not a position"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "where", "message"), BAD_ROWS)
+def test_each_bad_row_has_its_own_message_and_nothing_is_written(small, dry_run, apply, text,
+                                                                 where, message):  # fmt: skip
+    before = snapshot()
+    batch = dry_run("framework", text, **NEW)
+    (part,) = batch.summary
+    assert part["blocked"] and not batch.can_be_applied
+    found = problems_said(part)
+    assert any(line.startswith(f"{where}: {message}") for line in found), found
+    apply(batch)
+    assert snapshot() == before
+
+
+BAD_FILES = [
+    (b"\xff\xfecode,title\n", "upload.csv", "The file is not UTF-8 text"),
+    (b"name,words\nB1,Kind\n", "upload.csv", "The columns are not right: it has no “code”, "
+     "“title”, “level label” column; “name”, “words” is not a column Weave knows"),
+    (b"code,title,level label\n", "upload.csv", "The file has a header row but no rows"),
+    (b"", "upload.csv", "The file is empty"),
+    (b"code,title,level label,code\nB1,K,T,B1\n", "upload.csv", "The column “code” appears twice"),
+    (b"PK\x03\x04 not really a workbook", "upload.xlsx", "The file is not an Excel workbook"),
+    (b"{not json", "upload.json", "The file is not JSON (line 1, column 2"),
+    (b'{"CFItems": []}', "upload.json", "The file is JSON but not a CASE package"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("content", "filename", "message"), BAD_FILES)
+def test_each_unreadable_file_has_its_own_message_and_nothing_is_written(
+    small, dry_run, content, filename, message
+):
+    before = snapshot()
+    batch = dry_run("framework", content, filename, **NEW)
+    assert batch.is_failed
+    assert batch.error.startswith(message), batch.error
+    assert snapshot() == before
+
+
+def test_a_new_framework_needs_a_free_slug(small, dry_run):
+    batch = dry_run("framework", VALUES, details={**NEW["details"], "slug": "our-ways"})
+    assert batch.summary[0]["blocked"]
+    assert "There is already a framework with the slug our-ways." in str(batch.summary)
+
+
+def test_an_apply_that_fails_half_way_writes_nothing(small, dry_run, apply, monkeypatch):
+    batch = dry_run("framework", VALUES, **NEW)
+    before = snapshot()
+    calls = {"n": 0}
+    original = Change.objects.save_new
+
+    def fail_on_the_third(instance, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("The disk is full.")
+        return original(instance, **kwargs)
+
+    monkeypatch.setattr(Change.objects, "save_new", fail_on_the_third)
+    batch = apply(batch)
+    assert batch.is_planned and "nothing was changed" in batch.error
+    assert snapshot() == before
+
+
+def test_a_register_that_changed_after_the_dry_run_shows_the_new_dry_run(small, dry_run,
+                                                                         apply):  # fmt: skip
+    text = "code,title,level label\nB1,Be kind always,Top\n"
+    batch = dry_run("framework", text, framework=small["behaviours"])
+    Element.objects.filter(pk=small["b1"].pk).update(title="Be kind always")
+    batch = apply(batch)
+    assert batch.is_planned and "changed after the dry run" in batch.error
+    assert batch.summary[0]["counts"]["changes"] == 0

@@ -1,0 +1,123 @@
+"""Importing a register's links from a table: pairs by the two codes, relations in plain
+words or SKOS, what is new added with the status the editor chose, what changed updated
+(an editor's change to an approved link goes back for approval), the rest left alone."""
+
+import pytest
+
+from mapping.models import Change, Link, LinkStatus, Relation
+from tests.mapping.conftest import problems_said, snapshot
+
+HEADER = "behaviour code,standard code,relation,rationale,example\n"
+
+
+def test_new_links_are_added_as_drafts_and_recorded(small, dry_run, apply, people):
+    text = HEADER + ("B1.2,S1,closely matches,Thanks are respect.,A card.\n"
+                     "B2,S2,skos:relatedMatch,Bravery serves people.,\n")  # fmt: skip
+    batch = dry_run("links", text, mapping=small["mapping"])
+    (part,) = batch.summary
+    assert part["creates"] == ["B1.2 → S1: Closely matches", "B2 → S2: Supports"]
+    assert part["counts"]["missing"] == 3 and not part["blocked"]
+    assert "New links are saved as draft." in part["notes"]
+    apply(batch, by=people["editor"])
+    made = Link.objects.get(behaviour=small["b12"], standard=small["s1"])
+    assert (made.relation, made.rationale, made.example, made.status) == (
+        Relation.CLOSELY_MATCHES, "Thanks are respect.", "A card.", LinkStatus.DRAFT)  # fmt: skip
+    assert made.created_by == people["editor"]
+    assert Link.objects.count() == 5  # the three not in the file are left alone
+    recorded = Change.objects.for_object(made).get()
+    assert recorded.action == "created" and recorded.reason == "Imported from upload.csv."
+
+
+def test_a_changed_approved_link_goes_back_for_approval_unless_a_publisher_imports(
+    small, dry_run, apply, people
+):
+    Link.objects.update(status=LinkStatus.APPROVED)
+    text = HEADER + "B1.1,S1.1,partly covers,Listening is part of it.,\n"
+    batch = dry_run("links", text, mapping=small["mapping"])
+    (change,) = batch.summary[0]["changes"]
+    assert change["label"] == "B1.1 → S1.1"
+    assert ["relation", "Fully covers", "Partly covers"] in change["fields"]
+    apply(batch, by=people["editor"])
+    link = Link.objects.get(pk=small["b11_s11"].pk)
+    assert (link.relation, link.status) == (Relation.PARTLY_COVERS, LinkStatus.PROPOSED)
+
+    text = HEADER + "B1,S2,supports,Kindness is good service.,Offering a cup of tea.\n"
+    apply(dry_run("links", text, mapping=small["mapping"]), by=people["publisher"])
+    link = Link.objects.get(pk=small["b1_s2"].pk)
+    assert (link.rationale, link.status) == ("Kindness is good service.", LinkStatus.APPROVED)
+
+
+def test_a_publisher_may_import_links_approved(small, dry_run, apply, people):
+    text = HEADER + "B2,S2,supports,Bravery serves people.,\n"
+    batch = dry_run("links", text, mapping=small["mapping"], options={"status": "approved"})
+    apply(batch, by=people["publisher"])
+    assert Link.objects.get(behaviour=small["b2"], standard=small["s2"]).is_approved
+
+
+def test_the_same_file_twice_changes_nothing(small, dry_run, apply, people):
+    text = HEADER + "B2,S2,supports,Bravery serves people.,\n"
+    apply(dry_run("links", text, mapping=small["mapping"]), by=people["editor"])
+    before = snapshot()
+    again = dry_run("links", text, mapping=small["mapping"])
+    assert again.summary[0]["counts"]["unchanged"] == 1 and not again.can_be_applied
+    apply(again, by=people["editor"])
+    assert snapshot() == before
+
+
+def test_retiring_links_not_in_the_file_and_restoring_one_that_is(small, dry_run, apply, people):
+    small["b2_s12"].retire(by=people["editor"], reason="Gone.")
+    text = HEADER + "B2,S1.2,partly covers,Bravery includes challenging unfairness.,\n"
+    batch = dry_run("links", text, mapping=small["mapping"], options={"retire_missing": True})
+    (part,) = batch.summary
+    assert part["missing"] == ["B1.1 → S1.1", "B1 → S2"] and part["retire_missing"]
+    apply(batch, by=people["editor"])
+    statuses = dict(Link.objects.values_list("pk", "status"))
+    assert statuses[small["b2_s12"].pk] == LinkStatus.DRAFT
+    assert statuses[small["b11_s11"].pk] == statuses[small["b1_s2"].pk] == LinkStatus.RETIRED
+
+
+BAD_ROWS = [
+    (HEADER + "B9,S1,supports,Why.,\n", "Row 2, column “behaviour code”",
+     "“B9” is not a behaviour in Our ways."),
+    (HEADER + "B1,S9,supports,Why.,\n", "Row 2, column “standard code”",
+     "“S9” is not a standard in The standards."),
+    (HEADER + "S1,B1,supports,Why.,\n", "Row 2, column “behaviour code”",
+     "“S1” is not a behaviour in Our ways."),
+    (HEADER + "B1,S1,is a bit like,Why.,\n", "Row 2, column “relation”",
+     "“is a bit like” is not a relation Weave knows"),
+    (HEADER + "B1,S1,supports,,\n", "Row 2, column “rationale”", "Give a rationale"),
+    (HEADER + "B1,S1,supports,Why.,\nB1,S1,supports,Again.,\n", "Row 3, column “standard code”",
+     "B1 → S1 is linked twice in the file (also row 2)."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "where", "message"), BAD_ROWS)
+def test_each_bad_row_has_its_own_message_and_nothing_is_written(small, dry_run, apply, text,
+                                                                 where, message):  # fmt: skip
+    before = snapshot()
+    batch = dry_run("links", text, mapping=small["mapping"])
+    (part,) = batch.summary
+    assert part["blocked"] and not batch.can_be_applied
+    found = problems_said(part)
+    assert any(line.startswith(f"{where}: {message}") for line in found), found
+    apply(batch)
+    assert snapshot() == before
+
+
+def test_a_retired_element_is_named_as_such(small, dry_run, people):
+    from mapping.models.retiring import retire_element
+
+    retire_element(small["b12"], by=people["editor"], reason="Folded.")
+    batch = dry_run("links", HEADER + "B1.2,S1,supports,Why.,\n", mapping=small["mapping"])
+    assert "B1.2 is retired in Our ways: restore it first" in str(batch.summary)
+
+
+def test_an_excel_file_reads_like_a_csv(small, dry_run, apply):
+    from mapping.exchange.tabular import LINK_COLUMNS, xlsx_bytes
+
+    content = xlsx_bytes(LINK_COLUMNS, [["B2", "S2", "supports", "=Bravery", 7]], title="Links")
+    batch = dry_run("links", content, "links.xlsx", mapping=small["mapping"])
+    assert batch.summary[0]["creates"] == ["B2 → S2: Supports"]
+    apply(batch)
+    link = Link.objects.get(behaviour=small["b2"], standard=small["s2"])
+    assert (link.rationale, link.example) == ("=Bravery", "7")

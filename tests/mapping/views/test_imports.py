@@ -1,0 +1,201 @@
+"""Importing as an editor sees it: the upload form, the dry run page (with its progress
+while it runs), applying, and the new-register and default-register pages."""
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from mapping.importing.batches import progress_key
+from mapping.models import ImportBatch, Link, LinkStatus, Mapping
+from standards.models import Framework, SourceCheck
+from tests.mapping.conftest import snapshot
+
+LINKS = "behaviour code,standard code,relation,rationale,example\n"
+
+
+def _file(name: str, content: str | bytes, media_type="text/csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content if isinstance(content, bytes) else content.encode(),
+                              content_type=media_type)  # fmt: skip
+
+
+def test_an_editor_uploads_reads_the_dry_run_and_applies(small, as_role):
+    editor = as_role("editor")
+    page = editor.get(reverse("link_import")).content.decode()
+    assert "Import links into Our ways to the standards" in page
+    assert reverse("import_template", args=["links", "csv"]) in page
+    assert "Approved" not in page  # only a publisher may import links approved
+    response = editor.post(reverse("link_import"), {
+        "file": _file("links.csv", LINKS + "B2,S2,supports,Bravery serves people.,\n"
+                                   "B1.1,S1.1,partly covers,Listening is part of it.,\n"),
+        "status": "proposed",
+    })  # fmt: skip
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
+    page = editor.get(batch.get_absolute_url()).content.decode()
+    assert "Dry run: Our ways to the standards" in page
+    assert "B2 → S2: Supports" in page
+    assert "<del>Fully covers</del>" in page and "<ins>Partly covers</ins>" in page
+    assert "Apply this import" in page
+    assert not Link.objects.filter(behaviour=small["b2"], standard=small["s2"]).exists()
+
+    response = editor.post(reverse("import_apply", args=[batch.pk]))
+    assert response.status_code == 302
+    made = Link.objects.get(behaviour=small["b2"], standard=small["s2"])
+    assert made.status == LinkStatus.PROPOSED and made.created_by.username == "editor"
+    page = editor.get(batch.get_absolute_url()).content.decode()
+    assert "Applied on" in page and "Apply this import" not in page
+    # A second click applies nothing twice.
+    before = snapshot()
+    editor.post(reverse("import_apply", args=[batch.pk]))
+    assert snapshot() == before
+
+
+def test_a_file_with_problems_cannot_be_applied(small, as_role):
+    editor = as_role("editor")
+    upload = _file("links.csv", LINKS + "B1,S2,frobs,,\nB9,S2,supports,Why.,\n")
+    editor.post(reverse("link_import"), {"file": upload, "status": "draft"})
+    batch = ImportBatch.objects.get()
+    page = editor.get(batch.get_absolute_url()).content.decode()
+    assert "Problems to put right before it can be applied" in page
+    assert "<strong>Row 2, column “relation”</strong>: “frobs” is not a relation" in page
+    assert "<strong>Row 3, column “behaviour code”</strong>: “B9” is not a behaviour" in page
+    assert "Apply this import" not in page
+    before = snapshot()
+    editor.post(reverse("import_apply", args=[batch.pk]))
+    assert snapshot() == before
+
+
+def test_an_unreadable_file_says_why_and_changes_nothing(small, as_role):
+    editor = as_role("editor")
+    editor.post(reverse("link_import"), {"file": _file("links.csv", b"\xff\xfe\x00junk"),
+                                         "status": "draft"})  # fmt: skip
+    page = editor.get(ImportBatch.objects.get().get_absolute_url()).content.decode()
+    assert "The file could not be read" in page and "not UTF-8 text" in page
+    assert "Nothing was changed." in page
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("links.txt", b"x", "“links.txt” is not a file Weave imports: choose a .csv, an .xlsx"),
+    ("links.xlsx", b"code,title\n", "“links.xlsx” is called .xlsx but is not an Excel workbook."),
+    ("big.csv", b"x" * 2048, "The file is 2.0\xa0KB: files up to 1.0\xa0KB can be imported."),
+    ("empty.csv", b"", "The submitted file is empty."),
+])  # fmt: skip
+def test_an_upload_of_the_wrong_size_or_type_is_refused_with_a_message(
+    small, as_role, settings, name, content, message
+):
+    settings.WEAVE_IMPORT_MAX_BYTES = 1024
+    response = as_role("editor").post(reverse("link_import"), {"file": _file(name, content),
+                                                              "status": "draft"})  # fmt: skip
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_an_editor_cannot_import_links_approved(small, as_role):
+    upload = _file("links.csv", LINKS + "B2,S2,supports,Why.,\n")
+    response = as_role("editor").post(reverse("link_import"), {"file": upload,
+                                                              "status": "approved"})  # fmt: skip
+    assert response.status_code == 400 and not ImportBatch.objects.exists()
+    assert "Approved" in as_role("publisher").get(reverse("link_import")).content.decode()
+
+
+def test_a_new_framework_by_upload_and_the_details_it_needs(small, as_role):
+    editor = as_role("editor")
+    response = editor.post(reverse("framework_import"), {
+        "file": _file("values.csv", "code,title,level label\nV1,Be kind,Value\n")})  # fmt: skip
+    assert response.status_code == 400
+    assert response.content.decode().count("Give this for a new framework.") == 4
+    response = editor.post(reverse("framework_import"), {
+        "file": _file("values.csv", "code,title,level label\nV1,Be kind,Value\n"),
+        "name": "Our values", "slug": "values", "kind": "behaviours", "publisher": "Us",
+    })  # fmt: skip
+    batch = ImportBatch.objects.get()
+    editor.post(reverse("import_apply", args=[batch.pk]))
+    assert Framework.objects.get(slug="values").elements.get().title == "Be kind"
+
+
+def test_official_wording_is_shown_side_by_side_then_marked_checked(small, as_role):
+    editor = as_role("editor")
+    editor.post(reverse("framework_import"), {
+        "file": _file("official.csv", "code,title,level label\nS1,Respect for all,Top\n"),
+        "framework": small["standards"].pk, "official_wording": "on"})  # fmt: skip
+    batch = ImportBatch.objects.get()
+    page = editor.get(batch.get_absolute_url()).content.decode()
+    assert "<del>Respect</del>" in page and "<ins>Respect for all</ins>" in page
+    assert "the publisher&#x27;s own wording" in page
+    editor.post(reverse("import_apply", args=[batch.pk]))
+    small["s1"].refresh_from_db()
+    assert small["s1"].title == "Respect for all"
+    assert small["s1"].source_check == SourceCheck.CHECKED
+
+
+def test_while_it_runs_the_page_shows_progress_and_follows_it(small, as_role, people):
+    batch = ImportBatch.objects.create(kind="links", file_format="csv", filename="big.csv",
+                                       content=b"", mapping=small["mapping"])  # fmt: skip
+    cache.set(progress_key(batch.pk), {"stage": "Checking", "done": 2000, "total": 10000})
+    editor = as_role("editor")
+    page = editor.get(batch.get_absolute_url()).content.decode()
+    assert '<progress max="10000" value="2000">' in page
+    assert f'hx-get="{batch.get_absolute_url()}"' in page and 'hx-trigger="load delay:1s"' in page
+    fragment = editor.get(batch.get_absolute_url(), headers={"HX-Request": "true"})
+    assert fragment.content.decode().lstrip().startswith('<div id="import-status"')
+    assert "Checking 2000 of 10000" in fragment.content.decode()
+    cache.delete(progress_key(batch.pk))
+
+
+def test_an_editor_adds_a_register_and_fills_it_by_import(small, as_role):
+    editor = as_role("editor")
+    page = editor.get(reverse("mapping_create")).content.decode()
+    assert "Add a register" in page
+    response = editor.post(reverse("mapping_create"), {
+        "name": "A second view", "slug": "second", "organisation": "Org",
+        "behaviours_framework": small["behaviours"].pk,
+        "standards_framework": small["standards"].pk,
+        "licence_url": "https://creativecommons.org/licenses/by/4.0/"})  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == "/m/second/"
+    assert "A second view" in editor.get("/m/second/").content.decode()
+    upload = _file("links.csv", LINKS + "B2,S2,supports,Why.,\n")
+    editor.post("/m/second/links/import/", {"file": upload, "status": "draft"})
+    editor.post(reverse("import_apply", args=[ImportBatch.objects.get().pk]))
+    assert Mapping.objects.get(slug="second").links.count() == 1
+    assert small["mapping"].links.count() == 3
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("slug", "new", "“new” is kept for this page"),
+    ("slug", "ours", "Mapping with this Slug already exists."),
+    ("behaviours_framework", "standards", "Select a valid choice."),
+])  # fmt: skip
+def test_a_new_register_is_checked(small, as_role, field, value, message):
+    data = {"name": "X", "slug": "x", "organisation": "Org",
+            "behaviours_framework": small["behaviours"].pk,
+            "standards_framework": small["standards"].pk}  # fmt: skip
+    data[field] = small[value].pk if value == "standards" else value
+    response = as_role("editor").post(reverse("mapping_create"), data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert Mapping.objects.count() == 1
+
+
+def test_a_publisher_makes_a_register_the_default(small, as_role):
+    Mapping.objects.create(name="Second", slug="second", organisation="Org",
+                           behaviours_framework=small["behaviours"],
+                           standards_framework=small["standards"])  # fmt: skip
+    publisher = as_role("publisher")
+    assert "Make it the default" in publisher.get(reverse("mapping_list")).content.decode()
+    response = publisher.post(reverse("mapping_make_default", args=["second"]))
+    assert response.status_code == 302
+    assert Mapping.objects.get(is_default=True).slug == "second"
+    assert "Second" in as_role("anonymous").get("/").content.decode()
+
+
+def test_every_page_links_its_downloads(published, client):
+    guide = client.get("/").content.decode()
+    for ending in ("register.json", "links.csv", "links.xlsx", "sssom.tsv", "kumu.json",
+                   "behaviours.csv", "standards.xlsx", "standards.case.json"):  # fmt: skip
+        assert f'href="/{ending}"' in guide, ending
+    edition = client.get("/editions/2/").content.decode()
+    assert 'href="/editions/2/sssom.tsv"' in edition
+    table = client.get("/links/?relation=supports").content.decode()
+    assert 'href="/links.csv?relation=supports"' in table
+    assert 'href="/editions/2/register.json"' in client.get("/editions/").content.decode()
