@@ -15,11 +15,11 @@ class Payload(BaseModel):
 
 
 class LinkPayload(Payload):
-    behaviour: str = Field(min_length=1, max_length=32)
-    standard: str = Field(min_length=1, max_length=32)
-    relation: Relation
-    rationale: str = Field(min_length=1, max_length=10_000)
-    example: str = Field(default="", max_length=10_000)
+    behaviour: str = Field(min_length=1, max_length=32, description="The behaviour's code.")
+    standard: str = Field(min_length=1, max_length=32, description="The standard's code.")
+    relation: Relation = Field(description="How the behaviour relates to the standard.")
+    rationale: str = Field(min_length=1, max_length=10_000, description="Why it relates.")
+    example: str = Field(default="", max_length=10_000, description="An everyday example.")
 
     @field_validator("relation", mode="before")
     @classmethod

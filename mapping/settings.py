@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "mapping.api.http.ApiHeadersMiddleware",
 ]
 
 # Whether visitors who are not logged in may read the register. When off, every page

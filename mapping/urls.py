@@ -5,7 +5,10 @@ is the same in all four places; its keyword arguments say which register it is."
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 
+from mapping.api import api
 from mapping.views import (
+    account,
+    api_docs,
     coverage,
     editions,
     elements,
@@ -34,6 +37,15 @@ class CodeConverter:
 
 
 register_converter(CodeConverter, "code")
+
+
+def _answering_for_itself(urls: tuple) -> tuple:
+    """The API says for itself who may read it (a token when the site is private): it is
+    never sent to the login page."""
+    for pattern in urls[0]:
+        pattern.callback.login_required = False
+    return urls
+
 
 # The pages of one register, live or at an edition.
 register_pages = [
@@ -110,7 +122,11 @@ urlpatterns = [
     path("frameworks/<slug:slug>/elements/new/", elements.element_create, name="element_create"),
     path("changes/", history.changes, name="changes"),
     path("changes/<int:pk>/revert/", history.change_revert, name="change_revert"),
+    path("accounts/", account.account, name="account"),
+    path("accounts/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/docs/", api_docs.api_docs, name="api_docs"),
+    path("api/", _answering_for_itself(api.urls)),
     path("admin/", admin.site.urls),
     path("", include(mapping_pages)),
 ]

@@ -21,17 +21,20 @@ class Payload(BaseModel):
 
 
 class ElementPayload(Payload):
-    code: str = Field(pattern=CODE_PATTERN, max_length=32)
+    code: str = Field(pattern=CODE_PATTERN, max_length=32, description="Unique in its framework.")
     title: str = Field(min_length=1, max_length=300)
     description: str = Field(default="", max_length=20_000)
-    level_label: str = Field(min_length=1, max_length=60)
+    level_label: str = Field(min_length=1, max_length=60, description="Its level: “Behaviour”.")
     parent: str | None = Field(default=None, description="The parent's code, listed earlier.")
     position: int | None = Field(
         default=None, ge=0, description="Its place among its siblings (default: file order)."
     )
-    source_check: Literal["unchecked", "checked", "not_published"] = SourceCheck.UNCHECKED
-    checked_on: date | None = None
-    case_identifier: UUID | None = None
+    source_check: Literal["unchecked", "checked", "not_published"] = Field(
+        default=SourceCheck.UNCHECKED,
+        description="Whether its wording was checked against the publisher's.",
+    )
+    checked_on: date | None = Field(default=None, description="When it was checked.")
+    case_identifier: UUID | None = Field(default=None, description="Its CASE 1.0 identifier.")
 
     @model_validator(mode="after")
     def checked_has_a_date(self) -> ElementPayload:

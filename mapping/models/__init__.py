@@ -12,8 +12,10 @@ from mapping.models.imports import ImportBatch
 from mapping.models.link_rows import LinkSort, Relation
 from mapping.models.links import Link, LinkStatus
 from mapping.models.mappings import Mapping, ReviewedGap
+from mapping.models.tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
     "Change",
     "EditConflict",
     "Edition",

@@ -93,6 +93,7 @@ EDITOR_PAGES = [
     "/frameworks/import/",
     "/links/import/",
     "/m/new/",
+    "/accounts/",
 ]
 
 
@@ -136,4 +137,9 @@ def test_axe_finds_no_violations_on_forms_with_errors_and_inline_forms(with_edit
     page.goto(f"{with_editions.url}/links/?behaviour=B1")
     page.locator("#results").get_by_role("link", name="Edit").first.click()
     page.locator("tr.editing").wait_for()
+    assert axe_violations(page) == []
+
+
+def test_axe_finds_no_violations_on_the_api_docs(live_demo, page):
+    page.goto(f"{live_demo.url}/api/docs/")
     assert axe_violations(page) == []

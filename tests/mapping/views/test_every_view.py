@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from mapping.models import Change, Edition, ImportBatch, Link, LinkStatus, Mapping
+from mapping.models import ApiToken, Change, Edition, ImportBatch, Link, LinkStatus, Mapping
 from standards.models import Element, Framework
 
 ROLES = ["anonymous", "viewer", "editor", "publisher"]
@@ -106,6 +106,12 @@ VIEWS = [
     View("mapping_create", "/m/new/", "/m/new/nope/", ("GET", "POST"), "editor"),
     View("mapping_make_default", "/m/other/default/", "/m/nope/default/", ("POST",),
          "publisher"),
+    # The API's reference page, your account and its API tokens (the API itself is
+    # tests/mapping/api/'s).
+    View("api_docs", "/api/docs/", "/api/docs/nope/"),
+    View("account", "/accounts/", "/accounts/nope/", ("GET", "POST"), "viewer"),
+    View("token_revoke", "/accounts/tokens/{token}/revoke/", "/accounts/tokens/999999/revoke/",
+         ("POST",), "viewer"),
 ]  # fmt: skip
 BY_NAME = {view.name: view for view in VIEWS}
 # The prefixes every register page lives under: the default mapping live and at edition 1,
@@ -133,8 +139,9 @@ def site(small, people):
         kind="links", file_format="csv", filename="links.csv", content=b"", mapping=other,
         state=ImportBatch.State.PLANNED, created_by=people["editor"],
     )  # fmt: skip
+    token, _key = ApiToken.issue(people["publisher"], "Intranet")
     return {"link": small["b11_s11"].pk, "element": small["b2"].pk, "change": change.pk,
-            "batch": batch.pk}  # fmt: skip
+            "batch": batch.pk, "token": token.pk}  # fmt: skip
 
 
 def _url(view: View, site: dict) -> str:

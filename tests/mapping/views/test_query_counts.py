@@ -119,3 +119,27 @@ def test_coverage_itself_costs_the_same_at_any_size(sized, db, edition):
         with CaptureQueriesContext(connection) as queries:
             assert register.coverage.link_count == size
         assert len(queries) == 3
+
+
+# The API's list endpoints, under /api/mappings/size-<n>/, cost the same at any size.
+# Each finds its register (1 live, 3 frozen) and when it last changed (1 live).
+API_LISTS = [
+    ("links", 6),  # + elements, the count, the page's ids, its rows
+    ("links?edition=2&sort=standard&page=2", 7),
+    ("links?behaviour=B1&q=rationale", 6),
+    ("elements/standards", 3),  # + elements
+    ("elements/behaviours?edition=2", 4),
+    ("coverage", 5),  # + elements, links, reviewed gaps
+    ("coverage?edition=2", 6),
+    ("editions", 3),  # + the editions
+    ("", 5),  # the register: + its latest edition, elements, the link count
+]
+
+
+@pytest.mark.parametrize(("path", "queries"), API_LISTS)
+def test_an_api_list_costs_the_same_at_any_size(sized, client, db, path, queries):
+    counts = {}
+    for size in SIZES:
+        base = f"/api/mappings/size-{size}"
+        counts[size] = _queries(client, f"{base}/{path}" if path and path[0] != "?" else base)
+    assert counts == dict.fromkeys(SIZES, queries)

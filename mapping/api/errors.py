@@ -1,0 +1,54 @@
+"""Every error the API gives is JSON that says what is wrong and, where one parameter is
+at fault, names it: {"detail": "…", "parameter": "page"}."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+
+class BadParameter(Exception):
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter, self.message = parameter, message
+
+
+def _said(error: dict) -> tuple[str | None, str]:
+    """A pydantic error about a parameter, in words, with the parameter's name."""
+    location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path")]
+    name = location[-1] if location else None
+    if name and name.isdigit() and len(location) > 1:
+        name = location[-2]
+    message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+    if error.get("type") == "missing":
+        message = "Give this parameter."
+    return name, f"{name}: {message}" if name else message
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(BadParameter)
+    def bad_parameter(request: HttpRequest, error: BadParameter) -> HttpResponse:
+        detail = f"{error.parameter}: {error.message}"
+        return api.create_response(request, {"detail": detail, "parameter": error.parameter},
+                                   status=400)  # fmt: skip
+
+    @api.exception_handler(ValidationError)
+    def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+        parameter, detail = _said(error.errors[0]) if error.errors else (None, "Not valid.")
+        return api.create_response(request, {"detail": detail, "parameter": parameter},
+                                   status=400)  # fmt: skip
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+        return api.create_response(request, {"detail": str(error), "parameter": None},
+                                   status=error.status_code)  # fmt: skip
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorised(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+        response = api.create_response(request, {
+            "detail": "This site is private: send a personal API token (make one on your "
+            "account page) as “Authorization: Bearer <token>”.", "parameter": None,
+        }, status=401)  # fmt: skip
+        response["WWW-Authenticate"] = 'Bearer realm="weave"'
+        return response

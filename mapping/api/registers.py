@@ -1,0 +1,219 @@
+"""The register over the API: any mapping, live or at an edition (?edition=N), read the
+way its pages read it (mapping/register.py), so the API and the pages cannot disagree."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from django.conf import settings
+from django.http import Http404, HttpRequest
+from ninja import Field, Path, Query, Router, Schema
+from ninja.errors import HttpError
+
+from mapping.addresses import SIDES
+from mapping.api.errors import BadParameter
+from mapping.api.schemas import (
+    ERRORS,
+    ComparisonOut,
+    CoverageOut,
+    EditionOut,
+    ElementDetailOut,
+    ElementOut,
+    FrameworkOut,
+    LinkOut,
+    LinkPage,
+    RegisterOut,
+    Side,
+)
+from mapping.comparison import EditionContent, diff
+from mapping.forms.filters import LinkFilterForm
+from mapping.models import Edition, LinkSort, LinkStatus, Mapping, Relation
+from mapping.register import Register
+from mapping.views.lookups import get_register
+
+router = Router(tags=["Registers"])
+# The parameters, each with an example from the demo register: the docs show them, and
+# Schemathesis starts from them.
+SLUG = Path(..., max_length=80, description="The register's short name.",
+            examples=["example-homes-cih"])  # fmt: skip
+CODE = Path(..., max_length=32, description="The element's code.", examples=["INT", "B1.1"])
+LINK_ID = Path(..., description="The link's id.", examples=[1])
+SIDE = Path(..., description="Which framework: behaviours or standards.", examples=["standards"])
+OLD = Query(..., ge=1, le=1_000_000, description="The earlier edition.", examples=[1])
+NEW = Query(..., ge=1, le=1_000_000, description="The later edition.", examples=[2])
+EDITION = Query(None, ge=1, le=1_000_000, examples=[1],
+                description="An edition's number; without it, the live register.")  # fmt: skip
+
+
+def register_for(request: HttpRequest, slug: str, edition: int | None) -> Register:
+    """The register named, noted on the request for its caching headers; else a 404."""
+    try:
+        register = get_register(slug, edition)
+    except Http404:
+        if not Mapping.objects.filter(slug=slug).exists():
+            raise HttpError(404, f"There is no register “{slug}”.") from None
+        raise HttpError(404, f"The register “{slug}” has no edition {edition}.") from None
+    request.weave_frozen = register.edition is not None
+    request.weave_last_modified = register.last_changed
+    return register
+
+
+def _register_out(request, register: Register) -> RegisterOut:
+    mapping, absolute = register.mapping, request.build_absolute_uri
+    latest = register.latest_edition
+    frameworks = {
+        side: FrameworkOut.of(register.framework(side), len(register.elements(side)), absolute)
+        for side in SIDES
+    }
+    suffix = f"?edition={register.edition.number}" if register.edition else ""
+    return RegisterOut(
+        slug=mapping.slug, name=register.name, organisation=register.organisation,
+        description=register.description, licence_url=mapping.licence_url,
+        is_default=mapping.is_default,
+        edition=register.edition.number if register.edition else None,
+        latest_edition=latest.number if latest else None,
+        link_count=register.links().count(), last_changed=register.last_changed,
+        behaviours_framework=frameworks["behaviours"],
+        standards_framework=frameworks["standards"], url=absolute(register.urls.home),
+        api_url=absolute(f"/api/mappings/{mapping.slug}{suffix}"),
+    )  # fmt: skip
+
+
+@router.get(
+    "/mappings", response={200: list[RegisterOut], **ERRORS}, summary="Every register on this site"
+)
+def mappings(request):
+    found = Mapping.objects.with_frameworks().order_by("-is_default", "name")
+    registers = [register_for(request, mapping.slug, None) for mapping in found]
+    request.weave_last_modified = max((r.last_changed for r in registers), default=None)
+    return [_register_out(request, register) for register in registers]
+
+
+@router.get("/mappings/{slug}", response={200: RegisterOut, **ERRORS},
+            summary="One register, live or at an edition")  # fmt: skip
+def mapping(request, slug: str = SLUG, edition: int | None = EDITION):
+    return _register_out(request, register_for(request, slug, edition))
+
+
+def _element_out(request, register: Register, element) -> ElementOut:
+    children = [child.code for child in register.children(element)]
+    return ElementOut.of(element, children, request.build_absolute_uri)
+
+
+@router.get("/mappings/{slug}/elements/{side}", response={200: list[ElementOut], **ERRORS},
+            summary="One side's elements, in tree order")  # fmt: skip
+def elements(request, slug: str = SLUG, side: Side = SIDE, edition: int | None = EDITION):
+    register = register_for(request, slug, edition)
+    return [_element_out(request, register, element) for element in register.elements(side)]
+
+
+@router.get("/mappings/{slug}/elements/{side}/{code}", response={200: ElementDetailOut, **ERRORS},
+            summary="One element by its code, with its links")  # fmt: skip
+def element(request, slug: str = SLUG, side: Side = SIDE, code: str = CODE,
+            edition: int | None = EDITION):  # fmt: skip
+    register = register_for(request, slug, edition)
+    found = register.element(side, code)
+    if found is None:
+        raise HttpError(404, f"There is no {side[:-1]} “{code}” in this register.")
+    chosen = LinkFilterForm({side[:-1]: code}, register=register)
+    chosen.is_valid()
+    links = [LinkOut.of(link, request.build_absolute_uri)
+             for link in register.fetch(register.links(chosen.chosen()))]  # fmt: skip
+    shown = _element_out(request, register, found)
+    parent = getattr(found, "parent", None) if found.parent_id else None
+    return ElementDetailOut(**shown.model_dump(), links=links,
+                            parent_title=parent.title if parent else None)  # fmt: skip
+
+
+class LinkQuery(Schema):
+    edition: int | None = Field(None, ge=1, le=1_000_000, description="An edition's number.")
+    behaviour: str | None = Field(
+        None, max_length=32, examples=["B1"],
+        description="A behaviour's code: its links and those of everything under it.",
+    )  # fmt: skip
+    standard: str | None = Field(
+        None, max_length=32, examples=["INT"], description="A standard's code, likewise."
+    )
+    relation: Relation | None = Field(None, description="Only links of this relation.")
+    status: Literal["draft", "proposed", "approved"] | None = Field(
+        None, description="An edition holds approved links only: other statuses match none."
+    )
+    q: str | None = Field(None, max_length=200, description="Words in titles, codes or rationale.")
+    sort: LinkSort = Field(LinkSort.BEHAVIOUR, description="The order, as the link table's.")
+    page: int = Field(1, ge=1, le=1_000_000, description="Which page; past the last, none.")
+    page_size: int = Field(settings.WEAVE_LINKS_PER_PAGE, ge=1, le=500,
+                           description="How many links a page.")  # fmt: skip
+
+
+@router.get("/mappings/{slug}/links", response={200: LinkPage, **ERRORS},
+            summary="The link table: filtered, sorted, a page at a time")  # fmt: skip
+def links(request, query: Query[LinkQuery], slug: str = SLUG):
+    register = register_for(request, slug, query.edition)
+    for side, code in (("behaviours", query.behaviour), ("standards", query.standard)):
+        if code and register.element(side, code) is None:
+            raise HttpError(404, f"There is no {side[:-1]} “{code}” in this register.")
+    data = {name: value for name, value in query.dict().items() if value is not None}
+    form = LinkFilterForm(data, register=register)
+    if not form.is_valid():
+        name, errors = next(iter(form.errors.items()))
+        raise BadParameter(name, errors[0])
+    selection = register.links(form.chosen())
+    if register.edition and query.status not in (None, LinkStatus.APPROVED):
+        selection = selection.none()  # an edition holds approved links only
+    count = selection.count()
+    pages = max(1, math.ceil(count / query.page_size))
+    start = (query.page - 1) * query.page_size  # past the last page: no items
+    rows = register.rows(selection[start : start + query.page_size]) if start < count else []
+    items = [LinkOut.of(link, request.build_absolute_uri) for link in rows]
+    return LinkPage(count=count, page=query.page, pages=pages, page_size=query.page_size,
+                    items=items)  # fmt: skip
+
+
+@router.get("/mappings/{slug}/links/{link_id}", response={200: LinkOut, **ERRORS},
+            summary="One link, by the id it keeps in every edition")  # fmt: skip
+def link(request, slug: str = SLUG, link_id: int = LINK_ID, edition: int | None = EDITION):
+    register = register_for(request, slug, edition)
+    found = register.link(link_id) if 0 < link_id < 2**31 else None
+    if found is None:
+        raise HttpError(404, f"There is no link {link_id} in this register.")
+    return LinkOut.of(found, request.build_absolute_uri)
+
+
+@router.get("/mappings/{slug}/coverage", response={200: CoverageOut, **ERRORS},
+            summary="The gap report: coverage by level, and what is not covered")  # fmt: skip
+def coverage(request, slug: str = SLUG, edition: int | None = EDITION):
+    return CoverageOut.of(register_for(request, slug, edition).coverage)
+
+
+def _edition_out(request, edition: Edition) -> EditionOut:
+    slug, absolute = edition.mapping.slug, request.build_absolute_uri
+    return EditionOut(
+        number=edition.number, title=edition.title, notes=edition.notes,
+        published_at=edition.published_at, digest=edition.digest,
+        url=absolute(edition.get_absolute_url()),
+        api_url=absolute(f"/api/mappings/{slug}?edition={edition.number}"),
+    )  # fmt: skip
+
+
+@router.get("/mappings/{slug}/editions", response={200: list[EditionOut], **ERRORS},
+            summary="A register's editions, newest first")  # fmt: skip
+def editions(request, slug: str = SLUG):
+    register = register_for(request, slug, None)
+    found = list(register.mapping.editions.select_related("mapping").latest_first())
+    request.weave_last_modified = found[0].published_at if found else None
+    return [_edition_out(request, edition) for edition in found]
+
+
+@router.get("/mappings/{slug}/editions/compare", response={200: ComparisonOut, **ERRORS},
+            summary="What changed between two editions")  # fmt: skip
+def compare(request, slug: str = SLUG, old: int = OLD, new: int = NEW):
+    register = register_for(request, slug, None)
+    found = {e.number: e for e in register.mapping.editions.filter(number__in=[old, new])}
+    for number in (old, new):
+        if number not in found:
+            raise HttpError(404, f"The register “{slug}” has no edition {number}.")
+    request.weave_frozen = True
+    request.weave_last_modified = max(e.published_at for e in found.values())
+    changes = diff(EditionContent.of(found[old]), EditionContent.of(found[new]))
+    return ComparisonOut.of(old, new, changes)

@@ -1,0 +1,76 @@
+"""Personal API tokens: what reads the API when the site is not public. A token is shown
+once, when it is made; the database keeps only its SHA-256 digest and a short prefix by
+which its owner can recognise it."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+PREFIX = "weave_"
+# How stale "last used" may get before a request writes it again.
+LAST_USED_EVERY = timedelta(minutes=5)
+
+
+def digest_of(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def user_for(self, key: str):
+        """The active user a token belongs to, or None; notes when it was last used."""
+        if not key.startswith(PREFIX) or len(key) > 200:
+            return None
+        token = self.active().select_related("user").filter(digest=digest_of(key)).first()
+        if token is None:
+            return None
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_EVERY:
+            type(token).objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What it is for, to tell tokens apart.")
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
+        """A new token for user: the saved row and the key, which is never stored."""
+        key = PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=key[: len(PREFIX) + 6],
+                                   digest=digest_of(key))  # fmt: skip
+        return token, key
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

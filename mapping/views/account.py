@@ -1,0 +1,49 @@
+"""Your account: who you are, your role, and your personal API tokens (for reading the
+API when the site is private). A new token is shown once; only its digest is kept."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mapping.models import ApiToken
+from mapping.views.lookups import flash
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="What the token is for", max_length=100,
+        help_text="A name you will recognise, such as “College intranet”.",
+        error_messages={"required": "Say what the token is for."},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    made = None
+    if request.method == "POST" and form.is_valid():
+        token, key = ApiToken.issue(request.user, form.cleaned_data["name"])
+        made, form = {"token": token, "key": key}, TokenForm()
+    tokens = request.user.api_tokens.order_by("revoked_at", "-created_at")
+    context = {"form": form, "made": made, "tokens": tokens,
+               "public_read": settings.WEAVE_PUBLIC_READ}  # fmt: skip
+    response = render(request, "mapping/account.html", context,
+                      status=400 if form.errors else 200)  # fmt: skip
+    add_never_cache_headers(response)  # a new key is on this page once, never in a cache
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token.revoke()
+    flash(request, f"Revoked the token “{token.name}”: it no longer opens the API.")
+    return redirect("account")

@@ -1,0 +1,177 @@
+"""The API reads the register as its pages do: the same links for the same filters, live
+and in an edition; conditional GET with ETags; CORS for reading from anywhere; errors in
+JSON that name what is wrong; the CASE endpoints answer with what the CASE export writes."""
+
+import json
+
+import pytest
+
+from mapping.models import Link
+
+API = "/api/mappings/example-homes-cih"
+FILTERS = [
+    {},
+    {"behaviour": "B1"},
+    {"standard": "INT", "sort": "-relation"},
+    {"relation": "partly_covers", "sort": "standard"},
+    {"q": "residents", "sort": "-updated"},
+    {"behaviour": "B2", "standard": "ETH", "relation": "supports"},
+]
+
+
+@pytest.mark.parametrize("prefix", ["", "/editions/2"])
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: "&".join(map("=".join, f.items())))
+def test_the_apis_links_are_the_link_tables_rows(published, client, settings, prefix, filters):
+    edition = {"edition": 2} if prefix else {}
+    page = 1
+    while True:
+        table = client.get(f"{prefix}/links/", {**filters, "page": page})
+        assert table.status_code == 200
+        rows = list(table.context["page"].object_list)
+        asked = {**filters, **edition, "page": page, "page_size": settings.WEAVE_LINKS_PER_PAGE}
+        answer = client.get(f"{API}/links", asked).json()
+        assert [(item["id"], item["reference"]) for item in answer["items"]] == [
+            (row.link_id, row.reference) for row in rows
+        ]
+        assert answer["count"] == table.context["page"].paginator.count
+        if page >= answer["pages"]:
+            break
+        page += 1
+
+
+def test_a_link_reads_as_on_its_page(published, client):
+    link = published["mapping"].links.order_by("pk").first()
+    answer = client.get(f"{API}/links/{link.pk}").json()
+    assert answer | {"updated_at": None} == answer | {
+        "id": link.pk, "behaviour": link.behaviour.code, "standard": link.standard.code,
+        "relation": link.relation, "rationale": link.rationale, "status": link.status,
+        "reference": link.reference, "url": f"http://testserver/links/{link.pk}/",
+        "updated_at": None,
+    }  # fmt: skip
+    draft = published["draft"]
+    assert client.get(f"{API}/links/{draft.pk}").json()["status"] == "draft"
+    assert client.get(f"{API}/links/{draft.pk}?edition=2").status_code == 404
+
+
+def test_an_element_comes_with_its_tree_and_links(published, client):
+    answer = client.get(f"{API}/elements/standards/INT").json()
+    assert answer["depth"] == 0 and answer["parent"] is None
+    assert answer["children"][:2] == ["INT.1", "INT.2"]
+    statement = client.get(f"{API}/elements/standards/INT.1").json()
+    assert (statement["parent"], statement["parent_title"], statement["depth"]) == (
+        "INT", "Integrity", 1)  # fmt: skip
+    assert {link["standard"] for link in answer["links"]} >= {"INT", "INT.1"}
+    every = client.get(f"{API}/elements/behaviours").json()
+    assert [e["code"] for e in every][:2] == ["B1", "B1.1"]
+
+
+def test_coverage_and_editions(published, client):
+    coverage = client.get(f"{API}/coverage").json()
+    assert coverage["link_count"] == published["mapping"].links.count()
+    assert {level["label"] for level in coverage["standards"]} >= {"Characteristic"}
+    editions = client.get(f"{API}/editions").json()
+    assert [e["number"] for e in editions] == [2, 1]
+    compared = client.get(f"{API}/editions/compare", {"old": 1, "new": 2}).json()
+    assert compared["old"] == 1 and compared["new"] == 2
+    assert isinstance(compared["changed_links"], list)
+
+
+def test_an_edition_answers_the_same_whatever_happens_live(published, client):
+    before = client.get(f"{API}/links", {"edition": 2, "page_size": 500}).content
+    Link.objects.filter(mapping=published["mapping"]).update(rationale="Rewritten.")
+    assert client.get(f"{API}/links", {"edition": 2, "page_size": 500}).content == before
+    live = client.get(f"{API}/links", {"page_size": 500}).json()
+    assert {item["rationale"] for item in live["items"]} == {"Rewritten."}
+
+
+def test_conditional_get(published, client, people):
+    live = client.get(f"{API}/links")
+    etag, modified = live["ETag"], live["Last-Modified"]
+    assert live["Cache-Control"] == "public, no-cache"
+    again = client.get(f"{API}/links", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    since = client.get(f"{API}/links", headers={"If-Modified-Since": modified})
+    assert since.status_code == 304
+    link = published["mapping"].links.first()
+    link.edit(by=people["publisher"], revision=link.revision, rationale="A new reason.")
+    changed = client.get(f"{API}/links", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    frozen = client.get(f"{API}/links?edition=1")
+    assert frozen["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert client.get(f"{API}/links?edition=1",
+                      headers={"If-None-Match": frozen["ETag"]}).status_code == 304  # fmt: skip
+
+
+def test_cors_lets_any_origin_read_and_nothing_else(published, client):
+    response = client.get(f"{API}/coverage", headers={"Origin": "https://college.example"})
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in response["Access-Control-Expose-Headers"]
+    preflight = client.options(f"{API}/links", headers={
+        "Origin": "https://college.example", "Access-Control-Request-Method": "GET"})  # fmt: skip
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    for method in ("post", "put", "patch", "delete"):
+        refused = getattr(client, method)(f"{API}/links")
+        assert refused.status_code == 405, method
+    assert Link.objects.count() == published["mapping"].links.count()
+
+
+@pytest.mark.parametrize(("url", "status", "detail", "parameter"), [
+    ("/api/mappings/nope", 404, "There is no register “nope”.", None),
+    (f"{API}?edition=9", 404, "The register “example-homes-cih” has no edition 9.", None),
+    (f"{API}/elements/standards/NOPE", 404, "There is no standard “NOPE” in this register.",
+     None),
+    (f"{API}/elements/sideways", 400, "side: Input should be 'behaviours' or 'standards'",
+     "side"),
+    (f"{API}/links/999999", 404, "There is no link 999999 in this register.", None),
+    (f"{API}/links?behaviour=ZZ", 404, "There is no behaviour “ZZ” in this register.", None),
+    (f"{API}/links?page=abc", 400, "page: Input should be a valid integer", "page"),
+    (f"{API}/links?page_size=0", 400, "page_size: Input should be greater than or equal to 1",
+     "page_size"),
+    (f"{API}/links?relation=loves", 400, "relation: Input should be", "relation"),
+    (f"{API}/editions/compare?old=1", 400, "new: Give this parameter.", "new"),
+    (f"{API}/editions/compare?old=1&new=7", 404, "has no edition 7", None),
+    ("/api/ims/case/v1p0/CFItems/not-a-uuid", 400, "sourced_id: Input should be a valid UUID",
+     "sourced_id"),
+    ("/api/ims/case/v1p0/CFPackages/00000000-0000-0000-0000-000000000000", 404,
+     "There is no CASE document", None),
+])  # fmt: skip
+def test_errors_say_what_is_wrong(published, client, url, status, detail, parameter):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    answer = response.json()
+    assert detail in answer["detail"] and answer["parameter"] == parameter
+
+
+def test_the_case_endpoints_answer_with_the_case_export(published, client):
+    exported = json.loads(client.get("/standards.case.json").content)
+    identifier = exported["CFDocument"]["identifier"]
+    package = client.get(f"/api/ims/case/v1p0/CFPackages/{identifier}").json()
+    assert package == exported
+    documents = client.get("/api/ims/case/v1p0/CFDocuments").json()["CFDocuments"]
+    assert exported["CFDocument"] in documents and len(documents) == 2
+    item = exported["CFItems"][3]
+    assert client.get(f"/api/ims/case/v1p0/CFItems/{item['identifier']}").json() == item
+
+
+def test_frameworks(published, client):
+    listed = client.get("/api/frameworks").json()
+    assert {f["slug"] for f in listed} == {"cih-professional-standards-2021",
+                                           "example-homes-behaviours"}  # fmt: skip
+    cih = client.get("/api/frameworks/cih-professional-standards-2021").json()
+    assert cih["publisher"] == "Chartered Institute of Housing"
+    assert cih["elements"][0]["url"] == "http://testserver/standards/INT/"
+    assert len(cih["elements"]) == cih["element_count"]
+
+
+def test_the_reference_page_is_read_from_the_description(db, client):
+    description = client.get("/api/openapi.json").json()
+    assert description["info"]["title"] == "Weave"
+    page = client.get("/api/docs/").content.decode()
+    for path in description["paths"]:
+        assert f"<code>{path}</code>" in page, path
+    assert 'href="/api/mappings/example-homes-cih/links/1"' in page  # try it
+    assert "<code>page_size</code>" in page and "integer (≥ 1, ≤ 500)" in page
+    assert 'id="schema-LinkOut"' in page
+    assert "<script" not in page.split("</header>")[1].split("<footer")[0]

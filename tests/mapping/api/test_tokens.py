@@ -1,0 +1,84 @@
+"""Personal API tokens: made on your account page and shown once, kept only as a digest,
+needed by the API when the site is private, and dead once revoked."""
+
+import hashlib
+import re
+
+import pytest
+from django.urls import reverse
+
+from mapping.models import ApiToken
+
+API = "/api/mappings/example-homes-cih/links"
+
+
+@pytest.fixture
+def private(settings):
+    settings.WEAVE_PUBLIC_READ = False
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE,
+                           "django.contrib.auth.middleware.LoginRequiredMiddleware"]  # fmt: skip
+
+
+def _made(response) -> str:
+    return re.search(r'id="new-token" type="text" readonly value="([^"]+)"',
+                     response.content.decode()).group(1)  # fmt: skip
+
+
+def test_a_token_is_shown_once_and_kept_as_a_digest(demo, as_role):
+    viewer = as_role("viewer")
+    page = viewer.get(reverse("account"))
+    assert "You have no tokens." in page.content.decode()
+    response = viewer.post(reverse("account"), {"name": "College intranet"})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    key = _made(response)
+    token = ApiToken.objects.get()
+    assert token.digest == hashlib.sha256(key.encode()).hexdigest() and key not in token.digest
+    assert key.startswith(token.prefix) and token.name == "College intranet"
+    again = viewer.get(reverse("account")).content.decode()
+    assert key not in again and f"{token.prefix}…" in again
+
+
+def test_a_token_needs_a_name(demo, as_role):
+    response = as_role("viewer").post(reverse("account"), {"name": ""})
+    assert response.status_code == 400 and "Say what the token is for." in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_a_private_site_reads_the_api_with_a_token_only(demo, private, as_role, client):
+    refused = client.get(API)
+    assert refused.status_code == 401  # not sent to the login page
+    assert refused.json()["detail"].startswith("This site is private")
+    assert refused["WWW-Authenticate"] == 'Bearer realm="weave"'
+    key = _made(as_role("viewer").post(reverse("account"), {"name": "Intranet"}))
+    allowed = client.get(API, headers={"Authorization": f"Bearer {key}"})
+    assert allowed.status_code == 200 and allowed["Cache-Control"] == "private, no-cache"
+    assert client.get(API, headers={"Authorization": f"Bearer {key}x"}).status_code == 401
+    assert client.get(API, headers={"Authorization": "Basic abc"}).status_code == 401
+    assert as_role("viewer").get(API).status_code == 200  # a logged-in session reads too
+    assert ApiToken.objects.get().last_used_at is not None
+
+
+def test_a_revoked_token_opens_nothing(demo, private, as_role, client, people):
+    viewer = as_role("viewer")
+    key = _made(viewer.post(reverse("account"), {"name": "Intranet"}))
+    token = ApiToken.objects.get()
+    assert as_role("editor").post(reverse("token_revoke", args=[token.pk])).status_code == 404
+    assert client.get(API, headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    response = viewer.post(reverse("token_revoke", args=[token.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("account")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert client.get(API, headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    assert "Revoked" in viewer.get(reverse("account")).content.decode()
+
+
+def test_a_deactivated_persons_token_opens_nothing(demo, private, people, client):
+    _token, key = ApiToken.issue(people["viewer"], "Intranet")
+    people["viewer"].is_active = False
+    people["viewer"].save()
+    assert client.get(API, headers={"Authorization": f"Bearer {key}"}).status_code == 401
+
+
+def test_the_account_page_asks_anonymous_visitors_to_log_in(db, client):
+    response = client.get(reverse("account"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
