@@ -7,7 +7,7 @@ PORT ?= 8000
 # Root installs system packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test system-deps run test lint
+.PHONY: setup setup-test system-deps run serve backup restore test lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,28 @@ run: setup
 	DEBUG=true $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## serve: production serving: gunicorn (WEB_CONCURRENCY workers of WEAVE_THREADS threads)
+## with WhiteNoise and DEBUG off, after migrating and collecting the static files; the
+## import worker runs beside it. Needs SECRET_KEY and ALLOWED_HOSTS (see the README).
+serve: setup
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/gunicorn mapping.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
+		--threads $${WEAVE_THREADS:-4} --graceful-timeout 20 --access-logfile -
+
+## backup: the whole site (registers, editions, history, accounts, tokens) as one file in
+## var/backups/, named by the time; restore with `make restore FILE=…` into an empty database
+backup: setup
+	@mkdir -p var/backups
+	$(BIN)/python manage.py backup --output var/backups/weave-$$(date -u +%Y%m%dT%H%M%SZ).json
+
+restore: setup
+	@[ -n "$(FILE)" ] || { echo "Say which backup: make restore FILE=var/backups/…json"; exit 2; }
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py restore "$(FILE)"
 
 ## setup-test: setup plus test tools, Debian's Chromium and poppler-utils
 setup-test: setup $(VENV)/.test .venv-sssom/.done

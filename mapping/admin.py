@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.models import BaseInlineFormSet
 
 from mapping.models import Change, Edition, Link, Mapping, ReviewedGap, tracked_values
 from standards.models import Element, Framework
@@ -24,8 +27,14 @@ def _delete_recorded(request, obj, delete) -> None:
     delete()
 
 
+# Addresses typed without a scheme are taken as https (Django 6's default, today).
+URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class RecordedAdmin(admin.ModelAdmin):
     """Edits made in the admin go into the change history too."""
+
+    formfield_overrides = URLS
 
     def save_model(self, request, obj, form, change):
         _save_recorded(request, obj, lambda: super(RecordedAdmin, self).save_model(
@@ -47,8 +56,33 @@ class RecordedAdmin(admin.ModelAdmin):
         formset.save_m2m()
 
 
+class ElementInlineFormSet(BaseInlineFormSet):
+    """A framework's elements edited together: no parents in a circle across the rows,
+    which each row's own check (against the saved tree) cannot see."""
+
+    def clean(self) -> None:
+        super().clean()
+        parents = dict(self.instance.elements.values_list("pk", "parent_id")) if \
+            self.instance.pk else {}  # fmt: skip
+        for form in self.forms:
+            element = form.instance
+            if element.pk and form.cleaned_data and not form.cleaned_data.get("DELETE"):
+                parent = form.cleaned_data.get("parent")
+                parents[element.pk] = parent.pk if parent else None
+        for start in parents:
+            seen, node = {start}, parents.get(start)
+            while node is not None:
+                if node in seen:
+                    raise ValidationError(
+                        "These parents go round in a circle: an element cannot sit under itself."
+                    )
+                seen.add(node)
+                node = parents.get(node)
+
+
 class ElementInline(admin.TabularInline):
     model = Element
+    formset = ElementInlineFormSet
     fields = ["code", "title", "level_label", "parent", "position"]
     autocomplete_fields = ["parent"]
     extra = 0
@@ -76,6 +110,7 @@ class ElementAdmin(RecordedAdmin):
 
 @admin.register(Mapping)
 class MappingAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS
     list_display = [
         "name",
         "organisation",

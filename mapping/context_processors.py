@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
@@ -36,4 +37,6 @@ def register(request: HttpRequest) -> dict:
         "role_label": SimpleLazyObject(lambda: role_label(user)),
         "register": SimpleLazyObject(default_register),
         "live_page": SimpleLazyObject(live_page),
+        "email_enabled": settings.EMAIL_ENABLED,
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

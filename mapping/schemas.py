@@ -41,8 +41,8 @@ class MappingPayload(Payload):
     name: str = Field(min_length=1, max_length=200)
     slug: str = Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)
     organisation: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    guide_intro: str = ""
+    description: str = Field(default="", max_length=5_000)
+    guide_intro: str = Field(default="", max_length=50_000)
     behaviours_framework: str = Field(description="The behaviours framework's slug.")
     standards_framework: str = Field(description="The standards framework's slug.")
     is_default: bool = False

@@ -1,11 +1,15 @@
 """Weave's settings: one file, every deploy-time value read from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+
+from mapping.environment import email_settings, proxy_header
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,7 +54,13 @@ DEBUG = env_bool("DEBUG", default=False)
 
 # A fixed key is only acceptable for local development and tests.
 _DEV_SECRET_KEY = "weave-insecure-development-key-do-not-use-in-production"
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else None)
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or (_DEV_SECRET_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", _DEV_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY to a long random value (python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))'): it is "
+        + ("missing or empty." if not SECRET_KEY else "the development key.")
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
@@ -64,6 +74,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "csp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "standards",
@@ -73,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mapping.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,7 +93,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
     "mapping.api.http.ApiHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # Whether visitors who are not logged in may read the register. When off, every page
@@ -125,8 +145,17 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=60,
+        conn_health_checks=True,  # a connection the database dropped is replaced, not reused
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue instead of failing: each write transaction takes the lock when it
+    # begins and waits up to 20 s for it; readers never wait for writers (WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -154,17 +183,62 @@ STORAGES = {
     },
 }
 
+# Security. WEAVE_HTTPS says the site is served over TLS (directly, or by a reverse proxy
+# that says so in SECURE_PROXY_SSL_HEADER, as "X-Forwarded-Proto: https"): cookies are
+# then secure, plain HTTP is redirected and browsers are told to keep to HTTPS (HSTS).
+WEAVE_HTTPS = env_bool("WEAVE_HTTPS", default=False)
+SECURE_PROXY_SSL_HEADER = proxy_header(os.environ.get("SECURE_PROXY_SSL_HEADER", ""))
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SECURE_SSL_REDIRECT = WEAVE_HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", WEAVE_HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if WEAVE_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", WEAVE_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", WEAVE_HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No inline script or style anywhere (htmx is told not to add its own: base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF], "script-src": [SELF], "style-src": [SELF],
+        "img-src": [SELF, "data:"], "connect-src": [SELF], "font-src": [SELF],
+        "object-src": [NONE], "base-uri": [SELF], "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}  # fmt: skip
 
+# Logging: one line per request refused (4xx) or turned away for want of a database (503);
+# a traceback only for a real fault.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line": {"()": "mapping.logs.OneLineUnlessFault"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {"axes": {"level": "WARNING"}, "weave": {"level": "INFO"}},
 }
+
+# E-mail, for password resets: EMAIL_URL, as smtp://user:password@host:587 (STARTTLS),
+# smtps://… (TLS) or console:// (printed, for trying it out). Without it there is no
+# password-reset page: an administrator sets a new password in the admin.
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+EMAIL_ENABLED = bool(EMAIL_URL)
+if EMAIL_ENABLED:
+    globals().update(email_settings(EMAIL_URL))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "weave@localhost")
+
+# Login throttling (django-axes): five failures in a row for an account or from an address
+# lock both out for WEAVE_LOGIN_LOCKOUT_MINUTES; an administrator can unlock them sooner
+# (Admin → Access attempts, or `manage.py axes_reset`). Each failure and lockout is logged.
+AXES_FAILURE_LIMIT = env_int("WEAVE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("WEAVE_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("WEAVE_PROXY_COUNT", 0)
+AXES_VERBOSE = True
+# Each failed login after the second in a row waits this much longer (mapping/logins.py).
+WEAVE_LOGIN_SLOWDOWN_SECONDS = 0.5
 
 CACHES = {
     "default": {

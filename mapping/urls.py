@@ -2,7 +2,9 @@
 mapping under /m/<slug>/, and each edition of either under editions/<n>/. A page's name
 is the same in all four places; its keyword arguments say which register it is."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path, register_converter
 
 from mapping.api import api
@@ -37,6 +39,7 @@ class CodeConverter:
 
 
 register_converter(CodeConverter, "code")
+handler500 = "mapping.views.errors.server_error"
 
 
 def _answering_for_itself(urls: tuple) -> tuple:
@@ -93,6 +96,28 @@ mapping_pages = [
     path("", include(register_pages)),
 ]
 
+# Logging in and out, and changing one's password; resetting a forgotten one only where
+# the site can send e-mail (EMAIL_URL): otherwise an administrator sets a new one.
+accounts = [
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(),
+         name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+]  # fmt: skip
+if settings.EMAIL_ENABLED:
+    accounts += [
+        path("accounts/password_reset/", auth_views.PasswordResetView.as_view(),
+             name="password_reset"),
+        path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(),
+             name="password_reset_done"),
+        path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+             name="password_reset_confirm"),
+        path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+             name="password_reset_complete"),
+    ]  # fmt: skip
+
 urlpatterns = [
     path("m/", mappings.mapping_list, name="mapping_list"),
     path("m/new/", mappings.mapping_create, name="mapping_create"),
@@ -124,7 +149,7 @@ urlpatterns = [
     path("changes/<int:pk>/revert/", history.change_revert, name="change_revert"),
     path("accounts/", account.account, name="account"),
     path("accounts/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    *accounts,
     path("api/docs/", api_docs.api_docs, name="api_docs"),
     path("api/", _answering_for_itself(api.urls)),
     path("admin/", admin.site.urls),

@@ -37,9 +37,10 @@ class FrameworkText(models.Model):
     citation_note = models.TextField(
         "how to cite / licence note",
         blank=True,
+        max_length=5_000,
         help_text="Who owns the wording and how to cite or reuse it.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=20_000)
     # The identifier in CASE (Competencies and Academic Standards Exchange), kept when it
     # came from a CASE package, so that exports and later packages name it the same way.
     case_identifier = models.UUIDField("CASE identifier", null=True, blank=True)
@@ -61,7 +62,7 @@ class Framework(FrameworkText):
     slug = models.SlugField(max_length=80, unique=True)
     case_identifier = models.UUIDField("CASE identifier", null=True, blank=True, unique=True)
     retired = models.BooleanField(default=False)
-    retired_reason = models.TextField("why it was retired", blank=True)
+    retired_reason = models.TextField("why it was retired", blank=True, max_length=2_000)
     # Counts saves, so an edit made from a stale form is refused rather than lost.
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -145,7 +146,7 @@ class ElementText(models.Model):
 
     code = models.CharField(max_length=32, validators=[code_validator])
     title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=20_000)
     level_label = models.CharField(
         max_length=60, help_text='For example "Behaviour" or "Standard statement".'
     )
@@ -209,7 +210,7 @@ class Element(ElementText):
     retired = models.BooleanField(
         default=False, help_text="Retired elements leave the live register; editions keep them."
     )
-    retired_reason = models.TextField("why it was retired", blank=True)
+    retired_reason = models.TextField("why it was retired", blank=True, max_length=2_000)
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -249,6 +250,11 @@ class Element(ElementText):
         super().clean()
         if self.is_checked and self.checked_on is None:
             raise ValidationError({"checked_on": "Say when the wording was checked."})
+        if self.pk is not None and self.framework_id is not None:
+            saved = type(self).objects.filter(pk=self.pk).values_list("framework_id", flat=True)
+            if saved.first() not in (None, self.framework_id):
+                raise ValidationError({"framework": "An element stays in its framework: add a "
+                                       "new one to the other framework instead."})  # fmt: skip
         if self.parent_id is None:
             return
         if self.parent.framework_id != self.framework_id:

@@ -105,6 +105,8 @@ def people(db):
         user = User.objects.filter(username=role).first() or User.objects.create_user(role)
         user.groups.add(Group.objects.get_or_create(name=role)[0])
         accounts[role] = user
+    accounts["admin"] = User.objects.filter(username="admin").first() or \
+        User.objects.create_superuser("admin")  # fmt: skip
     return accounts
 
 

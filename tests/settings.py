@@ -20,3 +20,6 @@ STORAGES = {
 
 # Background tasks run at once, inside the request, in tests.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Failed logins are slowed in production; not so much that the tests wait.
+WEAVE_LOGIN_SLOWDOWN_SECONDS = 0.001

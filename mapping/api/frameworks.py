@@ -19,6 +19,7 @@ from mapping.exchange.case import (
     framework_identifier,
 )
 from mapping.exchange.case_writer import case_package
+from mapping.middleware import NUL
 from mapping.models import Change, Mapping
 from mapping.register import LiveRegister
 from mapping.views.lookups import element_page
@@ -67,7 +68,7 @@ def frameworks(request):
 @router.get("/frameworks/{slug}", response={200: FrameworkDetailOut, **ERRORS},
             summary="One framework with its elements, in tree order")  # fmt: skip
 def framework(request, slug: str = FRAMEWORK_SLUG):
-    found = _frameworks().filter(slug=slug).first()
+    found = _frameworks().filter(slug=slug).first() if NUL not in slug else None
     if found is None:
         raise HttpError(404, f"There is no framework “{slug}”.")
     _noted(request, [found])

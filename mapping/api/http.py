@@ -6,12 +6,16 @@ and, where the view knows it, a Last-Modified; If-None-Match or If-Modified-Sinc
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
+from functools import cache
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+
+from mapping.api import api
 
 PREFIX = "/api/"
 YEAR = 365 * 24 * 3600
@@ -20,6 +24,23 @@ YEAR = 365 * 24 * 3600
 class ApiHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+        """A query parameter the operation does not take is a 400 that names it, not
+        silently ignored: "?standrad=INT" would otherwise answer every link."""
+        if not request.path.startswith(PREFIX) or request.resolver_match is None:
+            return None
+        taken = _query_names().get(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}",
+                                          "/" + request.resolver_match.route))  # fmt: skip
+        unknown = sorted(set(request.GET) - taken) if taken is not None else []
+        if not unknown:
+            return None
+        listed = ", ".join(sorted(taken)) or "no parameters"
+        return JsonResponse(
+            {"detail": f"{unknown[0]}: not a parameter here; this address takes {listed}.",
+             "parameter": unknown[0]}, status=400, json_dumps_params={"ensure_ascii": False},
+            content_type="application/json; charset=utf-8",
+        )  # fmt: skip
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(PREFIX):
@@ -38,6 +59,16 @@ class ApiHeadersMiddleware:
         response["Access-Control-Allow-Origin"] = "*"
         response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
         return response
+
+
+@cache
+def _query_names() -> dict[str, set[str]]:
+    """Each operation's query parameters, by its path, from the API's own description."""
+    description = api.get_openapi_schema()
+    return {
+        path: {p["name"] for p in methods["get"].get("parameters", []) if p["in"] == "query"}
+        for path, methods in description["paths"].items()
+    }
 
 
 def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:

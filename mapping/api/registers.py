@@ -28,7 +28,8 @@ from mapping.api.schemas import (
 )
 from mapping.comparison import EditionContent, diff
 from mapping.forms.filters import LinkFilterForm
-from mapping.models import Edition, LinkSort, LinkStatus, Mapping, Relation
+from mapping.middleware import NUL
+from mapping.models import Edition, LinkSort, Mapping, Relation
 from mapping.register import Register
 from mapping.views.lookups import get_register
 
@@ -48,6 +49,8 @@ EDITION = Query(None, ge=1, le=1_000_000, examples=[1],
 
 def register_for(request: HttpRequest, slug: str, edition: int | None) -> Register:
     """The register named, noted on the request for its caching headers; else a 404."""
+    if NUL in slug:
+        raise HttpError(404, "There is no register with a NUL character in its name.")
     try:
         register = get_register(slug, edition)
     except Http404:
@@ -154,13 +157,16 @@ def links(request, query: Query[LinkQuery], slug: str = SLUG):
         if code and register.element(side, code) is None:
             raise HttpError(404, f"There is no {side[:-1]} “{code}” in this register.")
     data = {name: value for name, value in query.dict().items() if value is not None}
+    nothing = NUL in (query.q or "")  # no text holds a NUL, so such a search finds nothing
+    if nothing:
+        del data["q"]
     form = LinkFilterForm(data, register=register)
     if not form.is_valid():
         name, errors = next(iter(form.errors.items()))
         raise BadParameter(name, errors[0])
     selection = register.links(form.chosen())
-    if register.edition and query.status not in (None, LinkStatus.APPROVED):
-        selection = selection.none()  # an edition holds approved links only
+    if nothing or (register.edition and query.status not in (None, "approved")):
+        selection = selection.none()  # no text holds a NUL; an edition holds approved links
     count = selection.count()
     pages = max(1, math.ceil(count / query.page_size))
     start = (query.page - 1) * query.page_size  # past the last page: no items

@@ -221,6 +221,7 @@ class EditionForm(forms.Form):
     )
     notes = forms.CharField(
         required=False,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What is new in this edition, for readers.",
     )

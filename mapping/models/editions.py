@@ -147,7 +147,7 @@ class Edition(models.Model):
     mapping = models.ForeignKey(Mapping, on_delete=models.PROTECT, related_name="editions")
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
-    notes = models.TextField(blank=True, help_text="What is new in this edition.")
+    notes = models.TextField(blank=True, max_length=10_000, help_text="What is new in it.")
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

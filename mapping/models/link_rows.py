@@ -164,10 +164,13 @@ class LinkClaim(models.Model):
     """What a link says: that a behaviour relates to a standard, how, and why."""
 
     relation = models.CharField(max_length=20, choices=Relation.choices)
-    rationale = models.TextField(help_text="Why the behaviour relates to the standard.")
-    example = models.TextField(
-        "in practice", blank=True, help_text="An example of the link in everyday work."
+    rationale = models.TextField(
+        max_length=10_000, help_text="Why the behaviour relates to the standard."
     )
+    example = models.TextField(
+        "in practice", blank=True, max_length=10_000,
+        help_text="An example of the link in everyday work.",
+    )  # fmt: skip
 
     # The fields that name a link and its elements alike live and in every edition: a live
     # row's own id, or the id of the live row a frozen copy was made from.

@@ -76,7 +76,7 @@ class Link(LinkClaim):
         Element, on_delete=models.PROTECT, related_name="links_as_standard"
     )
     status = models.CharField(max_length=10, choices=LinkStatus.choices, default=LinkStatus.DRAFT)
-    retired_reason = models.TextField("why it was retired", blank=True)
+    retired_reason = models.TextField("why it was retired", blank=True, max_length=2_000)
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

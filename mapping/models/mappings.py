@@ -31,10 +31,11 @@ class Mapping(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     organisation = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=5_000)
     guide_intro = models.TextField(
         "guide introduction",
         blank=True,
+        max_length=50_000,
         help_text="Opens the QuickStart guide. Markdown: headings, lists, links, emphasis. "
         "HTML and scripts are removed.",
     )
@@ -104,6 +105,13 @@ class Mapping(models.Model):
             errors["behaviours_framework"] = "Choose a behaviours framework."
         if self.standards_framework_id and self.standards_framework.is_behaviours:
             errors["standards_framework"] = "Choose a standards framework."
+        saved = Mapping.objects.filter(pk=self.pk).values_list(
+            "behaviours_framework_id", "standards_framework_id"
+        ).first() if self.pk else None  # fmt: skip
+        moved = saved and saved != (self.behaviours_framework_id, self.standards_framework_id)
+        if moved and self.links.exists():
+            errors["__all__"] = ("A register with links keeps its two frameworks: add a new "
+                                 "register for other frameworks.")  # fmt: skip
         if errors:
             raise ValidationError(errors)
 
@@ -116,7 +124,9 @@ class ReviewedGap(models.Model):
 
     mapping = models.ForeignKey(Mapping, on_delete=models.CASCADE, related_name="reviewed_gaps")
     element = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="+")
-    reason = models.TextField(help_text="Why this element is deliberately left unlinked.")
+    reason = models.TextField(
+        max_length=2_000, help_text="Why this element is deliberately left unlinked."
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

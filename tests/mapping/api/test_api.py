@@ -135,6 +135,10 @@ def test_cors_lets_any_origin_read_and_nothing_else(published, client):
      "sourced_id"),
     ("/api/ims/case/v1p0/CFPackages/00000000-0000-0000-0000-000000000000", 404,
      "There is no CASE document", None),
+    (f"{API}/links?standrad=INT", 400, "standrad: not a parameter here; this address takes "
+     "behaviour, edition, page, page_size, q, relation, sort, standard, status.", "standrad"),
+    ("/api/mappings?page=2", 400, "page: not a parameter here; this address takes no "
+     "parameters.", "page"),
 ])  # fmt: skip
 def test_errors_say_what_is_wrong(published, client, url, status, detail, parameter):
     response = client.get(url)

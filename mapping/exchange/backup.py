@@ -1,0 +1,111 @@
+"""A backup of the whole site: the register document (every framework, register, edition
+and the history: mapping/exchange/register_json.py) with the accounts that use it, their
+roles, password hashes and API tokens. Restored into an empty database (SQLite or
+PostgreSQL) it is the same site: people log in as before and every permalink holds.
+Uploads waiting in an import, login attempts and queued tasks are not kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import timezone
+
+from mapping.exchange.register_json import live_document
+from mapping.exchange.register_restore import NotEmpty, restore
+from mapping.exchange.register_schema import RegisterDocument
+from mapping.models import ApiToken, Mapping
+from mapping.schemas import Payload
+
+
+class AccountRecord(Payload):
+    id: int
+    username: str
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    password: str  # the hash, as Django keeps it
+    is_active: bool
+    is_staff: bool
+    is_superuser: bool
+    date_joined: datetime
+    last_login: datetime | None = None
+    groups: list[str] = []
+
+
+class TokenRecord(Payload):
+    username: str
+    name: str
+    prefix: str
+    digest: str
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class Backup(Payload):
+    format: Literal["weave-backup"] = "weave-backup"
+    version: Literal[1] = 1
+    made_at: datetime
+    accounts: list[AccountRecord]
+    tokens: list[TokenRecord] = []
+    site: RegisterDocument  # every framework, register, edition and the history
+
+
+def make_backup() -> Backup:
+    User = get_user_model()
+    users = User.objects.prefetch_related("groups").order_by("pk")
+    tokens = ApiToken.objects.select_related("user").order_by("pk")
+    return Backup(
+        made_at=timezone.now(),
+        accounts=[
+            AccountRecord(
+                id=u.pk, username=u.get_username(), email=u.email, first_name=u.first_name,
+                last_name=u.last_name, password=u.password, is_active=u.is_active,
+                is_staff=u.is_staff, is_superuser=u.is_superuser, date_joined=u.date_joined,
+                last_login=u.last_login, groups=sorted(g.name for g in u.groups.all()),
+            )
+            for u in users
+        ],
+        tokens=[
+            TokenRecord(username=t.user.get_username(), name=t.name, prefix=t.prefix,
+                        digest=t.digest, created_at=t.created_at, last_used_at=t.last_used_at,
+                        revoked_at=t.revoked_at)
+            for t in tokens
+        ],
+        site=live_document(Mapping.objects.order_by("pk"), whole_site=True),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def restore_backup(backup: Backup) -> dict[str, int]:
+    """Everything in the backup, into an empty database; any error and nothing is written."""
+    User = get_user_model()
+    if User.objects.exists():
+        raise NotEmpty("The database already has accounts: restore into an empty one.")
+    groups = {}
+    for record in backup.accounts:
+        user = User(**record.model_dump(exclude={"groups"}))
+        user.save()
+        for name in record.groups:
+            if name not in groups:
+                groups[name] = Group.objects.get_or_create(name=name)[0]
+            user.groups.add(groups[name])
+    statements = connection.ops.sequence_reset_sql(no_style(), [User])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    counts = restore(backup.site)
+    by_name = {u.get_username(): u for u in User.objects.all()}
+    made = ApiToken.objects.bulk_create(
+        ApiToken(user=by_name[t.username], **t.model_dump(exclude={"username"}))
+        for t in backup.tokens
+    )  # fmt: skip
+    # created_at is set on creation; put back the dates the tokens were made.
+    for token, record in zip(made, backup.tokens, strict=True):
+        ApiToken.objects.filter(pk=token.pk).update(created_at=record.created_at)
+    return {"accounts": len(backup.accounts), "tokens": len(backup.tokens), **counts}

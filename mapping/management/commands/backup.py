@@ -1,0 +1,28 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mapping.exchange.backup import make_backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a backup of the whole site: every framework, register, edition and the "
+        "history, with the accounts (roles, password hashes) and API tokens. "
+        "`manage.py restore` puts it back into an empty database, SQLite or PostgreSQL."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", type=Path, help="The file to write (default: stdout).")
+
+    def handle(self, *args, output, **options):
+        text = make_backup().model_dump_json(indent=1) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+            return
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"{output} cannot be written: {error.strerror}.") from error
+        self.stderr.write(f"Wrote the backup to {output} ({len(text) // 1024:,} KB).")

@@ -1,0 +1,40 @@
+// When an in-place action (htmx) fails on the server or cannot reach it, say so beside it.
+// htmx leaves the form as it was, so what the reader typed is still there to send again.
+(function () {
+  "use strict";
+
+  function say(event, message) {
+    var origin = event.detail.elt;
+    var place = (origin && origin.closest("form, #results, main")) || document.querySelector("main");
+    var note = document.getElementById("request-error");
+    if (!note) {
+      note = document.createElement("div");
+      note.id = "request-error";
+      note.className = "error-summary";
+      note.setAttribute("role", "alert");
+    }
+    note.textContent = message;
+    place.prepend(note);
+  }
+
+  document.addEventListener("htmx:beforeRequest", function () {
+    var note = document.getElementById("request-error");
+    if (note) note.remove();
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 503) {
+      say(event, "The register is busy, or cannot reach its database just now: nothing was saved. " +
+        "Try again in a moment; what you typed is still here.");
+    } else if (status === 403) {
+      say(event, "Your account may not do that: nothing was saved.");
+    } else {
+      say(event, "Something went wrong (error " + status + "): nothing was saved. Try again; " +
+        "what you typed is still here.");
+    }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    say(event, "Weave could not be reached: nothing was saved. Check the connection and try again; " +
+      "what you typed is still here.");
+  });
+})();

@@ -1,0 +1,70 @@
+"""Guessing passwords: each failure is logged; after the second in a row they are answered
+more slowly; after five the account and the address are locked out with a clear message,
+whatever password comes next, until the lockout ends or an administrator lifts it."""
+
+import logging
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+
+@pytest.fixture
+def person(db):
+    return User.objects.create_user("sam", password="the-right-password-1")
+
+
+def _try(client: Client, username: str, password: str, address: str = "10.0.0.1"):
+    return client.post(reverse("login"), {"username": username, "password": password},
+                       REMOTE_ADDR=address)  # fmt: skip
+
+
+def test_five_failures_lock_the_account_out(person, caplog, settings):
+    client = Client()
+    with caplog.at_level(logging.WARNING):
+        for attempt in range(1, 5):
+            response = _try(client, "sam", f"wrong-{attempt}")
+            assert response.status_code == 200
+            assert "Please enter a correct username and password" in response.content.decode()
+        locked = _try(client, "sam", "wrong-5")
+    assert locked.status_code == 429
+    html = locked.content.decode()
+    assert "Too many failed logins" in html and "15 minutes" in html
+    # Even the right password is refused while it lasts.
+    assert _try(client, "sam", "the-right-password-1").status_code == 429
+    failures = [r.getMessage() for r in caplog.records if r.name == "weave.logins"]
+    assert failures[0] == "Failed login for 'sam' from 10.0.0.1 (1 in a row)."
+    assert failures[4].endswith("(5 in a row).")
+
+
+def test_one_address_guessing_many_accounts_is_locked_out(person, db):
+    client = Client()
+    for number in range(5):
+        _try(client, f"someone-{number}", "guess", address="10.0.0.9")
+    assert _try(client, "sam", "the-right-password-1", address="10.0.0.9").status_code == 429
+    # Another address may still log in to the account.
+    assert _try(Client(), "sam", "the-right-password-1", address="10.0.0.2").status_code == 302
+
+
+def test_an_administrator_can_lift_a_lockout(person, as_role):
+    client = Client()
+    for attempt in range(5):
+        _try(client, "sam", f"wrong-{attempt}")
+    assert _try(client, "sam", "the-right-password-1").status_code == 429
+    attempt = AccessAttempt.objects.get(username="sam")
+    admin = as_role("admin")
+    assert admin.get("/admin/axes/accessattempt/").status_code == 200
+    admin.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    assert _try(client, "sam", "the-right-password-1").status_code == 302
+
+
+def test_a_success_resets_the_count(person):
+    client = Client()
+    for attempt in range(4):
+        _try(client, "sam", f"wrong-{attempt}")
+    assert _try(client, "sam", "the-right-password-1").status_code == 302
+    client.logout()
+    for attempt in range(4):
+        assert _try(client, "sam", f"wrong-again-{attempt}").status_code == 200

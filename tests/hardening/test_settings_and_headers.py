@@ -1,0 +1,110 @@
+"""Production settings refuse to start without a real secret key and say so; under the
+settings a deployment behind TLS uses, `check --deploy` finds nothing; every page carries
+the security headers; e-mail and the proxy's header are read from the environment."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import NoReverseMatch, reverse
+
+from mapping.environment import email_settings, proxy_header
+
+ROOT = settings.BASE_DIR
+STRICT = ("default-src 'self'", "script-src 'self'", "style-src 'self'",
+          "frame-ancestors 'none'", "object-src 'none'", "form-action 'self'")  # fmt: skip
+PRODUCTION = {
+    "SECRET_KEY": "k" * 20 + "a-long-random-production-secret-for-the-test-only-9f8e7d",
+    "ALLOWED_HOSTS": "weave.example", "WEAVE_HTTPS": "true",
+    "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto: https",
+    "CSRF_TRUSTED_ORIGINS": "https://weave.example",
+    "DJANGO_SETTINGS_MODULE": "mapping.settings", "DEBUG": "false",
+}  # fmt: skip
+
+
+def _manage(*args, **env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}  # fmt: skip
+    clean["DJANGO_SETTINGS_MODULE"] = "mapping.settings"
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+@pytest.mark.parametrize(("key", "said"), [
+    (None, "it is missing or empty."), ("", "it is missing or empty."),
+    ("  ", "it is missing or empty."),
+    ("weave-insecure-development-key-do-not-use-in-production", "it is the development key."),
+])  # fmt: skip
+def test_production_refuses_to_start_without_a_real_secret_key(key, said):
+    env = {"DEBUG": "false"} | ({"SECRET_KEY": key} if key is not None else {})
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith("Weave cannot start: Set SECRET_KEY")
+    assert said in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_deploy_finds_nothing_under_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_every_page_carries_the_security_headers(demo, client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    for directive in STRICT:
+        assert directive in policy, directive
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    html = response.content.decode()
+    assert "<script>" not in html and ' style="' not in html
+    assert '"includeIndicatorStyles": false' in html
+
+
+def test_hsts_is_sent_over_tls(demo, client, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    assert "Strict-Transport-Security" not in client.get("/")
+    secure = client.get("/", secure=True)
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_email_comes_from_one_url():
+    assert email_settings("smtp://weave%40ex.org:p%40ss@mail.ex.org:2525") | {} == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "mail.ex.org", "EMAIL_PORT": 2525, "EMAIL_HOST_USER": "weave@ex.org",
+        "EMAIL_HOST_PASSWORD": "p@ss", "EMAIL_USE_SSL": False, "EMAIL_USE_TLS": True,
+        "EMAIL_TIMEOUT": 20,
+    }  # fmt: skip
+    assert email_settings("smtps://mail.ex.org")["EMAIL_PORT"] == 465
+    assert email_settings("smtps://mail.ex.org")["EMAIL_USE_SSL"] is True
+    assert email_settings("console://")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL must look like"):
+        email_settings("mail.ex.org")
+
+
+def test_without_email_there_is_no_password_reset_page(db, client):
+    assert not settings.EMAIL_ENABLED
+    with pytest.raises(NoReverseMatch):
+        reverse("password_reset")
+    assert client.get("/accounts/password_reset/").status_code == 404
+    assert "Forgotten your password?" not in client.get(reverse("login")).content.decode()
+
+
+def test_with_email_the_password_reset_sends_a_link():
+    result = _manage("shell", "-c", "from django.urls import reverse; "
+                     "print(reverse('password_reset'))", EMAIL_URL="console://",
+                     SECRET_KEY="x" * 60, ALLOWED_HOSTS="localhost")  # fmt: skip
+    assert result.returncode == 0 and result.stdout.strip().endswith("/accounts/password_reset/")
+
+
+def test_the_proxys_header_is_read_as_written():
+    assert proxy_header("X-Forwarded-Proto: https") == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert proxy_header("") is None
+    with pytest.raises(ImproperlyConfigured):
+        proxy_header("X-Forwarded-Proto")
