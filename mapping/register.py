@@ -9,6 +9,7 @@ the live tables; an edition's reads its frozen rows, through the same QuerySet m
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -28,10 +29,14 @@ from mapping.models import (
     Mapping,
 )
 from mapping.standing import Standing, live_standing, pinned_standing
-from standards.models import Element, subtree_ids, tree_order
+from standards.models import CODE_PATTERN, Element, subtree_ids, tree_order
 
 # The most recent changes an element or link page lists; /changes/ has the rest.
 HISTORY_ON_PAGE = 20
+
+
+# What an element's code may be: anything else names no element, live or retired.
+CODE = re.compile(CODE_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -234,7 +239,7 @@ class LiveRegister(Register):
     def element(self, side: str, code: str):
         """A current element, or a retired one: its page stays, saying it was retired."""
         found = super().element(side, code)
-        if found is None:
+        if found is None and CODE.fullmatch(code):
             found = (
                 Element.objects.select_related("parent")
                 .filter(framework=self.framework(side), code=code)

@@ -235,7 +235,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("WEAVE_LOGIN_LOCKOUT_MINUTES", 15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind WEAVE_PROXY_COUNT reverse proxies, the visitor's address is in X-Forwarded-For.
 AXES_IPWARE_PROXY_COUNT = env_int("WEAVE_PROXY_COUNT", 0)
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 AXES_VERBOSE = True
 # Each failed login after the second in a row waits this much longer (mapping/logins.py).
 WEAVE_LOGIN_SLOWDOWN_SECONDS = 0.5

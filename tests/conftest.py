@@ -3,7 +3,16 @@ import io
 import pytest
 from django.core.management import call_command
 
-from mapping.models import Link, Mapping, Relation
+from mapping.models import (
+    ApiToken,
+    Change,
+    Edition,
+    ImportBatch,
+    Link,
+    LinkStatus,
+    Mapping,
+    Relation,
+)
 from standards.models import Element, Framework
 
 
@@ -138,3 +147,30 @@ def published(demo, people):
     )
     edition = Edition.objects.publish(demo, by=people["publisher"], title="Launch", notes="First.")
     return {"mapping": demo, "edition": edition, "draft": draft}
+
+
+@pytest.fixture
+def site(small, people):
+    """Something of every kind a page can name, for the table of every view and the
+    fuzzing: the small register with every link approved and published as edition 1, a
+    second mapping between the same frameworks, also published, a change, an import and
+    an API token. Returns the ids the table's addresses name."""
+    Link.objects.update(status=LinkStatus.APPROVED)
+    Edition.objects.publish(small["mapping"], by=people["publisher"], title="One")
+    other = Mapping.objects.create(
+        name="Another view", slug="other", organisation="Org",
+        behaviours_framework=small["behaviours"], standards_framework=small["standards"],
+    )  # fmt: skip
+    Link.objects.create(
+        mapping=other, behaviour=small["b1"], standard=small["s11"], relation="supports",
+        rationale="Another way to see it.", status=LinkStatus.APPROVED,
+    )  # fmt: skip
+    Edition.objects.publish(other, by=people["publisher"], title="Other one")
+    change = Change.objects.apply(small["b2"], {"title": "Be bold"}, by=people["editor"])
+    batch = ImportBatch.objects.create(
+        kind="links", file_format="csv", filename="links.csv", content=b"", mapping=other,
+        state=ImportBatch.State.PLANNED, created_by=people["editor"],
+    )  # fmt: skip
+    token, _key = ApiToken.issue(people["publisher"], "Intranet")
+    return {"link": small["b11_s11"].pk, "element": small["b2"].pk, "change": change.pk,
+            "batch": batch.pk, "token": token.pk}  # fmt: skip

@@ -72,8 +72,12 @@ class EditionQuerySet(models.QuerySet):
         """Freeze the register as it is now (both frameworks, their current elements, the
         approved links between current elements, the reviewed gaps and the guide text) as
         the mapping's next edition."""
-        mapping = Mapping.objects.with_frameworks().get(pk=mapping.pk)
-        last = self.filter(mapping=mapping).select_for_update().order_by("-number").first()
+        # The mapping's row is locked first, so that publishes at the same moment take
+        # their turns (each the next number) instead of colliding.
+        mapping = (
+            Mapping.objects.with_frameworks().select_for_update(of=("self",)).get(pk=mapping.pk)
+        )
+        last = self.filter(mapping=mapping).order_by("-number").first()
         content = _live_content(mapping)
         edition = self.create(
             mapping=mapping,

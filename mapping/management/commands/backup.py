@@ -1,9 +1,9 @@
-import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from mapping.exchange.backup import make_backup
+from mapping.management.commands._files import write
 
 
 class Command(BaseCommand):
@@ -18,11 +18,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, **options):
         text = make_backup().model_dump_json(indent=1) + "\n"
-        if output is None:
-            sys.stdout.write(text)
-            return
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise CommandError(f"{output} cannot be written: {error.strerror}.") from error
-        self.stderr.write(f"Wrote the backup to {output} ({len(text) // 1024:,} KB).")
+        write(text, output)
+        if output is not None:
+            self.stderr.write(f"Wrote the backup to {output} ({len(text) // 1024:,} KB).")

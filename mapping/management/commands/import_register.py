@@ -1,10 +1,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from pydantic import ValidationError
 
 from mapping.exchange.register_restore import NotEmpty, restore
 from mapping.exchange.register_schema import RegisterDocument
+from mapping.management.commands._files import read
 
 
 class Command(BaseCommand):
@@ -17,12 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file, **options):
-        try:
-            document = RegisterDocument.model_validate_json(file.read_bytes())
-        except OSError as error:
-            raise CommandError(f"{file} cannot be read: {error.strerror}.") from error
-        except ValidationError as error:
-            raise CommandError(f"{file} is not a Weave register document: {error}") from error
+        document = read(file, RegisterDocument, "a Weave register document")
         try:
             counts = restore(document)
         except NotEmpty as error:

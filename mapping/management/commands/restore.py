@@ -1,10 +1,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from pydantic import ValidationError
 
 from mapping.exchange.backup import Backup, restore_backup
 from mapping.exchange.register_restore import NotEmpty
+from mapping.management.commands._files import read
 
 
 class Command(BaseCommand):
@@ -14,12 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file, **options):
-        try:
-            backup = Backup.model_validate_json(file.read_bytes())
-        except OSError as error:
-            raise CommandError(f"{file} cannot be read: {error.strerror}.") from error
-        except ValidationError as error:
-            raise CommandError(f"{file} is not a Weave backup: {error}") from error
+        backup = read(file, Backup, "a Weave backup")
         try:
             counts = restore_backup(backup)
         except NotEmpty as error:

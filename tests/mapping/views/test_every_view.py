@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from mapping.models import ApiToken, Change, Edition, ImportBatch, Link, LinkStatus, Mapping
+from mapping.models import Link
 from standards.models import Element, Framework
 
 ROLES = ["anonymous", "viewer", "editor", "publisher"]
@@ -117,31 +117,6 @@ BY_NAME = {view.name: view for view in VIEWS}
 # The prefixes every register page lives under: the default mapping live and at edition 1,
 # and another mapping by its slug, live and at edition 1.
 REGISTERS = ["", "/editions/1", "/m/other", "/m/other/editions/1"]
-
-
-@pytest.fixture
-def site(small, people):
-    """The small register with every link approved and published as edition 1, and a
-    second mapping between the same frameworks, also published."""
-    Link.objects.update(status=LinkStatus.APPROVED)
-    Edition.objects.publish(small["mapping"], by=people["publisher"], title="One")
-    other = Mapping.objects.create(
-        name="Another view", slug="other", organisation="Org",
-        behaviours_framework=small["behaviours"], standards_framework=small["standards"],
-    )  # fmt: skip
-    Link.objects.create(
-        mapping=other, behaviour=small["b1"], standard=small["s11"], relation="supports",
-        rationale="Another way to see it.", status=LinkStatus.APPROVED,
-    )  # fmt: skip
-    Edition.objects.publish(other, by=people["publisher"], title="Other one")
-    change = Change.objects.apply(small["b2"], {"title": "Be bold"}, by=people["editor"])
-    batch = ImportBatch.objects.create(
-        kind="links", file_format="csv", filename="links.csv", content=b"", mapping=other,
-        state=ImportBatch.State.PLANNED, created_by=people["editor"],
-    )  # fmt: skip
-    token, _key = ApiToken.issue(people["publisher"], "Intranet")
-    return {"link": small["b11_s11"].pk, "element": small["b2"].pk, "change": change.pk,
-            "batch": batch.pk, "token": token.pk}  # fmt: skip
 
 
 def _url(view: View, site: dict) -> str:
