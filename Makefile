@@ -70,9 +70,12 @@ restore: setup
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py restore "$(FILE)"
 
-## setup-test: setup plus test tools, Debian's Chromium and poppler-utils
+## setup-test: setup plus test tools: Debian's Chromium, poppler-utils, redis-server (two
+## servers sharing one cache, tests/scaling) and wrk (the bench/ throughput figures)
 setup-test: setup $(VENV)/.test .venv-sssom/.done
-	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils; }
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null \
+		&& command -v redis-server >/dev/null && command -v wrk >/dev/null \
+		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils redis-server wrk; }
 
 ## lint: ruff, formatting and migrations in step with the models
 lint: setup-test

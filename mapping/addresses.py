@@ -63,6 +63,10 @@ class RegisterUrls:
         return self._page("guide_pdf")
 
     @cached_property
+    def pdf_status(self) -> str:
+        return self._page("pdf_status")
+
+    @cached_property
     def editions(self) -> str:
         return reverse("edition_list", kwargs=self.mapping_kwargs)
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 from pybtex.database import BibliographyData, Entry, Person
 from rispy.writer import RisWriter
 
+from mapping.coverage import PlainLink
 from mapping.models.link_rows import LinkClaim
 
 STYLES = Path(__file__).resolve().parent / "vendor" / "csl-styles"
@@ -228,6 +229,9 @@ def cite(register, subject=None, *, absolute, today: date) -> Citation:
     one of its links, or one of its elements. absolute() turns the page's path into its
     full permalink; today is the date a live page is accessed."""
     edition = register.edition
+    if isinstance(subject, PlainLink):
+        # Coverage's plain rows leave out when a link changed: its citation needs the link.
+        subject = register.link(subject.link_id)
     if subject is None:
         title, path, changed, part = register.name, register.urls.home, register.last_changed, ""
     elif isinstance(subject, LinkClaim):

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mapping.models import EditionGap, ReviewedGap
+from mapping.models import EditionGap, Relation, ReviewedGap
 from mapping.models.link_rows import LinkClaim
 from standards.models import ElementText, tree_order
 
@@ -21,20 +21,72 @@ from standards.models import ElementText, tree_order
 # their fields alike (code, title, parent_id; behaviour_id, standard_id, relation; reason).
 Review = ReviewedGap | EditionGap
 
+# Past this many links (or partners), a summary names what an element reaches, each
+# top-level element with its count, instead of listing them all: the link table has the rest.
+LISTED_AT_MOST = 25
+
+RELATION_LABELS = dict(Relation.choices)
+
+
+@dataclass(slots=True, eq=False)
+class PlainLink:
+    """What coverage reads of a link, as plain values from one narrow query rather than a
+    model instance: the register gives it its address, coverage its two elements. It reads
+    like a link (reference, get_relation_display) so pages show either alike."""
+
+    pk: int
+    link_id: int
+    behaviour_id: int
+    standard_id: int
+    relation: str
+    rationale: str
+    example: str
+    url: str = ""
+    behaviour: ElementText | None = None
+    standard: ElementText | None = None
+
+    def __str__(self) -> str:
+        return f"{self.behaviour.code} {self.get_relation_display().lower()} {self.standard.code}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.behaviour.code} → {self.standard.code}"
+
+    def get_relation_display(self) -> str:
+        return RELATION_LABELS[self.relation]
+
+
+# What coverage counts: plain rows from a register, or model instances built by hand.
+AnyLink = PlainLink | LinkClaim
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How many of an element's links go to one top-level element on the other side."""
+
+    element: ElementText
+    links: int
+
+
+def top_of(element: ElementText) -> ElementText:
+    while element.parent_id is not None:
+        element = element.parent
+    return element
+
 
 @dataclass
 class ElementCoverage:
     element: ElementText
     is_behaviour: bool
-    direct: list[LinkClaim] = field(default_factory=list)
-    through: list[LinkClaim] = field(default_factory=list)
+    direct: list[AnyLink] = field(default_factory=list)
+    through: list[AnyLink] = field(default_factory=list)
     review: Review | None = None
 
-    def partner(self, link: LinkClaim) -> ElementText:
+    def partner(self, link: AnyLink) -> ElementText:
         """The element at the other end of one of this element's links."""
         return link.standard if self.is_behaviour else link.behaviour
 
-    def origin(self, link: LinkClaim) -> ElementText:
+    def origin(self, link: AnyLink) -> ElementText:
         """This element, or the one under it, that the link is made to."""
         return link.behaviour if self.is_behaviour else link.standard
 
@@ -63,7 +115,7 @@ class ElementCoverage:
         return "not yet reviewed"
 
     @property
-    def links(self) -> list[LinkClaim]:
+    def links(self) -> list[AnyLink]:
         """Every link of this element and those under it, in the other framework's order."""
         return sorted(
             self.direct + self.through,
@@ -71,7 +123,7 @@ class ElementCoverage:
         )
 
     @property
-    def links_by_origin(self) -> list[LinkClaim]:
+    def links_by_origin(self) -> list[AnyLink]:
         """The same links, grouped by the element they are made to, this one first."""
         return sorted(
             self.direct + self.through,
@@ -81,7 +133,66 @@ class ElementCoverage:
     @property
     def partners(self) -> list[ElementText]:
         """The elements on the other side that this one is linked to, each once, in order."""
-        return list({self.partner(link).pk: self.partner(link) for link in self.links}.values())
+        key = self._partner_id
+        return list({getattr(link, key): self.partner(link) for link in self.links}.values())
+
+    @property
+    def _partner_id(self) -> str:
+        return "standard_id" if self.is_behaviour else "behaviour_id"
+
+    @property
+    def link_count(self) -> int:
+        return len(self.direct) + len(self.through)
+
+    @property
+    def lists_every_link(self) -> bool:
+        """Few enough links to list them all; past that, pages show its reach instead."""
+        return self.link_count <= LISTED_AT_MOST
+
+    @property
+    def lists_every_partner(self) -> bool:
+        return self.partner_count <= LISTED_AT_MOST
+
+    @property
+    def partner_count(self) -> int:
+        return len(self.partner_ids)
+
+    @property
+    def partner_ids(self) -> set[int]:
+        key = self._partner_id
+        return {getattr(link, key) for link in (*self.direct, *self.through)}
+
+    @property
+    def listed_partners(self) -> list[ElementText]:
+        """The first partners in order, as many as a page lists."""
+        return self.partners[:LISTED_AT_MOST]
+
+    @property
+    def unlisted_partners(self) -> int:
+        return max(0, self.partner_count - LISTED_AT_MOST)
+
+    @property
+    def reach(self) -> list[Reach]:
+        """Each top-level element on the other side that this one's links go to, with how
+        many go there (to it or to what sits under it), in framework order."""
+        key = self._partner_id
+        per_partner: dict[int, int] = {}
+        partners: dict[int, ElementText] = {}
+        for link in (*self.direct, *self.through):
+            partner_id = getattr(link, key)
+            if partner_id in per_partner:
+                per_partner[partner_id] += 1
+            else:
+                per_partner[partner_id] = 1
+                partners[partner_id] = self.partner(link)
+        counts: dict[int, int] = {}
+        tops: dict[int, ElementText] = {}
+        for partner_id, count in per_partner.items():
+            top = top_of(partners[partner_id])
+            tops[top.pk] = top
+            counts[top.pk] = counts.get(top.pk, 0) + count
+        ordered = sorted(tops.values(), key=lambda top: top.tree_index)
+        return [Reach(top, counts[top.pk]) for top in ordered]
 
 
 @dataclass
@@ -201,7 +312,7 @@ def build_coverage(
     *,
     behaviours: Iterable[ElementText],
     standards: Iterable[ElementText],
-    links: Iterable[LinkClaim],
+    links: Iterable[AnyLink],
     reviews: Iterable[Review] = (),
 ) -> Coverage:
     """Coverage from rows already in hand: the rules themselves, with no queries."""

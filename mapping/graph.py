@@ -4,14 +4,17 @@ every link, and the JSON shape /map.json serves."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypedDict
 
-from pydantic import BaseModel
-
-from mapping.coverage import Coverage
+from mapping.coverage import Coverage, top_of
 from mapping.models import Relation
 
+# The shapes /map.json serves. Typed dictionaries rather than validated models: the data is
+# built here from the register's own rows, and at 10,000 links validating it again would cost
+# more than building it.
 
-class MapNode(BaseModel):
+
+class MapNode(TypedDict):
     id: str
     code: str
     label: str
@@ -24,7 +27,7 @@ class MapNode(BaseModel):
     url: str
 
 
-class MapEdge(BaseModel):
+class MapEdge(TypedDict):
     id: str
     reference: str  # the link's short reference, "B3.1 → INT.2"
     url: str  # its permalink
@@ -36,7 +39,7 @@ class MapEdge(BaseModel):
     example: str
 
 
-class MapData(BaseModel):
+class MapData(TypedDict):
     """What map.json serves: the same elements and links the link table shows."""
 
     title: str
@@ -46,10 +49,10 @@ class MapData(BaseModel):
 
 
 def map_data(coverage: Coverage, *, title: str, absolute: Callable[[str], str]) -> MapData:
-    """What map.json serves for a register; absolute() turns a path into a full address."""
-    nodes, edges = map_nodes_and_edges(coverage)
-    for item in [*nodes, *edges]:
-        item["url"] = absolute(item["url"])
+    """What map.json serves for a register; absolute() turns a path into a full address.
+    Every address is a path from the site's root, so the root's address is worked out once."""
+    origin = absolute("/").removesuffix("/")
+    nodes, edges = map_nodes_and_edges(coverage, origin=origin)
     return MapData(
         title=title,
         relations={relation.value: relation.label for relation in Relation},
@@ -58,8 +61,11 @@ def map_data(coverage: Coverage, *, title: str, absolute: Callable[[str], str]) 
     )
 
 
-def map_nodes_and_edges(coverage: Coverage) -> tuple[list[dict], list[dict]]:
-    """The register as a graph: a node for every element, an edge for every link."""
+def map_nodes_and_edges(
+    coverage: Coverage, *, origin: str = ""
+) -> tuple[list[MapNode], list[MapEdge]]:
+    """The register as a graph: a node for every element, an edge for every link, each
+    with its address after origin (the site's own, or nothing for paths)."""
     nodes = []
     for entries, prefix, kinds in (
         (coverage.behaviours, "b", ("behaviour", "descriptor")),
@@ -67,36 +73,36 @@ def map_nodes_and_edges(coverage: Coverage) -> tuple[list[dict], list[dict]]:
     ):
         for entry in entries:
             element = entry.element
-            top = element
-            while top.parent_id is not None:
-                top = top.parent
             nodes.append(
-                {
-                    "id": f"{prefix}:{element.code}",
-                    "code": element.code,
-                    "label": f"{element.code} {element.title}",
-                    "title": element.title,
-                    "kind": kinds[0] if element.parent_id is None else kinds[1],
-                    "level": element.level_label,
-                    "description": element.description,
-                    "parent": f"{prefix}:{element.parent.code}" if element.parent_id else None,
-                    "cluster": f"{prefix}:{top.code}",
-                    "url": element.url,
-                }
+                MapNode(
+                    id=f"{prefix}:{element.code}",
+                    code=element.code,
+                    label=f"{element.code} {element.title}",
+                    title=element.title,
+                    kind=kinds[0] if element.parent_id is None else kinds[1],
+                    level=element.level_label,
+                    description=element.description,
+                    parent=f"{prefix}:{element.parent.code}" if element.parent_id else None,
+                    cluster=f"{prefix}:{top_of(element).code}",
+                    url=origin + element.url,
+                )
             )
-    edges = [
-        {
-            "id": f"link:{link.link_id}",
-            "reference": link.reference,
-            "url": link.url,
-            "source": f"b:{link.behaviour.code}",
-            "target": f"s:{link.standard.code}",
-            "relation": link.relation,
-            "relation_label": link.get_relation_display(),
-            "rationale": link.rationale,
-            "example": link.example,
-        }
-        for entry in coverage.behaviours
-        for link in entry.direct
-    ]
+    labels = {relation.value: relation.label for relation in Relation}
+    edges = []
+    for entry in coverage.behaviours:
+        for link in entry.direct:
+            behaviour, standard = link.behaviour.code, link.standard.code
+            edges.append(
+                MapEdge(
+                    id=f"link:{link.link_id}",
+                    reference=f"{behaviour} → {standard}",
+                    url=origin + link.url,
+                    source=f"b:{behaviour}",
+                    target=f"s:{standard}",
+                    relation=link.relation,
+                    relation_label=labels[link.relation],
+                    rationale=link.rationale,
+                    example=link.example,
+                )
+            )
     return nodes, edges

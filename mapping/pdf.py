@@ -1,4 +1,5 @@
-"""The register as a printable A4 PDF, cached by the register's content.
+"""The register as a printable A4 PDF (kept in the cache and rendered in the background by
+mapping/pdf_cache.py and mapping/tasks.py).
 
 The document is made of parts (front matter, guide, runs of the link table, back matter),
 laid out in parallel by mapping/pdf_parts.py and joined into one numbered PDF.
@@ -13,7 +14,6 @@ from urllib.parse import urljoin
 
 import segno
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -25,11 +25,11 @@ from mapping.models.link_rows import LinkClaim
 from mapping.register import Register
 
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
-LAYOUT_VERSION = "5"
-CACHE_SECONDS = 60 * 60 * 24 * 30
+LAYOUT_VERSION = "6"
 TEMPLATE = "mapping/register_pdf.html"
-# Links in one part of the link table: enough parts to keep every worker busy, few
-# enough that the page breaks between them are rare.
+STYLESHEET = "mapping/register_pdf.css"
+# Most links in one part of the link table: enough parts to keep every worker busy, few
+# enough that the page breaks between them are rare and each part's fixed cost small.
 LINKS_PER_PART = 250
 
 
@@ -56,63 +56,65 @@ class ContentsEntry:
 
 
 def link_table_parts(coverage: Coverage) -> list[list[LinkGroup]]:
-    """The link table cut into parts of about LINKS_PER_PART links, each behaviour kept
-    whole unless it alone is longer than that."""
-    parts: list[list[LinkGroup]] = []
-    current: list[LinkGroup] = []
-    size = 0
+    """The link table cut into as few parts of at most LINKS_PER_PART links as will do, all
+    about the same size (so that the workers finish together), a behaviour continuing
+    from one part into the next where a cut falls inside it."""
+    total = sum(len(entry.links_by_origin) for entry in coverage.top_behaviours)
+    count = max(1, -(-total // LINKS_PER_PART))
+    # Where each part ends, counted in links from the start of the table.
+    cuts = [round(total * (i + 1) / count) for i in range(count)]
+    parts: list[list[LinkGroup]] = [[]]
+    seen = 0
     for entry in coverage.top_behaviours:
         links = entry.links_by_origin
-        if size and size + len(links) > LINKS_PER_PART:
-            parts.append(current)
-            current, size = [], 0
-        for start in range(0, max(len(links), 1), LINKS_PER_PART):
-            piece = links[start : start + LINKS_PER_PART]
-            if start:
-                parts.append(current)
-                current, size = [], 0
-            current.append(LinkGroup(entry, piece, continued=start > 0))
-            size += len(piece)
-    if current:
-        parts.append(current)
+        start = 0
+        while True:
+            if seen + start >= cuts[len(parts) - 1] and len(parts) < count and parts[-1]:
+                parts.append([])
+            end = min(len(links), cuts[len(parts) - 1] - seen)
+            end = max(end, start)
+            parts[-1].append(LinkGroup(entry, links[start:end], continued=start > 0))
+            start = end
+            if start >= len(links):
+                break
+        seen += len(links)
     return parts
 
 
 def render_register_pdf(context: dict) -> bytes:
     base_url = str(settings.BASE_DIR)
     coverage: Coverage = context["coverage"]
+    stylesheet = render_to_string(STYLESHEET)
 
-    def html(part: str, **extra) -> tuple[str, str]:
-        return render_to_string(TEMPLATE, {**context, "part": part, **extra}), base_url
+    def html(part: str, **extra) -> tuple[str, str, str]:
+        html = render_to_string(TEMPLATE, {**context, "part": part, **extra})
+        return html, base_url, stylesheet
 
     link_parts = link_table_parts(coverage)
-    body_html = [
-        html("guide"),
-        *(html("links", groups=groups, first=i == 0) for i, groups in enumerate(link_parts)),
-        html("back"),
-    ]
+    skeleton = _contents_skeleton(coverage)
     # The front matter's length depends only on how many contents lines it has, so a draft
     # with made-up page numbers, laid out alongside the body, says how long it will be.
-    draft_contents = [ContentsEntry(b.level, b.label, 999) for b in _contents_skeleton(coverage)]
-    draft_front, *body = pdf_parts.render_parts(
-        [html("front", contents=draft_contents), *body_html]
-    )
+    draft_contents = [ContentsEntry(b.level, b.label, 999) for b in skeleton]
+    # The running heads: the label of each level-1 heading (see pdf_parts.join).
+    headings = ["Contents", *(entry.label for entry in skeleton if entry.level == 1)]
+
+    # Longest first (the index, the runs of the link table), each part made as the
+    # workers lay out the ones before.
+    def parts():
+        yield html("back")
+        for i, groups in enumerate(link_parts):
+            yield html("links", groups=groups, first=i == 0)
+        yield html("guide")
+        yield html("front", contents=draft_contents)
+        yield html("stamps", headings=headings)
+
+    back, *runs, guide, draft_front, stamps = pdf_parts.render_parts(parts())
+    body = [guide, *runs, back]
     front_pages = draft_front.page_count
     contents = _contents(body, first_page=front_pages + 1)
-    total = front_pages + sum(part.page_count for part in body)
-    # Page numbers go on afterwards, laid out in as many runs as there are workers.
-    numbers = range(2, total + 1)
-    runs = pdf_parts.worker_count()
-    step = -(-len(numbers) // runs)
-    front, *footers = pdf_parts.render_parts(
-        [
-            html("front", contents=contents),
-            *(
-                html("footers", footer_numbers=numbers[i : i + step], total_pages=total)
-                for i in range(0, len(numbers), step)
-            ),
-        ]
-    )
+    # Only the contents wait for the body's page numbers; the running heads and footers
+    # are stamped on as the parts are joined, without laying anything out again.
+    [front] = pdf_parts.render_parts([html("front", contents=contents)])
     if front.page_count != front_pages:
         raise RuntimeError("The contents changed length once page numbers were filled in.")
     register: Register = context["register"]
@@ -124,7 +126,9 @@ def render_register_pdf(context: dict) -> bytes:
         keywords=f"{behaviours}, {standards}",
         created=context["as_of"],
     )
-    return pdf_parts.join([front, *body], footers=footers, first_footer_page=1, metadata=metadata)
+    return pdf_parts.join(
+        [front, *body], stamps=stamps, headings=headings, first_footer_page=1, metadata=metadata
+    )
 
 
 def _contents_skeleton(coverage: Coverage) -> list[ContentsEntry]:
@@ -152,23 +156,55 @@ def _contents(body: list[pdf_parts.RenderedPart], *, first_page: int) -> list[Co
     return entries
 
 
-def register_pdf(register: Register, *, permalink: str, today: date) -> RegisterPdf:
-    """The register's PDF, live or as an edition froze it: from the cache when nothing has
-    changed, else rendered afresh. A live register's PDF cites it as accessed today, so it
-    is laid out again on a new day."""
+def content_digest(register: Register, *, today: date) -> tuple[str, datetime]:
+    """What the register's PDF would show, as a digest (its layout, the register's content
+    and, for the live register, the day it is accessed), and when that content last
+    changed. It reads every row: for background renders, not for every request."""
     fingerprint, as_of = register.fingerprint()
     accessed = "" if register.edition else today.isoformat()
     digest = hashlib.sha256(f"{LAYOUT_VERSION}|{fingerprint}|{accessed}".encode()).hexdigest()
-    filename = register.file_name("", "pdf", dated=timezone.localtime(as_of))
-    key = f"weave:register-pdf:{hashlib.sha256(f'{digest}|{permalink}'.encode()).hexdigest()}"
-    content = cache.get(key)
-    if content is None:
-        content = render_register_pdf(_context(register, permalink, today, as_of))
-        cache.set(key, content, CACHE_SECONDS)
-    return RegisterPdf(content=content, digest=digest, as_of=as_of, filename=filename)
+    return digest, as_of
 
 
-def _context(register: Register, permalink: str, today: date, as_of: datetime) -> dict:
+def register_pdf(register: Register, *, permalink: str, today: date) -> RegisterPdf:
+    """The register's PDF, live or as an edition froze it, rendered afresh. (Readers get
+    it from the cache: mapping/pdf_cache.py.)"""
+    digest, as_of = content_digest(register, today=today)
+    return RegisterPdf(
+        content=render_register_pdf(document_context(register, permalink, today, as_of)),
+        digest=digest,
+        as_of=as_of,
+        filename=register.file_name("", "pdf", dated=timezone.localtime(as_of)),
+    )
+
+
+def whole_document_html(context: dict) -> str:
+    """Every part of the PDF in order, as one HTML document with the same stylesheet: what
+    a browser would print (bench/pdf_vs_chromium.py compares the two)."""
+    coverage: Coverage = context["coverage"]
+    contents = [ContentsEntry(e.level, e.label, 0) for e in _contents_skeleton(coverage)]
+    parts = [
+        render_to_string(TEMPLATE, {**context, "part": "front", "contents": contents}),
+        render_to_string(TEMPLATE, {**context, "part": "guide"}),
+        *(
+            render_to_string(TEMPLATE, {**context, "part": "links", "groups": groups,
+                                        "first": i == 0})
+            for i, groups in enumerate(link_table_parts(coverage))
+        ),
+        render_to_string(TEMPLATE, {**context, "part": "back"}),
+    ]  # fmt: skip
+    head = parts[0].split("</head>", 1)[0] + f"<style>{render_to_string(STYLESHEET)}</style>"
+    bodies = [part.split("<body>", 1)[1].rsplit("</body>", 1)[0] for part in parts]
+    return head + "</head>\n<body>" + "".join(bodies) + "</body>\n</html>\n"
+
+
+def document_context(
+    register: Register, permalink: str, today: date, as_of: datetime | None = None
+) -> dict:
+    """What the PDF's template is given."""
+    if as_of is None:
+        as_of = register.fingerprint()[1]
+
     def absolute(path: str) -> str:
         return urljoin(permalink, path)
 

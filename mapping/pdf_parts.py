@@ -3,9 +3,9 @@
 WeasyPrint lays out pages in pure Python, about 2-5 ms a table row on this kind of machine,
 so a register of thousands of links takes many seconds on one core. Its parts (guide, runs of
 the link table, index) do not depend on each other except through page numbers, so each is
-laid out in a worker process; the joined document then gets its running footers ("Page 3 of
-12"), its outline and its contents links here. No Django in this module: workers import it
-fresh.
+laid out in a worker process; the joined document then gets its running heads and footers
+("Page 3 of 12"), its outline and its contents links here, stamped with pikepdf rather than
+laid out again. No Django in this module: workers import it fresh.
 """
 
 from __future__ import annotations
@@ -15,12 +15,16 @@ import io
 import logging
 import multiprocessing
 import os
+from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 
 PAGE_LINK_SCHEME = "weave-page:"
+# An element whose id starts with this sets the column heading: the pages of its part after
+# the first such page, except those where one starts, repeat the heading in their margin.
+COLUMN_HEADING_ID = "colhead-"
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +41,8 @@ class RenderedPart:
     pdf: bytes
     page_count: int
     bookmarks: list[Bookmark] = field(default_factory=list)
+    # Pages (indices within the part) that repeat the column heading at the top.
+    column_heading_pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,24 +54,54 @@ class Metadata:
     created: datetime
 
 
-def render_part(html: str, base_url: str) -> RenderedPart:
-    """Lay out and write one part; runs in a worker process."""
-    from weasyprint import HTML
+# Stylesheets this process has parsed, by their text: every part shares one.
+_stylesheets: dict[str, object] = {}
 
+
+def _stylesheet(text: str):
+    from weasyprint import CSS
+
+    if text not in _stylesheets:
+        _stylesheets.clear()
+        _stylesheets[text] = CSS(string=text)
+    return _stylesheets[text]
+
+
+def render_part(html: str, base_url: str, stylesheet: str = "") -> RenderedPart:
+    """Lay out and write one part; runs in a worker process."""
     # Layout makes a great many short-lived objects; the cyclic collector rescanning
-    # them all costs about a sixth of the time, and nothing here lives past the call.
+    # them all as they are made costs about a sixth of the time. Off while it runs, it
+    # leaves them all in the youngest generation, collected once the part is done.
     gc.disable()
     try:
-        document = HTML(string=html, base_url=base_url).render()
-        bookmarks = [
-            Bookmark(level=level, label=label, page=index)
-            for index, page in enumerate(document.pages)
-            for level, label, _point, _state in page.bookmarks
-        ]
-        return RenderedPart(document.write_pdf(), len(document.pages), bookmarks)
+        part = _laid_out(html, base_url, stylesheet)
     finally:
+        # Only the youngest generation: every object the part made and its cycles of
+        # garbage, without rescanning the whole process (a web server's) each time.
         gc.enable()
-        gc.collect()
+        gc.collect(0)
+    return part
+
+
+def _laid_out(html: str, base_url: str, stylesheet: str) -> RenderedPart:
+    from weasyprint import HTML
+
+    stylesheets = [_stylesheet(stylesheet)] if stylesheet else []
+    document = HTML(string=html, base_url=base_url).render(stylesheets=stylesheets)
+    bookmarks = [
+        Bookmark(level=level, label=label, page=index)
+        for index, page in enumerate(document.pages)
+        for level, label, _point, _state in page.bookmarks
+    ]
+    column_heading_pages, heading_seen = [], False
+    for index, page in enumerate(document.pages):
+        starts = any(name.startswith(COLUMN_HEADING_ID) for name in page.anchors)
+        if heading_seen and not starts:
+            column_heading_pages.append(index)
+        heading_seen |= starts
+    return RenderedPart(
+        document.write_pdf(), len(document.pages), bookmarks, tuple(column_heading_pages)
+    )
 
 
 def worker_count() -> int:
@@ -94,34 +130,47 @@ def executor() -> Executor | None:
     return _pool
 
 
-def render_parts(parts: list[tuple[str, str]]) -> list[RenderedPart]:
-    """Render (html, base_url) parts, in parallel where there are workers."""
+def render_parts(parts: Iterable[tuple[str, str, str]]) -> list[RenderedPart]:
+    """Render (html, base_url, stylesheet) parts, in parallel where there are workers,
+    each sent to a worker as soon as it is made (a generator's next part is made while
+    the workers lay out the first ones): give the longest first, so that no worker is
+    left with a long part at the end."""
     global _pool
+    given: list[tuple[str, str, str]] = []
     pool = executor()
+    parts = iter(parts)
     if pool is not None:
         try:
-            # Longest first, so that no worker is left with a long part at the end.
-            order = sorted(range(len(parts)), key=lambda index: -len(parts[index][0]))
-            futures = {index: pool.submit(render_part, *parts[index]) for index in order}
-            return [futures[index].result() for index in range(len(parts))]
+            futures = []
+            for part in parts:
+                given.append(part)
+                futures.append(pool.submit(render_part, *part))
+            return [future.result() for future in futures]
         except BrokenProcessPool:
             # A worker died (killed, out of memory): start a fresh pool next time, and
             # finish this document here rather than fail the request.
             logger.exception("The PDF worker pool broke; rendering in this process.")
             _pool = None
-    return [render_part(html, base_url) for html, base_url in parts]
+    return [render_part(*part) for part in [*given, *parts]]
 
 
 def join(
     parts: list[RenderedPart],
     *,
-    footers: list[RenderedPart],
+    stamps: RenderedPart,
+    headings: list[str],
     first_footer_page: int,
     metadata: Metadata,
 ) -> bytes:
-    """One PDF: the parts in order, footers laid over their pages, one outline, links live.
+    """One PDF: the parts in order, running heads and footers stamped on, one outline,
+    links live.
 
-    The footers' pages, in order, go over every page from first_footer_page (an index).
+    stamps is a part laid out beside the others, one stamp a page: the footer's page number
+    as a sample ("Page 0123456789 of", right-aligned where the numbers go), the register's
+    name at the foot, the column heading and then each of the running headings (the
+    level-1 bookmarks' labels) at the head. Each page from first_footer_page (an index) gets
+    its running heading (its first level-1 bookmark's, else the last page's), the column
+    heading where its part says, the name and "Page N of M", written in the sample's font.
     Links to "weave-page:N" become jumps to page N (counting from 1).
     """
     import pikepdf
@@ -131,10 +180,32 @@ def join(
     for source in sources:
         document.pages.extend(source.pages)
     # The source documents must outlive the copy: pikepdf pages refer back to them.
-    footer_sources = [pikepdf.open(io.BytesIO(part.pdf)) for part in footers]
-    footer_pages = [page for source in footer_sources for page in source.pages]
-    for offset, footer in enumerate(footer_pages):
-        document.pages[first_footer_page + offset].add_overlay(footer)
+    stamp_source = pikepdf.open(io.BytesIO(stamps.pdf))
+    name, column_heading, *heading_pages = (
+        document.copy_foreign(page.as_form_xobject()) for page in stamp_source.pages[1:]
+    )
+    numbers = _PageNumbers(document, stamp_source.pages[0])
+    forms_by_heading = dict(zip(headings, heading_pages, strict=True))
+
+    total = len(document.pages)
+    heading = ""
+    start = 0
+    for part in parts:
+        for index in range(part.page_count):
+            number = start + index
+            page = document.pages[number]
+            labels = [b.label for b in part.bookmarks if b.page == index and b.level == 1]
+            heading = labels[0] if labels else heading
+            if number < first_footer_page:
+                continue
+            overlays = [name, numbers.form(f"Page {number + 1} of {total}")]
+            if heading in forms_by_heading:
+                overlays.append(forms_by_heading[heading])
+            if index in part.column_heading_pages:
+                overlays.append(column_heading)
+            for position, overlay in enumerate(overlays):
+                page.add_overlay(overlay, push_stack=position == 0)
+        start += part.page_count
 
     _make_page_links_live(document)
     _add_outline(document, parts)
@@ -144,6 +215,108 @@ def join(
         output, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
     )
     return output.getvalue()
+
+
+class _PageNumbers:
+    """Footer lines written straight into PDF in the font of a sample page laid out by
+    WeasyPrint, right-aligned where the sample ends: the sample's glyphs must cover the
+    text (ASCII digits and "Page of")."""
+
+    def __init__(self, document, sample_page) -> None:
+        import pikepdf
+
+        self.document = document
+        self.instructions = list(pikepdf.parse_content_stream(sample_page))
+        self.show = next(
+            i for i, (_, operator) in enumerate(self.instructions) if str(operator) == "TJ"
+        )
+        self.matrix = max(
+            i
+            for i, (_, operator) in enumerate(self.instructions[: self.show])
+            if str(operator) == "Tm"
+        )
+        size_at = max(
+            i
+            for i, (_, operator) in enumerate(self.instructions[: self.show])
+            if str(operator) == "Tf"
+        )
+        font_name, size = self.instructions[size_at][0]
+        resources = sample_page.obj.Resources
+        font = resources.Font[font_name]
+        self.size = float(size)
+        self.widths = _glyph_widths(font.DescendantFonts[0].get("/W", []))
+        self.glyphs = _glyph_ids(font.ToUnicode.read_bytes())
+        sample = [bytes(item) for item in self.instructions[self.show][0][0] if _is_string(item)]
+        self.sample_width = self._width(b"".join(sample))
+        self.resources = document.copy_foreign(resources)
+        self.bbox = [float(value) for value in sample_page.mediabox]
+
+    def _width(self, codes: bytes) -> float:
+        ids = [int.from_bytes(codes[i : i + 2], "big") for i in range(0, len(codes), 2)]
+        return sum(self.widths.get(glyph, 0) for glyph in ids) * self.size / 1000
+
+    def form(self, text: str):
+        import pikepdf
+
+        codes = b"".join(self.glyphs[char].to_bytes(2, "big") for char in text)
+        instructions = list(self.instructions)
+        operands, operator = instructions[self.matrix]
+        a, b, c, d, x, y = (float(value) for value in operands)
+        x += self.sample_width - self._width(codes)
+        instructions[self.matrix] = pikepdf.ContentStreamInstruction([a, b, c, d, x, y], operator)
+        instructions[self.show] = pikepdf.ContentStreamInstruction(
+            [pikepdf.Array([pikepdf.String(codes)])], pikepdf.Operator("TJ")
+        )
+        form = pikepdf.Stream(self.document, pikepdf.unparse_content_stream(instructions))
+        form.Type = pikepdf.Name.XObject
+        form.Subtype = pikepdf.Name.Form
+        form.BBox = self.bbox
+        form.Resources = self.resources
+        return form
+
+
+def _is_string(item) -> bool:
+    import pikepdf
+
+    return isinstance(item, pikepdf.String)
+
+
+def _glyph_widths(array) -> dict[int, float]:
+    """A CID font's /W array (c [w1 w2 ...] or c_first c_last w) as {glyph: width}."""
+    import pikepdf
+
+    widths: dict[int, float] = {}
+    items = list(array)
+    i = 0
+    while i < len(items):
+        first = int(items[i])
+        if isinstance(items[i + 1], pikepdf.Array):
+            widths.update({first + k: float(w) for k, w in enumerate(items[i + 1])})
+            i += 2
+        else:
+            last, width = int(items[i + 1]), float(items[i + 2])
+            widths.update(dict.fromkeys(range(first, last + 1), width))
+            i += 3
+    return widths
+
+
+def _glyph_ids(cmap: bytes) -> dict[str, int]:
+    """Characters to glyph ids from a ToUnicode CMap's bfchar and bfrange entries."""
+    import re
+
+    glyphs: dict[str, int] = {}
+    text = cmap.decode("latin-1")
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+        for glyph, char in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            glyphs.setdefault(bytes.fromhex(char).decode("utf-16-be"), int(glyph, 16))
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+        for first, last, char in re.findall(
+            r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block
+        ):
+            start = ord(bytes.fromhex(char).decode("utf-16-be"))
+            for offset in range(int(last, 16) - int(first, 16) + 1):
+                glyphs.setdefault(chr(start + offset), int(first, 16) + offset)
+    return glyphs
 
 
 def _make_page_links_live(document) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cached_property
+from typing import TypeVar
 
 from django.db import models
 
@@ -24,12 +25,17 @@ from mapping.models import (
     EditionElement,
     EditionLink,
     Link,
-    LinkSort,
     LinkStatus,
     Mapping,
 )
+from mapping.register_links import LinkFilter, LinkSection, RegisterLinks
 from mapping.standing import Standing, live_standing, pinned_standing
+from mapping.versioning import per_version
 from standards.models import CODE_PATTERN, Element, subtree_ids, tree_order
+
+__all__ = ["EditionRegister", "LinkFilter", "LinkSection", "LiveRegister", "Register"]
+
+T = TypeVar("T")
 
 # The most recent changes an element or link page lists; /changes/ has the rest.
 HISTORY_ON_PAGE = 20
@@ -39,24 +45,7 @@ HISTORY_ON_PAGE = 20
 CODE = re.compile(CODE_PATTERN)
 
 
-@dataclass(frozen=True)
-class LinkFilter:
-    """Which of a register's links to show, and in what order: element codes include
-    everything under them."""
-
-    behaviour: str = ""
-    standard: str = ""
-    relation: str = ""
-    status: str = ""
-    text: str = ""
-    sort: str = LinkSort.BEHAVIOUR
-
-    @property
-    def is_filtered(self) -> bool:
-        return any((self.behaviour, self.standard, self.relation, self.status, self.text))
-
-
-class Register:
+class Register(RegisterLinks):
     """What every register offers; LiveRegister and EditionRegister say where it comes from."""
 
     mapping: Mapping
@@ -87,7 +76,18 @@ class Register:
 
     @cached_property
     def _tree(self) -> dict[str, list]:
-        """Both frameworks' elements in tree order, each with its address and parent."""
+        """Both frameworks' elements in tree order, each with its address and parent:
+        built once per version of the register, and kept (an edition's for good)."""
+        return self.kept("tree", self._build_tree)
+
+    def kept(self, name: str, build: Callable[[], T]) -> T:
+        """What build() makes of this register, made once per version of it and kept by
+        the process (an edition's for good: it never changes)."""
+        edition = self.edition
+        key = (name, self.mapping.pk, self.urls.home, edition and (edition.pk, edition.digest))
+        return per_version(key, build, frozen=edition is not None)
+
+    def _build_tree(self) -> dict[str, list]:
         kinds = {self.behaviours_framework.pk: BEHAVIOURS, self.standards_framework.pk: STANDARDS}
         sides: dict[str, list] = {side: [] for side in SIDES}
         for element in self._elements().order_by("position", "code"):
@@ -126,57 +126,6 @@ class Register:
             return set()
         return subtree_ids(((e.pk, e.parent_id) for e in self._tree[side]), root.pk)
 
-    # Links -------------------------------------------------------------------------------
-    def links(self, chosen: LinkFilter = LinkFilter()) -> models.QuerySet:
-        """The links chosen, in the order chosen, as a QuerySet to count or slice: the
-        same rules for every register."""
-        links = self._links()
-        if chosen.behaviour:
-            links = links.touching_behaviours(self.subtree_ids(BEHAVIOURS, chosen.behaviour))
-        if chosen.standard:
-            links = links.touching_standards(self.subtree_ids(STANDARDS, chosen.standard))
-        if chosen.relation:
-            links = links.with_relation(chosen.relation)
-        if chosen.status and chosen.status in self.statuses:
-            links = links.with_status(chosen.status)
-        if chosen.text:
-            links = links.matching(chosen.text)
-        return links.sorted_by(chosen.sort)
-
-    def rows(self, links: models.QuerySet) -> list:
-        """The links of a (sliced) selection, complete and ready to show. Sorting and
-        slicing work on narrow rows; only the links shown are then fetched in full."""
-        ids = list(links.values_list("pk", flat=True))
-        return [self._attach(link) for link in self._links().in_id_order(ids)]
-
-    def fetch(self, links: models.QuerySet) -> list:
-        """Every link of a selection, complete and ready to show."""
-        return [self._attach(link) for link in links]
-
-    def all_links(self) -> list:
-        return self.fetch(self._links().order_by("pk"))
-
-    def link(self, link_id: int):
-        """One link by its id (the same live and in every edition), or None. A live
-        register finds retired links too: their pages stay."""
-        link = self._one_link(link_id)
-        return None if link is None else self.show(link)
-
-    def show(self, link):
-        """A link loaded with its elements and their parents, given their addresses here."""
-        for side, element in ((BEHAVIOURS, link.behaviour), (STANDARDS, link.standard)):
-            for node in (element, element.parent):
-                if node is not None:
-                    node.side, node.url = side, self.urls.element(side, node.code)
-        link.url = self.urls.link(link.link_id)
-        return link
-
-    def _attach(self, link):
-        link.behaviour = self._index[link.behaviour_id]
-        link.standard = self._index[link.standard_id]
-        link.url = self.urls.link(link.link_id)
-        return link
-
     # Coverage and what is said about the register ----------------------------------------
     @cached_property
     def coverage(self) -> Coverage:
@@ -184,7 +133,7 @@ class Register:
             self,
             behaviours=self.elements(BEHAVIOURS),
             standards=self.elements(STANDARDS),
-            links=self.all_links(),
+            links=self.plain_links(),
             reviews=self.reviewed_gaps(),
         )
 

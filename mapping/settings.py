@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_htmx",
     "template_partials",
     "csp",
@@ -84,10 +85,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mapping.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -243,12 +246,27 @@ AXES_VERBOSE = True
 # Each failed login after the second in a row waits this much longer (mapping/logins.py).
 WEAVE_LOGIN_SLOWDOWN_SECONDS = 0.5
 
+# The cache keeps rendered pages, PDFs and import progress. By default files under
+# WEAVE_CACHE_DIR, which every process on this machine shares; for several servers, a
+# Redis every server reaches: CACHE_URL=redis://host:6379/0.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 CACHES = {
     "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "weave",
+    }
+    if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+    else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env_str("WEAVE_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}.")
+# Whether pages are kept ready in the cache (mapping/pagecache.py).
+WEAVE_PAGE_CACHE = env_bool("WEAVE_PAGE_CACHE", default=True)
 
 # How many links the link table shows a page.
 WEAVE_LINKS_PER_PAGE = 50

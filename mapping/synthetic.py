@@ -37,6 +37,7 @@ def _framework(slug: str, kind: str, tops: int, children_each: int) -> list[Elem
         for parent in parents
         for child in range(1, children_each + 1)
     )
+    Element.objects.renumber([framework.pk])
     return parents + children
 
 

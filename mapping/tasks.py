@@ -1,13 +1,34 @@
 """Work done in the background, by `manage.py db_worker` (django-tasks, database backend):
-a large import's dry run and its apply, reporting progress as they go."""
+a large import's dry run and its apply, reporting progress as they go, and the register's
+PDFs, rendered as soon as the register changes or an edition is published so that readers
+find them ready (mapping/pdf_cache.py keeps them)."""
 
 from __future__ import annotations
 
+import logging
+import time
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
-from django_tasks import task
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import default_task_backend, task
 
 from mapping.importing.batches import run_apply, run_dry_run
-from mapping.models import ImportBatch
+from mapping.models import Edition, ImportBatch, Mapping
+from mapping.pdf import RegisterPdf
+from mapping.pdf_cache import PrintedRegister, known_origins
+from mapping.register import EditionRegister, LiveRegister, Register
+
+logger = logging.getLogger(__name__)
+
+# Writes this close together share one render: it starts this long after the first.
+PDF_DEBOUNCE_SECONDS = 2
+# A queued render not started by then is taken for lost (no worker running): readers then
+# get a PDF rendered in their own request rather than an old one for ever.
+PDF_OVERDUE_SECONDS = 5 * 60
+LIVE_QUEUED_KEY = "weave:pdf-queued:live"
 
 
 @task()
@@ -20,3 +41,97 @@ def apply_import(batch_id: str, user_id: int | None) -> None:
     batch = ImportBatch.objects.select_related("framework", "mapping").get(pk=batch_id)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     run_apply(batch, by=user)
+
+
+@task()
+def render_pdf(mapping_id: int, edition_id: int | None, origin: str) -> None:
+    """Render and keep a register's PDF as the register is when the task starts."""
+    printed = PrintedRegister(_register(mapping_id, edition_id), origin, today=_today())
+    # First: a write from now on queues another render, which will see it.
+    cache.delete(printed.queued_key)
+    printed.keep()
+
+
+def _register(mapping_id: int, edition_id: int | None) -> Register:
+    mapping = Mapping.objects.with_frameworks().get(pk=mapping_id)
+    if edition_id is None:
+        return LiveRegister(mapping)
+    edition = Edition.objects.get(pk=edition_id, mapping=mapping)
+    edition.mapping = mapping
+    return EditionRegister(edition)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def queue_pdf(printed: PrintedRegister, *, delay: int = 0) -> None:
+    """Queue a render of this PDF, unless one is queued and not yet started."""
+    if not cache.add(printed.queued_key, time.time(), PDF_OVERDUE_SECONDS * 2):
+        return
+    register = printed.register
+    edition_id = register.edition.pk if register.edition else None
+    job = render_pdf
+    if delay and default_task_backend.supports_defer:
+        job = render_pdf.using(run_after=timezone.now() + timedelta(seconds=delay))
+    try:
+        job.enqueue(register.mapping.pk, edition_id, printed.origin)
+    except Exception:
+        cache.delete(printed.queued_key)
+        raise
+
+
+def offered_pdf(printed: PrintedRegister) -> tuple[RegisterPdf, bool]:
+    """The PDF to give a reader, and whether it shows the register as it is now.
+
+    The one kept for now if there is one; else a render is queued (with the immediate
+    backend it is done at once) and meanwhile the latest one is given. Only when there is
+    none at all, or the queued render looks lost, is the reader kept waiting for one.
+    """
+    found = printed.current()
+    if found is not None:
+        return found, True
+    queue_pdf(printed)
+    found = printed.current()
+    if found is not None:
+        return found, True
+    queued = cache.get(printed.queued_key)
+    overdue = queued is not None and time.time() - queued > PDF_OVERDUE_SECONDS
+    latest = None if overdue else printed.latest()
+    if latest is not None:
+        return latest, False
+    return printed.keep(), True
+
+
+def queue_live_pdfs(**kwargs) -> None:
+    """After a write is committed: queue every live register's PDF, at every site address
+    readers use. A burst of writes queues one render each (see PDF_DEBOUNCE_SECONDS)."""
+    origins = known_origins()
+    if not origins:
+        return
+    delay = PDF_DEBOUNCE_SECONDS if default_task_backend.supports_defer else 0
+    if delay and not cache.add(LIVE_QUEUED_KEY, True, delay):
+        return  # queued within the debounce: those renders start after this write
+    try:
+        today = _today()
+        for mapping in Mapping.objects.with_frameworks():
+            for origin in origins:
+                queue_pdf(PrintedRegister(LiveRegister(mapping), origin, today=today), delay=delay)
+    except Exception:
+        # A page must not fail after its write committed; the next reader queues it.
+        logger.exception("Could not queue the live register's PDFs.")
+
+
+def queue_edition_pdf(sender, instance: Edition, created: bool, **kwargs) -> None:
+    """When an edition is published (post_save): queue its PDF once it is committed."""
+    if created and not kwargs.get("raw"):
+        transaction.on_commit(lambda: _queue_edition(instance))
+
+
+def _queue_edition(edition: Edition) -> None:
+    try:
+        register = EditionRegister(edition)
+        for origin in known_origins():
+            queue_pdf(PrintedRegister(register, origin, today=_today()))
+    except Exception:
+        logger.exception("Could not queue edition %s's PDF.", edition.pk)

@@ -17,6 +17,7 @@ from mapping.views import (
     exports,
     frameworks,
     guide,
+    health,
     history,
     imports,
     link_editing,
@@ -54,6 +55,7 @@ def _answering_for_itself(urls: tuple) -> tuple:
 register_pages = [
     path("", guide.guide, name="home"),
     path("guide.pdf", guide.guide_pdf, name="guide_pdf"),
+    path("guide.pdf/status/", guide.pdf_status, name="pdf_status"),
     path("links/", links.link_table, name="link_table"),
     path("links/<int:pk>/", links.link_detail, name="link_detail"),
     path("matrix/", coverage.matrix, name="matrix"),
@@ -150,6 +152,7 @@ urlpatterns = [
     path("accounts/", account.account, name="account"),
     path("accounts/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     *accounts,
+    path("healthz", health.healthz, name="healthz"),
     path("api/docs/", api_docs.api_docs, name="api_docs"),
     path("api/", _answering_for_itself(api.urls)),
     path("admin/", admin.site.urls),

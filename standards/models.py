@@ -3,7 +3,10 @@ same kind of thing, a tree of coded elements. This app knows nothing of mappings
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
@@ -105,6 +108,22 @@ class ElementQuerySet(models.QuerySet):
         """The elements depth-first, each parent followed by its children by position."""
         return tree_order(self.order_by("position", "code"))
 
+    def renumber(self, framework_ids: Iterable[int]) -> int:
+        """Store each element's place in its framework's tree order as its tree_rank,
+        retired elements included; returns how many ranks changed. Called after every
+        write that adds elements or moves them (their parent, position or code)."""
+        changed = []
+        for framework_id in set(framework_ids):
+            elements = self.model.objects.filter(framework_id=framework_id).only(
+                "pk", "parent_id", "position", "code", "tree_rank"
+            )
+            for rank, element in enumerate(elements.in_tree_order(), start=1):
+                if element.tree_rank != rank:
+                    element.tree_rank = rank
+                    changed.append(element)
+        self.model.objects.bulk_update(changed, ["tree_rank"], batch_size=500)
+        return len(changed)
+
 
 E = TypeVar("E", bound=models.Model)
 
@@ -163,6 +182,9 @@ class ElementText(models.Model):
         "checked on", null=True, blank=True, help_text="When the wording was checked."
     )
     case_identifier = models.UUIDField("CASE identifier", null=True, blank=True)
+    # The element's place in its framework's tree order (depth-first, siblings by position
+    # and code), kept by ElementQuerySet.renumber, so that lists sort by an indexed number.
+    tree_rank = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -217,6 +239,9 @@ class Element(ElementText):
 
     objects = ElementQuerySet.as_manager()
 
+    # What places an element in its framework's tree order (see tree_rank).
+    TREE_FIELDS = frozenset({"parent", "parent_id", "position", "code"})
+
     history_fields = (
         "code", "title", "description", "level_label", "parent_id", "position", "retired",
         "retired_reason", "source_check", "checked_on",
@@ -224,6 +249,7 @@ class Element(ElementText):
 
     class Meta:
         ordering = ["framework", "position", "code"]
+        indexes = [models.Index(fields=["framework", "tree_rank"])]
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="element_code_unique"),
             models.UniqueConstraint(
@@ -246,6 +272,12 @@ class Element(ElementText):
             ),
         ]
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or self.TREE_FIELDS & set(fields):
+            renumber_later([self.framework_id])
+
     def clean(self) -> None:
         super().clean()
         if self.is_checked and self.checked_on is None:
@@ -261,6 +293,49 @@ class Element(ElementText):
             raise ValidationError({"parent": "The parent must be in the same framework."})
         if self.pk is not None and (self.parent_id == self.pk or self in self.parent.ancestors()):
             raise ValidationError({"parent": "An element cannot sit under itself."})
+
+
+@dataclass
+class _Node:
+    pk: object
+    parent_id: object
+    position: int
+    code: str
+
+
+def tree_ranks(rows: Iterable[tuple[object, object, int, str]]) -> dict[object, int]:
+    """Each element's tree_rank, from (key, parent key, position, code) rows: for elements
+    about to be written, before they have ids."""
+    nodes = sorted((_Node(*row) for row in rows), key=lambda node: (node.position, node.code))
+    return {node.pk: rank for rank, node in enumerate(tree_order(nodes), start=1)}
+
+
+_waiting = threading.local()
+
+
+@contextmanager
+def renumbering_once() -> Iterator[None]:
+    """Elements saved inside this are given their tree ranks once, at the end, instead of
+    after each save: for imports of many elements."""
+    outer = getattr(_waiting, "frameworks", None)
+    if outer is not None:
+        yield
+        return
+    _waiting.frameworks = set()
+    try:
+        yield
+        Element.objects.renumber(_waiting.frameworks)
+    finally:
+        _waiting.frameworks = None
+
+
+def renumber_later(framework_ids: Iterable[int]) -> None:
+    """Renumber these frameworks now, or at the end of the renumbering_once() around us."""
+    waiting = getattr(_waiting, "frameworks", None)
+    if waiting is None:
+        Element.objects.renumber(framework_ids)
+    else:
+        waiting.update(framework_ids)
 
 
 def subtree_ids(pairs: Iterable[tuple[int, int | None]], root_id: int) -> set[int]:

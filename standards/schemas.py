@@ -11,7 +11,14 @@ from uuid import UUID
 from django.db import transaction
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from standards.models import CODE_PATTERN, Element, Framework, FrameworkKind, SourceCheck
+from standards.models import (
+    CODE_PATTERN,
+    Element,
+    Framework,
+    FrameworkKind,
+    SourceCheck,
+    renumbering_once,
+)
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 
@@ -121,6 +128,7 @@ class FrameworkPayload(FrameworkDetails):
         )  # fmt: skip
 
     @transaction.atomic
+    @renumbering_once()
     def save(self) -> tuple[Framework, int]:
         """Create the framework and whichever elements are missing; never overwrite edits.
 

@@ -16,6 +16,19 @@ from mapping.models import (
 from standards.models import Element, Framework
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing kept: no page kept for another test's data."""
+    from django.core.cache import cache
+
+    from mapping.pagecache import forget
+    from mapping.versioning import forget_kept
+
+    cache.clear()
+    forget()
+    forget_kept()
+
+
 @pytest.fixture
 def demo(db):
     """The shipped demo register: CIH standards, Example Homes behaviours, their mapping."""

@@ -29,7 +29,7 @@ from mapping.models import (
     Mapping,
     ReviewedGap,
 )
-from standards.models import Element, Framework
+from standards.models import Element, Framework, tree_ranks
 
 
 class NotEmpty(Exception):
@@ -64,6 +64,7 @@ def restore(document: RegisterDocument) -> dict[str, int]:
     with _dates_as_given():
         elements = _restore_frameworks(document.frameworks)
         frameworks = {f.slug: f for f in Framework.objects.all()}
+        Element.objects.renumber(f.pk for f in frameworks.values())
         for record in document.mappings:
             _restore_mapping(record, frameworks, elements, users)
         mappings = {m.slug: m for m in Mapping.objects.all()}
@@ -184,6 +185,7 @@ def _restore_edition(mapping: Mapping, record: EditionRecord, users) -> None:
             slug=framework_record.slug, **framework_record.model_dump(include=set(DETAILS)),
         )  # fmt: skip
         kind, waiting = framework.kind, list(framework_record.elements)
+        ranks = tree_ranks((e.code, e.parent, e.position or 0, e.code) for e in waiting)
         while waiting:
             ready = [e for e in waiting if e.parent is None or (kind, e.parent) in frozen]
             if not ready:
@@ -191,6 +193,7 @@ def _restore_edition(mapping: Mapping, record: EditionRecord, users) -> None:
             created = EditionElement.objects.bulk_create(
                 EditionElement(edition=edition, framework=framework, element_id=e.element_id,
                                parent=frozen.get((kind, e.parent)), position=e.position or 0,
+                               tree_rank=ranks[e.code],
                                **e.model_dump(include=set(TEXT)))
                 for e in ready
             )  # fmt: skip
@@ -201,7 +204,8 @@ def _restore_edition(mapping: Mapping, record: EditionRecord, users) -> None:
             EditionLink(edition=edition, link_id=r.link_id,
                         behaviour=frozen[("behaviours", r.behaviour)],
                         standard=frozen[("standards", r.standard)], relation=r.relation.value,
-                        rationale=r.rationale, example=r.example, updated_at=r.updated_at)
+                        rationale=r.rationale, example=r.example, updated_at=r.updated_at
+                        ).placed()
             for r in record.links
         ),
         batch_size=1000,

@@ -66,15 +66,19 @@ class LinkFilterForm(forms.Form):
         error_messages={"invalid_choice": "“%(value)s” is not a way to sort the table."},
     )
     page = PAGE
+    # Where a page starts or ends in a table too large to number: mapping/paging.py.
+    after = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    before = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def __init__(self, data, *, register: Register) -> None:
         super().__init__(data)
-        self.fields["behaviour"].choices = _element_choices(
-            register.elements(BEHAVIOURS), "All behaviours"
-        )
-        self.fields["standard"].choices = _element_choices(
-            register.elements(STANDARDS), "All standards"
-        )
+        # Built once per version of the register: a large framework has hundreds.
+        self.fields["behaviour"].choices = register.kept("behaviour choices", lambda: (
+            _element_choices(register.elements(BEHAVIOURS), "All behaviours")
+        ))  # fmt: skip
+        self.fields["standard"].choices = register.kept("standard choices", lambda: (
+            _element_choices(register.elements(STANDARDS), "All standards")
+        ))  # fmt: skip
         if register.statuses:
             labels = dict(LinkStatus.choices)
             self.fields["status"].choices = [("", "Any status")] + [

@@ -19,7 +19,7 @@ from mapping.exchange.tabular import FRAMEWORK_FIELDS
 from mapping.importing import Difference, Progress, Summary, no_progress, problems_of
 from mapping.models import Change
 from mapping.models.retiring import retire_element
-from standards.models import Element, Framework, SourceCheck
+from standards.models import Element, Framework, SourceCheck, renumbering_once
 from standards.schemas import ElementPayload, FrameworkDetails
 
 COMPARED = ("title", "description", "level_label", "parent", "position")
@@ -167,6 +167,7 @@ class FrameworkPlan:
         return Difference(f"{element.code} {element.title}", fields)
 
     @transaction.atomic
+    @renumbering_once()
     def apply(self, *, by, progress: Progress = no_progress) -> Framework:
         """Everything at once, recorded in the history; any error and nothing is written."""
         wanted, reason = self.wanted, f"Imported from {self.wanted.source}."

@@ -31,7 +31,7 @@ FRAMEWORK_FIELDS = [
 ]  # fmt: skip
 ELEMENT_FIELDS = [
     "code", "title", "description", "level_label", "position", "source_check", "checked_on",
-    "case_identifier",
+    "case_identifier", "tree_rank",
 ]  # fmt: skip
 LINK_FIELDS = ["relation", "rationale", "example", "updated_at"]
 
@@ -228,10 +228,10 @@ class Edition(models.Model):
                 EditionLink(
                     edition=self,
                     link_id=row["pk"],
-                    behaviour_id=frozen[row["behaviour_id"]].pk,
-                    standard_id=frozen[row["standard_id"]].pk,
+                    behaviour=frozen[row["behaviour_id"]],
+                    standard=frozen[row["standard_id"]],
                     **{k: row[k] for k in LINK_FIELDS},
-                )
+                ).placed()
                 for row in content["links"]
             ),
             batch_size=2000,
@@ -306,8 +306,7 @@ class EditionLink(LinkClaim):
 
     objects = EditionLinkQuerySet.as_manager()
 
-    stable_id = "link"
-    element_stable_id = "element"
+    stable_id = "link_id"
     # Only approved links go into an edition.
     status = LinkStatus.APPROVED
     is_draft = is_retired = can_be_proposed = can_be_approved = False
@@ -319,6 +318,21 @@ class EditionLink(LinkClaim):
             models.UniqueConstraint(
                 fields=["edition", "behaviour", "standard"], name="edition_link_pair_unique"
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["edition", "behaviour_rank", "standard_rank", "link"],
+                name="edition_link_by_behaviour",
+            ),
+            models.Index(
+                fields=["edition", "standard_rank", "behaviour_rank", "link"],
+                name="edition_link_by_standard",
+            ),
+            models.Index(
+                fields=["edition", "relation_rank", "behaviour_rank", "standard_rank", "link"],
+                name="edition_link_by_relation",
+            ),
+            models.Index(fields=["edition", "updated_at", "link"], name="edition_link_by_updated"),
         ]
 
     def get_status_display(self) -> str:

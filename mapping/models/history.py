@@ -9,11 +9,12 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mapping.models.rows import place_in_tree, save_fields
 from standards.models import Element, Framework
 
 
@@ -144,8 +145,9 @@ class ChangeQuerySet(models.QuerySet):
                 action=_action_for(instance, before), before=before,
                 after=tracked_values(instance), reason=reason, user=user, at=now,
             ))  # fmt: skip
-        _save_fields(model, saved, sorted(fields))
+        save_fields(model, saved, sorted(fields))
         self.bulk_create(records, batch_size=1000)
+        place_in_tree(model, saved, fields)
         return len(saved)
 
     @transaction.atomic
@@ -193,29 +195,11 @@ class ChangeQuerySet(models.QuerySet):
             raise
         for name, value in values.items():
             setattr(instance, name, value)
+        place_in_tree(model, [instance], values)
         action = Change.Action.REVERTED if reverts else _action_for(instance, before)
         return self.record(
             instance, action=action, before=before, by=by, reason=reason, reverts=reverts
         )
-
-
-def _save_fields(model: type[models.Model], instances: list, names: list[str]) -> None:
-    """UPDATE each row's fields by its id, as one prepared statement run for every row.
-    (bulk_update builds a CASE per field per row: at 10,000 rows, seconds of Python.)"""
-    if not instances:
-        return
-    fields = [model._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    statement = (f"UPDATE {quote(model._meta.db_table)} SET {sets} "
-                 f"WHERE {quote(model._meta.pk.column)} = %s")  # fmt: skip
-    rows = [
-        [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields]
-        + [instance.pk]
-        for instance in instances
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(statement, rows)
 
 
 def _framework_id(instance: models.Model) -> int | None:

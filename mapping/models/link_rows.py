@@ -3,11 +3,10 @@ filtered and sorted: written once, for both kinds of row."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from django.db import models
-from django.db.models import F, OrderBy, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Q
+
+from mapping import search
 
 
 class Relation(models.TextChoices):
@@ -72,87 +71,58 @@ class LinkSort(models.TextChoices):
     UPDATED = "updated", "Least recently updated"
 
 
-def _tree_order(prefix: str, key: str) -> list:
-    """Order keys that put each element right after its parent (exact for two levels).
+# Each relation's place when sorting by relation: strongest first.
+RELATION_RANK = {value: rank for rank, value in enumerate(Relation.values)}
 
-    key names the element the same way live and in every edition, so ties between
-    elements at the same position break alike in both.
-    """
-    return [
-        Coalesce(f"{prefix}__parent__position", f"{prefix}__position"),
-        Coalesce(f"{prefix}__parent__{key}", f"{prefix}__{key}"),
-        F(f"{prefix}__parent__{key}").asc(nulls_first=True),
-        F(f"{prefix}__position"),
-        F(f"{prefix}__code"),
-    ]
-
-
-def _reversed(keys: list) -> list:
-    """The same keys, each flipped; NULLs move to the other end too, on every database."""
-    flipped = []
-    for key in keys:
-        if isinstance(key, OrderBy):
-            flipped.append(
-                OrderBy(
-                    key.expression,
-                    descending=not key.descending,
-                    nulls_first=key.nulls_last or None,
-                    nulls_last=key.nulls_first or None,
-                )
-            )
-        else:
-            flipped.append(key.desc())
-    return flipped
-
-
-def _relation_strength() -> models.Case:
-    return models.Case(
-        *(models.When(relation=value, then=rank) for rank, value in enumerate(Relation.values)),
-        output_field=models.IntegerField(),
-    )
+# The stored, indexed keys each sort orders by, before the link's own id breaks ties.
+SORT_KEYS = {
+    LinkSort.BEHAVIOUR: ("behaviour_rank", "standard_rank"),
+    LinkSort.STANDARD: ("standard_rank", "behaviour_rank"),
+    LinkSort.RELATION: ("relation_rank", "behaviour_rank", "standard_rank"),
+    LinkSort.UPDATED: ("updated_at",),
+}
 
 
 class LinkRowQuerySet(models.QuerySet):
     """Filters and sorts for links, live or frozen: both kinds of row name their fields
     alike, so every register filters and orders its links by this one set of rules."""
 
-    def touching_behaviours(self, element_ids: Collection[int]) -> LinkRowQuerySet:
-        return self.filter(behaviour_id__in=element_ids)
+    def touching_behaviours(self, ranks: tuple[int, int]) -> LinkRowQuerySet:
+        """Links from the behaviours ranked from ranks[0] to ranks[1]: a subtree."""
+        return self.filter(behaviour_rank__range=ranks)
 
-    def touching_standards(self, element_ids: Collection[int]) -> LinkRowQuerySet:
-        return self.filter(standard_id__in=element_ids)
+    def touching_standards(self, ranks: tuple[int, int]) -> LinkRowQuerySet:
+        return self.filter(standard_rank__range=ranks)
 
     def with_relation(self, relation: str) -> LinkRowQuerySet:
         return self.filter(relation=relation)
 
     def matching(self, text: str) -> LinkRowQuerySet:
-        """Links whose elements' codes and titles, rationale or example hold every word."""
-        condition = Q()
-        for word in text.split():
-            condition &= (
-                Q(behaviour__code__icontains=word)
-                | Q(behaviour__title__icontains=word)
-                | Q(standard__code__icontains=word)
-                | Q(standard__title__icontains=word)
-                | Q(rationale__icontains=word)
-                | Q(example__icontains=word)
-            )
-        return self.filter(condition)
+        """Links whose elements' codes and titles, rationale or example hold every word,
+        in any case: read from the search index (mapping/search.py)."""
+        return search.matching(self, text.split())
+
+    def sort_keys(self, sort: str) -> list[str]:
+        """The fields a sort orders by, each with "-" when descending, ending with the
+        link's own id: a total order, so a page can start after any row."""
+        keys = [*SORT_KEYS[LinkSort(sort.removeprefix("-"))], self.model.stable_id]
+        return [f"-{key}" for key in keys] if sort.startswith("-") else keys
 
     def sorted_by(self, sort: str) -> LinkRowQuerySet:
-        element_key, own_key = self.model.element_stable_id, self.model.stable_id
-        behaviour = _tree_order("behaviour", element_key)
-        standard = _tree_order("standard", element_key)
-        keys = {
-            LinkSort.BEHAVIOUR: behaviour + standard,
-            LinkSort.STANDARD: standard + behaviour,
-            LinkSort.RELATION: [_relation_strength(), *behaviour, *standard],
-            LinkSort.UPDATED: [F("updated_at")],
-        }
-        chosen = keys[LinkSort(sort.removeprefix("-"))] + [F(own_key)]
-        if sort.startswith("-"):
-            chosen = _reversed(chosen)
-        return self.order_by(*chosen)
+        return self.order_by(*self.sort_keys(sort))
+
+    def beyond(self, keys: list[str], values: tuple) -> LinkRowQuerySet:
+        """The rows after the one whose sort keys hold values, in the order of keys:
+        (a, b, id) > (x, y, z), spelt out so that every database can use its index."""
+        condition = Q()
+        for depth in range(len(keys) - 1, -1, -1):
+            name = keys[depth].removeprefix("-")
+            step = Q(**{f"{name}__{'lt' if keys[depth].startswith('-') else 'gt'}": values[depth]})
+            equal = Q(**{keys[k].removeprefix("-"): values[k] for k in range(depth)})
+            condition = (equal & step) | condition if depth else step | condition
+        first = keys[0].removeprefix("-")
+        bound = {f"{first}__{'lte' if keys[0].startswith('-') else 'gte'}": values[0]}
+        return self.filter(condition, **bound)
 
     def in_id_order(self, ids: list[int]) -> list:
         """These links, in the order of ids: for fetching a page found by a narrow query."""
@@ -172,16 +142,42 @@ class LinkClaim(models.Model):
         help_text="An example of the link in everyday work.",
     )  # fmt: skip
 
-    # The fields that name a link and its elements alike live and in every edition: a live
-    # row's own id, or the id of the live row a frozen copy was made from.
-    stable_id = "pk"
-    element_stable_id = "pk"
+    # Order keys, stored so that every sort reads an index: the behaviour's and the
+    # standard's tree ranks (live: copied by database triggers; frozen: when published)
+    # and the relation's strength.
+    behaviour_rank = models.PositiveIntegerField(null=True, editable=False)
+    standard_rank = models.PositiveIntegerField(null=True, editable=False)
+    relation_rank = models.PositiveSmallIntegerField(null=True, editable=False)
+    # What a search looks in, in one text: both elements' codes and titles, the rationale
+    # and the example, one to a line (live: kept by triggers; frozen: when published).
+    # Indexed for substring search: SQLite's FTS5 trigram tables, PostgreSQL's pg_trgm.
+    # NULL until the triggers (or placed()) fill it; a NULL needs no SQLite table rebuild.
+    search_text = models.TextField(null=True, editable=False)  # noqa: DJ001
+
+    # The field that names a link alike live and in every edition: a live row's own id,
+    # or the id of the live row a frozen copy was made from.
+    stable_id = "id"
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return f"{self.behaviour.code} {self.get_relation_display().lower()} {self.standard.code}"
+
+    def placed(self):
+        """This row with its order keys filled in, for rows written without the database's
+        triggers (frozen copies)."""
+        self.relation_rank = RELATION_RANK[self.relation]
+        if self.behaviour_rank is None:
+            self.behaviour_rank = self.behaviour.tree_rank
+        if self.standard_rank is None:
+            self.standard_rank = self.standard.tree_rank
+        self.search_text = "\n".join([
+            f"{self.behaviour.code} {self.behaviour.title}",
+            f"{self.standard.code} {self.standard.title}",
+            self.rationale, self.example,
+        ])  # fmt: skip
+        return self
 
     @property
     def reference(self) -> str:

@@ -115,7 +115,22 @@ class Link(LinkClaim):
                 name="link_retired_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["mapping", "standard"])]
+        indexes = [
+            models.Index(fields=["mapping", "standard"]),
+            # One per sort of the link table, so that a page is read in order from an index.
+            models.Index(
+                fields=["mapping", "behaviour_rank", "standard_rank", "id"],
+                name="link_by_behaviour",
+            ),
+            models.Index(
+                fields=["mapping", "standard_rank", "behaviour_rank", "id"], name="link_by_standard"
+            ),
+            models.Index(
+                fields=["mapping", "relation_rank", "behaviour_rank", "standard_rank", "id"],
+                name="link_by_relation",
+            ),
+            models.Index(fields=["mapping", "updated_at", "id"], name="link_by_updated"),
+        ]
 
     history_fields = ("relation", "rationale", "example", "status", "retired_reason")
 

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_GET
 
 from mapping.api import api
 from mapping.api.reference import read
+from mapping.pagecache import cached_page
 
 
 @require_GET
+@cached_page
 def api_docs(request: HttpRequest) -> HttpResponse:
     description = api.get_openapi_schema()
     context = {

@@ -16,6 +16,7 @@ from mapping.forms.filters import MatrixForm
 from mapping.graph import map_data
 from mapping.matrix import RELATION_SYMBOLS, build_matrix
 from mapping.models import Relation
+from mapping.pagecache import cached_page
 from mapping.views.lookups import HtmxHttpRequest, get_register, wants_fragment
 
 # Vendored under static/vendor with its licence; no CDN.
@@ -23,6 +24,7 @@ CYTOSCAPE = "vendor/cytoscape-3.34.4/cytoscape.min.js"
 
 
 @require_GET
+@cached_page
 def matrix(
     request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:
@@ -61,6 +63,7 @@ def matrix(
 
 
 @require_GET
+@cached_page
 def map_page(
     request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:
@@ -76,16 +79,18 @@ def map_page(
 
 
 @require_GET
+@cached_page(frozen_when_edition=True)
 def map_json(
     request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
 ) -> JsonResponse:
     """The map's data: the same elements and links the link table shows."""
     register = get_register(slug, number)
     data = map_data(register.coverage, title=register.name, absolute=request.build_absolute_uri)
-    return JsonResponse(data.model_dump())
+    return JsonResponse(data)
 
 
 @require_GET
+@cached_page
 def coverage_report(
     request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:
@@ -96,6 +101,7 @@ def coverage_report(
 
 
 @require_GET
+@cached_page(frozen_when_edition=True)
 def coverage_csv(
     request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:

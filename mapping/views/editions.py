@@ -11,11 +11,13 @@ from mapping.comparison import EditionContent, diff
 from mapping.forms.editing import EditionForm
 from mapping.forms.filters import CompareForm
 from mapping.models import Edition, LinkStatus
+from mapping.pagecache import cached_page
 from mapping.roles import Role, role_required
 from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register
 
 
 @require_GET
+@cached_page
 def edition_list(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
     register = get_live_register(slug)
     editions = list(
@@ -61,6 +63,7 @@ def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpRe
 
 
 @require_GET
+@cached_page
 def edition_compare(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
     """Two editions side by side: links and element texts added, removed and changed."""
     register = get_live_register(slug)

@@ -10,17 +10,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mapping.addresses import BEHAVIOURS, STANDARDS
 from mapping.forms.editing import ElementCreateForm, ElementEditForm
-from mapping.models import Change, LinkSort
+from mapping.models import Change
 from mapping.models.retiring import retire_element
-from mapping.register import LinkFilter
+from mapping.pagecache import cached_page
 from mapping.roles import Role, role_required
 from mapping.views.citing import citation_of, formatted, panel
 from mapping.views.lookups import HtmxHttpRequest, element_page, flash, get_register
 from mapping.views.saving import restore_page, retire_page, save_edit
 from standards.models import Element, Framework
 
+# How many links an element page lists in each group (those made to the element, those
+# through each element under it); the link table, filtered to the group, has the rest.
+LINKS_PER_SECTION = 20
+
 
 @require_GET
+@cached_page
 def element_detail(
     request: HtmxHttpRequest,
     code: str,
@@ -28,8 +33,9 @@ def element_detail(
     slug: str | None = None,
     number: int | None = None,
 ) -> HttpResponse:
-    """A behaviour or standard: what sits above and below it, and every link in both
-    directions, those made to what sits under it grouped by child."""
+    """A behaviour or standard: what sits above and below it, and its links in both
+    directions, those made to what sits under it grouped by child: the first of each group,
+    with the rest a click away in the link table."""
     register = get_register(slug, number)
     element = register.element(side, code)
     if element is None:
@@ -38,22 +44,15 @@ def element_detail(
     if (response := formatted(request, citation)) is not None:
         return response
     other = STANDARDS if side == BEHAVIOURS else BEHAVIOURS
-    # The links of the element and its subtree, in the other framework's order.
-    chosen = LinkFilter(**{side[:-1]: code}, sort=LinkSort(other[:-1]))
-    links = register.fetch(register.links(chosen))
-    own = f"{side[:-1]}_id"
-    children = register.children(element)
-    through_children = []
-    for child in children:
-        branch = register.subtree_ids(side, child.code)
-        through_children.append((child, [link for link in links if getattr(link, own) in branch]))
+    direct, *through_children = register.link_sections(element, at_most=LINKS_PER_SECTION)
     context = {
         "register": register,
         "element": element,
         "ancestors": list(reversed(element.ancestors())),
-        "children": children,
-        "direct_links": [link for link in links if getattr(link, own) == element.pk],
+        "children": [section.element for section in through_children],
+        "direct": direct,
         "through_children": through_children,
+        "filter_name": side[:-1],
         "is_behaviour": side == BEHAVIOURS,
         "row_style": side[:-1],
         "other_framework": register.framework(other),

@@ -24,6 +24,7 @@ from mapping.exchange.tabular import (
 )
 from mapping.forms.filters import LinkFilterForm
 from mapping.models import Mapping
+from mapping.pagecache import cached_page
 from mapping.register import Register
 from mapping.schemas import LinkPayload
 from mapping.views.lookups import HtmxHttpRequest, get_register
@@ -65,6 +66,7 @@ def _link_row(link) -> list:
 
 
 @require_GET
+@cached_page(frozen_when_edition=True)
 def links_export(
     request: HtmxHttpRequest, extension: str, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:
@@ -81,6 +83,7 @@ def links_export(
 
 
 @require_GET
+@cached_page(frozen_when_edition=True)
 def framework_export(
     request: HtmxHttpRequest, side: str, extension: str, slug: str | None = None,
     number: int | None = None,
@@ -102,6 +105,7 @@ def framework_export(
 
 
 @require_GET
+@cached_page(frozen_when_edition=True)
 def register_export(
     request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:
@@ -117,6 +121,7 @@ def register_export(
 
 
 @require_GET
+@cached_page(frozen_when_edition=True)
 def sssom_export(
     request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:
@@ -127,6 +132,7 @@ def sssom_export(
 
 
 @require_GET
+@cached_page(frozen_when_edition=True)
 def kumu_export(
     request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:

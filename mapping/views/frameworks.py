@@ -12,6 +12,7 @@ from mapping.addresses import RegisterUrls
 from mapping.forms.editing import FrameworkEditForm, FrameworkForm
 from mapping.models import Change, Mapping
 from mapping.models.retiring import retire_framework
+from mapping.pagecache import cached_page
 from mapping.roles import Role, role_required
 from mapping.views.lookups import HtmxHttpRequest, flash
 from mapping.views.saving import restore_page, retire_page, save_edit
@@ -25,6 +26,7 @@ def _get_framework(slug: str) -> Framework:
 
 
 @require_GET
+@cached_page
 def framework_list(request: HtmxHttpRequest) -> HttpResponse:
     frameworks = Framework.objects.annotate(element_count=Count("elements")).order_by(
         "retired", "kind", "name"
@@ -33,6 +35,7 @@ def framework_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def framework_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A framework with every element (each linked to its page in a register that maps it,
     the default one first) and its history."""

@@ -1,20 +1,36 @@
-"""The QuickStart guide, the site's home, and the printable register: for any register."""
+"""The QuickStart guide, the site's home, and the printable register: for any register.
+
+The PDF is rendered in the background (mapping/tasks.py) and kept in the cache (mapping/
+pdf_cache.py); while a new one renders, readers get the latest one and the page offering
+it says so."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from mapping.models import Relation
-from mapping.pdf import register_pdf
+from mapping.pagecache import cached_page
+from mapping.pdf_cache import PrintedRegister, remember_origin
+from mapping.register import Register
+from mapping.tasks import offered_pdf, queue_pdf
 from mapping.views.citing import citation_of, formatted, panel
-from mapping.views.lookups import HtmxHttpRequest, get_register
+from mapping.views.lookups import HtmxHttpRequest, get_register, wants_fragment
+
+
+def _printed(request: HtmxHttpRequest, register: Register) -> PrintedRegister:
+    """The register's PDF as printed for this site's address (its permalink is on it)."""
+    origin = request.build_absolute_uri("/").removesuffix("/")
+    remember_origin(origin)
+    return PrintedRegister(register, origin, today=timezone.localdate())
 
 
 @require_GET
+@cached_page
 def guide(request: HtmxHttpRequest, slug: str | None = None, number: int | None = None):
     """The register at a glance: coverage, each behaviour and standard, how to read a link."""
     try:
@@ -40,16 +56,38 @@ def guide(request: HtmxHttpRequest, slug: str | None = None, number: int | None 
 def guide_pdf(
     request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:
-    """The printable register, as an A4 PDF download named by its date or edition."""
+    """The printable register, as an A4 PDF download named by its date or edition: the
+    latest one rendered while a new one is being prepared."""
     register = get_register(slug, number)
-    pdf = register_pdf(
-        register,
-        permalink=request.build_absolute_uri(register.urls.home),
-        today=timezone.localdate(),
-    )
+    pdf, current = offered_pdf(_printed(request, register))
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=pdf.filename
     )
     response["ETag"] = f'"{pdf.digest}"'
+    if not current:
+        response["Cache-Control"] = "no-cache"
+        response["X-Weave-PDF"] = "previous; a new PDF is being prepared"
+    return response
+
+
+@require_GET
+def pdf_status(
+    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
+) -> HttpResponse:
+    """Whether the register's PDF is ready: a small page, whose htmx fragment is the
+    guide's PDF link, saying so while a new PDF is being prepared and the latest is
+    offered meanwhile."""
+    register = get_register(slug, number)
+    printed = _printed(request, register)
+    state = printed.state()
+    if not state.ready and state.previous is not None:
+        # Say it is being prepared only when it is (a new day, say, queues nothing).
+        queue_pdf(printed)
+        state = printed.state()
+    template_name = "mapping/pdf_status.html"
+    if wants_fragment(request):
+        template_name += "#pdf_link"
+    response = render(request, template_name, {"register": register, "pdf_state": state})
+    patch_vary_headers(response, ["HX-Request"])
     return response

@@ -13,11 +13,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from mapping.forms.filters import ChangeFilterForm
 from mapping.models import Change, EditConflict
+from mapping.pagecache import cached_page
 from mapping.roles import Role, role_required
 from mapping.views.lookups import HtmxHttpRequest, back_to, page_of, wants_fragment
 
 
 @require_GET
+@cached_page
 def changes(request: HtmxHttpRequest) -> HttpResponse:
     """Recent changes across every register, newest first, with filters."""
     form = ChangeFilterForm(request.GET)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -9,13 +10,14 @@ from django.views.decorators.http import require_GET
 
 from mapping.forms.filters import LinkFilterForm
 from mapping.models import Relation
+from mapping.pagecache import cached_page
+from mapping.paging import page_of_links
 from mapping.register import Register
 from mapping.views.citing import citation_of, formatted, panel
 from mapping.views.lookups import (
     HtmxHttpRequest,
     back_to,
     get_register,
-    page_of,
     wants_fragment,
 )
 
@@ -24,6 +26,7 @@ ROW_STYLES = {"table", "behaviour", "standard"}
 
 
 @require_GET
+@cached_page
 def link_table(
     request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:
@@ -32,13 +35,17 @@ def link_table(
     form = LinkFilterForm(request.GET, register=register)
     context = {"register": register, "form": form, "page": None}
     if form.is_valid():
-        page = page_of(form, register.links(form.chosen()), "results")
-        if page is not None:
-            page.object_list = register.rows(page.object_list)
-            context |= {
-                "page": page,
-                "page_numbers": page.paginator.get_elided_page_range(page.number),
-            }
+        chosen, where = form.chosen(), form.cleaned_data
+        links = register.links(chosen)
+        page, error = page_of_links(
+            links, links.sort_keys(chosen.sort), number=where["page"], after=where["after"],
+            before=where["before"], per_page=settings.WEAVE_LINKS_PER_PAGE,
+        )  # fmt: skip
+        if page is None:
+            form.add_error("page", error)
+        else:
+            page.object_list = register.fetch(page.object_list)
+            context["page"] = page
     template_name = "mapping/link_table.html"
     if wants_fragment(request):
         template_name += "#results"
@@ -48,6 +55,7 @@ def link_table(
 
 
 @require_GET
+@cached_page
 def link_detail(
     request: HtmxHttpRequest, pk: int, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:

@@ -11,11 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mapping.addresses import RegisterUrls
 from mapping.forms.editing import MappingForm
 from mapping.models import Mapping
+from mapping.pagecache import cached_page
 from mapping.roles import Role, role_required
 from mapping.views.lookups import HtmxHttpRequest, flash, get_mapping
 
 
 @require_GET
+@cached_page
 def mapping_list(request: HtmxHttpRequest) -> HttpResponse:
     mappings = list(
         Mapping.objects.with_frameworks()

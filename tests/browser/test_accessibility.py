@@ -40,6 +40,19 @@ def test_axe_finds_no_violations_on_the_empty_home_page(live_server, transaction
     assert axe_violations(page) == []
 
 
+@pytest.mark.parametrize("path", ["/", "/behaviours/B1/", "/standards/S1/"])
+def test_axe_finds_no_violations_on_summaries_of_a_large_register(
+    live_server, transactional_db, page, path
+):
+    """900 links: the guide summarises its cards, element pages list the first of each group."""
+    from mapping.synthetic import build_register
+
+    build_register(900)
+    page.goto(f"{live_server.url}{path}")
+    assert "under these:" in page.content() or "are shown." in page.content()
+    assert axe_violations(page) == []
+
+
 def test_axe_finds_no_violations_on_a_coverage_report_with_gaps(live_demo, page):
     from mapping.models import Link, Mapping, ReviewedGap
     from standards.models import Element

@@ -88,3 +88,26 @@ def test_a_duplicate_shows_the_error_beside_the_form(live_demo, page):
     alert.wait_for()
     assert "already linked" in alert.inner_text()
     assert alert.get_by_role("link").get_attribute("href").startswith("/links/")
+
+
+def test_a_busy_database_says_so_and_keeps_what_was_typed(live_demo, page, monkeypatch):
+    from django.db import OperationalError
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    log_in(page, live_demo.url, "editor")
+    link = Link.objects.get(behaviour__code="B1.1", standard__code="INC.3")
+    before = link.rationale
+    page.goto(f"{live_demo.url}/links/?behaviour=B1.1")
+    page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit").click()
+    form_row = page.locator(f"#link-{link.pk}.editing")
+    form_row.get_by_label("Rationale").fill("Typed while the register was busy.")
+    monkeypatch.setattr("mapping.models.Change.objects.apply", busy)
+    form_row.get_by_role("button", name="Save").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("The register is busy")
+    expect(alert).to_contain_text("what you typed is still here")
+    expect(form_row.get_by_label("Rationale")).to_have_value("Typed while the register was busy.")
+    link.refresh_from_db()
+    assert link.rationale == before

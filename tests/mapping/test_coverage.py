@@ -51,3 +51,37 @@ def test_removing_the_only_link_uncovers_a_statement(small):
     coverage = LiveRegister(small["mapping"]).coverage
     assert not entry(coverage.standards, "S1.2").covered
     assert coverage.standard_levels[1].uncovered == 1
+
+
+def test_reach_counts_links_by_the_top_level_element_they_go_to(small):
+    Link.objects.create(
+        mapping=small["mapping"],
+        behaviour=small["b1"],
+        standard=small["s11"],
+        relation=Relation.SUPPORTS,
+        rationale="Also.",
+    )
+    coverage = LiveRegister(small["mapping"]).coverage
+    b1 = entry(coverage.behaviours, "B1")
+    assert [(r.element.code, r.links) for r in b1.reach] == [("S1", 2), ("S2", 1)]
+    s1 = entry(coverage.standards, "S1")
+    assert [(r.element.code, r.links) for r in s1.reach] == [("B1", 2), ("B2", 1)]
+    assert (b1.link_count, b1.partner_count) == (3, 2)
+
+
+def test_a_busy_element_lists_only_the_first_partners(small, monkeypatch):
+    monkeypatch.setattr("mapping.coverage.LISTED_AT_MOST", 1)
+    coverage = LiveRegister(small["mapping"]).coverage
+    s1 = entry(coverage.standards, "S1")
+    assert not s1.lists_every_link and not s1.lists_every_partner
+    assert [e.code for e in s1.listed_partners] == ["B1.1"] and s1.unlisted_partners == 1
+    assert entry(coverage.standards, "S2").lists_every_partner
+
+
+def test_coverage_reads_plain_rows_that_read_like_links(small):
+    coverage = LiveRegister(small["mapping"]).coverage
+    link = entry(coverage.behaviours, "B1").direct[0]
+    assert not isinstance(link, Link)
+    assert link.reference == "B1 → S2"
+    assert link.get_relation_display() == "Supports"
+    assert link.url == f"/links/{small['b1_s2'].pk}/"

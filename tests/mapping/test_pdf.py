@@ -316,3 +316,23 @@ def test_unchecked_wording_is_marked_in_the_index(demo_pdf):
     marked = "ADV.1Promotethevalueofhousingandofthehousingprofession·paraphrase,notchecked"
     assert marked in squashed
     assert "INT.1Ownyouractionsandmistakes,andhelpputthingsright·" not in squashed
+
+
+def test_each_page_after_the_cover_has_its_sections_running_head(demo_pdf):
+    """Stamped on as the parts are joined: the heading of the section a page is in, at the
+    top; none on the cover."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=demo_pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    heads, texts = [], []
+    for page in boxes.split("<page ")[1:]:
+        words = re.findall(r'yMax="([\d.]+)">([^<]*)</word>', page)
+        heads.append(" ".join(word for y_max, word in words if float(y_max) < 40))
+        texts.append(" ".join(word for _, word in words))
+    assert heads[0] == ""
+    assert heads[1] == "Contents"
+    assert heads[2] == "QuickStart guide"
+    assert heads[-1] == "How to cite this register"
+    table_pages = [i for i, text in enumerate(texts) if "then why" in text]
+    assert table_pages
+    assert all(heads[i] == "The link table, by behaviour" for i in table_pages)

@@ -87,6 +87,33 @@ class TestTheInterface:
             assert [link.behaviour.code for link in page] == ["B1.1"]
             assert page[0].standard.parent.code == "S1"
 
+    def test_plain_links_say_what_the_full_links_say(self, registers):
+        fields = ("pk", "link_id", "behaviour_id", "standard_id", "relation", "rationale",
+                  "example", "url")  # fmt: skip
+        for register in registers:
+            plain = [tuple(getattr(link, f) for f in fields) for link in register.plain_links()]
+            full = [tuple(getattr(link, f) for f in fields) for link in register.all_links()]
+            assert plain == full and len(plain) == 3
+
+    def test_link_sections_list_the_first_of_each_group_and_count_them_all(self, registers, small):
+        for register in registers:
+            b1 = register.element(BEHAVIOURS, "B1")
+            sections = register.link_sections(b1, at_most=20)
+            assert [(s.element.code, ids(s.links), s.total) for s in sections] == [
+                ("B1", [small["b1_s2"].pk], 1),
+                ("B1.1", [small["b11_s11"].pk], 1),
+                ("B1.2", [], 0),
+            ]
+            assert sections[0].links[0].standard.url.endswith("/standards/S2/")
+            cut = register.link_sections(b1, at_most=0)
+            assert [(s.links, s.total, s.unlisted) for s in cut] == [
+                ([], 1, 1), ([], 1, 1), ([], 0, 0),
+            ]  # fmt: skip
+            s1 = register.element(STANDARDS, "S1")
+            assert [ids(s.links) for s in register.link_sections(s1, at_most=20)] == [
+                [], [small["b11_s11"].pk], [small["b2_s12"].pk],
+            ]  # fmt: skip
+
     def test_coverage_is_the_same_live_and_frozen(self, registers):
         live, edition = registers
         for side in ("behaviours", "standards"):

@@ -80,7 +80,9 @@ class TestLinkIntegrity:
 
 class TestQuerySets:
     def test_touching_behaviours_includes_only_given_elements(self, small):
-        links = Link.objects.touching_behaviours({small["b1"].pk})
+        small["b1"].refresh_from_db()
+        rank = small["b1"].tree_rank
+        links = Link.objects.touching_behaviours((rank, rank))
         assert set(links) == {small["b1_s2"]}
 
     def test_matching_looks_in_codes_titles_rationale_and_example(self, small):

@@ -2,6 +2,9 @@ import re
 
 from django.urls import reverse
 
+from mapping.register import LinkFilter, LiveRegister
+from mapping.synthetic import build_register
+
 
 def link_rows(html: str) -> list[str]:
     return re.findall(r'<tr id="link-(\d+)"', html)
@@ -55,3 +58,21 @@ def test_the_demo_pages_show_cih_definitions(client, demo):
     html = client.get(reverse("standard_detail", args=["INT"])).content.decode()
     assert "Integrity" in html and "Characteristic in CIH Professional Standards" in html
     assert "Standard statements under it" in html
+
+
+def test_a_busy_element_lists_the_first_links_of_each_group_and_links_to_the_rest(client, db):
+    """900 links: B1 has 30 of its own and 30 through each of its 9 descriptors."""
+    mapping = build_register(900)
+    html = client.get(reverse("behaviour_detail", args=["B1"])).content.decode()
+    register = LiveRegister(mapping)
+    first = {
+        code: [link.pk for link in register.links(LinkFilter(behaviour=code, sort="standard"))[:20]]
+        for code in ["B1.1", "B1.9"]
+    }
+    rows = [int(pk) for pk in link_rows(html)]
+    assert len(rows) == 20 * 10
+    assert rows[20:40] == first["B1.1"] and rows[-20:] == first["B1.9"]
+    table = reverse("link_table")
+    assert "The first 20 of 30 are shown." in html
+    assert f'<a href="{table}?behaviour=B1">See them all in the link table</a>' in html
+    assert f'<a href="{table}?behaviour=B1.1">See all 30 links through B1.1' in html

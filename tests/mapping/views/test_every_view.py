@@ -37,6 +37,8 @@ class View:
 VIEWS = [
     View("home", "/", "/m/nope/", register_page=True),
     View("guide_pdf", "/guide.pdf", "/m/nope/guide.pdf", register_page=True),
+    View("pdf_status", "/guide.pdf/status/", "/m/nope/guide.pdf/status/",
+         fragment='<li id="pdf-link"', register_page=True),
     View("link_table", "/links/", "/m/nope/links/", fragment='<section id="results"',
          register_page=True),
     View("link_detail", "/links/{link}/", "/links/999999/", fragment='<tr id="link-',
@@ -109,6 +111,7 @@ VIEWS = [
     # The API's reference page, your account and its API tokens (the API itself is
     # tests/mapping/api/'s).
     View("api_docs", "/api/docs/", "/api/docs/nope/"),
+    View("healthz", "/healthz", "/healthz/nope"),
     View("account", "/accounts/", "/accounts/nope/", ("GET", "POST"), "viewer"),
     View("token_revoke", "/accounts/tokens/{token}/revoke/", "/accounts/tokens/999999/revoke/",
          ("POST",), "viewer"),

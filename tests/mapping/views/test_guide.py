@@ -3,6 +3,7 @@ import re
 from django.urls import reverse
 
 from mapping.models import Link
+from mapping.synthetic import build_register
 from standards.models import Element
 
 URL = reverse("home")
@@ -80,3 +81,26 @@ def test_the_guide_explains_what_to_do_when_empty(client, db):
 
 def test_the_guide_allows_only_get(client, demo):
     assert client.post(URL).status_code == 405
+
+
+def test_at_scale_each_card_summarises_its_links_and_sends_readers_to_the_table(client, db):
+    """900 links: each top behaviour has 300, more than a card lists. It names the standards
+    it reaches with their counts, each a filtered view of the link table."""
+    build_register(900)
+    html = client.get(URL).content.decode()
+    table = reverse("link_table")
+    assert "Synthetic rationale" not in html  # no link is printed one by one
+    assert "Covers 30 of the elements of Synthetic standards" in html
+    assert "through 300 links, under these:" in html
+    assert f'href="{table}?behaviour=B1&amp;standard=S2">100 links' in html
+    assert f'href="{table}?behaviour=B1">All 300 links of B1' in html
+    # a characteristic covered by 30 behaviours: its reach, and the first 25 of each statement's
+    assert "Covered by</strong> 30 of the elements of Synthetic behaviours" in html
+    assert f'href="{table}?behaviour=B3&amp;standard=S1">100 links' in html
+    assert f'href="{table}?standard=S1.1">5 more' in html
+
+
+def test_a_small_register_lists_every_link_with_its_reason(client, demo):
+    html = client.get(URL).content.decode()
+    assert html.count('<span class="why">') == Link.objects.count()
+    assert "under these:" not in html

@@ -1,0 +1,95 @@
+"""Requests per second of each read page, beside a trivial view (/healthz) in the same
+server, in one run: `make serve`'s setup (gunicorn, 2 workers of 4 threads) on a scratch
+database with the demo and, with --links N, a synthetic register of N links too.
+Then mixed reads at 32 connections, with their latency percentiles. Uses wrk, asking for
+gzip as browsers do.
+
+    .venv/bin/python bench/throughput.py [--links 10000] [--seconds 3] [--runs 3]
+    DATABASE_URL=postgres://… .venv/bin/python bench/throughput.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from served import ROOT, served
+
+PAGES = ["/links/", "/", "/matrix/", "/map.json", "/behaviours/B1/", "/standards/INT/",
+         "/coverage/", "/editions/1/", "/editions/1/links/", "/links/?behaviour=B1",
+         "/links/?q=residents", "/links/1/"]  # fmt: skip
+MIXED = ["/", "/links/", "/links/?behaviour=B1&sort=-relation", "/matrix/", "/map.json",
+         "/behaviours/B1/", "/standards/INT/", "/coverage/", "/links/?q=residents"]  # fmt: skip
+
+
+def wrk(url: str, seconds: int, connections: int = 16, script: str | None = None) -> dict:
+    # As a browser asks: pages are sent gzipped to whoever accepts it.
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
+               "-H", "Accept-Encoding: gzip"]  # fmt: skip
+    if script:
+        command += ["-s", script]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    found = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    for share in ("50", "90", "99"):
+        match = re.search(rf"\s{share}%\s+([\d.]+)(us|ms|s)", out)
+        value, unit = float(match.group(1)), match.group(2)
+        found[f"p{share}"] = value / 1000 if unit == "us" else value * 1000 if unit == "s" \
+            else value  # fmt: skip
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    found["errors"] = int(errors.group(1)) if errors else 0
+    return found
+
+
+def build(env: dict, links: int) -> None:
+    code = (f"from mapping.synthetic import build_register; "
+            f"build_register({links}, slug='big', default=False)")  # fmt: skip
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+                   check=True, capture_output=True)  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--links", type=int, default=0, help="Also a register of N links.")
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", nargs="*", help="Only these pages (and the mixed reads).")
+    args = parser.parse_args()
+    with served(workers=2, threads=4) as (base, env):
+        engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+        pages = list(PAGES)
+        if args.links:
+            build(env, args.links)
+            pages += [f"/m/big{page}" for page in ("/", "/links/", "/matrix/", "/map.json",
+                                                  "/behaviours/B1/", "/coverage/")]  # fmt: skip
+        if args.pages:
+            pages = args.pages
+        print(f"{engine}; gunicorn 2 workers of 4 threads; wrk -t2 -c16 -d{args.seconds}s; "
+              f"each page beside the trivial view, median of {args.runs} runs")  # fmt: skip
+        print(f"{'page':<34}{'req/s':>9}{'trivial':>9}{'share':>8}{'p50 ms':>9}{'p99 ms':>9}"
+              f"{'errors':>8}")  # fmt: skip
+        for page in pages:
+            runs = []
+            for _ in range(args.runs):
+                trivial = wrk(base + "/healthz", args.seconds)["rps"]
+                found = wrk(base + page, args.seconds)
+                runs.append((found["rps"] / trivial, trivial, found))
+            share, trivial, found = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+            print(f"{page:<34}{found['rps']:>9.0f}{trivial:>9.0f}{share:>8.2f}"
+                  f"{found['p50']:>9.1f}{found['p99']:>9.1f}{found['errors']:>8}")  # fmt: skip
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            paths = ", ".join(f'"{p}"' for p in MIXED)
+            script.write(f"paths = {{{paths}}}\nrequest = function()\n"
+                         "  return wrk.format(nil, paths[math.random(#paths)])\nend\n")  # fmt: skip
+        mixed = wrk(base + "/", max(args.seconds, 10), connections=32, script=script.name)
+        Path(script.name).unlink()
+        print(f"mixed reads at 32 connections: {mixed['rps']:.0f} req/s, p50 {mixed['p50']:.1f} "
+              f"ms, p90 {mixed['p90']:.1f} ms, p99 {mixed['p99']:.1f} ms, "
+              f"{mixed['errors']} errors")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""Pages kept ready: a page is rendered once per version of the register (mapping/
+versioning.py: every write makes a new one) and kept in the cache (file, local memory or
+Redis: CACHES), then served from there, with an ETag and 304s. Pages are
+kept per variant: anonymous readers, and logged-in readers, editors and publishers (staff
+apart); what differs per person (the account area and the CSRF token) is left as a
+placeholder in the kept page and filled in for each request. Live pages are kept per day
+(a live citation is dated today); an edition's downloads never change and are kept
+without a version."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from mapping.models import Edition
+from mapping.roles import role_rank
+from mapping.versioning import version
+
+CSRF_PLACEHOLDER = "__weave_csrf__"
+ACCOUNT_PLACEHOLDER = "<!--weave:account-->"
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+WEEK = 7 * 24 * 3600
+# The pages this process served last, kept in its memory too: a page's key names its
+# version, so a kept page is never wrong, only unused once the version moves on.
+NEAR_PAGES = 256
+_near: OrderedDict[str, dict] = OrderedDict()
+_near_lock = threading.Lock()
+
+
+def _variant(request: HttpRequest) -> str:
+    user = request.user
+    if not user.is_authenticated:
+        return "anonymous"
+    return f"rank{max(role_rank(user), 1)}{'-staff' if user.is_staff else ''}"
+
+
+def _edition_digest(slug: str | None, number: int) -> str:
+    """What an edition froze, named by its digest: one indexed query."""
+    mappings = {"mapping__slug": slug} if slug else {"mapping__is_default": True}
+    found = Edition.objects.filter(number=number, **mappings).values_list("digest", flat=True)
+    return found.first() or "none"
+
+
+def _key(request: HttpRequest, variant: str, *, frozen: bool, digest: str) -> str:
+    parts = [digest,
+        request.scheme, request.get_host(), request.get_full_path(), variant,
+        request.headers.get("HX-Request", ""), request.headers.get("HX-Target", ""),
+        request.headers.get("HX-History-Restore-Request", ""),
+    ]  # fmt: skip
+    if not frozen:
+        parts += [version(), timezone.localdate().isoformat()]
+    return "weave:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def cached_page(view=None, *, frozen_when_edition: bool = False):
+    """Keep the view's 200 answers to GET as above. frozen_when_edition: a download whose
+    edition form never changes (no version, no day in its key)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if (request.method != "GET" or not settings.WEAVE_PAGE_CACHE
+                    or len(get_messages(request))):  # fmt: skip
+                return view(request, *args, **kwargs)
+            variant = _variant(request)
+            frozen = frozen_when_edition and kwargs.get("number") is not None
+            digest = _edition_digest(kwargs.get("slug"), kwargs["number"]) if frozen else ""
+            key = _key(request, variant, frozen=frozen, digest=digest)
+            etag = f'"{key[-32:]}"' if variant == "anonymous" else f'W/"{key[-32:]}"'
+            if etag in request.headers.get("If-None-Match", ""):
+                return _headed(HttpResponseNotModified(), etag, variant, frozen)
+            kept = _recall(key)
+            if kept is None:
+                if variant != "anonymous":
+                    request.weave_placeholders = True
+                response = view(request, *args, **kwargs)
+                if (
+                    response.status_code != 200
+                    or response.streaming
+                    or response.has_header("Cache-Control")
+                ):
+                    return _filled(request, response)
+                kept = _kept(response, variant)
+                cache.set(key, kept, None if frozen else WEEK)
+                _remember(key, kept)
+            return _headed(_served(request, kept), etag, variant, frozen)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def forget() -> None:
+    """Empty this process's memory of pages (the cache itself is emptied with it)."""
+    with _near_lock:
+        _near.clear()
+
+
+def _recall(key: str) -> dict | None:
+    with _near_lock:
+        kept = _near.get(key)
+        if kept is not None:
+            _near.move_to_end(key)
+            return kept
+    kept = cache.get(key)
+    if kept is not None:
+        _remember(key, kept)
+    return kept
+
+
+def _remember(key: str, kept: dict) -> None:
+    with _near_lock:
+        _near[key] = kept
+        while len(_near) > NEAR_PAGES:
+            _near.popitem(last=False)
+
+
+def _kept(response: HttpResponse, variant: str) -> dict:
+    body = response.content
+    kept = {"body": body, "headers": {h: response[h] for h in KEPT_HEADERS if h in response}}
+    if variant == "anonymous" and len(body) > 1024:
+        kept["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
+    return kept
+
+
+def _served(request: HttpRequest, kept: dict) -> HttpResponse:
+    if "gzip" in kept and "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(kept["gzip"])
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = _filled(request, HttpResponse(kept["body"]))
+    for name, value in kept["headers"].items():
+        response[name] = value
+    return response
+
+
+def _filled(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Put this reader's own account area and CSRF token where the kept page has holes."""
+    if not getattr(request, "weave_placeholders", False) and request.user.is_anonymous:
+        return response
+    body = response.content
+    if ACCOUNT_PLACEHOLDER.encode() in body:  # first: the area has a form of its own
+        area = render_to_string("base.html#account", request=request)
+        body = body.replace(ACCOUNT_PLACEHOLDER.encode(), area.strip().encode())
+    if CSRF_PLACEHOLDER.encode() in body:
+        body = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    response.content = body
+    return response
+
+
+def _headed(response: HttpResponse, etag: str, variant: str, frozen: bool) -> HttpResponse:
+    response["ETag"] = etag
+    reach = "public" if variant == "anonymous" and settings.WEAVE_PUBLIC_READ else "private"
+    response["Cache-Control"] = f"{reach}, max-age=31536000, immutable" if frozen else \
+        f"{reach}, no-cache"  # fmt: skip
+    patch_vary_headers(response, ["Cookie", "HX-Request", "HX-Target", "Accept-Encoding"])
+    return response

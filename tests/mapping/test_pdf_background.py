@@ -1,0 +1,182 @@
+"""PDFs that nobody waits for: rendered in the background when the register changes or an
+edition is published, kept in the cache under the register's version, and, while a new one
+renders, the last one served with the page saying so."""
+
+import time
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from mapping import pdf as register_pdf_module
+from mapping import tasks
+from mapping.models import Edition, Link, Mapping
+from mapping.pdf_cache import PrintedRegister, known_origins, remember_origin
+from mapping.register import LiveRegister
+from tests.mapping.test_pdf import pdftotext
+
+URL = reverse("guide_pdf")
+STATUS = reverse("pdf_status")
+ORIGIN = "http://testserver"
+DATABASE_QUEUE = override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+)
+
+
+def queued() -> list[list]:
+    rows = DBTaskResult.objects.filter(task_path="mapping.tasks.render_pdf")
+    return [row.args_kwargs["args"] for row in rows.order_by("enqueued_at")]
+
+
+def rewrite_a_link(demo, text: str) -> Link:
+    link = demo.links.order_by("pk").first()
+    Link.objects.filter(pk=link.pk).update(rationale=text)
+    return link
+
+
+def flat(content: bytes) -> str:
+    return " ".join(pdftotext(content).split())
+
+
+@pytest.fixture
+def rendering():
+    """Counts the renders (the real one still runs)."""
+    with mock.patch.object(
+        register_pdf_module, "render_register_pdf", wraps=register_pdf_module.render_register_pdf
+    ) as render:
+        yield render
+
+
+def test_it_remembers_the_site_address_readers_use(client, demo):
+    assert known_origins() == []
+    client.get(URL)
+    assert known_origins() == [ORIGIN]
+
+
+@DATABASE_QUEUE
+def test_a_committed_write_queues_one_render_per_live_register(
+    demo, django_capture_on_commit_callbacks
+):
+    remember_origin(ORIGIN)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        rewrite_a_link(demo, "Rewritten once.")
+    # A burst of writes, each committed: still one render queued for each register.
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            rewrite_a_link(demo, f"Rewritten {n}.")
+    expected = sorted([m.pk, None, ORIGIN] for m in Mapping.objects.all())
+    assert sorted(queued()) == expected
+
+
+@DATABASE_QUEUE
+def test_nothing_is_queued_before_anyone_has_asked_for_a_pdf(
+    demo, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        rewrite_a_link(demo, "Rewritten.")
+    assert queued() == []
+
+
+def test_with_the_immediate_backend_the_new_pdf_is_ready_after_the_write(
+    client, demo, django_capture_on_commit_callbacks, rendering
+):
+    client.get(URL)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        rewrite_a_link(demo, "A rationale written after the first PDF.")
+    assert rendering.call_count == 2  # the first request's, and the one after the commit
+    printed = PrintedRegister(LiveRegister(demo), ORIGIN, today=tasks._today())
+    assert printed.has_current()
+    response = client.get(URL)
+    assert rendering.call_count == 2  # served from the cache
+    assert "A rationale written after the first PDF." in flat(response.content)
+
+
+@DATABASE_QUEUE
+def test_publishing_an_edition_queues_its_pdf(demo, django_capture_on_commit_callbacks):
+    remember_origin(ORIGIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = Edition.objects.publish(demo, by=None, title="Spring")
+    assert [demo.pk, edition.pk, ORIGIN] in queued()
+
+
+def test_a_published_editions_pdf_is_rendered_and_kept(
+    client, demo, django_capture_on_commit_callbacks, rendering
+):
+    remember_origin(ORIGIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = Edition.objects.publish(demo, by=None, title="Spring")
+    rendered = rendering.call_count
+    assert rendered >= 1
+    response = client.get(reverse("guide_pdf", kwargs={"number": edition.number}))
+    assert rendering.call_count == rendered
+    assert f"Edition {edition.number}: Spring" in flat(response.content)
+
+
+def test_while_a_new_pdf_renders_the_last_one_is_served_and_the_page_says_so(client, demo):
+    first = client.get(URL)
+    assert "X-Weave-PDF" not in first
+    with DATABASE_QUEUE:
+        rewrite_a_link(demo, "A rationale the old PDF does not have.")
+        served = client.get(URL)
+        status = client.get(STATUS, headers={"HX-Request": "true"})
+        [args] = queued()
+    # The reader is not kept waiting: the last PDF, marked as such.
+    assert served.status_code == 200
+    assert served.content == first.content
+    assert served["X-Weave-PDF"].startswith("previous")
+    assert served["Cache-Control"] == "no-cache"
+    html = status.content.decode()
+    assert html.lstrip().startswith('<li id="pdf-link"')
+    assert "A new PDF is being prepared" in html
+    assert 'hx-trigger="load delay:3s"' in html  # and the page asks again
+    # The worker renders it; then the new one is served and the page says nothing more.
+    tasks.render_pdf.call(*args)
+    after = client.get(URL)
+    assert "X-Weave-PDF" not in after
+    assert "A rationale the old PDF does not have." in flat(after.content)
+    html = client.get(STATUS, headers={"HX-Request": "true"}).content.decode()
+    assert "being prepared" not in html and "hx-get" not in html
+
+
+def test_the_guide_asks_for_the_pdfs_state_without_keeping_it(client, demo):
+    html = client.get("/").content.decode()
+    assert f'hx-get="{STATUS}" hx-trigger="load"' in html
+    assert f'href="{URL}" download' in html
+
+
+@DATABASE_QUEUE
+def test_the_very_first_pdf_is_rendered_for_the_reader(client, demo):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "X-Weave-PDF" not in response
+    assert "How to cite this register" in flat(response.content)
+
+
+def test_a_render_queued_long_ago_and_never_done_is_done_for_the_reader(client, demo):
+    client.get(URL)
+    with DATABASE_QUEUE:
+        rewrite_a_link(demo, "Written while no worker runs.")
+        printed = PrintedRegister(LiveRegister(demo), ORIGIN, today=tasks._today())
+        cache.set(printed.queued_key, time.time() - tasks.PDF_OVERDUE_SECONDS - 1, 60)
+        response = client.get(URL)
+    assert "X-Weave-PDF" not in response
+    assert "Written while no worker runs." in flat(response.content)
+
+
+def test_a_write_that_changes_nothing_printed_reuses_the_pdf(client, demo, rendering):
+    first = client.get(URL)
+    Mapping.objects.filter(pk=demo.pk).update(is_default=True)  # a write; nothing printed
+    second = client.get(URL)
+    assert rendering.call_count == 1
+    assert second.content == first.content and "X-Weave-PDF" not in second
+
+
+def test_the_status_page_is_a_page_of_its_own(client, demo):
+    response = client.get(STATUS)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html and "The printable register" in html
