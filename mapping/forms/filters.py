@@ -25,10 +25,12 @@ def _element_choices(elements: Sequence, everything: str) -> list[tuple[str, str
 PAGE = forms.IntegerField(
     required=False,
     min_value=1,
+    max_value=1_000_000,
     widget=forms.HiddenInput,
     error_messages={
         "invalid": "The page must be a whole number.",
         "min_value": "Pages start at 1.",
+        "max_value": "There are not that many pages: go back to the first page.",
     },
 )
 

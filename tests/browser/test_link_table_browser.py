@@ -70,3 +70,38 @@ def test_the_table_works_without_javascript(live_demo, make_page):
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator(".results-summary")).to_contain_text("that match the filters")
     assert "q=honest" in page.url
+
+
+def test_beyond_counting_next_and_previous_swap_pages_in_place(
+    live_server, transactional_db, page, monkeypatch, settings
+):
+    """A table too large to count moves by position: Next, Previous, First and Last swap
+    the results in place (the address follows), and axe finds nothing on the way."""
+    from mapping import paging
+    from mapping.synthetic import build_register
+    from tests.browser.conftest import axe_violations
+
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 40)
+    build_register(120)
+    page.goto(f"{live_server.url}/links/?sort=standard")
+    expect(page.locator(".results-summary")).to_contain_text("of more than 40 links")
+    first = page.locator("#results tbody tr").first.get_attribute("id")
+    page.evaluate("window.weaveMarker = 'same page'")
+
+    page.get_by_role("link", name="Next page").click()
+    expect(page).to_have_url(re.compile(r"after=\d+\.\d+\.\d+"))
+    second = page.locator("#results tbody tr").first.get_attribute("id")
+    assert second != first
+    assert page.evaluate("window.weaveMarker") == "same page"
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Previous page").click()
+    expect(page).to_have_url(re.compile(r"before=\d+\.\d+\.\d+"))
+    expect(page.locator("#results tbody tr").first).to_have_attribute("id", first)
+    expect(page.get_by_role("link", name="Previous page")).to_have_count(0)
+
+    page.get_by_role("link", name="Last page").click()
+    expect(page).to_have_url(re.compile(r"before=last"))
+    expect(page.get_by_role("link", name="Next page")).to_have_count(0)
+    assert page.locator("#results tbody tr").count() == 50
+    assert page.evaluate("window.weaveMarker") == "same page"

@@ -191,3 +191,20 @@ def test_a_search_follows_renamed_elements_and_edited_links(searched, client):
     frozen = reverse("link_table", kwargs={"number": 1})
     assert rows(client.get(frozen, {"q": "quokkas"})) == []
     assert rows(client.get(frozen, {"q": "kind words"}))
+
+
+@pytest.mark.parametrize("number", ["1000001", "9" * 40])
+def test_a_page_number_too_large_for_any_table_is_a_clear_400(client, db, monkeypatch, number):
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 5)
+    build_register(20)
+    response = client.get(URL, {"page": number})
+    assert response.status_code == 400
+    assert "There are not that many pages" in response.content.decode()
+
+
+def test_a_page_past_the_end_of_an_uncounted_table_says_so(client, db, monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 5)
+    build_register(20)
+    response = client.get(URL, {"page": "900"})
+    assert response.status_code == 400
+    assert "There is no page 900" in response.content.decode()
