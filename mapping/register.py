@@ -31,7 +31,7 @@ from mapping.models import (
 from mapping.register_links import LinkFilter, LinkSection, RegisterLinks
 from mapping.standing import Standing, live_standing, pinned_standing
 from mapping.versioning import per_version
-from standards.models import CODE_PATTERN, Element, subtree_ids, tree_order
+from standards.models import CODE_PATTERN, Element, tree_order
 
 __all__ = ["EditionRegister", "LinkFilter", "LinkSection", "LiveRegister", "Register"]
 
@@ -118,13 +118,6 @@ class Register(RegisterLinks):
 
     def children(self, element) -> list:
         return [e for e in self._tree[element.side] if e.parent_id == element.pk]
-
-    def subtree_ids(self, side: str, code: str) -> set[int]:
-        """The ids of the element with this code and of everything under it."""
-        root = self.element(side, code)
-        if root is None:
-            return set()
-        return subtree_ids(((e.pk, e.parent_id) for e in self._tree[side]), root.pk)
 
     # Coverage and what is said about the register ----------------------------------------
     @cached_property

@@ -80,8 +80,7 @@ class RegisterLinks:
     def rows(self, links: models.QuerySet) -> list:
         """The links of a (sliced) selection, complete and ready to show. Sorting and
         slicing work on narrow rows; only the links shown are then fetched in full."""
-        ids = list(links.values_list("pk", flat=True))
-        return [self._attach(link) for link in self._links().in_id_order(ids)]
+        return self.rows_by_id(list(links.values_list("pk", flat=True)))
 
     def rows_by_id(self, ids: list[int]) -> list:
         """These links, complete and ready to show, in the order of ids."""
