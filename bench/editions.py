@@ -52,7 +52,7 @@ def measure(size: int, runs: int) -> None:
     from django.test import Client
 
     from mapping.models import Change, Edition
-    from mapping.synthetic import build_register
+    from tests.synthetic import build_register
 
     mapping = build_register(size)
     with connection.cursor() as cursor:

@@ -45,7 +45,7 @@ def main() -> None:
     from pypdf import PdfReader
 
     from mapping.models import Mapping
-    from mapping.synthetic import build_register
+    from tests.synthetic import build_register
 
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0)

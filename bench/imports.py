@@ -38,7 +38,7 @@ def measure(size: int, runs: int) -> None:
 
     from mapping.importing.batches import run_apply, run_dry_run
     from mapping.models import ImportBatch, Link, Mapping
-    from mapping.synthetic import build_register
+    from tests.synthetic import build_register
 
     source = build_register(size)
     with connection.cursor() as cursor:

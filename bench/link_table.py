@@ -53,7 +53,7 @@ def measure(size: int, runs: int) -> None:
     from django.db import connection
     from django.test import Client
 
-    from mapping.synthetic import build_register
+    from tests.synthetic import build_register
 
     started = time.perf_counter()
     build_register(size)

@@ -61,7 +61,7 @@ def measure(size: int, runs: int) -> None:
     from django.test import Client
 
     from mapping.models import Edition
-    from mapping.synthetic import build_register
+    from tests.synthetic import build_register
 
     started = time.perf_counter()
     mapping = build_register(size)

@@ -4,7 +4,7 @@ Chromium's print of the same HTML, side by side in one run.
     .venv/bin/python bench/pdf_vs_chromium.py [--links 2000] [--runs 5] [--chromium chromium]
 
 Uses a scratch database with a synthetic register. Each run times, one after the other:
-  weave     mapping.pdf.render_register_pdf() on the register's context, in this process,
+  weave     mapping.pdf.document.render_register_pdf() on the register's context, in this process,
             its pool of layout workers started (as in a server or task worker that has
             rendered before)
   chromium  `chromium --headless --print-to-pdf` of the same document as one HTML file
@@ -60,9 +60,10 @@ def main() -> None:
     with scratch_database():
         from django.utils import timezone
 
-        from mapping import pdf, pdf_parts
-        from mapping.register import LiveRegister
-        from mapping.synthetic import build_register
+        from mapping.pdf import document as pdf
+        from mapping.pdf import parts as pdf_parts
+        from mapping.register.registers import LiveRegister
+        from tests.synthetic import build_register
 
         register = LiveRegister(build_register(args.links))
         context = pdf.document_context(

@@ -45,7 +45,7 @@ def wrk(url: str, seconds: int, connections: int = 16, script: str | None = None
 
 
 def build(env: dict, links: int) -> None:
-    code = (f"from mapping.synthetic import build_register; "
+    code = (f"from tests.synthetic import build_register; "
             f"build_register({links}, slug='big', default=False)")  # fmt: skip
     subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
                    check=True, capture_output=True)  # fmt: skip

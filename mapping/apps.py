@@ -3,7 +3,8 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_save
 from django.utils.module_loading import import_string
 
-from mapping import logins, versioning
+from mapping.access import logins
+from mapping.caching import versioning
 
 
 def _watch(sender, connection, **kwargs) -> None:

@@ -17,9 +17,9 @@ from django_tasks import default_task_backend, task
 
 from mapping.importing.batches import run_apply, run_dry_run
 from mapping.models import Edition, ImportBatch, Mapping
-from mapping.pdf import RegisterPdf
-from mapping.pdf_cache import PrintedRegister, known_origins
-from mapping.register import EditionRegister, LiveRegister, Register
+from mapping.pdf.document import RegisterPdf
+from mapping.pdf.store import PrintedRegister, known_origins
+from mapping.register.registers import EditionRegister, LiveRegister, Register
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ def empty_cache():
     """Each test starts with nothing kept: no page kept for another test's data."""
     from django.core.cache import cache
 
-    from mapping.pagecache import forget
-    from mapping.versioning import forget_kept
+    from mapping.caching.pages import forget
+    from mapping.caching.versioning import forget_kept
 
     cache.clear()
     forget()

@@ -11,17 +11,17 @@ from django.db.models import Count, Max, Q
 from ninja import Path, Router
 from ninja.errors import HttpError
 
-from mapping.addresses import SIDES
 from mapping.api.schemas import ERRORS, ElementOut, FrameworkOut
-from mapping.exchange.case import (
+from mapping.core.middleware import NUL
+from mapping.exchange.case.reader import (
     derived_identifier,
     element_identifier,
     framework_identifier,
 )
-from mapping.exchange.case_writer import case_package
-from mapping.middleware import NUL
+from mapping.exchange.case.writer import case_package
 from mapping.models import Change, Mapping
-from mapping.register import LiveRegister
+from mapping.register.addresses import SIDES
+from mapping.register.registers import LiveRegister
 from mapping.views.lookups import element_page
 from standards.models import Framework, tree_order
 

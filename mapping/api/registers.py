@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
-from mapping.addresses import SIDES
 from mapping.api.errors import BadParameter
 from mapping.api.schemas import (
     ERRORS,
@@ -26,11 +25,12 @@ from mapping.api.schemas import (
     RegisterOut,
     Side,
 )
-from mapping.comparison import EditionContent, diff
+from mapping.core.middleware import NUL
 from mapping.forms.filters import LinkFilterForm
-from mapping.middleware import NUL
 from mapping.models import Edition, LinkSort, Mapping, Relation
-from mapping.register import Register
+from mapping.register.addresses import SIDES
+from mapping.register.comparison import EditionContent, diff
+from mapping.register.registers import Register
 from mapping.views.lookups import get_register
 
 router = Router(tags=["Registers"])

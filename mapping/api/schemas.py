@@ -9,8 +9,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from mapping.exchange.schemas import LinkPayload, Payload
 from mapping.models import Relation
-from mapping.schemas import LinkPayload, Payload
 from standards.schemas import ElementPayload, FrameworkDetails
 
 Side = Literal["behaviours", "standards"]

@@ -15,11 +15,11 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from mapping.exchange.register_json import live_document
-from mapping.exchange.register_restore import NotEmpty, restore
-from mapping.exchange.register_schema import RegisterDocument
+from mapping.exchange.register_json.restore import NotEmpty, restore
+from mapping.exchange.register_json.schema import RegisterDocument
+from mapping.exchange.register_json.writer import live_document
+from mapping.exchange.schemas import Payload
 from mapping.models import ApiToken, Mapping
-from mapping.schemas import Payload
 
 
 class AccountRecord(Payload):

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from django import forms
 
-from mapping.addresses import BEHAVIOURS, STANDARDS
 from mapping.models import Link, Mapping
-from mapping.register import LiveRegister
+from mapping.register.addresses import BEHAVIOURS, STANDARDS
+from mapping.register.registers import LiveRegister
 from standards.models import Element, Framework, SourceCheck
 
 

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from django import forms
 from django.contrib.auth import get_user_model
 
-from mapping.addresses import BEHAVIOURS, STANDARDS
-from mapping.citations import FORMATS
+from mapping.citing.citations import FORMATS
 from mapping.models import Change, Edition, LinkSort, LinkStatus, Mapping, Relation
-from mapping.register import LinkFilter, Register
+from mapping.register.addresses import BEHAVIOURS, STANDARDS
+from mapping.register.registers import LinkFilter, Register
 
 
 def _element_choices(elements: Sequence, everything: str) -> list[tuple[str, str]]:

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from pydantic import ValidationError
 
-from mapping.exchange.case import Package, element_identifier, read_package
+from mapping.exchange.case.reader import Package, element_identifier, read_package
 from mapping.exchange.problems import Problem, UnreadableFile
+from mapping.exchange.schemas import LinkPayload
 from mapping.exchange.tabular import (
     FRAMEWORK_COLUMNS,
     FRAMEWORK_REQUIRED,
@@ -26,7 +27,6 @@ from mapping.importing import problems_of
 from mapping.importing.frameworks import FrameworkImport, FrameworkPlan, elements_from_rows
 from mapping.importing.links import LinkPlan, LinksImport, links_from_rows
 from mapping.models import ImportBatch, Relation
-from mapping.schemas import LinkPayload
 from standards.models import Framework
 from standards.schemas import FrameworkDetails
 

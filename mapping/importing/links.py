@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from pydantic import ValidationError
 
+from mapping.access.roles import Role, has_role
 from mapping.exchange.problems import Problem
+from mapping.exchange.schemas import LinkPayload
 from mapping.exchange.tabular import LINK_FIELDS
 from mapping.importing import Difference, Progress, Summary, no_progress, problems_of
 from mapping.models import Change, Link, LinkStatus, Mapping, Relation
-from mapping.roles import Role, has_role
-from mapping.schemas import LinkPayload
 
 WORDS = ("relation", "rationale", "example")
 

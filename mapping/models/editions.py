@@ -18,7 +18,7 @@ from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from mapping.markdown import render_markdown
+from mapping.core.markdown import render_markdown
 from mapping.models.history import Change
 from mapping.models.link_rows import LinkClaim, LinkRowQuerySet
 from mapping.models.links import LinkStatus

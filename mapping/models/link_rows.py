@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from mapping import search
+from mapping.models.search import matching
 
 
 class Relation(models.TextChoices):
@@ -100,7 +100,7 @@ class LinkRowQuerySet(models.QuerySet):
     def matching(self, text: str) -> LinkRowQuerySet:
         """Links whose elements' codes and titles, rationale or example hold every word,
         in any case: read from the search index (mapping/search.py)."""
-        return search.matching(self, text.split())
+        return matching(self, text.split())
 
     def sort_keys(self, sort: str) -> list[str]:
         """The fields a sort orders by, each with "-" when descending, ending with the

@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from mapping.access.roles import Role, has_role
 from mapping.models.history import Change
 from mapping.models.link_rows import LinkClaim, LinkRowQuerySet, Relation
-from mapping.roles import Role, has_role
 from standards.models import Element
 
 

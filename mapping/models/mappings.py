@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from mapping.markdown import render_markdown
+from mapping.core.markdown import render_markdown
 from standards.models import Element, Framework
 
 

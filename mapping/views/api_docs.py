@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from mapping.api import api
 from mapping.api.reference import read
-from mapping.pagecache import cached_page
+from mapping.caching.pages import cached_page
 
 
 @require_GET

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 
-from mapping.citations import FORMATS, Citation, cite
+from mapping.citing.citations import FORMATS, Citation, cite
 from mapping.forms.filters import CitationFormatForm
-from mapping.register import Register
+from mapping.register.registers import Register
 from mapping.views.lookups import HtmxHttpRequest
 
 UNCHECKED = (

@@ -10,13 +10,13 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from mapping.addresses import BEHAVIOURS, STANDARDS
+from mapping.caching.pages import cached_page
+from mapping.coverage.graph import map_data
+from mapping.coverage.matrix import RELATION_SYMBOLS, build_matrix
 from mapping.exchange.tabular import csv_bytes
 from mapping.forms.filters import MatrixForm
-from mapping.graph import map_data
-from mapping.matrix import RELATION_SYMBOLS, build_matrix
 from mapping.models import Relation
-from mapping.pagecache import cached_page
+from mapping.register.addresses import BEHAVIOURS, STANDARDS
 from mapping.views.lookups import HtmxHttpRequest, get_register, wants_fragment
 
 # Vendored under static/vendor with its licence; no CDN.

@@ -7,12 +7,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mapping.comparison import EditionContent, diff
+from mapping.access.roles import Role, role_required
+from mapping.caching.pages import cached_page
 from mapping.forms.editing import EditionForm
 from mapping.forms.filters import CompareForm
 from mapping.models import Edition, LinkStatus
-from mapping.pagecache import cached_page
-from mapping.roles import Role, role_required
+from mapping.register.comparison import EditionContent, diff
 from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register
 
 

@@ -8,12 +8,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mapping.addresses import BEHAVIOURS, STANDARDS
+from mapping.access.roles import Role, role_required
+from mapping.caching.pages import cached_page
 from mapping.forms.editing import ElementCreateForm, ElementEditForm
 from mapping.models import Change
 from mapping.models.retiring import retire_element
-from mapping.pagecache import cached_page
-from mapping.roles import Role, role_required
+from mapping.register.addresses import BEHAVIOURS, STANDARDS
 from mapping.views.citing import citation_of, formatted, panel
 from mapping.views.lookups import HtmxHttpRequest, element_page, flash, get_register
 from mapping.views.saving import restore_page, retire_page, save_edit

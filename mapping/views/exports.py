@@ -12,9 +12,12 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from mapping.exchange.case_writer import case_package
-from mapping.exchange.register_json import edition_document, live_document
-from mapping.exchange.sssom_kumu import kumu_blueprint, sssom_tsv
+from mapping.caching.pages import cached_page
+from mapping.exchange.case.writer import case_package
+from mapping.exchange.kumu import kumu_blueprint
+from mapping.exchange.register_json.writer import edition_document, live_document
+from mapping.exchange.schemas import LinkPayload
+from mapping.exchange.sssom import sssom_tsv
 from mapping.exchange.tabular import (
     FRAMEWORK_COLUMNS,
     FRAMEWORK_FIELDS,
@@ -24,9 +27,7 @@ from mapping.exchange.tabular import (
 )
 from mapping.forms.filters import LinkFilterForm
 from mapping.models import Mapping
-from mapping.pagecache import cached_page
-from mapping.register import Register
-from mapping.schemas import LinkPayload
+from mapping.register.registers import Register
 from mapping.views.lookups import HtmxHttpRequest, get_register
 from standards.models import SourceCheck
 from standards.schemas import FrameworkPayload

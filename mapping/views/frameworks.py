@@ -8,12 +8,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mapping.addresses import RegisterUrls
+from mapping.access.roles import Role, role_required
+from mapping.caching.pages import cached_page
 from mapping.forms.editing import FrameworkEditForm, FrameworkForm
 from mapping.models import Change, Mapping
 from mapping.models.retiring import retire_framework
-from mapping.pagecache import cached_page
-from mapping.roles import Role, role_required
+from mapping.register.addresses import RegisterUrls
 from mapping.views.lookups import HtmxHttpRequest, flash
 from mapping.views.saving import restore_page, retire_page, save_edit
 from standards.models import Framework

@@ -13,10 +13,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from mapping.caching.pages import cached_page
 from mapping.models import Relation
-from mapping.pagecache import cached_page
-from mapping.pdf_cache import PrintedRegister, remember_origin
-from mapping.register import Register
+from mapping.pdf.store import PrintedRegister, remember_origin
+from mapping.register.registers import Register
 from mapping.tasks import offered_pdf, queue_pdf
 from mapping.views.citing import citation_of, formatted, panel
 from mapping.views.lookups import HtmxHttpRequest, get_register, wants_fragment

@@ -11,10 +11,10 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from mapping.access.roles import Role, role_required
+from mapping.caching.pages import cached_page
 from mapping.forms.filters import ChangeFilterForm
 from mapping.models import Change, EditConflict
-from mapping.pagecache import cached_page
-from mapping.roles import Role, role_required
 from mapping.views.lookups import HtmxHttpRequest, back_to, page_of, wants_fragment
 
 

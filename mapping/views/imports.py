@@ -11,11 +11,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mapping.access.roles import Role, has_role, role_required
 from mapping.exchange.tabular import FRAMEWORK_COLUMNS, LINK_COLUMNS, csv_bytes, xlsx_bytes
 from mapping.forms.imports import FrameworkImportForm, LinkImportForm
 from mapping.importing.batches import progress_key
 from mapping.models import ImportBatch
-from mapping.roles import Role, has_role, role_required
 from mapping.tasks import apply_import, check_import
 from mapping.views.lookups import HtmxHttpRequest, get_live_register, wants_fragment
 

@@ -11,9 +11,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from mapping.access.roles import Role, role_required
 from mapping.forms.editing import LinkEditForm, LinkForm, RetireForm
 from mapping.models import EditConflict, Link
-from mapping.roles import Role, role_required
 from mapping.views.links import link_page
 from mapping.views.lookups import (
     HtmxHttpRequest,

@@ -8,11 +8,11 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from mapping.caching.pages import cached_page
 from mapping.forms.filters import LinkFilterForm
 from mapping.models import Relation
-from mapping.pagecache import cached_page
-from mapping.paging import page_of_links
-from mapping.register import Register
+from mapping.register.paging import page_of_links
+from mapping.register.registers import Register
 from mapping.views.citing import citation_of, formatted, panel
 from mapping.views.lookups import (
     HtmxHttpRequest,

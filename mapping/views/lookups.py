@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
 from mapping.models import Edition, Link, Mapping
-from mapping.register import EditionRegister, LiveRegister, Register
+from mapping.register.registers import EditionRegister, LiveRegister, Register
 from standards.models import Element
 
 

@@ -8,11 +8,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mapping.addresses import RegisterUrls
+from mapping.access.roles import Role, role_required
+from mapping.caching.pages import cached_page
 from mapping.forms.editing import MappingForm
 from mapping.models import Mapping
-from mapping.pagecache import cached_page
-from mapping.roles import Role, role_required
+from mapping.register.addresses import RegisterUrls
 from mapping.views.lookups import HtmxHttpRequest, flash, get_mapping
 
 

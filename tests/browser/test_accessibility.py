@@ -45,7 +45,7 @@ def test_axe_finds_no_violations_on_summaries_of_a_large_register(
     live_server, transactional_db, page, path
 ):
     """900 links: the guide summarises its cards, element pages list the first of each group."""
-    from mapping.synthetic import build_register
+    from tests.synthetic import build_register
 
     build_register(900)
     page.goto(f"{live_server.url}{path}")

@@ -77,9 +77,9 @@ def test_beyond_counting_next_and_previous_swap_pages_in_place(
 ):
     """A table too large to count moves by position: Next, Previous, First and Last swap
     the results in place (the address follows), and axe finds nothing on the way."""
-    from mapping import paging
-    from mapping.synthetic import build_register
+    from mapping.register import paging
     from tests.browser.conftest import axe_violations
+    from tests.synthetic import build_register
 
     monkeypatch.setattr(paging, "COUNT_LIMIT", 40)
     build_register(120)

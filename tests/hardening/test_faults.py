@@ -9,7 +9,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from mapping.logs import OneLineUnlessFault
+from mapping.core.logs import OneLineUnlessFault
 from mapping.models import Link
 from tests.mapping.conftest import snapshot
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, reverse
 
-from mapping.environment import email_settings, proxy_header
+from mapping.core.environment import email_settings, proxy_header
 
 ROOT = settings.BASE_DIR
 STRICT = ("default-src 'self'", "script-src 'self'", "style-src 'self'",

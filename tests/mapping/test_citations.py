@@ -12,9 +12,9 @@ import pytest
 import rispy
 from django.utils import timezone
 
-from mapping.citations import Citation, Cited, cite
+from mapping.citing.citations import Citation, Cited, cite
 from mapping.models import Edition, Link
-from mapping.register import EditionRegister, LiveRegister
+from mapping.register.registers import EditionRegister, LiveRegister
 
 ACCESSED = date(2026, 12, 3)
 REGISTER = "Our Behaviours and the CIH Professional Standards"

@@ -1,7 +1,7 @@
 """Comparing two editions, as pure rules over what each edition says."""
 
-from mapping.comparison import EditionContent, ElementRow, LinkRow, diff
 from mapping.models import Edition
+from mapping.register.comparison import EditionContent, ElementRow, LinkRow, diff
 
 ELEMENTS = [("behaviours", "B1", "Kind"), ("behaviours", "B2", "Brave"),
             ("standards", "S1", "Respect"), ("standards", "S2", "Service")]  # fmt: skip

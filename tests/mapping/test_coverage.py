@@ -1,5 +1,5 @@
 from mapping.models import Link, Relation
-from mapping.register import LiveRegister
+from mapping.register.registers import LiveRegister
 
 
 def entry(entries, code):
@@ -70,7 +70,7 @@ def test_reach_counts_links_by_the_top_level_element_they_go_to(small):
 
 
 def test_a_busy_element_lists_only_the_first_partners(small, monkeypatch):
-    monkeypatch.setattr("mapping.coverage.LISTED_AT_MOST", 1)
+    monkeypatch.setattr("mapping.coverage.rules.LISTED_AT_MOST", 1)
     coverage = LiveRegister(small["mapping"]).coverage
     s1 = entry(coverage.standards, "S1")
     assert not s1.lists_every_link and not s1.lists_every_partner

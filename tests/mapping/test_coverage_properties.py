@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mapping.coverage import build_coverage
+from mapping.coverage.rules import build_coverage
 from mapping.models import Link, Mapping
 from standards.models import Element, Framework
 
@@ -148,7 +148,7 @@ def test_a_parent_is_covered_through_children_exactly_when_a_child_is_covered(re
 @settings(max_examples=200, deadline=None)
 @given(registers(), st.sets(st.sampled_from(["T0", "T1", "T2", "T3"])))
 def test_the_matrix_totals_equal_the_gap_reports(register, expand):
-    from mapping.matrix import build_matrix
+    from mapping.coverage.matrix import build_matrix
 
     behaviours, standards, links, _ = register
     result = coverage(behaviours, standards, links)

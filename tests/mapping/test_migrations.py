@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from mapping.comparison import EditionContent
 from mapping.models import Change, Edition, EditionGap
-from mapping.register import EditionRegister, LinkFilter
+from mapping.register.comparison import EditionContent
+from mapping.register.registers import EditionRegister, LinkFilter
 
 BEFORE = [("mapping", "0005_editing_history_editions"), ("standards", "0005_framework_retired")]
 

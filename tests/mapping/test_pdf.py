@@ -9,11 +9,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from pypdf import PdfReader
 
-from mapping import pdf as register_pdf_module
-from mapping import pdf_parts
 from mapping.models import Link, Relation
-from mapping.synthetic import build_register
+from mapping.pdf import document as register_pdf_module
+from mapping.pdf import parts as pdf_parts
 from standards.models import Element
+from tests.synthetic import build_register
 
 URL = reverse("guide_pdf")
 
@@ -188,7 +188,7 @@ def test_the_contents_lines_jump_to_their_pages(demo_pdf):
 
 
 def test_the_link_table_is_cut_into_parts_without_losing_or_repeating_a_link(db, monkeypatch):
-    from mapping.register import LiveRegister
+    from mapping.register.registers import LiveRegister
 
     monkeypatch.setattr(register_pdf_module, "LINKS_PER_PART", 40)
     mapping = build_register(300)

@@ -12,11 +12,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from mapping import pdf as register_pdf_module
 from mapping import tasks
 from mapping.models import Edition, Link, Mapping
-from mapping.pdf_cache import PrintedRegister, known_origins, remember_origin
-from mapping.register import LiveRegister
+from mapping.pdf import document as register_pdf_module
+from mapping.pdf.store import PrintedRegister, known_origins, remember_origin
+from mapping.register.registers import LiveRegister
 from tests.mapping.test_pdf import pdftotext
 
 URL = reverse("guide_pdf")

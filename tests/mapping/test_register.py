@@ -8,9 +8,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapping.addresses import BEHAVIOURS, STANDARDS, RegisterUrls
 from mapping.models import Change, Edition, Link, LinkSort, LinkStatus, Mapping, Relation
-from mapping.register import EditionRegister, LinkFilter, LiveRegister
+from mapping.register.addresses import BEHAVIOURS, STANDARDS, RegisterUrls
+from mapping.register.registers import EditionRegister, LinkFilter, LiveRegister
 from standards.models import Element, Framework
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from mapping.exchange.register_json import live_document
+from mapping.exchange.register_json.writer import live_document
 from mapping.management.commands._files import write
 from mapping.models import Mapping
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mapping.exchange.register_restore import NotEmpty, restore
-from mapping.exchange.register_schema import RegisterDocument
+from mapping.exchange.register_json.restore import NotEmpty, restore
+from mapping.exchange.register_json.schema import RegisterDocument
 from mapping.management.commands._files import read
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from mapping.exchange.backup import Backup, restore_backup
-from mapping.exchange.register_restore import NotEmpty
+from mapping.exchange.register_json.restore import NotEmpty
 from mapping.management.commands._files import read
 
 

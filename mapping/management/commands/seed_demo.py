@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from pydantic import ValidationError
 
+from mapping.access.roles import Role
+from mapping.exchange.schemas import MappingPayload
 from mapping.models import Change, Edition
-from mapping.roles import Role
-from mapping.schemas import MappingPayload
 from standards.models import Framework, SourceCheck
 from standards.schemas import FrameworkPayload
 

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from django.urls import reverse
 
-from mapping.exchange.case import SCHEMA
+from mapping.exchange.case.reader import SCHEMA
 from mapping.models import Link
 from standards.models import Framework
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from mapping.exchange.register_json import live_document
-from mapping.exchange.register_schema import RegisterDocument
+from mapping.exchange.register_json.schema import RegisterDocument
+from mapping.exchange.register_json.writer import live_document
 from mapping.models import Change, Edition, Link, Mapping, ReviewedGap
 from mapping.models.retiring import retire_element
 from standards.models import Element, Framework

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mapping.models import Link, ReviewedGap
-from mapping.register import LinkFilter, LiveRegister
+from mapping.register.registers import LinkFilter, LiveRegister
 
 HEADER = "behaviour code,standard code,relation,rationale,example\n"
 FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1)"]

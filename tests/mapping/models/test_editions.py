@@ -160,7 +160,7 @@ def test_publishing_tells_postgresql_how_big_the_frozen_tables_are(db):
     its tables were empty: minutes, not milliseconds (docs/performance.md)."""
     from django.db import connection
 
-    from mapping.synthetic import build_register
+    from tests.synthetic import build_register
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite plans without table statistics")

@@ -2,8 +2,8 @@ import re
 
 from django.urls import reverse
 
-from mapping.register import LinkFilter, LiveRegister
-from mapping.synthetic import build_register
+from mapping.register.registers import LinkFilter, LiveRegister
+from tests.synthetic import build_register
 
 
 def link_rows(html: str) -> list[str]:

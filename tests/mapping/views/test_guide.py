@@ -3,8 +3,8 @@ import re
 from django.urls import reverse
 
 from mapping.models import Link
-from mapping.synthetic import build_register
 from standards.models import Element
+from tests.synthetic import build_register
 
 URL = reverse("home")
 

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from mapping.synthetic import build_register
+from tests.synthetic import build_register
 
 URL = reverse("link_table")
 

@@ -10,11 +10,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapping import paging
 from mapping.models import Change, Edition, Link, LinkSort, Mapping
-from mapping.register import EditionRegister, LinkFilter, LiveRegister
-from mapping.synthetic import build_register
+from mapping.register import paging
+from mapping.register.registers import EditionRegister, LinkFilter, LiveRegister
 from standards.models import Element, tree_order
+from tests.synthetic import build_register
 
 URL = reverse("link_table")
 

@@ -5,9 +5,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapping.matrix import build_matrix
+from mapping.coverage.matrix import build_matrix
 from mapping.models import Link
-from mapping.register import LiveRegister
+from mapping.register.registers import LiveRegister
 
 URL = reverse("matrix")
 

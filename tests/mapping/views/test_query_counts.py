@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from mapping.models import Change, Edition, Link, Mapping
-from mapping.register import EditionRegister, LiveRegister
-from mapping.synthetic import build_register
+from mapping.register.registers import EditionRegister, LiveRegister
+from tests.synthetic import build_register
 
 pytestmark = pytest.mark.slow
 

@@ -200,7 +200,7 @@ def test_public_read_setting_is_a_boolean(monkeypatch):
 def test_seed_demo_creates_an_account_per_role(demo):
     from django.contrib.auth.models import User
 
-    from mapping.roles import Role, has_role
+    from mapping.access.roles import Role, has_role
 
     assert has_role(User.objects.get(username="viewer"), Role.VIEWER)
     assert not has_role(User.objects.get(username="viewer"), Role.EDITOR)

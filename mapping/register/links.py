@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from mapping.addresses import BEHAVIOURS, STANDARDS
-from mapping.coverage import PlainLink
+from mapping.coverage.rules import PlainLink
 from mapping.models import LinkSort
+from mapping.register.addresses import BEHAVIOURS, STANDARDS
 
 
 @dataclass(frozen=True)

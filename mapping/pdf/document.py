@@ -18,11 +18,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from mapping import pdf_parts
-from mapping.citations import cite
-from mapping.coverage import Coverage, ElementCoverage
+from mapping.citing.citations import cite
+from mapping.coverage.rules import Coverage, ElementCoverage
 from mapping.models.link_rows import LinkClaim
-from mapping.register import Register
+from mapping.pdf import parts as pdf_parts
+from mapping.register.registers import Register
 
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
 LAYOUT_VERSION = "6"

@@ -125,7 +125,7 @@ def executor() -> Executor | None:
         return None
     if _pool is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["weasyprint", "mapping.pdf_parts"])
+        context.set_forkserver_preload(["weasyprint", "mapping.pdf.parts"])
         _pool = ProcessPoolExecutor(max_workers=worker_count(), mp_context=context)
     return _pool
 

@@ -17,8 +17,8 @@ from typing import TypeVar
 
 from django.db import models
 
-from mapping.addresses import BEHAVIOURS, SIDES, STANDARDS, RegisterUrls
-from mapping.coverage import Coverage, build_coverage
+from mapping.caching.versioning import per_version
+from mapping.coverage.rules import Coverage, build_coverage
 from mapping.models import (
     Change,
     Edition,
@@ -28,9 +28,9 @@ from mapping.models import (
     LinkStatus,
     Mapping,
 )
-from mapping.register_links import LinkFilter, LinkSection, RegisterLinks
-from mapping.standing import Standing, live_standing, pinned_standing
-from mapping.versioning import per_version
+from mapping.register.addresses import BEHAVIOURS, SIDES, STANDARDS, RegisterUrls
+from mapping.register.links import LinkFilter, LinkSection, RegisterLinks
+from mapping.register.standing import Standing, live_standing, pinned_standing
 from standards.models import CODE_PATTERN, Element, tree_order
 
 __all__ = ["EditionRegister", "LinkFilter", "LinkSection", "LiveRegister", "Register"]

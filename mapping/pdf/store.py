@@ -23,10 +23,10 @@ from urllib.parse import urljoin
 from django.core.cache import cache
 from django.utils import timezone
 
-from mapping import pdf
-from mapping.pdf import RegisterPdf
-from mapping.register import Register
-from mapping.versioning import version
+from mapping.caching.versioning import version
+from mapping.pdf import document as pdf
+from mapping.pdf.document import RegisterPdf
+from mapping.register.registers import Register
 
 # A live register's PDF is wanted for a day; kept a little longer, as the one to offer
 # while the next renders. An edition's never changes and is kept without expiry.

@@ -3,10 +3,10 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
+from mapping.access.roles import Role, has_role, role_label
+from mapping.caching.pages import CSRF_PLACEHOLDER
 from mapping.models import Mapping
-from mapping.pagecache import CSRF_PLACEHOLDER
-from mapping.register import LiveRegister
-from mapping.roles import Role, has_role, role_label
+from mapping.register.registers import LiveRegister
 
 
 def register(request: HttpRequest) -> dict:

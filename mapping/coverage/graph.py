@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypedDict
 
-from mapping.coverage import Coverage, top_of
+from mapping.coverage.rules import Coverage, top_of
 from mapping.models import Relation
 
 # The shapes /map.json serves. Typed dictionaries rather than validated models: the data is

@@ -1,6 +1,5 @@
-"""Two exports for other tools, from any register (live, or as an edition froze it):
-SSSOM, the Simple Standard for Sharing Ontological Mappings (a TSV with its metadata as a
-YAML block); and a Kumu blueprint, from which an organisation can rebuild its Kumu map."""
+"""SSSOM, the Simple Standard for Sharing Ontological Mappings: any register (live, or as an
+edition froze it) as a TSV of mappings with its metadata as a YAML block."""
 
 from __future__ import annotations
 
@@ -10,8 +9,8 @@ import json
 from collections.abc import Callable
 from datetime import date
 
-from mapping.addresses import BEHAVIOURS, STANDARDS
 from mapping.models import Relation
+from mapping.register.addresses import BEHAVIOURS, STANDARDS
 
 SSSOM_COLUMNS = (
     "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
@@ -67,48 +66,3 @@ def sssom_tsv(register, *, absolute: Callable[[str], str], today: date) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def kumu_blueprint(register, *, absolute: Callable[[str], str]) -> dict:
-    """Elements (every behaviour and standard, with what they sit under) and connections
-    (every link, with its relation and rationale), as Kumu imports them."""
-    labels = {}
-    elements = []
-    for side in (BEHAVIOURS, STANDARDS):
-        framework = register.framework(side)
-        for element in register.elements(side):
-            label = f"{element.code} {element.title}"
-            if label in labels.values():
-                label = f"{label} ({framework.name})"
-            labels[(side, element.pk)] = label
-            elements.append({
-                "label": label,
-                "type": element.level_label,
-                "description": element.description,
-                "tags": [framework.name, "behaviour" if side == BEHAVIOURS else "standard"],
-                "code": element.code,
-                "url": absolute(element.url),
-            })  # fmt: skip
-    connections = []
-    for side in (BEHAVIOURS, STANDARDS):
-        for element in register.elements(side):
-            if element.parent_id is not None and (side, element.parent_id) in labels:
-                connections.append({
-                    "from": labels[(side, element.pk)],
-                    "to": labels[(side, element.parent_id)],
-                    "type": "part of",
-                    "direction": "directed",
-                })  # fmt: skip
-    for link in register.all_links():
-        connections.append({
-            "from": labels[(BEHAVIOURS, link.behaviour_id)],
-            "to": labels[(STANDARDS, link.standard_id)],
-            "type": link.get_relation_display(),
-            "direction": "directed",
-            "description": link.rationale,
-            "tags": ["link"],
-            "reference": link.reference,
-            "in practice": link.example,
-            "url": absolute(link.url),
-        })  # fmt: skip
-    return {"elements": elements, "connections": connections}

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from mapping.schemas import LinkPayload, Payload
+from mapping.exchange.schemas import LinkPayload, Payload
 from standards.schemas import ElementPayload, FrameworkDetails
 
 FORMAT = "weave-register"

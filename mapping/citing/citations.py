@@ -32,10 +32,10 @@ from django.utils import timezone
 from pybtex.database import BibliographyData, Entry, Person
 from rispy.writer import RisWriter
 
-from mapping.coverage import PlainLink
+from mapping.coverage.rules import PlainLink
 from mapping.models.link_rows import LinkClaim
 
-STYLES = Path(__file__).resolve().parent / "vendor" / "csl-styles"
+STYLES = Path(__file__).resolve().parent / "csl-styles"
 # APA is an American style (dates "November 30"); Cite Them Right a British one ("2nd edn").
 STYLE_FILES = {"apa": ("apa.csl", "en-US"), "harvard": ("harvard-cite-them-right.csl", "en-GB")}
 

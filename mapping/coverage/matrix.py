@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mapping.coverage import Coverage, ElementCoverage
+from mapping.coverage.rules import Coverage, ElementCoverage
 from mapping.models import Relation
 from mapping.models.link_rows import LinkClaim
 from standards.models import ElementText

@@ -28,9 +28,7 @@ from mapping.models.link_rows import Relation
 from standards.models import CODE_PATTERN
 from standards.schemas import ElementPayload
 
-SCHEMA = (
-    Path(__file__).resolve().parent.parent / "vendor" / "case" / "case-v1p0-cfpackage-schema.json"
-)
+SCHEMA = Path(__file__).resolve().parent / "vendor" / "case-v1p0-cfpackage-schema.json"
 # Weave's identifiers for CASE, for what was not imported from CASE: stable across exports.
 NAMESPACE = uuid.UUID("5c7e4ad2-3a0f-4f5e-9b0e-0c2b8f6e7a11")
 LINK_TYPES = {"exactMatchOf": Relation.SAME_AS, "isRelatedTo": Relation.SUPPORTS}

@@ -11,13 +11,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from mapping.exchange.register_json import DETAILS, TEXT
-from mapping.exchange.register_schema import (
+from mapping.exchange.register_json.schema import (
     EditionRecord,
     FrameworkRecord,
     MappingRecord,
     RegisterDocument,
 )
+from mapping.exchange.register_json.writer import DETAILS, TEXT
 from mapping.models import (
     Change,
     Edition,

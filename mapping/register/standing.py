@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from mapping.addresses import RegisterUrls
 from mapping.models import Edition, EditionElement, EditionLink, Link
 from mapping.models.link_rows import LinkClaim
+from mapping.register.addresses import RegisterUrls
 from standards.models import Element
 
 LINK_WORDS = ("relation", "rationale", "example")

@@ -24,9 +24,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from mapping.access.roles import role_rank
+from mapping.caching.versioning import version
 from mapping.models import Edition
-from mapping.roles import role_rank
-from mapping.versioning import version
 
 CSRF_PLACEHOLDER = "__weave_csrf__"
 ACCOUNT_PLACEHOLDER = "<!--weave:account-->"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from mapping.exchange.register_schema import (
+from mapping.exchange.register_json.schema import (
     ChangeRecord,
     EditionRecord,
     ElementRecord,

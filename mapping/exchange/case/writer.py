@@ -7,9 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from mapping.addresses import BEHAVIOURS
-from mapping.exchange.case import derived_identifier, element_identifier, framework_identifier
+from mapping.exchange.case.reader import (
+    derived_identifier,
+    element_identifier,
+    framework_identifier,
+)
 from mapping.models.link_rows import Relation
+from mapping.register.addresses import BEHAVIOURS
 
 LINK_TYPE = {Relation.SAME_AS: "exactMatchOf"}  # every other relation: isRelatedTo
 

@@ -1,0 +1,1 @@
+"""Who may do what: roles, site-wide or for one register, and signing in."""

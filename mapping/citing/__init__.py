@@ -1,0 +1,1 @@
+"""Citing the register: references in APA, Harvard, BibTeX, RIS and CSL-JSON."""

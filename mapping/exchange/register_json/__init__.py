@@ -1,0 +1,1 @@
+"""Weave's own register JSON: its schema, writing it, and restoring a site from it."""
