@@ -19,9 +19,9 @@ from scratch import scratch_database, time_page
 PAGES = {
     "guide": "",
     "link table": "links/",
-    "links, filtered and sorted": "links/?behaviour=B1&sort=-relation",
+    "links, filtered and sorted": "links/?source=B1&sort=-relation",
     "one link": "links/{link}/",
-    "element page": "behaviours/B1/",
+    "element page": "elements/synthetic-behaviours/B1/",
     "matrix": "matrix/",
     "map.json": "map.json",
     "gap report": "coverage/",

@@ -55,8 +55,8 @@ def measure(size: int, runs: int) -> None:
         return Mapping.objects.create(
             name=f"Target {number}", slug=f"target-{number}", organisation="Bench",
             is_default=False,
-            behaviours_framework=source.behaviours_framework,
-            standards_framework=source.standards_framework,
+            source_framework=source.source_framework,
+            target_framework=source.target_framework,
         )  # fmt: skip
 
     def one(content: bytes, ext: str, mapping: Mapping) -> tuple[float, float, dict]:

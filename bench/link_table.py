@@ -22,9 +22,9 @@ os.environ["WEAVE_PAGE_CACHE"] = "false"
 
 REQUESTS = {
     "first page": {},
-    "last page, by standard": {"sort": "standard", "before": "last"},
+    "last page, by standard": {"sort": "target", "before": "last"},
     "page 3, by relation": {"sort": "relation", "page": "3"},
-    "one behaviour + subtree": {"behaviour": "B1"},
+    "one behaviour + subtree": {"source": "B1"},
     "text search, common words": {"q": "part 3"},
     "text search, rare words": {"q": "rationale 917"},
     "text search, one rare word": {"q": "zebra"},

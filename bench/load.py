@@ -23,7 +23,7 @@ from collections import Counter
 import requests
 from served import logged_in, served
 
-READS = ["/", "/links/", "/links/?behaviour=B1&sort=-relation", "/matrix/", "/map.json",
+READS = ["/", "/links/", "/links/?source=B1&sort=-relation", "/matrix/", "/map.json",
          "/behaviours/B1/", "/standards/INT/", "/coverage/", "/links/?q=residents"]  # fmt: skip
 
 

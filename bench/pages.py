@@ -25,8 +25,8 @@ os.environ["WEAVE_PAGE_CACHE"] = "false"
 # which gather the links of everything under them.
 PAGES = [
     ("guide", ""),
-    ("behaviour B1", "behaviours/B1/"),
-    ("standard S1", "standards/S1/"),
+    ("behaviour B1", "elements/synthetic-behaviours/B1/"),
+    ("standard S1", "elements/synthetic-standards/S1/"),
     ("matrix", "matrix/"),
     ("gap report", "coverage/"),
     ("gap report CSV", "coverage.csv"),

@@ -62,7 +62,7 @@ def main() -> None:
 
         from mapping.pdf import document as pdf
         from mapping.pdf import parts as pdf_parts
-        from mapping.register.registers import LiveRegister
+        from mapping.register import LiveRegister
         from tests.synthetic import build_register
 
         register = LiveRegister(build_register(args.links))

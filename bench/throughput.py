@@ -19,11 +19,13 @@ from pathlib import Path
 
 from served import ROOT, served
 
-PAGES = ["/links/", "/", "/matrix/", "/map.json", "/behaviours/B1/", "/standards/INT/",
-         "/coverage/", "/editions/1/", "/editions/1/links/", "/links/?behaviour=B1",
+B1 = "/elements/example-homes-behaviours/B1/"
+INT = "/elements/cih-professional-standards-2021/INT/"
+PAGES = ["/links/", "/", "/matrix/", "/map.json", B1, INT,
+         "/coverage/", "/editions/1/", "/editions/1/links/", "/links/?source=B1",
          "/links/?q=residents", "/links/1/"]  # fmt: skip
-MIXED = ["/", "/links/", "/links/?behaviour=B1&sort=-relation", "/matrix/", "/map.json",
-         "/behaviours/B1/", "/standards/INT/", "/coverage/", "/links/?q=residents"]  # fmt: skip
+MIXED = ["/", "/links/", "/links/?source=B1&sort=-relation", "/matrix/", "/map.json",
+         B1, INT, "/coverage/", "/links/?q=residents"]  # fmt: skip
 
 
 def wrk(url: str, seconds: int, connections: int = 16, script: str | None = None) -> dict:
@@ -63,8 +65,9 @@ def main() -> None:
         pages = list(PAGES)
         if args.links:
             build(env, args.links)
-            pages += [f"/m/big{page}" for page in ("/", "/links/", "/matrix/", "/map.json",
-                                                  "/behaviours/B1/", "/coverage/")]  # fmt: skip
+            big = ("/", "/links/", "/matrix/", "/map.json", "/elements/big-behaviours/B1/",
+                   "/coverage/")  # fmt: skip
+            pages += [f"/m/big{page}" for page in big]
         if args.pages:
             pages = args.pages
         print(f"{engine}; gunicorn 2 workers of 4 threads; wrk -t2 -c16 -d{args.seconds}s; "

@@ -1,9 +1,19 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 
-from mapping.models import Change, Edition, Link, Mapping, ReviewedGap, tracked_values
+from mapping.models import (
+    Change,
+    Edition,
+    Link,
+    Mapping,
+    Membership,
+    ReviewedGap,
+    tracked_values,
+)
 from standards.models import Element, Framework
 
 
@@ -114,12 +124,12 @@ class MappingAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "organisation",
-        "behaviours_framework",
-        "standards_framework",
+        "source_framework",
+        "target_framework",
         "is_default",
     ]
     list_filter = ["is_default", "organisation"]
-    list_select_related = ["behaviours_framework", "standards_framework"]
+    list_select_related = ["source_framework", "target_framework"]
     search_fields = ["name", "slug", "organisation", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -127,21 +137,21 @@ class MappingAdmin(admin.ModelAdmin):
 @admin.register(Link)
 class LinkAdmin(RecordedAdmin):
     list_display = [
-        "behaviour", "relation", "standard", "status", "mapping", "updated_at", "updated_by",
+        "source", "relation", "target", "status", "mapping", "updated_at", "updated_by",
     ]  # fmt: skip
     list_filter = [
-        "mapping", "status", "relation", "behaviour__level_label", "standard__level_label",
+        "mapping", "status", "relation", "source__level_label", "target__level_label",
     ]  # fmt: skip
-    list_select_related = ["behaviour", "standard", "mapping", "updated_by"]
+    list_select_related = ["source", "target", "mapping", "updated_by"]
     search_fields = [
-        "behaviour__code",
-        "behaviour__title",
-        "standard__code",
-        "standard__title",
+        "source__code",
+        "source__title",
+        "target__code",
+        "target__title",
         "rationale",
         "example",
     ]
-    autocomplete_fields = ["behaviour", "standard"]
+    autocomplete_fields = ["source", "target"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
 
     def save_model(self, request, obj, form, change):
@@ -190,3 +200,30 @@ class EditionAdmin(ChangeAdmin):
     list_filter = ["mapping"]
     list_select_related = ["mapping", "published_by"]
     search_fields = ["title", "notes"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Who holds which role, site-wide (no register) or in one register."""
+
+    list_display = ["user", "role", "mapping", "granted_at"]
+    list_filter = ["role", "mapping"]
+    list_select_related = ["user", "mapping"]
+    search_fields = ["user__username", "user__email", "mapping__name"]
+    autocomplete_fields = ["user"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ["mapping", "role"]
+    extra = 0
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class WeaveUserAdmin(UserAdmin):
+    """Django's user admin, with each person's roles beside their account."""
+
+    inlines = [MembershipInline]

@@ -1,15 +1,19 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
-from django.db.models.signals import post_save
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_delete, post_save
 from django.utils.module_loading import import_string
 
 from mapping.access import logins
-from mapping.caching import versioning
 
-
-def _watch(sender, connection, **kwargs) -> None:
-    if versioning.note_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(versioning.note_writes)
+# The rows a register shows: saving or deleting one by any road announces it (the safety
+# net of mapping/models/events.py).
+REGISTER_ROWS = (
+    "standards.Framework", "standards.Element", "mapping.Mapping", "mapping.Link",
+    "mapping.ReviewedGap", "mapping.Edition",
+)  # fmt: skip
+# Who listens when the write path announces that registers changed: their versions (and so
+# their kept pages) renew, then their PDFs are queued.
+LISTENERS = ("mapping.caching.versioning.registers_changed", "mapping.tasks.registers_changed")
 
 
 def _later(path: str):
@@ -23,20 +27,24 @@ def _later(path: str):
 
 
 class MappingConfig(AppConfig):
+    default = True
     name = "mapping"
     verbose_name = "Mappings and links"
 
     def ready(self) -> None:
         logins.connect()
-        connection_created.connect(_watch, dispatch_uid="weave-watch-writes")
-        # PDFs are rendered in the background as soon as the register changes or an
-        # edition is published (mapping/tasks.py).
-        versioning.written.connect(
-            _later("mapping.tasks.queue_live_pdfs"), weak=False, dispatch_uid="weave-live-pdfs"
-        )
-        post_save.connect(
-            _later("mapping.tasks.queue_edition_pdf"),
-            sender="mapping.Edition",
-            weak=False,
-            dispatch_uid="weave-edition-pdf",
-        )
+        changed = import_string("mapping.models.events.registers_changed")
+        for path in LISTENERS:
+            changed.connect(_later(path), weak=False, dispatch_uid=path)
+        net = import_string("mapping.models.events.announce_saved")
+        for model in REGISTER_ROWS:
+            for signal in (post_save, post_delete):
+                signal.connect(net, sender=model, dispatch_uid=f"weave-net-{model}")
+
+
+class WeaveAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on a site that refuses signed-in people who are not staff (named in
+    INSTALLED_APPS in its place)."""
+
+    default = False
+    default_site = "mapping.access.admin_site.WeaveAdminSite"

@@ -65,7 +65,7 @@ if not DEBUG and SECRET_KEY in ("", _DEV_SECRET_KEY):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mapping.apps.WeaveAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "corsheaders",
     "django_tasks",
     "django_tasks_db",
     "standards",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "mapping.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "mapping.access.middleware.SignInMiddleware",
     "csp.middleware.CSPMiddleware",
     "mapping.api.http.ApiHeadersMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -111,6 +114,15 @@ AUTHENTICATION_BACKENDS = [
 WEAVE_PUBLIC_READ = env_bool("WEAVE_PUBLIC_READ", True)
 if not WEAVE_PUBLIC_READ:
     MIDDLEWARE.append("django.contrib.auth.middleware.LoginRequiredMiddleware")
+# The API may be read from any origin (its data is public, or needs a token when private),
+# by GET only: django-cors-headers answers preflights and adds the headers, for /api/ alone.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["authorization", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -11,15 +11,15 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from mapping.importing.batches import run_apply, run_dry_run
 from mapping.models import Edition, ImportBatch, Mapping
+from mapping.models.events import RegisterEvent
 from mapping.pdf.document import RegisterPdf
 from mapping.pdf.store import PrintedRegister, known_origins
-from mapping.register.registers import EditionRegister, LiveRegister, Register
+from mapping.register import EditionRegister, LiveRegister, Register
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ PDF_DEBOUNCE_SECONDS = 2
 # A queued render not started by then is taken for lost (no worker running): readers then
 # get a PDF rendered in their own request rather than an old one for ever.
 PDF_OVERDUE_SECONDS = 5 * 60
-LIVE_QUEUED_KEY = "weave:pdf-queued:live"
+LIVE_QUEUED_KEY = "weave:pdf-queued:live:{}"
 
 
 @task()
@@ -103,35 +103,39 @@ def offered_pdf(printed: PrintedRegister) -> tuple[RegisterPdf, bool]:
     return printed.keep(), True
 
 
-def queue_live_pdfs(**kwargs) -> None:
-    """After a write is committed: queue every live register's PDF, at every site address
-    readers use. A burst of writes queues one render each (see PDF_DEBOUNCE_SECONDS)."""
-    origins = known_origins()
-    if not origins:
+def registers_changed(sender, events: list[RegisterEvent], mapping_ids, committed: bool,
+                      **kwargs) -> None:  # fmt: skip
+    """The write path's announcement, once committed (mapping/models/events.py): queue the
+    live PDFs of the registers that changed, and the PDF of any edition just published, at
+    every site address readers use. No other register's PDF is touched."""
+    if not committed:
         return
-    delay = PDF_DEBOUNCE_SECONDS if default_task_backend.supports_defer else 0
-    if delay and not cache.add(LIVE_QUEUED_KEY, True, delay):
-        return  # queued within the debounce: those renders start after this write
     try:
-        today = _today()
-        for mapping in Mapping.objects.with_frameworks():
-            for origin in origins:
-                queue_pdf(PrintedRegister(LiveRegister(mapping), origin, today=today), delay=delay)
+        queue_live_pdfs(mapping_ids)
+        for event in events:
+            if event.subject_type == "edition" and event.action == "published":
+                _queue_edition(Edition.objects.select_related("mapping").get(pk=event.subject_id))
     except Exception:
         # A page must not fail after its write committed; the next reader queues it.
-        logger.exception("Could not queue the live register's PDFs.")
+        logger.exception("Could not queue the PDFs of registers %s.", sorted(mapping_ids))
 
 
-def queue_edition_pdf(sender, instance: Edition, created: bool, **kwargs) -> None:
-    """When an edition is published (post_save): queue its PDF once it is committed."""
-    if created and not kwargs.get("raw"):
-        transaction.on_commit(lambda: _queue_edition(instance))
+def queue_live_pdfs(mapping_ids) -> None:
+    """Queue these live registers' PDFs. A burst of writes to one register queues one
+    render (see PDF_DEBOUNCE_SECONDS)."""
+    origins = known_origins()
+    if not origins or not mapping_ids:
+        return
+    delay = PDF_DEBOUNCE_SECONDS if default_task_backend.supports_defer else 0
+    today = _today()
+    for mapping in Mapping.objects.with_frameworks().filter(pk__in=mapping_ids):
+        if delay and not cache.add(LIVE_QUEUED_KEY.format(mapping.pk), True, delay):
+            continue  # queued within the debounce: that render starts after this write
+        for origin in origins:
+            queue_pdf(PrintedRegister(LiveRegister(mapping), origin, today=today), delay=delay)
 
 
 def _queue_edition(edition: Edition) -> None:
-    try:
-        register = EditionRegister(edition)
-        for origin in known_origins():
-            queue_pdf(PrintedRegister(register, origin, today=_today()))
-    except Exception:
-        logger.exception("Could not queue edition %s's PDF.", edition.pk)
+    register = EditionRegister(edition)
+    for origin in known_origins():
+        queue_pdf(PrintedRegister(register, origin, today=_today()))

@@ -63,23 +63,28 @@ register_pages = [
     path("map.json", coverage.map_json, name="map_json"),
     path("coverage/", coverage.coverage_report, name="coverage"),
     path("coverage.csv", coverage.coverage_csv, name="coverage_csv"),
+    path("elements/<slug:framework>/<code:code>/", elements.element_detail, name="element_detail"),
+    re_path(r"^links\.(?P<extension>csv|xlsx)$", exports.links_export, name="links_export"),
+    re_path(
+        r"^elements/(?P<framework>[-a-zA-Z0-9_]+)\.(?P<extension>csv|xlsx|case\.json)$",
+        exports.framework_export,
+        name="framework_export",
+    ),
+    # Where elements and framework downloads were when every register was behaviours →
+    # standards: they lead to the same page at its address now, for good.
     path(
         "behaviours/<code:code>/",
-        elements.element_detail,
-        {"side": "behaviours"},
+        elements.element_moved,
+        {"side": "source"},
         name="behaviour_detail",
     ),
     path(
-        "standards/<code:code>/",
-        elements.element_detail,
-        {"side": "standards"},
-        name="standard_detail",
+        "standards/<code:code>/", elements.element_moved, {"side": "target"}, name="standard_detail"
     ),
-    re_path(r"^links\.(?P<extension>csv|xlsx)$", exports.links_export, name="links_export"),
     re_path(
         r"^(?P<side>behaviours|standards)\.(?P<extension>csv|xlsx|case\.json)$",
-        exports.framework_export,
-        name="framework_export",
+        exports.framework_moved,
+        name="framework_export_moved",
     ),
     path("register.json", exports.register_export, name="register_export"),
     path("sssom.tsv", exports.sssom_export, name="sssom_export"),

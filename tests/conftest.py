@@ -11,6 +11,7 @@ from mapping.models import (
     Link,
     LinkStatus,
     Mapping,
+    Membership,
     Relation,
 )
 from standards.models import Element, Framework
@@ -72,30 +73,30 @@ def small(db):
         name="Our ways to the standards",
         slug="ours",
         organisation="Org",
-        behaviours_framework=behaviours,
-        standards_framework=standards,
+        source_framework=behaviours,
+        target_framework=standards,
         is_default=True,
     )
     links = {
         "b11_s11": Link.objects.create(
             mapping=mapping,
-            behaviour=b11,
-            standard=s11,
+            source=b11,
+            target=s11,
             relation=Relation.FULLY_COVERS,
             rationale="Listening is hearing people out.",
         ),
         "b1_s2": Link.objects.create(
             mapping=mapping,
-            behaviour=b1,
-            standard=s2,
+            source=b1,
+            target=s2,
             relation=Relation.SUPPORTS,
             rationale="Kindness makes for good service.",
             example="Offering a cup of tea.",
         ),
         "b2_s12": Link.objects.create(
             mapping=mapping,
-            behaviour=b2,
-            standard=s12,
+            source=b2,
+            target=s12,
             relation=Relation.PARTLY_COVERS,
             rationale="Bravery includes challenging unfairness.",
         ),
@@ -118,14 +119,14 @@ def small(db):
 
 @pytest.fixture
 def people(db):
-    """One account per role, in the groups the migration created, plus nobody in any."""
-    from django.contrib.auth.models import Group, User
+    """One account per site-wide role, plus nobody with any role."""
+    from django.contrib.auth.models import User
 
     accounts = {"nobody": User.objects.create_user("nobody", password="pw")}
     for role in ("viewer", "editor", "publisher"):
         # seed_demo (the demo fixture) may have made these accounts already.
         user = User.objects.filter(username=role).first() or User.objects.create_user(role)
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        Membership.objects.update_or_create(user=user, mapping=None, defaults={"role": role})
         accounts[role] = user
     accounts["admin"] = User.objects.filter(username="admin").first() or \
         User.objects.create_superuser("admin")  # fmt: skip
@@ -153,8 +154,8 @@ def published(demo, people):
 
     draft = Link.objects.create(
         mapping=demo,
-        behaviour=demo.behaviours_framework.elements.get(code="B1"),
-        standard=demo.standards_framework.elements.get(code="LEA"),
+        source=demo.source_framework.elements.get(code="B1"),
+        target=demo.target_framework.elements.get(code="LEA"),
         relation="supports",
         rationale="A draft nobody approved.",
     )
@@ -172,10 +173,10 @@ def site(small, people):
     Edition.objects.publish(small["mapping"], by=people["publisher"], title="One")
     other = Mapping.objects.create(
         name="Another view", slug="other", organisation="Org",
-        behaviours_framework=small["behaviours"], standards_framework=small["standards"],
+        source_framework=small["behaviours"], target_framework=small["standards"],
     )  # fmt: skip
     Link.objects.create(
-        mapping=other, behaviour=small["b1"], standard=small["s11"], relation="supports",
+        mapping=other, source=small["b1"], target=small["s11"], relation="supports",
         rationale="Another way to see it.", status=LinkStatus.APPROVED,
     )  # fmt: skip
     Edition.objects.publish(other, by=people["publisher"], title="Other one")

@@ -53,8 +53,8 @@ def build_register(links: int, *, slug: str = "synthetic", default: bool = True)
         name=f"Synthetic register of {links} links",
         slug=slug,
         organisation="Weave benchmarks",
-        behaviours_framework=behaviours[0].framework,
-        standards_framework=standards[0].framework,
+        source_framework=behaviours[0].framework,
+        target_framework=standards[0].framework,
         is_default=default,
     )
     relations = Relation.values
@@ -63,8 +63,8 @@ def build_register(links: int, *, slug: str = "synthetic", default: bool = True)
         (
             Link(
                 mapping=mapping,
-                behaviour=behaviour,
-                standard=standard,
+                source=behaviour,
+                target=standard,
                 relation=relations[index % len(relations)],
                 rationale=f"Synthetic rationale {index}: {behaviour.title} and {standard.title}.",
                 status=LinkStatus.APPROVED,

@@ -101,3 +101,27 @@ def test_standards_knows_nothing_of_mapping():
         assert not [n for n in [*imports, *nested] if n.startswith("mapping")], name
         source = path.read_text()
         assert "reverse(" not in source and "mapping." not in source, name
+
+
+def test_standards_migrations_know_nothing_of_mapping():
+    """Standards' migrations neither load mapping's migration modules nor wait for them:
+    they share only the generic trigger helper, which lives in standards."""
+    for path in sorted((ROOT / "standards" / "migrations").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert not node.value.startswith("mapping."), f"{path.name}: {node.value}"
+            if isinstance(node, ast.Tuple) and node.elts:
+                first = node.elts[0]
+                assert not (isinstance(first, ast.Constant) and first.value == "mapping"), (
+                    f"{path.name} depends on a mapping migration"
+                )
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] + [getattr(node, "module", "") or ""]
+                assert not any(name.startswith("mapping") for name in names), path.name
+
+
+def test_the_project_package_holds_only_the_project_at_its_top():
+    """Everything else in mapping/ lives in a package named for its feature."""
+    top = {path.stem for path in (ROOT / "mapping").glob("*.py")}
+    assert top <= {"__init__", "settings", "urls", "wsgi", "apps", "admin", "tasks"}, top

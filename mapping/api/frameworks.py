@@ -20,8 +20,7 @@ from mapping.exchange.case.reader import (
 )
 from mapping.exchange.case.writer import case_package
 from mapping.models import Change, Mapping
-from mapping.register.addresses import SIDES
-from mapping.register.registers import LiveRegister
+from mapping.register import SIDES, LiveRegister
 from mapping.views.lookups import element_page
 from standards.models import Framework, tree_order
 
@@ -80,7 +79,7 @@ def framework(request, slug: str = FRAMEWORK_SLUG):
     shown = []
     for element in elements:
         element.parent = by_id.get(element.parent_id)
-        element.side = found.kind
+        element.framework = found
         element.url = f"{prefix}{element.code}/" if prefix else found.get_absolute_url()
         children = [e.code for e in elements if e.parent_id == element.pk]
         shown.append(ElementOut.of(element, children, absolute))

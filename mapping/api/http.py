@@ -1,7 +1,9 @@
-"""What every API response carries, in one place: CORS for reading from any origin (it is
-public data; GET only), and conditional GET. Every 200 has an ETag (a digest of the body)
-and, where the view knows it, a Last-Modified; If-None-Match or If-Modified-Since gives a
-304. An edition's response may be cached for a year; a live one must be revalidated."""
+"""What every API response carries, in one place: conditional GET (every 200 has an ETag, a
+digest of the body, and where the view knows it a Last-Modified; If-None-Match or
+If-Modified-Since gives a 304; an edition's response may be cached for a year, a live one
+must be revalidated), and a 400 for a query parameter the operation does not take. CORS
+(reading from any origin: it is public data, GET only) is django-cors-headers', set up in
+settings.py."""
 
 from __future__ import annotations
 
@@ -43,21 +45,10 @@ class ApiHeadersMiddleware:
         )  # fmt: skip
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(PREFIX):
-            return self.get_response(request)
-        if request.method == "OPTIONS":
-            response = HttpResponse(status=204)
-            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-            response["Access-Control-Allow-Headers"] = (
-                "Authorization, If-None-Match, If-Modified-Since"
-            )
-            response["Access-Control-Max-Age"] = "86400"
-        else:
-            response = self.get_response(request)
-            if request.method in ("GET", "HEAD") and response.status_code == 200:
-                response = _conditional(request, response)
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
+        response = self.get_response(request)
+        if (request.path.startswith(PREFIX) and request.method in ("GET", "HEAD")
+                and response.status_code == 200):  # fmt: skip
+            response = _conditional(request, response)
         return response
 
 

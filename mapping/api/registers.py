@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from mapping.api.errors import BadParameter
 from mapping.api.schemas import (
     ERRORS,
+    OLD_SIDES,
     ComparisonOut,
     CoverageOut,
     EditionOut,
@@ -23,14 +24,13 @@ from mapping.api.schemas import (
     LinkOut,
     LinkPage,
     RegisterOut,
-    Side,
+    SideParameter,
 )
 from mapping.core.middleware import NUL
 from mapping.forms.filters import LinkFilterForm
-from mapping.models import Edition, LinkSort, Mapping, Relation
-from mapping.register.addresses import SIDES
+from mapping.models import Edition, LinkSort, Mapping, Relation, Side
+from mapping.register import SIDES, Register
 from mapping.register.comparison import EditionContent, diff
-from mapping.register.registers import Register
 from mapping.views.lookups import get_register
 
 router = Router(tags=["Registers"])
@@ -40,7 +40,9 @@ SLUG = Path(..., max_length=80, description="The register's short name.",
             examples=["example-homes-cih"])  # fmt: skip
 CODE = Path(..., max_length=32, description="The element's code.", examples=["INT", "B1.1"])
 LINK_ID = Path(..., description="The link's id.", examples=[1])
-SIDE = Path(..., description="Which framework: behaviours or standards.", examples=["standards"])
+SIDE = Path(..., examples=["target"], description="Which framework: source (the one links go "
+            "from) or target (the one they go to). Deprecated, for one release: behaviours "
+            "(the source) and standards (the target).")  # fmt: skip
 OLD = Query(..., ge=1, le=1_000_000, description="The earlier edition.", examples=[1])
 NEW = Query(..., ge=1, le=1_000_000, description="The later edition.", examples=[2])
 EDITION = Query(None, ge=1, le=1_000_000, examples=[1],
@@ -52,7 +54,7 @@ def register_for(request: HttpRequest, slug: str, edition: int | None) -> Regist
     if NUL in slug:
         raise HttpError(404, "There is no register with a NUL character in its name.")
     try:
-        register = get_register(slug, edition)
+        register = get_register(request, slug, edition)
     except Http404:
         if not Mapping.objects.filter(slug=slug).exists():
             raise HttpError(404, f"There is no register “{slug}”.") from None
@@ -77,8 +79,9 @@ def _register_out(request, register: Register) -> RegisterOut:
         edition=register.edition.number if register.edition else None,
         latest_edition=latest.number if latest else None,
         link_count=register.links().count(), last_changed=register.last_changed,
-        behaviours_framework=frameworks["behaviours"],
-        standards_framework=frameworks["standards"], url=absolute(register.urls.home),
+        source_framework=frameworks[Side.SOURCE], target_framework=frameworks[Side.TARGET],
+        behaviours_framework=frameworks[Side.SOURCE],
+        standards_framework=frameworks[Side.TARGET], url=absolute(register.urls.home),
         api_url=absolute(f"/api/mappings/{mapping.slug}{suffix}"),
     )  # fmt: skip
 
@@ -106,20 +109,23 @@ def _element_out(request, register: Register, element) -> ElementOut:
 
 @router.get("/mappings/{slug}/elements/{side}", response={200: list[ElementOut], **ERRORS},
             summary="One side's elements, in tree order")  # fmt: skip
-def elements(request, slug: str = SLUG, side: Side = SIDE, edition: int | None = EDITION):
+def elements(request, slug: str = SLUG, side: SideParameter = SIDE,
+             edition: int | None = EDITION):  # fmt: skip
     register = register_for(request, slug, edition)
-    return [_element_out(request, register, element) for element in register.elements(side)]
+    end = Side(OLD_SIDES.get(side, side))
+    return [_element_out(request, register, element) for element in register.elements(end)]
 
 
 @router.get("/mappings/{slug}/elements/{side}/{code}", response={200: ElementDetailOut, **ERRORS},
             summary="One element by its code, with its links")  # fmt: skip
-def element(request, slug: str = SLUG, side: Side = SIDE, code: str = CODE,
+def element(request, slug: str = SLUG, side: SideParameter = SIDE, code: str = CODE,
             edition: int | None = EDITION):  # fmt: skip
     register = register_for(request, slug, edition)
-    found = register.element(side, code)
+    end = Side(OLD_SIDES.get(side, side))
+    found = register.element(end, code)
     if found is None:
-        raise HttpError(404, f"There is no {side[:-1]} “{code}” in this register.")
-    chosen = LinkFilterForm({side[:-1]: code}, register=register)
+        raise HttpError(404, f"There is no {register.words.one(end)} “{code}” in this register.")
+    chosen = LinkFilterForm({end.value: code}, register=register)
     chosen.is_valid()
     links = [LinkOut.of(link, request.build_absolute_uri)
              for link in register.fetch(register.links(chosen.chosen()))]  # fmt: skip
@@ -129,21 +135,47 @@ def element(request, slug: str = SLUG, side: Side = SIDE, code: str = CODE,
                             parent_title=parent.title if parent else None)  # fmt: skip
 
 
+# The link table's sorts, and (deprecated, for one release) their old names.
+SortParameter = Literal[
+    "source", "-source", "target", "-target", "relation", "-relation", "-updated", "updated",
+    "behaviour", "-behaviour", "standard", "-standard",
+]  # fmt: skip
+
+
 class LinkQuery(Schema):
     edition: int | None = Field(None, ge=1, le=1_000_000, description="An edition's number.")
-    behaviour: str | None = Field(
+    source: str | None = Field(
         None, max_length=32, examples=["B1"],
-        description="A behaviour's code: its links and those of everything under it.",
+        description="A source element's code (a behaviour's, say): its links and those of "
+        "everything under it.",
     )  # fmt: skip
+    target: str | None = Field(
+        None,
+        max_length=32,
+        examples=["INT"],
+        description="A target element's code (a standard's, say), likewise.",
+    )
+    behaviour: str | None = Field(
+        None,
+        max_length=32,
+        deprecated=True,
+        description="Deprecated: the same as source, for one release.",
+    )
     standard: str | None = Field(
-        None, max_length=32, examples=["INT"], description="A standard's code, likewise."
+        None,
+        max_length=32,
+        deprecated=True,
+        description="Deprecated: the same as target, for one release.",
     )
     relation: Relation | None = Field(None, description="Only links of this relation.")
     status: Literal["draft", "proposed", "approved"] | None = Field(
         None, description="An edition holds approved links only: other statuses match none."
     )
     q: str | None = Field(None, max_length=200, description="Words in titles, codes or rationale.")
-    sort: LinkSort = Field(LinkSort.BEHAVIOUR, description="The order, as the link table's.")
+    sort: SortParameter = Field(
+        LinkSort.SOURCE.value, description="The order, as the link table's (behaviour and "
+        "standard: deprecated names of source and target, for one release).",
+    )  # fmt: skip
     page: int = Field(1, ge=1, le=1_000_000, description="Which page; past the last, none.")
     page_size: int = Field(settings.WEAVE_LINKS_PER_PAGE, ge=1, le=500,
                            description="How many links a page.")  # fmt: skip
@@ -153,10 +185,14 @@ class LinkQuery(Schema):
             summary="The link table: filtered, sorted, a page at a time")  # fmt: skip
 def links(request, query: Query[LinkQuery], slug: str = SLUG):
     register = register_for(request, slug, query.edition)
-    for side, code in (("behaviours", query.behaviour), ("standards", query.standard)):
-        if code and register.element(side, code) is None:
-            raise HttpError(404, f"There is no {side[:-1]} “{code}” in this register.")
     data = {name: value for name, value in query.dict().items() if value is not None}
+    for side, old in ((Side.SOURCE, "behaviour"), (Side.TARGET, "standard")):
+        if (code := data.pop(old, None)) and side.value not in data:
+            data[side.value] = code
+        code = data.get(side.value)
+        if code and register.element(side, code) is None:
+            raise HttpError(404, f"There is no {register.words.one(side)} “{code}” in this "
+                            "register.")  # fmt: skip
     nothing = NUL in (query.q or "")  # no text holds a NUL, so such a search finds nothing
     if nothing:
         del data["q"]

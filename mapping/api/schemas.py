@@ -1,6 +1,12 @@
 """What the API answers with. Frameworks, elements and links are the import and export
-payloads (standards/schemas.py, mapping/schemas.py) with what a reader of the register
-also needs: ids, addresses, statuses, where an element sits. Nothing is described twice."""
+payloads (standards/schemas.py, mapping/exchange/schemas.py) with what a reader of the
+register also needs: ids, addresses, statuses, where an element sits. Nothing is described
+twice.
+
+A register's two frameworks are its source and its target, a link's two elements likewise.
+The names of the time when every register was behaviours → standards (behaviour,
+standard, behaviours_framework, …) are still answered beside the new ones, marked
+deprecated, for one release (old_name)."""
 
 from __future__ import annotations
 
@@ -13,7 +19,16 @@ from mapping.exchange.schemas import LinkPayload, Payload
 from mapping.models import Relation
 from standards.schemas import ElementPayload, FrameworkDetails
 
-Side = Literal["behaviours", "standards"]
+Side = Literal["source", "target"]
+# A side as a path parameter: the old names still lead to the same side, for one release.
+SideParameter = Literal["source", "target", "behaviours", "standards"]
+OLD_SIDES = {"behaviours": "source", "standards": "target"}
+DEPRECATED = "Deprecated: the same as {}, which replaces it; goes in the next release."
+
+
+def old_name(new: str, **kwargs):
+    """A field under its old name: the same value as new, marked deprecated."""
+    return Field(deprecated=DEPRECATED.format(new), description=DEPRECATED.format(new), **kwargs)
 
 
 class ErrorOut(Payload):
@@ -43,7 +58,11 @@ class FrameworkOut(FrameworkDetails):
 
 
 class ElementOut(ElementPayload):
-    side: Side
+    side: Side | None = Field(
+        description="Which end of the register: source or target (none "
+        "when read as a framework, outside any register)."
+    )
+    framework_kind: Literal["behaviours", "standards"]
     depth: int = Field(description="0 at the top of the framework.")
     children: list[str] = Field(description="The codes of the elements directly under it.")
     url: str = Field(description="The element's page in this register.")
@@ -57,7 +76,8 @@ class ElementOut(ElementPayload):
             level_label=element.level_label, position=element.position,
             parent=parent.code if parent is not None else None,
             source_check=element.source_check, checked_on=element.checked_on,
-            case_identifier=element.case_identifier, side=element.side, depth=element.depth,
+            case_identifier=element.case_identifier, side=getattr(element, "side", None),
+            framework_kind=element.framework.kind, depth=element.depth,
             children=children, url=absolute(element.url),
         )  # fmt: skip
 
@@ -66,8 +86,12 @@ class LinkOut(LinkPayload):
     id: int = Field(description="The same in the live register and in every edition.")
     reference: str = Field(description="The link's short reference: “B1 → INT.2”.")
     relation_label: str
-    behaviour_title: str
-    standard_title: str
+    source_title: str
+    target_title: str
+    behaviour: str = old_name("source")
+    standard: str = old_name("target")
+    behaviour_title: str = old_name("source_title")
+    standard_title: str = old_name("target_title")
     status: Literal["draft", "proposed", "approved", "retired"]
     updated_at: datetime
     url: str = Field(description="The link's page in this register.")
@@ -77,8 +101,10 @@ class LinkOut(LinkPayload):
         """A link of a register, live or frozen (an edition holds approved links only)."""
         return cls(
             **LinkPayload.of(link).model_dump(), id=link.link_id, reference=link.reference,
-            relation_label=link.get_relation_display(), behaviour_title=link.behaviour.title,
-            standard_title=link.standard.title, status=getattr(link, "status", "approved"),
+            relation_label=link.get_relation_display(), source_title=link.source.title,
+            target_title=link.target.title, behaviour=link.source.code,
+            standard=link.target.code, behaviour_title=link.source.title,
+            standard_title=link.target.title, status=getattr(link, "status", "approved"),
             updated_at=link.updated_at, url=absolute(link.url),
         )  # fmt: skip
 
@@ -117,8 +143,10 @@ class RegisterOut(Payload):
     latest_edition: int | None
     link_count: int
     last_changed: datetime
-    behaviours_framework: FrameworkOut
-    standards_framework: FrameworkOut
+    source_framework: FrameworkOut = Field(description="The framework its links go from.")
+    target_framework: FrameworkOut = Field(description="The framework its links go to.")
+    behaviours_framework: FrameworkOut = old_name("source_framework")
+    standards_framework: FrameworkOut = old_name("target_framework")
     url: str
     api_url: str
 
@@ -156,7 +184,7 @@ class GapOut(Payload):
     def of(cls, entry) -> GapOut:
         review = entry.review
         return cls(
-            side="behaviours" if entry.is_behaviour else "standards", code=entry.element.code,
+            side="source" if entry.is_source else "target", code=entry.element.code,
             title=entry.element.title, status=entry.status,
             reason=review.reason if review else None,
             decided_by=(review.decided_by_name or None) if review else None,
@@ -166,29 +194,40 @@ class GapOut(Payload):
 
 class CoverageOut(Payload):
     link_count: int
-    behaviours: list[LevelOut]
-    standards: list[LevelOut]
-    uncovered_standards: list[GapOut]
-    unlinked_behaviours: list[GapOut]
-    standards_covered_only_through_children: list[str]
+    sources: list[LevelOut] = Field(description="The source framework's levels.")
+    targets: list[LevelOut] = Field(description="The target framework's levels.")
+    uncovered_targets: list[GapOut]
+    unlinked_sources: list[GapOut]
+    targets_covered_only_through_children: list[str]
+    behaviours: list[LevelOut] = old_name("sources")
+    standards: list[LevelOut] = old_name("targets")
+    uncovered_standards: list[GapOut] = old_name("uncovered_targets")
+    unlinked_behaviours: list[GapOut] = old_name("unlinked_sources")
+    standards_covered_only_through_children: list[str] = old_name(
+        "targets_covered_only_through_children"
+    )
 
     @classmethod
     def of(cls, coverage) -> CoverageOut:
+        sources = [LevelOut.of(level) for level in coverage.source_levels]
+        targets = [LevelOut.of(level) for level in coverage.target_levels]
+        uncovered = [GapOut.of(e) for e in coverage.uncovered_targets]
+        unlinked = [GapOut.of(e) for e in coverage.unlinked_sources]
+        through = [e.element.code for e in coverage.targets_covered_only_through_children]
         return cls(
-            link_count=coverage.link_count,
-            behaviours=[LevelOut.of(level) for level in coverage.behaviour_levels],
-            standards=[LevelOut.of(level) for level in coverage.standard_levels],
-            uncovered_standards=[GapOut.of(e) for e in coverage.uncovered_standards],
-            unlinked_behaviours=[GapOut.of(e) for e in coverage.unlinked_behaviours],
-            standards_covered_only_through_children=[
-                e.element.code for e in coverage.standards_covered_only_through_children
-            ],
-        )
+            link_count=coverage.link_count, sources=sources, targets=targets,
+            uncovered_targets=uncovered, unlinked_sources=unlinked,
+            targets_covered_only_through_children=through, behaviours=sources,
+            standards=targets, uncovered_standards=uncovered, unlinked_behaviours=unlinked,
+            standards_covered_only_through_children=through,
+        )  # fmt: skip
 
 
 class ComparedLink(Payload):
-    behaviour: str = Field(description="“B1 Be kind”: code and title.")
-    standard: str
+    source: str = Field(description="“B1 Be kind”: code and title.")
+    target: str
+    behaviour: str = old_name("source")
+    standard: str = old_name("target")
     relation: Relation
     rationale: str
     example: str
@@ -227,11 +266,18 @@ class ComparisonOut(Payload):
     @classmethod
     def of(cls, old: int, new: int, found) -> ComparisonOut:
         """mapping/comparison.py's EditionDiff: its rows are plain dataclasses."""
-        rows = {name: [vars(row) for row in getattr(found, name)]
+
+        def row(found) -> dict:
+            shown = vars(found)
+            if "source" in shown:  # a link: its ends under their old names too
+                shown = {**shown, "behaviour": shown["source"], "standard": shown["target"]}
+            return shown
+
+        rows = {name: [row(found_row) for found_row in getattr(found, name)]
                 for name in ("added_links", "removed_links", "added_elements",
                              "removed_elements")}  # fmt: skip
         changed = {
-            name: [{"before": vars(c.before), "after": vars(c.after), "fields": list(c.fields)}
+            name: [{"before": row(c.before), "after": row(c.after), "fields": list(c.fields)}
                    for c in getattr(found, name)]
             for name in ("changed_links", "changed_elements")
         }  # fmt: skip

@@ -1,11 +1,12 @@
-"""Pages kept ready: a page is rendered once per version of the register (mapping/
-versioning.py: every write makes a new one) and kept in the cache (file, local memory or
-Redis: CACHES), then served from there, with an ETag and 304s. Pages are
-kept per variant: anonymous readers, and logged-in readers, editors and publishers (staff
-apart); what differs per person (the account area and the CSRF token) is left as a
-placeholder in the kept page and filled in for each request. Live pages are kept per day
-(a live citation is dated today); an edition's downloads never change and are kept
-without a version."""
+"""Pages kept ready: a page is rendered once per version of its register (mapping/caching/
+versioning.py: every change to the register makes a new one; a page of the whole site,
+once per version of the site) and kept in the cache (file, local memory or Redis: CACHES),
+then served from there, with an ETag and 304s. Pages are kept per variant: anonymous
+readers, and signed-in readers by the role they hold in the page's register (a site page:
+by all the roles they hold), staff apart; what differs per person (the account area and
+the CSRF token) is left as a placeholder in the kept page and filled in for each request.
+Live pages are kept per day (a live citation is dated today); an edition's downloads never
+change and are kept without a version."""
 
 from __future__ import annotations
 
@@ -24,9 +25,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from mapping.access.roles import role_rank
-from mapping.caching.versioning import version
+from mapping.caching.versioning import SITE, register_name, version
 from mapping.models import Edition
+from mapping.models.memberships import roles_of
 
 CSRF_PLACEHOLDER = "__weave_csrf__"
 ACCOUNT_PLACEHOLDER = "<!--weave:account-->"
@@ -39,11 +40,19 @@ _near: OrderedDict[str, dict] = OrderedDict()
 _near_lock = threading.Lock()
 
 
-def _variant(request: HttpRequest) -> str:
+def _variant(request: HttpRequest, slug: str | None, *, of_register: bool) -> str:
     user = request.user
     if not user.is_authenticated:
         return "anonymous"
-    return f"rank{max(role_rank(user), 1)}{'-staff' if user.is_staff else ''}"
+    roles = roles_of(user)
+    # Site-wide roles alone: the role in the page's register is all a register's page
+    # shows. Anyone with a role in some register may also change the frameworks it shares
+    # (or not), so their pages are kept by every role they hold.
+    if of_register and not roles.by_id:
+        held = f"rank{max(roles.rank_at(slug), 1)}"
+    else:
+        held = roles.signature
+    return f"{held}{'-staff' if user.is_staff else ''}"
 
 
 def _edition_digest(slug: str | None, number: int) -> str:
@@ -53,19 +62,21 @@ def _edition_digest(slug: str | None, number: int) -> str:
     return found.first() or "none"
 
 
-def _key(request: HttpRequest, variant: str, *, frozen: bool, digest: str) -> str:
+def _key(request: HttpRequest, variant: str, *, frozen: bool, digest: str, name: str) -> str:
     parts = [digest,
         request.scheme, request.get_host(), request.get_full_path(), variant,
         request.headers.get("HX-Request", ""), request.headers.get("HX-Target", ""),
         request.headers.get("HX-History-Restore-Request", ""),
     ]  # fmt: skip
     if not frozen:
-        parts += [version(), timezone.localdate().isoformat()]
+        parts += [version(name), timezone.localdate().isoformat()]
     return "weave:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def cached_page(view=None, *, frozen_when_edition: bool = False):
-    """Keep the view's 200 answers to GET as above. frozen_when_edition: a download whose
+def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bool = False):
+    """Keep the view's 200 answers to GET as above. of_register: a page of the register its
+    address names (slug, or none for the default one), kept per version of that register
+    alone; otherwise a page of the whole site. frozen_when_edition: a download whose
     edition form never changes (no version, no day in its key)."""
 
     def decorate(view):
@@ -74,10 +85,14 @@ def cached_page(view=None, *, frozen_when_edition: bool = False):
             if (request.method != "GET" or not settings.WEAVE_PAGE_CACHE
                     or len(get_messages(request))):  # fmt: skip
                 return view(request, *args, **kwargs)
-            variant = _variant(request)
+            slug = kwargs.get("slug")
+            if of_register:  # the header says the reader's role in this register
+                request.weave_register_slug = slug
+            variant = _variant(request, slug, of_register=of_register)
             frozen = frozen_when_edition and kwargs.get("number") is not None
-            digest = _edition_digest(kwargs.get("slug"), kwargs["number"]) if frozen else ""
-            key = _key(request, variant, frozen=frozen, digest=digest)
+            digest = _edition_digest(slug, kwargs["number"]) if frozen else ""
+            name = register_name(slug) if of_register else SITE
+            key = _key(request, variant, frozen=frozen, digest=digest, name=name)
             etag = f'"{key[-32:]}"' if variant == "anonymous" else f'W/"{key[-32:]}"'
             if etag in request.headers.get("If-None-Match", ""):
                 return _headed(HttpResponseNotModified(), etag, variant, frozen)

@@ -1,76 +1,81 @@
-"""The register's version: a random token that every write replaces. Any INSERT, UPDATE or
-DELETE on the register's tables, however it is made (forms, the admin, imports, raw SQL,
-another server), replaces it at once and again when its transaction commits; pages kept
-under the old version (mapping/pagecache.py) are then never served again. Once a write is
-committed, `written` is sent (mapping/tasks.py then queues new PDFs)."""
+"""Each register's version: a random token replaced whenever the write path announces that
+the register changed (mapping/models/events.py: at once, and again when the write is
+committed), kept in the cache so that every server shares it. Pages kept under an old
+version (mapping/caching/pages.py) are never served again, nor PDFs (mapping/pdf/store.py);
+a write to one register leaves every other register's alone.
+
+A register's version is named by what its addresses name it by, so that a kept page is
+found without reading the database: its slug, and for the site's default register (whose
+pages sit at the top of the site) "@default" too. Pages that show more than one register
+(the list of registers, frameworks, the history) are kept under the site's version, which
+every change replaces.
+"""
 
 from __future__ import annotations
 
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
-from django.dispatch import Signal
+
+from mapping.models import Mapping
 
 T = TypeVar("T")
-VERSION_KEY = "weave:version"
-# Tables whose writes no page shows: sessions, login attempts, queued tasks, uploads.
-UNSEEN = ("django_session", "axes_", "django_tasks", "mapping_importbatch", "mapping_apitoken")
-# Sent once a write to the register is committed: after its transaction, or at once outside one.
-written = Signal()
+SITE = "@site"
+DEFAULT = "@default"
 
 
-def version() -> str:
-    found = cache.get(VERSION_KEY)
+def _key(name: str) -> str:
+    return f"weave:version:{name}"
+
+
+def version(name: str = SITE) -> str:
+    """The version of the register with this slug (DEFAULT: the site's default register),
+    or of the site as a whole."""
+    found = cache.get(_key(name))
     if found is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        found = cache.get(VERSION_KEY) or "unversioned"
+        cache.add(_key(name), uuid.uuid4().hex, None)
+        found = cache.get(_key(name)) or "unversioned"
     return found
 
 
-def bump() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+def register_name(slug: str | None) -> str:
+    """The version's name for the register an address names (no slug: the default one)."""
+    return slug or DEFAULT
 
 
-def _committed() -> None:
-    bump()
-    written.send(sender=None)
+def bump(names: Iterable[str]) -> None:
+    cache.set_many({_key(name): uuid.uuid4().hex for name in {*names, SITE}}, None)
 
 
-def note_writes(execute, sql, params, many, context):
-    """A database execute wrapper (installed on every connection: mapping/apps.py)."""
-    result = execute(sql, params, many, context)
-    head = sql.lstrip()[:80].upper()
-    if head.startswith(("INSERT", "UPDATE", "DELETE")) and not any(
-        table.upper() in head for table in UNSEEN
-    ):
-        bump()
-        connection = context["connection"]
-        if not connection.in_atomic_block:
-            written.send(sender=None)
-        elif not any(  # once a transaction (or savepoint) is enough
-            callback is _committed and ids == set(connection.savepoint_ids)
-            for ids, callback, _robust in connection.run_on_commit
-        ):
-            transaction.on_commit(_committed, using=connection.alias)
-    return result
+def registers_changed(sender, events, mapping_ids: frozenset[int], **kwargs) -> None:
+    """The write path's announcement (mapping/models/events.py): new versions for those
+    registers, under every name their addresses use (and had: a register renamed or
+    deleted), and for the site. A change to a register's own details may change which one
+    is the default, so it renews the default register's pages too."""
+    rows = Mapping.objects.filter(pk__in=mapping_ids).values_list("slug", "is_default")
+    names = {name for slug, is_default in rows for name in (slug, DEFAULT if is_default else slug)}
+    for event in events:
+        names |= event.old_slugs
+        if event.subject_type == "mapping":
+            names.add(DEFAULT)
+    bump(names)
 
 
-# What each process built from the register and keeps while the version stands (the
+# What each process built from a register and keeps while its version stands (the
 # elements in tree order, say): each entry holds the version it was built at.
 KEPT_ENTRIES = 64
 _kept: OrderedDict[tuple, tuple[str, object]] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
-def per_version(key: tuple, build: Callable[[], T], *, frozen: bool = False) -> T:
-    """What build() returns, built once per version of the register in this process; a
-    frozen key (an edition's, naming its digest) is built once for good."""
-    current = "frozen" if frozen else version()
+def per_version(key: tuple, build: Callable[[], T], name: str, *, frozen: bool = False) -> T:
+    """What build() returns, built once per version of the register called name in this
+    process; a frozen key (an edition's, naming its digest) is built once for good."""
+    current = "frozen" if frozen else version(name)
     with _kept_lock:
         found = _kept.get(key)
         if found is not None and found[0] == current:

@@ -236,11 +236,11 @@ def cite(register, subject=None, *, absolute, today: date) -> Citation:
         title, path, changed, part = register.name, register.urls.home, register.last_changed, ""
     elif isinstance(subject, LinkClaim):
         title = (
-            f"{register.name}: link {subject.reference} ({subject.behaviour.code} "
-            f"{subject.behaviour.title}; {subject.standard.code} {subject.standard.title})"
+            f"{register.name}: link {subject.reference} ({subject.source.code} "
+            f"{subject.source.title}; {subject.target.code} {subject.target.title})"
         )
         path, changed = subject.url, subject.updated_at
-        part = f"{subject.behaviour.code}-{subject.standard.code}"
+        part = f"{subject.source.code}-{subject.target.code}"
     else:
         title = f"{register.name}: {subject.code} {subject.title}"
         path, changed, part = subject.url, getattr(subject, "updated_at", None), subject.code

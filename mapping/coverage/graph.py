@@ -19,7 +19,9 @@ class MapNode(TypedDict):
     code: str
     label: str
     title: str
-    kind: str  # behaviour, descriptor, characteristic or statement: drives shape and colour
+    # source or target for a top-level element, source-child or target-child for one under
+    # it: drives shape and colour
+    kind: str
     level: str
     description: str
     parent: str | None
@@ -67,10 +69,7 @@ def map_nodes_and_edges(
     """The register as a graph: a node for every element, an edge for every link, each
     with its address after origin (the site's own, or nothing for paths)."""
     nodes = []
-    for entries, prefix, kinds in (
-        (coverage.behaviours, "b", ("behaviour", "descriptor")),
-        (coverage.standards, "s", ("characteristic", "statement")),
-    ):
+    for entries, prefix in ((coverage.sources, "source"), (coverage.targets, "target")):
         for entry in entries:
             element = entry.element
             nodes.append(
@@ -79,7 +78,7 @@ def map_nodes_and_edges(
                     code=element.code,
                     label=f"{element.code} {element.title}",
                     title=element.title,
-                    kind=kinds[0] if element.parent_id is None else kinds[1],
+                    kind=prefix if element.parent_id is None else f"{prefix}-child",
                     level=element.level_label,
                     description=element.description,
                     parent=f"{prefix}:{element.parent.code}" if element.parent_id else None,
@@ -89,16 +88,16 @@ def map_nodes_and_edges(
             )
     labels = {relation.value: relation.label for relation in Relation}
     edges = []
-    for entry in coverage.behaviours:
+    for entry in coverage.sources:
         for link in entry.direct:
-            behaviour, standard = link.behaviour.code, link.standard.code
+            source, target = link.source.code, link.target.code
             edges.append(
                 MapEdge(
                     id=f"link:{link.link_id}",
-                    reference=f"{behaviour} → {standard}",
+                    reference=f"{source} → {target}",
                     url=origin + link.url,
-                    source=f"b:{behaviour}",
-                    target=f"s:{standard}",
+                    source=f"source:{source}",
+                    target=f"target:{target}",
                     relation=link.relation,
                     relation_label=labels[link.relation],
                     rationale=link.rationale,

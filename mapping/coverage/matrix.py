@@ -1,4 +1,5 @@
-"""The coverage matrix: behaviours down, standards across, every link in exactly one cell.
+"""The coverage matrix: sources down (behaviours, say), targets across (standards), every link
+in exactly one cell.
 
 Rows and columns open to show what sits under them; a closed one gathers its subtree.
 """
@@ -110,20 +111,21 @@ def _axes(entries: list[ElementCoverage], expanded: set[str]) -> tuple[list[Axis
 
 
 def build_matrix(coverage: Coverage, expanded: set[str]) -> Matrix:
-    """Behaviours down, standards across; every link in exactly one cell."""
-    rows, row_of = _axes(coverage.behaviours, expanded)
-    columns, column_of = _axes(coverage.standards, expanded)
+    """Sources down (behaviours, say), targets across (standards); every link in exactly
+    one cell."""
+    rows, row_of = _axes(coverage.sources, expanded)
+    columns, column_of = _axes(coverage.targets, expanded)
     row_index = {axis.element.pk: i for i, axis in enumerate(rows)}
     column_index = {axis.element.pk: i for i, axis in enumerate(columns)}
     cells = [[Cell(row, column, []) for column in columns] for row in rows]
     seen = set()
-    for entry in coverage.behaviours:
+    for entry in coverage.sources:
         for link in entry.direct:
             if link.pk in seen:
                 continue
             seen.add(link.pk)
-            r = row_index[row_of[link.behaviour_id]]
-            c = column_index[column_of[link.standard_id]]
+            r = row_index[row_of[link.source_id]]
+            c = column_index[column_of[link.target_id]]
             cells[r][c].links.append(link)
     grid = [
         (row, row_cells, sum(len(c.links) for c in row_cells))

@@ -1,10 +1,11 @@
 """How far one framework covers the other, computed from the links.
 
-A standard statement is covered when at least one link targets it. An element with children
-is covered *directly* when a link targets it, and *through* its children when a link targets
-one of its descendants; the two are reported separately, never blurred. The same rules apply
-to behaviours and their descriptors. These are the rules alone, over rows already in hand:
-a register (mapping/register.py) supplies them, live or frozen in an edition.
+A target element (a standard statement, say) is covered when at least one link is made to
+it. An element with children is covered *directly* when a link is made to it, and
+*through* its children when a link is made to one of its descendants; the two are reported
+separately, never blurred. The same rules apply to the source elements (behaviours and
+their descriptors, say). These are the rules alone, over rows already in hand: a register
+(mapping/register/) supplies them, live or frozen in an edition.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from mapping.models.link_rows import LinkClaim
 from standards.models import ElementText, tree_order
 
 # Elements, links and reviews are live rows or an edition's frozen copies: both kinds name
-# their fields alike (code, title, parent_id; behaviour_id, standard_id, relation; reason).
+# their fields alike (code, title, parent_id; source_id, target_id, relation; reason).
 Review = ReviewedGap | EditionGap
 
 # Past this many links (or partners), a summary names what an element reaches, each
@@ -36,21 +37,21 @@ class PlainLink:
 
     pk: int
     link_id: int
-    behaviour_id: int
-    standard_id: int
+    source_id: int
+    target_id: int
     relation: str
     rationale: str
     example: str
     url: str = ""
-    behaviour: ElementText | None = None
-    standard: ElementText | None = None
+    source: ElementText | None = None
+    target: ElementText | None = None
 
     def __str__(self) -> str:
-        return f"{self.behaviour.code} {self.get_relation_display().lower()} {self.standard.code}"
+        return f"{self.source.code} {self.get_relation_display().lower()} {self.target.code}"
 
     @property
     def reference(self) -> str:
-        return f"{self.behaviour.code} → {self.standard.code}"
+        return f"{self.source.code} → {self.target.code}"
 
     def get_relation_display(self) -> str:
         return RELATION_LABELS[self.relation]
@@ -77,18 +78,18 @@ def top_of(element: ElementText) -> ElementText:
 @dataclass
 class ElementCoverage:
     element: ElementText
-    is_behaviour: bool
+    is_source: bool
     direct: list[AnyLink] = field(default_factory=list)
     through: list[AnyLink] = field(default_factory=list)
     review: Review | None = None
 
     def partner(self, link: AnyLink) -> ElementText:
         """The element at the other end of one of this element's links."""
-        return link.standard if self.is_behaviour else link.behaviour
+        return link.target if self.is_source else link.source
 
     def origin(self, link: AnyLink) -> ElementText:
         """This element, or the one under it, that the link is made to."""
-        return link.behaviour if self.is_behaviour else link.standard
+        return link.source if self.is_source else link.target
 
     @property
     def covered_directly(self) -> bool:
@@ -138,7 +139,7 @@ class ElementCoverage:
 
     @property
     def _partner_id(self) -> str:
-        return "standard_id" if self.is_behaviour else "behaviour_id"
+        return "target_id" if self.is_source else "source_id"
 
     @property
     def link_count(self) -> int:
@@ -222,38 +223,38 @@ class LevelSummary:
 
 @dataclass
 class Coverage:
-    register: Any  # says its frameworks' names: register.behaviours_framework.name
-    behaviours: list[ElementCoverage]
-    standards: list[ElementCoverage]
+    register: Any  # says its frameworks' names: register.source_framework.name
+    sources: list[ElementCoverage]
+    targets: list[ElementCoverage]
     link_count: int
 
     @property
-    def top_behaviours(self) -> list[ElementCoverage]:
-        return [entry for entry in self.behaviours if entry.element.parent_id is None]
+    def top_sources(self) -> list[ElementCoverage]:
+        return [entry for entry in self.sources if entry.element.parent_id is None]
 
     @property
-    def top_standards(self) -> list[ElementCoverage]:
-        return [entry for entry in self.standards if entry.element.parent_id is None]
+    def top_targets(self) -> list[ElementCoverage]:
+        return [entry for entry in self.targets if entry.element.parent_id is None]
 
     @property
-    def behaviour_levels(self) -> list[LevelSummary]:
-        return _summarise(self.behaviours)
+    def source_levels(self) -> list[LevelSummary]:
+        return _summarise(self.sources)
 
     @property
-    def standard_levels(self) -> list[LevelSummary]:
-        return _summarise(self.standards)
+    def target_levels(self) -> list[LevelSummary]:
+        return _summarise(self.targets)
 
     @property
-    def uncovered_standards(self) -> list[ElementCoverage]:
-        return [entry for entry in self.standards if not entry.covered]
+    def uncovered_targets(self) -> list[ElementCoverage]:
+        return [entry for entry in self.targets if not entry.covered]
 
     @property
-    def unlinked_behaviours(self) -> list[ElementCoverage]:
-        return [entry for entry in self.behaviours if not entry.covered]
+    def unlinked_sources(self) -> list[ElementCoverage]:
+        return [entry for entry in self.sources if not entry.covered]
 
     @property
-    def standards_covered_only_through_children(self) -> list[ElementCoverage]:
-        return [e for e in self.standards if e.covered_through_children and not e.covered_directly]
+    def targets_covered_only_through_children(self) -> list[ElementCoverage]:
+        return [e for e in self.targets if e.covered_through_children and not e.covered_directly]
 
     def csv_rows(self) -> Iterable[list[str | int]]:
         """The report as rows, header first: one row for every element of both frameworks."""
@@ -262,13 +263,13 @@ class Coverage:
             "links through what sits under it", "reason left unlinked", "decided by",
             "decided on",
         ]  # fmt: skip
-        for entry in [*self.behaviours, *self.standards]:
+        for entry in [*self.sources, *self.targets]:
             element, review = entry.element, entry.review
             shown_review = review if not entry.covered else None
             yield [
-                self.register.behaviours_framework.name
-                if entry.is_behaviour
-                else self.register.standards_framework.name,
+                self.register.source_framework.name
+                if entry.is_source
+                else self.register.target_framework.name,
                 element.level_label,
                 element.code,
                 element.title,
@@ -282,16 +283,16 @@ class Coverage:
             ]
 
     def children_of(self, entry: ElementCoverage) -> list[ElementCoverage]:
-        side = self.behaviours if entry.is_behaviour else self.standards
+        side = self.sources if entry.is_source else self.targets
         return [other for other in side if other.element.parent_id == entry.element.pk]
 
     @property
-    def top_behaviours_with_children(self) -> list[tuple[ElementCoverage, list[ElementCoverage]]]:
-        return [(entry, self.children_of(entry)) for entry in self.top_behaviours]
+    def top_sources_with_children(self) -> list[tuple[ElementCoverage, list[ElementCoverage]]]:
+        return [(entry, self.children_of(entry)) for entry in self.top_sources]
 
     @property
-    def top_standards_with_children(self) -> list[tuple[ElementCoverage, list[ElementCoverage]]]:
-        return [(entry, self.children_of(entry)) for entry in self.top_standards]
+    def top_targets_with_children(self) -> list[tuple[ElementCoverage, list[ElementCoverage]]]:
+        return [(entry, self.children_of(entry)) for entry in self.top_targets]
 
 
 def _summarise(entries: list[ElementCoverage]) -> list[LevelSummary]:
@@ -310,25 +311,25 @@ def _summarise(entries: list[ElementCoverage]) -> list[LevelSummary]:
 def build_coverage(
     register,
     *,
-    behaviours: Iterable[ElementText],
-    standards: Iterable[ElementText],
+    sources: Iterable[ElementText],
+    targets: Iterable[ElementText],
     links: Iterable[AnyLink],
     reviews: Iterable[Review] = (),
 ) -> Coverage:
     """Coverage from rows already in hand: the rules themselves, with no queries."""
-    behaviours = tree_order(sorted(behaviours, key=lambda e: (e.position, e.code)))
-    standards = tree_order(sorted(standards, key=lambda e: (e.position, e.code)))
-    by_id = {element.pk: element for element in [*behaviours, *standards]}
-    behaviour_entries = {e.pk: ElementCoverage(e, is_behaviour=True) for e in behaviours}
-    standard_entries = {e.pk: ElementCoverage(e, is_behaviour=False) for e in standards}
+    sources = tree_order(sorted(sources, key=lambda e: (e.position, e.code)))
+    targets = tree_order(sorted(targets, key=lambda e: (e.position, e.code)))
+    by_id = {element.pk: element for element in [*sources, *targets]}
+    source_entries = {e.pk: ElementCoverage(e, is_source=True) for e in sources}
+    target_entries = {e.pk: ElementCoverage(e, is_source=False) for e in targets}
     links = list(links)
     for link in links:
-        # Attach the elements already loaded, so templates follow link.behaviour for free.
-        link.behaviour = by_id[link.behaviour_id]
-        link.standard = by_id[link.standard_id]
+        # Attach the elements already loaded, so templates follow link.source for free.
+        link.source = by_id[link.source_id]
+        link.target = by_id[link.target_id]
         for entries, element_id in (
-            (behaviour_entries, link.behaviour_id),
-            (standard_entries, link.standard_id),
+            (source_entries, link.source_id),
+            (target_entries, link.target_id),
         ):
             entries[element_id].direct.append(link)
             ancestor_id = by_id[element_id].parent_id
@@ -336,7 +337,7 @@ def build_coverage(
                 entries[ancestor_id].through.append(link)
                 ancestor_id = by_id[ancestor_id].parent_id
     for review in reviews:
-        entry = behaviour_entries.get(review.element_id) or standard_entries.get(review.element_id)
+        entry = source_entries.get(review.element_id) or target_entries.get(review.element_id)
         if entry is not None:
             entry.review = review
     for element in by_id.values():
@@ -344,7 +345,7 @@ def build_coverage(
             element.parent = by_id[element.parent_id]
     return Coverage(
         register=register,
-        behaviours=[behaviour_entries[e.pk] for e in behaviours],
-        standards=[standard_entries[e.pk] for e in standards],
+        sources=[source_entries[e.pk] for e in sources],
+        targets=[target_entries[e.pk] for e in targets],
         link_count=len(links),
     )

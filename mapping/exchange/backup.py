@@ -1,8 +1,8 @@
 """A backup of the whole site: the register document (every framework, register, edition
 and the history: mapping/exchange/register_json.py) with the accounts that use it, their
-roles, password hashes and API tokens. Restored into an empty database (SQLite or
-PostgreSQL) it is the same site: people log in as before and every permalink holds.
-Uploads waiting in an import, login attempts and queued tasks are not kept."""
+roles (site-wide and per register), password hashes and API tokens. Restored into an empty
+database (SQLite or PostgreSQL) it is the same site: people log in as before and every
+permalink holds. Uploads waiting in an import, login attempts and queued tasks are not kept."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,7 +18,15 @@ from mapping.exchange.register_json.restore import NotEmpty, restore
 from mapping.exchange.register_json.schema import RegisterDocument
 from mapping.exchange.register_json.writer import live_document
 from mapping.exchange.schemas import Payload
-from mapping.models import ApiToken, Mapping
+from mapping.models import ApiToken, Mapping, Membership, Role
+
+# Version 1 kept roles as the Django groups of the same names: each becomes a site-wide role.
+ROLE_ORDER = [Role.VIEWER, Role.EDITOR, Role.PUBLISHER]
+
+
+class RoleRecord(Payload):
+    mapping: str | None = None  # the register's slug; None for the whole site
+    role: Role
 
 
 class AccountRecord(Payload):
@@ -34,7 +41,8 @@ class AccountRecord(Payload):
     is_superuser: bool
     date_joined: datetime
     last_login: datetime | None = None
-    groups: list[str] = []
+    groups: list[str] = []  # version 1: the roles, as group names
+    roles: list[RoleRecord] = []
 
 
 class TokenRecord(Payload):
@@ -49,7 +57,7 @@ class TokenRecord(Payload):
 
 class Backup(Payload):
     format: Literal["weave-backup"] = "weave-backup"
-    version: Literal[1] = 1
+    version: Literal[1, 2] = 2
     made_at: datetime
     accounts: list[AccountRecord]
     tokens: list[TokenRecord] = []
@@ -58,7 +66,7 @@ class Backup(Payload):
 
 def make_backup() -> Backup:
     User = get_user_model()
-    users = User.objects.prefetch_related("groups").order_by("pk")
+    users = User.objects.prefetch_related("memberships__mapping").order_by("pk")
     tokens = ApiToken.objects.select_related("user").order_by("pk")
     return Backup(
         made_at=timezone.now(),
@@ -67,7 +75,9 @@ def make_backup() -> Backup:
                 id=u.pk, username=u.get_username(), email=u.email, first_name=u.first_name,
                 last_name=u.last_name, password=u.password, is_active=u.is_active,
                 is_staff=u.is_staff, is_superuser=u.is_superuser, date_joined=u.date_joined,
-                last_login=u.last_login, groups=sorted(g.name for g in u.groups.all()),
+                last_login=u.last_login,
+                roles=[RoleRecord(mapping=m.mapping.slug if m.mapping else None, role=m.role)
+                       for m in u.memberships.all()],
             )
             for u in users
         ],
@@ -87,20 +97,15 @@ def restore_backup(backup: Backup) -> dict[str, int]:
     User = get_user_model()
     if User.objects.exists():
         raise NotEmpty("The database already has accounts: restore into an empty one.")
-    groups = {}
     for record in backup.accounts:
-        user = User(**record.model_dump(exclude={"groups"}))
-        user.save()
-        for name in record.groups:
-            if name not in groups:
-                groups[name] = Group.objects.get_or_create(name=name)[0]
-            user.groups.add(groups[name])
+        User(**record.model_dump(exclude={"groups", "roles"})).save()
     statements = connection.ops.sequence_reset_sql(no_style(), [User])
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
     counts = restore(backup.site)
     by_name = {u.get_username(): u for u in User.objects.all()}
+    _restore_roles(backup.accounts, by_name)
     made = ApiToken.objects.bulk_create(
         ApiToken(user=by_name[t.username], **t.model_dump(exclude={"username"}))
         for t in backup.tokens
@@ -109,3 +114,23 @@ def restore_backup(backup: Backup) -> dict[str, int]:
     for token, record in zip(made, backup.tokens, strict=True):
         ApiToken.objects.filter(pk=token.pk).update(created_at=record.created_at)
     return {"accounts": len(backup.accounts), "tokens": len(backup.tokens), **counts}
+
+
+def _restore_roles(accounts: list[AccountRecord], by_name: dict) -> None:
+    """Each account's roles, after the registers they name; a version 1 backup's groups as
+    the highest of them, site-wide."""
+    mappings = {mapping.slug: mapping for mapping in Mapping.objects.all()}
+    memberships = []
+    for record in accounts:
+        user = by_name[record.username]
+        held = [Role(name) for name in record.groups if name in Role.values]
+        if held:
+            top = max(held, key=ROLE_ORDER.index)
+            memberships.append(Membership(user=user, mapping=None, role=top))
+        memberships += [
+            Membership(user=user, mapping=mappings.get(r.mapping) if r.mapping else None,
+                       role=r.role)
+            for r in record.roles
+            if r.mapping is None or r.mapping in mappings
+        ]  # fmt: skip
+    Membership.objects.bulk_create(memberships)

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mapping.register.addresses import BEHAVIOURS, STANDARDS
+from mapping.models import Side
 
 
 def kumu_blueprint(register, *, absolute: Callable[[str], str]) -> dict:
-    """Elements (every behaviour and standard, with what they sit under) and connections
-    (every link, with its relation and rationale), as Kumu imports them."""
+    """Elements (every element of both frameworks, with what they sit under) and
+    connections (every link, with its relation and rationale), as Kumu imports them."""
     labels = {}
     elements = []
-    for side in (BEHAVIOURS, STANDARDS):
+    for side in (Side.SOURCE, Side.TARGET):
         framework = register.framework(side)
         for element in register.elements(side):
             label = f"{element.code} {element.title}"
@@ -24,12 +24,12 @@ def kumu_blueprint(register, *, absolute: Callable[[str], str]) -> dict:
                 "label": label,
                 "type": element.level_label,
                 "description": element.description,
-                "tags": [framework.name, "behaviour" if side == BEHAVIOURS else "standard"],
+                "tags": [framework.name, register.words.one(side)],
                 "code": element.code,
                 "url": absolute(element.url),
             })  # fmt: skip
     connections = []
-    for side in (BEHAVIOURS, STANDARDS):
+    for side in (Side.SOURCE, Side.TARGET):
         for element in register.elements(side):
             if element.parent_id is not None and (side, element.parent_id) in labels:
                 connections.append({
@@ -40,8 +40,8 @@ def kumu_blueprint(register, *, absolute: Callable[[str], str]) -> dict:
                 })  # fmt: skip
     for link in register.all_links():
         connections.append({
-            "from": labels[(BEHAVIOURS, link.behaviour_id)],
-            "to": labels[(STANDARDS, link.standard_id)],
+            "from": labels[(Side.SOURCE, link.source_id)],
+            "to": labels[(Side.TARGET, link.target_id)],
             "type": link.get_relation_display(),
             "direction": "directed",
             "description": link.rationale,

@@ -4,9 +4,10 @@ fixtures, the link importers and exporters, and the register's JSON."""
 from __future__ import annotations
 
 from django.db import transaction
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mapping.models import Link, LinkStatus, Mapping, Relation
+from mapping.models.events import announce
 from standards.models import Framework
 
 
@@ -15,9 +16,17 @@ class Payload(BaseModel):
 
 
 class LinkPayload(Payload):
-    behaviour: str = Field(min_length=1, max_length=32, description="The behaviour's code.")
-    standard: str = Field(min_length=1, max_length=32, description="The standard's code.")
-    relation: Relation = Field(description="How the behaviour relates to the standard.")
+    # "behaviour" and "standard" are what source and target were called when every
+    # register was behaviours → standards: still read, for one release.
+    source: str = Field(
+        min_length=1, max_length=32, validation_alias=AliasChoices("source", "behaviour"),
+        description="The source element's code (a behaviour's, say).",
+    )  # fmt: skip
+    target: str = Field(
+        min_length=1, max_length=32, validation_alias=AliasChoices("target", "standard"),
+        description="The target element's code (a standard's, say).",
+    )  # fmt: skip
+    relation: Relation = Field(description="How the source relates to the target.")
     rationale: str = Field(min_length=1, max_length=10_000, description="Why it relates.")
     example: str = Field(default="", max_length=10_000, description="An everyday example.")
 
@@ -32,7 +41,7 @@ class LinkPayload(Payload):
     def of(cls, link) -> LinkPayload:
         """A link of any register (live, or frozen in an edition) as a payload."""
         return cls(
-            behaviour=link.behaviour.code, standard=link.standard.code,
+            source=link.source.code, target=link.target.code,
             relation=link.relation, rationale=link.rationale, example=link.example,
         )  # fmt: skip
 
@@ -43,8 +52,14 @@ class MappingPayload(Payload):
     organisation: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5_000)
     guide_intro: str = Field(default="", max_length=50_000)
-    behaviours_framework: str = Field(description="The behaviours framework's slug.")
-    standards_framework: str = Field(description="The standards framework's slug.")
+    source_framework: str = Field(
+        validation_alias=AliasChoices("source_framework", "behaviours_framework"),
+        description="The slug of the framework its links go from (a behaviours framework).",
+    )
+    target_framework: str = Field(
+        validation_alias=AliasChoices("target_framework", "standards_framework"),
+        description="The slug of the framework its links go to (a standards framework).",
+    )
     is_default: bool = False
     links: list[LinkPayload]
 
@@ -52,9 +67,9 @@ class MappingPayload(Payload):
     def pairs_are_unique(self) -> MappingPayload:
         seen: set[tuple[str, str]] = set()
         for link in self.links:
-            pair = (link.behaviour, link.standard)
+            pair = (link.source, link.target)
             if pair in seen:
-                raise ValueError(f"{link.behaviour} → {link.standard} is linked twice.")
+                raise ValueError(f"{link.source} → {link.target} is linked twice.")
             seen.add(pair)
         return self
 
@@ -64,42 +79,42 @@ class MappingPayload(Payload):
         frameworks = {
             f.slug: f
             for f in Framework.objects.filter(
-                slug__in=[self.behaviours_framework, self.standards_framework]
+                slug__in=[self.source_framework, self.target_framework]
             )
         }
-        for slug in (self.behaviours_framework, self.standards_framework):
+        for slug in (self.source_framework, self.target_framework):
             if slug not in frameworks:
                 raise ValueError(f"There is no framework with the slug {slug!r}.")
-        behaviours_framework = frameworks[self.behaviours_framework]
-        standards_framework = frameworks[self.standards_framework]
+        source_framework = frameworks[self.source_framework]
+        target_framework = frameworks[self.target_framework]
         mapping = Mapping.objects.filter(slug=self.slug).first()
         created_count = 0
         if mapping is None:
             mapping = Mapping(
                 slug=self.slug,
-                behaviours_framework=behaviours_framework,
-                standards_framework=standards_framework,
+                source_framework=source_framework,
+                target_framework=target_framework,
                 is_default=self.is_default and not Mapping.objects.filter(is_default=True).exists(),
                 **self.model_dump(include={"name", "organisation", "description", "guide_intro"}),
             )
             mapping.full_clean()
             mapping.save()
             created_count += 1
-        behaviours = {e.code: e for e in mapping.behaviours_framework.elements.all()}
-        standards = {e.code: e for e in mapping.standards_framework.elements.all()}
-        existing = set(mapping.links.values_list("behaviour__code", "standard__code"))
+        sources = {e.code: e for e in mapping.source_framework.elements.all()}
+        targets = {e.code: e for e in mapping.target_framework.elements.all()}
+        existing = set(mapping.links.values_list("source__code", "target__code"))
         new_links = []
         for payload in self.links:
-            if (payload.behaviour, payload.standard) in existing:
+            if (payload.source, payload.target) in existing:
                 continue
-            if payload.behaviour not in behaviours:
-                raise ValueError(f"{payload.behaviour} is not in {mapping.behaviours_framework}.")
-            if payload.standard not in standards:
-                raise ValueError(f"{payload.standard} is not in {mapping.standards_framework}.")
+            if payload.source not in sources:
+                raise ValueError(f"{payload.source} is not in {mapping.source_framework}.")
+            if payload.target not in targets:
+                raise ValueError(f"{payload.target} is not in {mapping.target_framework}.")
             link = Link(
                 mapping=mapping,
-                behaviour=behaviours[payload.behaviour],
-                standard=standards[payload.standard],
+                source=sources[payload.source],
+                target=targets[payload.target],
                 relation=payload.relation,
                 rationale=payload.rationale,
                 example=payload.example,
@@ -111,5 +126,7 @@ class MappingPayload(Payload):
             link.clean()
             new_links.append(link)
         Link.objects.bulk_create(new_links)
+        if new_links:
+            announce(action="imported", subject_type="link", mapping_ids=[mapping.pk])
         created_count += len(new_links)
         return mapping, created_count

@@ -9,8 +9,7 @@ import json
 from collections.abc import Callable
 from datetime import date
 
-from mapping.models import Relation
-from mapping.register.addresses import BEHAVIOURS, STANDARDS
+from mapping.models import Relation, Side
 
 SSSOM_COLUMNS = (
     "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
@@ -19,12 +18,12 @@ SSSOM_COLUMNS = (
 
 
 def sssom_tsv(register, *, absolute: Callable[[str], str], today: date) -> str:
-    """Each link as a mapping: behaviour (subject), SKOS predicate, standard (object), the
+    """Each link as a mapping: its source (subject), SKOS predicate, target (object), the
     rationale as comment, all under the mapping set's metadata."""
     edition = register.edition
     prefixes = {
-        "behaviour": absolute(register.urls.element_prefix(BEHAVIOURS)),
-        "standard": absolute(register.urls.element_prefix(STANDARDS)),
+        "source": absolute(register.urls.element_prefix(Side.SOURCE)),
+        "target": absolute(register.urls.element_prefix(Side.TARGET)),
         "skos": "http://www.w3.org/2004/02/skos/core#",
         "semapv": "https://w3id.org/semapv/vocab/",
     }
@@ -35,8 +34,7 @@ def sssom_tsv(register, *, absolute: Callable[[str], str], today: date) -> str:
         ("mapping_set_title", register.name),
         (
             "mapping_set_description",
-            f"How {register.behaviours_framework.name} maps onto "
-            f"{register.standards_framework.name}.",
+            f"How {register.source_framework.name} maps onto {register.target_framework.name}.",
         ),
         ("mapping_set_version", f"edition {edition.number}" if edition else today.isoformat()),
         ("license", register.mapping.licence_url or "https://creativecommons.org/licenses/by/4.0/"),
@@ -55,9 +53,9 @@ def sssom_tsv(register, *, absolute: Callable[[str], str], today: date) -> str:
     writer.writerow(SSSOM_COLUMNS)
     for link in register.all_links():
         writer.writerow([
-            f"behaviour:{link.behaviour.code}", _one_line(link.behaviour.title),
+            f"source:{link.source.code}", _one_line(link.source.title),
             f"skos:{Relation(link.relation).skos}",
-            f"standard:{link.standard.code}", _one_line(link.standard.title),
+            f"target:{link.target.code}", _one_line(link.target.title),
             "semapv:ManualMappingCuration", register.organisation,
             link.updated_at.date().isoformat(), _one_line(link.rationale),
         ])  # fmt: skip

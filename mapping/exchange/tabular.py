@@ -25,19 +25,25 @@ FRAMEWORK_FIELDS = {
 FRAMEWORK_COLUMNS = tuple(FRAMEWORK_FIELDS)
 FRAMEWORK_REQUIRED = ("code", "title", "level label")
 LINK_FIELDS = {
-    "behaviour code": "behaviour", "standard code": "standard", "relation": "relation",
+    "source code": "source", "target code": "target", "relation": "relation",
     "rationale": "rationale", "example": "example",
 }  # fmt: skip
 LINK_COLUMNS = tuple(LINK_FIELDS)
-LINK_REQUIRED = ("behaviour code", "standard code", "relation", "rationale")
+LINK_REQUIRED = ("source code", "target code", "relation", "rationale")
+# The names columns had when every register was behaviours → standards: files made then
+# still read (for one release).
+ALIASES = {"behaviour code": "source code", "standard code": "target code",
+           "behaviour": "source", "standard": "target"}  # fmt: skip
 # Columns Weave's own exports add for reading, which an import passes over.
-READ_ONLY = ("reference", "behaviour", "standard", "status", "last changed", "wording")
+READ_ONLY = ("reference", "source", "target", "status", "last changed", "wording")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def column_name(header: str) -> str:
-    """A header as Weave names it: "Parent_Code " and "parent code" are the same column."""
-    return " ".join(str(header or "").replace("_", " ").split()).casefold()
+    """A header as Weave names it: "Parent_Code " and "parent code" are the same column, and
+    "Behaviour code" is the "source code" it was once called."""
+    name = " ".join(str(header or "").replace("_", " ").split()).casefold()
+    return ALIASES.get(name, name)
 
 
 def read_rows(

@@ -7,14 +7,15 @@ from collections.abc import Sequence
 
 from django import forms
 
-from mapping.models import Link, Mapping
-from mapping.register.addresses import BEHAVIOURS, STANDARDS
-from mapping.register.registers import LiveRegister
+from mapping.models import Link, Mapping, Side
+from mapping.register import LiveRegister
+from mapping.register.words import Words
 from standards.models import Element, Framework, SourceCheck
 
 
 class ElementCodeField(forms.CharField):
-    """A behaviour or standard chosen by typing its code (a datalist offers code and title)."""
+    """An element (a behaviour, a standard) chosen by typing its code (a datalist offers code
+    and title)."""
 
     def __init__(self, *, elements: Sequence[Element], kind: str, **kwargs) -> None:
         super().__init__(max_length=400, **kwargs)
@@ -42,42 +43,40 @@ class LinkForm(forms.ModelForm):
             "rationale": forms.Textarea(attrs={"rows": 3}),
             "example": forms.Textarea(attrs={"rows": 2}),
         }
-        error_messages = {
-            "rationale": {"required": "Say why the behaviour relates to the standard."}
-        }
+        error_messages = {"rationale": {"required": "Say why the one relates to the other."}}
 
-    field_order = ["behaviour", "standard", "relation", "rationale", "example"]
+    field_order = ["source", "target", "relation", "rationale", "example"]
 
     def __init__(self, *args, register: LiveRegister, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.mapping = register.mapping
-        behaviours, standards = register.elements(BEHAVIOURS), register.elements(STANDARDS)
+        words = register.words
         self.existing: Link | None = None
-        self.fields["behaviour"] = ElementCodeField(
-            elements=behaviours, kind="behaviour", label="Behaviour",
-            error_messages={"required": "Choose the behaviour."},
-        )  # fmt: skip
-        self.fields["standard"] = ElementCodeField(
-            elements=standards, kind="standard", label="Standard",
-            error_messages={"required": "Choose the standard."},
-        )  # fmt: skip
+        self.choices = {side.value: register.elements(side) for side in Side}
+        for side in Side:
+            self.fields[side.value] = ElementCodeField(
+                elements=self.choices[side], kind=words.one(side),
+                label=words.one(side).capitalize(),
+                error_messages={"required": f"Choose the {words.one(side)}."},
+            )  # fmt: skip
+        self.fields["rationale"].error_messages["required"] = (
+            f"Say why the {words.source} relates to the {words.target}."
+        )
         self.order_fields(self.field_order)
-        self.behaviour_choices = behaviours
-        self.standard_choices = standards
 
     def clean(self) -> dict:
         data = super().clean()
-        behaviour, standard = data.get("behaviour"), data.get("standard")
-        if behaviour and standard:
+        source, target = data.get("source"), data.get("target")
+        if source and target:
             self.existing = (
                 Link.objects.with_elements()
-                .filter(mapping=self.mapping, behaviour=behaviour, standard=standard)
+                .filter(mapping=self.mapping, source=source, target=target)
                 .first()
             )
             if self.existing is not None:
                 state = " (retired)" if self.existing.is_retired else ""
                 raise forms.ValidationError(
-                    f"{behaviour.code} is already linked to {standard.code}{state}: edit "
+                    f"{source.code} is already linked to {target.code}{state}: edit "
                     "that link instead.",
                     code="duplicate",
                 )
@@ -86,10 +85,9 @@ class LinkForm(forms.ModelForm):
     def _post_clean(self) -> None:
         data = self.cleaned_data
         self.instance.mapping = self.mapping
-        if isinstance(data.get("behaviour"), Element):
-            self.instance.behaviour = data["behaviour"]
-        if isinstance(data.get("standard"), Element):
-            self.instance.standard = data["standard"]
+        for side in Side:
+            if isinstance(data.get(side.value), Element):
+                setattr(self.instance, side.value, data[side.value])
         super()._post_clean()
 
     def validate_unique(self) -> None:
@@ -105,10 +103,14 @@ class LinkEditForm(forms.ModelForm):
         widgets = LinkForm.Meta.widgets
         error_messages = LinkForm.Meta.error_messages
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, words: Words | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # When the row turns into this form, htmx moves the keyboard focus into it.
         self.fields["relation"].widget.attrs["autofocus"] = True
+        if words is not None:
+            self.fields["rationale"].error_messages["required"] = (
+                f"Say why the {words.source} relates to the {words.target}."
+            )
 
 
 class RetireForm(forms.Form):
@@ -228,7 +230,8 @@ class EditionForm(forms.Form):
 
 
 class MappingForm(forms.ModelForm):
-    """A new register: one behaviours framework mapped onto one standards framework."""
+    """A new register: one framework (the source: a behaviours framework, say) mapped onto
+    another (the target: a standards framework, or another set of standards)."""
 
     licence_url = forms.URLField(
         label="Licence",
@@ -241,17 +244,27 @@ class MappingForm(forms.ModelForm):
     class Meta:
         model = Mapping
         fields = [
-            "name", "slug", "organisation", "description", "behaviours_framework",
-            "standards_framework", "licence_url",
+            "name", "slug", "organisation", "description", "source_framework",
+            "target_framework", "licence_url",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"slug": "A short name for its addresses: /m/<slug>/."}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        current = Framework.objects.filter(retired=False)
-        self.fields["behaviours_framework"].queryset = current.filter(kind="behaviours")
-        self.fields["standards_framework"].queryset = current.filter(kind="standards")
+        current = Framework.objects.filter(retired=False).order_by("kind", "name")
+        for name, label in (("source_framework", "Map from"), ("target_framework", "Onto")):
+            field = self.fields[name]
+            field.queryset = current
+            field.label = label
+            field.label_from_instance = lambda f: f"{f.name} ({f.get_kind_display().lower()})"
+        self.fields[
+            "source_framework"
+        ].help_text = "The framework the links start from: your behaviours, say."
+        self.fields["target_framework"].help_text = (
+            "The framework they are mapped onto: a set of professional standards, say, or "
+            "another set of standards for a crosswalk."
+        )
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]

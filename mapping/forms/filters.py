@@ -7,11 +7,12 @@ from collections.abc import Sequence
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
 
 from mapping.citing.citations import FORMATS
-from mapping.models import Change, Edition, LinkSort, LinkStatus, Mapping, Relation
-from mapping.register.addresses import BEHAVIOURS, STANDARDS
-from mapping.register.registers import LinkFilter, Register
+from mapping.models import Change, Edition, LinkSort, LinkStatus, Mapping, Relation, Side
+from mapping.models.link_rows import SORT_ALIASES
+from mapping.register import LinkFilter, Register
 
 
 def _element_choices(elements: Sequence, everything: str) -> list[tuple[str, str]]:
@@ -20,6 +21,31 @@ def _element_choices(elements: Sequence, everything: str) -> list[tuple[str, str
         (element.code, f"{indent * element.depth}{element.code} {element.title}")
         for element in elements
     ]
+
+
+# What the link table's query string once called its filters (and its sorts: SORT_ALIASES).
+OLD_NAMES = {"behaviour": "source", "standard": "target"}
+
+
+def _renamed(data):
+    """A query string with the old names (behaviour=, standard=, sort=behaviour) in the new."""
+    if data is None:
+        return data
+    old = [name for name in OLD_NAMES if name in data]
+    if not old and data.get("sort", "") not in SORT_ALIASES:
+        return data
+    renamed = data.copy()
+    for name in old:
+        value = renamed.pop(name)
+        if OLD_NAMES[name] in renamed:
+            continue
+        if isinstance(renamed, QueryDict):
+            renamed.setlist(OLD_NAMES[name], value)
+        else:
+            renamed[OLD_NAMES[name]] = value
+    if renamed.get("sort", "") in SORT_ALIASES:
+        renamed["sort"] = SORT_ALIASES[renamed["sort"]]
+    return renamed
 
 
 PAGE = forms.IntegerField(
@@ -36,7 +62,9 @@ PAGE = forms.IntegerField(
 
 
 class LinkFilterForm(forms.Form):
-    """The link table's query string, for any register (a live one also filters by status)."""
+    """The link table's query string, for any register (a live one also filters by status).
+    It names the two ends of a link source and target; behaviour and standard, their names
+    when every register was behaviours → standards, still work (for one release)."""
 
     q = forms.CharField(
         label="Search",
@@ -44,14 +72,8 @@ class LinkFilterForm(forms.Form):
         max_length=200,
         error_messages={"max_length": "Keep the search under %(limit_value)d characters."},
     )
-    behaviour = forms.ChoiceField(
-        required=False,
-        error_messages={"invalid_choice": "“%(value)s” is not a behaviour in this register."},
-    )
-    standard = forms.ChoiceField(
-        required=False,
-        error_messages={"invalid_choice": "“%(value)s” is not a standard in this register."},
-    )
+    source = forms.ChoiceField(required=False)
+    target = forms.ChoiceField(required=False)
     relation = forms.ChoiceField(
         required=False,
         choices=[("", "Any relation"), *Relation.choices],
@@ -73,14 +95,23 @@ class LinkFilterForm(forms.Form):
     before = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def __init__(self, data, *, register: Register) -> None:
-        super().__init__(data)
-        # Built once per version of the register: a large framework has hundreds.
-        self.fields["behaviour"].choices = register.kept("behaviour choices", lambda: (
-            _element_choices(register.elements(BEHAVIOURS), "All behaviours")
-        ))  # fmt: skip
-        self.fields["standard"].choices = register.kept("standard choices", lambda: (
-            _element_choices(register.elements(STANDARDS), "All standards")
-        ))  # fmt: skip
+        super().__init__(_renamed(data))
+        words = register.words
+        for side in Side:
+            field = self.fields[side.value]
+            field.label = words.one(side).capitalize()
+            field.error_messages["invalid_choice"] = (
+                f"“%(value)s” is not a {words.one(side)} in this register."
+            )
+            # Built once per version of the register: a large framework has hundreds.
+            field.choices = register.kept(f"{side} choices", lambda side=side: (
+                _element_choices(register.elements(side), f"All {words.many(side)}")
+            ))  # fmt: skip
+        self.fields["sort"].choices = [
+            (value, label.replace("Source", words.source.capitalize())
+             .replace("Target", words.target.capitalize()))
+            for value, label in LinkSort.choices
+        ]  # fmt: skip
         if register.statuses:
             labels = dict(LinkStatus.choices)
             self.fields["status"].choices = [("", "Any status")] + [
@@ -91,11 +122,11 @@ class LinkFilterForm(forms.Form):
             del self.fields["status"]
 
     def choice_fields(self) -> list[forms.BoundField]:
-        names = ("behaviour", "standard", "relation", "status", "sort")
+        names = ("source", "target", "relation", "status", "sort")
         return [self[name] for name in names if name in self.fields]
 
     def clean_sort(self) -> str:
-        return self.cleaned_data["sort"] or LinkSort.BEHAVIOUR
+        return self.cleaned_data["sort"] or LinkSort.SOURCE
 
     def clean_page(self) -> int:
         return self.cleaned_data["page"] or 1
@@ -106,8 +137,8 @@ class LinkFilterForm(forms.Form):
     def chosen(self) -> LinkFilter:
         data = self.cleaned_data
         return LinkFilter(
-            behaviour=data["behaviour"],
-            standard=data["standard"],
+            source=data["source"],
+            target=data["target"],
             relation=data["relation"],
             status=data.get("status", ""),
             text=data["q"],
@@ -121,14 +152,15 @@ class MatrixForm(forms.Form):
     expand = forms.CharField(required=False, max_length=2000)
     cell = forms.CharField(required=False, max_length=100)
 
-    def __init__(self, data, *, behaviour_codes: set[str], standard_codes: set[str]) -> None:
+    def __init__(self, data, *, source_codes: set[str], target_codes: set[str], words) -> None:
         super().__init__(data)
-        self.behaviour_codes = behaviour_codes
-        self.standard_codes = standard_codes
+        self.source_codes = source_codes
+        self.target_codes = target_codes
+        self.words = words
 
     def clean_expand(self) -> set[str]:
         codes = {code.strip() for code in self.cleaned_data["expand"].split(",") if code.strip()}
-        unknown = sorted(codes - self.behaviour_codes - self.standard_codes)
+        unknown = sorted(codes - self.source_codes - self.target_codes)
         if unknown:
             raise forms.ValidationError(f"“{', '.join(unknown)}” is not in this register.")
         return codes
@@ -138,9 +170,10 @@ class MatrixForm(forms.Form):
         if not value:
             return None
         row, _, column = value.partition(":")
-        if row not in self.behaviour_codes or column not in self.standard_codes:
+        if row not in self.source_codes or column not in self.target_codes:
             raise forms.ValidationError(
-                f"“{value}” is not a cell: give a behaviour code, a colon and a standard code."
+                f"“{value}” is not a cell: give a {self.words.source} code, a colon and a "
+                f"{self.words.target} code."
             )
         return row, column
 
@@ -225,7 +258,7 @@ class ChangeFilterForm(forms.Form):
         if data["register"]:
             mapping = self.mappings[data["register"]]
             changes = changes.of_register(
-                mapping.pk, mapping.behaviours_framework_id, mapping.standards_framework_id
+                mapping.pk, mapping.source_framework_id, mapping.target_framework_id
             )
         if data["subject"]:
             changes = changes.filter(subject_type=data["subject"])

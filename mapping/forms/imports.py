@@ -71,10 +71,19 @@ class FrameworkImportForm(forms.Form):
         required=False, label="Retire what is not in the file (with its links)"
     )
 
+    def __init__(self, *args, frameworks, can_add: bool, **kwargs) -> None:
+        """frameworks: those the importer may change; can_add: whether they may add one."""
+        super().__init__(*args, **kwargs)
+        self.can_add = can_add
+        field = self.fields["framework"]
+        field.queryset = frameworks.filter(retired=False).order_by("kind", "name")
+        if not can_add:
+            field.required, field.empty_label = True, None
+
     def clean(self) -> dict:
         data = super().clean()
         upload = data.get("file")
-        if not data.get("framework"):
+        if not data.get("framework") and self.can_add:
             case = upload is not None and upload.weave_format == ImportBatch.Format.CASE
             # A CASE package names its framework and publisher itself.
             for name in ("slug", "kind") + (() if case else ("name", "publisher")):
@@ -86,7 +95,7 @@ class FrameworkImportForm(forms.Form):
 class LinkImportForm(forms.Form):
     file = UploadField(
         label="File to import",
-        help_text="CSV or Excel (columns: behaviour code, standard code, relation, rationale, "
+        help_text="CSV or Excel (columns: source code, target code, relation, rationale, "
         "example) or a CASE 1.0 package (.json) whose associations join this register's "
         "frameworks.",
     )

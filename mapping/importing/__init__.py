@@ -79,17 +79,17 @@ class Summary:
 # The columns a payload's fields come from, to say where a problem is.
 FIELD_COLUMNS = {
     "code": "code", "title": "title", "description": "description", "level_label": "level label",
-    "parent": "parent code", "position": "position", "behaviour": "behaviour code",
-    "standard": "standard code", "relation": "relation", "rationale": "rationale",
+    "parent": "parent code", "position": "position", "source": "source code",
+    "target": "target code", "relation": "relation", "rationale": "rationale",
     "example": "example",
 }  # fmt: skip
 FIELD_WORDS = {
     "code": "a code", "title": "a title", "level_label": "a level label (such as “Behaviour”)",
-    "behaviour": "the behaviour's code", "standard": "the standard's code",
+    "source": "the source element's code", "target": "the target element's code",
     "relation": "a relation", "name": "the new framework's name",
     "publisher": "the new framework's publisher", "kind": "the new framework's kind",
     "slug": "the new framework's short name (its slug)",
-    "rationale": "a rationale: say why the behaviour relates to the standard",
+    "rationale": "a rationale: say why the one relates to the other",
 }  # fmt: skip
 
 

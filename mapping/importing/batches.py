@@ -26,7 +26,7 @@ from mapping.exchange.tabular import (
 from mapping.importing import problems_of
 from mapping.importing.frameworks import FrameworkImport, FrameworkPlan, elements_from_rows
 from mapping.importing.links import LinkPlan, LinksImport, links_from_rows
-from mapping.models import ImportBatch, Relation
+from mapping.models import ImportBatch, Relation, Side
 from standards.models import Framework
 from standards.schemas import FrameworkDetails
 
@@ -114,8 +114,8 @@ def _details(given: dict, package: Package | None, problems: list[Problem]):
 def _links_from_package(package: Package, mapping) -> tuple[list, list[Problem]]:
     """The package's associations between items of the register's two frameworks, as links."""
     sides = {}
-    for side, framework in (("behaviours", mapping.behaviours_framework),
-                            ("standards", mapping.standards_framework)):  # fmt: skip
+    for side, framework in ((Side.SOURCE, mapping.source_framework),
+                            (Side.TARGET, mapping.target_framework)):  # fmt: skip
         for element in framework.elements.all():
             sides[str(element_identifier(framework, element))] = (side, element)
     problems, links, outside = list(package.problems), [], 0
@@ -124,22 +124,23 @@ def _links_from_package(package: Package, mapping) -> tuple[list, list[Problem]]
         if None in ends or ends[0][0] == ends[1][0]:
             outside += 1
             continue
-        behaviour, standard = ends if ends[0][0] == "behaviours" else ends[::-1]
-        if ends[0][0] != "behaviours" and association.relation in DIRECTED:
+        source, target = ends if ends[0][0] == Side.SOURCE else ends[::-1]
+        if ends[0][0] != Side.SOURCE and association.relation in DIRECTED:
             problems.append(Problem(
-                f"A {association.relation.label.lower()} association runs from a standard to "
-                "a behaviour: left out.", item=association.identifier, blocking=False,
+                f"A {association.relation.label.lower()} association runs from "
+                f"{mapping.target_framework.name} to {mapping.source_framework.name}: left out.",
+                item=association.identifier, blocking=False,
             ))  # fmt: skip
             continue
         links.append((association.identifier, LinkPayload(
-            behaviour=behaviour[1].code, standard=standard[1].code,
+            source=source[1].code, target=target[1].code,
             relation=association.relation, rationale=association.rationale[:10_000],
             example=association.example[:10_000],
         )))  # fmt: skip
     if outside:
         problems.append(Problem(
             f"{outside} association{'s' if outside > 1 else ''} name items that are not in "
-            f"{mapping.behaviours_framework.name} and {mapping.standards_framework.name}: "
+            f"{mapping.source_framework.name} and {mapping.target_framework.name}: "
             "left out. Import those frameworks first.", blocking=False,
         ))  # fmt: skip
     return links, problems

@@ -1,4 +1,5 @@
-"""Importing a register's links: each row names a behaviour and a standard by code.
+"""Importing a register's links: each row names its source and target elements by code (a
+behaviour and a standard, say).
 
 New pairs are added (as drafts, proposed, or approved when a publisher imports them),
 changed relations and wording are updated (an editor's change to an approved link goes back
@@ -13,12 +14,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from pydantic import ValidationError
 
-from mapping.access.roles import Role, has_role
 from mapping.exchange.problems import Problem
 from mapping.exchange.schemas import LinkPayload
 from mapping.exchange.tabular import LINK_FIELDS
 from mapping.importing import Difference, Progress, Summary, no_progress, problems_of
-from mapping.models import Change, Link, LinkStatus, Mapping, Relation
+from mapping.models import Change, Link, LinkStatus, Mapping, Relation, Role, Side
+from mapping.models.memberships import roles_of
+from mapping.register.words import Words
 
 WORDS = ("relation", "rationale", "example")
 
@@ -49,16 +51,14 @@ class LinkPlan:
         self.wanted = wanted
         self.problems = list(problems)
         mapping = wanted.mapping
-        elements = {
-            side: {e.code: e for e in framework.elements.all()}
-            for side, framework in (
-                ("behaviour", mapping.behaviours_framework),
-                ("standard", mapping.standards_framework),
-            )
-        }
+        frameworks = {Side.SOURCE: mapping.source_framework, Side.TARGET: mapping.target_framework}
+        elements = {side: {e.code: e for e in f.elements.all()} for side, f in frameworks.items()}
+        words = Words.of(*frameworks.values(), lambda side: [
+            e for e in elements[side].values() if e.parent_id is None
+        ])  # fmt: skip
         existing = {
-            (link.behaviour_id, link.standard_id): link
-            for link in mapping.links.select_related("behaviour", "standard")
+            (link.source_id, link.target_id): link
+            for link in mapping.links.select_related("source", "target")
         }
         self.creates: list[Link] = []
         self.changes: list[tuple[Link, dict]] = []
@@ -70,12 +70,12 @@ class LinkPlan:
                 progress(done, total)
             where = {"row": origin} if isinstance(origin, int) else {"item": str(origin)}
             pair = []
-            for side, code in (("behaviour", payload.behaviour), ("standard", payload.standard)):
+            for side, code in ((Side.SOURCE, payload.source), (Side.TARGET, payload.target)):
                 element = elements[side].get(code)
-                framework = getattr(mapping, f"{side}s_framework")
+                framework = frameworks[side]
                 if element is None:
                     self.problems.append(Problem(
-                        f"“{code}” is not a {side} in {framework.name}.",
+                        f"“{code}” is not a {words.one(side)} in {framework.name}.",
                         column=f"{side} code", **where,
                     ))  # fmt: skip
                 elif element.retired:
@@ -90,8 +90,8 @@ class LinkPlan:
             key = (pair[0].pk, pair[1].pk)
             if key in seen:
                 self.problems.append(Problem(
-                    f"{payload.behaviour} → {payload.standard} is linked twice in the file "
-                    f"(also {_where(seen[key])}).", column="standard code", **where,
+                    f"{payload.source} → {payload.target} is linked twice in the file "
+                    f"(also {_where(seen[key])}).", column="target code", **where,
                 ))  # fmt: skip
                 continue
             seen[key] = origin
@@ -108,8 +108,8 @@ class LinkPlan:
             self.creates.append(
                 Link(
                     mapping=self.wanted.mapping,
-                    behaviour=pair[0],
-                    standard=pair[1],
+                    source=pair[0],
+                    target=pair[1],
                     status=self.wanted.status,
                     **wanted,
                 )
@@ -157,7 +157,8 @@ class LinkPlan:
         Link.objects.bulk_create(self.creates, batch_size=1000)
         Change.objects.record_created(self.creates, by=by, reason=reason)
         progress(len(self.creates), len(self.creates) + len(self.changes))
-        publisher = has_role(by, Role.PUBLISHER) if by is not None else True
+        mapping_id = self.wanted.mapping.pk
+        publisher = by is None or roles_of(by).holds(Role.PUBLISHER, mapping_id)
         edits = []
         for link, changed in self.changes:
             changed = dict(changed)

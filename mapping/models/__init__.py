@@ -9,9 +9,10 @@ from mapping.models.editions import (
 )
 from mapping.models.history import Change, EditConflict, tracked_values
 from mapping.models.imports import ImportBatch
-from mapping.models.link_rows import LinkSort, Relation
+from mapping.models.link_rows import LinkSort, Relation, Side
 from mapping.models.links import Link, LinkStatus
 from mapping.models.mappings import Mapping, ReviewedGap
+from mapping.models.memberships import Membership, Role
 from mapping.models.tokens import ApiToken
 
 __all__ = [
@@ -28,7 +29,10 @@ __all__ = [
     "LinkSort",
     "LinkStatus",
     "Mapping",
+    "Membership",
     "Relation",
     "ReviewedGap",
+    "Role",
+    "Side",
     "tracked_values",
 ]

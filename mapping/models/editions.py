@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mapping.core.markdown import render_markdown
+from mapping.models.events import announce
 from mapping.models.history import Change
-from mapping.models.link_rows import LinkClaim, LinkRowQuerySet
+from mapping.models.link_rows import LinkClaim, LinkRowQuerySet, Side
 from mapping.models.links import LinkStatus
 from mapping.models.mappings import Mapping
 from standards.models import Element, ElementText, Framework, FrameworkText
@@ -57,8 +58,8 @@ class EditionQuerySet(models.QuerySet):
         later = (
             Change.objects.of_register(
                 OuterRef("mapping_id"),
-                OuterRef("mapping__behaviours_framework_id"),
-                OuterRef("mapping__standards_framework_id"),
+                OuterRef("mapping__source_framework_id"),
+                OuterRef("mapping__target_framework_id"),
             )
             .filter(at__gt=OuterRef("published_at"))
             .order_by()
@@ -95,6 +96,8 @@ class EditionQuerySet(models.QuerySet):
         )
         edition._freeze(content)
         _refresh_statistics()
+        announce(action="published", subject_type="edition", subject_id=edition.pk,
+                 mapping_ids=[mapping.pk], by=by)  # fmt: skip
         return edition
 
 
@@ -111,7 +114,8 @@ def _refresh_statistics() -> None:
 
 def _live_content(mapping: Mapping) -> dict:
     """Everything an edition keeps, as plain rows, in the live register's id order."""
-    frameworks = [mapping.behaviours_framework, mapping.standards_framework]
+    sides = {Side.SOURCE: mapping.source_framework, Side.TARGET: mapping.target_framework}
+    frameworks = list(sides.values())
     elements = (
         Element.objects.current()
         .filter(framework__in=frameworks)
@@ -120,16 +124,16 @@ def _live_content(mapping: Mapping) -> dict:
     )
     links = (
         mapping.links.approved()
-        .filter(behaviour__retired=False, standard__retired=False)
+        .filter(source__retired=False, target__retired=False)
         .order_by("pk")
-        .values("pk", "behaviour_id", "standard_id", *LINK_FIELDS)
+        .values("pk", "source_id", "target_id", *LINK_FIELDS)
     )
     gaps = mapping.reviewed_gaps.select_related("decided_by").order_by("pk")
     return {
         "register": [mapping.name, mapping.organisation, mapping.description, mapping.guide_intro],
         "frameworks": [
-            {"pk": f.pk, **{name: getattr(f, name) for name in FRAMEWORK_FIELDS}}
-            for f in frameworks
+            {"pk": f.pk, "side": side, **{name: getattr(f, name) for name in FRAMEWORK_FIELDS}}
+            for side, f in sides.items()
         ],
         "elements": list(elements),
         "links": list(links),
@@ -199,7 +203,10 @@ class Edition(models.Model):
         in place before its children), then links and gaps."""
         frameworks = {
             row["pk"]: EditionFramework.objects.create(
-                edition=self, framework_id=row["pk"], **{k: row[k] for k in FRAMEWORK_FIELDS}
+                edition=self,
+                framework_id=row["pk"],
+                side=row["side"],
+                **{k: row[k] for k in FRAMEWORK_FIELDS},
             )
             for row in content["frameworks"]
         }
@@ -228,10 +235,10 @@ class Edition(models.Model):
                 EditionLink(
                     edition=self,
                     link_id=row["pk"],
-                    behaviour=frozen[row["behaviour_id"]],
-                    standard=frozen[row["standard_id"]],
+                    source=frozen[row["source_id"]],
+                    target=frozen[row["target_id"]],
                     **{k: row[k] for k in LINK_FIELDS},
-                ).placed()
+                )
                 for row in content["links"]
             ),
             batch_size=2000,
@@ -248,7 +255,8 @@ class Edition(models.Model):
 
 
 class EditionFramework(FrameworkText):
-    """One of the two frameworks as an edition froze it."""
+    """One of the register's two frameworks (its source or its target) as an edition froze
+    it."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="frameworks")
     # The live framework it was copied from; it may since have been changed or deleted.
@@ -256,10 +264,14 @@ class EditionFramework(FrameworkText):
         Framework, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     slug = models.SlugField(max_length=80)
+    side = models.CharField(max_length=6, choices=Side.choices)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["edition", "kind"], name="edition_framework_unique"),
+            models.UniqueConstraint(fields=["edition", "side"], name="edition_framework_unique"),
+            models.CheckConstraint(
+                condition=Q(side__in=Side.values), name="edition_framework_side_valid"
+            ),
         ]
 
 
@@ -300,8 +312,8 @@ class EditionLink(LinkClaim):
     link = models.ForeignKey(
         "mapping.Link", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    behaviour = models.ForeignKey(EditionElement, on_delete=models.CASCADE, related_name="+")
-    standard = models.ForeignKey(EditionElement, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(EditionElement, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(EditionElement, on_delete=models.CASCADE, related_name="+")
     updated_at = models.DateTimeField()
 
     objects = EditionLinkQuerySet.as_manager()
@@ -316,20 +328,20 @@ class EditionLink(LinkClaim):
         constraints = [
             models.UniqueConstraint(fields=["edition", "link"], name="edition_link_once"),
             models.UniqueConstraint(
-                fields=["edition", "behaviour", "standard"], name="edition_link_pair_unique"
+                fields=["edition", "source", "target"], name="edition_link_pair_unique"
             ),
         ]
         indexes = [
             models.Index(
-                fields=["edition", "behaviour_rank", "standard_rank", "link"],
-                name="edition_link_by_behaviour",
+                fields=["edition", "source_rank", "target_rank", "link"],
+                name="edition_link_by_source",
             ),
             models.Index(
-                fields=["edition", "standard_rank", "behaviour_rank", "link"],
-                name="edition_link_by_standard",
+                fields=["edition", "target_rank", "source_rank", "link"],
+                name="edition_link_by_target",
             ),
             models.Index(
-                fields=["edition", "relation_rank", "behaviour_rank", "standard_rank", "link"],
+                fields=["edition", "relation_rank", "source_rank", "target_rank", "link"],
                 name="edition_link_by_relation",
             ),
             models.Index(fields=["edition", "updated_at", "link"], name="edition_link_by_updated"),

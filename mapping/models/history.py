@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mapping.models.events import announce
 from mapping.models.rows import place_in_tree, save_fields
 from standards.models import Element, Framework
 
@@ -46,12 +47,13 @@ class ChangeQuerySet(models.QuerySet):
     def since(self, moment) -> ChangeQuerySet:
         return self.filter(at__gt=moment)
 
-    def of_register(self, mapping_id, behaviours_id, standards_id) -> ChangeQuerySet:
-        """Changes to one mapping's links and to its two frameworks and their elements.
+    def of_register(self, mapping_id, source_id, target_id) -> ChangeQuerySet:
+        """Changes to one mapping's links and to its two frameworks (source and target)
+        and their elements.
 
         Each argument may be a value or an OuterRef, for counting inside a subquery."""
         return self.filter(
-            Q(mapping_id=mapping_id) | Q(framework_id=behaviours_id) | Q(framework_id=standards_id)
+            Q(mapping_id=mapping_id) | Q(framework_id=source_id) | Q(framework_id=target_id)
         )
 
     def record(
@@ -64,19 +66,12 @@ class ChangeQuerySet(models.QuerySet):
         reason: str = "",
         reverts: Change | None = None,
     ) -> Change:
-        return self.create(
-            mapping_id=getattr(instance, "mapping_id", None),
-            framework_id=_framework_id(instance),
-            subject_type=instance._meta.model_name,
-            subject_id=instance.pk,
-            subject_label=instance.history_label,
-            action=action,
-            before=before,
-            after=tracked_values(instance) if action != Change.Action.DELETED else {},
-            reason=reason,
-            user=by if by is not None and by.is_authenticated else None,
-            reverts=reverts,
-        )
+        """Record one change to a link, element or framework, and announce it."""
+        change = self.model.of(instance, action=action, before=before, by=by, reason=reason,
+                               reverts=reverts)  # fmt: skip
+        change.save(force_insert=True)
+        _announce([change], by=by)
+        return change
 
     @transaction.atomic
     def save_new(self, instance: models.Model, *, by, reason: str = "") -> Change:
@@ -86,24 +81,12 @@ class ChangeQuerySet(models.QuerySet):
 
     def record_created(self, instances: list[models.Model], *, by, reason: str = "") -> None:
         """Record the creation of many rows saved together (an import), in one statement."""
-        self.bulk_create(
-            [
-                self.model(
-                    mapping_id=getattr(instance, "mapping_id", None),
-                    framework_id=_framework_id(instance),
-                    subject_type=instance._meta.model_name,
-                    subject_id=instance.pk,
-                    subject_label=instance.history_label,
-                    action=Change.Action.CREATED,
-                    before={},
-                    after=tracked_values(instance),
-                    reason=reason,
-                    user=by if by is not None and by.is_authenticated else None,
-                )
-                for instance in instances
-            ],
-            batch_size=1000,
-        )
+        changes = [
+            self.model.of(instance, action=Change.Action.CREATED, before={}, by=by, reason=reason)
+            for instance in instances
+        ]
+        self.bulk_create(changes, batch_size=1000)
+        _announce(changes, by=by)
 
     @transaction.atomic
     def apply_many(self, edits: list[tuple[models.Model, dict[str, Any]]], *, by,
@@ -138,15 +121,11 @@ class ChangeQuerySet(models.QuerySet):
                 instance.updated_by = user
             fields |= set(changes)
             saved.append(instance)
-            records.append(self.model(
-                mapping_id=getattr(instance, "mapping_id", None),
-                framework_id=_framework_id(instance), subject_type=model._meta.model_name,
-                subject_id=instance.pk, subject_label=instance.history_label,
-                action=_action_for(instance, before), before=before,
-                after=tracked_values(instance), reason=reason, user=user, at=now,
-            ))  # fmt: skip
+            records.append(self.model.of(instance, action=_action_for(instance, before),
+                                         before=before, by=by, reason=reason, at=now))  # fmt: skip
         save_fields(model, saved, sorted(fields))
         self.bulk_create(records, batch_size=1000)
+        _announce(records, by=by)
         place_in_tree(model, saved, fields)
         return len(saved)
 
@@ -200,6 +179,22 @@ class ChangeQuerySet(models.QuerySet):
         return self.record(
             instance, action=action, before=before, by=by, reason=reason, reverts=reverts
         )
+
+
+def _announce(changes: list[Change], *, by) -> None:
+    """Tell whoever listens (mapping/models/events.py) which registers these changes belong
+    to: a link's mapping, or every mapping of an element's or framework's framework."""
+    if not changes:
+        return
+    first = changes[0]
+    announce(
+        action=first.action if len(changes) == 1 else "imported",
+        subject_type=first.subject_type,
+        subject_id=first.subject_id if len(changes) == 1 else None,
+        mapping_ids={change.mapping_id for change in changes},
+        framework_ids={change.framework_id for change in changes},
+        by=by,
+    )
 
 
 def _framework_id(instance: models.Model) -> int | None:
@@ -281,6 +276,26 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.subject_label}"
+
+    @classmethod
+    def of(cls, instance: models.Model, *, action: str, before: dict, by, reason: str = "",
+           reverts: Change | None = None, at=None) -> Change:  # fmt: skip
+        """The record of one change to instance, not yet saved: the one place a Change row
+        is made, whether it is saved alone or with thousands of others."""
+        return cls(
+            mapping_id=getattr(instance, "mapping_id", None),
+            framework_id=_framework_id(instance),
+            subject_type=instance._meta.model_name,
+            subject_id=instance.pk,
+            subject_label=instance.history_label,
+            action=action,
+            before=before,
+            after=tracked_values(instance) if action != Change.Action.DELETED else {},
+            reason=reason,
+            user=by if by is not None and by.is_authenticated else None,
+            reverts=reverts,
+            at=at or timezone.now(),
+        )
 
     @property
     def who(self) -> str:
@@ -365,8 +380,8 @@ class Change(models.Model):
         if isinstance(subject, Element):
             if (
                 subject.children.exists()
-                or subject.links_as_behaviour.exists()
-                or subject.links_as_standard.exists()
+                or subject.links_as_source.exists()
+                or subject.links_as_target.exists()
             ):
                 raise ValidationError(
                     f"{subject.code} now has links or elements under it, so it cannot be "

@@ -9,10 +9,22 @@ from django.db.models import Q
 from mapping.models.search import matching
 
 
-class Relation(models.TextChoices):
-    """How a behaviour relates to a standard, in words staff use.
+class Side(models.TextChoices):
+    """The two ends of every link: its source element (a behaviour, say) and its target
+    (a standard), each from one of the register's two frameworks."""
 
-    Each has a SKOS mapping property, read as "<behaviour> skos:X <standard>".
+    SOURCE = "source", "Source"
+    TARGET = "target", "Target"
+
+    @property
+    def other(self) -> Side:
+        return Side.TARGET if self == Side.SOURCE else Side.SOURCE
+
+
+class Relation(models.TextChoices):
+    """How a link's source relates to its target, in words staff use.
+
+    Each has a SKOS mapping property, read as "<source> skos:X <target>".
     """
 
     SAME_AS = "same_as", "Is the same as"
@@ -36,49 +48,60 @@ class Relation(models.TextChoices):
                 return relation
         return None
 
-    @property
-    def explanation(self) -> str:
-        return RELATION_EXPLANATIONS[self]
+    def explained(self, words) -> str:
+        """What the relation means, in a register's words (mapping/register/words.py):
+        "Living the behaviour meets all of the standard."."""
+        return RELATION_EXPLANATIONS[self].format_map(vars(words))
 
 
 SKOS_MATCH = {
     Relation.SAME_AS: "exactMatch",
-    # The behaviour takes in all of the standard, so the standard is the narrower concept.
+    # The source takes in all of the target, so the target is the narrower concept.
     Relation.FULLY_COVERS: "narrowMatch",
-    # The behaviour covers part of the standard, so the standard is the broader concept.
+    # The source covers part of the target, so the target is the broader concept.
     Relation.PARTLY_COVERS: "broadMatch",
     Relation.CLOSELY_MATCHES: "closeMatch",
     Relation.SUPPORTS: "relatedMatch",
 }
 
+# In a register's words: {source} is "behaviour" in a behaviours → standards register, and
+# {meeting} "Living"; a register between other frameworks says its frameworks' own words.
 RELATION_EXPLANATIONS = {
-    Relation.SAME_AS: "The behaviour and the standard ask for the same thing.",
-    Relation.FULLY_COVERS: "Living the behaviour meets all of the standard.",
-    Relation.PARTLY_COVERS: "Living the behaviour meets part of the standard.",
+    Relation.SAME_AS: "The {source} and the {target} ask for the same thing.",
+    Relation.FULLY_COVERS: "{meeting} the {source} meets all of the {target}.",
+    Relation.PARTLY_COVERS: "{meeting} the {source} meets part of the {target}.",
     Relation.CLOSELY_MATCHES: "Close in meaning, though worded for a different purpose.",
-    Relation.SUPPORTS: "The behaviour helps someone meet the standard without meeting it itself.",
+    Relation.SUPPORTS: "The {source} helps someone meet the {target} without meeting it itself.",
 }
 
 
 class LinkSort(models.TextChoices):
-    BEHAVIOUR = "behaviour", "Behaviour, in framework order"
-    BEHAVIOUR_DESC = "-behaviour", "Behaviour, reversed"
-    STANDARD = "standard", "Standard, in framework order"
-    STANDARD_DESC = "-standard", "Standard, reversed"
+    """The link table's orders; a register names them in its own words (a behaviours →
+    standards register says "Behaviour, in framework order")."""
+
+    SOURCE = "source", "Source, in framework order"
+    SOURCE_DESC = "-source", "Source, reversed"
+    TARGET = "target", "Target, in framework order"
+    TARGET_DESC = "-target", "Target, reversed"
     RELATION = "relation", "Relation, strongest first"
     RELATION_DESC = "-relation", "Relation, weakest first"
     UPDATED_DESC = "-updated", "Most recently updated"
     UPDATED = "updated", "Least recently updated"
 
 
+# The names the sorts had when every register was behaviours → standards: still understood
+# in addresses and API calls (for one release).
+SORT_ALIASES = {"behaviour": "source", "-behaviour": "-source", "standard": "target",
+                "-standard": "-target"}  # fmt: skip
+
 # Each relation's place when sorting by relation: strongest first.
 RELATION_RANK = {value: rank for rank, value in enumerate(Relation.values)}
 
 # The stored, indexed keys each sort orders by, before the link's own id breaks ties.
 SORT_KEYS = {
-    LinkSort.BEHAVIOUR: ("behaviour_rank", "standard_rank"),
-    LinkSort.STANDARD: ("standard_rank", "behaviour_rank"),
-    LinkSort.RELATION: ("relation_rank", "behaviour_rank", "standard_rank"),
+    LinkSort.SOURCE: ("source_rank", "target_rank"),
+    LinkSort.TARGET: ("target_rank", "source_rank"),
+    LinkSort.RELATION: ("relation_rank", "source_rank", "target_rank"),
     LinkSort.UPDATED: ("updated_at",),
 }
 
@@ -87,12 +110,12 @@ class LinkRowQuerySet(models.QuerySet):
     """Filters and sorts for links, live or frozen: both kinds of row name their fields
     alike, so every register filters and orders its links by this one set of rules."""
 
-    def touching_behaviours(self, ranks: tuple[int, int]) -> LinkRowQuerySet:
+    def touching_sources(self, ranks: tuple[int, int]) -> LinkRowQuerySet:
         """Links from the behaviours ranked from ranks[0] to ranks[1]: a subtree."""
-        return self.filter(behaviour_rank__range=ranks)
+        return self.filter(source_rank__range=ranks)
 
-    def touching_standards(self, ranks: tuple[int, int]) -> LinkRowQuerySet:
-        return self.filter(standard_rank__range=ranks)
+    def touching_targets(self, ranks: tuple[int, int]) -> LinkRowQuerySet:
+        return self.filter(target_rank__range=ranks)
 
     def with_relation(self, relation: str) -> LinkRowQuerySet:
         return self.filter(relation=relation)
@@ -131,27 +154,26 @@ class LinkRowQuerySet(models.QuerySet):
 
 
 class LinkClaim(models.Model):
-    """What a link says: that a behaviour relates to a standard, how, and why."""
+    """What a link says: that its source relates to its target, how, and why."""
 
     relation = models.CharField(max_length=20, choices=Relation.choices)
     rationale = models.TextField(
-        max_length=10_000, help_text="Why the behaviour relates to the standard."
+        max_length=10_000, help_text="Why the source relates to the target."
     )
     example = models.TextField(
         "in practice", blank=True, max_length=10_000,
         help_text="An example of the link in everyday work.",
     )  # fmt: skip
 
-    # Order keys, stored so that every sort reads an index: the behaviour's and the
-    # standard's tree ranks (live: copied by database triggers; frozen: when published)
-    # and the relation's strength.
-    behaviour_rank = models.PositiveIntegerField(null=True, editable=False)
-    standard_rank = models.PositiveIntegerField(null=True, editable=False)
+    # Derived copies, each written by one database trigger however the row is written
+    # (mapping/migrations/0015_neutral_link.py), live and frozen alike, never by Python:
+    # order keys, so that every sort reads an index (the source's and the target's tree
+    # ranks, and the relation's strength), and what a search looks in (both elements'
+    # codes and titles, the rationale and the example, one to a line), indexed for
+    # substring search: SQLite's FTS5 trigram tables, PostgreSQL's pg_trgm.
+    source_rank = models.PositiveIntegerField(null=True, editable=False)
+    target_rank = models.PositiveIntegerField(null=True, editable=False)
     relation_rank = models.PositiveSmallIntegerField(null=True, editable=False)
-    # What a search looks in, in one text: both elements' codes and titles, the rationale
-    # and the example, one to a line (live: kept by triggers; frozen: when published).
-    # Indexed for substring search: SQLite's FTS5 trigram tables, PostgreSQL's pg_trgm.
-    # NULL until the triggers (or placed()) fill it; a NULL needs no SQLite table rebuild.
     search_text = models.TextField(null=True, editable=False)  # noqa: DJ001
 
     # The field that names a link alike live and in every edition: a live row's own id,
@@ -162,27 +184,16 @@ class LinkClaim(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return f"{self.behaviour.code} {self.get_relation_display().lower()} {self.standard.code}"
+        return f"{self.source.code} {self.get_relation_display().lower()} {self.target.code}"
 
-    def placed(self):
-        """This row with its order keys filled in, for rows written without the database's
-        triggers (frozen copies)."""
-        self.relation_rank = RELATION_RANK[self.relation]
-        if self.behaviour_rank is None:
-            self.behaviour_rank = self.behaviour.tree_rank
-        if self.standard_rank is None:
-            self.standard_rank = self.standard.tree_rank
-        self.search_text = "\n".join([
-            f"{self.behaviour.code} {self.behaviour.title}",
-            f"{self.standard.code} {self.standard.title}",
-            self.rationale, self.example,
-        ])  # fmt: skip
-        return self
+    def end(self, side: str):
+        """The link's element at that end: its source or its target."""
+        return self.source if side == Side.SOURCE else self.target
 
     @property
     def reference(self) -> str:
         """The link's short, stable reference, to quote: "B3.1 → INT.2"."""
-        return f"{self.behaviour.code} → {self.standard.code}"
+        return f"{self.source.code} → {self.target.code}"
 
     @property
     def history_label(self) -> str:

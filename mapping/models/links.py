@@ -1,5 +1,5 @@
-"""Live links: claims that a behaviour relates to a standard, edited, reviewed and retired
-with their history."""
+"""Live links: claims that an element of one framework (a behaviour, say) relates to an
+element of another (a standard), edited, reviewed and retired with their history."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from mapping.access.roles import Role, has_role
 from mapping.models.history import Change
 from mapping.models.link_rows import LinkClaim, LinkRowQuerySet, Relation
+from mapping.models.memberships import Role, roles_of
 from standards.models import Element
 
 
@@ -35,12 +35,12 @@ class LinkQuerySet(LinkRowQuerySet):
         return self.filter(status=status)
 
     def touching(self, element_ids: set[int]) -> LinkQuerySet:
-        return self.filter(Q(behaviour_id__in=element_ids) | Q(standard_id__in=element_ids))
+        return self.filter(Q(source_id__in=element_ids) | Q(target_id__in=element_ids))
 
     def with_elements(self) -> LinkQuerySet:
         return self.select_related(
-            "mapping", "behaviour__framework", "behaviour__parent", "standard__framework",
-            "standard__parent",
+            "mapping", "source__framework", "source__parent", "target__framework",
+            "target__parent",
         )  # fmt: skip
 
     def status_counts(self) -> dict[str, int]:
@@ -49,13 +49,13 @@ class LinkQuerySet(LinkRowQuerySet):
         return {status: counts.get(status, 0) for status in LinkStatus.values}
 
     def create_draft(
-        self, mapping, *, behaviour: Element, standard: Element, by, propose: bool = False, **claim
+        self, mapping, *, source: Element, target: Element, by, propose: bool = False, **claim
     ) -> Link:
         """A new link, as a draft (or proposed straight away), recorded in the history."""
         link = self.model(
             mapping=mapping,
-            behaviour=behaviour,
-            standard=standard,
+            source=source,
+            target=target,
             status=LinkStatus.PROPOSED if propose else LinkStatus.DRAFT,
             created_by=by,
             updated_by=by,
@@ -66,15 +66,11 @@ class LinkQuerySet(LinkRowQuerySet):
 
 
 class Link(LinkClaim):
-    """A claim that a behaviour relates to a standard, with the reason why."""
+    """A claim that a source element relates to a target element, with the reason why."""
 
     mapping = models.ForeignKey("mapping.Mapping", on_delete=models.PROTECT, related_name="links")
-    behaviour = models.ForeignKey(
-        Element, on_delete=models.PROTECT, related_name="links_as_behaviour"
-    )
-    standard = models.ForeignKey(
-        Element, on_delete=models.PROTECT, related_name="links_as_standard"
-    )
+    source = models.ForeignKey(Element, on_delete=models.PROTECT, related_name="links_as_source")
+    target = models.ForeignKey(Element, on_delete=models.PROTECT, related_name="links_as_target")
     status = models.CharField(max_length=10, choices=LinkStatus.choices, default=LinkStatus.DRAFT)
     retired_reason = models.TextField("why it was retired", blank=True, max_length=2_000)
     revision = models.PositiveIntegerField(default=1, editable=False)
@@ -101,7 +97,7 @@ class Link(LinkClaim):
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["mapping", "behaviour", "standard"], name="link_pair_unique"
+                fields=["mapping", "source", "target"], name="link_pair_unique"
             ),
             models.CheckConstraint(condition=~Q(rationale=""), name="link_rationale_required"),
             models.CheckConstraint(
@@ -116,17 +112,17 @@ class Link(LinkClaim):
             ),
         ]
         indexes = [
-            models.Index(fields=["mapping", "standard"]),
+            models.Index(fields=["mapping", "target"], name="link_by_target_id"),
             # One per sort of the link table, so that a page is read in order from an index.
             models.Index(
-                fields=["mapping", "behaviour_rank", "standard_rank", "id"],
-                name="link_by_behaviour",
+                fields=["mapping", "source_rank", "target_rank", "id"],
+                name="link_by_source",
             ),
             models.Index(
-                fields=["mapping", "standard_rank", "behaviour_rank", "id"], name="link_by_standard"
+                fields=["mapping", "target_rank", "source_rank", "id"], name="link_by_target"
             ),
             models.Index(
-                fields=["mapping", "relation_rank", "behaviour_rank", "standard_rank", "id"],
+                fields=["mapping", "relation_rank", "source_rank", "target_rank", "id"],
                 name="link_by_relation",
             ),
             models.Index(fields=["mapping", "updated_at", "id"], name="link_by_updated"),
@@ -166,7 +162,7 @@ class Link(LinkClaim):
     def edit(self, *, by, revision: int, **changes) -> Change | None:
         """Save new wording or relation. An edit to an approved link by someone who
         cannot approve it goes back to proposed, so published text is always approved."""
-        if self.is_approved and not has_role(by, Role.PUBLISHER):
+        if self.is_approved and not roles_of(by).holds(Role.PUBLISHER, self.mapping_id):
             changes["status"] = LinkStatus.PROPOSED
         return Change.objects.apply(self, changes, by=by, revision=revision)
 
@@ -218,12 +214,12 @@ class Link(LinkClaim):
         self.rationale = self.rationale.strip()
         errors = {}
         if not self.rationale:
-            errors["rationale"] = "Say why the behaviour relates to the standard."
+            errors["rationale"] = "Say why the one relates to the other."
         if self.mapping_id:
             mapping = self.mapping
-            if self.behaviour_id and self.behaviour.framework_id != mapping.behaviours_framework_id:
-                errors["behaviour"] = f"Choose an element of {mapping.behaviours_framework}."
-            if self.standard_id and self.standard.framework_id != mapping.standards_framework_id:
-                errors["standard"] = f"Choose an element of {mapping.standards_framework}."
+            if self.source_id and self.source.framework_id != mapping.source_framework_id:
+                errors["source"] = f"Choose an element of {mapping.source_framework}."
+            if self.target_id and self.target.framework_id != mapping.target_framework_id:
+                errors["target"] = f"Choose an element of {mapping.target_framework}."
         if errors:
             raise ValidationError(errors)

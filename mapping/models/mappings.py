@@ -1,32 +1,50 @@
-"""Mappings (a named set of links from one behaviours framework to one standards
-framework) and the gaps in them that were reviewed and deliberately left unlinked."""
+"""Mappings (a named set of links from one framework, the source, to another, the target:
+behaviours onto standards, or one set of standards onto another) and the gaps in them that
+were reviewed and deliberately left unlinked."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from mapping.core.markdown import render_markdown
+from mapping.models.events import announce
 from standards.models import Element, Framework
 
 
 class MappingQuerySet(models.QuerySet):
     def with_frameworks(self) -> MappingQuerySet:
-        return self.select_related("behaviours_framework", "standards_framework")
+        return self.select_related("source_framework", "target_framework")
 
     def default(self) -> Mapping | None:
         return self.with_frameworks().filter(is_default=True).first()
 
     def using_framework(self, framework: Framework) -> MappingQuerySet:
         """The mappings that map from or onto framework."""
-        return self.filter(Q(behaviours_framework=framework) | Q(standards_framework=framework))
+        return self.using_framework_id(framework.pk)
+
+    def using_framework_id(self, framework_id: int) -> MappingQuerySet:
+        return self.using_framework_ids({framework_id})
+
+    def using_framework_ids(self, framework_ids) -> MappingQuerySet:
+        return self.filter(
+            Q(source_framework_id__in=framework_ids) | Q(target_framework_id__in=framework_ids)
+        )
+
+    def ids_using(self, framework_ids) -> list[int]:
+        """The ids of the registers that map any of these frameworks: those a change to
+        the frameworks or their elements belongs to."""
+        wanted = [pk for pk in framework_ids if pk is not None]
+        return list(self.using_framework_ids(wanted).values_list("pk", flat=True)) if wanted else []
 
 
 class Mapping(models.Model):
-    """A named set of links from one behaviours framework to one standards framework."""
+    """A named set of links from one framework (the source) to another (the target), of
+    any kinds: behaviours onto standards, or a crosswalk from one standards framework onto
+    another."""
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -39,17 +57,11 @@ class Mapping(models.Model):
         help_text="Opens the QuickStart guide. Markdown: headings, lists, links, emphasis. "
         "HTML and scripts are removed.",
     )
-    behaviours_framework = models.ForeignKey(
-        Framework,
-        on_delete=models.PROTECT,
-        related_name="mappings_from",
-        limit_choices_to={"kind": Framework.Kind.BEHAVIOURS},
+    source_framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="mappings_from"
     )
-    standards_framework = models.ForeignKey(
-        Framework,
-        on_delete=models.PROTECT,
-        related_name="mappings_to",
-        limit_choices_to={"kind": Framework.Kind.STANDARDS},
+    target_framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="mappings_to"
     )
     licence_url = models.URLField(
         "licence",
@@ -77,13 +89,35 @@ class Mapping(models.Model):
                 name="mapping_one_default",
             ),
             models.CheckConstraint(
-                condition=~Q(behaviours_framework=F("standards_framework")),
+                condition=~Q(source_framework=F("target_framework")),
                 name="mapping_two_frameworks",
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """Save the register's own details (its name, guide, licence) and announce it."""
+        adding = self._state.adding
+        before = None if adding else Mapping.objects.filter(pk=self.pk).values_list(
+            "slug", flat=True).first()  # fmt: skip
+        super().save(*args, **kwargs)
+        announce(action="created" if adding else "edited", subject_type="mapping",
+                 subject_id=self.pk, mapping_ids=[self.pk],
+                 old_slugs=[before] if before and before != self.slug else [])  # fmt: skip
+
+    @transaction.atomic
+    def make_default(self, *, by=None) -> None:
+        """Make this the site's default register: its pages move to the top of the site,
+        and those of the one it replaces under /m/<slug>/."""
+        before = list(Mapping.objects.filter(is_default=True).exclude(pk=self.pk)
+                      .values_list("pk", flat=True))  # fmt: skip
+        Mapping.objects.filter(pk__in=before).update(is_default=False)
+        Mapping.objects.filter(pk=self.pk).update(is_default=True)
+        self.is_default = True
+        announce(action="edited", subject_type="mapping", subject_id=self.pk,
+                 mapping_ids=[self.pk, *before], by=by)  # fmt: skip
 
     @property
     def url_kwargs(self) -> dict[str, str]:
@@ -96,19 +130,18 @@ class Mapping(models.Model):
         return render_markdown(self.guide_intro)
 
     def maps(self, framework_id: int) -> bool:
-        return framework_id in (self.behaviours_framework_id, self.standards_framework_id)
+        return framework_id in (self.source_framework_id, self.target_framework_id)
 
     def clean(self) -> None:
         super().clean()
         errors = {}
-        if self.behaviours_framework_id and not self.behaviours_framework.is_behaviours:
-            errors["behaviours_framework"] = "Choose a behaviours framework."
-        if self.standards_framework_id and self.standards_framework.is_behaviours:
-            errors["standards_framework"] = "Choose a standards framework."
+        if self.source_framework_id and self.source_framework_id == self.target_framework_id:
+            errors["target_framework"] = ("A register links two different frameworks: choose "
+                                          "another one to map onto.")  # fmt: skip
         saved = Mapping.objects.filter(pk=self.pk).values_list(
-            "behaviours_framework_id", "standards_framework_id"
+            "source_framework_id", "target_framework_id"
         ).first() if self.pk else None  # fmt: skip
-        moved = saved and saved != (self.behaviours_framework_id, self.standards_framework_id)
+        moved = saved and saved != (self.source_framework_id, self.target_framework_id)
         if moved and self.links.exists():
             errors["__all__"] = ("A register with links keeps its two frameworks: add a new "
                                  "register for other frameworks.")  # fmt: skip

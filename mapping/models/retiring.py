@@ -36,7 +36,7 @@ def retire_element(element: Element, *, by, reason: str, revision: int | None = 
     for child in Element.objects.current().filter(pk__in=below).order_by("pk"):
         Change.objects.apply(child, {"retired": True, "retired_reason": along}, by=by, reason=along)
     touching = Link.objects.current().touching(below | {element.pk})
-    for link in touching.select_related("behaviour", "standard").order_by("pk"):
+    for link in touching.select_related("source", "target").order_by("pk"):
         link.retire(by=by, reason=along)
     return change
 

@@ -22,7 +22,7 @@ from mapping.citing.citations import cite
 from mapping.coverage.rules import Coverage, ElementCoverage
 from mapping.models.link_rows import LinkClaim
 from mapping.pdf import parts as pdf_parts
-from mapping.register.registers import Register
+from mapping.register import Register
 
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
 LAYOUT_VERSION = "6"
@@ -57,15 +57,15 @@ class ContentsEntry:
 
 def link_table_parts(coverage: Coverage) -> list[list[LinkGroup]]:
     """The link table cut into as few parts of at most LINKS_PER_PART links as will do, all
-    about the same size (so that the workers finish together), a behaviour continuing
+    about the same size (so that the workers finish together), a source element continuing
     from one part into the next where a cut falls inside it."""
-    total = sum(len(entry.links_by_origin) for entry in coverage.top_behaviours)
+    total = sum(len(entry.links_by_origin) for entry in coverage.top_sources)
     count = max(1, -(-total // LINKS_PER_PART))
     # Where each part ends, counted in links from the start of the table.
     cuts = [round(total * (i + 1) / count) for i in range(count)]
     parts: list[list[LinkGroup]] = [[]]
     seen = 0
-    for entry in coverage.top_behaviours:
+    for entry in coverage.top_sources:
         links = entry.links_by_origin
         start = 0
         while True:
@@ -91,7 +91,7 @@ def render_register_pdf(context: dict) -> bytes:
         return html, base_url, stylesheet
 
     link_parts = link_table_parts(coverage)
-    skeleton = _contents_skeleton(coverage)
+    skeleton = _contents_skeleton(coverage, context["register"].words)
     # The front matter's length depends only on how many contents lines it has, so a draft
     # with made-up page numbers, laid out alongside the body, says how long it will be.
     draft_contents = [ContentsEntry(b.level, b.label, 999) for b in skeleton]
@@ -118,12 +118,12 @@ def render_register_pdf(context: dict) -> bytes:
     if front.page_count != front_pages:
         raise RuntimeError("The contents changed length once page numbers were filled in.")
     register: Register = context["register"]
-    behaviours, standards = register.behaviours_framework.name, register.standards_framework.name
+    source, target = register.source_framework.name, register.target_framework.name
     metadata = pdf_parts.Metadata(
         title=register.name,
         author=register.organisation,
-        subject=f"How {behaviours} maps onto {standards}, with the reason for every link.",
-        keywords=f"{behaviours}, {standards}",
+        subject=f"How {source} maps onto {target}, with the reason for every link.",
+        keywords=f"{source}, {target}",
         created=context["as_of"],
     )
     return pdf_parts.join(
@@ -131,17 +131,17 @@ def render_register_pdf(context: dict) -> bytes:
     )
 
 
-def _contents_skeleton(coverage: Coverage) -> list[ContentsEntry]:
+def _contents_skeleton(coverage: Coverage, words) -> list[ContentsEntry]:
     entries = [
         ContentsEntry(1, "QuickStart guide", 0),
-        ContentsEntry(1, "The link table, by behaviour", 0),
+        ContentsEntry(1, f"The link table, by {words.source}", 0),
     ]
     entries += [
-        ContentsEntry(2, f"{e.element.code} {e.element.title}", 0) for e in coverage.top_behaviours
+        ContentsEntry(2, f"{e.element.code} {e.element.title}", 0) for e in coverage.top_sources
     ]
     entries += [
         ContentsEntry(1, label, 0)
-        for label in ("Index by standard", "Coverage summary", "How to cite this register")
+        for label in (f"Index by {words.target}", "Coverage summary", "How to cite this register")
     ]
     return entries
 
@@ -182,7 +182,8 @@ def whole_document_html(context: dict) -> str:
     """Every part of the PDF in order, as one HTML document with the same stylesheet: what
     a browser would print (bench/pdf_vs_chromium.py compares the two)."""
     coverage: Coverage = context["coverage"]
-    contents = [ContentsEntry(e.level, e.label, 0) for e in _contents_skeleton(coverage)]
+    skeleton = _contents_skeleton(coverage, context["register"].words)
+    contents = [ContentsEntry(e.level, e.label, 0) for e in skeleton]
     parts = [
         render_to_string(TEMPLATE, {**context, "part": "front", "contents": contents}),
         render_to_string(TEMPLATE, {**context, "part": "guide"}),
@@ -210,7 +211,7 @@ def document_context(
 
     coverage = register.coverage
     citation = cite(register, absolute=absolute, today=today)
-    example = next((link for entry in coverage.behaviours for link in entry.direct), None)
+    example = next((link for entry in coverage.sources for link in entry.direct), None)
     context = {
         "register": register,
         "edition": register.edition,

@@ -15,11 +15,14 @@ import io
 import logging
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
+
+import pikepdf
 
 PAGE_LINK_SCHEME = "weave-page:"
 # An element whose id starts with this sets the column heading: the pages of its part after
@@ -173,7 +176,6 @@ def join(
     heading where its part says, the name and "Page N of M", written in the sample's font.
     Links to "weave-page:N" become jumps to page N (counting from 1).
     """
-    import pikepdf
 
     document = pikepdf.Pdf.new()
     sources = [pikepdf.open(io.BytesIO(part.pdf)) for part in parts]
@@ -223,7 +225,6 @@ class _PageNumbers:
     text (ASCII digits and "Page of")."""
 
     def __init__(self, document, sample_page) -> None:
-        import pikepdf
 
         self.document = document
         self.instructions = list(pikepdf.parse_content_stream(sample_page))
@@ -256,7 +257,6 @@ class _PageNumbers:
         return sum(self.widths.get(glyph, 0) for glyph in ids) * self.size / 1000
 
     def form(self, text: str):
-        import pikepdf
 
         codes = b"".join(self.glyphs[char].to_bytes(2, "big") for char in text)
         instructions = list(self.instructions)
@@ -276,14 +276,12 @@ class _PageNumbers:
 
 
 def _is_string(item) -> bool:
-    import pikepdf
 
     return isinstance(item, pikepdf.String)
 
 
 def _glyph_widths(array) -> dict[int, float]:
     """A CID font's /W array (c [w1 w2 ...] or c_first c_last w) as {glyph: width}."""
-    import pikepdf
 
     widths: dict[int, float] = {}
     items = list(array)
@@ -302,7 +300,6 @@ def _glyph_widths(array) -> dict[int, float]:
 
 def _glyph_ids(cmap: bytes) -> dict[str, int]:
     """Characters to glyph ids from a ToUnicode CMap's bfchar and bfrange entries."""
-    import re
 
     glyphs: dict[str, int] = {}
     text = cmap.decode("latin-1")
@@ -320,7 +317,6 @@ def _glyph_ids(cmap: bytes) -> dict[str, int]:
 
 
 def _make_page_links_live(document) -> None:
-    import pikepdf
 
     for page in document.pages:
         for annotation in page.obj.get("/Annots", []):
@@ -336,7 +332,6 @@ def _make_page_links_live(document) -> None:
 
 
 def _add_outline(document, parts: list[RenderedPart]) -> None:
-    import pikepdf
 
     with document.open_outline() as outline:
         parents: list = []  # the open item at each level
@@ -352,7 +347,6 @@ def _add_outline(document, parts: list[RenderedPart]) -> None:
 
 
 def _set_metadata(document, metadata: Metadata) -> None:
-    import pikepdf
 
     stamp = metadata.created.strftime("D:%Y%m%d%H%M%S") + _offset(metadata.created)
     info = {

@@ -2,10 +2,10 @@
 every server shares them, and looked up without reading the register.
 
 A PDF is kept under a cheap key: for the live register the register's version (mapping/
-versioning.py: every write makes a new one) and the day (the live PDF cites the register as
-accessed today); for an edition its number and digest. Beside it, each register keeps a
-pointer to its latest PDF, which readers are given while a new one is rendered in the
-background (mapping/tasks.py). The page that offers the PDF says when that is so.
+caching/versioning.py: every change to it makes a new one) and the day (the live PDF cites
+the register as accessed today); for an edition its number and digest. Beside it, each
+register keeps a pointer to its latest PDF, which readers are given while a new one is
+rendered in the background (mapping/tasks.py). The page that offers the PDF says when that is so.
 
 The permalink printed on a PDF (and in its QR code) is absolute, so PDFs are kept per site
 address too; the addresses readers have used are remembered, for renders that no request
@@ -26,7 +26,7 @@ from django.utils import timezone
 from mapping.caching.versioning import version
 from mapping.pdf import document as pdf
 from mapping.pdf.document import RegisterPdf
-from mapping.register.registers import Register
+from mapping.register import Register
 
 # A live register's PDF is wanted for a day; kept a little longer, as the one to offer
 # while the next renders. An edition's never changes and is kept without expiry.
@@ -74,7 +74,9 @@ class PrintedRegister:
         """What the PDF shows, named cheaply: read before the register is, so that a write
         made meanwhile gives a new stamp."""
         edition = self.register.edition
-        return _hash(edition.digest) if edition else _hash(version(), self.today.isoformat())
+        if edition:
+            return _hash(edition.digest)
+        return _hash(version(self.register.mapping.slug), self.today.isoformat())
 
     @property
     def key(self) -> str:

@@ -1,5 +1,6 @@
 """Where a register's pages live: the default mapping's at the top of the site, any other
-mapping's under /m/<slug>/, an edition's under editions/<n>/ (see mapping/urls.py)."""
+mapping's under /m/<slug>/, an edition's under editions/<n>/ (see mapping/urls.py). An
+element's page is named by its framework's slug and its code: elements/<framework>/<code>/."""
 
 from __future__ import annotations
 
@@ -9,10 +10,8 @@ from urllib.parse import quote
 from django.urls import reverse
 
 from mapping.models import Mapping
-from standards.models import FrameworkKind
+from mapping.models.link_rows import Side
 
-BEHAVIOURS, STANDARDS = FrameworkKind.BEHAVIOURS.value, FrameworkKind.STANDARDS.value
-SIDES = (BEHAVIOURS, STANDARDS)
 # Each framework downloads as (label, file extension).
 FRAMEWORK_FORMATS = (("CSV", "csv"), ("Excel", "xlsx"), ("CASE 1.0 (JSON)", "case.json"))
 
@@ -21,9 +20,17 @@ class RegisterUrls:
     """The addresses of a register's pages: the default mapping's at the top of the site,
     any other mapping's under /m/<slug>/, an edition's under editions/<n>/."""
 
-    def __init__(self, mapping: Mapping, number: int | None = None) -> None:
+    def __init__(
+        self, mapping: Mapping, number: int | None = None, slugs: dict[str, str] | None = None
+    ) -> None:
+        """slugs: each side's framework slug as the register names it (an edition's as it
+        froze them); the mapping's live frameworks' by default."""
         self.mapping = mapping
         self.number = number
+        self.slugs = slugs or {
+            Side.SOURCE: mapping.source_framework.slug,
+            Side.TARGET: mapping.target_framework.slug,
+        }
         self.mapping_kwargs = mapping.url_kwargs
         self.kwargs = self.mapping_kwargs | ({"number": number} if number else {})
 
@@ -94,26 +101,20 @@ class RegisterUrls:
     def links_xlsx(self) -> str:
         return reverse("links_export", kwargs={**self.kwargs, "extension": "xlsx"})
 
+    def framework_download(self, side: str, extension: str) -> str:
+        """One of the register's frameworks as a file: CSV, Excel or CASE."""
+        kwargs = {**self.kwargs, "framework": self.slugs[side], "extension": extension}
+        return reverse("framework_export", kwargs=kwargs)
+
     @cached_property
-    def downloads(self) -> list[tuple[str, str, str]]:
-        """(what, format, address) of each export of the register."""
-
-        def framework(side: str, extension: str) -> str:
-            return reverse(
-                "framework_export", kwargs={**self.kwargs, "side": side, "extension": extension}
-            )
-
+    def register_downloads(self) -> list[tuple[str, str, str]]:
+        """(what, format, address) of each export of the register as a whole."""
         return [
             ("The whole register", "JSON", self._page("register_export")),
             ("All links", "CSV", self.links_csv),
             ("All links", "Excel", self.links_xlsx),
             ("All links", "SSSOM (TSV)", self._page("sssom_export")),
             ("The map", "Kumu blueprint (JSON)", self._page("kumu_export")),
-            *(
-                (f"The {side} framework", label, framework(side, extension))
-                for side in SIDES
-                for label, extension in FRAMEWORK_FORMATS
-            ),
         ]
 
     @cached_property
@@ -121,19 +122,20 @@ class RegisterUrls:
         return self if self.number is None else RegisterUrls(self.mapping)
 
     @cached_property
-    def _element_prefixes(self) -> dict[str, str]:
-        # Built once; every element's address is its prefix and its code.
-        return {
-            side: reverse(f"{side[:-1]}_detail", kwargs={**self.kwargs, "code": "0"})[:-2]
-            for side in SIDES
-        }
+    def _elements_prefix(self) -> str:
+        # Built once; every element's address is this, its framework's slug and its code.
+        return reverse("element_detail", kwargs={**self.kwargs, "framework": "f", "code": "0"})[:-4]
 
     def element(self, side: str, code: str) -> str:
-        return f"{self._element_prefixes[side]}{quote(code)}/"
+        return self.element_in(self.slugs[side], code)
+
+    def element_in(self, framework_slug: str, code: str) -> str:
+        """The page of the element with this code in the framework with this slug."""
+        return f"{self._elements_prefix}{framework_slug}/{quote(code)}/"
 
     def element_prefix(self, side: str) -> str:
-        """What every element's address on that side starts with: /behaviours/, say."""
-        return self._element_prefixes[side]
+        """What every element's address on that side starts with: /elements/<framework>/."""
+        return f"{self._elements_prefix}{self.slugs[side]}/"
 
     @cached_property
     def _link_prefix(self) -> str:

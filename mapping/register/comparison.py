@@ -13,8 +13,8 @@ ELEMENT_TEXT_FIELDS = ("title", "description", "level_label")
 
 @dataclass(frozen=True)
 class LinkRow:
-    behaviour: str  # "B1 Be kind"
-    standard: str
+    source: str  # "B1 Be kind"
+    target: str
     relation: str
     rationale: str
     example: str
@@ -22,7 +22,7 @@ class LinkRow:
 
 @dataclass(frozen=True)
 class ElementRow:
-    side: str  # "behaviours" or "standards"
+    side: str  # "source" or "target"
     code: str
     title: str
     description: str
@@ -40,11 +40,11 @@ class EditionContent:
     def of(cls, edition: Edition) -> EditionContent:
         """Two queries, whatever the edition's size."""
         links = EditionLink.objects.filter(edition=edition).values_list(
-            "behaviour__code", "behaviour__title", "standard__code", "standard__title",
+            "source__code", "source__title", "target__code", "target__title",
             *LINK_TEXT_FIELDS,
         )  # fmt: skip
         elements = EditionElement.objects.filter(edition=edition).values_list(
-            "framework__kind", "code", *ELEMENT_TEXT_FIELDS
+            "framework__side", "code", *ELEMENT_TEXT_FIELDS
         )
         return cls(
             links={

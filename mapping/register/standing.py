@@ -68,8 +68,13 @@ def live_standing(register, subject) -> Standing | None:
         retired = subject.is_retired
         reason = subject.retired_reason
     else:
-        frozen = EditionElement.objects.filter(edition=edition, element=subject.pk).first()
-        words, pinned = ELEMENT_WORDS, frozen and urls.element(subject.side, frozen.code)
+        frozen = (
+            EditionElement.objects.select_related("framework")
+            .filter(edition=edition, element=subject.pk)
+            .first()
+        )
+        pinned = frozen and urls.element_in(frozen.framework.slug, frozen.code)
+        words = ELEMENT_WORDS
         retired = subject.retired
         reason = subject.retired_reason
     if retired:

@@ -10,8 +10,9 @@ from django.utils.safestring import mark_safe
 
 from mapping.citing.citations import FORMATS, Citation, cite
 from mapping.forms.filters import CitationFormatForm
-from mapping.register.registers import Register
+from mapping.register import Register
 from mapping.views.lookups import HtmxHttpRequest
+from standards.models import FrameworkKind
 
 UNCHECKED = (
     "Paraphrase, not checked against the source: cite the publisher's text when you quote "
@@ -45,12 +46,12 @@ def formatted(request: HtmxHttpRequest, citation: Citation) -> HttpResponse | No
     return response
 
 
-def panel(citation: Citation, *, element=None, standard=None) -> dict:
-    """What the "Cite this" panel shows. element is the page's own element; standard the
-    standard a link is made to: either may carry a caution about its wording."""
+def panel(citation: Citation, *, elements=()) -> dict:
+    """What the "Cite this" panel shows. elements: the page's own element, or a link's two:
+    an element of a standards framework may carry a caution about its wording."""
     caution = ""
-    for checked in (element, standard):
-        if checked is None or checked.side != "standards":
+    for checked in elements:
+        if checked.framework.kind != FrameworkKind.STANDARDS:
             continue
         if checked.is_not_published:
             caution = f"{checked.code}: {NOT_PUBLISHED}"

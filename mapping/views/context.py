@@ -3,18 +3,36 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
-from mapping.access.roles import Role, has_role, role_label
 from mapping.caching.pages import CSRF_PLACEHOLDER
-from mapping.models import Mapping
-from mapping.register.registers import LiveRegister
+from mapping.models import Mapping, Role
+from mapping.models.memberships import RANK, roles_of
+from mapping.register import LiveRegister
+
+
+def _rank_here(request: HttpRequest) -> int:
+    """The reader's role where they are: in the page's register (loaded by the view, or
+    named by the address of a kept page), or else site-wide."""
+    roles = roles_of(request.user)
+    register = getattr(request, "register", None)
+    if register is not None:
+        return roles.rank(register.mapping.pk)
+    if hasattr(request, "weave_register_slug"):
+        return roles.rank_at(request.weave_register_slug)
+    return roles.rank()
 
 
 def register(request: HttpRequest) -> dict:
-    """What every page's header needs: the reader's role, the register the navigation
+    """What every page's header needs: the reader's role here, the register the navigation
     leads to (a register page passes its own; other pages get the default mapping's live
     register) and, inside an edition, the same page in the live register. Each is looked
     up only if the page shows it."""
     user = request.user
+
+    def role_label() -> str:
+        if roles_of(user).superuser:
+            return "Administrator"
+        rank = _rank_here(request)
+        return next((role.label for role, value in RANK.items() if value == rank), "No role")
 
     def default_register() -> LiveRegister | None:
         mapping = Mapping.objects.default()
@@ -24,7 +42,7 @@ def register(request: HttpRequest) -> dict:
         match = request.resolver_match
         if match is None or "number" not in match.kwargs:
             return ""
-        kwargs = {k: v for k, v in match.kwargs.items() if k not in ("number", "side")}
+        kwargs = {k: v for k, v in match.kwargs.items() if k != "number"}
         try:
             url = reverse(match.view_name, kwargs=kwargs)
         except NoReverseMatch:
@@ -36,9 +54,9 @@ def register(request: HttpRequest) -> dict:
     if getattr(request, "weave_placeholders", False):  # a page to keep for many readers
         kept = {"weave_placeholders": True, "csrf_token": CSRF_PLACEHOLDER}
     return kept | {
-        "can_edit": SimpleLazyObject(lambda: has_role(user, Role.EDITOR)),
-        "can_publish": SimpleLazyObject(lambda: has_role(user, Role.PUBLISHER)),
-        "role_label": SimpleLazyObject(lambda: role_label(user)),
+        "can_edit": SimpleLazyObject(lambda: _rank_here(request) >= RANK[Role.EDITOR]),
+        "can_publish": SimpleLazyObject(lambda: _rank_here(request) >= RANK[Role.PUBLISHER]),
+        "role_label": SimpleLazyObject(role_label),
         "register": SimpleLazyObject(default_register),
         "live_page": SimpleLazyObject(live_page),
         "email_enabled": settings.EMAIL_ENABLED,

@@ -10,30 +10,28 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from mapping.caching.pages import cached_page
 from mapping.coverage.graph import map_data
 from mapping.coverage.matrix import RELATION_SYMBOLS, build_matrix
 from mapping.exchange.tabular import csv_bytes
 from mapping.forms.filters import MatrixForm
-from mapping.models import Relation
-from mapping.register.addresses import BEHAVIOURS, STANDARDS
-from mapping.views.lookups import HtmxHttpRequest, get_register, wants_fragment
+from mapping.models import Relation, Side
+from mapping.register import Register
+from mapping.views.lookups import HtmxHttpRequest, register_page, wants_fragment
 
 # Vendored under static/vendor with its licence; no CDN.
 CYTOSCAPE = "vendor/cytoscape-3.34.4/cytoscape.min.js"
 
 
 @require_GET
-@cached_page
-def matrix(
-    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
-) -> HttpResponse:
-    """Behaviours down, standards across; open a row or column, choose a cell to read it."""
-    register = get_register(slug, number)
+@register_page
+def matrix(request: HtmxHttpRequest, register: Register) -> HttpResponse:
+    """Sources down (behaviours, say), targets across (standards); open a row or column,
+    choose a cell to read it."""
     form = MatrixForm(
         request.GET,
-        behaviour_codes={element.code for element in register.elements(BEHAVIOURS)},
-        standard_codes={element.code for element in register.elements(STANDARDS)},
+        source_codes={element.code for element in register.elements(Side.SOURCE)},
+        target_codes={element.code for element in register.elements(Side.TARGET)},
+        words=register.words,
     )
     context = {
         "register": register,
@@ -63,12 +61,9 @@ def matrix(
 
 
 @require_GET
-@cached_page
-def map_page(
-    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
-) -> HttpResponse:
+@register_page
+def map_page(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """The interactive map, with a list of every element as its accessible alternative."""
-    register = get_register(slug, number)
     context = {
         "register": register,
         "coverage": register.coverage,
@@ -79,34 +74,25 @@ def map_page(
 
 
 @require_GET
-@cached_page(frozen_when_edition=True)
-def map_json(
-    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
-) -> JsonResponse:
+@register_page(frozen_when_edition=True)
+def map_json(request: HtmxHttpRequest, register: Register) -> JsonResponse:
     """The map's data: the same elements and links the link table shows."""
-    register = get_register(slug, number)
     data = map_data(register.coverage, title=register.name, absolute=request.build_absolute_uri)
     return JsonResponse(data)
 
 
 @require_GET
-@cached_page
-def coverage_report(
-    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
-) -> HttpResponse:
+@register_page
+def coverage_report(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """The gap report: how complete the mapping is, and what is missing."""
-    register = get_register(slug, number)
     context = {"register": register, "coverage": register.coverage}
     return render(request, "mapping/coverage.html", context)
 
 
 @require_GET
-@cached_page(frozen_when_edition=True)
-def coverage_csv(
-    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
-) -> HttpResponse:
+@register_page(frozen_when_edition=True)
+def coverage_csv(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """The gap report as CSV: one row for every element of both frameworks."""
-    register = get_register(slug, number)
     header, *rows = register.coverage.csv_rows()
     response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     filename = register.file_name("coverage", "csv", dated=timezone.localdate())

@@ -7,19 +7,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mapping.access.roles import Role, role_required
-from mapping.caching.pages import cached_page
 from mapping.forms.editing import EditionForm
 from mapping.forms.filters import CompareForm
-from mapping.models import Edition, LinkStatus
+from mapping.models import Edition, LinkStatus, Role
+from mapping.register import LiveRegister
 from mapping.register.comparison import EditionContent, diff
-from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register
+from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register, register_page
 
 
 @require_GET
-@cached_page
-def edition_list(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
-    register = get_live_register(slug)
+@register_page
+def edition_list(request: HtmxHttpRequest, register: LiveRegister) -> HttpResponse:
     editions = list(
         register.mapping.editions.select_related("published_by", "mapping")
         .with_changes_since()
@@ -29,11 +27,10 @@ def edition_list(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespo
     return render(request, "mapping/editions.html", context)
 
 
-@role_required(Role.PUBLISHER)
 @require_http_methods(["GET", "POST"])
 def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
     """Publish the register as it stands (approved links only) as the next edition."""
-    register = get_live_register(slug)
+    register = get_live_register(request, slug, need=Role.PUBLISHER)
     form = EditionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,10 +60,9 @@ def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpRe
 
 
 @require_GET
-@cached_page
-def edition_compare(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+@register_page
+def edition_compare(request: HtmxHttpRequest, register: LiveRegister) -> HttpResponse:
     """Two editions side by side: links and element texts added, removed and changed."""
-    register = get_live_register(slug)
     editions = list(register.mapping.editions.select_related("mapping").latest_first())
     data = request.GET
     if not data and len(editions) >= 2:

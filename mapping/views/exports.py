@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from mapping.caching.pages import cached_page
 from mapping.exchange.case.writer import case_package
 from mapping.exchange.kumu import kumu_blueprint
 from mapping.exchange.register_json.writer import edition_document, live_document
@@ -26,15 +25,15 @@ from mapping.exchange.tabular import (
     xlsx_bytes,
 )
 from mapping.forms.filters import LinkFilterForm
-from mapping.models import Mapping
-from mapping.register.registers import Register
-from mapping.views.lookups import HtmxHttpRequest, get_register
+from mapping.models import Mapping, Side
+from mapping.register import Register
+from mapping.views.lookups import HtmxHttpRequest, get_register, register_page
 from standards.models import SourceCheck
 from standards.schemas import FrameworkPayload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINK_EXPORT_COLUMNS = (
-    "reference", "behaviour code", "behaviour", "relation", "standard code", "standard",
+    "reference", "source code", "source", "relation", "target code", "target",
     "rationale", "example", "status", "last changed",
 )  # fmt: skip
 
@@ -60,19 +59,16 @@ def _link_row(link) -> list:
     cells = {column: getattr(payload, field) for column, field in LINK_FIELDS.items()}
     cells["relation"] = payload.relation.label
     changed = timezone.localtime(link.updated_at).strftime("%Y-%m-%d %H:%M")
-    cells |= {"reference": link.reference, "behaviour": link.behaviour.title,
-              "standard": link.standard.title, "status": link.get_status_display(),
+    cells |= {"reference": link.reference, "source": link.source.title,
+              "target": link.target.title, "status": link.get_status_display(),
               "last changed": changed}  # fmt: skip
     return [cells[column] for column in LINK_EXPORT_COLUMNS]
 
 
 @require_GET
-@cached_page(frozen_when_edition=True)
-def links_export(
-    request: HtmxHttpRequest, extension: str, slug: str | None = None, number: int | None = None
-) -> HttpResponse:
+@register_page(frozen_when_edition=True)
+def links_export(request: HtmxHttpRequest, register: Register, extension: str) -> HttpResponse:
     """The link table as it is filtered and sorted, every page of it."""
-    register = get_register(slug, number)
     form = LinkFilterForm(request.GET, register=register)
     if not form.is_valid():
         errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in form.errors.items())
@@ -84,35 +80,34 @@ def links_export(
 
 
 @require_GET
-@cached_page(frozen_when_edition=True)
+@register_page(frozen_when_edition=True)
 def framework_export(
-    request: HtmxHttpRequest, side: str, extension: str, slug: str | None = None,
-    number: int | None = None,
-) -> HttpResponse:  # fmt: skip
-    """One of the register's two frameworks: as a table (the import's columns) or a CASE
-    package with the register's links as associations."""
-    register = get_register(slug, number)
+    request: HtmxHttpRequest, register: Register, framework: str, extension: str
+) -> HttpResponse:
+    """One of the register's two frameworks (named by its slug): as a table (the import's
+    columns) or a CASE package with the register's links as associations."""
+    side = register.side_of(framework)
+    if side is None:
+        raise Http404(f"{register.name} does not map a framework “{framework}”.")
+    what = register.words.many(side).replace(" ", "-")
     if extension == "case.json":
         package = case_package(register, side, absolute=request.build_absolute_uri)
         content = json.dumps(package, ensure_ascii=False, indent=2)
-        return _download(register, content, f"{side}-case", "json", "application/json")
+        return _download(register, content, f"{what}-case", "json", "application/json")
     payload = FrameworkPayload.of(register.framework(side), register.elements(side))
     rows = (
         [getattr(element, field) for field in FRAMEWORK_FIELDS.values()]
         + [SourceCheck(element.source_check).label]
         for element in payload.elements
     )
-    return _table(register, (*FRAMEWORK_COLUMNS, "wording"), rows, side, extension)
+    return _table(register, (*FRAMEWORK_COLUMNS, "wording"), rows, what, extension)
 
 
 @require_GET
-@cached_page(frozen_when_edition=True)
-def register_export(
-    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
-) -> HttpResponse:
+@register_page(frozen_when_edition=True)
+def register_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """The whole register as JSON: live, every row of it (a complete backup of this
     register); from an edition, the register as it was published."""
-    register = get_register(slug, number)
     if register.edition is None:
         document = live_document(Mapping.objects.filter(pk=register.mapping.pk))
     else:
@@ -122,22 +117,27 @@ def register_export(
 
 
 @require_GET
-@cached_page(frozen_when_edition=True)
-def sssom_export(
-    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
-) -> HttpResponse:
-    register = get_register(slug, number)
+@register_page(frozen_when_edition=True)
+def sssom_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     content = sssom_tsv(register, absolute=request.build_absolute_uri,
                         today=timezone.localdate())  # fmt: skip
     return _download(register, content, "sssom", "tsv", "text/tab-separated-values; charset=utf-8")
 
 
 @require_GET
-@cached_page(frozen_when_edition=True)
-def kumu_export(
-    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
-) -> HttpResponse:
-    register = get_register(slug, number)
+@register_page(frozen_when_edition=True)
+def kumu_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     blueprint = kumu_blueprint(register, absolute=request.build_absolute_uri)
     return _download(register, json.dumps(blueprint, ensure_ascii=False, indent=2), "kumu",
                      "json", "application/json")  # fmt: skip
+
+
+@require_GET
+def framework_moved(
+    request: HtmxHttpRequest, side: str, extension: str, slug: str | None = None,
+    number: int | None = None,
+) -> HttpResponse:  # fmt: skip
+    """A framework download's old address (behaviours.csv, standards.xlsx): its address now."""
+    register = get_register(request, slug, number)
+    end = Side.SOURCE if side == "behaviours" else Side.TARGET
+    return HttpResponsePermanentRedirect(register.urls.framework_download(end, extension))

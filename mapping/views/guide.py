@@ -6,20 +6,19 @@ it says so."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from mapping.caching.pages import cached_page
 from mapping.models import Relation
 from mapping.pdf.store import PrintedRegister, remember_origin
-from mapping.register.registers import Register
+from mapping.register import Register
 from mapping.tasks import offered_pdf, queue_pdf
 from mapping.views.citing import citation_of, formatted, panel
-from mapping.views.lookups import HtmxHttpRequest, get_register, wants_fragment
+from mapping.views.lookups import HtmxHttpRequest, get_register, register_page, wants_fragment
 
 
 def _printed(request: HtmxHttpRequest, register: Register) -> PrintedRegister:
@@ -30,23 +29,20 @@ def _printed(request: HtmxHttpRequest, register: Register) -> PrintedRegister:
 
 
 @require_GET
-@cached_page
-def guide(request: HtmxHttpRequest, slug: str | None = None, number: int | None = None):
-    """The register at a glance: coverage, each behaviour and standard, how to read a link."""
-    try:
-        register = get_register(slug, number)
-    except Http404:
-        if slug is None and number is None:
-            # A new install: say how to load the demo rather than fail.
-            return render(request, "mapping/guide.html", {"register": None})
-        raise
+@register_page(empty_site=True)
+def guide(request: HtmxHttpRequest, register: Register | None) -> HttpResponse:
+    """The register at a glance: coverage, each element of both frameworks, how to read a
+    link."""
+    if register is None:
+        # A new install: say how to load the demo rather than fail.
+        return render(request, "mapping/guide.html", {"register": None})
     citation = citation_of(request, register)
     if (response := formatted(request, citation)) is not None:
         return response
     context = {
         "register": register,
         "coverage": register.coverage,
-        "relations": list(Relation),
+        "relations": [(relation, relation.explained(register.words)) for relation in Relation],
         "permalink": request.build_absolute_uri(register.urls.home),
     } | panel(citation)
     return render(request, "mapping/guide.html", context)
@@ -58,7 +54,7 @@ def guide_pdf(
 ) -> HttpResponse:
     """The printable register, as an A4 PDF download named by its date or edition: the
     latest one rendered while a new one is being prepared."""
-    register = get_register(slug, number)
+    register = get_register(request, slug, number)
     pdf, current = offered_pdf(_printed(request, register))
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
@@ -78,7 +74,7 @@ def pdf_status(
     """Whether the register's PDF is ready: a small page, whose htmx fragment is the
     guide's PDF link, saying so while a new PDF is being prepared and the latest is
     offered meanwhile."""
-    register = get_register(slug, number)
+    register = get_register(request, slug, number)
     printed = _printed(request, register)
     state = printed.state()
     if not state.ready and state.previous is not None:

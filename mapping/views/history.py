@@ -11,10 +11,10 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from mapping.access.roles import Role, role_required
+from mapping.access.policy import may_revert, require
 from mapping.caching.pages import cached_page
 from mapping.forms.filters import ChangeFilterForm
-from mapping.models import Change, EditConflict
+from mapping.models import Change, EditConflict, Role
 from mapping.views.lookups import HtmxHttpRequest, back_to, page_of, wants_fragment
 
 
@@ -25,7 +25,10 @@ def changes(request: HtmxHttpRequest) -> HttpResponse:
     form = ChangeFilterForm(request.GET)
     context = {"form": form, "page": None}
     if form.is_valid():
-        context["page"] = page_of(form, form.apply(Change.objects.with_people()), "changes")
+        page = page_of(form, form.apply(Change.objects.with_people()), "changes")
+        for change in page or []:
+            change.revertable = change.can_be_reverted and may_revert(request.user, change)
+        context["page"] = page
     template_name = "mapping/changes.html"
     if wants_fragment(request):
         template_name += "#results"
@@ -34,10 +37,14 @@ def changes(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-@role_required(Role.PUBLISHER)
 @require_POST
 def change_revert(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    change = get_object_or_404(Change.objects.with_people(), pk=pk)
+    """Undo a change: a publisher's, in its register (or over its framework)."""
+    change = get_object_or_404(Change.objects.with_people().select_related("framework"), pk=pk)
+    if change.mapping_id is not None:
+        require(request.user, Role.PUBLISHER, change.mapping_id)
+    else:
+        require(request.user, Role.PUBLISHER, framework=change.framework)
     try:
         change.revert(by=request.user)
     except (ValidationError, EditConflict) as error:

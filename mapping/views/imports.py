@@ -11,11 +11,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mapping.access.roles import Role, has_role, role_required
+from mapping.access.policy import frameworks_they_may_change, may, require
 from mapping.exchange.tabular import FRAMEWORK_COLUMNS, LINK_COLUMNS, csv_bytes, xlsx_bytes
 from mapping.forms.imports import FrameworkImportForm, LinkImportForm
 from mapping.importing.batches import progress_key
-from mapping.models import ImportBatch
+from mapping.models import ImportBatch, Role
 from mapping.tasks import apply_import, check_import
 from mapping.views.lookups import HtmxHttpRequest, get_live_register, wants_fragment
 
@@ -25,9 +25,17 @@ TEMPLATES = {
         ["B1.1", "We listen first", "", "B1", "Culture descriptor", "1"],
     ]),
     "links": (LINK_COLUMNS, [
-        ["B1", "INC", "partly covers", "Why the behaviour relates to the standard.", ""],
+        ["B1", "INC", "partly covers", "Why the source element relates to the target.", ""],
     ]),
 }  # fmt: skip
+
+
+def _get_batch(request: HtmxHttpRequest, pk) -> ImportBatch:
+    """An import, for someone who may write what it writes to: a register's links, a
+    framework, or a new framework (site-wide editors)."""
+    batch = get_object_or_404(ImportBatch.objects.select_related("framework", "mapping"), pk=pk)
+    require(request.user, Role.EDITOR, batch.mapping, framework=batch.framework)
+    return batch
 
 
 def _start(request: HtmxHttpRequest, form, **batch) -> HttpResponse:
@@ -40,11 +48,16 @@ def _start(request: HtmxHttpRequest, form, **batch) -> HttpResponse:
     return redirect(created.get_absolute_url())
 
 
-@role_required(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
 def framework_import(request: HtmxHttpRequest) -> HttpResponse:
-    """A framework from a file: a new one, or new words for one already in use."""
-    form = FrameworkImportForm(request.POST or None, request.FILES or None)
+    """A framework from a file: a new one (for site-wide editors), or new words for one
+    already in use (for whoever may change it)."""
+    frameworks, can_add = frameworks_they_may_change(request.user), may(request.user, Role.EDITOR)
+    if not can_add and not frameworks.exists():
+        require(request.user, Role.EDITOR)  # the login page, or a 403
+    form = FrameworkImportForm(
+        request.POST or None, request.FILES or None, frameworks=frameworks, can_add=can_add
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         details = {name: data[name] for name in ("name", "slug", "kind", "publisher")}
@@ -58,14 +71,13 @@ def framework_import(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "mapping/import_form.html", context, status=400 if form.errors else 200)
 
 
-@role_required(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
 def link_import(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
     """A register's links from a file."""
-    register = get_live_register(slug)
+    register = get_live_register(request, slug, need=Role.EDITOR)
     form = LinkImportForm(
         request.POST or None, request.FILES or None,
-        can_approve=has_role(request.user, Role.PUBLISHER),
+        can_approve=may(request.user, Role.PUBLISHER, register.mapping),
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -77,11 +89,10 @@ def link_import(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespon
     return render(request, "mapping/import_form.html", context, status=400 if form.errors else 200)
 
 
-@role_required(Role.EDITOR)
 @require_GET
 def import_batch(request: HtmxHttpRequest, pk) -> HttpResponse:
     """An import's dry run, its progress while it runs, or what it did."""
-    batch = get_object_or_404(ImportBatch.objects.select_related("framework", "mapping"), pk=pk)
+    batch = _get_batch(request, pk)
     context = {"batch": batch, "progress": cache.get(progress_key(batch.pk))}
     template_name = "mapping/import_batch.html"
     if wants_fragment(request):
@@ -91,10 +102,9 @@ def import_batch(request: HtmxHttpRequest, pk) -> HttpResponse:
     return response
 
 
-@role_required(Role.EDITOR)
 @require_POST
 def import_apply(request: HtmxHttpRequest, pk) -> HttpResponse:
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = _get_batch(request, pk)
     if batch.can_be_applied:
         # Claimed first, so that a second click cannot apply the same file twice.
         claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.PLANNED)

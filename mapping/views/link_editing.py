@@ -11,9 +11,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from mapping.access.roles import Role, role_required
 from mapping.forms.editing import LinkEditForm, LinkForm, RetireForm
-from mapping.models import EditConflict, Link
+from mapping.models import EditConflict, Link, Role
 from mapping.views.links import link_page
 from mapping.views.lookups import (
     HtmxHttpRequest,
@@ -26,43 +25,35 @@ from mapping.views.lookups import (
 from mapping.views.saving import save_edit
 
 
-@role_required(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
 def link_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Edit a link's relation and wording. htmx swaps the row for this form and back."""
-    link, register = get_link_for_editing(pk)
+    link, register = get_link_for_editing(request, pk)
     if link.is_retired:
         return link_page(
             request, register, link, partial="row", status=409,
             error="A retired link cannot be edited; restore it first.",
         )  # fmt: skip
-    conflict = None
+
+    def save(changes: dict, revision: int) -> None:
+        link.edit(by=request.user, revision=revision, **changes)
+
     # Ids unique to this row: the link table's filters have a "relation" field too.
-    ids = f"link-{pk}-%s"
-    if request.method == "POST":
-
-        def save(changes: dict, revision: int) -> None:
-            link.edit(by=request.user, revision=revision, **changes)
-
-        form, conflict, saved = save_edit(request, LinkEditForm, link, save, auto_id=ids)
-        if saved:
-            flash(request, f"Saved {link.history_label}.")
-            if wants_fragment(request):
-                return link_page(request, register, link, partial="row", saved=True, focus_row=True)
-            return redirect(back_to(request, link.url))
-    else:
-        form = LinkEditForm(instance=link, initial={"revision": link.revision}, auto_id=ids)
-    status = 409 if conflict else 400 if form.errors else 200
-    return link_page(
-        request, register, link, partial="row_form", status=status, form=form, conflict=conflict
-    )
+    edit = save_edit(request, LinkEditForm, link, save, auto_id=f"link-{pk}-%s",
+                     words=register.words)  # fmt: skip
+    if edit.saved:
+        flash(request, f"Saved {link.history_label}.")
+        if wants_fragment(request):
+            return link_page(request, register, link, partial="row", saved=True, focus_row=True)
+        return redirect(back_to(request, link.url))
+    return link_page(request, register, link, partial="row_form", status=edit.status,
+                     form=edit.form, conflict=edit.conflict)  # fmt: skip
 
 
-@role_required(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
 def link_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Retire a link, with the reason: it leaves the live register and stays in history."""
-    link, register = get_link_for_editing(pk)
+    link, register = get_link_for_editing(request, pk)
     form = RetireForm(request.POST or None, initial={"revision": link.revision},
                       auto_id=f"retire-{pk}-%s")  # fmt: skip
     if request.method == "POST" and form.is_valid():
@@ -91,9 +82,11 @@ def link_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                      retire_form=form)  # fmt: skip
 
 
-def _status_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
+def _status_action(
+    request: HtmxHttpRequest, pk: int, action: str, need: Role = Role.EDITOR
+) -> HttpResponse:
     """Propose, approve or restore a link: its row comes back showing the new status."""
-    link, register = get_link_for_editing(pk)
+    link, register = get_link_for_editing(request, pk, need=need)
     try:
         getattr(link, action)(by=request.user)
     except (ValidationError, EditConflict) as error:
@@ -105,29 +98,25 @@ def _status_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespon
     return redirect(back_to(request, link.url))
 
 
-@role_required(Role.EDITOR)
 @require_POST
 def link_propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _status_action(request, pk, "propose")
 
 
-@role_required(Role.EDITOR)
 @require_POST
 def link_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _status_action(request, pk, "restore")
 
 
-@role_required(Role.PUBLISHER)
 @require_POST
 def link_approve(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _status_action(request, pk, "approve")
+    return _status_action(request, pk, "approve", Role.PUBLISHER)
 
 
-@role_required(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
 def link_create(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
     """Add a link, as a draft. On the link table and element pages it opens in place."""
-    register = get_live_register(slug)
+    register = get_live_register(request, slug, need=Role.EDITOR)
     options = {"register": register, "auto_id": "new-link-%s"}
     created = None
     if request.method == "POST":
@@ -168,5 +157,9 @@ def link_create(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespon
 
 
 def _prefill(data) -> dict:
-    """A new link's behaviour and standard from ?behaviour= / ?standard= codes."""
-    return {name: data.get(name, "") for name in ("behaviour", "standard") if data.get(name)}
+    """A new link's ends from ?source= / ?target= codes (once ?behaviour= / ?standard=)."""
+    found = {}
+    for name, old in (("source", "behaviour"), ("target", "standard")):
+        if code := data.get(name) or data.get(old):
+            found[name] = code
+    return found

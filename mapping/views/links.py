@@ -8,30 +8,21 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from mapping.caching.pages import cached_page
 from mapping.forms.filters import LinkFilterForm
 from mapping.models import Relation
+from mapping.register import Register
 from mapping.register.paging import page_of_links
-from mapping.register.registers import Register
 from mapping.views.citing import citation_of, formatted, panel
-from mapping.views.lookups import (
-    HtmxHttpRequest,
-    back_to,
-    get_register,
-    wants_fragment,
-)
+from mapping.views.lookups import HtmxHttpRequest, back_to, register_page, wants_fragment
 
-# How a link row is drawn: on the link table, or on a behaviour's or a standard's page.
-ROW_STYLES = {"table", "behaviour", "standard"}
+# How a link row is drawn: on the link table, or on a source's or a target's element page.
+ROW_STYLES = {"table", "source", "target"}
 
 
 @require_GET
-@cached_page
-def link_table(
-    request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
-) -> HttpResponse:
+@register_page
+def link_table(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """Every link with its reason: filtered, sorted and paged through the query string."""
-    register = get_register(slug, number)
     form = LinkFilterForm(request.GET, register=register)
     context = {"register": register, "form": form, "page": None}
     if form.is_valid():
@@ -55,12 +46,9 @@ def link_table(
 
 
 @require_GET
-@cached_page
-def link_detail(
-    request: HtmxHttpRequest, pk: int, slug: str | None = None, number: int | None = None
-) -> HttpResponse:
+@register_page
+def link_detail(request: HtmxHttpRequest, register: Register, pk: int) -> HttpResponse:
     """A link's permanent page: what it says, its status and (live) its whole history."""
-    register = get_register(slug, number)
     link = register.link(pk)
     if link is None:
         raise Http404("There is no such link in this register.")
@@ -70,7 +58,8 @@ def link_detail(
     citation = citation_of(request, register, link)
     if (response := formatted(request, citation)) is not None:
         return response
-    extra = {"standing": register.standing(link)} | panel(citation, standard=link.standard)
+    extra = {"standing": register.standing(link)}
+    extra |= panel(citation, elements=[link.source, link.target])
     return link_page(request, register, link, **extra)
 
 

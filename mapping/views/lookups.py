@@ -1,20 +1,27 @@
-"""What every view starts from: the register (or link) an address names, a 404 when it
-names none, and the small courtesies of htmx requests."""
+"""What every view starts from: the register (or link, element, framework) an address names,
+loaded first and then checked against the policy (mapping/access/policy.py): a 404 when it
+names none, the login page for nobody signed in, a 403 for a role that does not reach; and
+the small courtesies of htmx requests."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
-from mapping.models import Edition, Link, Mapping
-from mapping.register.registers import EditionRegister, LiveRegister, Register
-from standards.models import Element
+from mapping.access.policy import require
+from mapping.caching.pages import cached_page
+from mapping.models import Edition, Link, Mapping, Role
+from mapping.register import EditionRegister, LiveRegister, Register
+from standards.models import Element, Framework
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -30,30 +37,83 @@ def get_mapping(slug: str | None = None) -> Mapping:
     return mapping
 
 
-def get_register(slug: str | None = None, number: int | None = None) -> Register:
+def get_register(
+    request: HttpRequest, slug: str | None = None, number: int | None = None, *,
+    need: Role | None = None,
+) -> Register:  # fmt: skip
     """The register an address names: a mapping (the default one without a slug), live or
-    at edition number."""
+    at edition number; need: the role the view asks of the reader in it."""
     mapping = get_mapping(slug)
+    if need is not None:
+        require(request.user, need, mapping)
     if number is None:
-        return LiveRegister(mapping)
-    edition = get_object_or_404(
-        Edition.objects.select_related("published_by").with_newest(), mapping=mapping,
-        number=number,
-    )  # fmt: skip
-    edition.mapping = mapping
-    return EditionRegister(edition)
+        register = LiveRegister(mapping)
+    else:
+        edition = get_object_or_404(
+            Edition.objects.select_related("published_by").with_newest(), mapping=mapping,
+            number=number,
+        )  # fmt: skip
+        edition.mapping = mapping
+        register = EditionRegister(edition)
+    request.register = register  # the header says the reader's role in it
+    return register
 
 
-def get_live_register(slug: str | None = None) -> LiveRegister:
-    return LiveRegister(get_mapping(slug))
+def get_live_register(
+    request: HttpRequest, slug: str | None = None, *, need: Role | None = None
+) -> LiveRegister:
+    return get_register(request, slug, need=need)
 
 
-def get_link_for_editing(pk: int) -> tuple[Link, LiveRegister]:
+def register_page(
+    view: Callable | None = None, *, frozen_when_edition: bool = False, empty_site: bool = False
+):
+    """A page of one register, live or at an edition, at any of its addresses: kept per
+    version of that register (mapping/caching/pages.py), and given the register its address
+    names as the view's second argument (a 404 if it names none). frozen_when_edition: a
+    download whose edition form never changes. empty_site: on a new install, with no
+    register yet, the page is given None rather than a 404."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @cached_page(of_register=True, frozen_when_edition=frozen_when_edition)
+        @wraps(view)
+        def wrapper(request, *args, slug: str | None = None, number: int | None = None, **kw):
+            try:
+                register = get_register(request, slug, number)
+            except Http404:
+                if not (empty_site and slug is None and number is None):
+                    raise
+                register = None
+            return view(request, register, *args, **kw)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def get_link_for_editing(
+    request: HttpRequest, pk: int, *, need: Role = Role.EDITOR
+) -> tuple[Link, LiveRegister]:
     """A link of any mapping, retired or not, loaded once with what its row shows, and the
-    live register it belongs to."""
+    live register it belongs to; need: the role its register asks of the editor."""
     link = get_object_or_404(Link.objects.with_elements().select_related("updated_by"), pk=pk)
+    require(request.user, need, link.mapping)
     register = LiveRegister(link.mapping)
+    request.register = register
     return register.show(link), register
+
+
+def get_element_for_editing(request: HttpRequest, pk: int) -> Element:
+    """An element, for someone who may change its framework."""
+    element = get_object_or_404(Element.objects.select_related("framework", "parent"), pk=pk)
+    require(request.user, Role.EDITOR, framework=element.framework)
+    return element
+
+
+def get_framework_for_editing(request: HttpRequest, slug: str) -> Framework:
+    framework = get_object_or_404(Framework, slug=slug)
+    require(request.user, Role.EDITOR, framework=framework)
+    return framework
 
 
 def element_page(element: Element) -> str:
@@ -67,8 +127,8 @@ def element_page(element: Element) -> str:
     )
     if mapping is None:
         return element.framework.get_absolute_url()
-    side = element.framework.kind
-    return LiveRegister(mapping).urls.element(side, element.code)
+    register = LiveRegister(mapping)
+    return register.urls.element_in(element.framework.slug, element.code)
 
 
 def page_of(form, items, what: str) -> Page | None:

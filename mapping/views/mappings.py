@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mapping.access.roles import Role, role_required
+from mapping.access.policy import require
 from mapping.caching.pages import cached_page
 from mapping.forms.editing import MappingForm
-from mapping.models import Mapping
+from mapping.models import Mapping, Role
 from mapping.register.addresses import RegisterUrls
 from mapping.views.lookups import HtmxHttpRequest, flash, get_mapping
 
@@ -32,11 +31,12 @@ def mapping_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "mapping/mappings.html", {"mappings": mappings})
 
 
-@role_required(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
 def mapping_create(request: HtmxHttpRequest) -> HttpResponse:
-    """A new register between any behaviours framework and any standards framework, to
-    fill by hand or by import; its pages are under /m/<slug>/."""
+    """A new register from any framework onto any other (behaviours onto standards, or a
+    crosswalk between two sets of standards), to fill by hand or by import; its pages are
+    under /m/<slug>/. Making registers is the site's business: site-wide editors."""
+    require(request.user, Role.EDITOR)
     form = MappingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         mapping = form.save()
@@ -46,13 +46,12 @@ def mapping_create(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "mapping/mapping_form.html", {"form": form}, status=status)
 
 
-@role_required(Role.PUBLISHER)
 @require_POST
 def mapping_make_default(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
-    """Make a register the site's default: its pages move to the top of the site."""
+    """Make a register the site's default: its pages move to the top of the site. The
+    site's business: site-wide publishers."""
+    require(request.user, Role.PUBLISHER)
     mapping = get_mapping(slug)
-    with transaction.atomic():
-        Mapping.objects.filter(is_default=True).exclude(pk=mapping.pk).update(is_default=False)
-        Mapping.objects.filter(pk=mapping.pk).update(is_default=True)
+    mapping.make_default(by=request.user)
     flash(request, f"{mapping.name} is now the site's default register.")
     return redirect("home")

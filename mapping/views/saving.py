@@ -4,26 +4,52 @@ reason, restore. Links, elements and frameworks all go through these."""
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from mapping.forms.editing import RetireForm
-from mapping.models import EditConflict
+from mapping.models import Change, EditConflict
 from mapping.models.retiring import restore
 from mapping.views.lookups import HtmxHttpRequest, flash
 
 
-def save_edit(request: HttpRequest, form_class, instance, save, **form_options):
-    """Bind an edit form to the post and, if it is valid, save it through save(changes,
-    revision). Returns (form, conflict, saved). When someone else saved first, conflict is
-    their version and the form keeps what this editor typed, at the new revision, so that
-    saving again is a choice made knowing what the other person wrote."""
+@dataclass
+class Edit:
+    """An edit form as the page shows it: bound to the post or not, saved, or refused
+    because someone else saved first (conflict: their version)."""
+
+    form: forms.ModelForm
+    conflict: models.Model | None = None
+    saved: bool = False
+
+    @property
+    def status(self) -> int:
+        return 409 if self.conflict is not None else 400 if self.form.errors else 200
+
+
+def save_edit(request: HttpRequest, form_class, instance, save=None, **form_options) -> Edit:
+    """The edit form of a link, element or framework: on a GET, as the instance stands; on
+    a POST, bound to it and, if it is valid, saved through save(changes, revision) (by
+    default Change.objects.apply, which records it). When someone else saved first, the
+    conflict is their version and the form keeps what this editor typed, at the new
+    revision, so that saving again is a choice made knowing what the other person wrote."""
+    if request.method != "POST":
+        initial = {"revision": instance.revision}
+        return Edit(form_class(instance=instance, initial=initial, **form_options))
+    if save is None:
+
+        def save(changes: dict, revision: int) -> None:
+            Change.objects.apply(instance, changes, by=request.user, revision=revision)
+
     # The form works on a copy: the instance stays as loaded, for the history's "before".
     form = form_class(request.POST, instance=copy.copy(instance), **form_options)
     if not form.is_valid():
-        return form, None, False
+        return Edit(form)
     try:
         save(
             {name: form.cleaned_data[name] for name in form_class.Meta.fields},
@@ -34,11 +60,11 @@ def save_edit(request: HttpRequest, form_class, instance, save, **form_options):
         data["revision"] = error.current.revision
         form = form_class(data, instance=copy.copy(error.current), **form_options)
         form.is_valid()
-        return form, error.current, False
+        return Edit(form, conflict=error.current)
     except ValidationError as error:
         form.add_error(None, error)
-        return form, None, False
-    return form, None, True
+        return Edit(form)
+    return Edit(form, saved=True)
 
 
 def retire_page(

@@ -4,7 +4,7 @@ import importlib
 
 from django.db import migrations, models
 
-triggers = importlib.import_module("mapping.migrations._sqlite_triggers")
+triggers = importlib.import_module("standards.migrations._sqlite_triggers")
 
 
 class Migration(migrations.Migration):

@@ -7,14 +7,14 @@
   const status = document.getElementById("map-status");
   const data = await (await fetch(container.dataset.source)).json();
 
-  const COLOURS = { behaviour: "#0b5cad", descriptor: "#8fb8e8", characteristic: "#b35c00", statement: "#f0b070" };
-  const SHAPES = { behaviour: "round-rectangle", descriptor: "ellipse", characteristic: "hexagon", statement: "diamond" };
+  const COLOURS = { source: "#0b5cad", "source-child": "#8fb8e8", target: "#b35c00", "target-child": "#f0b070" };
+  const SHAPES = { source: "round-rectangle", "source-child": "ellipse", target: "hexagon", "target-child": "diamond" };
 
   // Clusters: each top-level element with what sits under it fanned out beside it,
-  // behaviours in a column on the left and standards on the right.
+  // sources (behaviours, say) in a column on the left and targets (standards) on the right.
   function positions(nodes) {
     const placed = {};
-    for (const [side, x, outward] of [["b:", 0, -1], ["s:", 900, 1]]) {
+    for (const [side, x, outward] of [["source:", 0, -1], ["target:", 900, 1]]) {
       const tops = nodes.filter((n) => n.id.startsWith(side) && !n.parent);
       let y = 0;
       for (const top of tops) {
@@ -48,7 +48,7 @@
         label: "data(code)", "font-size": 11, "text-valign": "center", "text-halign": "center",
         width: 34, height: 34, color: "#111", "background-color": (n) => COLOURS[n.data("kind")],
         shape: (n) => SHAPES[n.data("kind")], "border-width": 1, "border-color": "#333" } },
-      { selector: "node[kind = 'behaviour'], node[kind = 'characteristic']", style: { width: 52, height: 44, color: "#fff", "font-weight": "bold", "font-size": 13 } },
+      { selector: "node[kind = 'source'], node[kind = 'target']", style: { width: 52, height: 44, color: "#fff", "font-weight": "bold", "font-size": 13 } },
       { selector: "edge", style: { "curve-style": "bezier", width: 2, "line-color": "#667", opacity: 0.55 } },
       { selector: "edge.structure", style: { width: 1, "line-color": "#bbb", "line-style": "solid", opacity: 0.6 } },
       { selector: "edge.same_as", style: { width: 5, "line-color": "#0d5e2b" } },
@@ -108,26 +108,26 @@
   }
 
   function reset() {
-    for (const id of ["map-characteristic", "map-behaviour", "map-relation"]) document.getElementById(id).value = "";
+    for (const id of ["map-target", "map-source", "map-relation"]) document.getElementById(id).value = "";
     cy.elements().removeClass("faded focused hidden");
     cy.fit(undefined, 30);
     say("Map reset.");
   }
 
   function applyFilters() {
-    const characteristic = document.getElementById("map-characteristic").value;
-    const behaviour = document.getElementById("map-behaviour").value;
+    const target = document.getElementById("map-target").value;
+    const source = document.getElementById("map-source").value;
     const relation = document.getElementById("map-relation").value;
     cy.batch(() => {
       cy.elements().removeClass("hidden faded focused");
       let links = cy.edges(".relation");
       if (relation) links = links.filter((e) => e.data("relation") === relation);
-      if (characteristic) links = links.filter((e) => e.target().data("cluster") === characteristic);
-      if (behaviour) links = links.filter((e) => e.source().data("cluster") === behaviour);
+      if (target) links = links.filter((e) => e.target().data("cluster") === target);
+      if (source) links = links.filter((e) => e.source().data("cluster") === source);
       cy.edges(".relation").not(links).addClass("hidden");
-      if (characteristic || behaviour || relation) {
+      if (target || source || relation) {
         const keep = links.connectedNodes()
-          .union(cy.nodes().filter((n) => n.data("cluster") === characteristic || n.data("cluster") === behaviour));
+          .union(cy.nodes().filter((n) => n.data("cluster") === target || n.data("cluster") === source));
         cy.nodes().not(keep).addClass("hidden");
       }
     });
@@ -137,7 +137,7 @@
   }
 
   cy.on("tap", "node", (event) => focusNode(event.target.id()));
-  for (const id of ["map-characteristic", "map-behaviour", "map-relation"]) {
+  for (const id of ["map-target", "map-source", "map-relation"]) {
     document.getElementById(id).addEventListener("change", applyFilters);
   }
   document.getElementById("map-reset").addEventListener("click", reset);

@@ -8,8 +8,8 @@ from tests.browser.conftest import log_in
 
 def test_an_editor_edits_a_link_inline_and_sees_it_in_the_history(live_demo, page):
     log_in(page, live_demo.url, "editor")
-    link = Link.objects.get(behaviour__code="B1.1", standard__code="INC.3")
-    page.goto(f"{live_demo.url}/links/?behaviour=B1.1")
+    link = Link.objects.get(source__code="B1.1", target__code="INC.3")
+    page.goto(f"{live_demo.url}/links/?source=B1.1")
     # A marker that a full page load would wipe out.
     page.evaluate("window.notReloaded = true")
     row = page.locator(f"#link-{link.pk}")
@@ -25,7 +25,7 @@ def test_an_editor_edits_a_link_inline_and_sees_it_in_the_history(live_demo, pag
     assert "Partly covers" in row.inner_text()
     assert "Saved." in row.inner_text()
     assert page.evaluate("window.notReloaded") is True
-    assert page.url.endswith("/links/?behaviour=B1.1")
+    assert page.url.endswith("/links/?source=B1.1")
     link.refresh_from_db()
     assert link.rationale == "Hearing people out is how inclusion starts."
     row.get_by_role("link", name="History").click()
@@ -38,8 +38,8 @@ def test_an_editor_edits_a_link_inline_and_sees_it_in_the_history(live_demo, pag
 
 def test_cancel_puts_the_row_back_by_keyboard(live_demo, page):
     log_in(page, live_demo.url, "editor")
-    link = Link.objects.get(behaviour__code="B1.1", standard__code="INC.3")
-    page.goto(f"{live_demo.url}/links/?behaviour=B1.1")
+    link = Link.objects.get(source__code="B1.1", target__code="INC.3")
+    page.goto(f"{live_demo.url}/links/?source=B1.1")
     edit = page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit")
     edit.focus()
     page.keyboard.press("Enter")
@@ -59,7 +59,7 @@ def test_cancel_puts_the_row_back_by_keyboard(live_demo, page):
 
 def test_adding_a_link_in_place_refreshes_the_table(live_demo, page):
     log_in(page, live_demo.url, "editor")
-    page.goto(f"{live_demo.url}/links/?behaviour=B10")
+    page.goto(f"{live_demo.url}/links/?source=B10")
     before = page.locator("#results tbody tr").count()
     page.get_by_role("link", name="Add a link").click()
     panel = page.locator("#add-link form")
@@ -97,9 +97,9 @@ def test_a_busy_database_says_so_and_keeps_what_was_typed(live_demo, page, monke
         raise OperationalError("database is locked")
 
     log_in(page, live_demo.url, "editor")
-    link = Link.objects.get(behaviour__code="B1.1", standard__code="INC.3")
+    link = Link.objects.get(source__code="B1.1", target__code="INC.3")
     before = link.rationale
-    page.goto(f"{live_demo.url}/links/?behaviour=B1.1")
+    page.goto(f"{live_demo.url}/links/?source=B1.1")
     page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit").click()
     form_row = page.locator(f"#link-{link.pk}.editing")
     form_row.get_by_label("Rationale").fill("Typed while the register was busy.")

@@ -7,12 +7,12 @@ def test_the_guides_links_lead_to_the_right_pages(live_demo, page):
 
     page.get_by_role("link", name="B7 Lead by example").first.click()
     expect(page.locator("h1")).to_have_text("B7 Lead by example")
-    assert page.url.endswith("/behaviours/B7/")
+    assert page.url.endswith("/elements/example-homes-behaviours/B7/")
 
     page.go_back()
     page.get_by_role("link", name="LEA Leadership").first.click()
     expect(page.locator("h1")).to_have_text("LEA Leadership")
-    assert page.url.endswith("/standards/LEA/")
+    assert page.url.endswith("/elements/cih-professional-standards-2021/LEA/")
 
     page.go_back()
     page.get_by_role("link", name="INT.5 Know your emotional and professional limits").first.click()

@@ -4,7 +4,7 @@ the import pages pass axe, on a desktop and on a phone."""
 from tests.browser.conftest import axe_violations, log_in
 
 LINKS = (
-    "behaviour code,standard code,relation,rationale,example\n"
+    "source code,target code,relation,rationale,example\n"
     "B1,KNO,supports,Putting residents first needs knowing what they need.,\n"
     "B2,INT,closely matches,A new reason for an old link.,\n"
 )
@@ -27,14 +27,14 @@ def test_an_editor_uploads_checks_and_applies_links(live_demo, page):
     page.get_by_text("To add: 1").click()
     page.get_by_text("B1 → KNO: Supports").wait_for()
     assert axe_violations(page) == []
-    assert not Link.objects.filter(mapping=mapping, behaviour__code="B1",
-                                   standard__code="KNO").exists()  # fmt: skip
+    assert not Link.objects.filter(mapping=mapping, source__code="B1",
+                                   target__code="KNO").exists()  # fmt: skip
     page.get_by_role("button", name="Apply this import").click()
     page.get_by_text("Applied on").wait_for()
     assert axe_violations(page) == []
-    made = Link.objects.get(mapping=mapping, behaviour__code="B1", standard__code="KNO")
+    made = Link.objects.get(mapping=mapping, source__code="B1", target__code="KNO")
     assert made.status == "draft" and made.created_by.username == "editor"
-    assert Link.objects.get(mapping=mapping, behaviour__code="B2", standard__code="INT").status \
+    assert Link.objects.get(mapping=mapping, source__code="B2", target__code="INT").status \
         == "proposed"  # fmt: skip
 
 
@@ -62,11 +62,11 @@ def test_a_file_with_problems_says_where_they_are(live_demo, page):
     page.goto(f"{live_demo.url}/links/import/")
     page.get_by_label("File to import").set_input_files(files=[{
         "name": "links.csv", "mimeType": "text/csv",
-        "buffer": b"behaviour code,standard code,relation,rationale\nB99,INT,supports,Why.\n",
+        "buffer": b"source code,target code,relation,rationale\nB99,INT,supports,Why.\n",
     }])  # fmt: skip
     page.get_by_role("button", name="Upload and check").click()
     alert = page.get_by_role("alert")
     alert.get_by_text("“B99” is not a behaviour").wait_for()
-    assert "Row 2, column “behaviour code”" in alert.inner_text()
+    assert "Row 2, column “source code”" in alert.inner_text()
     assert page.get_by_role("button", name="Apply this import").count() == 0
     assert axe_violations(page) == []

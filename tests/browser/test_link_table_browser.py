@@ -34,7 +34,7 @@ def test_choosing_a_filter_swaps_the_results_and_pushes_the_url(live_demo, page)
     page.evaluate("window.weaveMarker = 1")
     page.get_by_label("Behaviour").select_option("B7")
     expect(page.locator(".results-summary")).to_contain_text("that match the filters")
-    assert "behaviour=B7" in page.url
+    assert "source=B7" in page.url
     behaviours = page.locator("#results tbody td:first-child .code").all_inner_texts()
     assert behaviours and all(code.startswith("B7") for code in behaviours)
     assert page.evaluate("window.weaveMarker") == 1
@@ -83,7 +83,7 @@ def test_beyond_counting_next_and_previous_swap_pages_in_place(
 
     monkeypatch.setattr(paging, "COUNT_LIMIT", 40)
     build_register(120)
-    page.goto(f"{live_server.url}/links/?sort=standard")
+    page.goto(f"{live_server.url}/links/?sort=target")
     expect(page.locator(".results-summary")).to_contain_text("of more than 40 links")
     first = page.locator("#results tbody tr").first.get_attribute("id")
     page.evaluate("window.weaveMarker = 'same page'")

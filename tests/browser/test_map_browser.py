@@ -23,7 +23,7 @@ def test_choosing_a_node_fades_the_rest_and_fills_the_panel(live_demo, page):
     open_map(page, live_demo.url)
     # A function returning nothing: returning the Cytoscape element would make Playwright
     # serialise its whole object graph (16 s).
-    page.evaluate("() => { weaveMap.getElementById('s:INT.4').emit('tap'); }")
+    page.evaluate("() => { weaveMap.getElementById('target:INT.4').emit('tap'); }")
     expect(page.locator("#map-panel h2")).to_have_text(
         "INT.4 Be open and honest in decisions and in communication"
     )
@@ -31,14 +31,16 @@ def test_choosing_a_node_fades_the_rest_and_fills_the_panel(live_demo, page):
     expect(page.locator("#map-panel")).to_contain_text(
         "Telling people early when a promise cannot be kept"
     )
-    neighbourhood = page.evaluate("weaveMap.getElementById('s:INT.4').closedNeighborhood().length")
+    neighbourhood = page.evaluate(
+        "weaveMap.getElementById('target:INT.4').closedNeighborhood().length"
+    )
     faded = page.evaluate("weaveMap.elements('.faded').length")
     assert faded == page.evaluate("weaveMap.elements().length") - neighbourhood
-    assert page.evaluate("weaveMap.getElementById('s:INT.4').hasClass('faded')") is False
+    assert page.evaluate("weaveMap.getElementById('target:INT.4').hasClass('faded')") is False
     assert (
         page.get_by_role("link", name="Open its page (permalink)")
         .get_attribute("href")
-        .endswith("/standards/INT.4/")
+        .endswith("/elements/cih-professional-standards-2021/INT.4/")
     )
 
 
@@ -48,12 +50,12 @@ def test_a_filter_hides_what_it_should(live_demo, page):
     expect(page.locator("#map-status")).to_contain_text("links shown")
     same_as = page.evaluate("weaveMap.edges('.same_as').length")
     assert visible(page, "edge.relation") == same_as
-    page.get_by_label("Characteristic").select_option("s:INT")
+    page.get_by_label("Characteristic").select_option("target:INT")
     shown = page.evaluate(
         "weaveMap.edges('.relation').filter(e => !e.hasClass('hidden'))"
         ".map(e => e.target().data('cluster'))"
     )
-    assert shown and set(shown) == {"s:INT"}
+    assert shown and set(shown) == {"target:INT"}
     page.get_by_role("button", name="Reset").click()
     assert visible(page, "edge.relation") == 86
 

@@ -63,7 +63,7 @@ def test_a_register_with_links_keeps_its_frameworks(small, as_role):
     before = snapshot()
     response = as_role("admin").post(f"/admin/mapping/mapping/{mapping.pk}/change/", {
         "name": mapping.name, "slug": mapping.slug, "organisation": mapping.organisation,
-        "behaviours_framework": small["behaviours"].pk, "standards_framework": other.pk,
+        "source_framework": small["behaviours"].pk, "target_framework": other.pk,
         "licence_url": mapping.licence_url})  # fmt: skip
     assert response.status_code == 200
     assert "A register with links keeps its two frameworks" in response.content.decode()

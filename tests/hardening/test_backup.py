@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
-from mapping.models import ApiToken, Change, Edition
+from mapping.models import ApiToken, Change, Edition, Membership
 from standards.models import Element
 
 
@@ -31,7 +31,7 @@ def _backup(path) -> dict:
 
 
 def test_a_backup_restores_as_the_same_site(published, people, tmp_path):
-    framework = published["mapping"].behaviours_framework
+    framework = published["mapping"].source_framework
     child = Element.objects.create(framework=framework, code="B11.1", title="Added first",
                                    level_label="Descriptor")  # fmt: skip
     parent = Element.objects.create(framework=framework, code="B11", title="Added after",
@@ -41,7 +41,8 @@ def test_a_backup_restores_as_the_same_site(published, people, tmp_path):
     _token, key = ApiToken.issue(people["viewer"], "Intranet")
     User.objects.filter(username="sam").delete()
     sam = User.objects.create_user("sam", password="sams-own-password-1", email="s@ex.org")
-    sam.groups.add(people["editor"].groups.get())
+    Membership.objects.create(user=sam, mapping=None, role="viewer")
+    Membership.objects.create(user=sam, mapping=published["mapping"], role="editor")
     before = _backup(tmp_path / "one.json")
     assert ".".join(before["site"]["changes"][-1]["at"].split(".")[1:])  # microseconds kept
 
@@ -59,7 +60,24 @@ def test_a_backup_restores_as_the_same_site(published, people, tmp_path):
     assert logged_in.status_code == 302
     api = Client().get("/api/mappings", headers={"Authorization": f"Bearer {key}"})
     assert api.status_code == 200
-    assert User.objects.get(username="sam").groups.get().name == "editor"
+    restored = User.objects.get(username="sam").memberships.order_by("mapping")
+    assert [(m.mapping and m.mapping.slug, m.role) for m in restored] == [
+        (None, "viewer"), ("example-homes-cih", "editor"),
+    ]  # fmt: skip
+
+
+def test_a_backup_of_the_time_of_groups_restores_them_as_site_wide_roles(published, tmp_path):
+    call_command("backup", output=tmp_path / "new.json", stderr=io.StringIO())
+    document = json.loads((tmp_path / "new.json").read_text())
+    document["version"] = 1
+    for account in document["accounts"]:
+        held = [role["role"] for role in account.pop("roles")]
+        account["groups"] = held + (["viewer"] if held else [])  # roles were groups then
+    (tmp_path / "old.json").write_text(json.dumps(document))
+    _empty_the_database()
+    call_command("restore", tmp_path / "old.json", stdout=io.StringIO())
+    publisher = User.objects.get(username="publisher").memberships.get()
+    assert (publisher.mapping, publisher.role) == (None, "publisher")
 
 
 def test_restore_refuses_a_database_in_use(demo, tmp_path):

@@ -19,16 +19,16 @@ ODD = st.one_of(
                      "%00", "\x00", "../", "<script>", "'; drop table x; --", "１２", "∞",
                      "2026-02-30", "supports", "-relation", "true", "apa", "null", " "]),
 )  # fmt: skip
-KEYS = st.sampled_from(["q", "behaviour", "standard", "relation", "status", "sort", "page",
-                        "expand", "cell", "format", "download", "who", "kind", "action",
-                        "after", "before", "old", "new", "parent", "next", "register",
+KEYS = st.sampled_from(["q", "source", "target", "behaviour", "standard", "relation", "status",
+                        "sort", "page", "expand", "cell", "format", "download", "who", "kind",
+                        "action", "after", "before", "old", "new", "parent", "next", "register",
                         "page_size", "edition", "side"])  # fmt: skip
 FIELDS = st.sampled_from([
-    "behaviour", "standard", "relation", "rationale", "example", "revision", "reason",
+    "source", "target", "relation", "rationale", "example", "revision", "reason",
     "title", "description", "source_check", "checked_on", "code", "level_label", "parent",
     "position", "name", "slug", "kind", "publisher", "version_label", "year", "source_url",
     "citation_note", "notes", "status", "retire_missing", "official_wording", "framework",
-    "organisation", "behaviours_framework", "standards_framework", "licence_url", "next",
+    "organisation", "source_framework", "target_framework", "licence_url", "next",
 ])  # fmt: skip
 READ = [v for v in VIEWS if "GET" in v.methods]
 WRITE = [v for v in VIEWS if "POST" in v.methods]
@@ -84,7 +84,7 @@ def test_no_api_call_answers_a_500(site, publisher, odd, query):
     for url in (
         f"/api/mappings/{odd}/links",
         "/api/mappings/ours/links",
-        f"/api/mappings/ours/elements/standards/{odd}",
+        f"/api/mappings/ours/elements/target/{odd}",
         f"/api/frameworks/{odd}",
     ):
         with transaction.atomic():

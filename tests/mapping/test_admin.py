@@ -6,7 +6,7 @@ PAGES = [
     "/admin/standards/element/?q=INT&level_label=Standard+statement",
     "/admin/mapping/mapping/",
     "/admin/mapping/link/?q=honest&relation=same_as",
-    "/admin/autocomplete/?term=INT&app_label=mapping&model_name=link&field_name=standard",
+    "/admin/autocomplete/?term=INT&app_label=mapping&model_name=link&field_name=target",
 ]
 
 
@@ -27,8 +27,8 @@ def test_admin_edits_record_who_changed_a_link(admin_client, demo):
         f"/admin/mapping/link/{link.pk}/change/",
         {
             "mapping": demo.pk,
-            "behaviour": link.behaviour_id,
-            "standard": link.standard_id,
+            "source": link.source_id,
+            "target": link.target_id,
             "relation": "supports",
             "status": "approved",
             "rationale": "Rewritten in the admin.",
@@ -43,13 +43,13 @@ def test_admin_edits_record_who_changed_a_link(admin_client, demo):
 
 def test_the_admin_refuses_a_link_to_the_wrong_framework(admin_client, demo):
     link = demo.links.first()
-    behaviour = demo.behaviours_framework.elements.get(code="B1")
+    behaviour = demo.source_framework.elements.get(code="B1")
     response = admin_client.post(
         f"/admin/mapping/link/{link.pk}/change/",
         {
             "mapping": demo.pk,
-            "behaviour": behaviour.pk,
-            "standard": behaviour.pk,
+            "source": behaviour.pk,
+            "target": behaviour.pk,
             "relation": "supports",
             "status": "approved",
             "rationale": "Wrong.",

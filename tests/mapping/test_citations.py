@@ -13,8 +13,8 @@ import rispy
 from django.utils import timezone
 
 from mapping.citing.citations import Citation, Cited, cite
-from mapping.models import Edition, Link
-from mapping.register.registers import EditionRegister, LiveRegister
+from mapping.models import Edition, Link, Side
+from mapping.register import EditionRegister, LiveRegister
 
 ACCESSED = date(2026, 12, 3)
 REGISTER = "Our Behaviours and the CIH Professional Standards"
@@ -35,7 +35,7 @@ def csl_schema() -> dict:
 @pytest.fixture
 def link(demo):
     """B2.1 → INT.4, last changed on 30 November 2026."""
-    link = demo.links.get(behaviour__code="B2.1", standard__code="INT.4")
+    link = demo.links.get(source__code="B2.1", target__code="INT.4")
     moment = timezone.make_aware(timezone.datetime(2026, 11, 30, 10, 0))
     Link.objects.filter(pk=link.pk).update(updated_at=moment)
     return link
@@ -94,12 +94,14 @@ class TestTheStyles:
         assert whole.text("harvard").endswith(
             "Available at: https://weave.example.org/ (Accessed: 3 December 2026)."
         )
-        element = register.element("standards", "ADV.1")
+        element = register.element(Side.TARGET, "ADV.1")
         cited = cite(register, element, absolute=absolute, today=ACCESSED)
         assert cited.cited.title == (
             f"{REGISTER}: ADV.1 Promote the value of housing and of the housing profession"
         )
-        assert cited.cited.url == "https://weave.example.org/standards/ADV.1/"
+        assert cited.cited.url == (
+            "https://weave.example.org/elements/cih-professional-standards-2021/ADV.1/"
+        )
 
     def test_html_is_escaped_before_the_style_marks_it_up(self):
         citation = Citation(

@@ -3,8 +3,8 @@
 from mapping.models import Edition
 from mapping.register.comparison import EditionContent, ElementRow, LinkRow, diff
 
-ELEMENTS = [("behaviours", "B1", "Kind"), ("behaviours", "B2", "Brave"),
-            ("standards", "S1", "Respect"), ("standards", "S2", "Service")]  # fmt: skip
+ELEMENTS = [("source", "B1", "Kind"), ("source", "B2", "Brave"),
+            ("target", "S1", "Respect"), ("target", "S2", "Service")]  # fmt: skip
 TITLES = {code: title for _side, code, title in ELEMENTS}
 
 
@@ -37,8 +37,8 @@ def test_the_diff_finds_added_removed_and_changed_links():
          ("B2", "S2", "supports", "New")]
     )  # fmt: skip
     result = diff(old, new)
-    assert [(r.behaviour, r.standard) for r in result.added_links] == [("B2 Brave", "S2 Service")]
-    assert [(r.behaviour, r.standard) for r in result.removed_links] == [("B1 Kind", "S2 Service")]
+    assert [(r.source, r.target) for r in result.added_links] == [("B2 Brave", "S2 Service")]
+    assert [(r.source, r.target) for r in result.removed_links] == [("B1 Kind", "S2 Service")]
     assert len(result.changed_links) == 1
     changed = result.changed_links[0]
     assert changed.fields == ("relation",)
@@ -49,9 +49,7 @@ def test_the_diff_finds_added_removed_and_changed_links():
 
 def test_the_diff_matches_elements_by_code_not_id():
     old = content([])
-    new = content(
-        [], [("behaviours", "B0", "First"), *ELEMENTS[:2], ("standards", "S1", "Respect all")]
-    )
+    new = content([], [("source", "B0", "First"), *ELEMENTS[:2], ("target", "S1", "Respect all")])
     result = diff(old, new)
     assert [e.code for e in result.added_elements] == ["B0"]
     assert [e.code for e in result.removed_elements] == ["S2"]
@@ -65,6 +63,6 @@ def test_what_an_edition_says_is_read_in_two_queries(published, django_assert_nu
         said = EditionContent.of(published["edition"])
     assert len(said.links) == 86
     row = said.links[("B1.1", "INC.3")]
-    assert row.behaviour.startswith("B1.1 ") and row.standard.startswith("INC.3 ")
-    assert ("standards", "INT") in said.elements
+    assert row.source.startswith("B1.1 ") and row.target.startswith("INC.3 ")
+    assert ("target", "INT") in said.elements
     assert diff(said, EditionContent.of(Edition.objects.get(pk=published["edition"].pk))).is_empty

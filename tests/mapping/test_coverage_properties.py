@@ -7,11 +7,9 @@ from mapping.coverage.rules import build_coverage
 from mapping.models import Link, Mapping
 from standards.models import Element, Framework
 
-BEHAVIOURS = Framework(pk=1, name="B", slug="b", kind="behaviours", publisher="X")
-STANDARDS = Framework(pk=2, name="S", slug="s", kind="standards", publisher="X")
-MAPPING = Mapping(
-    pk=1, name="M", slug="m", behaviours_framework=BEHAVIOURS, standards_framework=STANDARDS
-)
+SOURCE = Framework(pk=1, name="B", slug="b", kind="behaviours", publisher="X")
+TARGET = Framework(pk=2, name="S", slug="s", kind="standards", publisher="X")
+MAPPING = Mapping(pk=1, name="M", slug="m", source_framework=SOURCE, target_framework=TARGET)
 
 
 def framework_elements(framework, first_pk, tops, children):
@@ -44,13 +42,13 @@ def framework_elements(framework, first_pk, tops, children):
 @st.composite
 def registers(draw):
     behaviours = framework_elements(
-        BEHAVIOURS,
+        SOURCE,
         1,
         draw(st.integers(1, 4)),
         draw(st.lists(st.integers(0, 3), min_size=1, max_size=4)),
     )
     standards = framework_elements(
-        STANDARDS,
+        TARGET,
         100,
         draw(st.integers(1, 4)),
         draw(st.lists(st.integers(0, 3), min_size=1, max_size=4)),
@@ -66,8 +64,8 @@ def registers(draw):
         Link(
             pk=i + 1,
             mapping=MAPPING,
-            behaviour_id=b.pk,
-            standard_id=s.pk,
+            source_id=b.pk,
+            target_id=s.pk,
             relation="supports",
             rationale="R",
         )
@@ -78,7 +76,7 @@ def registers(draw):
 
 
 def coverage(behaviours, standards, links):
-    return build_coverage(MAPPING, behaviours=behaviours, standards=standards, links=links)
+    return build_coverage(MAPPING, sources=behaviours, targets=standards, links=links)
 
 
 @settings(max_examples=200, deadline=None)
@@ -94,22 +92,22 @@ def test_adding_a_link_never_lowers_coverage(register):
             Link(
                 pk=999,
                 mapping=MAPPING,
-                behaviour_id=behaviour.pk,
-                standard_id=standard.pk,
+                source_id=behaviour.pk,
+                target_id=standard.pk,
                 relation="supports",
                 rationale="R",
             ),
         ],
     )
     for old, new in zip(
-        before.behaviours + before.standards, after.behaviours + after.standards, strict=True
+        before.sources + before.targets, after.sources + after.targets, strict=True
     ):
         assert old.element.pk == new.element.pk
         assert not old.covered or new.covered
         assert not old.covered_directly or new.covered_directly
     for old, new in zip(
-        before.standard_levels + before.behaviour_levels,
-        after.standard_levels + after.behaviour_levels,
+        before.target_levels + before.source_levels,
+        after.target_levels + after.source_levels,
         strict=True,
     ):
         assert new.covered >= old.covered
@@ -121,8 +119,8 @@ def test_the_level_totals_add_up(register):
     behaviours, standards, links, _ = register
     result = coverage(behaviours, standards, links)
     for levels, entries in (
-        (result.behaviour_levels, result.behaviours),
-        (result.standard_levels, result.standards),
+        (result.source_levels, result.sources),
+        (result.target_levels, result.targets),
     ):
         assert sum(level.total for level in levels) == len(entries)
         assert sum(level.covered for level in levels) == sum(e.covered for e in entries)
@@ -130,8 +128,8 @@ def test_the_level_totals_add_up(register):
             assert level.covered <= level.total
             assert max(level.direct, level.through) <= level.covered <= level.direct + level.through
     # every link is counted once directly on each side, and once more for each ancestor
-    assert sum(len(e.direct) for e in result.standards) == len(links)
-    assert sum(len(e.direct) for e in result.behaviours) == len(links)
+    assert sum(len(e.direct) for e in result.targets) == len(links)
+    assert sum(len(e.direct) for e in result.sources) == len(links)
 
 
 @settings(max_examples=200, deadline=None)
@@ -139,7 +137,7 @@ def test_the_level_totals_add_up(register):
 def test_a_parent_is_covered_through_children_exactly_when_a_child_is_covered(register):
     behaviours, standards, links, _ = register
     result = coverage(behaviours, standards, links)
-    for entries in (result.behaviours, result.standards):
+    for entries in (result.sources, result.targets):
         for entry in entries:
             children = [c for c in entries if c.element.parent_id == entry.element.pk]
             assert entry.covered_through_children == any(c.covered for c in children)
@@ -153,10 +151,10 @@ def test_the_matrix_totals_equal_the_gap_reports(register, expand):
     behaviours, standards, links, _ = register
     result = coverage(behaviours, standards, links)
     collapsed = build_matrix(result, set())
-    for (row, _cells, total), entry in zip(collapsed.grid, result.top_behaviours, strict=True):
+    for (row, _cells, total), entry in zip(collapsed.grid, result.top_sources, strict=True):
         assert row.element == entry.element
         assert total == len(entry.links)
-    for total, entry in zip(collapsed.column_totals, result.top_standards, strict=True):
+    for total, entry in zip(collapsed.column_totals, result.top_targets, strict=True):
         assert total == len(entry.links)
     opened = build_matrix(result, expand)
     assert opened.total == collapsed.total == len(links)

@@ -47,7 +47,7 @@ def test_links_with_a_problem_are_refused_and_nothing_is_written(small, tmp_path
     path.write_text("behaviour code,standard code,relation,rationale\nB2,S2,supports,Why.\n")
     said = _run("import_links", path, mapping="ours", status="approved", apply=True)
     assert "Links into Our ways to the standards: 1 to add" in said
-    assert Link.objects.get(behaviour__code="B2", standard__code="S2").is_approved
+    assert Link.objects.get(source__code="B2", target__code="S2").is_approved
 
 
 @pytest.mark.parametrize(("args", "options", "message"), [

@@ -7,8 +7,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from mapping.models import Change, Edition, EditionGap
+from mapping.register import EditionRegister, LinkFilter
 from mapping.register.comparison import EditionContent
-from mapping.register.registers import EditionRegister, LinkFilter
 
 BEFORE = [("mapping", "0005_editing_history_editions"), ("standards", "0005_framework_retired")]
 
@@ -84,8 +84,8 @@ def test_snapshots_become_frozen_rows_and_changes_learn_their_framework():
     )  # fmt: skip
     register = EditionRegister(edition)
     [link] = register.fetch(register.links(LinkFilter()))
-    assert (link.link_id, link.behaviour.code, link.standard.code) == (41, "B1", "S1.1")
-    assert link.standard.parent.code == "S1" and link.standard.title == "Hear them"
+    assert (link.link_id, link.source.code, link.target.code) == (41, "B1", "S1.1")
+    assert link.target.parent.code == "S1" and link.target.title == "Hear them"
     assert EditionGap.objects.get().decided_by_name == "Ann"
     assert set(EditionContent.of(edition).links) == {("B1", "S1.1")}
     assert Change.objects.get().framework.slug == "ours"

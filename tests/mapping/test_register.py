@@ -8,10 +8,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapping.models import Change, Edition, Link, LinkSort, LinkStatus, Mapping, Relation
-from mapping.register.addresses import BEHAVIOURS, STANDARDS, RegisterUrls
-from mapping.register.registers import EditionRegister, LinkFilter, LiveRegister
+from mapping.models import Change, Edition, Link, LinkSort, LinkStatus, Mapping, Relation, Side
+from mapping.register import EditionRegister, LinkFilter, LiveRegister
+from mapping.register.addresses import RegisterUrls
 from standards.models import Element, Framework
+
+SOURCE, TARGET = Side.SOURCE, Side.TARGET
 
 
 @pytest.fixture
@@ -22,45 +24,45 @@ def registers(small, people):
     return LiveRegister(small["mapping"]), EditionRegister(edition)
 
 
+@pytest.fixture(params=["live", "edition"])
+def register(request, registers):
+    """Each kind of register, each its own case."""
+    return registers[0] if request.param == "live" else registers[1]
+
+
 def ids(links) -> list[int]:
     return [link.link_id for link in links]
 
 
 class TestTheInterface:
-    def test_both_kinds_give_their_frameworks_elements_in_tree_order(self, registers):
-        for register in registers:
-            assert [(e.code, e.depth) for e in register.elements(BEHAVIOURS)] == [
-                ("B1", 0), ("B1.1", 1), ("B1.2", 1), ("B2", 0),
-            ]  # fmt: skip
-            assert [e.code for e in register.elements(STANDARDS)] == ["S1", "S1.1", "S1.2", "S2"]
-            assert register.behaviours_framework.name == "Our ways"
-            assert register.name == "Our ways to the standards"
+    def test_both_kinds_give_their_frameworks_elements_in_tree_order(self, register):
+        assert [(e.code, e.depth) for e in register.elements(SOURCE)] == [
+            ("B1", 0), ("B1.1", 1), ("B1.2", 1), ("B2", 0),
+        ]  # fmt: skip
+        assert [e.code for e in register.elements(TARGET)] == ["S1", "S1.1", "S1.2", "S2"]
+        assert register.source_framework.name == "Our ways"
+        assert register.name == "Our ways to the standards"
 
-    def test_an_element_by_code_knows_its_parent_children_and_address(self, registers):
-        live, edition = registers
-        for register, prefix in ((live, "/"), (edition, "/editions/1/")):
-            element = register.element(BEHAVIOURS, "B1.1")
-            assert element.parent.code == "B1"
-            assert element.url == f"{prefix}behaviours/B1.1/"
-            b1 = register.element(BEHAVIOURS, "B1")
-            assert [c.code for c in register.children(b1)] == ["B1.1", "B1.2"]
-            assert register.element(BEHAVIOURS, "S1") is None
-            assert register.element(STANDARDS, "nope") is None
+    def test_an_element_by_code_knows_its_parent_children_and_address(self, register):
+        element = register.element(SOURCE, "B1.1")
+        assert element.parent.code == "B1"
+        assert element.url == f"{register.urls.home}elements/our-ways/B1.1/"
+        b1 = register.element(SOURCE, "B1")
+        assert [c.code for c in register.children(b1)] == ["B1.1", "B1.2"]
+        assert register.element(SOURCE, "S1") is None
+        assert register.element(TARGET, "nope") is None
 
-    def test_links_are_filtered_and_sorted_alike(self, registers, small):
-        live, edition = registers
-        for chosen, expected in [
-            (LinkFilter(), ["b1_s2", "b11_s11", "b2_s12"]),
-            (LinkFilter(behaviour="B1"), ["b1_s2", "b11_s11"]),
-            (LinkFilter(standard="S1"), ["b11_s11", "b2_s12"]),
-            (LinkFilter(relation="supports"), ["b1_s2"]),
-            (LinkFilter(text="cup of tea"), ["b1_s2"]),
-            (LinkFilter(sort=LinkSort.STANDARD_DESC), ["b1_s2", "b2_s12", "b11_s11"]),
-            (LinkFilter(sort=LinkSort.RELATION), ["b11_s11", "b2_s12", "b1_s2"]),
-        ]:
-            wanted = [small[name].pk for name in expected]
-            assert ids(live.links(chosen)) == wanted, chosen
-            assert ids(edition.links(chosen)) == wanted, chosen
+    @pytest.mark.parametrize(("chosen", "expected"), [
+        (LinkFilter(), ["b1_s2", "b11_s11", "b2_s12"]),
+        (LinkFilter(source="B1"), ["b1_s2", "b11_s11"]),
+        (LinkFilter(target="S1"), ["b11_s11", "b2_s12"]),
+        (LinkFilter(relation="supports"), ["b1_s2"]),
+        (LinkFilter(text="cup of tea"), ["b1_s2"]),
+        (LinkFilter(sort=LinkSort.TARGET_DESC), ["b1_s2", "b2_s12", "b11_s11"]),
+        (LinkFilter(sort=LinkSort.RELATION), ["b11_s11", "b2_s12", "b1_s2"]),
+    ])  # fmt: skip
+    def test_links_are_filtered_and_sorted_alike(self, register, small, chosen, expected):
+        assert ids(register.links(chosen)) == [small[name].pk for name in expected]
 
     def test_only_a_live_register_filters_by_status(self, registers, small, people):
         live, edition = registers
@@ -76,50 +78,47 @@ class TestTheInterface:
         assert live.link(pk).rationale == edition.link(pk).rationale
         assert live.link(pk).url == f"/links/{pk}/"
         assert edition.link(pk).url == f"/editions/1/links/{pk}/"
-        assert edition.link(pk).behaviour.url == "/editions/1/behaviours/B1.1/"
+        assert edition.link(pk).source.url == "/editions/1/elements/our-ways/B1.1/"
         assert live.link(999_999) is None and edition.link(999_999) is None
         small["b11_s11"].retire(by=people["editor"], reason="Gone")
         assert live.link(pk).is_retired  # a retired link keeps its live page
 
-    def test_pages_fetch_only_the_rows_they_show(self, registers):
-        for register in registers:
-            page = register.rows(register.links(LinkFilter())[1:2])
-            assert [link.behaviour.code for link in page] == ["B1.1"]
-            assert page[0].standard.parent.code == "S1"
+    def test_pages_fetch_only_the_rows_they_show(self, register):
+        page = register.rows(register.links(LinkFilter())[1:2])
+        assert [link.source.code for link in page] == ["B1.1"]
+        assert page[0].target.parent.code == "S1"
 
-    def test_plain_links_say_what_the_full_links_say(self, registers):
-        fields = ("pk", "link_id", "behaviour_id", "standard_id", "relation", "rationale",
+    def test_plain_links_say_what_the_full_links_say(self, register):
+        fields = ("pk", "link_id", "source_id", "target_id", "relation", "rationale",
                   "example", "url")  # fmt: skip
-        for register in registers:
-            plain = [tuple(getattr(link, f) for f in fields) for link in register.plain_links()]
-            full = [tuple(getattr(link, f) for f in fields) for link in register.all_links()]
-            assert plain == full and len(plain) == 3
+        plain = [tuple(getattr(link, f) for f in fields) for link in register.plain_links()]
+        full = [tuple(getattr(link, f) for f in fields) for link in register.all_links()]
+        assert plain == full and len(plain) == 3
 
-    def test_link_sections_list_the_first_of_each_group_and_count_them_all(self, registers, small):
-        for register in registers:
-            b1 = register.element(BEHAVIOURS, "B1")
-            sections = register.link_sections(b1, at_most=20)
-            assert [(s.element.code, ids(s.links), s.total) for s in sections] == [
-                ("B1", [small["b1_s2"].pk], 1),
-                ("B1.1", [small["b11_s11"].pk], 1),
-                ("B1.2", [], 0),
-            ]
-            assert sections[0].links[0].standard.url.endswith("/standards/S2/")
-            cut = register.link_sections(b1, at_most=0)
-            assert [(s.links, s.total, s.unlisted) for s in cut] == [
-                ([], 1, 1), ([], 1, 1), ([], 0, 0),
-            ]  # fmt: skip
-            s1 = register.element(STANDARDS, "S1")
-            assert [ids(s.links) for s in register.link_sections(s1, at_most=20)] == [
-                [], [small["b11_s11"].pk], [small["b2_s12"].pk],
-            ]  # fmt: skip
+    def test_link_sections_list_the_first_of_each_group_and_count_them_all(self, register, small):
+        b1 = register.element(SOURCE, "B1")
+        sections = register.link_sections(b1, at_most=20)
+        assert [(s.element.code, ids(s.links), s.total) for s in sections] == [
+            ("B1", [small["b1_s2"].pk], 1),
+            ("B1.1", [small["b11_s11"].pk], 1),
+            ("B1.2", [], 0),
+        ]
+        assert sections[0].links[0].target.url.endswith("/elements/the-standards/S2/")
+        cut = register.link_sections(b1, at_most=0)
+        assert [(s.links, s.total, s.unlisted) for s in cut] == [
+            ([], 1, 1), ([], 1, 1), ([], 0, 0),
+        ]  # fmt: skip
+        s1 = register.element(TARGET, "S1")
+        assert [ids(s.links) for s in register.link_sections(s1, at_most=20)] == [
+            [], [small["b11_s11"].pk], [small["b2_s12"].pk],
+        ]  # fmt: skip
 
-    def test_coverage_is_the_same_live_and_frozen(self, registers):
+    @pytest.mark.parametrize("side", ["sources", "targets"])
+    def test_coverage_is_the_same_live_and_frozen(self, registers, side):
         live, edition = registers
-        for side in ("behaviours", "standards"):
-            assert [(e.element.code, e.status) for e in getattr(live.coverage, side)] == [
-                (e.element.code, e.status) for e in getattr(edition.coverage, side)
-            ]
+        assert [(e.element.code, e.status) for e in getattr(live.coverage, side)] == [
+            (e.element.code, e.status) for e in getattr(edition.coverage, side)
+        ]
         assert live.coverage.link_count == edition.coverage.link_count == 3
 
     def test_only_the_live_register_has_history(self, registers, small):
@@ -139,7 +138,9 @@ class TestTheInterface:
         assert RegisterUrls(mapping, 2).links == "/editions/2/links/"
         assert RegisterUrls(mapping, 2).live.links == "/links/"
         mapping.is_default = False
-        assert RegisterUrls(mapping).element(STANDARDS, "S1.1") == "/m/ours/standards/S1.1/"
+        assert (
+            RegisterUrls(mapping).element(TARGET, "S1.1") == "/m/ours/elements/the-standards/S1.1/"
+        )
         assert RegisterUrls(mapping, 3).link(7) == "/m/ours/editions/3/links/7/"
         assert RegisterUrls(mapping).editions == "/m/ours/editions/"
 
@@ -177,8 +178,8 @@ def _framework(kind: str, shape) -> list[Element]:
 
 FILTERS = st.builds(
     LinkFilter,
-    behaviour=st.sampled_from(["", "T0", "T1", "T0.0", "T1.1"]),
-    standard=st.sampled_from(["", "T0", "T2", "T0.1"]),
+    source=st.sampled_from(["", "T0", "T1", "T0.0", "T1.1"]),
+    target=st.sampled_from(["", "T0", "T2", "T0.1"]),
     relation=st.sampled_from(["", *Relation.values]),
     text=st.sampled_from(["", "kind", "T1", "tea brave", "title"]),
     sort=st.sampled_from(LinkSort.values),
@@ -209,8 +210,8 @@ def test_every_filter_and_sort_gives_the_same_rows_live_and_frozen(
         )
         mapping = Mapping.objects.create(
             name="M", slug="m", organisation="O", is_default=True,
-            behaviours_framework=b_elements[0].framework,
-            standards_framework=s_elements[0].framework,
+            source_framework=b_elements[0].framework,
+            target_framework=s_elements[0].framework,
         )  # fmt: skip
         pairs = data.draw(
             st.lists(
@@ -222,7 +223,7 @@ def test_every_filter_and_sort_gives_the_same_rows_live_and_frozen(
         start = timezone.now()
         for index, (behaviour, standard) in enumerate(pairs):
             link = Link.objects.create(
-                mapping=mapping, behaviour=behaviour, standard=standard,
+                mapping=mapping, source=behaviour, target=standard,
                 relation=data.draw(st.sampled_from(Relation.values)),
                 rationale=" ".join(data.draw(st.lists(st.sampled_from(WORDS), min_size=1))),
                 status=LinkStatus.APPROVED,

@@ -25,7 +25,7 @@ def seed(**options) -> str:
 
 
 def test_it_ships_the_seven_cih_characteristics_in_order(demo):
-    cih = demo.standards_framework
+    cih = demo.target_framework
     tops = cih.elements.filter(parent=None).order_by("position")
     assert [e.title for e in tops] == CHARACTERISTICS
     assert {e.level_label for e in tops} == {"Characteristic"}
@@ -35,18 +35,18 @@ def test_it_ships_the_seven_cih_characteristics_in_order(demo):
 
 
 def test_every_cih_statement_sits_under_one_characteristic(demo):
-    statements = demo.standards_framework.elements.exclude(parent=None).select_related("parent")
+    statements = demo.target_framework.elements.exclude(parent=None).select_related("parent")
     assert statements.count() >= 30
     for statement in statements:
         assert statement.level_label == "Standard statement"
         assert statement.parent.parent_id is None
         assert statement.code.startswith(statement.parent.code + ".")
-    for characteristic in demo.standards_framework.elements.filter(parent=None):
+    for characteristic in demo.target_framework.elements.filter(parent=None):
         assert characteristic.children.count() >= 3
 
 
 def test_example_homes_has_ten_behaviours_and_twenty_five_descriptors(demo):
-    behaviours = demo.behaviours_framework
+    behaviours = demo.source_framework
     assert "illustrative" in behaviours.publisher.lower()
     assert behaviours.elements.filter(parent=None, level_label="Behaviour").count() == 10
     descriptors = behaviours.elements.exclude(parent=None)
@@ -57,12 +57,12 @@ def test_example_homes_has_ten_behaviours_and_twenty_five_descriptors(demo):
 
 def test_every_behaviour_and_characteristic_is_linked(demo):
     for top in Element.objects.filter(
-        parent=None, framework__in=[demo.behaviours_framework, demo.standards_framework]
+        parent=None, framework__in=[demo.source_framework, demo.target_framework]
     ):
         subtree = top.framework.elements.filter(pk=top.pk) | top.children.all()
         assert (
-            Link.objects.filter(behaviour__in=subtree).exists()
-            or Link.objects.filter(standard__in=subtree).exists()
+            Link.objects.filter(source__in=subtree).exists()
+            or Link.objects.filter(target__in=subtree).exists()
         ), f"{top.code} has no link"
 
 

@@ -196,7 +196,20 @@ def _page(session: requests.Session, url: str) -> requests.Response:
     return response
 
 
-def test_a_write_through_one_server_is_seen_at_once_through_the_other():
+@dataclass
+class TwoServers:
+    a: str
+    b: str
+    cache_url: str
+    own_folders: dict[str, Path]
+    pages: list[str]  # a link's page, the link table, and an element's page
+    link: str
+    editor: requests.Session
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[TwoServers]:
+    """Redis, a scratch database, and two `make serve`s sharing both, with the demo."""
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="weave-two-")))
         cache_url = stack.enter_context(redis_server(folder))
@@ -226,35 +239,48 @@ def test_a_write_through_one_server_is_seen_at_once_through_the_other():
         for server in (server_a, server_b):
             server.wait_for(server.answers, "answer")
         a, b = server_a.base, server_b.base
-
         reader = _browser()
         link = re.search(r'href="(/links/\d+/)"', _page(reader, f"{a}/links/").text).group(1)
-        behaviour = re.search(r'href="(/behaviours/[^/"]+/)"', _page(reader, f"{a}{link}").text)
-        pages = [link, "/links/", behaviour.group(1)]
-        # Both servers keep the pages, and serve the same one: the same ETag from each.
-        for url in pages:
-            through_a, through_b = _page(reader, f"{a}{url}"), _page(reader, f"{b}{url}")
-            assert through_a.headers["ETag"] == through_b.headers["ETag"], url
-            assert through_a.text == through_b.text, url
-            _page(requests.Session(), f"{b}{url}")  # and under the server's own address
-
+        element = re.search(r'href="(/elements/[^/"]+/[^/"]+/)"', _page(reader, f"{a}{link}").text)
         editor = _browser()
         _log_in(editor, a, "editor")
-        # The session made on A is good on B: sessions are in the database.
-        assert ">editor</a>" in _page(editor, f"{b}/links/").text
+        yield TwoServers(a, b, cache_url, own_folders, [link, "/links/", element.group(1)],
+                         link, editor)  # fmt: skip
 
-        for wrote, seen, words in ((a, b, "Saved through A, read through B."),
-                                   (b, a, "Saved through B, read through A.")):  # fmt: skip
-            _edit(editor, wrote, link, words)
-            for url in pages:
-                assert words in _page(reader, f"{seen}{url}").text, (seen, url)
-                assert words in _page(requests.Session(), f"{seen}{url}").text, (seen, url)
-                assert words in _page(editor, f"{seen}{url}").text, (seen, url)
 
-        kept = redis.Redis.from_url(cache_url)
-        keys = {key.decode() for key in kept.scan_iter("weave:*")}
-        assert any(key.endswith(":weave:version") for key in keys), keys
-        assert sum(":weave:page:" in key for key in keys) >= len(pages), keys
-        for name, own in own_folders.items():
-            left = [str(p) for p in own.rglob("*") if p.is_file()] if own.exists() else []
-            assert left == [], f"server {name} kept files on its own disk: {left}"
+PAGES = ["a link", "the link table", "an element"]
+
+
+@pytest.mark.parametrize("page", range(len(PAGES)), ids=PAGES)
+def test_both_servers_serve_the_same_kept_page(servers, page):
+    url, reader = servers.pages[page], _browser()
+    through_a, through_b = _page(reader, f"{servers.a}{url}"), _page(reader, f"{servers.b}{url}")
+    assert through_a.headers["ETag"] == through_b.headers["ETag"], url
+    assert through_a.text == through_b.text, url
+    _page(requests.Session(), f"{servers.b}{url}")  # and under the server's own address
+
+
+def test_a_session_made_on_one_server_is_good_on_the_other(servers):
+    # The editor logged in through A: sessions are in the database.
+    assert ">editor</a>" in _page(servers.editor, f"{servers.b}/links/").text
+
+
+@pytest.mark.parametrize("direction", ["A to B", "B to A"])
+def test_a_write_through_one_server_is_seen_at_once_through_the_other(servers, direction):
+    wrote, seen = (servers.a, servers.b) if direction == "A to B" else (servers.b, servers.a)
+    words = f"Saved through {direction[0]}, read through {direction[-1]}."
+    _edit(servers.editor, wrote, servers.link, words)
+    for url in servers.pages:
+        assert words in _page(_browser(), f"{seen}{url}").text, (seen, url)
+        assert words in _page(requests.Session(), f"{seen}{url}").text, (seen, url)
+        assert words in _page(servers.editor, f"{seen}{url}").text, (seen, url)
+
+
+def test_what_the_servers_keep_is_in_redis_not_on_their_disks(servers):
+    kept = redis.Redis.from_url(servers.cache_url)
+    keys = {key.decode() for key in kept.scan_iter("*weave:*")}
+    assert any(":weave:version:" in key for key in keys), keys
+    assert sum(":weave:page:" in key for key in keys) >= len(servers.pages), keys
+    for name, own in servers.own_folders.items():
+        left = [str(p) for p in own.rglob("*") if p.is_file()] if own.exists() else []
+        assert left == [], f"server {name} kept files on its own disk: {left}"

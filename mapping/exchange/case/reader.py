@@ -277,6 +277,7 @@ def _associations(associations: list[dict], problems: list[Problem]) -> list[Ass
         ))  # fmt: skip
     for kind, count in sorted(skipped.items(), key=lambda pair: str(pair[0])):
         problems.append(Problem(f"{count} {kind} association{'s' if count > 1 else ''} "
-                                "left out: Weave's links say how a behaviour relates to a "
-                                "standard, which these do not.", blocking=False))  # fmt: skip
+                                "left out: Weave's links say how an element of one framework "
+                                "relates to one of another, which these do not.",
+                                blocking=False))  # fmt: skip
     return found

@@ -12,8 +12,7 @@ from mapping.exchange.case.reader import (
     element_identifier,
     framework_identifier,
 )
-from mapping.models.link_rows import Relation
-from mapping.register.addresses import BEHAVIOURS
+from mapping.models.link_rows import Relation, Side
 
 LINK_TYPE = {Relation.SAME_AS: "exactMatchOf"}  # every other relation: isRelatedTo
 
@@ -24,11 +23,13 @@ def _stamp(moment: datetime | None) -> str:
 
 
 def case_package(register, side: str, *, absolute: Callable[[str], str]) -> dict:
-    """The package of one of a register's two frameworks (live, or as an edition froze it)."""
+    """The package of one of a register's two frameworks (live, or as an edition froze it):
+    side is "source" or "target"."""
     framework = register.framework(side)
     elements = register.elements(side)
     links = register.all_links()
     changed = _stamp(register.last_changed)
+    words = register.words
     document_id = str(framework_identifier(framework))
     page = absolute(register.urls.home)
     document_uri = {"title": framework.name, "identifier": document_id,
@@ -78,11 +79,11 @@ def case_package(register, side: str, *, absolute: Callable[[str], str]) -> dict
             parent, changed, document_uri, page, sequenceNumber=element.position,
         ))  # fmt: skip
     for link in links:
-        behaviour = node(register.framework(BEHAVIOURS), link.behaviour)
-        standard = node(register.framework("standards"), link.standard)
+        source = node(register.framework(Side.SOURCE), link.source)
+        target = node(register.framework(Side.TARGET), link.target)
         association = _association(
             ("link", register.slug, str(link.link_id)), LINK_TYPE.get(link.relation,
-            "isRelatedTo"), behaviour, standard, changed, document_uri, page,
+            "isRelatedTo"), source, target, changed, document_uri, page,
             CFAssociationGroupingURI=_grouping_uri(Relation(link.relation), page),
             notes=link.rationale,
         )  # fmt: skip
@@ -111,8 +112,8 @@ def case_package(register, side: str, *, absolute: Callable[[str], str]) -> dict
                 {
                     **_grouping_uri(relation, page),
                     "lastChangeDateTime": changed,
-                    "description": f"Weave: the behaviour {relation.label.lower()} the "
-                    f"standard. {relation.explanation} (SKOS {relation.skos})",
+                    "description": f"Weave: the {words.source} {relation.label.lower()} the "
+                    f"{words.target}. {relation.explained(words)} (SKOS {relation.skos})",
                 }
                 for relation in Relation
             ],

@@ -29,6 +29,7 @@ from mapping.models import (
     Mapping,
     ReviewedGap,
 )
+from mapping.models.events import announce
 from standards.models import Element, Framework, tree_ranks
 
 
@@ -79,6 +80,7 @@ def restore(document: RegisterDocument) -> dict[str, int]:
         )  # fmt: skip
         Change.objects.bulk_create(changes, batch_size=1000)
     _reset_sequences()
+    announce(action="restored", subject_type="site", mapping_ids=[m.pk for m in mappings.values()])
     return {
         "frameworks": len(document.frameworks),
         "elements": sum(len(f.elements) for f in document.frameworks),
@@ -139,20 +141,20 @@ def _restore_frameworks(records: list[FrameworkRecord]) -> dict[tuple[str, str],
 
 
 def _restore_mapping(record: MappingRecord, frameworks, elements, users) -> None:
-    sides = {"behaviours": record.behaviours_framework, "standards": record.standards_framework}
+    sides = {"source": record.source_framework, "target": record.target_framework}
     mapping = Mapping.objects.create(
         pk=record.id, name=record.name, slug=record.slug, organisation=record.organisation,
         description=record.description, guide_intro=record.guide_intro,
         licence_url=record.licence_url, is_default=record.is_default,
-        behaviours_framework=frameworks[sides["behaviours"]],
-        standards_framework=frameworks[sides["standards"]],
+        source_framework=frameworks[sides["source"]],
+        target_framework=frameworks[sides["target"]],
         created_at=record.created_at, updated_at=record.updated_at,
     )  # fmt: skip
     Link.objects.bulk_create(
         (
             Link(
-                pk=r.id, mapping=mapping, behaviour=elements[(sides["behaviours"], r.behaviour)],
-                standard=elements[(sides["standards"], r.standard)], relation=r.relation.value,
+                pk=r.id, mapping=mapping, source=elements[(sides["source"], r.source)],
+                target=elements[(sides["target"], r.target)], relation=r.relation.value,
                 rationale=r.rationale, example=r.example, status=r.status,
                 retired_reason=r.retired_reason, revision=r.revision,
                 created_at=r.created_at, updated_at=r.updated_at,
@@ -182,9 +184,10 @@ def _restore_edition(mapping: Mapping, record: EditionRecord, users) -> None:
     for framework_record in record.frameworks:
         framework = EditionFramework.objects.create(
             edition=edition, framework_id=framework_record.framework_id,
-            slug=framework_record.slug, **framework_record.model_dump(include=set(DETAILS)),
+            slug=framework_record.slug, side=framework_record.end,
+            **framework_record.model_dump(include=set(DETAILS)),
         )  # fmt: skip
-        kind, waiting = framework.kind, list(framework_record.elements)
+        kind, waiting = framework.side, list(framework_record.elements)
         ranks = tree_ranks((e.code, e.parent, e.position or 0, e.code) for e in waiting)
         while waiting:
             ready = [e for e in waiting if e.parent is None or (kind, e.parent) in frozen]
@@ -202,10 +205,9 @@ def _restore_edition(mapping: Mapping, record: EditionRecord, users) -> None:
     EditionLink.objects.bulk_create(
         (
             EditionLink(edition=edition, link_id=r.link_id,
-                        behaviour=frozen[("behaviours", r.behaviour)],
-                        standard=frozen[("standards", r.standard)], relation=r.relation.value,
-                        rationale=r.rationale, example=r.example, updated_at=r.updated_at
-                        ).placed()
+                        source=frozen[("source", r.source)],
+                        target=frozen[("target", r.target)], relation=r.relation.value,
+                        rationale=r.rationale, example=r.example, updated_at=r.updated_at)
             for r in record.links
         ),
         batch_size=1000,

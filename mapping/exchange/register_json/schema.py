@@ -1,19 +1,29 @@
 """The register as one JSON document: frameworks and their elements, mappings with their
 links, reviewed gaps and editions, and the history. Written from the live database it is a
 complete backup, ids and dates included, that restores into an empty database (SQLite or
-PostgreSQL) as the same data; written from an edition it is that edition's register."""
+PostgreSQL) as the same data; written from an edition it is that edition's register.
+
+Version 2 names each register's two frameworks and each link's two elements source and
+target; version 1 (every register behaviours → standards) still reads, its names taken as
+those (see LinkPayload and the aliases here)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, field_validator
 
 from mapping.exchange.schemas import LinkPayload, Payload
 from standards.schemas import ElementPayload, FrameworkDetails
 
 FORMAT = "weave-register"
+# Version 1's names for the two ends of a register.
+OLD_SIDES = {"behaviours": "source", "standards": "target"}
+
+
+def _side(value):
+    return OLD_SIDES.get(value, value)
 
 
 class Stamps(Payload):
@@ -45,11 +55,13 @@ class LinkRecord(LinkPayload, Stamps):
 
 
 class GapRecord(Payload):
-    side: Literal["behaviours", "standards"]
+    side: Literal["source", "target"]
     element: str  # its code
     reason: str
     decided_by: str | None = None
     decided_at: datetime
+
+    _old_side = field_validator("side", mode="before")(_side)
 
 
 class FrozenElement(ElementPayload):
@@ -58,7 +70,12 @@ class FrozenElement(ElementPayload):
 
 class FrozenFramework(FrameworkDetails):
     framework_id: int
+    side: Literal["source", "target"] | None = None  # version 1: behaviours → source
     elements: list[FrozenElement]
+
+    @property
+    def end(self) -> str:
+        return self.side or ("source" if self.kind == "behaviours" else "target")
 
 
 class FrozenLink(LinkPayload):
@@ -91,8 +108,12 @@ class MappingRecord(Payload):
     guide_intro: str = ""
     licence_url: str = ""
     is_default: bool = False
-    behaviours_framework: str  # slugs
-    standards_framework: str
+    source_framework: str = Field(  # slugs
+        validation_alias=AliasChoices("source_framework", "behaviours_framework")
+    )
+    target_framework: str = Field(
+        validation_alias=AliasChoices("target_framework", "standards_framework")
+    )
     created_at: datetime | None = None
     updated_at: datetime | None = None
     links: list[LinkRecord]
@@ -118,7 +139,7 @@ class ChangeRecord(Payload):
 
 class RegisterDocument(Payload):
     format: Literal["weave-register"] = FORMAT
-    version: Literal[1] = 1
+    version: Literal[1, 2] = 2
     exported_at: datetime
     source: str = Field(default="", description="The live register, or which edition.")
     frameworks: list[FrameworkRecord]

@@ -73,7 +73,7 @@ def _edition(edition: Edition) -> EditionRecord:
         digest=edition.digest,
         frameworks=[
             FrozenFramework(
-                framework_id=f.framework_id, slug=f.slug,
+                framework_id=f.framework_id, slug=f.slug, side=f.side,
                 **{name: getattr(f, name) for name in DETAILS},
                 elements=[
                     FrozenElement(element_id=e.element_id, parent=codes.get(e.parent_id),
@@ -84,33 +84,33 @@ def _edition(edition: Edition) -> EditionRecord:
             for f in edition.frameworks.order_by("pk")
         ],
         links=[
-            FrozenLink(link_id=link.link_id, behaviour=link.behaviour.code,
-                       standard=link.standard.code, relation=link.relation,
+            FrozenLink(link_id=link.link_id, source=link.source.code,
+                       target=link.target.code, relation=link.relation,
                        rationale=link.rationale, example=link.example,
                        updated_at=link.updated_at)
-            for link in edition.links.select_related("behaviour", "standard").order_by("pk")
+            for link in edition.links.select_related("source", "target").order_by("pk")
         ],
         gaps=[
-            _gap(gap.element.framework.kind, gap.element.code, gap, gap.decided_by_name)
+            _gap(gap.element.framework.side, gap.element.code, gap, gap.decided_by_name)
             for gap in edition.reviewed_gaps.select_related("element__framework").order_by("pk")
         ],
     )  # fmt: skip
 
 
 def _mapping(mapping: Mapping) -> MappingRecord:
-    links = mapping.links.select_related("behaviour", "standard", "created_by", "updated_by")
+    links = mapping.links.select_related("source", "target", "created_by", "updated_by")
     gaps = mapping.reviewed_gaps.select_related("element__framework", "decided_by")
     editions = mapping.editions.select_related("published_by").order_by("number")
     return MappingRecord(
         id=mapping.pk, name=mapping.name, slug=mapping.slug, organisation=mapping.organisation,
         description=mapping.description, guide_intro=mapping.guide_intro,
         licence_url=mapping.licence_url, is_default=mapping.is_default,
-        behaviours_framework=mapping.behaviours_framework.slug,
-        standards_framework=mapping.standards_framework.slug,
+        source_framework=mapping.source_framework.slug,
+        target_framework=mapping.target_framework.slug,
         created_at=mapping.created_at, updated_at=mapping.updated_at,
         links=[
             LinkRecord(
-                id=link.pk, behaviour=link.behaviour.code, standard=link.standard.code,
+                id=link.pk, source=link.source.code, target=link.target.code,
                 relation=link.relation, rationale=link.rationale, example=link.example,
                 status=link.status, retired_reason=link.retired_reason,
                 revision=link.revision, created_at=link.created_at,
@@ -120,7 +120,8 @@ def _mapping(mapping: Mapping) -> MappingRecord:
             for link in links.order_by("pk")
         ],
         gaps=[
-            _gap(g.element.framework.kind, g.element.code, g, _name(g.decided_by))
+            _gap("source" if g.element.framework_id == mapping.source_framework_id else "target",
+                 g.element.code, g, _name(g.decided_by))
             for g in gaps.order_by("pk")
         ],
         editions=[_edition(edition) for edition in editions],
@@ -130,9 +131,9 @@ def _mapping(mapping: Mapping) -> MappingRecord:
 def live_document(mappings, *, whole_site: bool = False) -> RegisterDocument:
     """Every row of these mappings' registers: a complete backup of them. The whole site's
     document also keeps frameworks no register uses yet, and all the history."""
-    mappings = list(mappings.select_related("behaviours_framework", "standards_framework"))
-    framework_ids = {m.behaviours_framework_id for m in mappings} | {
-        m.standards_framework_id for m in mappings
+    mappings = list(mappings.select_related("source_framework", "target_framework"))
+    framework_ids = {m.source_framework_id for m in mappings} | {
+        m.target_framework_id for m in mappings
     }
     frameworks = Framework.objects.order_by("pk")
     changes = Change.objects.select_related("mapping", "framework", "user")
@@ -178,7 +179,7 @@ def edition_document(edition: Edition) -> RegisterDocument:
         )
         for f in frozen.frameworks
     ]  # fmt: skip
-    sides = {f.kind: f.slug for f in frozen.frameworks}
+    sides = {f.end: f.slug for f in frozen.frameworks}
     mapping = edition.mapping
     return RegisterDocument(
         exported_at=timezone.now(),
@@ -189,11 +190,11 @@ def edition_document(edition: Edition) -> RegisterDocument:
                 id=mapping.pk, name=edition.register_name, slug=mapping.slug,
                 organisation=edition.organisation, description=edition.register_description,
                 guide_intro=edition.guide_intro, licence_url=mapping.licence_url,
-                behaviours_framework=sides["behaviours"],
-                standards_framework=sides["standards"],
+                source_framework=sides["source"],
+                target_framework=sides["target"],
                 created_at=edition.published_at, updated_at=edition.published_at,
                 links=[
-                    LinkRecord(id=r.link_id, behaviour=r.behaviour, standard=r.standard,
+                    LinkRecord(id=r.link_id, source=r.source, target=r.target,
                                relation=r.relation, rationale=r.rationale, example=r.example,
                                created_at=r.updated_at, updated_at=r.updated_at)
                     for r in frozen.links

@@ -4,14 +4,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from pydantic import ValidationError
 
-from mapping.access.roles import Role
 from mapping.exchange.schemas import MappingPayload
-from mapping.models import Change, Edition
+from mapping.models import Change, Edition, Membership, Role
 from standards.models import Framework, SourceCheck
 from standards.schemas import FrameworkPayload
 
@@ -111,7 +109,7 @@ class Command(BaseCommand):
                 User.objects.create_superuser(username, f"{username}@example.invalid", password)
             else:
                 user = User.objects.create_user(username, f"{username}@example.invalid", password)
-                user.groups.add(Group.objects.get_or_create(name=role)[0])
+                Membership.objects.create(user=user, mapping=None, role=role)
             self.stdout.write(f"  {label}: {username} / {password}")
         elif password and not user.check_password(password):
             user.set_password(password)

@@ -88,7 +88,8 @@ def test_the_package_that_breaks_the_schema_comes_in_with_a_warning_for_each_bre
 @pytest.mark.parametrize("side", ["behaviours", "standards"])
 @pytest.mark.parametrize("prefix", ["", "/editions/1"])
 def test_weaves_case_export_passes_the_schema(published, client, side, prefix):
-    response = client.get(f"{prefix}/{side}.case.json")
+    framework = _framework(published["mapping"], side)
+    response = client.get(f"{prefix}/elements/{framework.slug}.case.json")
     assert response["Content-Type"] == "application/json"
     # A live file is named by its day, an edition's by its number.
     named = f"edition-1-{side}-case.json" if prefix else f"-{side}-case-{_today()}.json"
@@ -96,8 +97,6 @@ def test_weaves_case_export_passes_the_schema(published, client, side, prefix):
     package = json.loads(response.content)
     errors = [f"{list(e.path)}: {e.message}" for e in _validator().iter_errors(package)]
     assert not errors, errors[:5]
-    framework = published["mapping"].behaviours_framework if side == "behaviours" else \
-        published["mapping"].standards_framework  # fmt: skip
     items = package["CFItems"]
     assert len(items) == framework.elements.filter(retired=False).count()
     links = [a for a in package["CFAssociations"] if a["associationType"] != "isChildOf"]
@@ -108,14 +107,14 @@ def test_weaves_case_export_passes_the_schema(published, client, side, prefix):
 
 def test_a_case_file_weave_wrote_reads_back_unchanged(published, client, dry_run, people):
     mapping = published["mapping"]
-    standards = client.get("/standards.case.json").content
-    batch = dry_run("framework", standards, "standards.json", framework=mapping.standards_framework)
+    standards = client.get(f"/elements/{mapping.target_framework.slug}.case.json").content
+    batch = dry_run("framework", standards, "standards.json", framework=mapping.target_framework)
     (part,) = batch.summary
-    current = mapping.standards_framework.elements.filter(retired=False).count()
+    current = mapping.target_framework.elements.filter(retired=False).count()
     assert part["counts"] == {"creates": 0, "changes": 0, "unchanged": current, "missing": 0,
                               "errors": 0, "warnings": 0}  # fmt: skip
     # The behaviours' package carries the register's links as associations.
-    behaviours = client.get("/behaviours.case.json").content
+    behaviours = client.get(f"/elements/{mapping.source_framework.slug}.case.json").content
     batch = dry_run("links", behaviours, "behaviours.json", mapping=mapping)
     (part,) = batch.summary
     assert (part["counts"]["creates"], part["counts"]["changes"], part["counts"]["errors"]) == (
@@ -125,8 +124,8 @@ def test_a_case_file_weave_wrote_reads_back_unchanged(published, client, dry_run
 
 def test_a_case_file_weave_wrote_makes_the_same_framework_anew(published, client, dry_run,
                                                                apply):  # fmt: skip
-    original = published["mapping"].standards_framework
-    content = client.get("/standards.case.json").content
+    original = published["mapping"].target_framework
+    content = client.get(f"/elements/{original.slug}.case.json").content
     original.case_identifier = None  # as if it were another site's
     Framework.objects.filter(pk=original.pk).update(slug="old-copy")
     apply(dry_run("framework", content, "standards.json",
@@ -142,6 +141,11 @@ def test_a_case_file_weave_wrote_makes_the_same_framework_anew(published, client
         )  # fmt: skip
 
     assert shape(copy) == shape(original)
+
+
+def _framework(mapping, side: str):
+    """The demo register's framework on a side, named by the register's word for it."""
+    return mapping.source_framework if side == "behaviours" else mapping.target_framework
 
 
 def _today():

@@ -27,10 +27,10 @@ def _lived_in(published, people) -> None:
     mapping = published["mapping"]
     link = mapping.links.order_by("pk").first()
     Change.objects.apply(link, {"rationale": "Put better."}, by=people["editor"])
-    element = mapping.behaviours_framework.elements.get(code="B10.2")
+    element = mapping.source_framework.elements.get(code="B10.2")
     retire_element(element, by=people["editor"], reason="Folded into B10.1.")
     ReviewedGap.objects.create(mapping=mapping, reason="Not our business.",
-                               element=mapping.standards_framework.elements.get(code="KNO.5"),
+                               element=mapping.target_framework.elements.get(code="KNO.5"),
                                decided_by=people["publisher"])  # fmt: skip
     Link.objects.filter(pk=link.pk).update(status="approved")
     Edition.objects.publish(mapping, by=people["publisher"], title="Second")
@@ -59,8 +59,8 @@ def test_export_then_restore_into_an_empty_database_gives_the_same_register(
     # The restored site goes on working: new rows get new ids, citations still resolve.
     mapping = Mapping.objects.default()
     fresh = Link.objects.create(
-        mapping=mapping, behaviour=mapping.behaviours_framework.elements.get(code="B1"),
-        standard=mapping.standards_framework.elements.get(code="KNO"), relation="supports",
+        mapping=mapping, source=mapping.source_framework.elements.get(code="B1"),
+        target=mapping.target_framework.elements.get(code="KNO"), relation="supports",
         rationale="New after the move.",
     )  # fmt: skip
     assert fresh.pk > max(link["id"] for m in before["mappings"] for link in m["links"])
@@ -90,12 +90,12 @@ def test_a_registers_json_download_restores_as_that_register(published, client):
 def test_an_editions_json_restores_as_the_register_it_published(published, client):
     edition = published["edition"]
     content = client.get(f"/editions/{edition.number}/register.json").content
-    frozen = sorted((r.behaviour.code, r.standard.code, r.relation, r.rationale)
-                    for r in edition.links.select_related("behaviour", "standard"))  # fmt: skip
+    frozen = sorted((r.source.code, r.target.code, r.relation, r.rationale)
+                    for r in edition.links.select_related("source", "target"))  # fmt: skip
     elements = edition.elements.count()
     _empty_the_database()
     call_command("import_register", _write(content), stdout=io.StringIO())
-    restored = sorted(Link.objects.values_list("behaviour__code", "standard__code", "relation",
+    restored = sorted(Link.objects.values_list("source__code", "target__code", "relation",
                                                "rationale"))  # fmt: skip
     assert restored == frozen
     assert not Link.objects.exclude(status="approved").exists()

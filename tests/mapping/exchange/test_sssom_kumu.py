@@ -35,11 +35,11 @@ def test_the_sssom_export_passes_the_reference_toolkit(published, client, tmp_pa
     assert converted.returncode == 0, converted.stderr
     document = json.loads((tmp_path / "out.json").read_text())
     edition = published["edition"]
-    links = list(edition.links.select_related("behaviour", "standard")) if prefix else \
-        list(published["mapping"].links.select_related("behaviour", "standard"))  # fmt: skip
+    links = list(edition.links.select_related("source", "target")) if prefix else \
+        list(published["mapping"].links.select_related("source", "target"))  # fmt: skip
     assert len(document["mappings"]) == len(links)
-    expected = {(f"behaviour:{link.behaviour.code}", f"skos:{Relation(link.relation).skos}",
-                 f"standard:{link.standard.code}") for link in links}  # fmt: skip
+    expected = {(f"source:{link.source.code}", f"skos:{Relation(link.relation).skos}",
+                 f"target:{link.target.code}") for link in links}  # fmt: skip
     found = {(m["subject_id"], m["predicate_id"], m["object_id"]) for m in document["mappings"]}
     assert found == expected
     assert document["license"] == "https://creativecommons.org/licenses/by/4.0/"
@@ -48,7 +48,7 @@ def test_the_sssom_export_passes_the_reference_toolkit(published, client, tmp_pa
                for m in document["mappings"])  # fmt: skip
     rationale = {m["subject_id"] + m["object_id"]: m["comment"] for m in document["mappings"]}
     some = links[0]
-    assert rationale[f"behaviour:{some.behaviour.code}standard:{some.standard.code}"] == \
+    assert rationale[f"source:{some.source.code}target:{some.target.code}"] == \
         " ".join(some.rationale.split())  # fmt: skip
 
 
@@ -71,11 +71,11 @@ def test_the_kumu_blueprint_has_every_element_and_link(published, client, prefix
     mapping, edition = published["mapping"], published["edition"]
     if prefix:
         elements = list(edition.elements.all())
-        links = list(edition.links.select_related("behaviour", "standard"))
+        links = list(edition.links.select_related("source", "target"))
     else:
-        elements = [*mapping.behaviours_framework.elements.filter(retired=False),
-                    *mapping.standards_framework.elements.filter(retired=False)]  # fmt: skip
-        links = list(mapping.links.select_related("behaviour", "standard"))
+        elements = [*mapping.source_framework.elements.filter(retired=False),
+                    *mapping.target_framework.elements.filter(retired=False)]  # fmt: skip
+        links = list(mapping.links.select_related("source", "target"))
     labels = {e["label"] for e in blueprint["elements"]}
     assert len(labels) == len(blueprint["elements"]) == len(elements)
     assert {e["code"] for e in blueprint["elements"]} == {e.code for e in elements}

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mapping.models import Link, ReviewedGap
-from mapping.register.registers import LinkFilter, LiveRegister
+from mapping.register import LinkFilter, LiveRegister
 
-HEADER = "behaviour code,standard code,relation,rationale,example\n"
+HEADER = "source code,target code,relation,rationale,example\n"
 FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1)"]
 
 
@@ -43,20 +43,20 @@ def test_the_framework_template_imports_as_it_is(db, client, dry_run, apply, ext
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
 def test_the_links_template_imports_as_it_is(demo, client, dry_run, extension):
     content = client.get(reverse("import_template", args=["links", extension])).content
-    Link.objects.filter(mapping=demo, behaviour__code="B1", standard__code="INC").delete()
+    Link.objects.filter(mapping=demo, source__code="B1", target__code="INC").delete()
     batch = dry_run("links", content, f"template.{extension}", mapping=demo)
     (part,) = batch.summary
     assert part["creates"] == ["B1 → INC: Partly covers"] and not part["problems"]
 
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
-@pytest.mark.parametrize("side", ["behaviours", "standards"])
-def test_a_framework_exported_as_a_table_reads_back_unchanged(demo, client, dry_run, side,
+@pytest.mark.parametrize(("side", "words"), [("source", "behaviours"), ("target", "standards")])
+def test_a_framework_exported_as_a_table_reads_back_unchanged(demo, client, dry_run, side, words,
                                                               extension):  # fmt: skip
-    response = client.get(f"/{side}.{extension}")
-    assert response["Content-Disposition"].endswith(
-        f'-{side}-{timezone.localdate():%Y-%m-%d}.{extension}"')  # fmt: skip
     framework = getattr(demo, f"{side}_framework")
+    response = client.get(f"/elements/{framework.slug}.{extension}")
+    assert response["Content-Disposition"].endswith(
+        f'-{words}-{timezone.localdate():%Y-%m-%d}.{extension}"')  # fmt: skip
     batch = dry_run("framework", response.content, f"f.{extension}", framework=framework)
     (part,) = batch.summary
     current = framework.elements.filter(retired=False).count()
@@ -76,23 +76,23 @@ def test_the_link_table_exported_reads_back_unchanged(demo, client, dry_run, ext
 
 
 def test_a_semicolon_table_from_a_european_spreadsheet_reads(small, dry_run):
-    text = 'behaviour code;standard code;relation;rationale\nB2;S2;supports;"Says ""yes""; often"\n'
+    text = 'source code;target code;relation;rationale\nB2;S2;supports;"Says ""yes""; often"\n'
     batch = dry_run("links", text, mapping=small["mapping"])
     assert batch.summary[0]["creates"] == ["B2 → S2: Supports"]
 
 
 def test_the_link_table_export_follows_the_filters_and_the_sort(demo, client):
-    rows = _csv_rows(client.get("/links.csv?relation=same_as&sort=standard").content)
+    rows = _csv_rows(client.get("/links.csv?relation=same_as&sort=target").content)
     expected = demo.links.filter(relation="same_as").count()
     assert len(rows) == expected > 0
     assert {row["relation"] for row in rows} == {"Is the same as"}
     register = LiveRegister(demo)
-    shown = register.fetch(register.links(LinkFilter(relation="same_as", sort="standard")))
+    shown = register.fetch(register.links(LinkFilter(relation="same_as", sort="target")))
     assert [row["reference"] for row in rows] == [link.reference for link in shown]
     everything = _csv_rows(client.get("/links.csv").content)
     assert len(everything) == demo.links.count()
-    assert list(everything[0]) == ["reference", "behaviour code", "behaviour", "relation",
-                                   "standard code", "standard", "rationale", "example",
+    assert list(everything[0]) == ["reference", "source code", "source", "relation",
+                                   "target code", "target", "rationale", "example",
                                    "status", "last changed"]  # fmt: skip
     assert client.get("/links.csv?relation=nonsense").status_code == 400
 
@@ -101,7 +101,7 @@ def test_no_cell_of_a_csv_export_can_run_as_a_formula(small, client):
     for link, text in zip(Link.objects.order_by("pk"), FORMULAS, strict=False):
         Link.objects.filter(pk=link.pk).update(rationale=text, example=text)
     ReviewedGap.objects.create(mapping=small["mapping"], element=small["b12"], reason=FORMULAS[0])
-    for url in ("/links.csv", "/coverage.csv", "/behaviours.csv"):
+    for url in ("/links.csv", "/coverage.csv", f"/elements/{small['behaviours'].slug}.csv"):
         content = client.get(url).content.decode("utf-8-sig")
         for row in csv.reader(io.StringIO(content)):
             for cell in row:

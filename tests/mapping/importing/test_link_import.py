@@ -7,7 +7,7 @@ import pytest
 from mapping.models import Change, Link, LinkStatus, Relation
 from tests.mapping.conftest import problems_said, snapshot
 
-HEADER = "behaviour code,standard code,relation,rationale,example\n"
+HEADER = "source code,target code,relation,rationale,example\n"
 
 
 def test_new_links_are_added_as_drafts_and_recorded(small, dry_run, apply, people):
@@ -19,7 +19,7 @@ def test_new_links_are_added_as_drafts_and_recorded(small, dry_run, apply, peopl
     assert part["counts"]["missing"] == 3 and not part["blocked"]
     assert "New links are saved as draft." in part["notes"]
     apply(batch, by=people["editor"])
-    made = Link.objects.get(behaviour=small["b12"], standard=small["s1"])
+    made = Link.objects.get(source=small["b12"], target=small["s1"])
     assert (made.relation, made.rationale, made.example, made.status) == (
         Relation.CLOSELY_MATCHES, "Thanks are respect.", "A card.", LinkStatus.DRAFT)  # fmt: skip
     assert made.created_by == people["editor"]
@@ -51,7 +51,7 @@ def test_a_publisher_may_import_links_approved(small, dry_run, apply, people):
     text = HEADER + "B2,S2,supports,Bravery serves people.,\n"
     batch = dry_run("links", text, mapping=small["mapping"], options={"status": "approved"})
     apply(batch, by=people["publisher"])
-    assert Link.objects.get(behaviour=small["b2"], standard=small["s2"]).is_approved
+    assert Link.objects.get(source=small["b2"], target=small["s2"]).is_approved
 
 
 def test_the_same_file_twice_changes_nothing(small, dry_run, apply, people):
@@ -76,17 +76,34 @@ def test_retiring_links_not_in_the_file_and_restoring_one_that_is(small, dry_run
     assert statuses[small["b11_s11"].pk] == statuses[small["b1_s2"].pk] == LinkStatus.RETIRED
 
 
+def test_a_table_with_the_old_column_names_reads_the_same(small, dry_run):
+    """A file made when every register was behaviours → standards (an old export, say)
+    still reads, as the same file with today's column names."""
+    rows = [
+        ["B1.2", "Thanks", "S1", "Respect", "closely matches", "Thanks are respect.", "A card."],
+        ["B1.1", "Listen", "S1.1", "Hear", "partly covers", "Listening is part of it.", ""],
+    ]
+    old = ["behaviour code", "behaviour", "standard code", "standard", "relation", "rationale",
+           "example"]  # fmt: skip
+    new = ["source code", "source", "target code", "target", "relation", "rationale", "example"]
+    read = [dry_run("links", "\n".join(",".join(row) for row in [header, *rows]) + "\n",
+                    mapping=small["mapping"]).summary for header in (old, new)]  # fmt: skip
+    assert read[0] == read[1]
+    assert read[0][0]["creates"] == ["B1.2 → S1: Closely matches"]
+    assert [change["label"] for change in read[0][0]["changes"]] == ["B1.1 → S1.1"]
+
+
 BAD_ROWS = [
-    (HEADER + "B9,S1,supports,Why.,\n", "Row 2, column “behaviour code”",
+    (HEADER + "B9,S1,supports,Why.,\n", "Row 2, column “source code”",
      "“B9” is not a behaviour in Our ways."),
-    (HEADER + "B1,S9,supports,Why.,\n", "Row 2, column “standard code”",
+    (HEADER + "B1,S9,supports,Why.,\n", "Row 2, column “target code”",
      "“S9” is not a standard in The standards."),
-    (HEADER + "S1,B1,supports,Why.,\n", "Row 2, column “behaviour code”",
+    (HEADER + "S1,B1,supports,Why.,\n", "Row 2, column “source code”",
      "“S1” is not a behaviour in Our ways."),
     (HEADER + "B1,S1,is a bit like,Why.,\n", "Row 2, column “relation”",
      "“is a bit like” is not a relation Weave knows"),
     (HEADER + "B1,S1,supports,,\n", "Row 2, column “rationale”", "Give a rationale"),
-    (HEADER + "B1,S1,supports,Why.,\nB1,S1,supports,Again.,\n", "Row 3, column “standard code”",
+    (HEADER + "B1,S1,supports,Why.,\nB1,S1,supports,Again.,\n", "Row 3, column “target code”",
      "B1 → S1 is linked twice in the file (also row 2)."),
 ]  # fmt: skip
 
@@ -119,5 +136,5 @@ def test_an_excel_file_reads_like_a_csv(small, dry_run, apply):
     batch = dry_run("links", content, "links.xlsx", mapping=small["mapping"])
     assert batch.summary[0]["creates"] == ["B2 → S2: Supports"]
     apply(batch)
-    link = Link.objects.get(behaviour=small["b2"], standard=small["s2"])
+    link = Link.objects.get(source=small["b2"], target=small["s2"])
     assert (link.rationale, link.example) == ("=Bravery", "7")

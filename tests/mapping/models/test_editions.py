@@ -33,40 +33,38 @@ def test_publishing_freezes_the_approved_links_only(published):
 
 def test_frozen_rows_keep_the_ids_of_the_live_rows(published):
     edition, mapping = published["edition"], published["mapping"]
-    live = {link.pk: link for link in mapping.links.approved().select_related("behaviour")}
-    for frozen in EditionLink.objects.filter(edition=edition).select_related("behaviour"):
+    live = {link.pk: link for link in mapping.links.approved().select_related("source")}
+    for frozen in EditionLink.objects.filter(edition=edition).select_related("source"):
         assert frozen.link_id in live
-        assert frozen.behaviour.code == live[frozen.link_id].behaviour.code
-        assert frozen.behaviour.element_id == live[frozen.link_id].behaviour_id
+        assert frozen.source.code == live[frozen.link_id].source.code
+        assert frozen.source.element_id == live[frozen.link_id].source_id
     elements = EditionElement.objects.filter(edition=edition)
     assert (
         elements.count()
         == Element.objects.filter(
-            framework__in=[mapping.behaviours_framework, mapping.standards_framework]
+            framework__in=[mapping.source_framework, mapping.target_framework]
         ).count()
     )
     child = elements.get(code="INT.1")
     assert child.parent.code == "INT" and child.framework.kind == "standards"
     frameworks = EditionFramework.objects.filter(edition=edition)
     assert {f.framework_id for f in frameworks} == {
-        mapping.behaviours_framework_id,
-        mapping.standards_framework_id,
+        mapping.source_framework_id,
+        mapping.target_framework_id,
     }
 
 
 def test_retired_elements_and_their_links_stay_out(demo, people):
-    b3 = demo.behaviours_framework.elements.get(code="B3")
+    b3 = demo.source_framework.elements.get(code="B3")
     retire_element(b3, by=people["editor"], reason="Merged.")
     edition = Edition.objects.publish(demo, by=people["publisher"], title="Without B3")
     codes = set(EditionElement.objects.filter(edition=edition).values_list("code", flat=True))
     assert "B3" not in codes and not any(code.startswith("B3.") for code in codes)
-    assert not EditionLink.objects.filter(
-        edition=edition, behaviour__code__startswith="B3"
-    ).exists()
+    assert not EditionLink.objects.filter(edition=edition, source__code__startswith="B3").exists()
 
 
 def test_reviewed_gaps_are_frozen_with_who_decided(demo, people):
-    element = demo.standards_framework.elements.get(code="LEA.5")
+    element = demo.target_framework.elements.get(code="LEA.5")
     ReviewedGap.objects.create(
         mapping=demo, element=element, reason="Leadership programme.", decided_by=people["editor"]
     )
@@ -129,13 +127,13 @@ def test_changes_since_count_only_the_editions_own_register(published, people):
         framework=other_behaviours, code="O1", title="Other", level_label="Behaviour"
     )
     other = Mapping.objects.create(
-        name="Other", slug="other", organisation="Other", behaviours_framework=other_behaviours,
-        standards_framework=mapping.standards_framework,
+        name="Other", slug="other", organisation="Other", source_framework=other_behaviours,
+        target_framework=mapping.target_framework,
     )  # fmt: skip
     Change.objects.apply(ours, {"title": "Renamed elsewhere"}, by=people["editor"])
     Change.objects.apply(other_behaviours, {"name": "Renamed framework"}, by=people["editor"])
     Link.objects.create_draft(
-        other, behaviour=ours, standard=mapping.standards_framework.elements.get(code="INT"),
+        other, source=ours, target=mapping.target_framework.elements.get(code="INT"),
         by=people["editor"], relation="supports", rationale="Elsewhere.",
     )  # fmt: skip
 
@@ -144,12 +142,12 @@ def test_changes_since_count_only_the_editions_own_register(published, people):
 
     assert since() == 0
     # A change to the standards framework they share is a change to both registers.
-    int1 = mapping.standards_framework.elements.get(code="INT.1")
+    int1 = mapping.target_framework.elements.get(code="INT.1")
     Change.objects.apply(int1, {"title": "Shared change"}, by=people["editor"])
     assert since() == 1
     link = mapping.links.approved().first()
     link.edit(by=people["publisher"], revision=link.revision, rationale="Our change.")
-    b1 = mapping.behaviours_framework.elements.get(code="B1")
+    b1 = mapping.source_framework.elements.get(code="B1")
     Change.objects.apply(b1, {"title": "Our element"}, by=people["editor"])
     assert since() == 3
     assert link.status == LinkStatus.APPROVED

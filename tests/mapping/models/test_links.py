@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from mapping.models import Change, Link, LinkSort, LinkStatus, Relation
+from mapping.register.words import Words
 from standards.models import Element, Framework
 from tests.integrity import refused
 
@@ -11,8 +12,8 @@ class TestLinkIntegrity:
         refused(
             lambda: Link.objects.create(
                 mapping=small["mapping"],
-                behaviour=small["b11"],
-                standard=small["s11"],
+                source=small["b11"],
+                target=small["s11"],
                 relation=Relation.SUPPORTS,
                 rationale="Again.",
             )
@@ -27,40 +28,40 @@ class TestLinkIntegrity:
         )
         link = Link(
             mapping=small["mapping"],
-            behaviour=outsider,
-            standard=small["s1"],
+            source=outsider,
+            target=small["s1"],
             relation=Relation.SUPPORTS,
             rationale="Because.",
         )
         with pytest.raises(ValidationError) as error:
             link.full_clean()
-        assert "behaviour" in error.value.message_dict
+        assert "source" in error.value.message_dict
         refused(link.save)
 
     def test_it_refuses_a_standard_from_the_behaviours_framework(self, small):
         link = Link(
             mapping=small["mapping"],
-            behaviour=small["b1"],
-            standard=small["b2"],
+            source=small["b1"],
+            target=small["b2"],
             relation=Relation.SUPPORTS,
             rationale="Because.",
         )
         with pytest.raises(ValidationError) as error:
             link.full_clean()
-        assert "standard" in error.value.message_dict
+        assert "target" in error.value.message_dict
         refused(link.save)
 
     def test_it_refuses_moving_a_link_to_an_element_outside_the_mapping(self, small):
         link = small["b11_s11"]
-        refused(lambda: Link.objects.filter(pk=link.pk).update(standard=small["b2"]))
+        refused(lambda: Link.objects.filter(pk=link.pk).update(target=small["b2"]))
         link.refresh_from_db()
-        assert link.standard == small["s11"]
+        assert link.target == small["s11"]
 
     def test_it_refuses_a_link_without_a_rationale(self, small):
         link = Link(
             mapping=small["mapping"],
-            behaviour=small["b12"],
-            standard=small["s2"],
+            source=small["b12"],
+            target=small["s2"],
             relation=Relation.SUPPORTS,
             rationale="   ",
         )
@@ -82,7 +83,7 @@ class TestQuerySets:
     def test_touching_behaviours_includes_only_given_elements(self, small):
         small["b1"].refresh_from_db()
         rank = small["b1"].tree_rank
-        links = Link.objects.touching_behaviours((rank, rank))
+        links = Link.objects.touching_sources((rank, rank))
         assert set(links) == {small["b1_s2"]}
 
     def test_matching_looks_in_codes_titles_rationale_and_example(self, small):
@@ -93,13 +94,13 @@ class TestQuerySets:
         assert not Link.objects.matching("brave tea").exists()
 
     def test_sorted_by_behaviour_follows_the_framework_tree(self, small):
-        order = [link.behaviour.code for link in Link.objects.sorted_by(LinkSort.BEHAVIOUR)]
+        order = [link.source.code for link in Link.objects.sorted_by(LinkSort.SOURCE)]
         assert order == ["B1", "B1.1", "B2"]
-        reverse = [link.behaviour.code for link in Link.objects.sorted_by("-behaviour")]
+        reverse = [link.source.code for link in Link.objects.sorted_by("-source")]
         assert reverse == ["B2", "B1.1", "B1"]
 
     def test_sorted_by_standard_follows_the_framework_tree(self, small):
-        order = [link.standard.code for link in Link.objects.sorted_by(LinkSort.STANDARD)]
+        order = [link.target.code for link in Link.objects.sorted_by(LinkSort.TARGET)]
         assert order == ["S1.1", "S1.2", "S2"]
 
     def test_sorted_by_relation_puts_the_strongest_first(self, small):
@@ -115,13 +116,14 @@ def test_every_relation_has_a_skos_equivalent_and_an_explanation():
         "narrowMatch",
         "relatedMatch",
     }
-    assert all(relation.explanation for relation in Relation)
+    words = Words("behaviour", "behaviours", "standard", "standards", "Living", ours=True)
+    assert all(relation.explained(words) for relation in Relation)
 
 
 class TestLifecycle:
     def test_a_new_link_is_a_draft_recorded_in_the_history(self, small, people):
         link = Link.objects.create_draft(
-            small["mapping"], behaviour=small["b12"], standard=small["s2"], by=people["editor"],
+            small["mapping"], source=small["b12"], target=small["s2"], by=people["editor"],
             relation=Relation.SUPPORTS, rationale="Thanks help service.",
         )  # fmt: skip
         assert (link.status, link.created_by, link.updated_by) == (
@@ -130,7 +132,7 @@ class TestLifecycle:
         assert link.is_draft and link.can_be_proposed and link.can_be_approved
         assert Change.objects.for_object(link).get().action == Change.Action.CREATED
         proposed = Link.objects.create_draft(
-            small["mapping"], behaviour=small["b2"], standard=small["s2"], by=people["editor"],
+            small["mapping"], source=small["b2"], target=small["s2"], by=people["editor"],
             propose=True, relation=Relation.SUPPORTS, rationale="Brave service.",
         )  # fmt: skip
         assert proposed.status == LinkStatus.PROPOSED and not proposed.can_be_proposed

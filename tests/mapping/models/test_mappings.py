@@ -9,17 +9,29 @@ from tests.integrity import refused
 
 
 class TestMappingIntegrity:
-    def test_it_refuses_a_mapping_between_the_wrong_kinds(self, small):
+    def test_it_refuses_a_framework_mapped_onto_itself(self, small):
         mapping = Mapping(
-            name="Backwards",
-            slug="backwards",
+            name="Itself",
+            slug="itself",
             organisation="Org",
-            behaviours_framework=small["standards"],
-            standards_framework=small["behaviours"],
+            source_framework=small["standards"],
+            target_framework=small["standards"],
         )
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="two different frameworks"):
             mapping.full_clean()
         refused(mapping.save)
+
+    def test_it_allows_any_two_frameworks_whatever_their_kinds(self, small):
+        other = Framework.objects.create(name="O", slug="o", kind="standards", publisher="X")
+        for source, target in ((small["standards"], other), (small["standards"],
+                                                             small["behaviours"])):  # fmt: skip
+            Mapping(name=f"{source} onto {target}", slug=f"{source.slug}-{target.slug}",
+                    organisation="Org", source_framework=source,
+                    target_framework=target).full_clean()  # fmt: skip
+        Mapping.objects.create(
+            name="Crosswalk", slug="crosswalk", organisation="Org",
+            source_framework=small["standards"], target_framework=other,
+        )  # fmt: skip
 
     def test_it_allows_only_one_default_mapping(self, small):
         other = Framework.objects.create(name="O", slug="o", kind="standards", publisher="X")
@@ -28,8 +40,8 @@ class TestMappingIntegrity:
                 name="Second",
                 slug="second",
                 organisation="Org",
-                behaviours_framework=small["behaviours"],
-                standards_framework=other,
+                source_framework=small["behaviours"],
+                target_framework=other,
                 is_default=True,
             )
         )
@@ -37,7 +49,7 @@ class TestMappingIntegrity:
     def test_it_refuses_changing_the_frameworks_of_a_mapping_with_links(self, small):
         other = Framework.objects.create(name="O", slug="o", kind="standards", publisher="X")
         refused(
-            lambda: Mapping.objects.filter(pk=small["mapping"].pk).update(standards_framework=other)
+            lambda: Mapping.objects.filter(pk=small["mapping"].pk).update(target_framework=other)
         )
 
     def test_the_default_and_the_mappings_using_a_framework(self, small):

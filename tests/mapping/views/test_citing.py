@@ -13,38 +13,43 @@ from mapping.models import Change, Edition, Link, LinkStatus
 from mapping.models.retiring import retire_element
 from standards.models import Element, SourceCheck
 
+BEHAVIOURS = "/elements/example-homes-behaviours"
+STANDARDS = "/elements/cih-professional-standards-2021"
+
 
 @pytest.fixture
 def link(demo):
-    return demo.links.get(behaviour__code="B2.1", standard__code="INT.4")
+    return demo.links.get(source__code="B2.1", target__code="INT.4")
 
 
-def citable_pages(link) -> list[str]:
-    """The guide, a link and an element: live, and pinned to the demo's first edition."""
-    pages = ["/", f"/links/{link.pk}/", "/standards/INT.4/", "/behaviours/B2.1/"]
-    return [*pages, *(f"/editions/1{page}" for page in pages)]
+# The guide, a link and an element: live, and pinned to the demo's first edition ({link} is
+# the link fixture's id).
+LIVE_PAGES = ["/", "/links/{link}/", f"{STANDARDS}/INT.4/", f"{BEHAVIOURS}/B2.1/"]
+CITABLE_PAGES = [*LIVE_PAGES, *(f"/editions/1{page}" for page in LIVE_PAGES)]
 
 
-def test_every_citable_page_has_the_panel_and_the_meta_tags(link, client):
+@pytest.mark.parametrize("page", CITABLE_PAGES)
+def test_every_citable_page_has_the_panel_and_the_meta_tags(link, client, page):
     today = timezone.localdate()
-    for url in citable_pages(link):
-        html = client.get(url).content.decode()
-        assert '<h2 id="cite-heading">Cite this</h2>' in html, url
-        for label in ("APA 7th edition", "Harvard (Cite Them Right)", "BibTeX", "RIS", "CSL-JSON"):
-            assert label in html, (url, label)
-        assert html.count('data-copy="cite-') == 5 and "hidden>Copy" in html
-        for name in ("bibtex", "ris", "csl-json"):
-            assert f'href="?format={name}&amp;download=1" download' in html, (url, name)
-        head = html[: html.index("</head>")]
-        pinned = url.startswith("/editions/")
-        assert f'<meta name="citation_public_url" content="http://testserver{url}">' in head
-        assert f'<link rel="canonical" href="http://testserver{url}">' in head
-        assert '<meta name="citation_author" content="Example Homes (illustrative)">' in head
-        assert ("Edition 1" in head) == pinned, url
-        accessed = f"(Accessed: {today.day} {today:%B %Y})"
-        assert (accessed in html) != pinned, url
+    url = page.format(link=link.pk)
+    html = client.get(url).content.decode()
+    assert '<h2 id="cite-heading">Cite this</h2>' in html, url
+    for label in ("APA 7th edition", "Harvard (Cite Them Right)", "BibTeX", "RIS", "CSL-JSON"):
+        assert label in html, (url, label)
+    assert html.count('data-copy="cite-') == 5 and "hidden>Copy" in html
+    for name in ("bibtex", "ris", "csl-json"):
+        assert f'href="?format={name}&amp;download=1" download' in html, (url, name)
+    head = html[: html.index("</head>")]
+    pinned = url.startswith("/editions/")
+    assert f'<meta name="citation_public_url" content="http://testserver{url}">' in head
+    assert f'<link rel="canonical" href="http://testserver{url}">' in head
+    assert '<meta name="citation_author" content="Example Homes (illustrative)">' in head
+    assert ("Edition 1" in head) == pinned, url
+    accessed = f"(Accessed: {today.day} {today:%B %Y})"
+    assert (accessed in html) != pinned, url
 
 
+@pytest.mark.parametrize("page", ["/links/{link}/", f"/editions/1{STANDARDS}/INT.4/", "/"])
 @pytest.mark.parametrize(
     ("format_", "media_type", "extension"),
     [
@@ -56,16 +61,16 @@ def test_every_citable_page_has_the_panel_and_the_meta_tags(link, client):
     ],
 )
 def test_each_format_has_a_plain_address_and_a_download(link, client, format_, media_type,
-                                                        extension):  # fmt: skip
-    for url in (f"/links/{link.pk}/", "/editions/1/standards/INT.4/", "/"):
-        response = client.get(url, {"format": format_})
-        assert response.status_code == 200
-        assert response["Content-Type"] == f"{media_type}; charset=utf-8"
-        assert response["Content-Disposition"].startswith("inline;")
-        download = client.get(url, {"format": format_, "download": "1"})
-        assert download["Content-Disposition"].startswith("attachment;")
-        assert download["Content-Disposition"].endswith(f'.{extension}"')
-        assert download.content == response.content
+                                                        extension, page):  # fmt: skip
+    url = page.format(link=link.pk)
+    response = client.get(url, {"format": format_})
+    assert response.status_code == 200
+    assert response["Content-Type"] == f"{media_type}; charset=utf-8"
+    assert response["Content-Disposition"].startswith("inline;")
+    download = client.get(url, {"format": format_, "download": "1"})
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["Content-Disposition"].endswith(f'.{extension}"')
+    assert download.content == response.content
 
 
 def test_an_unknown_format_is_a_400_naming_it(link, client):
@@ -76,26 +81,26 @@ def test_an_unknown_format_is_a_400_naming_it(link, client):
 
 class TestWording:
     def test_a_checked_standard_says_when(self, demo, client):
-        html = client.get("/standards/INT.1/").content.decode()
+        html = client.get(f"{STANDARDS}/INT.1/").content.decode()
         assert "Checked against the publisher&#x27;s wording</strong> on 22 November 2026" in html
         assert "Paraphrase, not checked" not in html
 
     def test_an_unchecked_standard_says_so_and_so_does_its_citation(self, demo, link, client):
-        html = client.get("/standards/ADV.1/").content.decode()
+        html = client.get(f"{STANDARDS}/ADV.1/").content.decode()
         assert "Paraphrase, not checked against the source</strong>" in html
         assert "ADV.1: Paraphrase, not checked against the source: cite the publisher" in html
-        adv = demo.links.filter(standard__code="ADV.1").first()
+        adv = demo.links.filter(target__code="ADV.1").first()
         assert "cite the publisher" in client.get(f"/links/{adv.pk}/").content.decode()
         assert "cite the publisher" not in client.get(f"/links/{link.pk}/").content.decode()
-        assert "Paraphrase" not in client.get("/behaviours/B1/").content.decode()
+        assert "Paraphrase" not in client.get(f"{BEHAVIOURS}/B1/").content.decode()
 
     def test_the_frameworks_description_says_what_was_checked(self, demo):
-        description = demo.standards_framework.description
+        description = demo.target_framework.description
         assert "Checked against CIH's published page on 22 November 2026" in description
         assert "Not checked" in description and "Code of Conduct" in description
 
     def test_an_editor_records_a_check_with_its_date(self, demo, as_role):
-        element = demo.standards_framework.elements.get(code="ADV.1")
+        element = demo.target_framework.elements.get(code="ADV.1")
         url = f"/elements/{element.pk}/edit/"
         data = {"title": element.title, "description": "", "revision": element.revision,
                 "source_check": "checked", "checked_on": ""}  # fmt: skip
@@ -126,16 +131,16 @@ class TestStanding:
         # …and the pinned page still shows what was cited.
         assert "Reworded later." not in pinned
 
-    def test_a_retired_link_says_why(self, link, client, people):
+    @pytest.mark.parametrize("page", ["/links/{link}/", "/editions/1/links/{link}/"])
+    def test_a_retired_link_says_why(self, link, client, people, page):
         link.retire(by=people["editor"], reason="Folded into B2")
-        for url in (f"/links/{link.pk}/", f"/editions/1/links/{link.pk}/"):
-            html = client.get(url).content.decode()
-            assert "because: Folded into B2." in html, url
+        html = client.get(page.format(link=link.pk)).content.decode()
+        assert "because: Folded into B2." in html
 
     def test_a_new_link_is_not_in_any_edition_yet(self, demo, client, people):
         new = Link.objects.create_draft(
-            demo, behaviour=demo.behaviours_framework.elements.get(code="B1"),
-            standard=demo.standards_framework.elements.get(code="LEA.5"),
+            demo, source=demo.source_framework.elements.get(code="B1"),
+            target=demo.target_framework.elements.get(code="LEA.5"),
             by=people["editor"], relation="supports", rationale="New.",
         )  # fmt: skip
         html = client.get(f"/links/{new.pk}/").content.decode()
@@ -143,13 +148,13 @@ class TestStanding:
         assert client.get(f"/editions/1/links/{new.pk}/").status_code == 404
 
     def test_elements_say_so_too(self, demo, client, people):
-        b3 = demo.behaviours_framework.elements.get(code="B3")
+        b3 = demo.source_framework.elements.get(code="B3")
         Change.objects.apply(b3, {"title": "Respect everyone, always"}, by=people["editor"])
-        assert "since edition 1." in client.get("/behaviours/B3/").content.decode()
-        pinned = client.get("/editions/1/behaviours/B3/").content.decode()
+        assert "since edition 1." in client.get(f"{BEHAVIOURS}/B3/").content.decode()
+        pinned = client.get(f"/editions/1{BEHAVIOURS}/B3/").content.decode()
         assert "Read the current version" in pinned and "Respect everyone, always" not in pinned
         retire_element(b3, by=people["editor"], reason="Merged")
-        assert "because: Merged." in client.get("/editions/1/behaviours/B3/").content.decode()
+        assert "because: Merged." in client.get(f"/editions/1{BEHAVIOURS}/B3/").content.decode()
 
     def test_a_deleted_link_leaves_its_pinned_page(self, link, client):
         Link.objects.filter(pk=link.pk).delete()
@@ -158,12 +163,16 @@ class TestStanding:
 
 
 class TestShortReferences:
-    def test_rows_lead_to_the_links_page(self, link, client):
+    @pytest.mark.parametrize(
+        "url", ["/links/?source=B2", f"{BEHAVIOURS}/B2.1/", f"{STANDARDS}/INT.4/"]
+    )
+    def test_rows_lead_to_the_links_page(self, link, client, url):
         ref = f'<a class="ref" href="/links/{link.pk}/">B2.1 → INT.4</a>'
-        for url in ("/links/?behaviour=B2", "/behaviours/B2.1/", "/standards/INT.4/"):
-            assert ref in client.get(url).content.decode(), url
+        assert ref in client.get(url).content.decode(), url
+
+    def test_pinned_rows_lead_to_the_pinned_links_page(self, link, client):
         pinned = f'<a class="ref" href="/editions/1/links/{link.pk}/">B2.1 → INT.4</a>'
-        assert pinned in client.get("/editions/1/links/?behaviour=B2").content.decode()
+        assert pinned in client.get("/editions/1/links/?source=B2").content.decode()
 
     def test_matrix_cells_and_the_map_give_them_too(self, link, client):
         html = client.get("/matrix/?expand=B2,INT&cell=B2.1:INT.4").content.decode()
@@ -187,20 +196,20 @@ class TestTheDemo:
         assert demo.editions.count() == 1
 
     def test_eth4_and_eth5_are_not_part_of_it(self, demo):
-        codes = set(demo.standards_framework.elements.values_list("code", flat=True))
+        codes = set(demo.target_framework.elements.values_list("code", flat=True))
         assert not codes & {"ETH.4", "ETH.5"}
-        assert not Link.objects.filter(standard__code__in=["ETH.4", "ETH.5"]).exists()
+        assert not Link.objects.filter(target__code__in=["ETH.4", "ETH.5"]).exists()
 
     def test_an_older_install_keeps_them_marked_not_published(self, demo, client):
         """Seeded before they were withdrawn: they and their links stay, marked."""
-        ethical = demo.standards_framework.elements.get(code="ETH")
+        ethical = demo.target_framework.elements.get(code="ETH")
         eth4 = Element.objects.create(
-            framework=demo.standards_framework, parent=ethical, code="ETH.4", position=4,
+            framework=demo.target_framework, parent=ethical, code="ETH.4", position=4,
             title="Work within the codes of conduct", level_label="Standard statement",
         )  # fmt: skip
         old = Link.objects.create(
-            mapping=demo, behaviour=demo.behaviours_framework.elements.get(code="B2"),
-            standard=eth4, relation="supports", rationale="Within the law.",
+            mapping=demo, source=demo.source_framework.elements.get(code="B2"),
+            target=eth4, relation="supports", rationale="Within the law.",
             status=LinkStatus.APPROVED,
         )  # fmt: skip
         call_command("seed_demo", password="demo-password-for-tests", stdout=io.StringIO())
@@ -208,7 +217,7 @@ class TestTheDemo:
         assert eth4.source_check == SourceCheck.NOT_PUBLISHED and not eth4.retired
         assert Link.objects.get(pk=old.pk).status == LinkStatus.APPROVED
         assert "Code of Conduct" in Change.objects.for_object(eth4).get().reason
-        html = client.get("/standards/ETH.4/").content.decode()
+        html = client.get(f"{STANDARDS}/ETH.4/").content.decode()
         assert "Not part of the published standards" in html
         assert "Do not cite it as a standard." in html
         call_command("seed_demo", password="demo-password-for-tests", stdout=io.StringIO())

@@ -31,8 +31,8 @@ def test_it_lists_gaps_with_their_review_status(client, reviewed):
     response = client.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
-    standards = html.split('id="standards-gaps-heading"')[1].split('id="behaviour-gaps-heading"')[0]
-    behaviours = html.split('id="behaviour-gaps-heading"')[1].split('id="through-heading"')[0]
+    standards = html.split('id="target-gaps-heading"')[1].split('id="source-gaps-heading"')[0]
+    behaviours = html.split('id="source-gaps-heading"')[1].split('id="through-heading"')[0]
     assert "S2</span> Service" in standards and "Not yet reviewed." in standards
     assert "B1.2</span> Say thank you" in behaviours
     assert "Reviewed and left unlinked" in behaviours
@@ -56,7 +56,7 @@ def test_the_numbers_separate_reviewed_from_unreviewed(client, reviewed):
 
 def test_editors_get_a_link_to_add_the_missing_link(admin_client, reviewed):
     html = admin_client.get(URL).content.decode()
-    assert f"{reverse('link_create')}?standard=S2&amp;next=/coverage/" in html
+    assert f"{reverse('link_create')}?target=S2&amp;next=/coverage/" in html
 
 
 def test_visitors_do_not_see_add_links(client, reviewed):

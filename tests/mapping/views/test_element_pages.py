@@ -2,8 +2,16 @@ import re
 
 from django.urls import reverse
 
-from mapping.register.registers import LinkFilter, LiveRegister
+from mapping.register import LinkFilter, LiveRegister
 from tests.synthetic import build_register
+
+
+def behaviour(code: str, framework: str = "our-ways") -> str:
+    return reverse("element_detail", kwargs={"framework": framework, "code": code})
+
+
+def standard(code: str, framework: str = "the-standards") -> str:
+    return reverse("element_detail", kwargs={"framework": framework, "code": code})
 
 
 def link_rows(html: str) -> list[str]:
@@ -11,7 +19,7 @@ def link_rows(html: str) -> list[str]:
 
 
 def test_a_behaviour_page_shows_its_children_and_the_standards_it_covers(client, small):
-    response = client.get(reverse("behaviour_detail", args=["B1"]))
+    response = client.get(behaviour("B1"))
     assert response.status_code == 200
     html = response.content.decode()
     assert '<h1><span class="code">B1</span> Be kind</h1>' in html
@@ -21,41 +29,41 @@ def test_a_behaviour_page_shows_its_children_and_the_standards_it_covers(client,
     assert link_rows(html) == [str(small["b1_s2"].pk), str(small["b11_s11"].pk)]
     assert "Kindness makes for good service." in html
     assert "Listening is hearing people out." in html
-    assert reverse("standard_detail", args=["S1.1"]) in html
+    assert standard("S1.1") in html
     assert "No links yet." in html  # B1.2 has none
 
 
 def test_a_descriptor_page_names_its_parent(client, small):
-    html = client.get(reverse("behaviour_detail", args=["B1.1"])).content.decode()
+    html = client.get(behaviour("B1.1")).content.decode()
     assert "Part of" in html
-    assert reverse("behaviour_detail", args=["B1"]) in html
+    assert behaviour("B1") in html
     assert link_rows(html) == [str(small["b11_s11"].pk)]
 
 
 def test_a_standard_page_shows_the_behaviours_that_cover_it(client, small):
-    response = client.get(reverse("standard_detail", args=["S1"]))
+    response = client.get(standard("S1"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Behaviours that cover this top" in html
     assert "No links are made directly to S1" in html
     assert link_rows(html) == [str(small["b11_s11"].pk), str(small["b2_s12"].pk)]
-    assert reverse("behaviour_detail", args=["B2"]) in html
+    assert behaviour("B2") in html
 
 
 def test_unknown_codes_are_not_found(client, small):
-    assert client.get(reverse("behaviour_detail", args=["B99"])).status_code == 404
-    assert client.get(reverse("standard_detail", args=["B1"])).status_code == 404
-    assert client.get(reverse("behaviour_detail", args=["S1"])).status_code == 404
-    response = client.get("/behaviours/nope/")
+    assert client.get(behaviour("B99")).status_code == 404
+    assert client.get(standard("B1")).status_code == 404
+    assert client.get(behaviour("S1")).status_code == 404
+    response = client.get("/elements/our-ways/nope/")
     assert "Page not found" in response.content.decode()
 
 
 def test_element_pages_allow_only_get(client, small):
-    assert client.post(reverse("behaviour_detail", args=["B1"])).status_code == 405
+    assert client.post(behaviour("B1")).status_code == 405
 
 
 def test_the_demo_pages_show_cih_definitions(client, demo):
-    html = client.get(reverse("standard_detail", args=["INT"])).content.decode()
+    html = client.get(standard("INT", "cih-professional-standards-2021")).content.decode()
     assert "Integrity" in html and "Characteristic in CIH Professional Standards" in html
     assert "Standard statements under it" in html
 
@@ -63,10 +71,10 @@ def test_the_demo_pages_show_cih_definitions(client, demo):
 def test_a_busy_element_lists_the_first_links_of_each_group_and_links_to_the_rest(client, db):
     """900 links: B1 has 30 of its own and 30 through each of its 9 descriptors."""
     mapping = build_register(900)
-    html = client.get(reverse("behaviour_detail", args=["B1"])).content.decode()
+    html = client.get(behaviour("B1", "synthetic-behaviours")).content.decode()
     register = LiveRegister(mapping)
     first = {
-        code: [link.pk for link in register.links(LinkFilter(behaviour=code, sort="standard"))[:20]]
+        code: [link.pk for link in register.links(LinkFilter(source=code, sort="target"))[:20]]
         for code in ["B1.1", "B1.9"]
     }
     rows = [int(pk) for pk in link_rows(html)]
@@ -74,5 +82,5 @@ def test_a_busy_element_lists_the_first_links_of_each_group_and_links_to_the_res
     assert rows[20:40] == first["B1.1"] and rows[-20:] == first["B1.9"]
     table = reverse("link_table")
     assert "The first 20 of 30 are shown." in html
-    assert f'<a href="{table}?behaviour=B1">See them all in the link table</a>' in html
-    assert f'<a href="{table}?behaviour=B1.1">See all 30 links through B1.1' in html
+    assert f'<a href="{table}?source=B1">See them all in the link table</a>' in html
+    assert f'<a href="{table}?source=B1.1">See all 30 links through B1.1' in html

@@ -1,9 +1,11 @@
 """Every view, from one table: its page, its htmx fragment where it has one, a 404 for an
-unknown object, a 405 for a wrong method, and what each role gets, each its own case.
+unknown object, a 405 for a wrong method, and what each role gets, each its own case: the
+site-wide roles, and an editor of the default register alone.
 
 The register's pages are checked for every kind of register: the default mapping live and
 at an edition, and another mapping by its slug, live and at an edition. A URL name missing
-from the table fails test_every_named_url_is_in_the_table, so no view is forgotten.
+from the table fails test_every_named_url_is_in_the_table, so no view is forgotten. The
+addresses pages had when every register was behaviours → standards redirect for good.
 """
 
 from dataclasses import dataclass
@@ -11,10 +13,13 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from mapping.models import Link
+from mapping.models import Link, Mapping, Membership
 from standards.models import Element, Framework
 
 ROLES = ["anonymous", "viewer", "editor", "publisher"]
+# An editor of the default register alone, not of the other register beside it (which
+# shares its frameworks), nor of the site.
+REGISTER_EDITOR = "register editor"
 NO_BATCH = "00000000-0000-0000-0000-000000000000"
 RANK = {role: rank for rank, role in enumerate(ROLES)}
 # Django's own account pages are Django's to test.
@@ -32,6 +37,10 @@ class View:
     fragment: str = ""  # how the htmx fragment starts, if it has one
     target: str = ""  # the HX-Target that picks the fragment
     register_page: bool = False  # the same page exists for every register
+    moved_to: str = ""  # an old address: where it now leads, for good
+    # whether the default register's own editor may use it (when it needs a role): it
+    # writes to that register alone, not to frameworks it shares or to the site
+    for_register_editor: bool = False
 
 
 VIEWS = [
@@ -49,8 +58,12 @@ VIEWS = [
     View("map_json", "/map.json", "/editions/9/map.json", register_page=True),
     View("coverage", "/coverage/", "/m/nope/coverage/", register_page=True),
     View("coverage_csv", "/coverage.csv", "/editions/9/coverage.csv", register_page=True),
-    View("behaviour_detail", "/behaviours/B1/", "/behaviours/B9/", register_page=True),
-    View("standard_detail", "/standards/S1.1/", "/standards/B1/", register_page=True),
+    View("element_detail", "/elements/our-ways/B1/", "/elements/our-ways/B9/",
+         register_page=True),
+    View("behaviour_detail", "/behaviours/B1/", "/m/nope/behaviours/B1/", register_page=True,
+         moved_to="/elements/our-ways/B1/"),
+    View("standard_detail", "/standards/S1.1/", "/m/nope/standards/S1.1/", register_page=True,
+         moved_to="/elements/the-standards/S1.1/"),
     View("mapping_list", "/m/", "/m/nope/"),
     View("edition_list", "/editions/", "/m/nope/editions/"),
     View("edition_compare", "/editions/compare/", "/m/nope/editions/compare/"),
@@ -60,15 +73,15 @@ VIEWS = [
     View("change_revert", "/changes/{change}/revert/", "/changes/999999/revert/", ("POST",),
          "publisher"),
     View("link_create", "/links/new/", "/m/nope/links/new/", ("GET", "POST"), "editor",
-         fragment='<div id="add-link"'),
+         fragment='<div id="add-link"', for_register_editor=True),
     View("link_edit", "/links/{link}/edit/", "/links/999999/edit/", ("GET", "POST"), "editor",
-         fragment='<tr id="link-'),
+         fragment='<tr id="link-', for_register_editor=True),
     View("link_retire", "/links/{link}/retire/", "/links/999999/retire/", ("GET", "POST"),
-         "editor", fragment='<tr id="link-'),
+         "editor", fragment='<tr id="link-', for_register_editor=True),
     View("link_propose", "/links/{link}/propose/", "/links/999999/propose/", ("POST",),
-         "editor"),
+         "editor", for_register_editor=True),
     View("link_restore", "/links/{link}/restore/", "/links/999999/restore/", ("POST",),
-         "editor"),
+         "editor", for_register_editor=True),
     View("link_approve", "/links/{link}/approve/", "/links/999999/approve/", ("POST",),
          "publisher"),
     View("element_edit", "/elements/{element}/edit/", "/elements/999999/edit/",
@@ -91,8 +104,10 @@ VIEWS = [
          ("POST",), "editor"),
     # Exports, for every register, live and frozen.
     View("links_export", "/links.csv", "/m/nope/links.xlsx", register_page=True),
-    View("framework_export", "/standards.case.json", "/m/nope/behaviours.csv",
-         register_page=True),
+    View("framework_export", "/elements/the-standards.case.json",
+         "/m/nope/elements/our-ways.csv", register_page=True),
+    View("framework_export_moved", "/standards.case.json", "/m/nope/behaviours.csv",
+         register_page=True, moved_to="/elements/the-standards.case.json"),
     View("register_export", "/register.json", "/editions/9/register.json", register_page=True),
     View("sssom_export", "/sssom.tsv", "/m/nope/sssom.tsv", register_page=True),
     View("kumu_export", "/kumu.json", "/editions/9/kumu.json", register_page=True),
@@ -100,7 +115,8 @@ VIEWS = [
     View("import_template", "/imports/template/links.xlsx", "/imports/template/edition.csv"),
     View("framework_import", "/frameworks/import/", "/frameworks/nope/import/",
          ("GET", "POST"), "editor"),
-    View("link_import", "/links/import/", "/m/nope/links/import/", ("GET", "POST"), "editor"),
+    View("link_import", "/links/import/", "/m/nope/links/import/", ("GET", "POST"), "editor",
+         for_register_editor=True),
     View("import_batch", "/imports/{batch}/", f"/imports/{NO_BATCH}/", role="editor",
          fragment='<div id="import-status"'),
     View("import_apply", "/imports/{batch}/apply/", f"/imports/{NO_BATCH}/apply/", ("POST",),
@@ -149,6 +165,10 @@ def test_every_register_page_exists_for_every_register(site, client, name, prefi
     if name == "link_detail" and "other" in prefix:
         url = f"/links/{Link.objects.get(mapping__slug='other').pk}/"
     response = client.get(prefix + url)
+    if view.moved_to:
+        assert response.status_code == 301, prefix + url
+        assert response["Location"] == prefix + view.moved_to
+        response = client.get(response["Location"])
     assert response.status_code == 200, prefix + url
 
 
@@ -186,15 +206,37 @@ def test_a_wrong_method_is_refused(site, as_role, name):
     assert (Link.objects.count(), Element.objects.count(), Framework.objects.count()) == before
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.fixture
+def register_editor(site, as_role):
+    """A client signed in as an editor of the default register alone."""
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("ours-only")
+    Membership.objects.create(user=user, mapping=Mapping.objects.get(is_default=True),
+                              role="editor")  # fmt: skip
+    client = as_role("anonymous")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("role", [*ROLES, REGISTER_EDITOR])
 @pytest.mark.parametrize("name", [v.name for v in VIEWS if "GET" in v.methods])
-def test_each_role_gets_exactly_what_it_may(site, as_role, name, role):
+def test_each_role_gets_exactly_what_it_may(site, as_role, register_editor, name, role):
     """Reading is open to everyone; a page that writes asks anonymous visitors to log in
-    and refuses anyone below its role. (test_roles.py posts to every writing view.)"""
+    and refuses anyone below its role, in the register it writes to (and frameworks
+    shared with other registers, and the site's own pages, need the role site-wide).
+    (test_roles.py posts to every writing view.)"""
     view = BY_NAME[name]
-    response = as_role(role).get(_url(view, site))
+    client = register_editor if role == REGISTER_EDITOR else as_role(role)
+    response = client.get(_url(view, site))
+    if role == REGISTER_EDITOR:
+        allowed = view.role in ("anonymous", "viewer") or (
+            view.for_register_editor and view.role == "editor"
+        )
+        assert response.status_code == (301 if view.moved_to else 200 if allowed else 403)
+        return
     if RANK[role] >= RANK[view.role]:
-        assert response.status_code == 200
+        assert response.status_code == (301 if view.moved_to else 200)
     elif role == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")

@@ -13,12 +13,13 @@ def test_the_guide_shows_every_behaviour_and_characteristic_linked_to_its_page(c
     response = client.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
-    for element in Element.objects.filter(parent=None):
-        name = "behaviour_detail" if element.framework.is_behaviours else "standard_detail"
-        assert reverse(name, args=[element.code]) in html
+    for element in Element.objects.filter(parent=None).select_related("framework"):
+        kwargs = {"framework": element.framework.slug, "code": element.code}
+        assert reverse("element_detail", kwargs=kwargs) in html
         assert element.title in html
-    for descriptor in demo.behaviours_framework.elements.exclude(parent=None):
-        assert reverse("behaviour_detail", args=[descriptor.code]) in html
+    for descriptor in demo.source_framework.elements.exclude(parent=None):
+        kwargs = {"framework": demo.source_framework.slug, "code": descriptor.code}
+        assert reverse("element_detail", kwargs=kwargs) in html
 
 
 def headline(html: str) -> str:
@@ -28,13 +29,13 @@ def headline(html: str) -> str:
 
 def test_the_headline_is_computed_from_the_links(client, demo):
     text = headline(client.get(URL).content.decode())
-    behaviours = demo.behaviours_framework.elements
+    behaviours = demo.source_framework.elements
     linked_tops = {
-        (link.behaviour.parent or link.behaviour).pk
-        for link in Link.objects.select_related("behaviour__parent")
+        (link.source.parent or link.source).pk
+        for link in Link.objects.select_related("source__parent")
     }
-    statements = demo.standards_framework.elements.exclude(parent=None)
-    covered_statements = statements.filter(links_as_standard__isnull=False).distinct().count()
+    statements = demo.target_framework.elements.exclude(parent=None)
+    covered_statements = statements.filter(links_as_target__isnull=False).distinct().count()
     assert f"{len(linked_tops)} of {behaviours.filter(parent=None).count()} behaviours" in text
     assert f"{covered_statements} of {statements.count()} standard statements are covered" in text
     assert "7 of 7 characteristics are covered" in text
@@ -42,7 +43,7 @@ def test_the_headline_is_computed_from_the_links(client, demo):
 
 
 def test_the_headline_follows_the_data(client, demo):
-    Link.objects.filter(standard__code="LEA.4").delete()
+    Link.objects.filter(target__code="LEA.4").delete()
     text = headline(client.get(URL).content.decode())
     assert "32 of 33 standard statements are covered" in text
     assert "1 not covered" in text
@@ -92,12 +93,12 @@ def test_at_scale_each_card_summarises_its_links_and_sends_readers_to_the_table(
     assert "Synthetic rationale" not in html  # no link is printed one by one
     assert "Covers 30 of the elements of Synthetic standards" in html
     assert "through 300 links, under these:" in html
-    assert f'href="{table}?behaviour=B1&amp;standard=S2">100 links' in html
-    assert f'href="{table}?behaviour=B1">All 300 links of B1' in html
+    assert f'href="{table}?source=B1&amp;target=S2">100 links' in html
+    assert f'href="{table}?source=B1">All 300 links of B1' in html
     # a characteristic covered by 30 behaviours: its reach, and the first 25 of each statement's
     assert "Covered by</strong> 30 of the elements of Synthetic behaviours" in html
-    assert f'href="{table}?behaviour=B3&amp;standard=S1">100 links' in html
-    assert f'href="{table}?standard=S1.1">5 more' in html
+    assert f'href="{table}?source=B3&amp;target=S1">100 links' in html
+    assert f'href="{table}?target=S1.1">5 more' in html
 
 
 def test_a_small_register_lists_every_link_with_its_reason(client, demo):

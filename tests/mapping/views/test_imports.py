@@ -11,7 +11,7 @@ from mapping.models import ImportBatch, Link, LinkStatus, Mapping
 from standards.models import Framework, SourceCheck
 from tests.mapping.conftest import snapshot
 
-LINKS = "behaviour code,standard code,relation,rationale,example\n"
+LINKS = "source code,target code,relation,rationale,example\n"
 
 
 def _file(name: str, content: str | bytes, media_type="text/csv") -> SimpleUploadedFile:
@@ -37,11 +37,11 @@ def test_an_editor_uploads_reads_the_dry_run_and_applies(small, as_role):
     assert "B2 → S2: Supports" in page
     assert "<del>Fully covers</del>" in page and "<ins>Partly covers</ins>" in page
     assert "Apply this import" in page
-    assert not Link.objects.filter(behaviour=small["b2"], standard=small["s2"]).exists()
+    assert not Link.objects.filter(source=small["b2"], target=small["s2"]).exists()
 
     response = editor.post(reverse("import_apply", args=[batch.pk]))
     assert response.status_code == 302
-    made = Link.objects.get(behaviour=small["b2"], standard=small["s2"])
+    made = Link.objects.get(source=small["b2"], target=small["s2"])
     assert made.status == LinkStatus.PROPOSED and made.created_by.username == "editor"
     page = editor.get(batch.get_absolute_url()).content.decode()
     assert "Applied on" in page and "Apply this import" not in page
@@ -59,7 +59,7 @@ def test_a_file_with_problems_cannot_be_applied(small, as_role):
     page = editor.get(batch.get_absolute_url()).content.decode()
     assert "Problems to put right before it can be applied" in page
     assert "<strong>Row 2, column “relation”</strong>: “frobs” is not a relation" in page
-    assert "<strong>Row 3, column “behaviour code”</strong>: “B9” is not a behaviour" in page
+    assert "<strong>Row 3, column “source code”</strong>: “B9” is not a behaviour" in page
     assert "Apply this import" not in page
     before = snapshot()
     editor.post(reverse("import_apply", args=[batch.pk]))
@@ -150,8 +150,8 @@ def test_an_editor_adds_a_register_and_fills_it_by_import(small, as_role):
     assert "Add a register" in page
     response = editor.post(reverse("mapping_create"), {
         "name": "A second view", "slug": "second", "organisation": "Org",
-        "behaviours_framework": small["behaviours"].pk,
-        "standards_framework": small["standards"].pk,
+        "source_framework": small["behaviours"].pk,
+        "target_framework": small["standards"].pk,
         "licence_url": "https://creativecommons.org/licenses/by/4.0/"})  # fmt: skip
     assert response.status_code == 302 and response["Location"] == "/m/second/"
     assert "A second view" in editor.get("/m/second/").content.decode()
@@ -165,12 +165,12 @@ def test_an_editor_adds_a_register_and_fills_it_by_import(small, as_role):
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("slug", "new", "“new” is kept for this page"),
     ("slug", "ours", "Mapping with this Slug already exists."),
-    ("behaviours_framework", "standards", "Select a valid choice."),
+    ("source_framework", "standards", "A register links two different frameworks"),
 ])  # fmt: skip
 def test_a_new_register_is_checked(small, as_role, field, value, message):
     data = {"name": "X", "slug": "x", "organisation": "Org",
-            "behaviours_framework": small["behaviours"].pk,
-            "standards_framework": small["standards"].pk}  # fmt: skip
+            "source_framework": small["behaviours"].pk,
+            "target_framework": small["standards"].pk}  # fmt: skip
     data[field] = small[value].pk if value == "standards" else value
     response = as_role("editor").post(reverse("mapping_create"), data)
     assert response.status_code == 400 and message in response.content.decode()
@@ -179,8 +179,8 @@ def test_a_new_register_is_checked(small, as_role, field, value, message):
 
 def test_a_publisher_makes_a_register_the_default(small, as_role):
     Mapping.objects.create(name="Second", slug="second", organisation="Org",
-                           behaviours_framework=small["behaviours"],
-                           standards_framework=small["standards"])  # fmt: skip
+                           source_framework=small["behaviours"],
+                           target_framework=small["standards"])  # fmt: skip
     publisher = as_role("publisher")
     assert "Make it the default" in publisher.get(reverse("mapping_list")).content.decode()
     response = publisher.post(reverse("mapping_make_default", args=["second"]))
@@ -192,7 +192,9 @@ def test_a_publisher_makes_a_register_the_default(small, as_role):
 def test_every_page_links_its_downloads(published, client):
     guide = client.get("/").content.decode()
     for ending in ("register.json", "links.csv", "links.xlsx", "sssom.tsv", "kumu.json",
-                   "behaviours.csv", "standards.xlsx", "standards.case.json"):  # fmt: skip
+                   "elements/example-homes-behaviours.csv",
+                   "elements/cih-professional-standards-2021.xlsx",
+                   "elements/cih-professional-standards-2021.case.json"):  # fmt: skip
         assert f'href="/{ending}"' in guide, ending
     edition = client.get("/editions/2/").content.decode()
     assert 'href="/editions/2/sssom.tsv"' in edition

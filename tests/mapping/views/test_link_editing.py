@@ -9,6 +9,10 @@ HTMX = {"HX-Request": "true"}
 UNCHECKED = {"source_check": "unchecked"}
 
 
+def behaviour(code: str) -> str:
+    return reverse("element_detail", kwargs={"framework": "our-ways", "code": code})
+
+
 def _edit(client, link, **data):
     payload = {
         "relation": link.relation,
@@ -106,7 +110,7 @@ def test_a_duplicate_pair_is_refused_with_a_link_to_the_existing_one(small, as_r
     existing = small["b11_s11"]
     response = as_role("editor").post(
         reverse("link_create"),
-        {"behaviour": "B1.1", "standard": "S1.1", "relation": "supports", "rationale": "Again."},
+        {"source": "B1.1", "target": "S1.1", "relation": "supports", "rationale": "Again."},
         headers=HTMX,
     )
     html = response.content.decode()
@@ -119,13 +123,13 @@ def test_a_duplicate_pair_is_refused_with_a_link_to_the_existing_one(small, as_r
 def test_adding_a_link_makes_a_draft_and_tells_the_table(small, as_role, people):
     response = as_role("editor").post(
         reverse("link_create"),
-        {"behaviour": "B1.2 Say thank you", "standard": "S1", "relation": "supports",
+        {"source": "B1.2 Say thank you", "target": "S1", "relation": "supports",
          "rationale": "Thanks show respect.", "propose": "1"},
         headers=HTMX,
     )  # fmt: skip
     assert response.status_code == 200
     assert "linksChanged" in response["HX-Trigger"]
-    link = Link.objects.get(behaviour__code="B1.2", standard__code="S1")
+    link = Link.objects.get(source__code="B1.2", target__code="S1")
     assert link.status == LinkStatus.PROPOSED
     assert link.created_by == people["editor"]
     change = Change.objects.for_object(link).get()
@@ -135,7 +139,7 @@ def test_adding_a_link_makes_a_draft_and_tells_the_table(small, as_role, people)
 def test_an_unknown_element_code_is_refused_inline(small, as_role):
     response = as_role("editor").post(
         reverse("link_create"),
-        {"behaviour": "B9", "standard": "S1", "relation": "supports", "rationale": "x"},
+        {"source": "B9", "target": "S1", "relation": "supports", "rationale": "x"},
     )
     assert response.status_code == 400
     assert "“B9” is not a behaviour in this register" in response.content.decode()
@@ -153,7 +157,7 @@ def test_retiring_takes_a_link_out_of_the_live_views_but_keeps_it(small, as_role
     link.refresh_from_db()
     assert (link.status, link.retired_reason) == (LinkStatus.RETIRED, "Bravery is not the point.")
     assert f'id="link-{link.pk}"' not in client.get(reverse("link_table")).content.decode()
-    assert "S1.2" not in client.get(reverse("behaviour_detail", args=["B2"])).content.decode()
+    assert "S1.2" not in client.get(behaviour("B2")).content.decode()
     page = client.get(link.get_absolute_url()).content.decode()
     assert "This link was retired" in page and "Bravery is not the point." in page
     assert Change.objects.for_object(link).get().action == Change.Action.RETIRED
@@ -185,10 +189,10 @@ def test_propose_then_approve(small, as_role):
 
 def test_rows_on_element_pages_edit_in_place_too(small, as_role):
     link = small["b11_s11"]
-    page = as_role("editor").get(reverse("behaviour_detail", args=["B1"])).content.decode()
+    page = as_role("editor").get(behaviour("B1")).content.decode()
     edit_url = reverse("link_edit", args=[link.pk])
-    assert f"{edit_url}?style=behaviour&amp;element={small['b1'].pk}" in page
-    response = _edit(as_role("editor"), link, style="behaviour", element=small["b1"].pk)
+    assert f"{edit_url}?style=source&amp;element={small['b1'].pk}" in page
+    response = _edit(as_role("editor"), link, style="source", element=small["b1"].pk)
     html = response.content.decode()
     assert 'through <span class="code">B1.1</span>' in html
 
@@ -205,7 +209,7 @@ def test_editing_an_element_records_before_and_after(small, as_role):
     assert (element.title, element.revision) == ("Be kind always", 2)
     change = Change.objects.for_object(element).get()
     assert change.before["title"] == "Be kind" and change.after["title"] == "Be kind always"
-    page = as_role("viewer").get(reverse("behaviour_detail", args=["B1"])).content.decode()
+    page = as_role("viewer").get(behaviour("B1")).content.decode()
     assert "History of B1" in page and "<del>Be kind</del>" in page
 
 
@@ -271,14 +275,14 @@ def test_retiring_an_element_takes_its_subtree_and_links_out_of_the_live_registe
     assert response.status_code == 302
     retired = set(Element.objects.filter(retired=True).values_list("code", flat=True))
     assert retired == {"B1", "B1.1", "B1.2"}
-    assert set(Link.objects.current().values_list("behaviour__code", flat=True)) == {"B2"}
+    assert set(Link.objects.current().values_list("source__code", flat=True)) == {"B2"}
     assert (
         Link.objects.get(pk=small["b11_s11"].pk).retired_reason
         == "Retired with B1: Merged into B2."
     )
     assert "B1.1" not in client.get(reverse("link_table")).content.decode()
     assert "Be kind" not in client.get(reverse("matrix")).content.decode()
-    page = client.get(reverse("behaviour_detail", args=["B1"])).content.decode()
+    page = client.get(behaviour("B1")).content.decode()
     assert "B1 was retired: Merged into B2." in page
     change = Change.objects.for_object(b1).first()
     assert change.action == Change.Action.RETIRED and change.reason == "Merged into B2."

@@ -17,6 +17,10 @@ def ids(*links) -> list[str]:
     return [str(link.pk) for link in links]
 
 
+def element_url(framework: str, code: str) -> str:
+    return reverse("element_detail", kwargs={"framework": framework, "code": code})
+
+
 class TestPage:
     def test_it_lists_every_link_with_both_elements_relation_and_rationale(self, client, small):
         response = client.get(URL)
@@ -30,8 +34,8 @@ class TestPage:
         # a descriptor row names its parent behaviour; a statement row its characteristic
         assert re.search(r"under <span class=\"code\">B1</span> Be kind", html)
         assert re.search(r"under <span class=\"code\">S1</span> Respect", html)
-        assert reverse("behaviour_detail", args=["B1.1"]) in html
-        assert reverse("standard_detail", args=["S1.1"]) in html
+        assert element_url("our-ways", "B1.1") in html
+        assert element_url("the-standards", "S1.1") in html
 
     def test_the_htmx_request_gets_only_the_results_fragment(self, client, small):
         response = client.get(URL, {"q": "listen"}, headers={"HX-Request": "true"})
@@ -63,12 +67,12 @@ class TestPage:
 
 class TestFilters:
     def test_behaviour_includes_its_descriptors(self, client, small):
-        assert rows(client.get(URL, {"behaviour": "B1"})) == ids(small["b1_s2"], small["b11_s11"])
-        assert rows(client.get(URL, {"behaviour": "B1.1"})) == ids(small["b11_s11"])
+        assert rows(client.get(URL, {"source": "B1"})) == ids(small["b1_s2"], small["b11_s11"])
+        assert rows(client.get(URL, {"source": "B1.1"})) == ids(small["b11_s11"])
 
     def test_standard_includes_its_statements(self, client, small):
-        assert rows(client.get(URL, {"standard": "S1"})) == ids(small["b11_s11"], small["b2_s12"])
-        assert rows(client.get(URL, {"standard": "S2"})) == ids(small["b1_s2"])
+        assert rows(client.get(URL, {"target": "S1"})) == ids(small["b11_s11"], small["b2_s12"])
+        assert rows(client.get(URL, {"target": "S2"})) == ids(small["b1_s2"])
 
     def test_relation(self, client, small):
         assert rows(client.get(URL, {"relation": "partly_covers"})) == ids(small["b2_s12"])
@@ -79,24 +83,24 @@ class TestFilters:
         assert rows(client.get(URL, {"q": "hear people"})) == ids(small["b11_s11"])
 
     def test_combined_filters_narrow_together(self, client, small):
-        assert rows(client.get(URL, {"behaviour": "B1", "standard": "S1"})) == ids(small["b11_s11"])
-        assert rows(client.get(URL, {"behaviour": "B1", "relation": "partly_covers"})) == []
-        assert rows(client.get(URL, {"standard": "S1", "q": "brave"})) == ids(small["b2_s12"])
+        assert rows(client.get(URL, {"source": "B1", "target": "S1"})) == ids(small["b11_s11"])
+        assert rows(client.get(URL, {"source": "B1", "relation": "partly_covers"})) == []
+        assert rows(client.get(URL, {"target": "S1", "q": "brave"})) == ids(small["b2_s12"])
 
     def test_the_form_keeps_the_chosen_filters(self, client, small):
-        html = client.get(URL, {"behaviour": "B1", "q": "kind"}).content.decode()
+        html = client.get(URL, {"source": "B1", "q": "kind"}).content.decode()
         assert '<option value="B1" selected>' in html
         assert 'value="kind"' in html
 
 
 class TestSort:
     def test_sort_by_standard(self, client, small):
-        assert rows(client.get(URL, {"sort": "standard"})) == ids(
+        assert rows(client.get(URL, {"sort": "target"})) == ids(
             small["b11_s11"], small["b2_s12"], small["b1_s2"]
         )
 
     def test_sort_descending(self, client, small):
-        assert rows(client.get(URL, {"sort": "-behaviour"})) == ids(
+        assert rows(client.get(URL, {"sort": "-source"})) == ids(
             small["b2_s12"], small["b11_s11"], small["b1_s2"]
         )
 
@@ -134,9 +138,9 @@ class TestBadInput:
     @pytest.mark.parametrize(
         ("params", "field", "message"),
         [
-            ({"behaviour": "B99"}, "behaviour", "“B99” is not a behaviour in this register."),
-            ({"behaviour": "S1"}, "behaviour", "“S1” is not a behaviour in this register."),
-            ({"standard": "B1"}, "standard", "“B1” is not a standard in this register."),
+            ({"source": "B99"}, "source", "“B99” is not a behaviour in this register."),
+            ({"source": "S1"}, "source", "“S1” is not a behaviour in this register."),
+            ({"target": "B1"}, "target", "“B1” is not a standard in this register."),
             ({"relation": "loves"}, "relation", "“loves” is not a relation Weave knows."),
             ({"sort": "colour"}, "sort", "“colour” is not a way to sort the table."),
             ({"page": "two"}, "page", "The page must be a whole number."),

@@ -10,9 +10,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapping.models import Change, Edition, Link, LinkSort, Mapping
-from mapping.register import paging
-from mapping.register.registers import EditionRegister, LinkFilter, LiveRegister
+from mapping.models import Change, Edition, Link, LinkSort, Mapping, Side
+from mapping.register import EditionRegister, LinkFilter, LiveRegister, paging
 from standards.models import Element, tree_order
 from tests.synthetic import build_register
 
@@ -26,18 +25,18 @@ def rows(response) -> list[str]:
 def expected_order(register, sort: str) -> list[int]:
     """The order each sort promises, worked out in Python from the element tree."""
     place = {}
-    for side in ("behaviours", "standards"):
+    for side in Side:
         for index, element in enumerate(register.elements(side)):
             place[element.pk] = index
     strength = {"same_as": 0, "fully_covers": 1, "partly_covers": 2, "closely_matches": 3,
                 "supports": 4}  # fmt: skip
     keys = {
-        "behaviour": lambda link: (place[link.behaviour_id], place[link.standard_id]),
-        "standard": lambda link: (place[link.standard_id], place[link.behaviour_id]),
+        "source": lambda link: (place[link.source_id], place[link.target_id]),
+        "target": lambda link: (place[link.target_id], place[link.source_id]),
         "relation": lambda link: (
             strength[link.relation],
-            place[link.behaviour_id],
-            place[link.standard_id],
+            place[link.source_id],
+            place[link.target_id],
         ),
         "updated": lambda link: (link.updated_at,),
     }
@@ -51,12 +50,10 @@ def expected_order(register, sort: str) -> list[int]:
 @pytest.mark.parametrize("sort", LinkSort.values)
 def test_every_sort_follows_the_tree_after_elements_move(demo, sort):
     # Move a behaviour to the front and a standard statement under another characteristic.
-    last = Element.objects.filter(framework=demo.behaviours_framework, parent=None).last()
+    last = Element.objects.filter(framework=demo.source_framework, parent=None).last()
     Change.objects.apply(last, {"position": 0}, by=None)
-    statement = (
-        Element.objects.filter(framework=demo.standards_framework).exclude(parent=None).first()
-    )
-    other = Element.objects.filter(framework=demo.standards_framework, parent=None).last()
+    statement = Element.objects.filter(framework=demo.target_framework).exclude(parent=None).first()
+    other = Element.objects.filter(framework=demo.target_framework, parent=None).last()
     Change.objects.apply(statement, {"parent_id": other.pk, "position": 99}, by=None)
     register = LiveRegister(Mapping.objects.default())
     assert list(register.links(LinkFilter(sort=sort)).values_list("pk", flat=True)) == (
@@ -65,7 +62,7 @@ def test_every_sort_follows_the_tree_after_elements_move(demo, sort):
 
 
 def test_stored_ranks_are_the_tree_order_after_every_kind_of_write(demo):
-    framework = demo.behaviours_framework
+    framework = demo.source_framework
     Element.objects.create(framework=framework, code="B0", title="First", level_label="B",
                            position=0)  # fmt: skip
     child = Element.objects.filter(framework=framework).exclude(parent=None).first()
@@ -77,10 +74,10 @@ def test_stored_ranks_are_the_tree_order_after_every_kind_of_write(demo):
         .values_list("pk", flat=True)
     )
     # and every link carries its elements' ranks
-    for link in Link.objects.filter(mapping=demo).select_related("behaviour", "standard"):
-        assert (link.behaviour_rank, link.standard_rank) == (
-            link.behaviour.tree_rank,
-            link.standard.tree_rank,
+    for link in Link.objects.filter(mapping=demo).select_related("source", "target"):
+        assert (link.source_rank, link.target_rank) == (
+            link.source.tree_rank,
+            link.target.tree_rank,
         )
 
 
@@ -92,7 +89,7 @@ class TestPagesBeyondCounting:
         settings.WEAVE_LINKS_PER_PAGE = 7
         return build_register(60)
 
-    @pytest.mark.parametrize("sort", ["behaviour", "-standard", "relation", "-updated"])
+    @pytest.mark.parametrize("sort", ["source", "-target", "relation", "-updated"])
     def test_next_walks_every_link_once_in_order_and_previous_walks_back(self, client, big,
                                                                           sort):  # fmt: skip
         every = expected_order(LiveRegister(big), sort)
@@ -151,7 +148,7 @@ def searched(db):
     mapping = build_register(150)
     link = Link.objects.filter(mapping=mapping).first()
     Change.objects.apply(link, {"example": 'A cup of "tea", 100% é and 2_3.'}, by=None)
-    Element.objects.filter(pk=link.behaviour_id).update(title="Kind words")
+    Element.objects.filter(pk=link.source_id).update(title="Kind words")
     Edition.objects.publish(mapping, by=None, title="One")
     return mapping
 
@@ -160,8 +157,8 @@ def _by_reading(register, text: str) -> list[int]:
     """What a search finds by reading every row, as the link table did before its index."""
     found = []
     for link in register.fetch(register.links(LinkFilter())):
-        fields = [link.behaviour.code, link.behaviour.title, link.standard.code,
-                  link.standard.title, link.rationale, link.example]  # fmt: skip
+        fields = [link.source.code, link.source.title, link.target.code,
+                  link.target.title, link.rationale, link.example]  # fmt: skip
         if all(any(word.casefold() in f.casefold() for f in fields) for word in text.split()):
             found.append(link.link_id)
     return found
@@ -183,7 +180,7 @@ def test_a_search_finds_what_reading_every_row_would_live_and_frozen(searched, w
 def test_a_search_follows_renamed_elements_and_edited_links(searched, client):
     link = Link.objects.filter(mapping=searched).last()
     Change.objects.apply(link, {"rationale": "Quokkas are cheerful."}, by=None)
-    standard = link.standard
+    standard = link.target
     Change.objects.apply(standard, {"title": "Wombat handling"}, by=None)
     assert rows(client.get(URL, {"q": "quokkas"})) == [str(link.pk)]
     assert str(link.pk) in rows(client.get(URL, {"q": "WOMBAT"}))

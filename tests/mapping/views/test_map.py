@@ -10,19 +10,15 @@ JSON_URL = reverse("map_json")
 def test_the_map_data_is_the_same_data_the_table_shows(client, demo):
     data = client.get(JSON_URL).json()
     assert data["title"] == demo.name
-    elements = Element.objects.filter(
-        framework__in=[demo.behaviours_framework, demo.standards_framework]
-    )
+    elements = Element.objects.filter(framework__in=[demo.source_framework, demo.target_framework])
     assert len(data["nodes"]) == elements.count()
     assert {n["code"] for n in data["nodes"]} == set(elements.values_list("code", flat=True))
     assert len(data["edges"]) == demo.links.count()
-    by_id = {
-        f"link:{link.pk}": link for link in Link.objects.select_related("behaviour", "standard")
-    }
+    by_id = {f"link:{link.pk}": link for link in Link.objects.select_related("source", "target")}
     for edge in data["edges"]:
         link = by_id[edge["id"]]
-        assert edge["source"] == f"b:{link.behaviour.code}"
-        assert edge["target"] == f"s:{link.standard.code}"
+        assert edge["source"] == f"source:{link.source.code}"
+        assert edge["target"] == f"target:{link.target.code}"
         assert edge["rationale"] == link.rationale
         assert edge["relation"] == link.relation
     assert set(data["relations"]) == {
@@ -36,17 +32,21 @@ def test_the_map_data_is_the_same_data_the_table_shows(client, demo):
 
 def test_nodes_carry_kind_cluster_and_permalink(client, demo):
     nodes = {n["id"]: n for n in client.get(JSON_URL).json()["nodes"]}
-    assert nodes["b:B1"]["kind"] == "behaviour" and nodes["b:B1"]["parent"] is None
-    assert nodes["b:B1.2"]["kind"] == "descriptor" and nodes["b:B1.2"]["cluster"] == "b:B1"
-    assert nodes["s:INT"]["kind"] == "characteristic"
-    assert nodes["s:INT.3"]["kind"] == "statement" and nodes["s:INT.3"]["parent"] == "s:INT"
-    assert nodes["s:INT.3"]["url"] == "http://testserver/standards/INT.3/"
+    assert nodes["source:B1"]["kind"] == "source" and nodes["source:B1"]["parent"] is None
+    assert nodes["source:B1.2"]["kind"] == "source-child"
+    assert nodes["source:B1.2"]["cluster"] == "source:B1"
+    assert nodes["target:INT"]["kind"] == "target"
+    assert nodes["target:INT.3"]["kind"] == "target-child"
+    assert nodes["target:INT.3"]["parent"] == "target:INT"
+    assert nodes["target:INT.3"]["url"] == (
+        "http://testserver/elements/cih-professional-standards-2021/INT.3/"
+    )
 
 
 def test_the_page_lists_every_element_as_an_accessible_alternative(client, demo):
     html = client.get(URL).content.decode()
     for code in Element.objects.values_list("code", flat=True):
-        assert f'data-node="b:{code}"' in html or f'data-node="s:{code}"' in html
+        assert f'data-node="source:{code}"' in html or f'data-node="target:{code}"' in html
     assert "vendor/cytoscape-3.34.4/cytoscape.min.js" in html
     assert f'data-source="{JSON_URL}"' in html
 

@@ -17,10 +17,10 @@ def other(small, people):
     o1 = Element.objects.create(framework=standards, code="O1", title="Openness", level_label="Top")
     mapping = Mapping.objects.create(
         name="Our ways to other standards", slug="other", organisation="Org",
-        behaviours_framework=small["behaviours"], standards_framework=standards,
+        source_framework=small["behaviours"], target_framework=standards,
     )  # fmt: skip
     link = Link.objects.create(
-        mapping=mapping, behaviour=small["b2"], standard=o1, relation="supports",
+        mapping=mapping, source=small["b2"], target=o1, relation="supports",
         rationale="Bravery needs openness.", status=LinkStatus.APPROVED,
     )  # fmt: skip
     return {"mapping": mapping, "link": link, "o1": o1}
@@ -36,11 +36,11 @@ def test_a_mappings_pages_show_its_own_links_only(other, small, client):
     table = client.get("/m/other/links/").content.decode()
     assert re.findall(r'id="link-(\d+)"', table) == [str(other["link"].pk)]
     assert "Bravery needs openness." in table
-    assert 'href="/m/other/standards/O1/"' in table
+    assert 'href="/m/other/elements/other-standards/O1/"' in table
     guide = client.get("/m/other/").content.decode()
     assert "<h1>Our ways to other standards</h1>" in guide
     assert "Bravery needs openness."[:20] in guide
-    page = client.get("/m/other/behaviours/B2/").content.decode()
+    page = client.get("/m/other/elements/our-ways/B2/").content.decode()
     assert "Bravery needs openness." in page
     assert "Bravery includes challenging unfairness." not in page  # the default mapping's
 
@@ -49,7 +49,7 @@ def test_a_link_is_found_only_in_its_own_register(other, small, client):
     assert client.get(f"/m/other/links/{other['link'].pk}/").status_code == 200
     assert client.get(f"/links/{other['link'].pk}/").status_code == 404
     assert client.get(f"/m/other/links/{small['b11_s11'].pk}/").status_code == 404
-    assert client.get("/m/other/standards/S1/").status_code == 404
+    assert client.get("/m/other/elements/the-standards/S1/").status_code == 404
 
 
 def test_navigation_stays_in_the_mapping(other, client):
@@ -65,7 +65,7 @@ def test_its_editions_live_under_its_prefix(other, people, client, as_role):
     assert Edition.objects.get(mapping=other["mapping"]).number == 1
     html = client.get("/m/other/editions/1/links/").content.decode()
     assert "Bravery needs openness." in html
-    assert 'href="/m/other/editions/1/standards/O1/"' in html
+    assert 'href="/m/other/editions/1/elements/other-standards/O1/"' in html
     assert client.get("/m/other/editions/").status_code == 200
     assert client.get("/editions/1/").status_code == 404  # the default mapping has none
 
@@ -73,13 +73,13 @@ def test_its_editions_live_under_its_prefix(other, people, client, as_role):
 def test_a_link_can_be_added_to_any_mapping(other, small, as_role):
     response = as_role("editor").post(
         "/m/other/links/new/",
-        {"behaviour": "B1", "standard": "O1", "relation": "supports", "rationale": "Kind."},
+        {"source": "B1", "target": "O1", "relation": "supports", "rationale": "Kind."},
     )
-    created = Link.objects.get(mapping=other["mapping"], behaviour=small["b1"])
+    created = Link.objects.get(mapping=other["mapping"], source=small["b1"])
     assert response["Location"] == f"/m/other/links/{created.pk}/"
     refused = as_role("editor").post(
         "/m/other/links/new/",
-        {"behaviour": "B1", "standard": "S1", "relation": "supports", "rationale": "Wrong."},
+        {"source": "B1", "target": "S1", "relation": "supports", "rationale": "Wrong."},
     )
     assert refused.status_code == 400
     assert "“S1” is not a standard in this register" in refused.content.decode()

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from mapping.coverage.matrix import build_matrix
 from mapping.models import Link
-from mapping.register.registers import LiveRegister
+from mapping.register import LiveRegister
 
 URL = reverse("matrix")
 
@@ -85,11 +85,11 @@ def test_the_demo_matrix_totals_equal_the_gap_reports(client, demo):
     coverage = LiveRegister(demo).coverage
     matrix = build_matrix(coverage, set())
     assert matrix.total == coverage.link_count == Link.objects.count()
-    for (row, _cells, total), entry in zip(matrix.grid, coverage.top_behaviours, strict=True):
+    for (row, _cells, total), entry in zip(matrix.grid, coverage.top_sources, strict=True):
         assert row.element == entry.element
         assert total == len(entry.links)
     for column, total, entry in zip(
-        matrix.columns, matrix.column_totals, coverage.top_standards, strict=True
+        matrix.columns, matrix.column_totals, coverage.top_targets, strict=True
     ):
         assert column.element == entry.element
         assert total == len(entry.links)
@@ -109,7 +109,7 @@ def test_every_link_sits_in_exactly_one_cell_however_the_matrix_is_opened(small_
         for link in cell.links
     ]
     assert sorted(placed) == sorted(
-        link.pk for entry in small_coverage.standards for link in entry.direct
+        link.pk for entry in small_coverage.targets for link in entry.direct
     )
     assert (
         sum(total for _row, _cells, total in matrix.grid)
@@ -126,7 +126,7 @@ def small_coverage(small):
 def test_uncovered_rows_and_columns_say_whether_they_were_reviewed(client, small):
     from mapping.models import ReviewedGap
 
-    Link.objects.filter(standard=small["s2"]).delete()
+    Link.objects.filter(target=small["s2"]).delete()
     ReviewedGap.objects.create(mapping=small["mapping"], element=small["b12"], reason="On purpose.")
     html = client.get(URL, {"expand": "B1"}).content.decode()
     s2_head = html.split('title="Service"')[1].split("</th>")[0]

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from mapping.models import Change, Edition, Link, Mapping
-from mapping.register.registers import EditionRegister, LiveRegister
+from mapping.register import EditionRegister, LiveRegister
 from tests.synthetic import build_register
 
 pytestmark = pytest.mark.slow
@@ -28,8 +28,8 @@ PAGES = [
     ("", 6, 6),  # + both frameworks' elements, the links, the reviewed gaps (+ when it last
     # changed, for citing the live register)
     # + elements, the count (up to 2,000), the page's rows, read in order from an index
-    ("links/?sort=standard&page=2", 5, 6),
-    ("links/?behaviour=B1&q=rationale&sort=-relation", 5 + PROBE, 6 + PROBE),
+    ("links/?sort=target&page=2", 5, 6),
+    ("links/?source=B1&q=rationale&sort=-relation", 5 + PROBE, 6 + PROBE),
     # + the link with its elements, its twin (in the latest edition, or live), and its
     # history (live)
     ("links/1/", 5, 5),
@@ -41,13 +41,13 @@ PAGES = [
     ("coverage.csv", 4, 7),
     # + elements, its links' narrow rows, the listed ones in full, its twin (+ its history,
     # live)
-    ("behaviours/B1/", 7, 7),
-    ("standards/S1.1/", 7, 7),
+    ("elements/<slug>-behaviours/B1/", 7, 7),
+    ("elements/<slug>-standards/S1.1/", 7, 7),
     # Exports, with no banner: + elements, the links (+ their count, frozen)
     ("links.csv?relation=supports", 3, 6),
     ("links.xlsx", 3, 6),
-    ("standards.csv", 2, 5),  # + the framework's elements
-    ("behaviours.case.json", 4, 6),  # + elements, links, when it last changed
+    ("elements/<slug>-standards.csv", 2, 5),  # + the framework's elements
+    ("elements/<slug>-behaviours.case.json", 4, 6),  # + elements, links, when it last changed
     ("sssom.tsv", 3, 6),
     ("kumu.json", 3, 6),
     # live: every row of the register with its history and editions; frozen: the edition's
@@ -68,8 +68,8 @@ def sized(django_db_setup, django_db_blocker):
             Edition.objects.publish(mapping, by=None, title="Two")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # as autovacuum would have, after loading a register
-        links = {size: Link.objects.get(mapping__slug=f"size-{size}", behaviour__code="B1",
-                                        standard__code="S1") for size in SIZES}  # fmt: skip
+        links = {size: Link.objects.get(mapping__slug=f"size-{size}", source__code="B1",
+                                        target__code="S1") for size in SIZES}  # fmt: skip
         yield links
         transaction.set_rollback(True)
 
@@ -85,10 +85,9 @@ def _counts(client, sized, page: str, edition: bool) -> dict[int, int]:
     counts = {}
     for size in SIZES:
         prefix = f"/m/size-{size}/" + ("editions/2/" if edition else "")
-        # the page of the link from B1 to S1, whatever its id
-        counts[size] = _queries(
-            client, prefix + page.replace("links/1/", f"links/{sized[size].pk}/")
-        )
+        # the page of the link from B1 to S1, whatever its id; its frameworks' slugs
+        page_here = page.replace("links/1/", f"links/{sized[size].pk}/")
+        counts[size] = _queries(client, prefix + page_here.replace("<slug>", f"size-{size}"))
     return counts
 
 
@@ -132,10 +131,10 @@ def test_coverage_itself_costs_the_same_at_any_size(sized, db, edition):
 # Each finds its register (1 live, 3 frozen) and when it last changed (1 live).
 API_LISTS = [
     ("links", 6),  # + elements, the count, the page's ids, its rows
-    ("links?edition=2&sort=standard&page=2", 7),
-    ("links?behaviour=B1&q=rationale", 6 + PROBE),
-    ("elements/standards", 3),  # + elements
-    ("elements/behaviours?edition=2", 4),
+    ("links?edition=2&sort=target&page=2", 7),
+    ("links?source=B1&q=rationale", 6 + PROBE),
+    ("elements/target", 3),  # + elements
+    ("elements/source?edition=2", 4),
     ("coverage", 5),  # + elements, links, reviewed gaps
     ("coverage?edition=2", 6),
     ("editions", 3),  # + the editions

@@ -1,0 +1,265 @@
+"""The register: one mapping, live or as one of its editions, behind one interface.
+
+Every page, download and export reads a register and never asks which kind it is: its two
+frameworks (the source and the target) and their elements in tree order, an element by
+code, its links filtered and sorted, one link, its coverage, its reviewed gaps, its words
+and its addresses. A live register (live.py) reads the live tables; an edition's
+(edition.py) reads its frozen rows, through the same QuerySet methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import cached_property
+from typing import TypeVar
+
+from django.db import models
+
+from mapping.caching.versioning import per_version
+from mapping.coverage.rules import Coverage, PlainLink, build_coverage
+from mapping.models import Edition, LinkSort, Mapping
+from mapping.models.link_rows import Side
+from mapping.register.addresses import FRAMEWORK_FORMATS, RegisterUrls
+from mapping.register.filters import LinkFilter, LinkSection
+from mapping.register.standing import Standing
+from mapping.register.words import Words
+from standards.models import tree_order
+
+T = TypeVar("T")
+SIDES = (Side.SOURCE, Side.TARGET)
+
+
+class Register:
+    """What every register offers; LiveRegister and EditionRegister say where its rows come
+    from, and set mapping, edition, name, slug, organisation, description, guide_intro and
+    both frameworks."""
+
+    mapping: Mapping
+    edition: Edition | None = None
+    is_live = False
+    statuses: tuple[str, ...] = ()  # the link statuses one may filter by
+    source_framework: object
+    target_framework: object
+
+    # Where the rows come from --------------------------------------------------------
+    def _elements(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def _links(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def _one_link(self, link_id: int):
+        raise NotImplementedError
+
+    def reviewed_gaps(self) -> list:
+        raise NotImplementedError
+
+    def history_of(self, subject) -> models.QuerySet | None:
+        """The recent recorded changes of an element or link; None where the register
+        keeps no history (an edition never changes)."""
+        return None
+
+    def standing(self, subject) -> Standing | None:
+        """How a link's or element's page stands against the version one might cite
+        instead: a live page against the latest edition, a pinned one against the live."""
+        raise NotImplementedError
+
+    def file_name(self, what: str, extension: str, *, dated: date | datetime) -> str:
+        raise NotImplementedError
+
+    # The frameworks, and what the register calls them --------------------------------
+    def framework(self, side: str):
+        return self.source_framework if side == Side.SOURCE else self.target_framework
+
+    def side_of(self, framework_slug: str) -> Side | None:
+        """Which end of the register the framework with this slug is, if either."""
+        return next((side for side in SIDES if self.framework(side).slug == framework_slug), None)
+
+    @cached_property
+    def words(self) -> Words:
+        return Words.of(self.source_framework, self.target_framework,
+                        lambda side: [e for e in self.elements(side) if e.depth == 0])  # fmt: skip
+
+    @cached_property
+    def urls(self) -> RegisterUrls:
+        slugs = {side: self.framework(side).slug for side in SIDES}
+        return RegisterUrls(self.mapping, self.edition.number if self.edition else None, slugs)
+
+    @cached_property
+    def downloads(self) -> list[tuple[str, str, str]]:
+        """(what, format, address) of each export of the register, and of its frameworks."""
+        return [
+            *self.urls.register_downloads,
+            *(
+                (f"The {self.words.many(side)} framework", label,
+                 self.urls.framework_download(side, extension))
+                for side in SIDES
+                for label, extension in FRAMEWORK_FORMATS
+            ),
+        ]  # fmt: skip
+
+    def kept(self, name: str, build: Callable[[], T]) -> T:
+        """What build() makes of this register, made once per version of it and kept by
+        the process (an edition's for good: it never changes)."""
+        edition = self.edition
+        key = (name, self.mapping.pk, self.urls.home, edition and (edition.pk, edition.digest))
+        return per_version(key, build, self.mapping.slug, frozen=edition is not None)
+
+    # Elements --------------------------------------------------------------------------
+    @cached_property
+    def _tree(self) -> dict[str, list]:
+        """Both frameworks' elements in tree order, each with its address and parent:
+        built once per version of the register, and kept (an edition's for good)."""
+        return self.kept("tree", self._build_tree)
+
+    def _build_tree(self) -> dict[str, list]:
+        sides_by_framework = {self.framework(side).pk: side for side in SIDES}
+        sides: dict[str, list] = {side: [] for side in SIDES}
+        for element in self._elements().order_by("position", "code"):
+            sides[sides_by_framework[element.framework_id]].append(element)
+        for side, elements in sides.items():
+            sides[side] = tree_order(elements)
+            framework = self.framework(side)
+            for element in elements:
+                element.framework = framework
+                element.side = side
+                element.url = self.urls.element(side, element.code)
+        index = {element.pk: element for elements in sides.values() for element in elements}
+        for element in index.values():
+            if element.parent_id in index:
+                element.parent = index[element.parent_id]
+        return sides
+
+    @cached_property
+    def _index(self) -> dict[int, object]:
+        return {element.pk: element for side in SIDES for element in self._tree[side]}
+
+    def elements(self, side: str) -> list:
+        return self._tree[side]
+
+    def element(self, side: str, code: str):
+        """The element with this code, or None."""
+        return next((e for e in self._tree[side] if e.code == code), None)
+
+    def children(self, element) -> list:
+        return [e for e in self._tree[element.side] if e.parent_id == element.pk]
+
+    def rank_range(self, side: str, code: str) -> tuple[int, int]:
+        """The tree ranks from the element with this code to the last element under it: a
+        subtree is one run of ranks. An unknown code gives a range holding nothing."""
+        elements = self._tree[side]
+        root = self.element(side, code)
+        if root is None or root.tree_rank is None or not hasattr(root, "tree_index"):
+            return (1, 0)
+        last = root
+        for element in elements[root.tree_index + 1 :]:
+            if element.depth <= root.depth:
+                break
+            last = element
+        return (root.tree_rank, last.tree_rank)
+
+    # Coverage --------------------------------------------------------------------------
+    @cached_property
+    def coverage(self) -> Coverage:
+        return build_coverage(
+            self,
+            sources=self.elements(Side.SOURCE),
+            targets=self.elements(Side.TARGET),
+            links=self.plain_links(),
+            reviews=self.reviewed_gaps(),
+        )
+
+    # Links -------------------------------------------------------------------------------
+    def links(self, chosen: LinkFilter | None = None) -> models.QuerySet:
+        """The links chosen (all of them by default), in the order chosen, as a QuerySet to
+        count or slice: the same rules for every register."""
+        chosen = chosen or LinkFilter()
+        links = self._links()
+        if chosen.source:
+            links = links.touching_sources(self.rank_range(Side.SOURCE, chosen.source))
+        if chosen.target:
+            links = links.touching_targets(self.rank_range(Side.TARGET, chosen.target))
+        if chosen.relation:
+            links = links.with_relation(chosen.relation)
+        if chosen.status and chosen.status in self.statuses:
+            links = links.with_status(chosen.status)
+        if chosen.text:
+            links = links.matching(chosen.text)
+        return links.sorted_by(chosen.sort)
+
+    def rows(self, links: models.QuerySet) -> list:
+        """The links of a (sliced) selection, complete and ready to show. Sorting and
+        slicing work on narrow rows; only the links shown are then fetched in full."""
+        return self.rows_by_id(list(links.values_list("pk", flat=True)))
+
+    def rows_by_id(self, ids: list[int]) -> list:
+        """These links, complete and ready to show, in the order of ids."""
+        return [self._attach(link) for link in self._links().in_id_order(ids)]
+
+    def fetch(self, links: models.QuerySet) -> list:
+        """Every link of a selection, complete and ready to show."""
+        return [self._attach(link) for link in links]
+
+    def all_links(self) -> list:
+        return self.fetch(self._links().order_by("pk"))
+
+    def link_sections(self, element, *, at_most: int) -> list[LinkSection]:
+        """An element's links for its page: those made to it, then those through each
+        element under it, each in the other framework's order and each cut to at_most.
+        Two queries at any size: the narrow rows of them all, then the listed ones."""
+        side = Side(element.side)
+        chosen = LinkFilter(**{side.value: element.code}, sort=LinkSort(side.other.value))
+        heads = [element, *self.children(element)]
+        section_of = {head.pk: index for index, head in enumerate(heads)}
+
+        def section(element_id: int) -> int:
+            while element_id not in section_of and element_id in self._index:
+                element_id = self._index[element_id].parent_id
+            return section_of.get(element_id, 0)
+
+        listed: list[list[int]] = [[] for _ in heads]
+        totals = [0] * len(heads)
+        for pk, owner in self.links(chosen).values_list("pk", f"{side.value}_id"):
+            index = section(owner)
+            totals[index] += 1
+            if totals[index] <= at_most:
+                listed[index].append(pk)
+        rows = {link.pk: link for link in self.rows_by_id([pk for ids in listed for pk in ids])}
+        return [
+            LinkSection(head, [rows[pk] for pk in ids if pk in rows], total)
+            for head, ids, total in zip(heads, listed, totals, strict=True)
+        ]
+
+    def plain_links(self) -> list[PlainLink]:
+        """Every link as a plain row with its address, from one narrow query: what the
+        pages that read the whole register count and draw, with no model instance per link.
+        Coverage gives each row its elements."""
+        links = self._links().order_by("pk")
+        address = self.urls.link
+        fields = ("pk", links.model.stable_id, "source_id", "target_id", "relation",
+                  "rationale", "example")  # fmt: skip
+        return [PlainLink(*row, url=address(row[1])) for row in links.values_list(*fields)]
+
+    def link(self, link_id: int):
+        """One link by its id (the same live and in every edition), or None. A live
+        register finds retired links too: their pages stay."""
+        link = self._one_link(link_id)
+        return None if link is None else self.show(link)
+
+    def show(self, link):
+        """A link loaded with its elements and their parents, given their addresses here."""
+        for side in SIDES:
+            element = link.end(side)
+            for node in (element, element.parent):
+                if node is not None:
+                    node.side, node.url = side, self.urls.element(side, node.code)
+                    node.framework = self.framework(side)
+        link.url = self.urls.link(link.link_id)
+        return link
+
+    def _attach(self, link):
+        link.source = self._index[link.source_id]
+        link.target = self._index[link.target_id]
+        link.url = self.urls.link(link.link_id)
+        return link

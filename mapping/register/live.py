@@ -1,0 +1,126 @@
+"""The live register: a mapping as it stands, read from the live tables."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from functools import cached_property
+
+from django.db import models
+
+from mapping.models import Change, Edition, Link, LinkStatus, Mapping
+from mapping.register.base import Register
+from mapping.register.standing import Standing, live_standing
+from standards.models import CODE_PATTERN, Element
+
+# The most recent changes an element or link page lists; /changes/ has the rest.
+HISTORY_ON_PAGE = 20
+# What an element's code may be: anything else names no element, live or retired.
+CODE = re.compile(CODE_PATTERN)
+
+
+class LiveRegister(Register):
+    """The register as it stands: every link not retired, between elements not retired."""
+
+    is_live = True
+    statuses = (LinkStatus.DRAFT, LinkStatus.PROPOSED, LinkStatus.APPROVED)
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+        self.name, self.slug = mapping.name, mapping.slug
+        self.organisation, self.description = mapping.organisation, mapping.description
+        self.guide_intro = mapping.guide_intro
+        self.source_framework = mapping.source_framework
+        self.target_framework = mapping.target_framework
+
+    @property
+    def guide_intro_html(self) -> str:
+        return self.mapping.guide_intro_html
+
+    def _elements(self):
+        frameworks = [self.source_framework, self.target_framework]
+        return Element.objects.current().filter(framework__in=frameworks)
+
+    def _links(self):
+        return self.mapping.links.current().filter(source__retired=False, target__retired=False)
+
+    def _one_link(self, link_id: int):
+        links = Link.objects.with_elements().select_related("updated_by")
+        return links.filter(mapping=self.mapping, pk=link_id).first()
+
+    def reviewed_gaps(self) -> list:
+        return list(self.mapping.reviewed_gaps.select_related("decided_by"))
+
+    def element(self, side: str, code: str):
+        """A current element, or a retired one: its page stays, saying it was retired."""
+        found = super().element(side, code)
+        if found is None and CODE.fullmatch(code):
+            found = (
+                Element.objects.select_related("parent")
+                .filter(framework=self.framework(side), code=code)
+                .first()
+            )
+            if found is not None:
+                found.side, found.url = side, self.urls.element(side, code)
+                found.depth = 0
+        return found
+
+    def history_of(self, subject) -> models.QuerySet:
+        return Change.objects.for_object(subject).with_people()[:HISTORY_ON_PAGE]
+
+    def standing(self, subject) -> Standing | None:
+        return live_standing(self, subject)
+
+    @cached_property
+    def last_changed(self) -> datetime:
+        """When anything in the register last changed, as far as the history knows."""
+        latest = (
+            Change.objects.of_register(
+                self.mapping.pk, self.source_framework.pk, self.target_framework.pk
+            )
+            .order_by("-at")
+            .values_list("at", flat=True)
+            .first()
+        )
+        return max(filter(None, [latest, self.mapping.updated_at]))
+
+    @cached_property
+    def latest_edition(self) -> Edition | None:
+        """The latest edition, with how many changes have been recorded since."""
+        return (
+            Edition.objects.filter(mapping=self.mapping)
+            .with_changes_since()
+            .latest_first()
+            .select_related("mapping")
+            .first()
+        )
+
+    def fingerprint(self) -> tuple[str, datetime]:
+        """A digest of everything the register shows, and when any of it last changed.
+
+        It hashes the content itself rather than timestamps, so any edit, addition or
+        deletion, however it was made, gives a new digest.
+        """
+        digest = hashlib.sha256()
+        frameworks = [self.mapping, self.source_framework, self.target_framework]
+        stamps = [f.updated_at for f in frameworks]
+        for instance in frameworks:
+            fields = instance._meta.concrete_fields
+            digest.update(repr([getattr(instance, field.attname) for field in fields]).encode())
+        element_rows = self._elements().order_by("pk").values_list(
+            "pk", "framework_id", "parent_id", "code", "title", "description", "level_label",
+            "position", "updated_at",
+        )  # fmt: skip
+        link_rows = self._links().order_by("pk").values_list(
+            "pk", "source_id", "target_id", "relation", "rationale", "example", "updated_at",
+        )  # fmt: skip
+        for rows in (element_rows, link_rows):
+            for row in rows:
+                digest.update(repr(row).encode())
+                stamps.append(row[-1])
+            digest.update(b"|")
+        return digest.hexdigest(), max(stamps)
+
+    def file_name(self, what: str, extension: str, *, dated: date | datetime) -> str:
+        return "-".join(filter(None, [self.slug, what, f"{dated:%Y-%m-%d}"])) + f".{extension}"
