@@ -16,7 +16,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from mapping.exchange.problems import UnreadableFile
 
 # The columns of each kind of table, as the templates name them, and the field of the
-# payload (standards/schemas.py, mapping/schemas.py) each one is: reading and writing a
+# payload (standards/schemas.py, mapping/exchange/schemas.py) each one is: reading and writing a
 # table go through the same payloads, so the two cannot drift apart.
 FRAMEWORK_FIELDS = {
     "code": "code", "title": "title", "description": "description", "parent code": "parent",
