@@ -9,7 +9,7 @@ from mapping.access import logins
 # net of mapping/models/events.py).
 REGISTER_ROWS = (
     "standards.Framework", "standards.Element", "mapping.Mapping", "mapping.Link",
-    "mapping.ReviewedGap", "mapping.Edition",
+    "mapping.ReviewedGap", "mapping.Edition", "mapping.ReviewedPair",
 )  # fmt: skip
 # Who listens when the write path announces that registers changed: their versions (and so
 # their kept pages) renew, then their PDFs are queued.

@@ -23,6 +23,7 @@ from mapping.views import (
     link_editing,
     links,
     mappings,
+    suggestions,
 )
 from standards.models import CODE_PATTERN
 
@@ -95,6 +96,10 @@ register_pages = [
 mapping_pages = [
     path("links/new/", link_editing.link_create, name="link_create"),
     path("links/import/", imports.link_import, name="link_import"),
+    path("suggestions/", suggestions.suggestions, name="suggestions"),
+    path("suggestions/accept/", suggestions.suggestion_accept, name="suggestion_accept"),
+    path("suggestions/dismiss/", suggestions.suggestion_dismiss, name="suggestion_dismiss"),
+    path("suggestions/bulk/", suggestions.suggestions_bulk, name="suggestions_bulk"),
     path("default/", mappings.mapping_make_default, name="mapping_make_default"),
     path("editions/", editions.edition_list, name="edition_list"),
     path("editions/publish/", editions.edition_publish, name="edition_publish"),

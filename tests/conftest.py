@@ -15,6 +15,7 @@ from mapping.models import (
     Relation,
 )
 from standards.models import Element, Framework
+from tests.synthetic import crosswalk_suggestion
 
 
 @pytest.fixture(autouse=True)
@@ -186,5 +187,6 @@ def site(small, people):
         state=ImportBatch.State.PLANNED, created_by=people["editor"],
     )  # fmt: skip
     token, _key = ApiToken.issue(people["publisher"], "Intranet")
+    crosswalk_suggestion(small)
     return {"link": small["b11_s11"].pk, "element": small["b2"].pk, "change": change.pk,
             "batch": batch.pk, "token": token.pk}  # fmt: skip

@@ -74,3 +74,21 @@ def build_register(links: int, *, slug: str = "synthetic", default: bool = True)
         batch_size=2000,
     )
     return mapping
+
+
+def crosswalk_suggestion(small) -> None:
+    """A suggestion for the default register: B2 → S2, inferred through A1 of an older set
+    of standards (our ways → older standards, and a crosswalk onward to the standards)."""
+    older = Framework.objects.create(name="Older standards", slug="older", kind="standards",
+                                     publisher="Body")  # fmt: skip
+    a1 = Element.objects.create(framework=older, code="A1", title="Courage", level_label="Top")
+    before = Mapping.objects.create(name="Our ways to the older standards", slug="before",
+                                    organisation="Org", source_framework=small["behaviours"],
+                                    target_framework=older)  # fmt: skip
+    crosswalk = Mapping.objects.create(name="Older onto newer", slug="crosswalk",
+                                       organisation="Org", source_framework=older,
+                                       target_framework=small["standards"])  # fmt: skip
+    Link.objects.create(mapping=before, source=small["b2"], target=a1, relation="fully_covers",
+                        rationale="Bravery is courage.", status=LinkStatus.APPROVED)  # fmt: skip
+    Link.objects.create(mapping=crosswalk, source=a1, target=small["s2"], relation="supports",
+                        rationale="Courage serves.", status=LinkStatus.APPROVED)  # fmt: skip

@@ -62,7 +62,8 @@ def _edition_digest(slug: str | None, number: int) -> str:
     return found.first() or "none"
 
 
-def _key(request: HttpRequest, variant: str, *, frozen: bool, digest: str, name: str) -> str:
+def _key(request: HttpRequest, variant: str, *, frozen: bool, digest: str, name: str,
+         also: str = "") -> str:  # fmt: skip
     parts = [digest,
         request.scheme, request.get_host(), request.get_full_path(), variant,
         request.headers.get("HX-Request", ""), request.headers.get("HX-Target", ""),
@@ -70,14 +71,18 @@ def _key(request: HttpRequest, variant: str, *, frozen: bool, digest: str, name:
     ]  # fmt: skip
     if not frozen:
         parts += [version(name), timezone.localdate().isoformat()]
+        parts += [version(also)] if also else []
     return "weave:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bool = False):
+def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bool = False,
+                site_too: str = ""):  # fmt: skip
     """Keep the view's 200 answers to GET as above. of_register: a page of the register its
     address names (slug, or none for the default one), kept per version of that register
     alone; otherwise a page of the whole site. frozen_when_edition: a download whose
-    edition form never changes (no version, no day in its key)."""
+    edition form never changes (no version, no day in its key). site_too: a register's
+    live page that shows other registers too, kept per version of the site as well:
+    "always", or "at home" (only at the top of the site, the site's home)."""
 
     def decorate(view):
         @wraps(view)
@@ -92,7 +97,14 @@ def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bo
             frozen = frozen_when_edition and kwargs.get("number") is not None
             digest = _edition_digest(slug, kwargs["number"]) if frozen else ""
             name = register_name(slug) if of_register else SITE
-            key = _key(request, variant, frozen=frozen, digest=digest, name=name)
+            live = kwargs.get("number") is None
+            at_home = live and slug is None
+            also = (
+                SITE
+                if (site_too == "always" and live) or (site_too == "at home" and at_home)
+                else ""
+            )
+            key = _key(request, variant, frozen=frozen, digest=digest, name=name, also=also)
             etag = f'"{key[-32:]}"' if variant == "anonymous" else f'W/"{key[-32:]}"'
             if etag in request.headers.get("If-None-Match", ""):
                 return _headed(HttpResponseNotModified(), etag, variant, frozen)

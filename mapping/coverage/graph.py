@@ -41,13 +41,27 @@ class MapEdge(TypedDict):
     example: str
 
 
+class MapInferred(TypedDict):
+    """A link inferred through a crosswalk, not reviewed: drawn apart, never a link."""
+
+    id: str
+    reference: str
+    source: str
+    target: str
+    relation: str
+    relation_label: str
+    through: str  # "inferred through INT.4"
+
+
 class MapData(TypedDict):
-    """What map.json serves: the same elements and links the link table shows."""
+    """What map.json serves: the same elements and links the link table shows, and apart
+    from them the links inferred through crosswalks."""
 
     title: str
     relations: dict[str, str]
     nodes: list[MapNode]
     edges: list[MapEdge]
+    inferred: list[MapInferred]
 
 
 def map_data(coverage: Coverage, *, title: str, absolute: Callable[[str], str]) -> MapData:
@@ -60,7 +74,16 @@ def map_data(coverage: Coverage, *, title: str, absolute: Callable[[str], str]) 
         relations={relation.value: relation.label for relation in Relation},
         nodes=nodes,
         edges=edges,
+        inferred=[_inferred(link) for link in coverage.inferred],
     )
+
+
+def _inferred(link) -> MapInferred:
+    return MapInferred(
+        id=f"inferred:{link.source.code}:{link.target.code}", reference=link.reference,
+        source=f"source:{link.source.code}", target=f"target:{link.target.code}",
+        relation=link.relation, relation_label=link.get_relation_display(), through=link.through,
+    )  # fmt: skip
 
 
 def map_nodes_and_edges(

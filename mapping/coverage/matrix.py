@@ -6,7 +6,7 @@ Rows and columns open to show what sits under them; a closed one gathers its sub
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mapping.coverage.rules import Coverage, ElementCoverage
 from mapping.models import Relation
@@ -41,6 +41,13 @@ class Cell:
     row: Axis
     column: Axis
     links: list[LinkClaim]
+    # links inferred through a crosswalk, not reviewed: shown apart, never counted
+    inferred: list = field(default_factory=list)
+
+    @property
+    def inferred_through(self) -> str:
+        """The elements they go through, in words: "INT.4, KNO"."""
+        return ", ".join(sorted({link.via_code for link in self.inferred}))
 
     @property
     def heat(self) -> int:
@@ -127,6 +134,11 @@ def build_matrix(coverage: Coverage, expanded: set[str]) -> Matrix:
             r = row_index[row_of[link.source_id]]
             c = column_index[column_of[link.target_id]]
             cells[r][c].links.append(link)
+    for link in coverage.inferred:
+        if link.source_id in row_of and link.target_id in column_of:
+            r = row_index[row_of[link.source_id]]
+            c = column_index[column_of[link.target_id]]
+            cells[r][c].inferred.append(link)
     grid = [
         (row, row_cells, sum(len(c.links) for c in row_cells))
         for row, row_cells in zip(rows, cells, strict=True)

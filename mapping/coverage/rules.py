@@ -82,6 +82,15 @@ class ElementCoverage:
     direct: list[AnyLink] = field(default_factory=list)
     through: list[AnyLink] = field(default_factory=list)
     review: Review | None = None
+    # Links inferred through a crosswalk to or from this element: never coverage on their
+    # own, shown apart until someone accepts one (mapping/models/inference.py).
+    inferred: list = field(default_factory=list)
+    inferred_below: list = field(default_factory=list)  # to or from what sits under it
+
+    @property
+    def inferred_within(self) -> list:
+        """The links inferred to or from this element and what sits under it."""
+        return [*self.inferred, *self.inferred_below]
 
     def partner(self, link: AnyLink) -> ElementText:
         """The element at the other end of one of this element's links."""
@@ -106,14 +115,21 @@ class ElementCoverage:
     @property
     def status(self) -> str:
         """In words: covered directly, covered through what sits under it, reviewed and
-        deliberately left unlinked, or not yet reviewed."""
+        deliberately left unlinked, covered only by links inferred through a crosswalk
+        (nobody has reviewed them), or not yet reviewed."""
         if self.covered_directly:
             return "covered directly"
         if self.covered_through_children:
             return "covered through what sits under it"
         if self.review is not None:
             return "reviewed and left unlinked"
+        if self.inferred or self.inferred_below:
+            return "covered only by inference"
         return "not yet reviewed"
+
+    @property
+    def covered_only_by_inference(self) -> bool:
+        return self.status == "covered only by inference"
 
     @property
     def links(self) -> list[AnyLink]:
@@ -206,6 +222,7 @@ class LevelSummary:
     direct: int = 0
     through: int = 0
     reviewed: int = 0
+    inferred: int = 0  # not covered, not reviewed, but reached by an inferred link
 
     @property
     def percent(self) -> int:
@@ -214,7 +231,7 @@ class LevelSummary:
 
     @property
     def not_reviewed(self) -> int:
-        return self.uncovered - self.reviewed
+        return self.uncovered - self.reviewed - self.inferred
 
     @property
     def uncovered(self) -> int:
@@ -227,6 +244,7 @@ class Coverage:
     sources: list[ElementCoverage]
     targets: list[ElementCoverage]
     link_count: int
+    inferred: list = field(default_factory=list)  # every inferred link, apart
 
     @property
     def top_sources(self) -> list[ElementCoverage]:
@@ -256,11 +274,16 @@ class Coverage:
     def targets_covered_only_through_children(self) -> list[ElementCoverage]:
         return [e for e in self.targets if e.covered_through_children and not e.covered_directly]
 
+    @property
+    def targets_covered_only_by_inference(self) -> list[ElementCoverage]:
+        return [e for e in self.targets if e.covered_only_by_inference]
+
     def csv_rows(self) -> Iterable[list[str | int]]:
         """The report as rows, header first: one row for every element of both frameworks."""
         yield [
             "framework", "level", "code", "title", "part of", "status", "direct links",
-            "links through what sits under it", "reason left unlinked", "decided by",
+            "links through what sits under it", "inferred links, to it or under it (not reviewed)",
+            "reason left unlinked", "decided by",
             "decided on",
         ]  # fmt: skip
         for entry in [*self.sources, *self.targets]:
@@ -277,6 +300,7 @@ class Coverage:
                 entry.status,
                 len(entry.direct),
                 len(entry.through),
+                len(entry.inferred_within),
                 shown_review.reason if shown_review else "",
                 (shown_review.decided_by_name or "unknown") if shown_review else "",
                 shown_review.decided_at.date().isoformat() if shown_review else "",
@@ -305,6 +329,7 @@ def _summarise(entries: list[ElementCoverage]) -> list[LevelSummary]:
         summary.direct += entry.covered_directly
         summary.through += entry.covered_through_children
         summary.reviewed += not entry.covered and entry.review is not None
+        summary.inferred += entry.covered_only_by_inference
     return list(levels.values())
 
 
@@ -315,6 +340,7 @@ def build_coverage(
     targets: Iterable[ElementText],
     links: Iterable[AnyLink],
     reviews: Iterable[Review] = (),
+    inferred: Iterable = (),
 ) -> Coverage:
     """Coverage from rows already in hand: the rules themselves, with no queries."""
     sources = tree_order(sorted(sources, key=lambda e: (e.position, e.code)))
@@ -340,6 +366,15 @@ def build_coverage(
         entry = source_entries.get(review.element_id) or target_entries.get(review.element_id)
         if entry is not None:
             entry.review = review
+    inferred = [link for link in inferred if link.source_id in by_id and link.target_id in by_id]
+    for link in inferred:
+        for entries, element_id in ((source_entries, link.source_id),
+                                    (target_entries, link.target_id)):  # fmt: skip
+            entries[element_id].inferred.append(link)
+            ancestor_id = by_id[element_id].parent_id
+            while ancestor_id is not None:
+                entries[ancestor_id].inferred_below.append(link)
+                ancestor_id = by_id[ancestor_id].parent_id
     for element in by_id.values():
         if element.parent_id is not None:
             element.parent = by_id[element.parent_id]
@@ -348,4 +383,5 @@ def build_coverage(
         sources=[source_entries[e.pk] for e in sources],
         targets=[target_entries[e.pk] for e in targets],
         link_count=len(links),
+        inferred=inferred,
     )

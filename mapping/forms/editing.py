@@ -271,3 +271,46 @@ class MappingForm(forms.ModelForm):
         if slug == "new":
             raise forms.ValidationError("“new” is kept for this page: choose another.")
         return slug
+
+
+class StartFromForm(forms.Form):
+    """A new register S → B started from what is already mapped: a register S → A and a
+    crosswalk A → B, whose links give the new register its inferred suggestions."""
+
+    route = forms.ChoiceField(
+        label="Start from",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what to start from.",
+            "invalid_choice": "That is not a register and a crosswalk that meet: choose one "
+            "of those listed.",
+        },
+    )
+    name = forms.CharField(max_length=200, label="Name of the new register")
+    slug = forms.SlugField(max_length=80, help_text="A short name for its addresses: /m/<slug>/.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.routes = {
+            f"{base.slug}+{crosswalk.slug}": (base, crosswalk)
+            for base, crosswalk in Mapping.objects.routes()
+        }
+        self.fields["route"].choices = [
+            (value, f"{base.source_framework.name} → {base.target_framework.name} → "
+                    f"{crosswalk.target_framework.name} (from “{base.name}” and the "
+                    f"crosswalk “{crosswalk.name}”)")
+            for value, (base, crosswalk) in self.routes.items()
+        ]  # fmt: skip
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug == "new":
+            raise forms.ValidationError("“new” is kept for this page: choose another.")
+        if Mapping.objects.filter(slug=slug).exists():
+            raise forms.ValidationError("A register already has that short name: choose another.")
+        return slug
+
+    def save(self) -> Mapping:
+        base, crosswalk = self.routes[self.cleaned_data["route"]]
+        return Mapping.objects.start_from(base, crosswalk, name=self.cleaned_data["name"],
+                                          slug=self.cleaned_data["slug"])  # fmt: skip

@@ -61,6 +61,12 @@ PAGE = forms.IntegerField(
 )
 
 
+class PageForm(forms.Form):
+    """A list's page number, and nothing else."""
+
+    page = PAGE
+
+
 class LinkFilterForm(forms.Form):
     """The link table's query string, for any register (a live one also filters by status).
     It names the two ends of a link source and target; behaviour and standard, their names

@@ -1,14 +1,16 @@
 """The register's models, one module per capability; importable from here as Django expects."""
 
-from mapping.models.editions import (
-    Edition,
+from mapping.models.editions import Edition
+from mapping.models.frozen import (
     EditionElement,
     EditionFramework,
     EditionGap,
+    EditionInferred,
     EditionLink,
 )
 from mapping.models.history import Change, EditConflict, tracked_values
 from mapping.models.imports import ImportBatch
+from mapping.models.inference import ReviewedPair
 from mapping.models.link_rows import LinkSort, Relation, Side
 from mapping.models.links import Link, LinkStatus
 from mapping.models.mappings import Mapping, ReviewedGap
@@ -23,6 +25,7 @@ __all__ = [
     "EditionElement",
     "EditionFramework",
     "EditionGap",
+    "EditionInferred",
     "EditionLink",
     "ImportBatch",
     "Link",
@@ -32,6 +35,7 @@ __all__ = [
     "Membership",
     "Relation",
     "ReviewedGap",
+    "ReviewedPair",
     "Role",
     "Side",
     "tracked_values",

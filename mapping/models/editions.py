@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,11 +21,18 @@ from django.utils import timezone
 
 from mapping.core.markdown import render_markdown
 from mapping.models.events import announce
+from mapping.models.frozen import (
+    EditionElement,
+    EditionFramework,
+    EditionGap,
+    EditionInferred,
+    EditionLink,
+)
 from mapping.models.history import Change
-from mapping.models.link_rows import LinkClaim, LinkRowQuerySet, Side
-from mapping.models.links import LinkStatus
+from mapping.models.inference import inferred_for, strongest_paths
+from mapping.models.link_rows import Side
 from mapping.models.mappings import Mapping
-from standards.models import Element, ElementText, Framework, FrameworkText
+from standards.models import Element
 
 FRAMEWORK_FIELDS = [
     "name", "slug", "kind", "publisher", "version_label", "year", "source_url", "citation_note",
@@ -71,8 +79,9 @@ class EditionQuerySet(models.QuerySet):
     @transaction.atomic
     def publish(self, mapping: Mapping, *, by, title: str, notes: str = "") -> Edition:
         """Freeze the register as it is now (both frameworks, their current elements, the
-        approved links between current elements, the reviewed gaps and the guide text) as
-        the mapping's next edition."""
+        approved links between current elements, the reviewed gaps, the links it infers
+        through crosswalks, each with its strongest path, and the guide text) as the
+        mapping's next edition."""
         # The mapping's row is locked first, so that publishes at the same moment take
         # their turns (each the next number) instead of colliding.
         mapping = (
@@ -137,6 +146,7 @@ def _live_content(mapping: Mapping) -> dict:
         ],
         "elements": list(elements),
         "links": list(links),
+        "inferred": _inferred_content(mapping),
         "gaps": [
             {
                 "element_id": gap.element_id,
@@ -147,6 +157,17 @@ def _live_content(mapping: Mapping) -> dict:
             for gap in gaps
         ],
     }
+
+
+def _inferred_content(mapping: Mapping) -> list[dict]:
+    """The links the register infers through crosswalks, each with its strongest path."""
+    inferred = inferred_for(mapping)
+    return [
+        {"source_id": link.source_id, "target_id": link.target_id, "relation": link.relation,
+         "paths": link.paths, "via_code": path.via_code, "via_title": path.via_title,
+         "first": asdict(path.first), "second": asdict(path.second)}
+        for link, path in zip(inferred, strongest_paths(inferred), strict=True)
+    ]  # fmt: skip
 
 
 class Edition(models.Model):
@@ -252,113 +273,15 @@ class Edition(models.Model):
             for gap in content["gaps"]
             if gap["element_id"] in frozen
         )
-
-
-class EditionFramework(FrameworkText):
-    """One of the register's two frameworks (its source or its target) as an edition froze
-    it."""
-
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="frameworks")
-    # The live framework it was copied from; it may since have been changed or deleted.
-    framework = models.ForeignKey(
-        Framework, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    slug = models.SlugField(max_length=80)
-    side = models.CharField(max_length=6, choices=Side.choices)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["edition", "side"], name="edition_framework_unique"),
-            models.CheckConstraint(
-                condition=Q(side__in=Side.values), name="edition_framework_side_valid"
+        EditionInferred.objects.bulk_create(
+            (
+                EditionInferred(
+                    edition=self, source=frozen[row["source_id"]], target=frozen[row["target_id"]],
+                    relation=row["relation"], paths=row["paths"], via_code=row["via_code"],
+                    via_title=row["via_title"], first=row["first"], second=row["second"],
+                )
+                for row in content["inferred"]
+                if row["source_id"] in frozen and row["target_id"] in frozen
             ),
-        ]
-
-
-class EditionElement(ElementText):
-    """An element as an edition froze it."""
-
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="elements")
-    framework = models.ForeignKey(
-        EditionFramework, on_delete=models.CASCADE, related_name="elements"
-    )
-    element = models.ForeignKey(
-        Element, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
-    )
-
-    retired = False  # an edition holds only the elements that were current
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["framework", "code"], name="edition_element_code_unique"
-            ),
-            models.UniqueConstraint(fields=["edition", "element"], name="edition_element_once"),
-        ]
-
-
-class EditionLinkQuerySet(LinkRowQuerySet):
-    pass
-
-
-class EditionLink(LinkClaim):
-    """An approved link as an edition froze it."""
-
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="links")
-    # The live link it was copied from: its id is the link's id in every register.
-    link = models.ForeignKey(
-        "mapping.Link", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    source = models.ForeignKey(EditionElement, on_delete=models.CASCADE, related_name="+")
-    target = models.ForeignKey(EditionElement, on_delete=models.CASCADE, related_name="+")
-    updated_at = models.DateTimeField()
-
-    objects = EditionLinkQuerySet.as_manager()
-
-    stable_id = "link_id"
-    # Only approved links go into an edition.
-    status = LinkStatus.APPROVED
-    is_draft = is_retired = can_be_proposed = can_be_approved = False
-    is_approved = True
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["edition", "link"], name="edition_link_once"),
-            models.UniqueConstraint(
-                fields=["edition", "source", "target"], name="edition_link_pair_unique"
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["edition", "source_rank", "target_rank", "link"],
-                name="edition_link_by_source",
-            ),
-            models.Index(
-                fields=["edition", "target_rank", "source_rank", "link"],
-                name="edition_link_by_target",
-            ),
-            models.Index(
-                fields=["edition", "relation_rank", "source_rank", "target_rank", "link"],
-                name="edition_link_by_relation",
-            ),
-            models.Index(fields=["edition", "updated_at", "link"], name="edition_link_by_updated"),
-        ]
-
-    def get_status_display(self) -> str:
-        return LinkStatus.APPROVED.label
-
-
-class EditionGap(models.Model):
-    """A reviewed gap as an edition froze it."""
-
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="reviewed_gaps")
-    element = models.ForeignKey(EditionElement, on_delete=models.CASCADE, related_name="+")
-    reason = models.TextField()
-    decided_by_name = models.CharField(max_length=300, blank=True)
-    decided_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.element.code} left unlinked in edition {self.edition.number}"
+            batch_size=2000,
+        )  # fmt: skip

@@ -28,7 +28,8 @@ from django.db.models import Q
 from django.dispatch import Signal
 
 # Sent with events: list[RegisterEvent], mapping_ids: frozenset[int] (every register they
-# name) and committed: bool, at once and again once the transaction commits (only once,
+# name, and every register that infers links through one of those: it shows them) and
+# committed: bool, at once and again once the transaction commits (only once,
 # committed, outside a transaction).
 registers_changed = Signal()
 # What the safety net's events say happened (a row saved or deleted by some other road):
@@ -117,6 +118,8 @@ def _send(events: list[RegisterEvent], *, committed: bool) -> None:
         for event in events
     ]  # fmt: skip
     ids = frozenset().union(*(event.mapping_ids for event in events))
+    # …and every register whose inferred links read those (it shows them).
+    ids |= apps.get_model("mapping", "Mapping").objects.inferring_through(ids)
     registers_changed.send(sender=RegisterEvent, events=events, mapping_ids=ids,
                            committed=committed)  # fmt: skip
 

@@ -91,6 +91,12 @@ class Link(LinkClaim):
         related_name="+",
     )
 
+    # Where an accepted suggestion came from: {"kind": "inferred", "paths": [{"first": id,
+    # "first_relation": …, "second": id, "second_relation": …}, …]} or {"kind": "lexical",
+    # "words": […]}; empty for a link someone made from scratch. A path that has changed
+    # since flags the link for review (mapping/suggesting/origins.py).
+    accepted_from = models.JSONField(default=dict, blank=True, editable=False)
+
     objects = LinkQuerySet.as_manager()
 
     class Meta:

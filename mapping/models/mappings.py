@@ -34,6 +34,45 @@ class MappingQuerySet(models.QuerySet):
             Q(source_framework_id__in=framework_ids) | Q(target_framework_id__in=framework_ids)
         )
 
+    def inferring_through(self, mapping_ids) -> set[int]:
+        """The registers whose inferred links (mapping/models/inference.py) read any of these
+        registers: S → B infers through a register S → A and a crosswalk A → B, so a change
+        to either is a change to what S → B shows."""
+        rows = list(self.values_list("pk", "source_framework_id", "target_framework_id"))
+        ends = {(source, target) for _pk, source, target in rows}
+        changed = [row for row in rows if row[0] in set(mapping_ids)]
+        return {
+            pk for pk, source, target in rows for _changed, middle_from, middle_to in changed
+            if (middle_from == source and (middle_to, target) in ends)
+            or (middle_to == target and (source, middle_from) in ends)
+        } - {pk for pk, _source, _target in changed}  # fmt: skip
+
+    def routes(self) -> list[tuple[Mapping, Mapping]]:
+        """(register S → A, crosswalk A → B) pairs a new register S → B can start from: the
+        links S → A and A → B already made give S → B its inferred suggestions."""
+        mappings = list(self.with_frameworks().order_by("-is_default", "name"))
+        return [
+            (base, crosswalk) for base in mappings for crosswalk in mappings
+            if crosswalk.source_framework_id == base.target_framework_id
+            and crosswalk.target_framework_id != base.source_framework_id
+        ]  # fmt: skip
+
+    def start_from(self, base: Mapping, crosswalk: Mapping, *, name: str, slug: str) -> Mapping:
+        """A new, empty register S → B from a register S → A and a crosswalk A → B: what
+        they link is its inferred suggestions. Refused (ValidationError) unless they meet."""
+        if crosswalk.source_framework_id != base.target_framework_id:
+            raise ValidationError(f"{crosswalk.name} does not start where {base.name} ends: "
+                                  "choose a crosswalk from its target framework.")  # fmt: skip
+        mapping = Mapping(
+            name=name, slug=slug, organisation=base.organisation, licence_url=base.licence_url,
+            source_framework=base.source_framework, target_framework=crosswalk.target_framework,
+            description=f"{base.source_framework.name} onto {crosswalk.target_framework.name}, "
+            f"started from {base.name} and the crosswalk {crosswalk.name}.",
+        )  # fmt: skip
+        mapping.full_clean()
+        mapping.save()
+        return mapping
+
     def ids_using(self, framework_ids) -> list[int]:
         """The ids of the registers that map any of these frameworks: those a change to
         the frameworks or their elements belongs to."""

@@ -94,6 +94,22 @@ class RegisterUrls:
         return reverse("link_import", kwargs=self.mapping_kwargs)
 
     @cached_property
+    def suggestions(self) -> str:
+        return reverse("suggestions", kwargs=self.mapping_kwargs)
+
+    @cached_property
+    def suggestion_accept(self) -> str:
+        return reverse("suggestion_accept", kwargs=self.mapping_kwargs)
+
+    @cached_property
+    def suggestion_dismiss(self) -> str:
+        return reverse("suggestion_dismiss", kwargs=self.mapping_kwargs)
+
+    @cached_property
+    def suggestions_bulk(self) -> str:
+        return reverse("suggestions_bulk", kwargs=self.mapping_kwargs)
+
+    @cached_property
     def links_csv(self) -> str:
         return reverse("links_export", kwargs={**self.kwargs, "extension": "csv"})
 

@@ -19,6 +19,7 @@ from django.db import models
 from mapping.caching.versioning import per_version
 from mapping.coverage.rules import Coverage, PlainLink, build_coverage
 from mapping.models import Edition, LinkSort, Mapping
+from mapping.models.inference import InferredLink
 from mapping.models.link_rows import Side
 from mapping.register.addresses import FRAMEWORK_FORMATS, RegisterUrls
 from mapping.register.filters import LinkFilter, LinkSection
@@ -53,6 +54,14 @@ class Register:
         raise NotImplementedError
 
     def reviewed_gaps(self) -> list:
+        raise NotImplementedError
+
+    def _inferred(self) -> list[InferredLink]:
+        """The links inferred through crosswalks that this register has not made."""
+        raise NotImplementedError
+
+    def with_paths(self, links: list[InferredLink]) -> list[InferredLink]:
+        """These inferred links with their paths (path_list), strongest first."""
         raise NotImplementedError
 
     def history_of(self, subject) -> models.QuerySet | None:
@@ -159,7 +168,7 @@ class Register:
             last = element
         return (root.tree_rank, last.tree_rank)
 
-    # Coverage --------------------------------------------------------------------------
+    # Coverage, and what is inferred ----------------------------------------------------
     @cached_property
     def coverage(self) -> Coverage:
         return build_coverage(
@@ -168,7 +177,33 @@ class Register:
             targets=self.elements(Side.TARGET),
             links=self.plain_links(),
             reviews=self.reviewed_gaps(),
+            inferred=self.inferred,
         )
+
+    @cached_property
+    def inferred(self) -> list[InferredLink]:
+        """Links inferred through crosswalks that the register has not made (nor dismissed),
+        each with its two elements and the strongest path's element: worked out once per
+        version of the register (and of the registers it infers through), and kept."""
+        found = []
+        for link in self.kept("inferred", self._inferred):
+            if link.source_id in self._index and link.target_id in self._index:
+                link.source = self._index[link.source_id]
+                link.target = self._index[link.target_id]
+                found.append(link)
+        return found
+
+    def inferred_of(self, element) -> list[InferredLink]:
+        """The links inferred to or from this element and what sits under it, with their
+        paths, in the other framework's order."""
+        low, high = self.rank_range(element.side, element.code)
+        end, other = ("source", "target") if element.side == Side.SOURCE else ("target", "source")
+        found = [link for link in self.inferred
+                 if low <= (getattr(link, end).tree_rank or 0) <= high]  # fmt: skip
+        found.sort(
+            key=lambda link: (getattr(link, other).tree_index, getattr(link, end).tree_index)
+        )
+        return self.with_paths(found)
 
     # Links -------------------------------------------------------------------------------
     def links(self, chosen: LinkFilter | None = None) -> models.QuerySet:

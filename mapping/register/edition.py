@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from mapping.models import Edition, EditionElement, EditionLink
+from mapping.models.frozen import EditionInferred
+from mapping.models.inference import InferredLink, Path, Step
 from mapping.models.link_rows import Side
 from mapping.register.base import Register
 from mapping.register.standing import Standing, pinned_standing
@@ -45,6 +47,19 @@ class EditionRegister(Register):
 
     def reviewed_gaps(self) -> list:
         return list(self.edition.reviewed_gaps.all())
+
+    def _inferred(self) -> list[InferredLink]:
+        return [
+            InferredLink(
+                row.source_id, row.target_id, row.relation, row.via_code, row.paths,
+                path_list=[Path(row.via_code, row.via_title, Step(**row.first),
+                                Step(**row.second))],
+            )
+            for row in EditionInferred.objects.filter(edition=self.edition).order_by("pk")
+        ]  # fmt: skip
+
+    def with_paths(self, links: list[InferredLink]) -> list[InferredLink]:
+        return links  # an edition keeps the strongest path of each, and no more
 
     def standing(self, subject) -> Standing:
         return pinned_standing(self, subject)

@@ -10,6 +10,8 @@ from functools import cached_property
 from django.db import models
 
 from mapping.models import Change, Edition, Link, LinkStatus, Mapping
+from mapping.models.inference import InferredLink, inferred_for, paths_between
+from mapping.models.link_rows import RELATION_RANK
 from mapping.register.base import Register
 from mapping.register.standing import Standing, live_standing
 from standards.models import CODE_PATTERN, Element
@@ -51,6 +53,20 @@ class LiveRegister(Register):
 
     def reviewed_gaps(self) -> list:
         return list(self.mapping.reviewed_gaps.select_related("decided_by"))
+
+    def _inferred(self) -> list[InferredLink]:
+        return inferred_for(self.mapping)
+
+    def with_paths(self, links: list[InferredLink]) -> list[InferredLink]:
+        found = paths_between(self.source_framework.pk, self.target_framework.pk,
+                              {(link.source_id, link.target_id) for link in links})  # fmt: skip
+        for link in links:
+            # Strongest first, the one the link names (its via element) first of those.
+            paths = found.get((link.source_id, link.target_id), [])
+            link.path_list = sorted(paths, key=lambda path: (
+                RELATION_RANK[path.relation], path.via_code != link.via_code,
+            ))  # fmt: skip
+        return links
 
     def element(self, side: str, code: str):
         """A current element, or a retired one: its page stays, saying it was retired."""

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mapping.access.policy import may_change_framework
+from mapping.coverage.across import across_frameworks
 from mapping.forms.editing import ElementCreateForm, ElementEditForm
 from mapping.models import Change, Side
 from mapping.models.retiring import retire_element
@@ -33,7 +34,7 @@ LINKS_PER_SECTION = 20
 
 
 @require_GET
-@register_page
+@register_page(site_too="always")
 def element_detail(
     request: HtmxHttpRequest, register: Register, framework: str, code: str
 ) -> HttpResponse:
@@ -59,6 +60,8 @@ def element_detail(
         "is_source": side == Side.SOURCE,
         "other_framework": register.framework(side.other),
         "history": register.history_of(element),
+        "inferred": register.inferred_of(element),
+        "across": across_frameworks(element, register) if register.is_live else [],
         "standing": register.standing(element),
         "can_edit_element": register.is_live
         and may_change_framework(request.user, register.framework(side)),

@@ -13,7 +13,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from mapping.coverage.across import every_register
 from mapping.models import Relation
+from mapping.models.inference import composition_table
 from mapping.pdf.store import PrintedRegister, remember_origin
 from mapping.register import Register
 from mapping.tasks import offered_pdf, queue_pdf
@@ -29,7 +31,7 @@ def _printed(request: HtmxHttpRequest, register: Register) -> PrintedRegister:
 
 
 @require_GET
-@register_page(empty_site=True)
+@register_page(empty_site=True, site_too="at home")
 def guide(request: HtmxHttpRequest, register: Register | None) -> HttpResponse:
     """The register at a glance: coverage, each element of both frameworks, how to read a
     link."""
@@ -44,8 +46,16 @@ def guide(request: HtmxHttpRequest, register: Register | None) -> HttpResponse:
         "coverage": register.coverage,
         "relations": [(relation, relation.explained(register.words)) for relation in Relation],
         "permalink": request.build_absolute_uri(register.urls.home),
+        "composition": composition_table(),
+        # The site's home: where the organisation stands in every register.
+        "every": every_register() if _at_home(request, register) else [],
     } | panel(citation)
     return render(request, "mapping/guide.html", context)
+
+
+def _at_home(request: HtmxHttpRequest, register: Register) -> bool:
+    """The top of the site (its pages kept per version of the site too: register_page)."""
+    return register.is_live and "slug" not in request.resolver_match.kwargs
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from mapping.forms.filters import LinkFilterForm
 from mapping.models import Relation
+from mapping.models.suggestions import flags
 from mapping.register import Register
 from mapping.register.paging import page_of_links
 from mapping.views.citing import citation_of, formatted, panel
@@ -59,6 +60,8 @@ def link_detail(request: HtmxHttpRequest, register: Register, pk: int) -> HttpRe
     if (response := formatted(request, citation)) is not None:
         return response
     extra = {"standing": register.standing(link)}
+    if register.is_live and link.accepted_from:
+        extra["path_changed"] = flags([link])
     extra |= panel(citation, elements=[link.source, link.target])
     return link_page(request, register, link, **extra)
 

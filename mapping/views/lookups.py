@@ -66,16 +66,20 @@ def get_live_register(
 
 
 def register_page(
-    view: Callable | None = None, *, frozen_when_edition: bool = False, empty_site: bool = False
-):
+    view: Callable | None = None, *, frozen_when_edition: bool = False, empty_site: bool = False,
+    site_too: str = "",
+):  # fmt: skip
     """A page of one register, live or at an edition, at any of its addresses: kept per
     version of that register (mapping/caching/pages.py), and given the register its address
     names as the view's second argument (a 404 if it names none). frozen_when_edition: a
     download whose edition form never changes. empty_site: on a new install, with no
-    register yet, the page is given None rather than a 404."""
+    register yet, the page is given None rather than a 404. site_too: "always" or "at
+    home", where the page also shows other registers (an element's standing in every
+    framework; the site's home), kept per version of the site as well."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @cached_page(of_register=True, frozen_when_edition=frozen_when_edition)
+        @cached_page(of_register=True, frozen_when_edition=frozen_when_edition,
+                     site_too=site_too)  # fmt: skip
         @wraps(view)
         def wrapper(request, *args, slug: str | None = None, number: int | None = None, **kw):
             try:

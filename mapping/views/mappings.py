@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mapping.access.policy import require
 from mapping.caching.pages import cached_page
-from mapping.forms.editing import MappingForm
+from mapping.coverage.across import every_register
+from mapping.forms.editing import MappingForm, StartFromForm
 from mapping.models import Mapping, Role
+from mapping.register import LiveRegister
 from mapping.register.addresses import RegisterUrls
 from mapping.views.lookups import HtmxHttpRequest, flash, get_mapping
 
@@ -18,17 +22,14 @@ from mapping.views.lookups import HtmxHttpRequest, flash, get_mapping
 @require_GET
 @cached_page
 def mapping_list(request: HtmxHttpRequest) -> HttpResponse:
-    mappings = list(
-        Mapping.objects.with_frameworks()
-        .annotate(
-            link_count=Count("links", filter=~Q(links__status="retired"), distinct=True),
-            latest=Max("editions__number"),
-        )
-        .order_by("-is_default", "name")
+    """Every register and crosswalk, with its coverage figures and editions."""
+    latest = dict(
+        Mapping.objects.annotate(latest=Max("editions__number")).values_list("pk", "latest")
     )
-    for mapping in mappings:
-        mapping.urls = RegisterUrls(mapping)
-    return render(request, "mapping/mappings.html", {"mappings": mappings})
+    rows = every_register()
+    for row in rows:
+        row.latest = latest.get(row.register.mapping.pk)
+    return render(request, "mapping/mappings.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,13 +38,27 @@ def mapping_create(request: HtmxHttpRequest) -> HttpResponse:
     crosswalk between two sets of standards), to fill by hand or by import; its pages are
     under /m/<slug>/. Making registers is the site's business: site-wide editors."""
     require(request.user, Role.EDITOR)
-    form = MappingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    starting = request.method == "POST" and "route" in request.POST
+    form = MappingForm(request.POST if request.method == "POST" and not starting else None)
+    start = StartFromForm(request.POST if starting else None)
+    if starting and start.is_valid():
+        try:
+            mapping = start.save()
+        except ValidationError as error:
+            start.add_error(None, error)
+        else:
+            register = LiveRegister(mapping)
+            count = len(register.inferred)
+            said = f"{count} suggestion{pluralize(count)} inferred through the crosswalk"
+            flash(request, f"Added the register {mapping.name}, with {said} to review.")
+            return redirect(register.urls.suggestions)
+    elif request.method == "POST" and not starting and form.is_valid():
         mapping = form.save()
         flash(request, f"Added the register {mapping.name}. Add links, or import them.")
         return redirect(RegisterUrls(mapping).home)
-    status = 400 if form.errors else 200
-    return render(request, "mapping/mapping_form.html", {"form": form}, status=status)
+    status = 400 if form.errors or start.errors else 200
+    context = {"form": form, "start": start}
+    return render(request, "mapping/mapping_form.html", context, status=status)
 
 
 @require_POST

@@ -35,6 +35,8 @@
     ...data.nodes.map((n) => ({ group: "nodes", data: { ...n, parent: undefined, part_of: n.parent }, position: placed[n.id] })),
     ...data.nodes.filter((n) => n.parent).map((n) => ({ group: "edges", data: { id: `part:${n.id}`, source: n.parent, target: n.id, structure: true }, classes: "structure" })),
     ...data.edges.map((e) => ({ group: "edges", data: e, classes: `relation ${e.relation}` })),
+    // Inferred through a crosswalk, not reviewed: drawn apart (dashed, faint), never a link.
+    ...(data.inferred || []).map((e) => ({ group: "edges", data: e, classes: "inferred" })),
   ];
   const cy = cytoscape({
     container,
@@ -56,6 +58,7 @@
       { selector: "edge.partly_covers", style: { "line-style": "dashed", "line-color": "#7a4a00" } },
       { selector: "edge.closely_matches", style: { "line-style": "dashed", "line-dash-pattern": [12, 4], "line-color": "#444" } },
       { selector: "edge.supports", style: { "line-style": "dotted", width: 3, "line-color": "#3d3f8f" } },
+      { selector: "edge.inferred", style: { "line-style": "dashed", "line-dash-pattern": [4, 6], width: 1.5, "line-color": "#8a6d00", opacity: 0.45 } },
       { selector: ".faded", style: { opacity: 0.08 } },
       { selector: ".focused", style: { "border-width": 4, "border-color": "#ffbf47" } },
       { selector: ".hidden", style: { display: "none" } },
@@ -91,6 +94,16 @@
       list.append(item);
     });
     panel.append(list);
+    const inferred = node.connectedEdges(".inferred");
+    if (inferred.length) {
+      panel.append(el("h3", `${inferred.length} inferred through a crosswalk, not reviewed`));
+      const more = el("ul", "", { class: "map-panel-links inferred-list" });
+      inferred.forEach((edge) => {
+        const other = edge.source().id() === node.id() ? edge.target() : edge.source();
+        more.append(el("li", `${other.data("label")}: ${edge.data("relation_label")}, ${edge.data("through")}`));
+      });
+      panel.append(more);
+    }
   }
 
   function focusNode(id, { moveFocus = false } = {}) {

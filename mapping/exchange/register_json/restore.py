@@ -30,6 +30,8 @@ from mapping.models import (
     ReviewedGap,
 )
 from mapping.models.events import announce
+from mapping.models.frozen import EditionInferred
+from mapping.models.inference import ReviewedPair
 from standards.models import Element, Framework, tree_ranks
 
 
@@ -99,6 +101,7 @@ def _users(document: RegisterDocument) -> dict:
         names |= {link.created_by for link in mapping.links}
         names |= {link.updated_by for link in mapping.links}
         names |= {gap.decided_by for gap in mapping.gaps}
+        names |= {pair.decided_by for pair in mapping.dismissed}
         names |= {edition.published_by for edition in mapping.editions}
     User = get_user_model()
     found = {}
@@ -159,6 +162,7 @@ def _restore_mapping(record: MappingRecord, frameworks, elements, users) -> None
                 retired_reason=r.retired_reason, revision=r.revision,
                 created_at=r.created_at, updated_at=r.updated_at,
                 created_by=users.get(r.created_by), updated_by=users.get(r.updated_by),
+                accepted_from=r.accepted_from,
             )
             for r in record.links
         ),
@@ -170,6 +174,12 @@ def _restore_mapping(record: MappingRecord, frameworks, elements, users) -> None
                     decided_at=g.decided_at)
         for g in record.gaps
     )  # fmt: skip
+    ReviewedPair.objects.bulk_create(
+        ReviewedPair(mapping=mapping, source=elements[(sides["source"], d.source)],
+                     target=elements[(sides["target"], d.target)], reason=d.reason,
+                     decided_by=users.get(d.decided_by), decided_at=d.decided_at)
+        for d in record.dismissed
+    )  # fmt: skip
     for edition in record.editions:
         _restore_edition(mapping, edition, users)
 
@@ -178,7 +188,7 @@ def _restore_edition(mapping: Mapping, record: EditionRecord, users) -> None:
     edition = Edition.objects.create(
         mapping=mapping,
         published_by=users.get(record.published_by),
-        **record.model_dump(exclude={"frameworks", "links", "gaps", "published_by"}),
+        **record.model_dump(exclude={"frameworks", "links", "gaps", "inferred", "published_by"}),
     )
     frozen: dict[tuple[str, str], EditionElement] = {}
     for framework_record in record.frameworks:
@@ -216,6 +226,13 @@ def _restore_edition(mapping: Mapping, record: EditionRecord, users) -> None:
         EditionGap(edition=edition, element=frozen[(g.side, g.element)], reason=g.reason,
                    decided_by_name=g.decided_by or "", decided_at=g.decided_at)
         for g in record.gaps
+    )  # fmt: skip
+    EditionInferred.objects.bulk_create(
+        EditionInferred(edition=edition, source=frozen[("source", i.source)],
+                        target=frozen[("target", i.target)], relation=i.relation,
+                        paths=i.paths, via_code=i.via_code, via_title=i.via_title,
+                        first=i.first, second=i.second)
+        for i in record.inferred
     )  # fmt: skip
 
 

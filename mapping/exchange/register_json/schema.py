@@ -52,6 +52,30 @@ class LinkRecord(LinkPayload, Stamps):
     retired_reason: str = ""
     created_by: str | None = None
     updated_by: str | None = None
+    accepted_from: dict[str, Any] = {}  # the suggestion it was accepted from, if any
+
+
+class DismissedRecord(Payload):
+    """A suggestion dismissed, and why: the pair is not suggested again."""
+
+    source: str  # codes
+    target: str
+    reason: str = Field(min_length=1)
+    decided_by: str | None = None
+    decided_at: datetime
+
+
+class InferredRecord(Payload):
+    """A link inferred through a crosswalk, as an edition froze it with its strongest path."""
+
+    source: str  # codes
+    target: str
+    relation: Literal["same_as", "fully_covers", "partly_covers", "closely_matches", "supports"]
+    paths: int = Field(ge=1)
+    via_code: str
+    via_title: str
+    first: dict[str, Any]
+    second: dict[str, Any]
 
 
 class GapRecord(Payload):
@@ -97,6 +121,7 @@ class EditionRecord(Payload):
     frameworks: list[FrozenFramework]
     links: list[FrozenLink]
     gaps: list[GapRecord]
+    inferred: list[InferredRecord] = []
 
 
 class MappingRecord(Payload):
@@ -118,6 +143,7 @@ class MappingRecord(Payload):
     updated_at: datetime | None = None
     links: list[LinkRecord]
     gaps: list[GapRecord] = []
+    dismissed: list[DismissedRecord] = []
     editions: list[EditionRecord] = []
 
 

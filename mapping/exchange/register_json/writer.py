@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from mapping.exchange.register_json.schema import (
     ChangeRecord,
+    DismissedRecord,
     EditionRecord,
     ElementRecord,
     FrameworkRecord,
@@ -17,6 +18,7 @@ from mapping.exchange.register_json.schema import (
     FrozenFramework,
     FrozenLink,
     GapRecord,
+    InferredRecord,
     LinkRecord,
     MappingRecord,
     RegisterDocument,
@@ -94,6 +96,12 @@ def _edition(edition: Edition) -> EditionRecord:
             _gap(gap.element.framework.side, gap.element.code, gap, gap.decided_by_name)
             for gap in edition.reviewed_gaps.select_related("element__framework").order_by("pk")
         ],
+        inferred=[
+            InferredRecord(source=i.source.code, target=i.target.code, relation=i.relation,
+                           paths=i.paths, via_code=i.via_code, via_title=i.via_title,
+                           first=i.first, second=i.second)
+            for i in edition.inferred.select_related("source", "target").order_by("pk")
+        ],
     )  # fmt: skip
 
 
@@ -115,9 +123,15 @@ def _mapping(mapping: Mapping) -> MappingRecord:
                 status=link.status, retired_reason=link.retired_reason,
                 revision=link.revision, created_at=link.created_at,
                 updated_at=link.updated_at, created_by=_name(link.created_by),
-                updated_by=_name(link.updated_by),
+                updated_by=_name(link.updated_by), accepted_from=link.accepted_from,
             )
             for link in links.order_by("pk")
+        ],
+        dismissed=[
+            DismissedRecord(source=d.source.code, target=d.target.code, reason=d.reason,
+                            decided_by=_name(d.decided_by), decided_at=d.decided_at)
+            for d in mapping.reviewed_pairs.select_related("source", "target", "decided_by")
+            .order_by("pk")
         ],
         gaps=[
             _gap("source" if g.element.framework_id == mapping.source_framework_id else "target",

@@ -9,13 +9,34 @@ from django.db import transaction
 from pydantic import ValidationError
 
 from mapping.exchange.schemas import MappingPayload
-from mapping.models import Change, Edition, Membership, Role
+from mapping.models import Change, Edition, Mapping, Membership, Role
+from mapping.models.suggestions import INFERRED, accept, dismiss, prefilled_rationale
+from mapping.register import LiveRegister
+from mapping.suggesting.listing import find
 from standards.models import Framework, SourceCheck
 from standards.schemas import FrameworkPayload
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-FRAMEWORK_FILES = ["cih-professional-standards-2021.json", "example-homes-behaviours.json"]
-MAPPING_FILES = ["example-homes-mapping.json"]
+FRAMEWORK_FILES = [
+    "cih-professional-standards-2021.json",
+    "example-homes-behaviours.json",
+    "competence-and-conduct-2025.json",
+]
+MAPPING_FILES = ["example-homes-mapping.json", "cih-cc-crosswalk.json"]
+# The behaviours → Competence and Conduct register, started from the CIH register and the
+# crosswalk: a few of its suggestions accepted by the publisher, one dismissed.
+STARTED = {"slug": "example-homes-cc", "name": "Our Behaviours and the Competence and Conduct "
+           "Standard", "base": "example-homes-cih", "crosswalk": "cih-cc"}  # fmt: skip
+ACCEPTED = [
+    ("B2.1", "CC4", "Being honest with residents and colleagues, even when it is hard, is "
+     "what our code of conduct asks first."),
+    ("B5", "CC1", "Keeping learning is how our staff keep the knowledge a good-quality "
+     "service needs; skills and experience come from other behaviours too."),
+    ("B9.1", "CC4", "Applying our policies consistently and explaining our reasons is the "
+     "code of conduct applied to decisions."),
+]  # fmt: skip
+DISMISSED = [("B6", "CC1", "Too broad to evidence on its own: we show competence through "
+              "B5 and the accepted links instead.")]  # fmt: skip
 DEMO_ACCOUNTS = [
     ("viewer", Role.VIEWER),
     ("editor", Role.EDITOR),
@@ -26,10 +47,12 @@ DEMO_ACCOUNTS = [
 
 class Command(BaseCommand):
     help = (
-        "Load the CIH Professional Standards, the illustrative Example Homes behaviours and "
-        "their mapping, a demo account per role (viewer, editor, publisher, admin) and a "
-        "first edition to cite. Safe to run again: it only adds what is missing and never "
-        "overwrites edits."
+        "Load the CIH Professional Standards, the Competence and Conduct Standard, the "
+        "illustrative Example Homes behaviours, their mapping onto the CIH standards, a "
+        "crosswalk from the CIH standards to the Competence and Conduct Standard and a "
+        "behaviours register started from the two, a demo account per role (viewer, editor, "
+        "publisher, admin) and a first edition of each register to cite. Safe to run again: "
+        "it only adds what is missing and never overwrites edits."
     )
 
     def add_arguments(self, parser):
@@ -62,8 +85,35 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins, one per role:")
         for username, role in DEMO_ACCOUNTS:
             self._ensure_account(username, role, password)
-        for mapping in mappings:
+        started = self._start_from_crosswalk()
+        for mapping in [*mappings, *([started] if started else [])]:
             self._publish_first_edition(mapping)
+
+    def _start_from_crosswalk(self):
+        """The demo's behaviours → Competence and Conduct register, as an editor would make
+        it: started from what is mapped, some suggestions accepted, one dismissed."""
+        if Mapping.objects.filter(slug=STARTED["slug"]).exists():
+            return None
+        base = Mapping.objects.with_frameworks().get(slug=STARTED["base"])
+        crosswalk = Mapping.objects.with_frameworks().get(slug=STARTED["crosswalk"])
+        mapping = Mapping.objects.start_from(base, crosswalk, name=STARTED["name"],
+                                             slug=STARTED["slug"])  # fmt: skip
+        register = LiveRegister(mapping)
+        publisher = get_user_model().objects.filter(username="publisher").first()
+        for source, target, why in ACCEPTED:
+            suggestion = find(register, INFERRED, f"{source}:{target}")
+            if suggestion is None:
+                raise CommandError(f"The demo expects {source} → {target} to be inferred.")
+            rationale = f"{why} {prefilled_rationale(suggestion)}"
+            accept(mapping, suggestion, by=publisher, relation=suggestion.relation,
+                   rationale=rationale)  # fmt: skip
+        for source, target, reason in DISMISSED:
+            suggestion = find(register, INFERRED, f"{source}:{target}")
+            if suggestion is None:
+                raise CommandError(f"The demo expects {source} → {target} to be inferred.")
+            dismiss(mapping, suggestion.source, suggestion.target, by=publisher, reason=reason)
+        self.stdout.write(f"Started {mapping.name} from {base.name} and {crosswalk.name}.")
+        return mapping
 
     def _record_wording(self, payload: FrameworkPayload) -> int:
         """Bring an install seeded before elements recorded their wording up to date:

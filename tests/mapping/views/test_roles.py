@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from mapping.importing.batches import run_dry_run
 from mapping.models import Change, Edition, ImportBatch, Link, LinkStatus, Mapping, Membership
+from mapping.models.inference import ReviewedPair
 from standards.models import Element, Framework
+from tests.synthetic import crosswalk_suggestion
 
 ROLES = ["anonymous", "nobody", "viewer", "editor", "publisher"]
 # Roles in one register: the default register's own editor and publisher, and an editor of
@@ -28,6 +30,7 @@ def _state():
         list(ImportBatch.objects.order_by("pk").values("pk", "state")),
         Change.objects.count(),
         Edition.objects.count(),
+        list(ReviewedPair.objects.order_by("pk").values()),
     )
 
 
@@ -68,6 +71,7 @@ def _write_views(small):
         content=b"source code,target code,relation,rationale\nB1.2,S2,supports,Why.\n",
     )  # fmt: skip
     run_dry_run(batch)
+    crosswalk_suggestion(small)  # B2 → S2, inferred through A1 of an older set of standards
     framework_file = "code,title,level label\nV1,Be kind,Value\n"
     return [
         ("link_create", reverse("link_create"),
@@ -111,6 +115,13 @@ def _write_views(small):
           "target_framework": small["standards"].pk}, "editor"),
         ("mapping_make_default", reverse("mapping_make_default", args=[other.slug]), {},
          "publisher"),
+        ("suggestion_accept", reverse("suggestion_accept"),
+         {"kind": "inferred", "pair": "B2:S2", "relation": "supports", "rationale": "Why."},
+         "editor"),
+        ("suggestion_dismiss", reverse("suggestion_dismiss"),
+         {"kind": "inferred", "pair": "B2:S2", "reason": "Not for us."}, "editor"),
+        ("suggestions_bulk", reverse("suggestions_bulk"),
+         {"chosen": "inferred:B2:S2", "action": "dismiss", "reason": "Not for us."}, "editor"),
     ]  # fmt: skip
 
 
@@ -120,12 +131,14 @@ FOR_OURS = {
     "link_create": "editor", "link_edit": "editor", "link_retire": "editor",
     "link_restore": "editor", "link_propose": "editor", "link_approve": "publisher",
     "edition_publish": "publisher", "link_import": "editor", "import_apply": "editor",
+    "suggestion_accept": "editor", "suggestion_dismiss": "editor", "suggestions_bulk": "editor",
 }  # fmt: skip
 
 # Views that only take a POST: a GET is the wrong method, whoever asks.
 POST_ONLY = {
     "link_restore", "link_propose", "link_approve", "element_restore", "framework_restore",
-    "change_revert", "import_apply", "mapping_make_default",
+    "change_revert", "import_apply", "mapping_make_default", "suggestion_dismiss",
+    "suggestions_bulk",
 }  # fmt: skip
 
 WRITE_VIEWS = [
@@ -133,7 +146,7 @@ WRITE_VIEWS = [
     "element_edit", "element_retire", "element_restore", "element_create", "framework_create",
     "framework_edit", "framework_retire", "framework_restore", "change_revert",
     "edition_publish", "framework_import", "link_import", "import_apply", "mapping_create",
-    "mapping_make_default",
+    "mapping_make_default", "suggestion_accept", "suggestion_dismiss", "suggestions_bulk",
 ]  # fmt: skip
 
 

@@ -1,0 +1,144 @@
+"""Starting a register from what is already mapped (a register S → A and a crosswalk A → B
+make S → B, empty but full of inferred suggestions), and the organisation's view: every
+register with its coverage figures on the site's home and the list of registers, and a
+behaviour's standing in every standards framework on its page."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from mapping.models import Link, Mapping
+from mapping.register import LiveRegister
+from standards.models import Element, Framework
+
+
+def _text(response) -> str:
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html[html.find("<main") :]))
+
+
+@pytest.fixture
+def before_started(demo):
+    """The demo, from which another behaviours → Competence and Conduct register can start
+    (beside the one the demo started)."""
+    return demo
+
+
+def test_new_offers_to_start_from_what_we_already_mapped(before_started, as_role):
+    text = _text(as_role("editor").get(reverse("mapping_create")))
+    assert "Start from what we already mapped" in text
+    assert ("Example Homes: Our Behaviours → CIH Professional Standards → Competence and "
+            "Conduct Standard (from “Our Behaviours and the CIH Professional Standards” and the "
+            "crosswalk “CIH Professional Standards onto the Competence and Conduct Standard”)"
+            ) in text  # fmt: skip
+
+
+def test_starting_makes_an_empty_register_full_of_suggestions(before_started, as_role):
+    client = as_role("editor")
+    response = client.post(reverse("mapping_create"), {
+        "route": "example-homes-cih+cih-cc", "name": "Behaviours and C&C", "slug": "bcc",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert response["Location"] == "/m/bcc/suggestions/"
+    made = Mapping.objects.with_frameworks().get(slug="bcc")
+    assert made.source_framework.slug == "example-homes-behaviours"
+    assert made.target_framework.slug == "competence-and-conduct-2025"
+    assert made.organisation == before_started.organisation and not made.links.exists()
+    inferred = LiveRegister(made).inferred
+    assert len(inferred) == 25  # every pair the two registers reach
+    page = client.get(response["Location"])
+    assert f"with {len(inferred)} suggestions inferred through the crosswalk" in _text(page)
+    assert f"Inferred through crosswalks ({len(inferred)})" in _text(page)
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    ({"route": "example-homes-cih+nope", "name": "X", "slug": "x"},
+     "That is not a register and a crosswalk that meet"),
+    ({"route": "cih-cc+example-homes-cih", "name": "X", "slug": "x"},
+     "That is not a register and a crosswalk that meet"),
+    ({"route": "example-homes-cih+cih-cc", "name": "X", "slug": "example-homes-cih"},
+     "A register already has that short name"),
+    ({"route": "example-homes-cih+cih-cc", "name": "X", "slug": "new"}, "“new” is kept"),
+    ({"route": "example-homes-cih+cih-cc", "name": "", "slug": "x"}, "This field is required"),
+])  # fmt: skip
+def test_starting_badly_says_why_and_makes_nothing(before_started, as_role, data, said):
+    count = Mapping.objects.count()
+    response = as_role("editor").post(reverse("mapping_create"), data)
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert Mapping.objects.count() == count
+
+
+def test_a_register_from_a_framework_to_itself_is_refused(before_started, as_role):
+    cih = before_started.target_framework
+    response = as_role("editor").post(reverse("mapping_create"), {
+        "name": "Round", "slug": "round", "organisation": "Org", "source_framework": cih.pk,
+        "target_framework": cih.pk, "licence_url": "",
+    })  # fmt: skip
+    assert response.status_code == 400
+    assert "A register links two different frameworks" in response.content.decode()
+    assert not Mapping.objects.filter(slug="round").exists()
+
+
+def test_a_route_back_to_where_it_started_is_not_offered(demo):
+    """A crosswalk from the CIH standards back to the behaviours would make a register
+    from the behaviours to themselves: it is no route."""
+    routes = {(base.slug, cross.slug) for base, cross in Mapping.objects.routes()}
+    assert ("example-homes-cih", "cih-cc") in routes
+    assert all(base != cross for base, cross in routes)
+    assert ("cih-cc", "example-homes-cih") not in routes
+
+
+def test_the_home_lists_every_register_and_crosswalk_with_coverage(demo, client):
+    text = _text(client.get("/"))
+    assert "Where we stand against each set of standards" in text
+    assert "CIH Professional Standards onto the Competence and Conduct Standard" in text
+    assert "Crosswalk" in text
+    cc = LiveRegister(Mapping.objects.get(slug="example-homes-cc")).coverage.target_levels[0]
+    assert f"{cc.covered} of {cc.total} required outcomes ({cc.inferred} only by inference)" \
+        in text  # fmt: skip
+    assert "100% of CIH Professional Standards covered" in text
+    # …and it follows the data: the home is kept per version of the whole site.
+    Link.objects.filter(mapping__slug="example-homes-cc").delete()
+    assert f"0 of {cc.total} required outcomes" in _text(client.get("/"))
+
+
+def test_the_list_of_registers_shows_their_figures(demo, client):
+    text = _text(client.get(reverse("mapping_list")))
+    assert "Our Behaviours and the Competence and Conduct Standard" in text
+    assert "links inferred through a crosswalk, not reviewed" in text
+
+
+def test_a_behaviours_page_shows_its_standing_in_every_standards_framework(demo, client):
+    text = _text(client.get("/elements/example-homes-behaviours/B5/"))
+    assert "B5 in every set of standards" in text
+    cih_links = Link.objects.filter(mapping=demo, source__code__startswith="B5").count()
+    assert re.search(rf"CIH Professional Standards \(Our Behaviours and the CIH Professional "
+                     rf"Standards\) {cih_links} links 0", text)  # fmt: skip
+    cc = LiveRegister(Mapping.objects.get(slug="example-homes-cc"))
+    b5 = [link for link in cc.inferred if link.source.code.startswith("B5")]
+    assert re.search(rf"Competence and Conduct Standard \(Our Behaviours and the Competence "
+                     rf"and Conduct Standard\) 1 link {len(b5)}", text)  # fmt: skip
+
+
+def test_a_standards_framework_without_a_register_shows_what_is_inferred(demo, client):
+    principles = Framework.objects.create(name="Seven Principles", slug="principles",
+                                          kind="standards", publisher="Committee")  # fmt: skip
+    honesty = Element.objects.create(framework=principles, code="P7", title="Honesty",
+                                     level_label="Principle")  # fmt: skip
+    crosswalk = Mapping.objects.create(name="CIH onto the Principles", slug="cih-p",
+                                       organisation="Org", source_framework=demo.target_framework,
+                                       target_framework=principles)  # fmt: skip
+    Link.objects.create(mapping=crosswalk, source=demo.target_framework.elements.get(code="INT.4"),
+                        target=honesty, relation="fully_covers", rationale="Both honesty.",
+                        status="approved")  # fmt: skip
+    text = _text(client.get("/elements/example-homes-behaviours/B2/"))
+    to_int4 = demo.links.filter(target__code="INT.4", source__code__startswith="B2")
+    reaching = {link.source.code for link in to_int4}
+    assert f"Seven Principles (no register yet) — {len(reaching)}" in text
+
+
+def test_a_standards_page_has_no_standing_table(demo, client):
+    text = _text(client.get("/elements/cih-professional-standards-2021/INT/"))
+    assert "in every set of standards" not in text

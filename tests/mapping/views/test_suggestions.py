@@ -1,0 +1,229 @@
+"""The suggestions page of a register, for its editors: links inferred through a crosswalk
+(with their paths) and lexical ones (with the words they share), each accepted as a link or
+dismissed with the reason, one at a time or many at once; and every way that can go wrong
+says so and writes nothing."""
+
+import re
+
+import pytest
+
+from mapping.models import Change, Link, LinkStatus, Mapping
+from mapping.models.inference import ReviewedPair
+from mapping.register import LiveRegister
+from mapping.suggesting.listing import lexical
+
+BASE = "/m/example-homes-cc/suggestions/"
+
+
+@pytest.fixture
+def cc(demo):
+    """The demo's behaviours → Competence and Conduct register, started from the CIH one."""
+    return Mapping.objects.with_frameworks().get(slug="example-homes-cc")
+
+
+def _text(response) -> str:
+    html = response.content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html[html.find("<main") :]))
+    return text.replace(" ,", ",")
+
+
+def _state(mapping):
+    return (
+        list(mapping.links.order_by("pk").values()),
+        list(ReviewedPair.objects.order_by("pk").values()),
+        Change.objects.count(),
+    )
+
+
+def test_the_page_lists_inferred_suggestions_with_their_paths_then_lexical_ones(cc, as_role):
+    response = as_role("editor").get(BASE)
+    assert response.status_code == 200
+    text = _text(response)
+    assert text.index("Inferred through crosswalks") < text.index("Sharing words")
+    # B2 → CC4 is reached two ways, both "partly covers"; the strongest path is named.
+    assert "B2 Do the right thing partly covers CC4" in text
+    assert "Inferred through INT (and 1 other path), not reviewed." in text
+    assert "B2 fully covers INT (Our Behaviours and the CIH Professional Standards)" in text
+    assert "which partly covers CC4 (CIH Professional Standards onto the Competence" in text
+    first_words = lexical(LiveRegister(cc))[0]
+    assert f"Choose {first_words.reference}" in text
+    assert "They share the words " + ", ".join(first_words.shared) in text
+    # What was accepted or dismissed is not offered again.
+    assert "Choose B2.1 → CC4" not in text and "Choose B6 → CC1" not in text
+
+
+def test_accepting_an_inferred_suggestion_prefills_its_relation_and_both_reasons(cc, as_role):
+    client = as_role("editor")
+    page = client.get(f"{BASE}accept/?kind=inferred&pair=B1.1:CC5")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<option value="partly_covers" selected>' in html
+    assert "Inferred through INC.3 Involve customers and communities" in html
+    assert "Involving customers and communities in shaping services" in html  # step two
+    response = client.post(f"{BASE}accept/", {
+        "kind": "inferred", "pair": "B1.1:CC5", "relation": "partly_covers",
+        "rationale": "Listening to residents is how they come to influence our code.",
+    })  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == BASE
+    link = cc.links.get(source__code="B1.1", target__code="CC5")
+    assert link.status == LinkStatus.DRAFT  # an editor's is a draft
+    assert link.accepted_from["kind"] == "inferred" and link.accepted_from["via"] == "INC.3"
+    change = Change.objects.for_object(link).get()
+    assert change.reason == "Accepted from a suggestion inferred through INC.3."
+    assert "Choose B1.1 → CC5" not in _text(client.get(BASE))
+
+
+def test_a_publisher_accepts_as_approved_and_a_lexical_one_says_so(cc, as_role):
+    suggestion = lexical(LiveRegister(cc))[0]
+    pair = f"{suggestion.source.code}:{suggestion.target.code}"
+    response = as_role("publisher").post(f"{BASE}accept/", {
+        "kind": "lexical", "pair": pair, "relation": "supports", "rationale": "It does.",
+    })  # fmt: skip
+    assert response.status_code == 302
+    link = cc.links.get(source=suggestion.source, target=suggestion.target)
+    assert link.status == LinkStatus.APPROVED
+    assert link.accepted_from == {"kind": "lexical", "words": suggestion.shared}
+    assert Change.objects.for_object(link).get().reason == "Accepted from a lexical suggestion."
+    assert (
+        "Accepted from a lexical suggestion"
+        in as_role("viewer").get(f"/m/example-homes-cc/links/{link.pk}/").content.decode()
+    )
+
+
+@pytest.mark.parametrize(("data", "status", "said"), [
+    ({"kind": "inferred", "pair": "B1.1:CC5", "relation": "supports", "rationale": "  "}, 400,
+     "Say why the one relates to the other."),
+    ({"kind": "inferred", "pair": "B1.1:CC5", "relation": "best", "rationale": "Why."}, 400,
+     "Select a valid choice."),
+    ({"kind": "guessed", "pair": "B1.1:CC5", "relation": "supports", "rationale": "Why."}, 400,
+     "That is not a kind of suggestion."),
+    ({"kind": "inferred", "pair": "B1.1", "relation": "supports", "rationale": "Why."}, 400,
+     "Name a suggestion by its two codes"),
+    ({"kind": "inferred", "pair": "B2.1:CC4", "relation": "supports", "rationale": "Why."}, 409,
+     "This is no longer suggested"),  # accepted when the demo was made
+    ({"kind": "inferred", "pair": "B6:CC1", "relation": "supports", "rationale": "Why."}, 409,
+     "This is no longer suggested"),  # dismissed when the demo was made
+    ({"kind": "inferred", "pair": "ZZ9:CC1", "relation": "supports", "rationale": "Why."}, 409,
+     "This is no longer suggested"),
+])  # fmt: skip
+def test_a_bad_or_stale_acceptance_says_why_and_writes_nothing(cc, as_role, data, status, said):
+    before = _state(cc)
+    response = as_role("editor").post(f"{BASE}accept/", data)
+    assert response.status_code == status
+    assert said in response.content.decode()
+    assert _state(cc) == before
+
+
+def test_a_pair_linked_by_someone_else_meanwhile_is_refused(cc, as_role, people):
+    client = as_role("editor")
+    assert client.get(f"{BASE}accept/?kind=inferred&pair=B1.1:CC5").status_code == 200
+    source = cc.source_framework.elements.get(code="B1.1")
+    target = cc.target_framework.elements.get(code="CC5")
+    Link.objects.create(mapping=cc, source=source, target=target, relation="supports",
+                        rationale="Someone else's.", created_by=people["publisher"])  # fmt: skip
+    before = _state(cc)
+    mine = {"kind": "inferred", "pair": "B1.1:CC5", "relation": "supports", "rationale": "Mine."}
+    response = client.post(f"{BASE}accept/", mine)
+    assert response.status_code == 409
+    assert "no longer suggested" in response.content.decode()
+    assert _state(cc) == before
+
+
+def test_dismissing_records_the_reason_and_it_is_not_suggested_again(cc, as_role, people):
+    client = as_role("editor")
+    response = client.post(f"{BASE}dismiss/", {"kind": "inferred", "pair": "B1.2:CC4",
+                                               "reason": "Promises are not conduct."},
+                           headers={"HX-Request": "true"})  # fmt: skip
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<tr id="suggestion-inferred-')
+    assert "Dismissed B1.2 → CC4: it will not be suggested again." in html
+    pair = ReviewedPair.objects.get(mapping=cc, source__code="B1.2", target__code="CC4")
+    assert pair.reason == "Promises are not conduct." and pair.decided_by == people["editor"]
+    assert "Choose B1.2 → CC4" not in _text(client.get(BASE))
+    # Dismissed again, by someone who had the page open: it is gone.
+    me_too = {"kind": "inferred", "pair": "B1.2:CC4", "reason": "Me too."}
+    again = client.post(f"{BASE}dismiss/", me_too, headers={"HX-Request": "true"})
+    assert again.status_code == 409
+    assert "no longer suggested" in again.content.decode()
+    assert ReviewedPair.objects.filter(mapping=cc).count() == 2  # the demo's and this one
+
+
+def test_dismissing_without_a_reason_keeps_the_row_and_asks_for_one(cc, as_role):
+    before = _state(cc)
+    response = as_role("editor").post(f"{BASE}dismiss/", {"kind": "inferred",
+                                                          "pair": "B1.2:CC4", "reason": " "},
+                                      headers={"HX-Request": "true"})  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Say why it is dismissed." in html and 'aria-invalid="true"' in html
+    assert "Choose B1.2 → CC4" in html  # the row, to try again
+    assert _state(cc) == before
+
+
+def test_bulk_accept_and_dismiss_with_one_reason(cc, as_role):
+    client = as_role("publisher")
+    chosen = ["inferred:B1.1:CC5", "inferred:B8.1:CC5"]
+    response = client.post(f"{BASE}bulk/", {"chosen": chosen, "action": "accept",
+                                            "reason": "Tenants' voice."})  # fmt: skip
+    assert response.status_code == 302
+    made = cc.links.filter(target__code="CC5").order_by("source__code")
+    assert [link.source.code for link in made] == ["B1.1", "B8.1"]
+    assert all(link.status == LinkStatus.APPROVED for link in made)
+    assert made[0].rationale.startswith("Tenants' voice. Inferred through INC.3")
+    assert made[0].relation == "partly_covers"
+    words = lexical(LiveRegister(cc))[:2]
+    chance = {"chosen": [w.choice for w in words], "action": "dismiss", "reason": "Chance words."}
+    response = client.post(f"{BASE}bulk/", chance)
+    assert response.status_code == 302
+    assert ReviewedPair.objects.filter(mapping=cc, reason="Chance words.").count() == 2
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    ({"action": "accept", "reason": "Why."}, "Choose the suggestions to act on."),
+    ({"chosen": ["inferred:B1.1:CC5"], "action": "accept"}, "Say why, once for all of them."),
+    ({"chosen": ["inferred:B1.1:CC5"], "action": "burn", "reason": "Why."},
+     "Select a valid choice."),
+    # One that was accepted (or dismissed) since the page was loaded: nothing is done.
+    ({"chosen": ["inferred:B1.1:CC5", "inferred:B2.1:CC4"], "action": "accept",
+      "reason": "Why."}, "“inferred:B2.1:CC4” is not among the suggestions: reload"),
+])  # fmt: skip
+def test_a_bad_or_stale_bulk_action_writes_nothing(cc, as_role, data, said):
+    before = _state(cc)
+    response = as_role("editor").post(f"{BASE}bulk/", data)
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert _state(cc) == before
+
+
+@pytest.mark.parametrize("query", ["?page=abc", "?page=0", "?page=99"])
+def test_a_bad_page_is_a_400_that_says_so(cc, as_role, query):
+    response = as_role("editor").get(BASE + query)
+    assert response.status_code == 400
+    assert "page" in _text(response).lower()
+
+
+def test_readers_see_inferred_links_only_where_the_pages_show_them(cc, as_role, client):
+    assert as_role("viewer").get(BASE).status_code == 403
+    assert client.get(BASE).status_code == 302
+    guide = _text(as_role("viewer").get("/m/example-homes-cc/"))
+    assert "inferred through INC.3, not reviewed" in guide
+    assert "review the suggestions" not in guide.lower()
+    editor = _text(as_role("editor").get("/m/example-homes-cc/coverage/"))
+    assert "Review the suggestions" in editor
+
+
+def test_a_link_whose_path_changed_is_flagged_with_what_changed(cc, as_role, people):
+    accepted = cc.links.get(source__code="B5", target__code="CC1")  # through KNO, in the demo
+    step = Link.objects.get(mapping__slug="cih-cc", source__code="KNO", target__code="CC1")
+    step.edit(by=people["publisher"], revision=step.revision, relation="supports")
+    flagged = _text(as_role("editor").get(BASE))
+    assert "Accepted links whose path has changed" in flagged
+    assert f"{step.reference} now supports (was partly covers)" in flagged
+    page = _text(as_role("viewer").get(f"/m/example-homes-cc/links/{accepted.pk}/"))
+    assert "To review: this link was accepted from a suggestion inferred through KNO" in page
+    first = Link.objects.get(mapping__slug="example-homes-cih", source__code="B5",
+                             target__code="KNO")  # fmt: skip
+    first.retire(by=people["publisher"], revision=first.revision, reason="Folded in.")
+    flagged = _text(as_role("editor").get(BASE))
+    assert f"{first.reference} was retired" in flagged
