@@ -24,6 +24,7 @@ from mapping.views import (
     links,
     mappings,
     suggestions,
+    versions,
 )
 from standards.models import CODE_PATTERN
 
@@ -100,6 +101,7 @@ mapping_pages = [
     path("suggestions/accept/", suggestions.suggestion_accept, name="suggestion_accept"),
     path("suggestions/dismiss/", suggestions.suggestion_dismiss, name="suggestion_dismiss"),
     path("suggestions/bulk/", suggestions.suggestions_bulk, name="suggestions_bulk"),
+    path("move/", versions.register_move, name="register_move"),
     path("default/", mappings.mapping_make_default, name="mapping_make_default"),
     path("editions/", editions.edition_list, name="edition_list"),
     path("editions/publish/", editions.edition_publish, name="edition_publish"),

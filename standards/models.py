@@ -70,11 +70,16 @@ class Framework(FrameworkText):
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The framework this one is a newer version of (CIH's standards of 2021, say).
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
+        help_text="The framework this is a new version of, if any.",
+    )  # fmt: skip
 
     # What the change history records of each edit.
     history_fields = (
         "name", "publisher", "version_label", "year", "source_url", "citation_note",
-        "description", "retired", "retired_reason",
+        "description", "retired", "retired_reason", "replaces_id",
     )  # fmt: skip
 
     class Meta:
@@ -93,6 +98,25 @@ class Framework(FrameworkText):
     @property
     def history_label(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.replaces_id is None:
+            return
+        old = self.replaces
+        if old.pk == self.pk:
+            raise ValidationError({"replaces": "A framework cannot be a new version of itself."})
+        if old.kind != self.kind:
+            raise ValidationError({"replaces": f"{old.name} is a {old.get_kind_display().lower()}"
+                                   f": a new version of it must be one too."})  # fmt: skip
+        seen, earlier = {self.pk}, old
+        while earlier is not None:
+            if earlier.pk in seen:
+                said = (f"{old.name} is already a later version of {self.name}: versions "
+                        "cannot go round in a circle.")  # fmt: skip
+                raise ValidationError({"replaces": said})
+            seen.add(earlier.pk)
+            earlier = earlier.replaces
 
 
 class ElementQuerySet(models.QuerySet):

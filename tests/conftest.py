@@ -15,7 +15,7 @@ from mapping.models import (
     Relation,
 )
 from standards.models import Element, Framework
-from tests.synthetic import crosswalk_suggestion
+from tests.synthetic import crosswalk_suggestion, new_version
 
 
 @pytest.fixture(autouse=True)
@@ -188,5 +188,6 @@ def site(small, people):
     )  # fmt: skip
     token, _key = ApiToken.issue(people["publisher"], "Intranet")
     crosswalk_suggestion(small)
+    new_version(small)
     return {"link": small["b11_s11"].pk, "element": small["b2"].pk, "change": change.pk,
             "batch": batch.pk, "token": token.pk}  # fmt: skip

@@ -92,3 +92,26 @@ def crosswalk_suggestion(small) -> None:
                         rationale="Bravery is courage.", status=LinkStatus.APPROVED)  # fmt: skip
     Link.objects.create(mapping=crosswalk, source=a1, target=small["s2"], relation="supports",
                         rationale="Courage serves.", status=LinkStatus.APPROVED)  # fmt: skip
+
+
+def new_version(small) -> Framework:
+    """A new version of the small register's standards (S2 reworded, S1.2 removed), with
+    the crosswalk between the versions, so that the register can move onto it."""
+    from mapping.versions.crosswalk import build_version_crosswalk
+
+    old = small["standards"]
+    new = Framework.objects.create(name="The standards", slug="the-standards-2",
+                                   kind="standards", publisher="Body", version_label="2",
+                                   replaces=old)  # fmt: skip
+    made = {}
+    for element in old.elements.order_by("tree_rank", "code"):
+        if element.code == "S1.2":
+            continue
+        title = "Good service" if element.code == "S2" else element.title
+        made[element.code] = Element.objects.create(
+            framework=new, code=element.code, title=title, level_label=element.level_label,
+            parent=made.get(element.parent.code) if element.parent_id else None,
+            position=element.position,
+        )  # fmt: skip
+    build_version_crosswalk(old, new, by=None)
+    return new

@@ -13,6 +13,7 @@ from mapping.api.auth import ReaderAuth
 from mapping.api.frameworks import case
 from mapping.api.frameworks import router as frameworks
 from mapping.api.registers import router as registers
+from mapping.api.suggestions import router as suggestions
 
 
 class Renderer(JSONRenderer):
@@ -36,5 +37,6 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", registers)
+api.add_router("", suggestions)
 api.add_router("", frameworks)
 api.add_router("/ims/case/v1p0", case)

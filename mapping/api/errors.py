@@ -3,6 +3,7 @@ at fault, names it: {"detail": "…", "parameter": "page"}."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -46,9 +47,11 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthorised(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+        why = ("Only a register's editors see its suggestions" if settings.WEAVE_PUBLIC_READ
+               else "This site is private")  # fmt: skip
         response = api.create_response(request, {
-            "detail": "This site is private: send a personal API token (make one on your "
-            "account page) as “Authorization: Bearer <token>”.", "parameter": None,
+            "detail": f"{why}: send a personal API token (make one on your account page) as "
+            "“Authorization: Bearer <token>”.", "parameter": None,
         }, status=401)  # fmt: skip
         response["WWW-Authenticate"] = 'Bearer realm="weave"'
         return response

@@ -70,12 +70,14 @@ def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     last_modified = getattr(request, "weave_last_modified", None)
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
-    reach = "public" if settings.WEAVE_PUBLIC_READ else "private"
+    # What only some may read (a register's suggestions, for its editors) is theirs alone.
+    shared = settings.WEAVE_PUBLIC_READ and not getattr(request, "weave_private", False)
+    reach = "public" if shared else "private"
     if getattr(request, "weave_frozen", False):
         response["Cache-Control"] = f"{reach}, max-age={YEAR}, immutable"
     else:
         response["Cache-Control"] = f"{reach}, no-cache"
-    if not settings.WEAVE_PUBLIC_READ:
+    if not shared:
         patch_vary_headers(response, ["Authorization", "Cookie"])
     return get_conditional_response(
         request, etag=etag, last_modified=last_modified and int(last_modified.timestamp()),

@@ -282,3 +282,73 @@ class ComparisonOut(Payload):
             for name in ("changed_links", "changed_elements")
         }  # fmt: skip
         return cls.model_validate({"old": old, "new": new, **rows, **changed})
+
+
+class StepOut(Payload):
+    """One step of an inferred link's path: a link of another register."""
+
+    link_id: int
+    mapping: str = Field(description="The slug of the register the link is in.")
+    source: str
+    target: str
+    relation: Relation
+    rationale: str
+
+
+class PathOut(Payload):
+    via: str = Field(description="The code of the element the path goes through.")
+    via_title: str
+    relation: Relation = Field(description="The two steps' relations composed.")
+    first: StepOut
+    second: StepOut
+
+
+class SuggestionOut(Payload):
+    kind: Literal["inferred", "lexical"]
+    reference: str = Field(description="“B1 → CC4”.")
+    source: str
+    target: str
+    source_title: str
+    target_title: str
+    relation: Relation | None = Field(
+        description="Inferred: the strongest of its paths' composed relations. Lexical: none."
+    )
+    paths: list[PathOut] = Field(description="Inferred: every path, strongest first.")
+    shared_words: list[str] = Field(description="Lexical: the words the two texts share.")
+    score: float | None = Field(description="Lexical: how well they match (BM25).")
+    accept_url: str = Field(description="The page where an editor accepts it.")
+
+    @classmethod
+    def of(cls, suggestion, register, absolute) -> SuggestionOut:
+        def step(s) -> StepOut:
+            return StepOut(
+                link_id=s.link_id,
+                mapping=s.register_slug,
+                source=s.source_code,
+                target=s.target_code,
+                relation=s.relation,
+                rationale=s.rationale,
+            )
+
+        source, target = suggestion.source, suggestion.target
+        inferred = suggestion.is_inferred
+        return cls(
+            kind=suggestion.kind, reference=suggestion.reference, source=source.code,
+            target=target.code, source_title=source.title, target_title=target.title,
+            relation=suggestion.relation if inferred else None,
+            paths=[PathOut(via=p.via_code, via_title=p.via_title, relation=p.relation,
+                           first=step(p.first), second=step(p.second))
+                   for p in getattr(suggestion, "path_list", [])],
+            shared_words=[] if inferred else suggestion.shared,
+            score=None if inferred else round(suggestion.score, 4),
+            accept_url=absolute(f"{register.urls.suggestion_accept}?kind={suggestion.kind}&"
+                                f"pair={source.code}:{target.code}"),
+        )  # fmt: skip
+
+
+class SuggestionPage(Payload):
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    items: list[SuggestionOut]

@@ -17,9 +17,13 @@ SSSOM_COLUMNS = (
 )  # fmt: skip
 
 
-def sssom_tsv(register, *, absolute: Callable[[str], str], today: date) -> str:
+def sssom_tsv(register, *, absolute: Callable[[str], str], today: date,
+              inferred=(), lexical=()) -> str:  # fmt: skip
     """Each link as a mapping: its source (subject), SKOS predicate, target (object), the
-    rationale as comment, all under the mapping set's metadata."""
+    rationale as comment, all under the mapping set's metadata. inferred: links inferred
+    through a crosswalk, to add as chained mappings (semapv:MappingChaining); lexical:
+    lexical suggestions, added as semapv:LexicalMatching. Neither was reviewed, and each
+    comment says so."""
     edition = register.edition
     prefixes = {
         "source": absolute(register.urls.element_prefix(Side.SOURCE)),
@@ -58,6 +62,28 @@ def sssom_tsv(register, *, absolute: Callable[[str], str], today: date) -> str:
             f"target:{link.target.code}", _one_line(link.target.title),
             "semapv:ManualMappingCuration", register.organisation,
             link.updated_at.date().isoformat(), _one_line(link.rationale),
+        ])  # fmt: skip
+    made = (edition.published_at.date() if edition else today).isoformat()
+    for link in inferred:
+        path = link.path_list[0] if link.path_list else None
+        steps = (f": {path.first.source_code} {path.first.get_relation_display().lower()} "
+                 f"{path.via_code}, which {path.second.get_relation_display().lower()} "
+                 f"{path.second.target_code}") if path else ""  # fmt: skip
+        writer.writerow([
+            f"source:{link.source.code}", _one_line(link.source.title),
+            f"skos:{Relation(link.relation).skos}",
+            f"target:{link.target.code}", _one_line(link.target.title),
+            "semapv:MappingChaining", "", made,
+            f"Inferred through {link.via_code}{steps}; not reviewed.",
+        ])  # fmt: skip
+    for suggestion in lexical:
+        writer.writerow([
+            f"source:{suggestion.source.code}", _one_line(suggestion.source.title),
+            f"skos:{Relation.SUPPORTS.skos}",
+            f"target:{suggestion.target.code}", _one_line(suggestion.target.title),
+            "semapv:LexicalMatching", "", made,
+            f"Lexical suggestion, not reviewed: they share the words "
+            f"{', '.join(suggestion.shared)}.",
         ])  # fmt: skip
     return "\n".join(lines) + "\n" + buffer.getvalue()
 

@@ -212,9 +212,16 @@ class FrameworkEditForm(forms.ModelForm):
         model = Framework
         fields = [
             "name", "publisher", "version_label", "year", "source_url", "citation_note",
-            "description",
+            "description", "replaces",
         ]  # fmt: skip
         widgets = FrameworkForm.Meta.widgets
+        labels = {"replaces": "A new version of"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["replaces"]
+        field.queryset = Framework.objects.exclude(pk=self.instance.pk).order_by("kind", "name")
+        field.empty_label = "None"
 
 
 class EditionForm(forms.Form):

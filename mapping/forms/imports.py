@@ -70,6 +70,13 @@ class FrameworkImportForm(forms.Form):
     retire_missing = forms.BooleanField(
         required=False, label="Retire what is not in the file (with its links)"
     )
+    replaces = forms.ModelChoiceField(
+        label="A new version of", queryset=Framework.objects.none(), required=False,
+        empty_label="None: it is not a new version of a framework in Weave",
+        to_field_name="slug",
+        help_text="For a new framework: Weave makes a crosswalk between the two versions, and "
+        "offers to move registers onto the new one.",
+    )  # fmt: skip
 
     def __init__(self, *args, frameworks, can_add: bool, **kwargs) -> None:
         """frameworks: those the importer may change; can_add: whether they may add one."""
@@ -77,8 +84,10 @@ class FrameworkImportForm(forms.Form):
         self.can_add = can_add
         field = self.fields["framework"]
         field.queryset = frameworks.filter(retired=False).order_by("kind", "name")
+        self.fields["replaces"].queryset = Framework.objects.order_by("kind", "name")
         if not can_add:
             field.required, field.empty_label = True, None
+            del self.fields["replaces"]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -89,6 +98,13 @@ class FrameworkImportForm(forms.Form):
             for name in ("slug", "kind") + (() if case else ("name", "publisher")):
                 if not data.get(name):
                     self.add_error(name, "Give this for a new framework.")
+        old = data.get("replaces")
+        if old is not None and data.get("framework"):
+            self.add_error("replaces", "A new version is a new framework: choose “A new "
+                           "framework” above.")  # fmt: skip
+        elif old is not None and data.get("kind") and data["kind"] != old.kind:
+            self.add_error("replaces", f"{old.name} is a {old.get_kind_display().lower()}: its "
+                           "new version must be one too.")  # fmt: skip
         return data
 
 

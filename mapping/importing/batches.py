@@ -63,6 +63,7 @@ def plans_for(batch: ImportBatch, progress) -> list:
             framework=batch.framework, details=details, elements=elements,
             source=batch.filename, retire_missing=options.get("retire_missing", False),
             official_wording=options.get("official_wording", False),
+            replaces=_replaced(options.get("replaces"), problems),
         )  # fmt: skip
         plan = FrameworkPlan(wanted, problems, progress)
         if package is not None and package.associations:
@@ -83,6 +84,16 @@ def plans_for(batch: ImportBatch, progress) -> list:
         retire_missing=options.get("retire_missing", False),
     )  # fmt: skip
     return [LinkPlan(wanted, problems, progress)]
+
+
+def _replaced(slug: str | None, problems: list[Problem]) -> Framework | None:
+    """The framework a new one is to be the new version of, named by its slug."""
+    if not slug:
+        return None
+    found = Framework.objects.filter(slug=slug).first()
+    if found is None:
+        problems.append(Problem(f"There is no framework {slug} for this to be a new version of."))
+    return found
 
 
 def _details(given: dict, package: Package | None, problems: list[Problem]):

@@ -19,6 +19,7 @@ from mapping.exchange.tabular import FRAMEWORK_FIELDS
 from mapping.importing import Difference, Progress, Summary, no_progress, problems_of
 from mapping.models import Change
 from mapping.models.retiring import retire_element
+from mapping.versions.crosswalk import build_version_crosswalk
 from standards.models import Element, Framework, SourceCheck, renumbering_once
 from standards.schemas import ElementPayload, FrameworkDetails
 
@@ -61,6 +62,7 @@ class FrameworkImport:
     source: str  # the file's name, for the history
     retire_missing: bool = False
     official_wording: bool = False
+    replaces: Framework | None = None  # a new framework, as the new version of this one
 
 
 class FrameworkPlan:
@@ -74,6 +76,21 @@ class FrameworkPlan:
         self.changes: list[tuple[Element, dict]] = []
         self.unchanged: list[str] = []
         self._plan(progress)
+        self._check_version()
+
+    def _check_version(self) -> None:
+        """A new version must be new, and of the same kind as the framework it replaces."""
+        old, wanted = self.wanted.replaces, self.wanted
+        if old is None:
+            return
+        if wanted.framework is not None:
+            self.problems.append(Problem(f"Only a new framework can be a new version of "
+                                         f"{old.name}: import into a new one."))  # fmt: skip
+        elif wanted.details.kind != old.kind:
+            self.problems.append(Problem(
+                f"{old.name} is a {old.get_kind_display().lower()}: its new version must be one "
+                f"too, not a {wanted.details.kind} framework."
+            ))  # fmt: skip
 
     def _where(self, origin) -> dict:
         return {"row": origin} if isinstance(origin, int) else {"item": str(origin)}
@@ -155,7 +172,26 @@ class FrameworkPlan:
                 "The file is the publisher's own wording: every element in it is marked as "
                 "checked against the source."
             )
+        if wanted.replaces is not None:
+            summary.notes.append(self._version_note(wanted.replaces))
         return summary
+
+    def _version_note(self, old: Framework) -> str:
+        """What the crosswalk between the versions will say, counted before it is made."""
+        before = {e.code: e for e in old.elements.current()}
+        codes = {p.code: p for p in self.creates}
+        same = sum(1 for code, p in codes.items() if code in before
+                   and (p.title.strip(), p.description.strip())
+                   == (before[code].title.strip(), before[code].description.strip()))  # fmt: skip
+        changed = sum(1 for code in codes if code in before) - same
+        new = sum(1 for code in codes if code not in before)
+        removed = sum(1 for code in before if code not in codes)
+        return (
+            f"It is the new version of {old.name}: a crosswalk between the two versions "
+            f"is made, {same} element(s) the same, {changed} with changed wording (to "
+            f"review), {new} new and {removed} removed. Registers on {old.name} can then "
+            "be moved onto the new version, from its page."
+        )
 
     def _difference(self, element: Element, changed: dict) -> Difference:
         fields = []
@@ -173,7 +209,8 @@ class FrameworkPlan:
         wanted, reason = self.wanted, f"Imported from {self.wanted.source}."
         framework = wanted.framework
         if framework is None:
-            framework = Framework(slug=wanted.details.slug, **_details(wanted.details))
+            framework = Framework(slug=wanted.details.slug, replaces=wanted.replaces,
+                                  **_details(wanted.details))  # fmt: skip
             Change.objects.save_new(framework, by=by, reason=reason)
         made = dict(self.existing)
         positions = _positions(wanted.elements)
@@ -201,6 +238,8 @@ class FrameworkPlan:
                 element.refresh_from_db()
                 if not element.retired:
                     retire_element(element, by=by, reason=f"Not in {wanted.source}.")
+        if wanted.replaces is not None:
+            build_version_crosswalk(wanted.replaces, framework, by=by)
         return framework
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from mapping.access.policy import may
 from mapping.exchange.case.writer import case_package
 from mapping.exchange.kumu import kumu_blueprint
 from mapping.exchange.register_json.writer import edition_document, live_document
@@ -25,8 +26,9 @@ from mapping.exchange.tabular import (
     xlsx_bytes,
 )
 from mapping.forms.filters import LinkFilterForm
-from mapping.models import Mapping, Side
+from mapping.models import Mapping, Role, Side
 from mapping.register import Register
+from mapping.suggesting.listing import lexical
 from mapping.views.lookups import HtmxHttpRequest, get_register, register_page
 from standards.models import SourceCheck
 from standards.schemas import FrameworkPayload
@@ -116,12 +118,34 @@ def register_export(request: HtmxHttpRequest, register: Register) -> HttpRespons
                      "application/json")  # fmt: skip
 
 
+EXTRAS = ("inferred", "lexical")
+
+
 @require_GET
 @register_page(frozen_when_edition=True)
 def sssom_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
+    """The links as SSSOM; with ?include=inferred (and/or lexical), the links inferred
+    through a crosswalk (anyone may read those: the pages show them) and the lexical
+    suggestions (the register's editors only, live only) too, each marked as such."""
+    asked = {part.strip() for part in request.GET.get("include", "").split(",") if part.strip()}
+    if unknown := sorted(asked - set(EXTRAS)):
+        return _refused(400, f"include: “{unknown[0]}” is not something to include; give "
+                        "inferred, lexical or both, separated by a comma.")  # fmt: skip
+    if "lexical" in asked and register.edition is not None:
+        return _refused(400, "include: an edition keeps no lexical suggestions; ask the live "
+                        "register for them.")  # fmt: skip
+    if "lexical" in asked and not may(request.user, Role.EDITOR, register.mapping):
+        return _refused(403, "include: only the register's editors see its lexical "
+                        "suggestions.")  # fmt: skip
+    inferred = register.with_paths(list(register.inferred)) if "inferred" in asked else []
     content = sssom_tsv(register, absolute=request.build_absolute_uri,
-                        today=timezone.localdate())  # fmt: skip
+                        today=timezone.localdate(), inferred=inferred,
+                        lexical=lexical(register) if "lexical" in asked else [])  # fmt: skip
     return _download(register, content, "sssom", "tsv", "text/tab-separated-values; charset=utf-8")
+
+
+def _refused(status: int, said: str) -> HttpResponse:
+    return HttpResponse(said, status=status, content_type="text/plain; charset=utf-8")
 
 
 @require_GET

@@ -8,12 +8,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mapping.access.policy import may_change_framework, require
+from mapping.access.policy import may, may_change_framework, require
 from mapping.caching.pages import cached_page
 from mapping.forms.editing import FrameworkEditForm, FrameworkForm
 from mapping.models import Change, Mapping, Role
 from mapping.models.retiring import retire_framework
+from mapping.register import LiveRegister
 from mapping.register.addresses import RegisterUrls
+from mapping.versions.crosswalk import version_crosswalk
 from mapping.views.lookups import HtmxHttpRequest, flash, get_framework_for_editing
 from mapping.views.saving import restore_page, retire_page, save_edit
 from standards.models import Framework
@@ -35,16 +37,27 @@ def framework_list(request: HtmxHttpRequest) -> HttpResponse:
 def framework_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A framework with every element (each linked to its page in a register that maps it,
     the default one first) and its history."""
-    framework = get_object_or_404(Framework, slug=slug)
+    framework = get_object_or_404(Framework.objects.select_related("replaces"), slug=slug)
     mapping = Mapping.objects.using_framework(framework).order_by("-is_default").first()
     elements = framework.elements.in_tree_order()
     if mapping is not None:
         urls = RegisterUrls(mapping)
         for element in elements:
             element.url = urls.element_in(framework.slug, element.code)
+    old = framework.replaces
+    crosswalk = version_crosswalk(old, framework) if old else None
+    # The registers on the version this one replaces, which may move onto it.
+    on_old = Mapping.objects.none()
+    if old is not None:
+        on_old = Mapping.objects.with_frameworks().using_framework(old).order_by("name")
+        on_old = on_old.exclude(pk=crosswalk.pk) if crosswalk else on_old
     context = {
         "framework": framework,
         "can_edit": may_change_framework(request.user, framework),
+        "can_publish_site": may(request.user, Role.PUBLISHER),
+        "newer": list(framework.replaced_by.order_by("name")),
+        "from_old": LiveRegister(crosswalk) if crosswalk else None,
+        "movable": [LiveRegister(m) for m in on_old],
         "elements": elements,
         "history": Change.objects.for_object(framework).with_people()[:HISTORY_ON_PAGE],
         "mapped_in": mapping,

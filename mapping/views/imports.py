@@ -65,7 +65,8 @@ def framework_import(request: HtmxHttpRequest) -> HttpResponse:
             request, form, kind=ImportBatch.Kind.FRAMEWORK, framework=data["framework"],
             details={} if data["framework"] else details,
             options={"retire_missing": data["retire_missing"],
-                     "official_wording": data["official_wording"]},
+                     "official_wording": data["official_wording"],
+                     "replaces": data["replaces"].slug if data.get("replaces") else None},
         )  # fmt: skip
     context = {"form": form, "kind": "framework"}
     return render(request, "mapping/import_form.html", context, status=400 if form.errors else 200)

@@ -140,6 +140,12 @@ def _restore_frameworks(records: list[FrameworkRecord]) -> dict[tuple[str, str],
             )  # fmt: skip
             made |= {(record.slug, e.code): e for e in created}
             waiting = [e for e in waiting if (record.slug, e.code) not in made]
+    by_slug = {record.slug: record for record in records}
+    for record in records:
+        if record.replaces is not None:
+            if record.replaces not in by_slug:
+                raise ValueError(f"{record.slug} replaces {record.replaces}, which is missing.")
+            Framework.objects.filter(pk=record.id).update(replaces_id=by_slug[record.replaces].id)
     return made
 
 

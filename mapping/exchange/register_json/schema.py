@@ -43,6 +43,7 @@ class FrameworkRecord(FrameworkDetails, Stamps):
     id: int
     retired: bool = False
     retired_reason: str = ""
+    replaces: str | None = None  # the slug of the framework it is a new version of
     elements: list[ElementRecord]
 
 

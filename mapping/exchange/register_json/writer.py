@@ -46,6 +46,7 @@ def _framework(framework: Framework) -> FrameworkRecord:
     return FrameworkRecord(
         id=framework.pk, slug=framework.slug, retired=framework.retired,
         retired_reason=framework.retired_reason, revision=framework.revision,
+        replaces=framework.replaces.slug if framework.replaces_id else None,
         created_at=framework.created_at, updated_at=framework.updated_at,
         **{name: getattr(framework, name) for name in DETAILS},
         elements=[
@@ -149,7 +150,7 @@ def live_document(mappings, *, whole_site: bool = False) -> RegisterDocument:
     framework_ids = {m.source_framework_id for m in mappings} | {
         m.target_framework_id for m in mappings
     }
-    frameworks = Framework.objects.order_by("pk")
+    frameworks = Framework.objects.select_related("replaces").order_by("pk")
     changes = Change.objects.select_related("mapping", "framework", "user")
     if not whole_site:
         frameworks = frameworks.filter(pk__in=framework_ids)

@@ -20,12 +20,17 @@ class Command(ImportCommand):
         parser.add_argument("--kind", choices=Framework.Kind.values)
         parser.add_argument("--publisher", default="")
         parser.add_argument(
+            "--replaces", metavar="SLUG",
+            help="The new framework is a new version of this one: a crosswalk between the "
+            "two versions is made, and registers can then move onto it.",
+        )  # fmt: skip
+        parser.add_argument(
             "--official-wording",
             action="store_true",
             help="The file is the publisher's own wording: mark its elements as checked.",
         )
 
-    def handle(self, *args, file, into, slug, name, kind, publisher, **options):
+    def handle(self, *args, file, into, slug, name, kind, publisher, replaces, **options):
         framework = None
         if into:
             framework = Framework.objects.filter(slug=into).first()
@@ -36,11 +41,16 @@ class Command(ImportCommand):
                 "Say which framework to import into (--into), or give a new one's --slug "
                 "and --kind (and --name unless the file is CASE)."
             )
+        if replaces and not Framework.objects.filter(slug=replaces).exists():
+            raise CommandError(f"There is no framework with the slug {replaces} to replace.")
+        if replaces and into:
+            raise CommandError("A new version is a new framework: give --slug and --kind, not "
+                               "--into.")  # fmt: skip
         details = {"slug": slug, "name": name or "", "kind": kind, "publisher": publisher}
         batch = self.batch(
             file, kind=ImportBatch.Kind.FRAMEWORK, framework=framework,
             details={} if framework else details,
             options={"retire_missing": options["retire_missing"],
-                     "official_wording": options["official_wording"]},
+                     "official_wording": options["official_wording"], "replaces": replaces},
         )  # fmt: skip
         self.run(batch, apply=options["apply"], user=options["user"])

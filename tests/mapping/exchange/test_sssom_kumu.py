@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from mapping.models import Relation
+from mapping.models import Mapping, Relation
+from mapping.register import EditionRegister, LiveRegister
+from mapping.suggesting.listing import lexical as lexical_suggestions
 
 SSSOM = Path(settings.BASE_DIR) / ".venv-sssom" / "bin" / "sssom"
 CHECKS = ["-V", "JsonSchema", "-V", "PrefixMapCompleteness", "-V", "StrictCurieFormat"]
@@ -50,6 +52,71 @@ def test_the_sssom_export_passes_the_reference_toolkit(published, client, tmp_pa
     some = links[0]
     assert rationale[f"source:{some.source.code}target:{some.target.code}"] == \
         " ".join(some.rationale.split())  # fmt: skip
+
+
+def _judged(content: bytes, tmp_path) -> dict:
+    """The toolkit's verdict on a TSV (it must pass), and the mappings it reads back."""
+    path = tmp_path / "links.sssom.tsv"
+    path.write_bytes(content)
+    checked = _sssom("validate", *CHECKS, str(path))
+    said = checked.stdout + checked.stderr
+    assert checked.returncode == 0 and "rror" not in said, said
+    converted = _sssom("convert", "-O", "json", "-o", str(tmp_path / "out.json"), str(path))
+    assert converted.returncode == 0, converted.stderr
+    return json.loads((tmp_path / "out.json").read_text())
+
+
+@pytest.mark.parametrize("prefix", ["/m/example-homes-cc", "/m/example-homes-cc/editions/1"])
+def test_inferred_links_are_chained_mappings_the_toolkit_accepts(demo, client, tmp_path, prefix):
+    """?include=inferred adds what the register infers through the crosswalk (live, or as
+    the edition froze it), each as semapv:MappingChaining with its path; by default the
+    export holds the register's own links alone."""
+    plain = _judged(client.get(f"{prefix}/sssom.tsv").content, tmp_path)
+    assert {m["mapping_justification"] for m in plain["mappings"]} == {
+        "semapv:ManualMappingCuration"
+    }
+    document = _judged(client.get(f"{prefix}/sssom.tsv?include=inferred").content, tmp_path)
+    chained = [m for m in document["mappings"]
+               if m["mapping_justification"] == "semapv:MappingChaining"]  # fmt: skip
+    register = LiveRegister(Mapping.objects.get(slug="example-homes-cc"))
+    if "editions" in prefix:
+        register = EditionRegister(register.mapping.editions.get(number=1))
+    expected = {(f"source:{link.source.code}", f"skos:{Relation(link.relation).skos}",
+                 f"target:{link.target.code}") for link in register.inferred}  # fmt: skip
+    assert {(m["subject_id"], m["predicate_id"], m["object_id"]) for m in chained} == expected
+    assert len(document["mappings"]) == len(plain["mappings"]) + len(expected)
+    b11 = next(m for m in chained if m["subject_id"] == "source:B1.1")
+    assert b11["comment"] == ("Inferred through INC.3: B1.1 fully covers INC.3, which partly "
+                              "covers CC5; not reviewed.")  # fmt: skip
+
+
+def test_lexical_suggestions_are_for_editors_and_the_toolkit_accepts_them(demo, as_role,
+                                                                          tmp_path):  # fmt: skip
+    url = "/m/example-homes-cc/sssom.tsv?include=inferred,lexical"
+    assert as_role("viewer").get(url).status_code == 403
+    document = _judged(as_role("editor").get(url).content, tmp_path)
+    lexical = [m for m in document["mappings"]
+               if m["mapping_justification"] == "semapv:LexicalMatching"]  # fmt: skip
+    assert len(lexical) == len(lexical_suggestions(LiveRegister(
+        Mapping.objects.get(slug="example-homes-cc"))))  # fmt: skip
+    assert all(m["comment"].startswith("Lexical suggestion, not reviewed: they share the "
+                                       "words ") for m in lexical)  # fmt: skip
+
+
+@pytest.mark.parametrize(("query", "status", "said"), [
+    ("?include=everything", 400, "include: “everything” is not something to include"),
+    ("?include=inferred,,nope", 400, "include: “nope” is not something to include"),
+])  # fmt: skip
+def test_a_bad_include_says_what_it_takes(demo, client, query, status, said):
+    response = client.get(f"/m/example-homes-cc/sssom.tsv{query}")
+    assert response.status_code == status
+    assert said in response.content.decode()
+
+
+def test_an_edition_has_no_lexical_suggestions(demo, as_role):
+    response = as_role("editor").get("/m/example-homes-cc/editions/1/sssom.tsv?include=lexical")
+    assert response.status_code == 400
+    assert "an edition keeps no lexical suggestions" in response.content.decode()
 
 
 def test_the_toolkit_is_a_real_judge(tmp_path):

@@ -12,7 +12,7 @@ from mapping.importing.batches import run_dry_run
 from mapping.models import Change, Edition, ImportBatch, Link, LinkStatus, Mapping, Membership
 from mapping.models.inference import ReviewedPair
 from standards.models import Element, Framework
-from tests.synthetic import crosswalk_suggestion
+from tests.synthetic import crosswalk_suggestion, new_version
 
 ROLES = ["anonymous", "nobody", "viewer", "editor", "publisher"]
 # Roles in one register: the default register's own editor and publisher, and an editor of
@@ -72,6 +72,7 @@ def _write_views(small):
     )  # fmt: skip
     run_dry_run(batch)
     crosswalk_suggestion(small)  # B2 → S2, inferred through A1 of an older set of standards
+    new_version(small)  # the-standards-2, which the register can move onto
     framework_file = "code,title,level label\nV1,Be kind,Value\n"
     return [
         ("link_create", reverse("link_create"),
@@ -122,6 +123,8 @@ def _write_views(small):
          {"kind": "inferred", "pair": "B2:S2", "reason": "Not for us."}, "editor"),
         ("suggestions_bulk", reverse("suggestions_bulk"),
          {"chosen": "inferred:B2:S2", "action": "dismiss", "reason": "Not for us."}, "editor"),
+        ("register_move", reverse("register_move"),
+         {"to": "the-standards-2", "name": "Moved", "slug": "moved"}, "publisher"),
     ]  # fmt: skip
 
 
@@ -147,6 +150,7 @@ WRITE_VIEWS = [
     "framework_edit", "framework_retire", "framework_restore", "change_revert",
     "edition_publish", "framework_import", "link_import", "import_apply", "mapping_create",
     "mapping_make_default", "suggestion_accept", "suggestion_dismiss", "suggestions_bulk",
+    "register_move",
 ]  # fmt: skip
 
 

@@ -1,0 +1,65 @@
+"""Moving a register onto a new version of one of its frameworks: the dry run (what is
+carried, what is carried for review, what is left on the old version's edition), then the
+move, which publishes the old register's last edition if it needs one and makes the
+register on the new version. The site's publishers do it: it publishes and makes a
+register."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mapping.access.policy import require
+from mapping.models import Mapping, Role
+from mapping.register import LiveRegister
+from mapping.versions.moving import MovePlan
+from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register
+from standards.models import Framework
+
+
+class MoveForm(forms.Form):
+    to = forms.SlugField(widget=forms.HiddenInput, error_messages={
+        "required": "Say which new version to move onto (?to=<its short name>)."})  # fmt: skip
+    name = forms.CharField(max_length=200, label="Name of the register on the new version")
+    slug = forms.SlugField(max_length=80, help_text="A short name for its addresses: /m/<slug>/.")
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug == "new" or Mapping.objects.filter(slug=slug).exists():
+            raise forms.ValidationError("A register already has that short name: choose another.")
+        return slug
+
+
+@require_http_methods(["GET", "POST"])
+def register_move(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+    register = get_live_register(request, slug)
+    require(request.user, Role.PUBLISHER)
+    data = request.POST if request.method == "POST" else request.GET
+    wanted = Framework.objects.filter(slug=data.get("to", "")).first()
+    plan, problem = None, ""
+    try:
+        if wanted is None:
+            raise ValidationError("Say which new version to move onto: there is no framework "
+                                  f"“{data.get('to', '')}”.")  # fmt: skip
+        plan = MovePlan.of(register.mapping, wanted)
+    except ValidationError as error:
+        problem = " ".join(error.messages)
+    if plan is None:
+        context = {"register": register, "problem": problem}
+        return render(request, "mapping/register_move.html", context, status=400)
+    form = MoveForm(request.POST if request.method == "POST" else None,
+                    initial={"to": wanted.slug, "name": plan.name, "slug": plan.slug})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        moved = plan.apply(by=request.user, name=form.cleaned_data["name"],
+                           slug=form.cleaned_data["slug"])  # fmt: skip
+        carried = len(plan.carried) + len(plan.review)
+        flash(request, f"Moved onto {wanted.name}: {carried} link(s) carried, "
+                       f"{len(plan.review)} of them for review; {len(plan.left)} left on "
+                       f"{register.name}'s last edition.")  # fmt: skip
+        return redirect(LiveRegister(moved).urls.home)
+    context = {"register": register, "plan": plan, "form": form}
+    return render(request, "mapping/register_move.html", context,
+                  status=400 if form.errors else 200)  # fmt: skip
