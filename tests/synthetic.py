@@ -10,7 +10,9 @@ from mapping.models import Link, LinkStatus, Mapping, Relation
 from standards.models import Element, Framework
 
 
-def _framework(slug: str, kind: str, tops: int, children_each: int) -> list[Element]:
+def synthetic_framework(slug: str, kind: str, tops: int, children_each: int) -> list[Element]:
+    """A two-level framework: tops elements, each with children_each under it; the top
+    ones first."""
     framework = Framework.objects.create(
         name=f"Synthetic {kind} {slug}", slug=slug, kind=kind, publisher="Weave benchmarks"
     )
@@ -47,8 +49,9 @@ def build_register(links: int, *, slug: str = "synthetic", default: bool = True)
     side = max(2, math.ceil(math.sqrt(links)))
     tops = max(1, side // 10)
     children_each = max(1, math.ceil(side / tops) - 1)
-    behaviours = _framework(f"{slug}-behaviours", Framework.Kind.BEHAVIOURS, tops, children_each)
-    standards = _framework(f"{slug}-standards", Framework.Kind.STANDARDS, tops, children_each)
+    shape = (tops, children_each)
+    behaviours = synthetic_framework(f"{slug}-behaviours", Framework.Kind.BEHAVIOURS, *shape)
+    standards = synthetic_framework(f"{slug}-standards", Framework.Kind.STANDARDS, *shape)
     mapping = Mapping.objects.create(
         name=f"Synthetic register of {links} links",
         slug=slug,

@@ -51,13 +51,23 @@ def bump(names: Iterable[str]) -> None:
     cache.set_many({_key(name): uuid.uuid4().hex for name in {*names, SITE}}, None)
 
 
-def registers_changed(sender, events, mapping_ids: frozenset[int], **kwargs) -> None:
+def paths_version_name(mapping_id: int) -> str:
+    """The name of the version of what a register's inferred links pass through (the links
+    of the registers and crosswalks it infers through): renewed when one of those changes,
+    not when the register's own links do."""
+    return f"{mapping_id}:paths"
+
+
+def registers_changed(sender, events, mapping_ids: frozenset[int],
+                      through_ids: frozenset[int] = frozenset(), **kwargs) -> None:  # fmt: skip
     """The write path's announcement (mapping/models/events.py): new versions for those
     registers, under every name their addresses use (and had: a register renamed or
     deleted), and for the site. A change to a register's own details may change which one
-    is the default, so it renews the default register's pages too."""
+    is the default, so it renews the default register's pages too. through_ids: the
+    registers whose inferred links pass through what changed."""
     rows = Mapping.objects.filter(pk__in=mapping_ids).values_list("slug", "is_default")
     names = {name for slug, is_default in rows for name in (slug, DEFAULT if is_default else slug)}
+    names |= {paths_version_name(pk) for pk in through_ids}
     for event in events:
         names |= event.old_slugs
         if event.subject_type == "mapping":

@@ -5,10 +5,13 @@ a behaviour's page). Each register's figures are worked out once per version of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 
-from mapping.models import Mapping, Side
-from mapping.models.inference import inferred_rows
+from django.db.models import Count
+
+from mapping.models import Link, Mapping, Side
+from mapping.models.inference import path_links
 from mapping.register import LiveRegister
 from standards.models import Framework, FrameworkKind
 
@@ -20,8 +23,6 @@ class Figures:
     links: int
     inferred: int
     levels: list[tuple[str, int, int, int]]  # (level, covered, total, only by inference)
-    # Each source element's (links to it or under it, inferred to it or under it).
-    reach: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def covered(self) -> int:
@@ -43,11 +44,7 @@ def figures(register: LiveRegister) -> Figures:
         coverage = register.coverage
         levels = [(level.label, level.covered, level.total, level.inferred)
                   for level in coverage.target_levels]  # fmt: skip
-        reach = {
-            entry.element.pk: (len(entry.direct) + len(entry.through), len(entry.inferred_within))
-            for entry in coverage.sources
-        }
-        return Figures(coverage.link_count, len(coverage.inferred), levels, reach)
+        return Figures(coverage.link_count, len(coverage.inferred), levels)
 
     return register.kept("figures", build)
 
@@ -95,20 +92,41 @@ def across_frameworks(element, register) -> list[Standing]:
         .order_by("-is_default", "name")
         .reverse()  # the default register's wins where two map onto one framework
     }  # fmt: skip
+    if register.is_live:  # this register's own figures come from what the page has read
+        registers[register.target_framework.pk] = register
     frameworks = Framework.objects.filter(kind=FrameworkKind.STANDARDS, retired=False)
+    below = _subtree_ids(register, element)
+    made = dict(
+        Link.objects.current()
+        .filter(mapping_id__in=[other.mapping.pk for other in registers.values()],
+                source_id__in=below, source__retired=False, target__retired=False)
+        .values("mapping_id")
+        .annotate(count=Count("*"))
+        .order_by()
+        .values_list("mapping_id", "count")
+    )  # fmt: skip
+    elsewhere = _inferred_elsewhere(element.framework.pk, below)
     found = []
     for framework in frameworks.order_by("name"):
         other = registers.get(framework.pk)
         if other is not None:
-            links, inferred = figures(other).reach.get(element.pk, (0, 0))
-            found.append(Standing(framework, other, links, inferred))
-            continue
-        below = _subtree_ids(register, element)
-        rows = inferred_rows(element.framework.pk, framework.pk)
-        inferred = sum(1 for source, *_rest in rows if source in below)
-        if inferred:
-            found.append(Standing(framework, None, 0, inferred))
+            inferred = sum(1 for link in other.inferred_as_kept() if link.source_id in below)
+            found.append(Standing(framework, other, made.get(other.mapping.pk, 0), inferred))
+        elif elsewhere.get(framework.pk):
+            found.append(Standing(framework, None, 0, elsewhere[framework.pk]))
     return found
+
+
+def _inferred_elsewhere(framework_id: int, below: set[int]) -> Counter:
+    """How many (source, target) pairs crosswalks infer from these elements, per target
+    framework: one query, however many frameworks there are."""
+    pairs = (
+        path_links(framework_id, None, source__links_as_target__source_id__in=below)
+        .values_list("source__links_as_target__source_id", "target_id", "target__framework_id")
+        .order_by()
+        .distinct()
+    )
+    return Counter(framework for _source, _target, framework in pairs)
 
 
 def _subtree_ids(register, element) -> set[int]:

@@ -118,10 +118,11 @@ def _send(events: list[RegisterEvent], *, committed: bool) -> None:
         for event in events
     ]  # fmt: skip
     ids = frozenset().union(*(event.mapping_ids for event in events))
-    # …and every register whose inferred links read those (it shows them).
-    ids |= apps.get_model("mapping", "Mapping").objects.inferring_through(ids)
-    registers_changed.send(sender=RegisterEvent, events=events, mapping_ids=ids,
-                           committed=committed)  # fmt: skip
+    # …and every register whose inferred links read those (it shows them): those registers'
+    # paths are worked out again; a register's own edits leave its paths as they were.
+    through = apps.get_model("mapping", "Mapping").objects.inferring_through(ids, changed_too=True)
+    registers_changed.send(sender=RegisterEvent, events=events, mapping_ids=ids | through,
+                           through_ids=frozenset(through), committed=committed)  # fmt: skip
 
 
 def announce_saved(sender, instance, **kwargs) -> None:

@@ -172,16 +172,17 @@ def _composed_rank():
     )  # fmt: skip
 
 
-def path_links(source_framework_id: int, target_framework_id: int, **also) -> models.QuerySet:
+def path_links(source_framework_id: int, target_framework_id: int | None, **also):
     """Every approved second step of a path from the source framework to the target
-    framework, joined to its approved first steps (each second step once per first step):
-    links into the target framework from an element that is itself the target of a link
-    from the source framework, none of them retired. also: more conditions, in the same
-    filter, so that they name the same join."""
+    framework (None: to any), joined to its approved first steps (each second step once
+    per first step): links into the target framework from an element that is itself the
+    target of a link from the source framework, none of them retired. also: more
+    conditions, in the same filter, so that they name the same join."""
+    if target_framework_id is not None:
+        also["target__framework_id"] = target_framework_id
     return Link.objects.filter(
         **also,
         status=LinkStatus.APPROVED,
-        target__framework_id=target_framework_id,
         target__retired=False,
         source__retired=False,
         source__links_as_target__status=LinkStatus.APPROVED,
@@ -200,8 +201,9 @@ def inferred_rows(source_framework_id: int, target_framework_id: int) -> list[tu
         .order_by()
         .values_list("first_source", "second_target", "folded", "paths")
     )
+    relations = Relation.values  # worked out on every use: once here, not once a row
     return [
-        (source, target, Relation.values[folded // FOLD], folded % FOLD, paths)
+        (source, target, relations[folded // FOLD], folded % FOLD, paths)
         for source, target, folded, paths in rows
     ]
 
@@ -242,15 +244,23 @@ def paths_between(source_framework_id: int, target_framework_id: int,
     return found
 
 
-def inferred_for(mapping) -> list[InferredLink]:
-    """What a register infers: every pair reached through a crosswalk that it has not made
-    (a retired link counts: someone decided) nor dismissed."""
-    rows = inferred_rows(mapping.source_framework_id, mapping.target_framework_id)
+def inferred_for(mapping, rows: list[tuple] | None = None) -> list[InferredLink]:
+    """What a register infers: every pair reached through a crosswalk (rows: inferred_rows'
+    for its two frameworks, if already read) that it has not made (a retired link counts:
+    someone decided) nor dismissed."""
+    if rows is None:
+        rows = inferred_rows(mapping.source_framework_id, mapping.target_framework_id)
     if not rows:
         return []
     decided = set(mapping.links.values_list("source_id", "target_id"))
     decided |= set(mapping.reviewed_pairs.values_list("source_id", "target_id"))
-    via = dict(Element.objects.filter(pk__in={row[3] for row in rows}).values_list("pk", "code"))
+    # The codes of the elements passed through: those of every framework a crosswalk
+    # leads from into the target (one query, not a parameter per element).
+    crosswalked = type(mapping).objects.filter(target_framework_id=mapping.target_framework_id)
+    via = dict(
+        Element.objects.filter(framework_id__in=crosswalked.values("source_framework_id"))
+        .values_list("pk", "code")
+    )  # fmt: skip
     return [
         InferredLink(source, target, relation, via[via_id], paths, via_id=via_id)
         for source, target, relation, via_id, paths in rows

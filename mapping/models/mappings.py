@@ -34,10 +34,11 @@ class MappingQuerySet(models.QuerySet):
             Q(source_framework_id__in=framework_ids) | Q(target_framework_id__in=framework_ids)
         )
 
-    def inferring_through(self, mapping_ids) -> set[int]:
+    def inferring_through(self, mapping_ids, *, changed_too: bool = False) -> set[int]:
         """The registers whose inferred links (mapping/models/inference.py) read any of these
         registers: S → B infers through a register S → A and a crosswalk A → B, so a change
-        to either is a change to what S → B shows."""
+        to either is a change to what S → B shows. changed_too: those of these registers
+        that also read one of the others (else they are left out)."""
         rows = list(self.values_list("pk", "source_framework_id", "target_framework_id"))
         ends = {(source, target) for _pk, source, target in rows}
         changed = [row for row in rows if row[0] in set(mapping_ids)]
@@ -45,7 +46,7 @@ class MappingQuerySet(models.QuerySet):
             pk for pk, source, target in rows for _changed, middle_from, middle_to in changed
             if (middle_from == source and (middle_to, target) in ends)
             or (middle_to == target and (source, middle_from) in ends)
-        } - {pk for pk, _source, _target in changed}  # fmt: skip
+        } - (set() if changed_too else {pk for pk, _source, _target in changed})  # fmt: skip
 
     def routes(self) -> list[tuple[Mapping, Mapping]]:
         """(register S → A, crosswalk A → B) pairs a new register S → B can start from: the

@@ -193,9 +193,14 @@ class Register:
                 found.append(link)
         return found
 
-    def inferred_of(self, element) -> list[InferredLink]:
-        """The links inferred to or from this element and what sits under it, with their
-        paths, in the other framework's order."""
+    def inferred_as_kept(self) -> list[InferredLink]:
+        """The inferred links as kept, their elements by id only: for counting, without
+        reading the register's elements."""
+        return self.kept("inferred", self._inferred)
+
+    def inferred_of(self, element, at_most: int) -> tuple[list[InferredLink], int]:
+        """The first links (at most so many, with their paths) inferred to or from this
+        element and what sits under it, in the other framework's order; and how many."""
         low, high = self.rank_range(element.side, element.code)
         end, other = ("source", "target") if element.side == Side.SOURCE else ("target", "source")
         found = [link for link in self.inferred
@@ -203,7 +208,7 @@ class Register:
         found.sort(
             key=lambda link: (getattr(link, other).tree_index, getattr(link, end).tree_index)
         )
-        return self.with_paths(found)
+        return self.with_paths(found[:at_most]), len(found)
 
     # Links -------------------------------------------------------------------------------
     def links(self, chosen: LinkFilter | None = None) -> models.QuerySet:

@@ -9,8 +9,9 @@ from functools import cached_property
 
 from django.db import models
 
+from mapping.caching.versioning import paths_version_name, per_version
 from mapping.models import Change, Edition, Link, LinkStatus, Mapping
-from mapping.models.inference import InferredLink, inferred_for, paths_between
+from mapping.models.inference import InferredLink, inferred_for, inferred_rows, paths_between
 from mapping.models.link_rows import RELATION_RANK
 from mapping.register.base import Register
 from mapping.register.standing import Standing, live_standing
@@ -55,7 +56,12 @@ class LiveRegister(Register):
         return list(self.mapping.reviewed_gaps.select_related("decided_by"))
 
     def _inferred(self) -> list[InferredLink]:
-        return inferred_for(self.mapping)
+        # Every path, kept while nothing it passes through changes: an edit to this
+        # register's own links only changes which pairs it has decided.
+        ends = (self.source_framework.pk, self.target_framework.pk)
+        rows = per_version(("paths", self.mapping.pk, *ends), lambda: inferred_rows(*ends),
+                           paths_version_name(self.mapping.pk))  # fmt: skip
+        return inferred_for(self.mapping, rows)
 
     def with_paths(self, links: list[InferredLink]) -> list[InferredLink]:
         found = paths_between(self.source_framework.pk, self.target_framework.pk,

@@ -31,6 +31,8 @@ from mapping.views.saving import restore_page, retire_page, save_edit
 # How many links an element page lists in each group (those made to the element, those
 # through each element under it); the link table, filtered to the group, has the rest.
 LINKS_PER_SECTION = 20
+# Inferred links listed with their paths; the rest are counted, and on the suggestions page.
+INFERRED_ON_PAGE = 50
 
 
 @require_GET
@@ -49,6 +51,7 @@ def element_detail(
     if (response := formatted(request, citation)) is not None:
         return response
     direct, *through_children = register.link_sections(element, at_most=LINKS_PER_SECTION)
+    inferred, inferred_count = register.inferred_of(element, at_most=INFERRED_ON_PAGE)
     context = {
         "register": register,
         "element": element,
@@ -60,7 +63,8 @@ def element_detail(
         "is_source": side == Side.SOURCE,
         "other_framework": register.framework(side.other),
         "history": register.history_of(element),
-        "inferred": register.inferred_of(element),
+        "inferred": inferred,
+        "inferred_count": inferred_count,
         "across": across_frameworks(element, register) if register.is_live else [],
         "standing": register.standing(element),
         "can_edit_element": register.is_live

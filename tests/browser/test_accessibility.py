@@ -19,6 +19,17 @@ PAGES = [
     "/matrix/?expand=B1,B2,INT,ETH&cell=B2.2:INT.1",
     "/matrix/?expand=nonsense",
     "/map/",
+    # The behaviours → Competence and Conduct register: links inferred through the crosswalk.
+    "/m/example-homes-cc/",
+    "/m/example-homes-cc/matrix/?expand=B1,B2&cell=B1.1:CC5",
+    "/m/example-homes-cc/coverage/",
+    "/m/example-homes-cc/map/",
+    "/m/example-homes-cc/elements/example-homes-behaviours/B5/",
+    "/m/example-homes-cc/elements/competence-and-conduct-2025/CC4/",
+    "/m/example-homes-cc/editions/1/",
+    "/m/cih-cc/",
+    "/m/",
+    "/frameworks/competence-and-conduct-2025/",
 ]
 
 
@@ -109,6 +120,8 @@ EDITOR_PAGES = [
     "/links/import/",
     "/m/new/",
     "/accounts/",
+    "/m/example-homes-cc/suggestions/",
+    "/m/example-homes-cc/suggestions/accept/?kind=inferred&pair=B1.1:CC5",
 ]
 
 

@@ -344,3 +344,15 @@ def test_each_page_after_the_cover_has_its_sections_running_head(demo_pdf):
     table_pages = [i for i, text in enumerate(texts) if "then why" in text]
     assert table_pages
     assert all(heads[i] == "The link table, by behaviour" for i in table_pages)
+
+
+def test_links_inferred_through_a_crosswalk_are_printed_apart_and_not_counted(client, demo):
+    response = client.get("/m/example-homes-cc/guide.pdf")
+    assert response.status_code == 200
+    flat = " ".join(pdftotext(response.content).split())
+    assert "Besides them, 21 links inferred through a crosswalk, not reviewed and not counted" \
+        in flat  # fmt: skip
+    assert ("Inferred through a crosswalk, not reviewed (not counted): B1 → CC2 supports, "
+            "inferred through SKI.4") in flat  # fmt: skip
+    assert "Inferred, not reviewed: B1.1 (partly covers, inferred through INC.3)" in flat
+    assert "Besides its 3 links, the register infers 21 links through a crosswalk" in flat

@@ -19,6 +19,7 @@ class Command(ImportCommand):
         parser.add_argument("--name", help="A new framework's name.")
         parser.add_argument("--kind", choices=Framework.Kind.values)
         parser.add_argument("--publisher", default="")
+        parser.add_argument("--version-label", default="", help="A new framework's version: 2026.")
         parser.add_argument(
             "--replaces", metavar="SLUG",
             help="The new framework is a new version of this one: a crosswalk between the "
@@ -30,7 +31,8 @@ class Command(ImportCommand):
             help="The file is the publisher's own wording: mark its elements as checked.",
         )
 
-    def handle(self, *args, file, into, slug, name, kind, publisher, replaces, **options):
+    def handle(self, *args, file, into, slug, name, kind, publisher, replaces, version_label,
+               **options):  # fmt: skip
         framework = None
         if into:
             framework = Framework.objects.filter(slug=into).first()
@@ -46,7 +48,8 @@ class Command(ImportCommand):
         if replaces and into:
             raise CommandError("A new version is a new framework: give --slug and --kind, not "
                                "--into.")  # fmt: skip
-        details = {"slug": slug, "name": name or "", "kind": kind, "publisher": publisher}
+        details = {"slug": slug, "name": name or "", "kind": kind, "publisher": publisher,
+                   "version_label": version_label}  # fmt: skip
         batch = self.batch(
             file, kind=ImportBatch.Kind.FRAMEWORK, framework=framework,
             details={} if framework else details,

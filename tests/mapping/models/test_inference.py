@@ -3,7 +3,8 @@ finds exactly what a brute-force reading of every path finds, live and in an edi
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +58,13 @@ def _framework(slug: str, kind: str, codes: list[str]) -> list[Element]:
     return [Element.objects.create(framework=framework, code=code, title=f"{code} title",
                                    level_label="Top", position=i)
             for i, code in enumerate(codes)]  # fmt: skip
+
+
+def _register(slug: str, source: Element, target: Element) -> Mapping:
+    """A register from the framework of one element onto that of another."""
+    return Mapping.objects.create(name=slug, slug=slug, organisation="O",
+                                  source_framework=source.framework,
+                                  target_framework=target.framework)  # fmt: skip
 
 
 def _link(mapping, source, target, relation, status=LinkStatus.APPROVED) -> Link:
@@ -170,3 +178,46 @@ def test_inferred_links_renew_when_either_step_changes(db, people):
     assert inferred.relation == Relation.SUPPORTS
     second.retire(by=people["publisher"], reason="Not so.")
     assert LiveRegister(register).inferred == []
+
+
+def test_paths_are_kept_through_the_registers_own_edits_and_renew_with_its_frameworks(db):
+    """The join is not run again when only the register's own links change (they change
+    which pairs are decided, not the paths), and is when an element on a path is retired."""
+    (b0,) = _framework("ours", "behaviours", ["B0"])
+    (a0,) = _framework("theirs", "standards", ["A0"])
+    n0, n1 = _framework("next", "standards", ["N0", "N1"])
+    base, crosswalk = _register("base", b0, a0), _register("cross", a0, n0)
+    register = _register("new", b0, n0)
+    _link(base, b0, a0, Relation.FULLY_COVERS)
+    _link(crosswalk, a0, n0, Relation.SUPPORTS)
+    _link(crosswalk, a0, n1, Relation.SUPPORTS)
+
+    def inferred() -> tuple[set[str], bool]:
+        with CaptureQueriesContext(connection) as queries:
+            found = {link.target.code for link in LiveRegister(register).inferred}
+        return found, any("CASE WHEN" in query["sql"] for query in queries)
+
+    assert inferred() == ({"N0", "N1"}, True)
+    assert inferred() == ({"N0", "N1"}, False)  # kept
+    _link(register, b0, n1, Relation.PARTLY_COVERS)  # the register's own link
+    assert inferred() == ({"N0"}, False)  # decided now; the paths as kept
+    n0.retired, n0.retired_reason = True, "Merged."
+    n0.save()  # an element on a path: every register using its framework renews
+    assert inferred() == (set(), True)
+
+
+def test_an_element_page_lists_the_first_inferred_links_and_counts_the_rest(db, client):
+    """B1 reaches 60 standards through the crosswalk: its page lists 50 with their paths,
+    counts all 60, and an anonymous reader is not sent to the suggestions page."""
+    (b1,) = _framework("ways", "behaviours", ["B1"])
+    (a1,) = _framework("older", "standards", ["A1"])
+    targets = _framework("newer", "standards", [f"S{i}" for i in range(1, 61)])
+    first, crosswalk = _register("first", b1, a1), _register("crosswalk", a1, targets[0])
+    _register("onto-newer", b1, targets[0])
+    _link(first, b1, a1, Relation.FULLY_COVERS)
+    for target in targets:
+        _link(crosswalk, a1, target, Relation.SUPPORTS)
+    page = client.get("/m/onto-newer/elements/ways/B1/").content.decode()
+    assert page.count('class="paths"') == 50
+    assert "The first 50 of 60 inferred links." in page
+    assert "suggestions" not in page.split('id="inferred-heading"')[1].split("</section>")[0]

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from mapping.models import Change, Edition, Link, Mapping
+from mapping.models import Change, Edition, Link, Mapping, Membership, Role
 from mapping.register import EditionRegister, LiveRegister
 from tests.synthetic import build_register
 
@@ -24,8 +24,10 @@ PROBE = 1 if connection.vendor == "sqlite" else 0
 # latest edition (1), except downloads; the link page shows its own history instead. An
 # edition's downloads never change, so they are kept by the edition's digest: looking it
 # up is one more query (mapping/pagecache.py), and the only one once the file is kept.
+# Pages that show coverage also read the links inferred through crosswalks (1): live, one
+# query joining this register's links to its crosswalks'; frozen, the edition's kept copy.
 PAGES = [
-    ("", 6, 6),  # + both frameworks' elements, the links, the reviewed gaps (+ when it last
+    ("", 7, 7),  # + both frameworks' elements, the links, the reviewed gaps (+ when it last
     # changed, for citing the live register)
     # + elements, the count (up to 2,000), the page's rows, read in order from an index
     ("links/?sort=target&page=2", 5, 6),
@@ -33,16 +35,20 @@ PAGES = [
     # + the link with its elements, its twin (in the latest edition, or live), and its
     # history (live)
     ("links/1/", 5, 5),
-    ("matrix/", 5, 6),  # + elements, links, gaps
-    ("matrix/?expand=B1,S1&cell=B1.1:S1.1", 5, 6),
-    ("map/", 5, 6),
-    ("map.json", 4, 7),  # a download: no banner
-    ("coverage/", 5, 6),
-    ("coverage.csv", 4, 7),
+    ("matrix/", 6, 7),  # + elements, links, gaps, inferred links
+    ("matrix/?expand=B1,S1&cell=B1.1:S1.1", 6, 7),
+    ("map/", 6, 7),
+    ("map.json", 5, 8),  # a download: no banner
+    ("coverage/", 6, 7),
+    ("coverage.csv", 5, 8),
     # + elements, its links' narrow rows, the listed ones in full, its twin (+ its history,
     # live)
-    ("elements/<slug>-behaviours/B1/", 7, 7),
-    ("elements/<slug>-standards/S1.1/", 7, 7),
+    # A behaviour's live page also shows where it stands in every standards framework (+4):
+    # the registers from its framework, the standards frameworks, its links in each of
+    # those registers (one query) and what crosswalks infer elsewhere (one query), however
+    # many registers and frameworks there are.
+    ("elements/<slug>-behaviours/B1/", 12, 8),
+    ("elements/<slug>-standards/S1.1/", 8, 8),
     # Exports, with no banner: + elements, the links (+ their count, frozen)
     ("links.csv?relation=supports", 3, 6),
     ("links.xlsx", 3, 6),
@@ -50,8 +56,9 @@ PAGES = [
     ("elements/<slug>-behaviours.case.json", 4, 6),  # + elements, links, when it last changed
     ("sssom.tsv", 3, 6),
     ("kumu.json", 3, 6),
-    # live: every row of the register with its history and editions; frozen: the edition's
-    ("register.json", 17, 8),
+    # live: every row of the register with its history, editions and reviewed pairs, and
+    # each edition's inferred links; frozen: the edition's
+    ("register.json", 20, 9),
 ]
 
 
@@ -116,7 +123,9 @@ def test_the_edition_list_and_comparison_cost_the_same_at_any_size(
 
 @pytest.mark.parametrize("edition", [False, True], ids=["live", "edition"])
 def test_coverage_itself_costs_the_same_at_any_size(sized, db, edition):
-    """Once the register is found: both frameworks' elements, the links, the gaps."""
+    """Once the register is found: both frameworks' elements, the links, the gaps, and the
+    links inferred through crosswalks (live: one query over both registers' links; frozen:
+    the edition's kept copy)."""
     for size in SIZES:
         mapping = Mapping.objects.with_frameworks().get(slug=f"size-{size}")
         register = (
@@ -124,7 +133,7 @@ def test_coverage_itself_costs_the_same_at_any_size(sized, db, edition):
         )
         with CaptureQueriesContext(connection) as queries:
             assert register.coverage.link_count == size
-        assert len(queries) == 3
+        assert len(queries) == 4
 
 
 # The API's list endpoints, under /api/mappings/size-<n>/, cost the same at any size.
@@ -135,8 +144,8 @@ API_LISTS = [
     ("links?source=B1&q=rationale", 6 + PROBE),
     ("elements/target", 3),  # + elements
     ("elements/source?edition=2", 4),
-    ("coverage", 5),  # + elements, links, reviewed gaps
-    ("coverage?edition=2", 6),
+    ("coverage", 6),  # + elements, links, reviewed gaps, inferred links
+    ("coverage?edition=2", 7),
     ("editions", 3),  # + the editions
     ("", 5),  # the register: + its latest edition, elements, the link count
 ]
@@ -149,3 +158,16 @@ def test_an_api_list_costs_the_same_at_any_size(sized, client, db, path, queries
         base = f"/api/mappings/size-{size}"
         counts[size] = _queries(client, f"{base}/{path}" if path and path[0] != "?" else base)
     assert counts == dict.fromkeys(SIZES, queries)
+
+
+def test_the_suggestions_page_costs_the_same_at_any_size(sized, client, db):
+    """For an editor, the first time: the register, the session, the person and their
+    memberships (4); both frameworks' elements; what crosswalks infer, and the pairs
+    already linked or dismissed (3); the links accepted from suggestions, to see whether
+    their paths changed; the banner. Once kept for this version of the register, only the
+    first four, the flagged links and the banner remain (6)."""
+    editor = User.objects.get(username="sized-editor")
+    Membership.objects.create(user=editor, mapping=None, role=Role.EDITOR)
+    client.force_login(editor)
+    counts = {size: _queries(client, f"/m/size-{size}/suggestions/") for size in SIZES}
+    assert counts == dict.fromkeys(SIZES, 10)
