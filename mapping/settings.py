@@ -106,8 +106,29 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "mapping.access.oidc.PasswordBackend",
+    "mapping.access.oidc.ProviderBackend",
 ]
+# Signing in with the organisation's identity provider (OpenID Connect, authorization code
+# flow with PKCE; mapping/access/oidc.py): on when WEAVE_OIDC_ISSUER is set. Its endpoints
+# come from the issuer's discovery document.
+WEAVE_OIDC_ISSUER = env_str("WEAVE_OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("WEAVE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("WEAVE_OIDC_CLIENT_SECRET", "")
+WEAVE_OIDC_BUTTON = env_str("WEAVE_OIDC_BUTTON", "Sign in with your organisation account")
+OIDC_RP_SIGN_ALGO = env_str("WEAVE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env_int("WEAVE_OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+# The claim that lists a person's groups, and which group gives which site-wide role, as
+# "weave-admins=administrator,weave-publishers=publisher,staff=viewer". Without the claim,
+# roles are left to administrators (/people/).
+WEAVE_OIDC_ROLES_CLAIM = env_str("WEAVE_OIDC_ROLES_CLAIM", "")
+WEAVE_OIDC_ROLE_MAP = env_str("WEAVE_OIDC_ROLE_MAP", "")
+# false: only the identity provider signs people in (the login page shows its button alone).
+WEAVE_PASSWORD_LOGIN = env_bool("WEAVE_PASSWORD_LOGIN", True)
 
 # Whether visitors who are not logged in may read the register. When off, every page
 # asks for a login (Django's LoginRequiredMiddleware; the login page itself stays open).
@@ -242,12 +263,16 @@ if EMAIL_ENABLED:
     globals().update(email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "weave@localhost")
 
-# Login throttling (django-axes): five failures in a row for an account or from an address
-# lock both out for WEAVE_LOGIN_LOCKOUT_MINUTES; an administrator can unlock them sooner
-# (Admin → Access attempts, or `manage.py axes_reset`). Each failure and lockout is logged.
+# Login throttling (django-axes): five failures in a row for one account from one address
+# lock that account out from that address for WEAVE_LOGIN_LOCKOUT_MINUTES, so that one
+# person guessing cannot lock out a whole office behind one address; an address alone is
+# locked only after WEAVE_LOGIN_ADDRESS_LIMIT failures (any accounts) in that time
+# (mapping/access/logins.py). An administrator can unlock an account sooner (Admin → Access
+# attempts, or `manage.py axes_reset`). Each failure and lockout is logged.
 AXES_FAILURE_LIMIT = env_int("WEAVE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("WEAVE_LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+WEAVE_LOGIN_ADDRESS_LIMIT = env_int("WEAVE_LOGIN_ADDRESS_LIMIT", 50)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind WEAVE_PROXY_COUNT reverse proxies, the visitor's address is in X-Forwarded-For.
@@ -257,6 +282,9 @@ if AXES_IPWARE_PROXY_COUNT:
 AXES_VERBOSE = True
 # Each failed login after the second in a row waits this much longer (mapping/logins.py).
 WEAVE_LOGIN_SLOWDOWN_SECONDS = 0.5
+# The audit log (sign-ins, role changes, invitations, deactivations, token use): how many
+# days of it are kept (/people/log/).
+WEAVE_AUDIT_DAYS = env_int("WEAVE_AUDIT_DAYS", 365)
 
 # The cache keeps rendered pages, PDFs and import progress. By default files under
 # WEAVE_CACHE_DIR, which every process on this machine shares; for several servers, a

@@ -23,6 +23,9 @@ from mapping.views import (
     link_editing,
     links,
     mappings,
+    people,
+    review,
+    signin,
     suggestions,
     versions,
 )
@@ -113,7 +116,9 @@ mapping_pages = [
 # Logging in and out, and changing one's password; resetting a forgotten one only where
 # the site can send e-mail (EMAIL_URL): otherwise an administrator sets a new one.
 accounts = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account.LoginView.as_view(), name="login"),
+    path("accounts/oidc/start/", signin.oidc_start, name="oidc_authentication_init"),
+    path("accounts/oidc/callback/", signin.oidc_callback, name="oidc_authentication_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(),
          name="password_change"),
@@ -161,6 +166,17 @@ urlpatterns = [
     path("frameworks/<slug:slug>/elements/new/", elements.element_create, name="element_create"),
     path("changes/", history.changes, name="changes"),
     path("changes/<int:pk>/revert/", history.change_revert, name="change_revert"),
+    path("review/", review.review, name="review"),
+    path("people/", people.people, name="people"),
+    path("people/invite/", people.invite, name="people_invite"),
+    path("people/log/", people.people_log, name="people_log"),
+    path("people/<int:pk>/", people.person, name="person"),
+    path(
+        "people/invitations/<int:pk>/withdraw/",
+        people.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("invitations/<str:key>/", people.invitation_accept, name="invitation_accept"),
     path("accounts/", account.account, name="account"),
     path("accounts/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     *accounts,

@@ -8,6 +8,7 @@ from mapping.models import (
     Change,
     Edition,
     ImportBatch,
+    Invitation,
     Link,
     LinkStatus,
     Mapping,
@@ -189,5 +190,8 @@ def site(small, people):
     token, _key = ApiToken.issue(people["publisher"], "Intranet")
     crosswalk_suggestion(small)
     new_version(small)
+    invitation, key = Invitation.objects.issue("new@example.org", "viewer", None,
+                                               by=people["admin"])  # fmt: skip
     return {"link": small["b11_s11"].pk, "element": small["b2"].pk, "change": change.pk,
-            "batch": batch.pk, "token": token.pk}  # fmt: skip
+            "batch": batch.pk, "token": token.pk, "person": people["viewer"].pk,
+            "invitation": invitation.pk, "invitation_key": key}  # fmt: skip

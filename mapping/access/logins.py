@@ -1,6 +1,8 @@
-"""Failed logins: each is logged (who, from where, how many in a row) and, after the
-second in a row, answered more slowly, half a second more each time; django-axes then
-locks the account and the address out (settings: AXES_*)."""
+"""Signing in and out, in the audit log (mapping/models/people.py). Failed logins: each is
+logged (who, from where, how many in a row) and, after the second in a row, answered more
+slowly, half a second more each time; django-axes then locks the account out from that
+address (settings: AXES_*), and an address alone is locked out only after many more
+failures (WEAVE_LOGIN_ADDRESS_LIMIT), whatever accounts they were for."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ import logging
 import time
 
 from django.conf import settings
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.cache import cache
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger("weave.logins")
 
@@ -16,11 +20,61 @@ logger = logging.getLogger("weave.logins")
 def connect() -> None:
     """After django-axes's own receiver, which counts the failure on the request."""
     user_login_failed.connect(slow_down, dispatch_uid="weave-slow-down")
+    user_logged_in.connect(signed_in, dispatch_uid="weave-signed-in")
+    user_logged_out.connect(signed_out, dispatch_uid="weave-signed-out")
+
+
+def _record(action: str, **details) -> None:
+    # Found when first called: the models are not loaded when this module is (mapping/apps.py
+    # imports it to connect the receivers).
+    import_string("mapping.models.people.AuditEntry").objects.record(action, **details)
+
+
+def signed_in(sender, request, user, **kwargs) -> None:
+    how = getattr(user, "backend", "") or ""
+    _record("signed_in", by=user, person=user, request=request,
+            detail="With the identity provider." if "oidc" in how.lower()
+            else "With a password.")  # fmt: skip
+
+
+def signed_out(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        _record("signed_out", by=user, person=user, request=request)
+
+
+def _address(request) -> str:
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "?")
+
+
+def _failures_key(request) -> str:
+    return f"weave:login-failures:{_address(request)}"
+
+
+def address_locked(request) -> bool:
+    """Whether so many logins have failed from this address, for any accounts, that it
+    is locked out (for as long as an account's lockout lasts)."""
+    return (cache.get(_failures_key(request)) or 0) >= settings.WEAVE_LOGIN_ADDRESS_LIMIT
+
+
+def _count_for_address(request) -> None:
+    key, seconds = _failures_key(request), int(settings.AXES_COOLOFF_TIME.total_seconds())
+    cache.add(key, 0, seconds)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired in between
+        cache.set(key, 1, seconds)
 
 
 def slow_down(sender, credentials: dict, request=None, **kwargs) -> None:
+    _record(
+        "sign_in_failed",
+        subject=str(credentials.get("username", ""))[:150],
+        request=request,
+        detail="With a password.",
+    )
     if request is None:
         return
+    _count_for_address(request)
     failures = getattr(request, "axes_failures_since_start", 1)
     address = request.META.get("REMOTE_ADDR", "?")
     logger.warning("Failed login for %r from %s (%d in a row).",

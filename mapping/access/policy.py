@@ -25,7 +25,7 @@ from standards.models import Framework
 
 __all__ = [
     "NotSignedIn", "Role", "frameworks_they_may_change", "may", "may_change_framework",
-    "may_revert", "people_who_may", "require",
+    "may_revert", "people_who_may", "registers_where", "require",
 ]  # fmt: skip
 
 
@@ -99,3 +99,12 @@ def people_who_may(role: Role, mapping=None) -> QuerySet:
         holding.site_wide()  # fmt: skip
     users = get_user_model().objects.filter(is_active=True)
     return users.filter(Q(is_superuser=True) | Q(pk__in=holding.values("user"))).distinct()
+
+
+def registers_where(user, role: Role) -> QuerySet:
+    """The registers in which user holds role (every one, for a site-wide role)."""
+    roles = roles_of(user)
+    if roles.holds(role):
+        return Mapping.objects.all()
+    return Mapping.objects.filter(pk__in=[pk for pk, rank in roles.by_id.items()
+                                          if rank >= RANK[role]])  # fmt: skip

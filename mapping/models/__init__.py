@@ -15,10 +15,13 @@ from mapping.models.link_rows import LinkSort, Relation, Side
 from mapping.models.links import Link, LinkStatus
 from mapping.models.mappings import Mapping, ReviewedGap
 from mapping.models.memberships import Membership, Role
+from mapping.models.people import Audit, AuditEntry, Invitation
 from mapping.models.tokens import ApiToken
 
 __all__ = [
     "ApiToken",
+    "Audit",
+    "AuditEntry",
     "Change",
     "EditConflict",
     "Edition",
@@ -28,6 +31,7 @@ __all__ = [
     "EditionInferred",
     "EditionLink",
     "ImportBatch",
+    "Invitation",
     "Link",
     "LinkSort",
     "LinkStatus",

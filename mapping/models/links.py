@@ -182,6 +182,15 @@ class Link(LinkClaim):
             raise ValidationError("Only a draft or proposed link can be approved.")
         return Change.objects.apply(self, {"status": LinkStatus.APPROVED}, by=by)
 
+    def send_back(self, *, by, reason: str) -> Change | None:
+        """A proposed link returned to its editors as a draft, with the reason."""
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError("Say why it goes back, so that its editors know what to do.")
+        if self.status != LinkStatus.PROPOSED:
+            raise ValidationError("Only a proposed link can be sent back.")
+        return Change.objects.apply(self, {"status": LinkStatus.DRAFT}, by=by, reason=reason)
+
     def retire(self, *, by, reason: str, revision: int | None = None) -> Change | None:
         reason = reason.strip()
         if not reason:

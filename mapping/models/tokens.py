@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from mapping.models.people import Audit, AuditEntry
+
 PREFIX = "weave_"
 # How stale "last used" may get before a request writes it again.
 LAST_USED_EVERY = timedelta(minutes=5)
@@ -35,6 +37,8 @@ class ApiTokenQuerySet(models.QuerySet):
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_EVERY:
             type(token).objects.filter(pk=token.pk).update(last_used_at=now)
+            AuditEntry.objects.record(Audit.TOKEN_USED, by=token.user, person=token.user,
+                                      subject=str(token))  # fmt: skip
         return token.user
 
 

@@ -5,14 +5,36 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mapping.access import oidc
+from mapping.access.logins import address_locked
 from mapping.models import ApiToken
 from mapping.views.lookups import flash
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, refused outright from an address with too many failed logins."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "provider_button": settings.WEAVE_OIDC_BUTTON if oidc.enabled() else "",
+            "passwords": settings.WEAVE_PASSWORD_LOGIN,
+        }
+
+    def post(self, request, *args, **kwargs):
+        if address_locked(request):
+            return render(request, "registration/locked_out.html", status=429)
+        if not settings.WEAVE_PASSWORD_LOGIN:
+            response = self.get(request, *args, **kwargs)
+            response.status_code = 403  # the form is not offered: nothing to post
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 class TokenForm(forms.Form):

@@ -7,6 +7,7 @@ from mapping.caching.pages import CSRF_PLACEHOLDER
 from mapping.models import Mapping, Role
 from mapping.models.memberships import RANK, roles_of
 from mapping.register import LiveRegister
+from mapping.views.review import waiting_count
 
 
 def _rank_here(request: HttpRequest) -> int:
@@ -50,6 +51,16 @@ def register(request: HttpRequest) -> dict:
         query = request.META.get("QUERY_STRING", "")
         return f"{url}?{query}" if query else url
 
+    def review_count() -> int:
+        """What waits on this reader's decision, for a publisher anywhere; else nothing."""
+        roles = roles_of(user)
+        publishes = (
+            roles.superuser
+            or roles.site >= RANK[Role.PUBLISHER]
+            or any(rank >= RANK[Role.PUBLISHER] for rank in roles.by_id.values())
+        )
+        return waiting_count(user) if user.is_authenticated and publishes else 0
+
     kept = {}
     if getattr(request, "weave_placeholders", False):  # a page to keep for many readers
         kept = {"weave_placeholders": True, "csrf_token": CSRF_PLACEHOLDER}
@@ -59,6 +70,7 @@ def register(request: HttpRequest) -> dict:
         "role_label": SimpleLazyObject(role_label),
         "register": SimpleLazyObject(default_register),
         "live_page": SimpleLazyObject(live_page),
+        "review_count": SimpleLazyObject(review_count),
         "email_enabled": settings.EMAIL_ENABLED,
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

@@ -122,6 +122,7 @@ EDITOR_PAGES = [
     "/accounts/",
     "/m/example-homes-cc/suggestions/",
     "/m/example-homes-cc/suggestions/accept/?kind=inferred&pair=B1.1:CC5",
+    "/review/",
 ]
 
 

@@ -41,13 +41,14 @@ EXAMPLES = settings(max_examples=150, deadline=None,
 @pytest.fixture
 def publisher(people) -> Client:
     client = Client()
-    client.force_login(people["publisher"])
+    client.force_login(people["admin"])  # every role everywhere, and the People pages
     return client
 
 
 def _url(view, odd: str) -> str:
-    return view.url.format(**{k: (odd or "x") for k in ("link", "element", "change", "batch",
-                                                         "token")})  # fmt: skip
+    names = ("link", "element", "change", "batch", "token", "person", "invitation",
+             "invitation_key")  # fmt: skip
+    return view.url.format(**{k: (odd or "x") for k in names})
 
 
 def _answer(client: Client, method: str, url: str, data: dict) -> int:

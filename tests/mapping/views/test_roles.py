@@ -5,16 +5,26 @@ register writes there and nowhere else (frameworks shared with another register,
 site's own business, need the role site-wide)."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mapping.importing.batches import run_dry_run
-from mapping.models import Change, Edition, ImportBatch, Link, LinkStatus, Mapping, Membership
+from mapping.models import (
+    Change,
+    Edition,
+    ImportBatch,
+    Invitation,
+    Link,
+    LinkStatus,
+    Mapping,
+    Membership,
+)
 from mapping.models.inference import ReviewedPair
 from standards.models import Element, Framework
 from tests.synthetic import crosswalk_suggestion, new_version
 
-ROLES = ["anonymous", "nobody", "viewer", "editor", "publisher"]
+ROLES = ["anonymous", "nobody", "viewer", "editor", "publisher", "admin"]
 # Roles in one register: the default register's own editor and publisher, and an editor of
 # another register.
 REGISTER_ROLES = ["ours editor", "ours publisher", "other editor"]
@@ -31,6 +41,9 @@ def _state():
         Change.objects.count(),
         Edition.objects.count(),
         list(ReviewedPair.objects.order_by("pk").values()),
+        list(Membership.objects.order_by("pk").values("user", "mapping", "role")),
+        list(User.objects.order_by("pk").values("is_active", "is_superuser")),
+        list(Invitation.objects.order_by("pk").values("email", "withdrawn_at")),
     )
 
 
@@ -59,6 +72,10 @@ def _write_views(small):
         relation="supports", rationale="Once.", status=LinkStatus.RETIRED,
         retired_reason="Replaced.",
     )  # fmt: skip
+    proposed = Link.objects.create(
+        mapping=small["mapping"], source=small["b12"], target=small["s11"],
+        relation="supports", rationale="Thanks is hearing.", status=LinkStatus.PROPOSED,
+    )  # fmt: skip
     change = Change.objects.record(
         small["b12"], action=Change.Action.EDITED, before={"title": "Old"}, by=None
     )
@@ -73,6 +90,8 @@ def _write_views(small):
     run_dry_run(batch)
     crosswalk_suggestion(small)  # B2 → S2, inferred through A1 of an older set of standards
     new_version(small)  # the-standards-2, which the register can move onto
+    newcomer = User.objects.create_user("newcomer")
+    invitation, _key = Invitation.objects.issue("invited@example.org", "viewer", None, by=None)
     framework_file = "code,title,level label\nV1,Be kind,Value\n"
     return [
         ("link_create", reverse("link_create"),
@@ -125,6 +144,13 @@ def _write_views(small):
          {"chosen": "inferred:B2:S2", "action": "dismiss", "reason": "Not for us."}, "editor"),
         ("register_move", reverse("register_move"),
          {"to": "the-standards-2", "name": "Moved", "slug": "moved"}, "publisher"),
+        ("review", reverse("review"), {"action": "approve", "chosen": proposed.pk}, "publisher"),
+        ("person", reverse("person", args=[newcomer.pk]),
+         {"role": "viewer", "mapping": "", "reason": "Joined the team."}, "admin"),
+        ("people_invite", reverse("people_invite"),
+         {"email": "someone@example.org", "role": "editor", "mapping": ""}, "admin"),
+        ("invitation_withdraw", reverse("invitation_withdraw", args=[invitation.pk]), {},
+         "admin"),
     ]  # fmt: skip
 
 
@@ -135,14 +161,18 @@ FOR_OURS = {
     "link_restore": "editor", "link_propose": "editor", "link_approve": "publisher",
     "edition_publish": "publisher", "link_import": "editor", "import_apply": "editor",
     "suggestion_accept": "editor", "suggestion_dismiss": "editor", "suggestions_bulk": "editor",
+    "review": "publisher",
 }  # fmt: skip
 
 # Views that only take a POST: a GET is the wrong method, whoever asks.
 POST_ONLY = {
     "link_restore", "link_propose", "link_approve", "element_restore", "framework_restore",
     "change_revert", "import_apply", "mapping_make_default", "suggestion_dismiss",
-    "suggestions_bulk",
+    "suggestions_bulk", "invitation_withdraw",
 }  # fmt: skip
+
+# Write views whose page editors may read, though only publishers may post to them.
+EDITORS_READ = {"review"}
 
 WRITE_VIEWS = [
     "link_create", "link_edit", "link_retire", "link_restore", "link_propose", "link_approve",
@@ -150,7 +180,7 @@ WRITE_VIEWS = [
     "framework_edit", "framework_retire", "framework_restore", "change_revert",
     "edition_publish", "framework_import", "link_import", "import_apply", "mapping_create",
     "mapping_make_default", "suggestion_accept", "suggestion_dismiss", "suggestions_bulk",
-    "register_move",
+    "register_move", "review", "person", "people_invite", "invitation_withdraw",
 ]  # fmt: skip
 
 
@@ -191,6 +221,9 @@ def test_every_write_view_checks_the_role(small, as_role, view, role):
             response = getattr(client, method)(url, data)
             if method == "get" and name in POST_ONLY:
                 assert response.status_code == 405  # the method is wrong before anything
+                continue
+            if method == "get" and name in EDITORS_READ and "editor" in role:
+                assert response.status_code == 200  # they see it, without the buttons
                 continue
             if role == "anonymous":
                 assert response.status_code == 302, method

@@ -1,0 +1,159 @@
+"""What administrators do to people, each in one transaction and in the audit log: give or
+take away a role (site-wide or in one register, with a reason), deactivate and reactivate
+an account, invite someone and withdraw the invitation; and what the invited person does:
+accept it. The site always keeps an active administrator: nobody removes the last one's
+role or account, their own included."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from mapping.access.policy import NotSignedIn
+from mapping.models import Membership, Role
+from mapping.models.people import Audit, AuditEntry, Invitation
+
+ADMINISTRATOR = "administrator"
+NO_ROLE = "none"
+
+
+def require_administrator(user) -> None:
+    if not user.is_authenticated:
+        raise NotSignedIn
+    if not (user.is_active and user.is_superuser):
+        raise PermissionDenied("Only an administrator manages people.")
+
+
+def _administrators():
+    return get_user_model().objects.filter(is_active=True, is_superuser=True)
+
+
+def _keeps_an_administrator(person) -> None:
+    if person.is_superuser and person.is_active and not _administrators().exclude(pk=person.pk):
+        raise ValidationError(
+            f"{person.get_username()} is the site's only active administrator: make someone "
+            "else an administrator first, so that the site keeps one."
+        )
+
+
+def role_in(person, mapping) -> str:
+    """The role a person holds in one register (or site-wide, without one), as a choice."""
+    if mapping is None and person.is_superuser:
+        return ADMINISTRATOR
+    found = next((m for m in person.memberships.all() if m.mapping_id == (mapping and mapping.pk)),
+                 None)  # fmt: skip
+    return found.role if found else NO_ROLE
+
+
+@transaction.atomic
+def change_role(person, role: str, mapping, *, by, reason: str, request=None) -> bool:
+    """Give person this role site-wide (mapping None) or in one register; NO_ROLE takes it
+    away. Returns whether anything changed."""
+    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    before = role_in(person, mapping)
+    if role == before:
+        return False
+    if role == ADMINISTRATOR and mapping is not None:
+        raise ValidationError("An administrator is one for the whole site, not for a register.")
+    if before == ADMINISTRATOR:
+        _keeps_an_administrator(person)
+        person.is_superuser = person.is_staff = False
+        person.save(update_fields=["is_superuser", "is_staff"])
+    memberships = Membership.objects.filter(user=person, mapping=mapping)
+    if role == ADMINISTRATOR:
+        person.is_superuser = person.is_staff = True
+        person.save(update_fields=["is_superuser", "is_staff"])
+        memberships.delete()
+    elif role == NO_ROLE:
+        memberships.delete()
+    else:
+        Membership.objects.update_or_create(user=person, mapping=mapping,
+                                            defaults={"role": Role(role)})  # fmt: skip
+    where = f"in {mapping.name}" if mapping is not None else "site-wide"
+    AuditEntry.objects.record(
+        Audit.ROLE_CHANGED, by=by, person=person, request=request,
+        detail=f"{_said(before)} → {_said(role)} {where}. Reason: {reason}",
+    )  # fmt: skip
+    return True
+
+
+def _said(role: str) -> str:
+    if role == ADMINISTRATOR:
+        return "administrator"
+    return "no role" if role == NO_ROLE else Role(role).label.lower()
+
+
+@transaction.atomic
+def set_active(person, active: bool, *, by, reason: str, request=None) -> None:
+    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    if person.is_active == active:
+        return
+    if not active:
+        _keeps_an_administrator(person)
+    person.is_active = active
+    person.save(update_fields=["is_active"])
+    AuditEntry.objects.record(
+        Audit.REACTIVATED if active else Audit.DEACTIVATED,
+        by=by,
+        person=person,
+        detail=f"Reason: {reason}",
+        request=request,
+    )
+
+
+def address_in_use(email: str) -> bool:
+    return get_user_model().objects.filter(email__iexact=email).exists()
+
+
+@transaction.atomic
+def invite(email: str, role: str, mapping, *, by, request=None) -> tuple[Invitation, str]:
+    if address_in_use(email):
+        raise ValidationError(f"{email} already has an account in Weave: change its role on "
+                              "People instead.")  # fmt: skip
+    if Invitation.objects.pending().filter(email__iexact=email).exists():
+        raise ValidationError(f"{email} already has an invitation waiting: withdraw it first "
+                              "to send a new one.")  # fmt: skip
+    invitation, key = Invitation.objects.issue(email, Role(role), mapping, by=by)
+    AuditEntry.objects.record(Audit.INVITED, by=by, subject=email, request=request,
+                              detail=f"As {invitation} {invitation.where}.")  # fmt: skip
+    return invitation, key
+
+
+@transaction.atomic
+def withdraw(invitation: Invitation, *, by, request=None) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.problem:
+        raise ValidationError(invitation.problem)
+    invitation.withdrawn_at = timezone.now()
+    invitation.save(update_fields=["withdrawn_at"])
+    AuditEntry.objects.record(Audit.INVITATION_WITHDRAWN, by=by, subject=invitation.email,
+                              request=request)  # fmt: skip
+
+
+@transaction.atomic
+def accept(invitation: Invitation, *, username: str, name: str, password: str, request=None):
+    """The account the invitation sets up, with its role; the invitation used."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.problem:
+        raise ValidationError(invitation.problem)
+    if address_in_use(invitation.email):
+        raise ValidationError(f"{invitation.email} already has an account: sign in instead.")
+    users = get_user_model().objects
+    if users.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "Someone already has that username: choose another."})
+    first, _space, last = name.strip().partition(" ")
+    person = users.create_user(username, invitation.email, password,
+                               first_name=first[:150], last_name=last[:150])  # fmt: skip
+    Membership.objects.create(user=person, mapping=invitation.mapping, role=invitation.role)
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), person
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    AuditEntry.objects.record(
+        Audit.INVITATION_ACCEPTED,
+        by=person,
+        person=person,
+        request=request,
+        detail=f"As {invitation} {invitation.where}.",
+    )
+    return person

@@ -1,0 +1,191 @@
+"""People, for administrators: everyone with their roles, how they sign in, when they last
+did and whether they are active; one person's roles and account, changed with a reason;
+invitations by email; and the audit log. Accepting an invitation is for the person invited,
+signed out, with the link they were sent."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mapping.access import people as operations
+from mapping.forms.people import AcceptForm, ActiveForm, InviteForm, LogFilter, RoleForm
+from mapping.models import AuditEntry, Invitation, Membership
+from mapping.views.lookups import flash
+
+LOG_PAGE = 100
+logger = logging.getLogger("weave.people")
+
+
+def _people():
+    memberships = Membership.objects.select_related("mapping").order_by("mapping__name")
+    return get_user_model().objects.prefetch_related(
+        Prefetch("memberships", queryset=memberships)
+    ).order_by("-is_active", "username")  # fmt: skip
+
+
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    operations.require_administrator(request.user)
+    context = {"people": _people(), "invitations": Invitation.objects.pending()
+               .select_related("mapping", "invited_by")}  # fmt: skip
+    return render(request, "mapping/people.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    operations.require_administrator(request.user)
+    someone = get_object_or_404(_people(), pk=pk)
+    role_form = RoleForm(request.POST if "role" in request.POST else None,
+                         initial={"role": operations.role_in(someone, None)})  # fmt: skip
+    active_form = ActiveForm(request.POST if "active" in request.POST else None)
+    status = 200
+    for form in (role_form, active_form):
+        if not form.is_bound:
+            continue
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if form is role_form:
+                    changed = operations.change_role(someone, data["role"], data["mapping"],
+                                                     by=request.user, reason=data["reason"],
+                                                     request=request)  # fmt: skip
+                    flash(
+                        request,
+                        f"{someone.get_username()}'s role changed."
+                        if changed
+                        else "That was already their role: nothing changed.",
+                    )
+                else:
+                    operations.set_active(someone, data["active"], by=request.user,
+                                          reason=data["reason"], request=request)  # fmt: skip
+                    flash(request, f"{someone.get_username()} is now "
+                                   f"{'active' if data['active'] else 'deactivated'}.")  # fmt: skip
+                return redirect("person", pk=someone.pk)
+            except ValidationError as error:
+                form.add_error(None, error)
+        status = 400
+    entries = AuditEntry.objects.filter(person=someone)[:20]
+    context = {"someone": someone, "role_form": role_form, "active_form": active_form,
+               "entries": entries}  # fmt: skip
+    return render(request, "mapping/person.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest) -> HttpResponse:
+    operations.require_administrator(request.user)
+    form = InviteForm(request.POST or None)
+    made = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation, key = operations.invite(data["email"], data["role"], data["mapping"],
+                                                by=request.user, request=request)  # fmt: skip
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            link = request.build_absolute_uri(reverse("invitation_accept", args=[key]))
+            sent = _send(invitation, link)
+            made, form = {"invitation": invitation, "link": link, "sent": sent}, InviteForm()
+    response = render(request, "mapping/people_invite.html", {"form": form, "made": made},
+                      status=400 if form.errors else 200)  # fmt: skip
+    add_never_cache_headers(response)  # the link is on this page once
+    return response
+
+
+def _send(invitation: Invitation, link: str) -> bool:
+    """Email the invitation, where the site can send email; whether it went."""
+    if not settings.EMAIL_ENABLED:
+        return False
+    context = {"invitation": invitation, "link": link}
+    try:
+        send_mail(
+            "You are invited to Weave", render_to_string("mapping/invitation_email.txt", context),
+            None, [invitation.email], fail_silently=False,
+        )  # fmt: skip
+    except OSError as error:  # the mail server is down: the invitation stands, its link shown
+        logger.warning("Could not email the invitation to %s: %s", invitation.email, error)
+        return False
+    return True
+
+
+@require_POST
+def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    operations.require_administrator(request.user)
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        operations.withdraw(invitation, by=request.user, request=request)
+        flash(request, f"Withdrew the invitation to {invitation.email}: its link no longer works.")
+    except ValidationError as error:
+        flash(request, " ".join(error.messages))
+    return redirect("people")
+
+
+@login_not_required  # the person invited has no account yet, on a private site too
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
+    invitation = Invitation.objects.for_key(key)
+    if invitation is None:
+        problem = ("This invitation link is not one Weave made: check that the whole link was "
+                   "copied, or ask for a new invitation.")  # fmt: skip
+        return render(request, "mapping/invitation_accept.html", {"problem": problem},
+                      status=404)  # fmt: skip
+    context = {"invitation": invitation, "problem": invitation.problem}
+    if invitation.problem or request.user.is_authenticated:
+        status = 410 if invitation.problem else 200  # signed in: a page saying so
+        response = render(request, "mapping/invitation_accept.html", context, status=status)
+    else:
+        form = AcceptForm(request.POST or None, email=invitation.email)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                someone = operations.accept(invitation, username=data["username"],
+                                            name=data["name"], password=data["password"],
+                                            request=request)  # fmt: skip
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                login(request, someone, backend="mapping.access.oidc.PasswordBackend")
+                flash(request, f"Welcome to Weave, {someone.first_name or someone.username}.")
+                return redirect("/")
+        context["form"] = form
+        response = render(request, "mapping/invitation_accept.html", context,
+                          status=400 if form.errors else 200)  # fmt: skip
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+def people_log(request: HttpRequest) -> HttpResponse:
+    operations.require_administrator(request.user)
+    form = LogFilter(request.GET)
+    entries = AuditEntry.objects.select_related("person")
+    status = 200
+    number = 1
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            entries = entries.filter(action=data["action"])
+        if data["person"]:
+            entries = entries.filter(subject__iexact=data["person"]) | entries.filter(
+                actor_name__iexact=data["person"])  # fmt: skip
+        number = data["page"] or 1
+    else:
+        status = 400
+    paginator = Paginator(entries, LOG_PAGE)
+    page = paginator.get_page(number)
+    context = {"form": form, "page": page, "days": settings.WEAVE_AUDIT_DAYS}
+    return render(request, "mapping/people_log.html", context, status=status)

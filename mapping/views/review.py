@@ -1,0 +1,135 @@
+"""The review queue: everything waiting on a publisher's decision, across the registers they
+may publish (editors see it for the registers they edit, without the buttons): proposed
+links, suggestions accepted as drafts, imports dry-run but not applied, and links accepted
+from an inference whose path has changed since. Approve or send back, one at a time or many
+at once with one reason; all of a batch or none of it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.views.decorators.http import require_http_methods
+
+from mapping.access.policy import NotSignedIn, registers_where
+from mapping.models import EditConflict, ImportBatch, Link, LinkStatus, Role
+from mapping.register import LiveRegister
+from mapping.suggesting.listing import to_review
+from mapping.views.lookups import HtmxHttpRequest, flash
+
+AT_MOST = 500  # links listed at once; the filters narrow the rest
+
+
+class ReviewFilter(forms.Form):
+    register = forms.SlugField(required=False, max_length=100)
+    proposer = forms.CharField(required=False, max_length=150)
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("approve", "Approve"), ("send_back", "Send back")],
+                               error_messages={"invalid_choice": "Choose approve or send "
+                                                                 "back."})  # fmt: skip
+    chosen = forms.TypedMultipleChoiceField(coerce=int, choices=[],
+                                            error_messages={"required": "Choose at least one "
+                                                                        "link."})  # fmt: skip
+    reason = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, offered, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chosen"].choices = [(pk, pk) for pk in offered]
+        self.fields["chosen"].error_messages["invalid_choice"] = (
+            "A link chosen is no longer waiting for you: the list below is as it is now."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "send_back" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why they go back, so that their editors know what "
+                                     "to do.")  # fmt: skip
+        return data
+
+
+def waiting(user, role: Role = Role.EDITOR):
+    """Links waiting on a decision in the registers where user holds role."""
+    registers = registers_where(user, role)
+    return Link.objects.filter(mapping__in=registers).filter(
+        Q(status=LinkStatus.PROPOSED) | (Q(status=LinkStatus.DRAFT) & ~Q(accepted_from={}))
+    )  # fmt: skip
+
+
+def waiting_count(user) -> int:
+    """What the header counts for a publisher: links and imports waiting on them."""
+    registers = registers_where(user, Role.PUBLISHER)
+    imports = ImportBatch.objects.filter(mapping__in=registers, state=ImportBatch.State.PLANNED)
+    return waiting(user, Role.PUBLISHER).count() + imports.count()
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HtmxHttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        raise NotSignedIn
+    editing = registers_where(user, Role.EDITOR)
+    if not editing.exists():
+        raise PermissionDenied("The review queue is for editors and publishers.")
+    publishing = set(registers_where(user, Role.PUBLISHER).values_list("pk", flat=True))
+    chosen = ReviewFilter(request.GET)
+    links = waiting(user).select_related("mapping", "source", "target", "updated_by")
+    imports = ImportBatch.objects.filter(mapping__in=editing, state=ImportBatch.State.PLANNED)
+    status, problem = 200, ""
+    if chosen.is_valid():
+        if slug := chosen.cleaned_data["register"]:
+            links, imports = links.filter(mapping__slug=slug), imports.filter(mapping__slug=slug)
+        if proposer := chosen.cleaned_data["proposer"]:
+            links = links.filter(updated_by__username=proposer)
+            imports = imports.filter(created_by__username=proposer)
+    else:
+        status, problem = 400, "Those filters are not ones this page knows."
+    links = list(links.order_by("mapping__name", "source_rank", "target_rank")[:AT_MOST])
+    offered = [link.pk for link in links if link.mapping_id in publishing]
+    form = DecisionForm(request.POST if request.method == "POST" else None, offered=offered)
+    if request.method == "POST":
+        if not publishing:
+            raise PermissionDenied("Only a register's publishers approve or send back its links.")
+        if form.is_valid():
+            try:
+                done = _decide(form.cleaned_data, user)
+            except (ValidationError, EditConflict) as error:
+                messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+                status, problem = 409, " ".join(messages) + " Nothing was changed."
+            else:
+                flash(request, done)
+                return redirect(request.get_full_path())
+        else:
+            status = 400
+    context = {
+        "links": links, "publishing": publishing, "form": form, "filters": chosen,
+        "imports": imports.select_related("mapping", "created_by"), "problem": problem,
+        "registers": editing.order_by("name"), "flags": _flags(editing, chosen),
+    }  # fmt: skip
+    return render(request, "mapping/review.html", context, status=status)
+
+
+def _decide(data: dict, user) -> str:
+    action, reason = data["action"], data["reason"].strip()
+    with transaction.atomic():
+        links = Link.objects.select_for_update().filter(pk__in=data["chosen"])
+        for link in links:
+            if action == "approve":
+                link.approve(by=user)
+            else:
+                link.send_back(by=user, reason=reason)
+    count = len(data["chosen"])
+    verb = "Approved" if action == "approve" else "Sent back"
+    return f"{verb} {count} link{pluralize(count)}."
+
+
+def _flags(editing, chosen: ReviewFilter) -> list:
+    """Links accepted from an inference whose path has changed, in every register shown."""
+    slug = chosen.cleaned_data.get("register") if chosen.is_valid() else ""
+    registers = editing.with_frameworks().filter(slug=slug) if slug else editing.with_frameworks()
+    return [flag for mapping in registers for flag in to_review(LiveRegister(mapping))]

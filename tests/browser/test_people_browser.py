@@ -1,0 +1,76 @@
+"""Issue 20's journeys in Chromium: an administrator invites a colleague and reads the
+People pages and the audit log; the colleague sets up an account from the link; a
+publisher works through the review queue. axe on every new page, and at phone width."""
+
+from django.contrib.auth.models import User
+
+from mapping.models import Link, LinkStatus, Mapping
+from tests.browser.conftest import axe_violations, log_in
+
+
+def test_an_administrator_invites_a_colleague_who_sets_up_an_account(live_demo, make_page):
+    admin = make_page()
+    log_in(admin, live_demo.url, "admin")
+    admin.get_by_role("link", name="People", exact=True).click()
+    admin.wait_for_url(f"{live_demo.url}/people/")
+    assert axe_violations(admin) == []
+    admin.get_by_role("link", name="Invite someone").click()
+    assert axe_violations(admin) == []
+    admin.get_by_label("Email address").fill("robin@example.org")
+    admin.get_by_label("Role").select_option("editor")
+    admin.get_by_label("Where").select_option(label="Our Behaviours and the Competence and "
+                                                    "Conduct Standard")  # fmt: skip
+    admin.get_by_role("button", name="Send the invitation").click()
+    link = admin.get_by_label("Invitation link").input_value()
+    assert "/invitations/" in link
+    assert axe_violations(admin) == []
+
+    colleague = make_page()
+    colleague.goto(link)
+    assert "as editor in Our Behaviours and the Competence" in colleague.inner_text("main")
+    assert axe_violations(colleague) == []
+    colleague.get_by_label("Your name").fill("Robin Hart")
+    colleague.get_by_label("Username").fill("robin")
+    colleague.get_by_label("Password", exact=True).fill("a long pass phrase")
+    colleague.get_by_label("The password again").fill("a long pass phrase")
+    colleague.get_by_role("button", name="Set up my account").click()
+    colleague.wait_for_url(f"{live_demo.url}/")
+    assert "Welcome to Weave, Robin." in colleague.get_by_role("status").first.inner_text()
+    assert User.objects.get(username="robin").memberships.get().mapping.slug == "example-homes-cc"
+
+    admin.goto(f"{live_demo.url}/people/")
+    assert "Editor in Our Behaviours and the Competence and Conduct Standard" in admin.inner_text(
+        "main")  # fmt: skip
+    admin.get_by_role("link", name="robin").click()
+    assert axe_violations(admin) == []
+    admin.get_by_role("button", name="Change the role").click()  # no reason: refused
+    assert "Say why" in admin.inner_text("main")
+    assert axe_violations(admin) == []
+    admin.goto(f"{live_demo.url}/people/log/")
+    assert "Invitation accepted" in admin.inner_text("main")
+    assert axe_violations(admin) == []
+
+
+def test_the_people_pages_on_a_phone(live_demo, make_page):
+    phone = make_page(viewport={"width": 390, "height": 844})
+    log_in(phone, live_demo.url, "admin")
+    for path in ("/people/", "/people/log/", "/people/invite/", "/review/"):
+        phone.goto(f"{live_demo.url}{path}")
+        assert axe_violations(phone) == [], path
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+def test_a_publisher_approves_from_the_review_queue(live_demo, page):
+    mapping = Mapping.objects.default()
+    links = list(mapping.links.order_by("pk")[:2])
+    Link.objects.filter(pk__in=[link.pk for link in links]).update(status=LinkStatus.PROPOSED)
+    log_in(page, live_demo.url, "publisher")
+    page.get_by_role("link", name="To review").click()
+    page.wait_for_url(f"{live_demo.url}/review/")
+    assert axe_violations(page) == []
+    for link in links:
+        page.get_by_label(f"Choose {link.history_label}").check()
+    page.get_by_role("button", name="Approve the chosen").click()
+    assert "Approved 2 links." in page.get_by_role("status").first.inner_text()
+    assert set(Link.objects.filter(pk__in=[link.pk for link in links])
+               .values_list("status", flat=True)) == {LinkStatus.APPROVED}  # fmt: skip

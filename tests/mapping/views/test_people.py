@@ -1,0 +1,253 @@
+"""People, for administrators: roles given and taken away with a reason, accounts
+deactivated and reactivated, invitations sent, withdrawn and accepted, and the audit log
+that keeps all of it (with sign-ins and token use) for the days the site keeps."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from mapping.models import ApiToken, Audit, AuditEntry, Invitation, Membership
+
+
+@pytest.fixture
+def admin_client(people):
+    client = Client()
+    client.force_login(people["admin"])
+    return client
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+def test_the_people_page_lists_everyone_with_their_roles(small, people, admin_client):
+    Membership.objects.create(user=people["nobody"], mapping=small["mapping"], role="editor")
+    page = _text(admin_client.get(reverse("people")))
+    assert "Editor in Our ways to the standards" in page
+    for username in ("nobody", "viewer", "editor", "publisher", "admin"):
+        assert f">{username}</a>" in page
+    assert "Administrator" in page and "A password" in page
+
+
+def test_a_role_changes_with_a_reason_site_wide_or_in_one_register(small, people, admin_client):
+    nobody = people["nobody"]
+    url = reverse("person", args=[nobody.pk])
+    response = admin_client.post(url, {"role": "publisher", "mapping": small["mapping"].pk,
+                                       "reason": "Leads this register."})  # fmt: skip
+    assert response.status_code == 302
+    assert Membership.objects.get(user=nobody).mapping == small["mapping"]
+    entry = AuditEntry.objects.get(action=Audit.ROLE_CHANGED)
+    assert (entry.actor_name, entry.person) == ("admin", nobody)
+    assert entry.detail == ("no role → publisher in Our ways to the standards. Reason: Leads "
+                            "this register.")  # fmt: skip
+    admin_client.post(url, {"role": "administrator", "mapping": "", "reason": "IT lead."})
+    nobody.refresh_from_db()
+    assert nobody.is_superuser and nobody.is_staff
+
+
+def test_a_role_change_without_a_reason_or_an_administrator_of_one_register_is_refused(
+    small, people, admin_client
+):
+    url = reverse("person", args=[people["viewer"].pk])
+    response = admin_client.post(url, {"role": "editor", "mapping": "", "reason": ""})
+    assert response.status_code == 400
+    assert "Say why: it is kept in the audit log." in _text(response)
+    response = admin_client.post(url, {"role": "administrator", "mapping": small["mapping"].pk,
+                                       "reason": "Why not."})  # fmt: skip
+    assert response.status_code == 400
+    assert "An administrator is one for the whole site" in _text(response)
+    response = admin_client.post(url, {"role": "editor", "mapping": "99999", "reason": "Why."})
+    assert "There is no such register" in _text(response)
+    assert Membership.objects.get(user=people["viewer"]).role == "viewer"
+    assert not AuditEntry.objects.filter(action=Audit.ROLE_CHANGED).exists()
+
+
+def test_the_site_keeps_an_active_administrator(db, people, admin_client):
+    admin = people["admin"]
+    url = reverse("person", args=[admin.pk])
+    for data in ({"role": "publisher", "mapping": "", "reason": "Stepping down."},
+                 {"active": "false", "reason": "Leaving."}):  # fmt: skip
+        response = admin_client.post(url, data)
+        assert response.status_code == 400
+        assert "only active administrator" in _text(response)
+    admin.refresh_from_db()
+    assert admin.is_superuser and admin.is_active
+    # With a second administrator, the first may step down.
+    User.objects.create_superuser("second")
+    admin_client.post(url, {"role": "publisher", "mapping": "", "reason": "Stepping down."})
+    admin.refresh_from_db()
+    assert not admin.is_superuser
+    assert Membership.objects.get(user=admin, mapping=None).role == "publisher"
+
+
+def test_an_account_is_deactivated_and_reactivated(db, people, admin_client, client):
+    editor = people["editor"]
+    url = reverse("person", args=[editor.pk])
+    assert admin_client.post(url, {"active": "false", "reason": "Left."}).status_code == 302
+    editor.refresh_from_db()
+    assert not editor.is_active
+    assert "Deactivated" in _text(admin_client.get(reverse("people")))
+    admin_client.post(url, {"active": "true", "reason": "Back."})
+    editor.refresh_from_db()
+    assert editor.is_active
+    assert [e.action for e in AuditEntry.objects.filter(person=editor)] == [
+        Audit.REACTIVATED, Audit.DEACTIVATED]  # fmt: skip
+
+
+def test_an_invitation_is_sent_and_accepted(small, people, admin_client, client, settings):
+    settings.EMAIL_ENABLED = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = admin_client.post(reverse("people_invite"), {
+        "email": "Sam@Example.org", "role": "editor", "mapping": small["mapping"].pk})  # fmt: skip
+    assert response.status_code == 200
+    assert "The link is on its way by email." in _text(response)
+    [message] = mail.outbox
+    assert message.to == ["sam@example.org"]
+    link = next(line for line in message.body.splitlines() if "/invitations/" in line)
+    path = link[link.index("/invitations/") :]
+    invitation = Invitation.objects.get()
+    assert invitation.digest not in message.body  # only the key travels, only its digest stays
+    # The person invited sets up the account.
+    page = client.get(path)
+    assert "as editor in Our ways to the standards" in _text(page)
+    response = client.post(path, {"name": "Sam Jones", "username": "sam",
+                                  "password": "a long pass phrase", "password_again":
+                                  "a long pass phrase"})  # fmt: skip
+    assert response.status_code == 302
+    sam = User.objects.get(username="sam")
+    assert (sam.email, sam.first_name, sam.last_name) == ("sam@example.org", "Sam", "Jones")
+    assert Membership.objects.get(user=sam).mapping == small["mapping"]
+    assert client.get("/").wsgi_request.user == sam
+    # The link works once.
+    client.logout()
+    again = client.get(path)
+    assert again.status_code == 410
+    assert "already been used" in _text(again)
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {Audit.INVITED, Audit.INVITATION_ACCEPTED, Audit.SIGNED_IN} <= actions
+
+
+def test_without_email_the_link_is_shown_once(db, people, admin_client):
+    response = admin_client.post(
+        reverse("people_invite"), {"email": "kim@example.org", "role": "viewer", "mapping": ""}
+    )
+    text = _text(response)
+    assert "send them this link yourself" in text
+    assert "/invitations/" in text
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_an_invitation_to_an_address_already_in_weave_or_already_invited_is_refused(
+    db, people, admin_client
+):
+    people["viewer"].email = "viewer@example.org"
+    people["viewer"].save()
+    for email, said in (("VIEWER@example.org", "already has an account"),
+                        ("kim@example.org", None), ("kim@example.org", "already has an "
+                                                    "invitation waiting")):  # fmt: skip
+        response = admin_client.post(
+            reverse("people_invite"), {"email": email, "role": "viewer", "mapping": ""}
+        )
+        if said:
+            assert response.status_code == 400
+            assert said in _text(response)
+    assert Invitation.objects.count() == 1
+
+
+def _invitation(**changes):
+    invitation, key = Invitation.objects.issue("new@example.org", "viewer", None, by=None)
+    Invitation.objects.filter(pk=invitation.pk).update(**changes)
+    return f"/invitations/{key}/"
+
+
+@pytest.mark.parametrize(("changes", "said"), [
+    ({"expires_at": timezone.now() - timedelta(minutes=1)}, "This invitation expired on"),
+    ({"withdrawn_at": timezone.now()}, "This invitation was withdrawn"),
+    ({"accepted_at": timezone.now()}, "already been used"),
+])  # fmt: skip
+def test_an_invitation_that_cannot_be_used_says_why(db, client, changes, said):
+    path = _invitation(**changes)
+    details = {"name": "A", "username": "a", "password": "a long pass phrase",
+               "password_again": "a long pass phrase"}  # fmt: skip
+    for response in (client.get(path), client.post(path, details)):
+        assert response.status_code == 410
+        assert said in _text(response)
+    assert not User.objects.filter(username="a").exists()
+
+
+def test_a_tampered_invitation_link_is_not_found(db, client):
+    _invitation()
+    response = client.get("/invitations/not-a-key-weave-made/")
+    assert response.status_code == 404
+    assert "not one Weave made" in _text(response)
+
+
+def test_accepting_with_bad_details_changes_nothing(db, people, client):
+    path = _invitation()
+    for data, said in (
+        ({"name": "A", "username": "ann", "password": "a long pass phrase",
+          "password_again": "another long phrase"}, "The two passwords differ"),
+        ({"name": "A", "username": "viewer", "password": "a long pass phrase",
+          "password_again": "a long pass phrase"}, "Someone already has that username"),
+        ({"name": "A", "username": "ann", "password": "123",
+          "password_again": "123"}, "This password is too short"),
+        ({"name": "A", "username": "a b", "password": "a long pass phrase",
+          "password_again": "a long pass phrase"}, "Use letters, digits"),
+    ):  # fmt: skip
+        response = client.post(path, data)
+        assert response.status_code == 400
+        assert said in _text(response)
+    assert not User.objects.filter(username="ann").exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_an_invitation_is_withdrawn(db, people, admin_client, client):
+    path = _invitation()
+    admin_client.post(reverse("invitation_withdraw", args=[Invitation.objects.get().pk]))
+    assert client.get(path).status_code == 410
+    assert AuditEntry.objects.filter(action=Audit.INVITATION_WITHDRAWN).exists()
+
+
+def test_sign_ins_failures_and_token_use_are_in_the_audit_log(
+    db, people, admin_client, client, settings
+):
+    client.post(reverse("login"), {"username": "nobody", "password": "wrong"})
+    client.post(reverse("login"), {"username": "nobody", "password": "pw"})
+    _token, key = ApiToken.issue(people["viewer"], "Intranet")
+    settings.WEAVE_PUBLIC_READ = False  # a token is read only where one is needed
+    Client().get("/api/mappings", headers={"Authorization": f"Bearer {key}"})
+    log = _text(admin_client.get(reverse("people_log")))
+    for said in ("Sign-in failed", "Signed in", "API token used", "Intranet"):
+        assert said in log
+    only_failures = admin_client.get(reverse("people_log"), {"action": "sign_in_failed"})
+    assert "Signed in</td>" not in _text(only_failures)
+    assert admin_client.get(reverse("people_log"), {"action": "nope"}).status_code == 400
+    assert admin_client.get(reverse("people_log"), {"page": "x"}).status_code == 400
+
+
+def test_the_audit_log_keeps_the_days_the_site_keeps(db, people, settings):
+    settings.WEAVE_AUDIT_DAYS = 30
+    old = AuditEntry.objects.record(Audit.SIGNED_IN, by=people["viewer"])
+    AuditEntry.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=31))
+    AuditEntry.objects.record(Audit.SIGNED_IN, by=people["editor"])
+    assert list(AuditEntry.objects.values_list("actor_name", flat=True)) == ["editor"]
+
+
+def test_with_the_mail_server_down_the_invitation_stands_and_its_link_is_shown(
+    db, people, admin_client, settings, caplog
+):
+    settings.EMAIL_ENABLED = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    response = admin_client.post(
+        reverse("people_invite"), {"email": "kim@example.org", "role": "viewer", "mapping": ""}
+    )
+    assert response.status_code == 200
+    assert "Weave could not send email" in _text(response)
+    assert Invitation.objects.filter(email="kim@example.org").exists()
+    assert "Could not email the invitation to kim@example.org" in caplog.text

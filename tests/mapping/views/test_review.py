@@ -1,0 +1,120 @@
+"""The review queue: what waits on a publisher across their registers, approved or sent back
+one at a time or many at once with one reason; editors read it; the header counts it."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from mapping.models import Change, ImportBatch, Link, LinkStatus, Mapping, Membership
+
+
+@pytest.fixture
+def waiting(small, people):
+    """Two proposed links in the default register (by the editor) and one in another."""
+    other = Mapping.objects.create(name="Another view", slug="other", organisation="Org",
+                                   source_framework=small["behaviours"],
+                                   target_framework=small["standards"])  # fmt: skip
+    made = {}
+    ours = small["mapping"]
+    for mapping, source, target in ((ours, "b12", "s11"), (ours, "b2", "s2"),
+                                    (other, "b1", "s11")):  # fmt: skip
+        made[f"{mapping.slug}:{source}"] = Link.objects.create(
+            mapping=mapping, source=small[source], target=small[target], relation="supports",
+            rationale="Worth a look.", status=LinkStatus.PROPOSED, updated_by=people["editor"],
+        )  # fmt: skip
+    return made
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+def test_a_publisher_sees_everything_waiting_and_the_header_counts_it(waiting, as_role):
+    page = _text(as_role("publisher").get(reverse("review")))
+    assert page.count('name="chosen"') == 3
+    assert "Another view" in page
+    assert 'To review <span class="count">(3' in page
+    assert "To review" not in _text(as_role("editor").get("/"))
+
+
+def test_a_publisher_approves_several_at_once(waiting, as_role):
+    chosen = [link.pk for link in waiting.values()][:2]
+    response = as_role("publisher").post(reverse("review"), {"action": "approve",
+                                                             "chosen": chosen})  # fmt: skip
+    assert response.status_code == 302
+    assert set(Link.objects.filter(pk__in=chosen).values_list("status", flat=True)) == {
+        LinkStatus.APPROVED}  # fmt: skip
+    assert Change.objects.filter(subject_type="link", subject_id__in=chosen).count() == 2
+
+
+def test_sending_back_needs_one_reason_and_then_returns_drafts(waiting, as_role):
+    chosen = [link.pk for link in waiting.values()]
+    client = as_role("publisher")
+    response = client.post(reverse("review"), {"action": "send_back", "chosen": chosen})
+    assert response.status_code == 400
+    assert "Say why they go back" in _text(response)
+    assert Link.objects.filter(pk__in=chosen, status=LinkStatus.PROPOSED).count() == 3
+    client.post(reverse("review"), {"action": "send_back", "chosen": chosen,
+                                    "reason": "Cite the statement."})  # fmt: skip
+    assert Link.objects.filter(pk__in=chosen, status=LinkStatus.DRAFT).count() == 3
+    changes = Change.objects.filter(subject_type="link", subject_id__in=chosen)
+    assert set(changes.values_list("reason", flat=True)) == {"Cite the statement."}
+
+
+def test_a_choice_no_longer_waiting_changes_nothing(waiting, as_role, people):
+    first, second = list(waiting.values())[:2]
+    second.approve(by=people["publisher"])  # someone else, a moment ago
+    response = as_role("publisher").post(reverse("review"), {
+        "action": "approve", "chosen": [first.pk, second.pk]})  # fmt: skip
+    assert response.status_code == 400
+    assert "no longer waiting for you" in _text(response)
+    first.refresh_from_db()
+    assert first.status == LinkStatus.PROPOSED
+
+
+def test_a_publisher_of_one_register_decides_there_only(waiting, small):
+    ours = User.objects.create_user("ours-publisher")
+    Membership.objects.create(user=ours, mapping=small["mapping"], role="publisher")
+    client = _client(ours)
+    page = _text(client.get(reverse("review")))
+    assert page.count('name="chosen"') == 2
+    assert "Another view" not in page
+    theirs = waiting["other:b1"]
+    response = client.post(reverse("review"), {"action": "approve", "chosen": [theirs.pk]})
+    assert response.status_code == 400
+    theirs.refresh_from_db()
+    assert theirs.status == LinkStatus.PROPOSED
+
+
+def test_editors_read_the_queue_without_the_buttons(waiting, as_role):
+    page = _text(as_role("editor").get(reverse("review")))
+    assert "Worth a look." in page
+    assert 'name="chosen"' not in page and "Approve the chosen" not in page
+
+
+def test_the_filters_narrow_it_and_bad_ones_are_said(waiting, as_role, people):
+    client = as_role("publisher")
+    page = _text(client.get(reverse("review"), {"register": "other"}))
+    assert page.count('name="chosen"') == 1
+    assert _text(client.get(reverse("review"), {"proposer": "nobody"})).count(
+        'name="chosen"') == 0  # fmt: skip
+    response = client.get(reverse("review"), {"register": "not a slug!"})
+    assert response.status_code == 400
+    assert "Those filters are not ones this page knows." in _text(response)
+
+
+def test_imports_checked_but_not_applied_are_listed(small, people, as_role):
+    ImportBatch.objects.create(
+        kind="links", file_format="csv", filename="links.csv", content=b"",
+        mapping=small["mapping"], state=ImportBatch.State.PLANNED, created_by=people["editor"],
+    )  # fmt: skip
+    page = _text(as_role("publisher").get(reverse("review")))
+    assert "links.csv</a> into Our ways to the standards, by editor" in page
+    assert 'To review <span class="count">(1' in page
