@@ -13,7 +13,10 @@ REGISTER_ROWS = (
 )  # fmt: skip
 # Who listens when the write path announces that registers changed: their versions (and so
 # their kept pages) renew, then their PDFs are queued.
-LISTENERS = ("mapping.caching.versioning.registers_changed", "mapping.tasks.registers_changed")
+LISTENERS = (
+    "mapping.caching.versioning.registers_changed", "mapping.tasks.registers_changed",
+    "mapping.notifying.queue.registers_changed",
+)  # fmt: skip
 
 
 def _later(path: str):

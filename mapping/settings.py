@@ -262,6 +262,8 @@ EMAIL_ENABLED = bool(EMAIL_URL)
 if EMAIL_ENABLED:
     globals().update(email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "weave@localhost")
+# Where the site is, for the links in the emails it sends (notifications).
+WEAVE_SITE_URL = env_str("WEAVE_SITE_URL", "http://127.0.0.1:8000")
 
 # Login throttling (django-axes): five failures in a row for one account from one address
 # lock that account out from that address for WEAVE_LOGIN_LOCKOUT_MINUTES, so that one

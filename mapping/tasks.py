@@ -17,6 +17,7 @@ from django_tasks import default_task_backend, task
 from mapping.importing.batches import run_apply, run_dry_run
 from mapping.models import Edition, ImportBatch, Mapping
 from mapping.models.events import RegisterEvent
+from mapping.notifying.sending import deliver_due, next_due
 from mapping.pdf.document import RegisterPdf
 from mapping.pdf.store import PrintedRegister, known_origins
 from mapping.register import EditionRegister, LiveRegister, Register
@@ -139,3 +140,13 @@ def _queue_edition(edition: Edition) -> None:
     register = EditionRegister(edition)
     for origin in known_origins():
         queue_pdf(PrintedRegister(register, origin, today=_today()))
+
+
+@task()
+def deliver_notices() -> None:
+    """Send the notices that are due; come back when the next one is (where the backend
+    can run a task later: a notice gathering proposals waits up to 15 minutes)."""
+    deliver_due()
+    later = next_due()
+    if later is not None and default_task_backend.supports_defer:
+        deliver_notices.using(run_after=max(later, timezone.now())).enqueue()

@@ -15,6 +15,8 @@ from mapping.models import (
     Membership,
     Relation,
 )
+from mapping.models.notices import Notice
+from mapping.notifying.sending import unsubscribe_token
 from standards.models import Element, Framework
 from tests.synthetic import crosswalk_suggestion, new_version
 
@@ -192,6 +194,8 @@ def site(small, people):
     new_version(small)
     invitation, key = Invitation.objects.issue("new@example.org", "viewer", None,
                                                by=people["admin"])  # fmt: skip
+    unsubscribe = unsubscribe_token(Notice(user=people["publisher"], kind="proposals"))
     return {"link": small["b11_s11"].pk, "element": small["b2"].pk, "change": change.pk,
             "batch": batch.pk, "token": token.pk, "person": people["viewer"].pk,
-            "invitation": invitation.pk, "invitation_key": key}  # fmt: skip
+            "invitation": invitation.pk, "invitation_key": key,
+            "unsubscribe": unsubscribe}  # fmt: skip

@@ -16,7 +16,6 @@ the role the next time they sign in.
 from __future__ import annotations
 
 import logging
-import re
 
 import jwt
 import requests
@@ -27,7 +26,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from mapping.access.people import NO_ROLE, change_role
+from mapping.access.people import NO_ROLE, change_role, free_username
 
 logger = logging.getLogger("weave.logins")
 DISCOVERY_SECONDS = 3600
@@ -174,13 +173,8 @@ class ProviderBackend(OIDCAuthenticationBackend):
 
     def create_user(self, claims):
         email = claims["email"].lower()
-        base = re.sub(r"[^\w.@+-]", "", email.partition("@")[0])[:140] or "person"
-        username, number = base, 1
-        while self.UserModel.objects.filter(username__iexact=username).exists():
-            number += 1
-            username = f"{base}{number}"
         user = self.UserModel.objects.create_user(
-            username, email, first_name=str(claims.get("given_name", ""))[:150],
+            free_username(email), email, first_name=str(claims.get("given_name", ""))[:150],
             last_name=str(claims.get("family_name", ""))[:150],
         )  # fmt: skip
         user.set_unusable_password()

@@ -132,9 +132,21 @@ def withdraw(invitation: Invitation, *, by, request=None) -> None:
                               request=request)  # fmt: skip
 
 
+def free_username(email: str) -> str:
+    """A username from an email address, numbered if it is taken."""
+    base = "".join(c for c in email.partition("@")[0] if c.isalnum() or c in "._+-")[:140]
+    username, number = base or "person", 1
+    while get_user_model().objects.filter(username__iexact=username).exists():
+        number += 1
+        username = f"{base or 'person'}{number}"
+    return username
+
+
 @transaction.atomic
-def accept(invitation: Invitation, *, username: str, name: str, password: str, request=None):
-    """The account the invitation sets up, with its role; the invitation used."""
+def accept(invitation: Invitation, *, username: str, name: str, password: str | None,
+           request=None):  # fmt: skip
+    """The account the invitation sets up, with its role; the invitation used. Without a
+    password, the account signs in through the identity provider (matched by email)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.problem:
         raise ValidationError(invitation.problem)

@@ -21,12 +21,20 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mapping.access import oidc
 from mapping.access import people as operations
 from mapping.forms.people import AcceptForm, ActiveForm, InviteForm, LogFilter, RoleForm
 from mapping.models import AuditEntry, Invitation, Membership
 from mapping.views.lookups import flash
 
 LOG_PAGE = 100
+
+
+def provider_only() -> bool:
+    """Whether people sign in through the identity provider alone."""
+    return oidc.enabled() and not settings.WEAVE_PASSWORD_LOGIN
+
+
 logger = logging.getLogger("weave.people")
 
 
@@ -147,6 +155,17 @@ def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
     if invitation.problem or request.user.is_authenticated:
         status = 410 if invitation.problem else 200  # signed in: a page saying so
         response = render(request, "mapping/invitation_accept.html", context, status=status)
+    elif provider_only():
+        if request.method == "POST":  # the account, then straight to the identity provider
+            try:
+                operations.accept(invitation, username=operations.free_username(
+                    invitation.email), name="", password=None, request=request)  # fmt: skip
+            except ValidationError as error:
+                context["problem"] = " ".join(error.messages)
+                return render(request, "mapping/invitation_accept.html", context, status=409)
+            return redirect("oidc_authentication_init")
+        context["provider_button"] = settings.WEAVE_OIDC_BUTTON
+        response = render(request, "mapping/invitation_accept.html", context)
     else:
         form = AcceptForm(request.POST or None, email=invitation.email)
         if request.method == "POST" and form.is_valid():

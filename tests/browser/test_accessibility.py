@@ -123,6 +123,7 @@ EDITOR_PAGES = [
     "/m/example-homes-cc/suggestions/",
     "/m/example-homes-cc/suggestions/accept/?kind=inferred&pair=B1.1:CC5",
     "/review/",
+    "/accounts/notifications/",
 ]
 
 

@@ -74,3 +74,17 @@ def test_a_publisher_approves_from_the_review_queue(live_demo, page):
     assert "Approved 2 links." in page.get_by_role("status").first.inner_text()
     assert set(Link.objects.filter(pk__in=[link.pk for link in links])
                .values_list("status", flat=True)) == {LinkStatus.APPROVED}  # fmt: skip
+
+
+def test_unsubscribing_from_an_email_without_signing_in(live_demo, page):
+    from mapping.models.notices import Notice, Preferences
+    from mapping.notifying.sending import unsubscribe_token
+
+    publisher = User.objects.get(username="publisher")
+    token = unsubscribe_token(Notice(user=publisher, kind="proposals"))
+    page.goto(f"{live_demo.url}/notifications/unsubscribe/{token}/")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Stop these emails").click()
+    assert "will not email" in page.get_by_role("status").first.inner_text()
+    assert axe_violations(page) == []
+    assert not Preferences.of(publisher).proposals

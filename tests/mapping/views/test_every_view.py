@@ -145,6 +145,10 @@ VIEWS = [
     View("account", "/accounts/", "/accounts/nope/", ("GET", "POST"), "viewer"),
     View("token_revoke", "/accounts/tokens/{token}/revoke/", "/accounts/tokens/999999/revoke/",
          ("POST",), "viewer"),
+    View("notices", "/accounts/notifications/", "/accounts/notifications/nope/",
+         ("GET", "POST"), "viewer"),
+    View("unsubscribe", "/notifications/unsubscribe/{unsubscribe}/",
+         "/notifications/unsubscribe/nope/x/", ("GET", "POST")),
     View("review", "/review/", "/review/nope/", ("GET", "POST"), "editor",
          for_register_editor=True),
     # People, for administrators; accepting an invitation, for whoever holds its link.

@@ -251,3 +251,21 @@ def test_with_the_mail_server_down_the_invitation_stands_and_its_link_is_shown(
     assert "Weave could not send email" in _text(response)
     assert Invitation.objects.filter(email="kim@example.org").exists()
     assert "Could not email the invitation to kim@example.org" in caplog.text
+
+
+def test_with_the_identity_provider_alone_an_invitation_goes_straight_to_it(
+    small, people, client, settings
+):
+    settings.WEAVE_OIDC_ISSUER = "https://login.example.org"
+    settings.WEAVE_PASSWORD_LOGIN = False
+    settings.WEAVE_OIDC_BUTTON = "Sign in with Example Homes"
+    path = _invitation()
+    page = _text(client.get(path))
+    assert "Sign in with Example Homes" in page and 'name="password"' not in page
+    response = client.post(path)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("oidc_authentication_init")
+    newcomer = User.objects.get(email="new@example.org")
+    assert (newcomer.username, newcomer.has_usable_password()) == ("new", False)
+    assert Membership.objects.get(user=newcomer).role == "viewer"
+    assert client.get(path).status_code == 410  # used

@@ -1,0 +1,16 @@
+"""The daily digest: for everyone watching a register with the digest chosen, what changed
+in it in the last day, queued and sent (run it once a day, from cron or a timer)."""
+
+from django.core.management.base import BaseCommand
+
+from mapping.notifying.queue import queue_digests
+from mapping.notifying.sending import deliver_due
+
+
+class Command(BaseCommand):
+    help = "Queue and send the daily digests of watched registers (run once a day)."
+
+    def handle(self, *args, **options):
+        queued = queue_digests()
+        sent = deliver_due()
+        self.stdout.write(f"Queued {queued} digest(s); sent {sent} email(s).")

@@ -1,0 +1,99 @@
+"""From what the write path announces (mapping/models/events.py) to notices waiting to be
+sent: a proposed link to its register's publishers (gathered: at most one email per person
+per PROPOSALS_EVERY), a published edition to the register's watchers; and, once a day, a
+digest of each watched register's changes to those who asked for one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from mapping.access.policy import people_who_may
+from mapping.models import Change, Edition, Link, Mapping, Role
+from mapping.models.events import RegisterEvent
+from mapping.models.notices import PROPOSALS_EVERY, Notice, Preferences, Watch
+from mapping.notifying.sending import absolute
+from mapping.tasks import deliver_notices
+
+
+def registers_changed(sender, events: list[RegisterEvent], committed: bool, **kwargs) -> None:
+    """The write path's announcement, once committed: notices for whoever asked."""
+    if not committed:
+        return
+    before = Notice.objects.count()
+    for event in events:
+        if event.action == Change.Action.PROPOSED and event.subject_type == "link":
+            link = Link.objects.select_related("mapping", "source", "target").filter(
+                pk=event.subject_id).first()  # fmt: skip
+            if link is not None:
+                proposed(link, by_id=event.by_id)
+        elif event.action == "published" and event.subject_type == "edition":
+            edition = Edition.objects.select_related("mapping").filter(pk=event.subject_id)
+            if (found := edition.first()) is not None:
+                published(found)
+    if Notice.objects.count() != before:
+        deliver_notices.enqueue()
+
+
+def proposed(link: Link, *, by_id: int | None, now=None) -> None:
+    now = now or timezone.now()
+    item = [f"{link.history_label} in {link.mapping.name}: {link.get_relation_display()}",
+            absolute(link.get_absolute_url())]  # fmt: skip
+    off = set(Preferences.objects.filter(proposals=False).values_list("user_id", flat=True))
+    for person in people_who_may(Role.PUBLISHER, link.mapping).exclude(email=""):
+        if person.pk == by_id or person.pk in off:
+            continue
+        notice = Notice.gathering(person, Notice.Kind.PROPOSALS)
+        if notice is not None:
+            notice.items = [*notice.items, item]
+            notice.save(update_fields=["items"])
+            continue
+        last = (Notice.objects.filter(user=person, kind=Notice.Kind.PROPOSALS,
+                                      sent_at__isnull=False)
+                .order_by("-sent_at").values_list("sent_at", flat=True).first())  # fmt: skip
+        send_after = max(now, last + PROPOSALS_EVERY) if last else now
+        Notice.objects.create(user=person, kind=Notice.Kind.PROPOSALS, items=[item],
+                              created_at=now, send_after=send_after)  # fmt: skip
+
+
+def published(edition: Edition) -> None:
+    mapping = edition.mapping
+    compare = reverse("edition_compare", kwargs={"slug": mapping.slug})
+    before = edition.number - 1
+    items = [
+        [
+            f"Edition {edition.number} of {mapping.name}: {edition.title}",
+            absolute(reverse("home", kwargs={"slug": mapping.slug, "number": edition.number})),
+        ]
+    ]
+    if before >= 1:
+        items.append([f"What changed since edition {before}",
+                      absolute(f"{compare}?old={before}&new={edition.number}")])  # fmt: skip
+    for watch in Watch.objects.filter(mapping=mapping, editions=True,
+                                      user__is_active=True).exclude(user__email=""):  # fmt: skip
+        Notice.objects.create(user_id=watch.user_id, kind=Notice.Kind.EDITION,
+                              mapping=mapping, items=items)  # fmt: skip
+
+
+def queue_digests(now=None) -> int:
+    """A digest for each watcher who asked for one, of each watched register that changed
+    in the day before now. Returns how many notices it queued."""
+    now = now or timezone.now()
+    since = now - timedelta(days=1)
+    queued = 0
+    watches = Watch.objects.filter(digest=True, user__is_active=True).exclude(user__email="")
+    for mapping in Mapping.objects.filter(pk__in=watches.values("mapping")):
+        changes = list(Change.objects.filter(mapping=mapping, at__gt=since, at__lte=now)
+                       .order_by("at")[:200])  # fmt: skip
+        if not changes:
+            continue
+        items = [[f"{change.at:%H:%M} {change.get_action_display()} {change.subject_label}",
+                  absolute(reverse("changes"))] for change in changes]  # fmt: skip
+        for watch in watches.filter(mapping=mapping):
+            Notice.objects.create(user_id=watch.user_id, kind=Notice.Kind.DIGEST,
+                                  mapping=mapping, items=items, created_at=now,
+                                  send_after=now)  # fmt: skip
+            queued += 1
+    return queued

@@ -1,0 +1,100 @@
+"""Sending the notices that are due: each as one email with a plain-text and an HTML part
+and a link that unsubscribes without signing in (signed, so that it names one person and one
+kind of notice); a failure is logged and tried again later (RETRY_AFTER), then given up."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from mapping.models.notices import RETRY_AFTER, Notice
+
+logger = logging.getLogger("weave.notices")
+SALT = "weave.unsubscribe"
+BATCH = 200
+SUBJECTS = {
+    Notice.Kind.PROPOSALS: "Links proposed for your review",
+    Notice.Kind.EDITION: "A new edition of {mapping}",
+    Notice.Kind.DIGEST: "What changed in {mapping} today",
+}
+
+
+def absolute(path: str) -> str:
+    """An address on this site, for an email (WEAVE_SITE_URL)."""
+    return settings.WEAVE_SITE_URL.rstrip("/") + path
+
+
+def unsubscribe_token(notice: Notice) -> str:
+    return signing.dumps({"user": notice.user_id, "kind": notice.kind,
+                          "mapping": notice.mapping_id}, salt=SALT)  # fmt: skip
+
+
+def read_token(token: str) -> dict | None:
+    try:
+        found = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        return None
+    return found if isinstance(found, dict) and {"user", "kind", "mapping"} <= set(found) else None
+
+
+def message(notice: Notice) -> EmailMultiAlternatives:
+    name = notice.mapping.name if notice.mapping_id else ""
+    context = {
+        "notice": notice, "items": notice.items, "person": notice.user,
+        "unsubscribe": absolute(reverse("unsubscribe", args=[unsubscribe_token(notice)])),
+        "account": absolute(reverse("account")),
+    }  # fmt: skip
+    email = EmailMultiAlternatives(
+        SUBJECTS[notice.kind].format(mapping=name),
+        render_to_string("mapping/notice_email.txt", context), None, [notice.user.email],
+        headers={"List-Unsubscribe": f"<{context['unsubscribe']}>"},
+    )  # fmt: skip
+    email.attach_alternative(render_to_string("mapping/notice_email.html", context), "text/html")
+    return email
+
+
+def deliver_due(now=None) -> int:
+    """Send every notice that is due; returns how many went."""
+    now = now or timezone.now()
+    sent = 0
+    due = list(Notice.due(now).values_list("pk", flat=True))
+    for start in range(0, len(due), BATCH):  # a batch at a time, however many are due
+        sent += _deliver(due[start : start + BATCH], now)
+    return sent
+
+
+def _deliver(ids: list[int], now) -> int:
+    sent = 0
+    for notice in Notice.objects.filter(pk__in=ids).select_related("user", "mapping"):
+        try:
+            message(notice).send(fail_silently=False)
+        except OSError as error:  # the mail server is down or refused it
+            notice.attempts += 1
+            notice.last_error = str(error)[:1000]
+            if notice.attempts > len(RETRY_AFTER):
+                notice.given_up = True
+                logger.error("Gave up emailing %s (%s) after %d attempts: %s",
+                             notice.user.email, notice.kind, notice.attempts, error)  # fmt: skip
+            else:
+                notice.send_after = now + RETRY_AFTER[notice.attempts - 1]
+                logger.warning("Could not email %s (%s), attempt %d; trying again at %s: %s",
+                               notice.user.email, notice.kind, notice.attempts,
+                               notice.send_after, error)  # fmt: skip
+            notice.save(update_fields=["attempts", "last_error", "given_up", "send_after"])
+            continue
+        notice.sent_at = now
+        notice.save(update_fields=["sent_at"])
+        sent += 1
+    return sent
+
+
+def next_due():
+    """When the next notice falls due, if any waits."""
+    waiting = Notice.objects.filter(sent_at__isnull=True, given_up=False)
+    return waiting.order_by("send_after").values_list("send_after", flat=True).first()

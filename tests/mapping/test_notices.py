@@ -1,0 +1,188 @@
+"""Notifications, sent through a real SMTP server on loopback (aiosmtpd) and read as they
+arrived: publishers hear of proposed links (at most one email per 15 minutes each, with a
+frozen clock), watchers of published editions and, daily, of what changed; every email has
+a plain and an HTML part and a link that unsubscribes without signing in; a mail server that
+is down is tried again later, and the failure logged."""
+
+import socket
+from datetime import timedelta
+from email import message_from_bytes, policy
+from urllib.parse import urlsplit
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.test import Client
+from django.utils import timezone
+
+from mapping.models import Change, Edition, Link, LinkStatus, Membership
+from mapping.models.notices import Notice, Preferences, Watch
+from mapping.notifying.queue import proposed, queue_digests
+from mapping.notifying.sending import deliver_due
+
+# What is announced once committed is what sends notices: each write commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name for it
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(settings):
+    handler = Inbox()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_ENABLED = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.WEAVE_SITE_URL = "http://testserver"
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def publishers(small, people):
+    for name in ("publisher", "editor"):
+        people[name].email = f"{name}@example.org"
+        people[name].save()
+    return people
+
+
+def _parts(message) -> tuple[str, str]:
+    return (message.get_body(("plain",)).get_content(),
+            message.get_body(("html",)).get_content())  # fmt: skip
+
+
+def _propose(small, people, source="b12", target="s11"):
+    link = Link.objects.create(mapping=small["mapping"], source=small[source],
+                               target=small[target], relation="supports",
+                               rationale="Worth a look.", status=LinkStatus.DRAFT)  # fmt: skip
+    link.propose(by=people["editor"])
+    return link
+
+
+def test_a_proposed_link_reaches_the_publishers_by_email(publishers, small, inbox):
+    link = _propose(small, publishers)
+    [message] = inbox.messages  # the publisher, not the editor who proposed it
+    assert message["To"] == "publisher@example.org"
+    assert message["Subject"] == "Links proposed for your review"
+    assert str(message["List-Unsubscribe"]).strip().startswith("<http://testserver/notifications/")
+    plain, html = _parts(message)
+    assert "B1.2 → S1.1 in Our ways to the standards: Supports" in plain
+    assert f'href="http://testserver/links/{link.pk}/"' in html
+    assert Client().get(f"/links/{link.pk}/").status_code == 200  # the link works
+
+
+def test_proposals_are_gathered_at_most_one_email_per_15_minutes(publishers, small, inbox):
+    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    ours = small["mapping"]
+    first = Link.objects.create(mapping=ours, source=small["b12"], target=small["s11"],
+                                relation="supports", rationale="A.")  # fmt: skip
+    second = Link.objects.create(mapping=ours, source=small["b2"], target=small["s2"],
+                                 relation="supports", rationale="B.")  # fmt: skip
+    proposed(first, by_id=None, now=noon)
+    assert deliver_due(noon) == 1  # the first goes at once
+    proposed(second, by_id=None, now=noon + timedelta(minutes=2))
+    proposed(first, by_id=None, now=noon + timedelta(minutes=3))
+    assert deliver_due(noon + timedelta(minutes=14)) == 0  # gathering
+    assert deliver_due(noon + timedelta(minutes=15)) == 1  # both in one email
+    assert len(inbox.messages) == 2
+    later, _html = _parts(inbox.messages[1])
+    assert "B2 → S2" in later and "B1.2 → S1.1" in later
+
+
+def test_watchers_hear_of_an_edition_with_the_comparison(publishers, small, inbox, people):
+    Watch.objects.create(user=people["editor"], mapping=small["mapping"], editions=True)
+    Edition.objects.publish(small["mapping"], by=people["publisher"], title="One")
+    Change.objects.apply(small["b11_s11"], {"rationale": "Changed."}, by=people["publisher"])
+    Edition.objects.publish(small["mapping"], by=people["publisher"], title="Two")
+    subjects = [m["Subject"] for m in inbox.messages]
+    assert subjects == ["A new edition of Our ways to the standards"] * 2
+    plain, _html = _parts(inbox.messages[1])
+    assert "Edition 2 of Our ways to the standards: Two" in plain
+    compare = next(line.strip() for line in plain.splitlines() if "compare" in line)
+    path = urlsplit(compare)
+    assert Client().get(f"{path.path}?{path.query}").status_code == 200
+
+
+def test_the_daily_digest_tells_what_changed_in_the_day(publishers, small, inbox, people):
+    Watch.objects.create(user=people["editor"], mapping=small["mapping"], editions=False,
+                         digest=True)  # fmt: skip
+    now = timezone.now()
+    Change.objects.apply(small["b11_s11"], {"rationale": "Changed."}, by=people["publisher"])
+    old = Change.objects.apply(small["b2_s12"], {"rationale": "Long ago."}, by=people["publisher"])
+    Change.objects.filter(pk=old.pk).update(at=now - timedelta(days=2))
+    assert queue_digests(now + timedelta(minutes=1)) == 1
+    deliver_due(now + timedelta(minutes=1))
+    [message] = inbox.messages
+    plain, _html = _parts(message)
+    assert message["Subject"] == "What changed in Our ways to the standards today"
+    assert "B1.1 → S1.1" in plain and "B2 → S1.2" not in plain
+
+
+def test_the_unsubscribe_link_works_without_signing_in(publishers, small, inbox):
+    _propose(small, publishers)
+    plain, _html = _parts(inbox.messages[0])
+    address = next(line.split(": ", 1)[1] for line in plain.splitlines()
+                   if line.startswith("Stop these emails"))  # fmt: skip
+    path = urlsplit(address).path
+    client = Client()
+    assert "Stop emailing publisher@example.org when links are proposed" in \
+        client.get(path).content.decode()  # fmt: skip
+    assert Preferences.of(publishers["publisher"]).proposals  # a GET changes nothing
+    done = client.post(path)
+    assert "will not email publisher@example.org about proposed links" in done.content.decode()
+    assert not Preferences.of(publishers["publisher"]).proposals
+    _propose(small, publishers, "b2", "s2")
+    assert len(inbox.messages) == 1
+    assert Client().get(path[:-5] + "xxxx/").status_code == 400  # a tampered link
+
+
+def test_a_mail_server_that_is_down_is_tried_again_and_logged(publishers, small, settings,
+                                                              caplog):  # fmt: skip
+    settings.EMAIL_ENABLED = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    link = _propose(small, publishers)  # the proposal itself succeeds
+    assert Link.objects.get(pk=link.pk).status == LinkStatus.PROPOSED
+    notice = Notice.objects.get()
+    assert (notice.attempts, notice.sent_at) == (1, None)
+    assert "Could not email publisher@example.org (proposals), attempt 1" in caplog.text
+    assert notice.send_after > timezone.now()
+    later = timezone.now()
+    for _attempt in range(4):  # the retries, each when it falls due
+        later += timedelta(hours=3)
+        deliver_due(later)
+    notice.refresh_from_db()
+    assert (notice.attempts, notice.given_up) == (5, True)
+    assert "Gave up emailing publisher@example.org (proposals) after 5 attempts" in caplog.text
+
+
+def test_each_person_chooses_on_their_account_page(publishers, small, people):
+    client = Client()
+    client.force_login(people["publisher"])
+    page = client.get("/accounts/notifications/").content.decode()
+    assert "Email me when a link is proposed" in page
+    pk = small["mapping"].pk
+    client.post("/accounts/notifications/", {"chosen": [f"editions:{pk}", f"digest:{pk}"]})
+    watch = Watch.objects.get(user=people["publisher"])
+    assert (watch.editions, watch.digest) == (True, True)
+    assert not Preferences.of(people["publisher"]).proposals
+    Membership.objects.filter(user=people["viewer"]).delete()
+    viewer = Client()
+    viewer.force_login(people["viewer"])
+    assert "Email me when a link is proposed" not in viewer.get("/accounts/notifications/")\
+        .content.decode()  # fmt: skip
