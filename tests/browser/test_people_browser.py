@@ -88,3 +88,29 @@ def test_unsubscribing_from_an_email_without_signing_in(live_demo, page):
     assert "will not email" in page.get_by_role("status").first.inner_text()
     assert axe_violations(page) == []
     assert not Preferences.of(publisher).proposals
+
+
+def test_signing_in_through_the_identity_provider(live_demo, page, settings):
+    from urllib.parse import quote
+
+    import httpx
+    from django.core.cache import cache
+    from oidc_provider_mock import run_server_in_thread
+
+    with run_server_in_thread() as server:
+        issuer = f"http://localhost:{server.server_port}"
+        settings.WEAVE_OIDC_ISSUER, settings.WEAVE_OIDC_BUTTON = issuer, "Sign in with Example"
+        settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET = "weave", "secret"
+        settings.WEAVE_OIDC_ROLES_CLAIM = "groups"
+        settings.WEAVE_OIDC_ROLE_MAP = "weave-editors=editor"
+        cache.clear()
+        httpx.put(f"{issuer}/users/{quote('robin@example.org')}",
+                  json={"email": "robin@example.org", "groups": ["weave-editors"]})  # fmt: skip
+        page.goto(f"{live_demo.url}/accounts/login/")
+        assert axe_violations(page) == []
+        page.get_by_role("link", name="Sign in with Example").click()
+        page.get_by_placeholder("sub").fill("robin@example.org")
+        page.get_by_role("button", name="Authorize").click()
+        page.wait_for_url(f"{live_demo.url}/")
+        assert "robin" in page.locator(".site-header").inner_text()
+        assert User.objects.get(email="robin@example.org").memberships.get().role == "editor"
