@@ -47,6 +47,9 @@ class CodeConverter:
 
 register_converter(CodeConverter, "code")
 handler500 = "mapping.views.errors.server_error"
+handler404 = "mapping.views.errors.not_found"
+handler403 = "mapping.views.errors.forbidden"
+handler400 = "mapping.views.errors.bad_request"
 
 
 def _answering_for_itself(urls: tuple) -> tuple:

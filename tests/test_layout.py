@@ -125,3 +125,11 @@ def test_the_project_package_holds_only_the_project_at_its_top():
     """Everything else in mapping/ lives in a package named for its feature."""
     top = {path.stem for path in (ROOT / "mapping").glob("*.py")}
     assert top <= {"__init__", "settings", "urls", "wsgi", "apps", "admin", "tasks"}, top
+
+
+def test_the_readme_says_how_to_start_right_away():
+    """The two commands, where to open and how to log in, under the first paragraph."""
+    opening = "\n".join((ROOT / "README.md").read_text().splitlines()[:30])
+    for said in ("## Quick start", "make run", "make test", "http://127.0.0.1:8000/",
+                 "/accounts/login/"):  # fmt: skip
+        assert said in opening, said

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from mapping.tasks import deliver_notices
 
 def registers_changed(sender, events: list[RegisterEvent], committed: bool, **kwargs) -> None:
     """The write path's announcement, once committed: notices for whoever asked."""
-    if not committed:
+    if not committed or not settings.EMAIL_ENABLED:  # no mail server: nobody to tell
         return
     before = Notice.objects.count()
     for event in events:

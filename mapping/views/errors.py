@@ -2,15 +2,18 @@
 a network blip) is a 503 that says to try again in a moment, and the next request gets a
 fresh connection; a write that waited too long for a busy database says so, and that its
 text was not saved. Anything else is the plain 500 page. None shows a traceback, and none
-touches the database."""
+touches the database. On a private site, a visitor who has not signed in gets error pages
+that say nothing about what the site holds: no register, organisation or attribution."""
 
 from __future__ import annotations
 
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.views import defaults
 
 
 def busy(error: BaseException) -> bool:
@@ -26,3 +29,32 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "5"
         return response
     return HttpResponse(loader.render_to_string("500.html"), status=500)
+
+
+def _stranger_on_a_private_site(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return not settings.WEAVE_PUBLIC_READ and not (user and user.is_authenticated)
+
+
+def _plain(request: HttpRequest, title: str, said: str, status: int) -> HttpResponse:
+    html = loader.render_to_string("plain_error.html", {"title": title, "said": said},
+                                   request=request)  # fmt: skip
+    return HttpResponse(html, status=status)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _stranger_on_a_private_site(request):
+        return _plain(request, "Page not found", "There is nothing at this address.", 404)
+    return defaults.page_not_found(request, exception)
+
+
+def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _stranger_on_a_private_site(request):
+        return _plain(request, "Not allowed", "Log in to see this site.", 403)
+    return defaults.permission_denied(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _stranger_on_a_private_site(request):
+        return _plain(request, "Bad request", "This request could not be understood.", 400)
+    return defaults.bad_request(request, exception)

@@ -5,6 +5,7 @@ A large file's dry run and apply run in the background, and the page shows their
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -105,7 +106,14 @@ def import_batch(request: HtmxHttpRequest, pk) -> HttpResponse:
 
 @require_POST
 def import_apply(request: HtmxHttpRequest, pk) -> HttpResponse:
+    """Apply an import, judged by the role of whoever applies it: links saved approved need a
+    publisher of the register, whoever uploaded the file."""
     batch = _get_batch(request, pk)
+    approved = batch.kind == ImportBatch.Kind.LINKS and batch.options.get("status") == "approved"
+    if approved and not may(request.user, Role.PUBLISHER, batch.mapping):
+        raise PermissionDenied("This import saves its links approved, which only a publisher of "
+                               "this register may do: ask one to apply it, or import the file "
+                               "again to propose its links.")  # fmt: skip
     if batch.can_be_applied:
         # Claimed first, so that a second click cannot apply the same file twice.
         claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.PLANNED)

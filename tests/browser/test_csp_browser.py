@@ -60,3 +60,17 @@ def test_htmx_swaps_work_under_the_policy(live_demo, strict_page):
     strict_page.locator("#results").get_by_role("link", name="Edit").first.click()
     strict_page.locator("tr.editing").wait_for()
     assert refused == []
+
+
+def test_a_resized_field_survives_an_htmx_swap_under_the_policy(live_demo, strict_page):
+    """A box resized by its corner carries style="height: …"; htmx must not copy that
+    attribute onto the swapped-in form (style-src 'self' refuses it)."""
+    refused = _watch(strict_page)
+    log_in(strict_page, live_demo.url, "admin")
+    strict_page.goto(f"{live_demo.url}/links/new/")
+    rationale = strict_page.locator("#add-link textarea").first
+    rationale.evaluate("box => { box.style.height = '240px'; }")  # what dragging the corner does
+    strict_page.locator("#add-link").get_by_role("button").first.click()  # nothing filled in
+    strict_page.locator("#add-link .field-error").first.wait_for()
+    strict_page.wait_for_load_state("networkidle")
+    assert refused == []

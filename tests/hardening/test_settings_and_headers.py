@@ -108,3 +108,15 @@ def test_the_proxys_header_is_read_as_written():
     assert proxy_header("") is None
     with pytest.raises(ImproperlyConfigured):
         proxy_header("X-Forwarded-Proto")
+
+
+@pytest.mark.parametrize("address", ["/nonexistent/", "/api/nonexistent", "/static/nope.css"])
+def test_a_private_site_tells_strangers_nothing_on_its_error_pages(small, client, settings,
+                                                                   address):  # fmt: skip
+    settings.WEAVE_PUBLIC_READ = False
+    response = client.get(address)
+    assert response.status_code == 404
+    page = response.content.decode()
+    for secret in (small["mapping"].name, small["mapping"].organisation, "standards"):
+        assert secret not in page
+    assert "Page not found" in page or response["Content-Type"].startswith("application/json")

@@ -323,3 +323,33 @@ def test_the_admin_refuses_anyone_signed_in_who_is_not_staff(small, as_role, url
     anonymous = as_role("anonymous").get(url)
     assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
     assert as_role("admin").get(url).status_code == 200
+
+
+APPLIERS = [("editor", False), ("ours editor", False), ("publisher", True),
+            ("ours publisher", True)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("role", "allowed"), APPLIERS)
+def test_applying_an_approved_import_needs_a_publisher_whoever_uploaded_it(
+    small, as_role, people, role, allowed
+):
+    """A publisher uploads links to be saved approved and stops at the dry run: an editor
+    who opens it may not apply it (they would approve links); a publisher may."""
+    batch = ImportBatch.objects.create(
+        kind="links", file_format="csv", filename="links.csv", mapping=small["mapping"],
+        content=b"source code,target code,relation,rationale\nB1.2,S1.1,supports,Why.\n",
+        options={"status": "approved"}, created_by=people["publisher"],
+    )  # fmt: skip
+    run_dry_run(batch)
+    client = _register_client(small, role) if role.startswith("ours") else as_role(role)
+    response = client.post(reverse("import_apply", args=[batch.pk]))
+    batch.refresh_from_db()
+    made = Link.objects.filter(source=small["b12"], target=small["s11"])
+    if allowed:
+        assert response.status_code == 302
+        assert batch.state == ImportBatch.State.APPLIED
+        assert made.get().status == LinkStatus.APPROVED
+    else:
+        assert response.status_code == 403
+        assert "only a publisher of this register may do" in response.content.decode()
+        assert batch.state == ImportBatch.State.PLANNED and not made.exists()
