@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from mapping.models.link_rows import RELATION_RANK, Relation
 from mapping.models.links import Link, LinkStatus
+from mapping.models.mappings import Mapping
 from standards.models import Element
 
 # How two steps compose, first step down, second across; strongest first in both.
@@ -180,8 +181,14 @@ def path_links(source_framework_id: int, target_framework_id: int | None, **also
     conditions, in the same filter, so that they name the same join."""
     if target_framework_id is not None:
         also["target__framework_id"] = target_framework_id
+        also["mapping__target_framework_id"] = target_framework_id
+    # Second steps only in crosswalks from a framework the source framework is mapped onto:
+    # implied by the path, and selective, so that the database starts from those registers.
+    middles = Mapping.objects.filter(source_framework_id=source_framework_id)
     return Link.objects.filter(
         **also,
+        mapping__source_framework_id__in=middles.values("target_framework_id"),
+        source__links_as_target__mapping__source_framework_id=source_framework_id,
         status=LinkStatus.APPROVED,
         target__retired=False,
         source__retired=False,
