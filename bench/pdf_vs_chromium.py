@@ -61,7 +61,7 @@ def main() -> None:
         from django.utils import timezone
 
         from mapping.pdf import document as pdf
-        from mapping.pdf import parts as pdf_parts
+        from mapping.pdf import pool as pdf_pool
         from mapping.register import LiveRegister
         from tests.synthetic import build_register
 
@@ -77,7 +77,7 @@ def main() -> None:
         content = pdf.render_register_pdf(context)
         chromium_print(args.chromium, html, work / "warm.pdf")
         print(
-            f"{args.links} links; {pdf_parts.worker_count()} layout workers; {os.cpu_count()} cores"
+            f"{args.links} links; {pdf_pool.worker_count()} layout workers; {os.cpu_count()} cores"
         )
         print(f"{'run':>4} {'weave s':>8} {'chromium s':>11}")
         weave, chromium = [], []

@@ -54,8 +54,10 @@ def scratch_database_url() -> Iterator[str]:
 
 
 @contextmanager
-def served(*, workers: int = 2, threads: int = 4) -> Iterator[tuple[str, dict]]:
-    """(base URL, environment) of a running server on a scratch database with the demo."""
+def served(*, workers: int = 2, threads: int = 4, app: str = "mapping.wsgi"
+           ) -> Iterator[tuple[str, dict]]:  # fmt: skip
+    """(base URL, environment) of a running server on a scratch database with the demo.
+    app: the WSGI application gunicorn serves (bench/ is on its path)."""
     with scratch_database_url() as database_url:
         port = _free_port()
         env = {
@@ -70,7 +72,8 @@ def served(*, workers: int = 2, threads: int = 4) -> Iterator[tuple[str, dict]]:
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env,
                            check=True, capture_output=True)  # fmt: skip
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "mapping.wsgi", "--bind", f"127.0.0.1:{port}",
+            [str(BIN / "gunicorn"), app, "--pythonpath", str(ROOT / "bench"),
+             "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--threads", str(threads), "--timeout", "60",
              "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

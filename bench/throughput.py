@@ -1,10 +1,12 @@
-"""Requests per second of each read page, beside a trivial view (/healthz) in the same
-server, in one run: `make serve`'s setup (gunicorn, 2 workers of 4 threads) on a scratch
-database with the demo and, with --links N, a synthetic register of N links too.
-Then mixed reads at 32 connections, with their latency percentiles. Uses wrk, asking for
-gzip as browsers do.
+"""Requests per second of each read page, beside a raw WSGI endpoint (/raw: no Django,
+bench/rawwsgi.py) and a trivial view (/healthz: Django's whole middleware stack and
+nothing else) in the same server, in one run: gunicorn, 2 sync workers (--threads 4 for
+`make serve`'s threads) on a scratch database with the demo and, with --links N, a
+synthetic register of N links too. Kept pages should reach at least half the raw rate
+(mapping/caching/early.py). Then mixed reads at 32 connections, with their latency
+percentiles. Uses wrk, asking for gzip as browsers do.
 
-    .venv/bin/python bench/throughput.py [--links 10000] [--seconds 3] [--runs 3]
+    .venv/bin/python bench/throughput.py [--links 10000] [--seconds 3] [--runs 3] [--threads 1]
     DATABASE_URL=postgres://… .venv/bin/python bench/throughput.py
 """
 
@@ -59,8 +61,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", nargs="*", help="Only these pages (and the mixed reads).")
+    parser.add_argument("--threads", type=int, default=1, help="Threads a worker.")
     args = parser.parse_args()
-    with served(workers=2, threads=4) as (base, env):
+    with served(workers=2, threads=args.threads, app="rawwsgi:application") as (base, env):
         engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
         pages = list(PAGES)
         if args.links:
@@ -70,19 +73,22 @@ def main() -> None:
             pages += [f"/m/big{page}" for page in big]
         if args.pages:
             pages = args.pages
-        print(f"{engine}; gunicorn 2 workers of 4 threads; wrk -t2 -c16 -d{args.seconds}s; "
-              f"each page beside the trivial view, median of {args.runs} runs")  # fmt: skip
-        print(f"{'page':<34}{'req/s':>9}{'trivial':>9}{'share':>8}{'p50 ms':>9}{'p99 ms':>9}"
-              f"{'errors':>8}")  # fmt: skip
+        print(f"{engine}; gunicorn 2 workers of {args.threads} thread(s); wrk -t2 -c16 "
+              f"-d{args.seconds}s; each page beside the raw endpoint and the trivial view, "
+              f"median of {args.runs} runs")  # fmt: skip
+        print(f"{'page':<34}{'req/s':>9}{'raw':>9}{'of raw':>8}{'healthz':>9}{'of hz':>7}"
+              f"{'p50 ms':>8}{'p99 ms':>8}{'errors':>7}")  # fmt: skip
         for page in pages:
             runs = []
             for _ in range(args.runs):
+                raw = wrk(base + "/raw", args.seconds)["rps"]
                 trivial = wrk(base + "/healthz", args.seconds)["rps"]
                 found = wrk(base + page, args.seconds)
-                runs.append((found["rps"] / trivial, trivial, found))
-            share, trivial, found = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
-            print(f"{page:<34}{found['rps']:>9.0f}{trivial:>9.0f}{share:>8.2f}"
-                  f"{found['p50']:>9.1f}{found['p99']:>9.1f}{found['errors']:>8}")  # fmt: skip
+                runs.append((found["rps"] / raw, raw, trivial, found))
+            share, raw, trivial, found = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+            print(f"{page:<34}{found['rps']:>9.0f}{raw:>9.0f}{share:>8.2f}{trivial:>9.0f}"
+                  f"{found['rps'] / trivial:>7.2f}{found['p50']:>8.1f}{found['p99']:>8.1f}"
+                  f"{found['errors']:>7}")  # fmt: skip
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             paths = ", ".join(f'"{p}"' for p in MIXED)
             script.write(f"paths = {{{paths}}}\nrequest = function()\n"

@@ -85,6 +85,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a kept page for an anonymous reader, answered with the headers the rest of the
+    # stack gave it the first time (mapping/caching/early.py).
+    "mapping.caching.early.EarlyPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -5,6 +5,7 @@ site's own layout, at /api/docs/."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
@@ -20,7 +21,21 @@ class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # “B1 → INT”, as written
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """As the site is configured: on a public site the reader's token is optional
+        (`[{}, {"ReaderAuth": []}]`), so a client may call without one; on a private site
+        it is required. An editor's token (suggestions) is required either way."""
+        description = super().get_openapi_schema(**kwargs)
+        if settings.WEAVE_PUBLIC_READ:
+            for methods in description["paths"].values():
+                for operation in methods.values():
+                    if operation.get("security") == [{"ReaderAuth": []}]:
+                        operation["security"] = [{}, {"ReaderAuth": []}]
+        return description
+
+
+api = Api(
     title="Weave",
     version="1",
     description=(

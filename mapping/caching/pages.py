@@ -84,6 +84,19 @@ def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bo
     live page that shows other registers too, kept per version of the site as well:
     "always", or "at home" (only at the top of the site, the site's home)."""
 
+    def page_key(request: HttpRequest, kwargs: dict, variant: str) -> tuple[str, bool]:
+        slug = kwargs.get("slug")
+        frozen = frozen_when_edition and kwargs.get("number") is not None
+        digest = _edition_digest(slug, kwargs["number"]) if frozen else ""
+        name = register_name(slug) if of_register else SITE
+        live = kwargs.get("number") is None
+        at_home = live and slug is None
+        also = (
+            SITE if (site_too == "always" and live) or (site_too == "at home" and at_home) else ""
+        )
+        key = _key(request, variant, frozen=frozen, digest=digest, name=name, also=also)
+        return key, frozen
+
     def decorate(view):
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -94,18 +107,10 @@ def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bo
             if of_register:  # the header says the reader's role in this register
                 request.weave_register_slug = slug
             variant = _variant(request, slug, of_register=of_register)
-            frozen = frozen_when_edition and kwargs.get("number") is not None
-            digest = _edition_digest(slug, kwargs["number"]) if frozen else ""
-            name = register_name(slug) if of_register else SITE
-            live = kwargs.get("number") is None
-            at_home = live and slug is None
-            also = (
-                SITE
-                if (site_too == "always" and live) or (site_too == "at home" and at_home)
-                else ""
-            )
-            key = _key(request, variant, frozen=frozen, digest=digest, name=name, also=also)
+            key, frozen = page_key(request, kwargs, variant)
             etag = f'"{key[-32:]}"' if variant == "anonymous" else f'W/"{key[-32:]}"'
+            if variant == "anonymous":  # the whole answer, once made, may be served early
+                request.weave_kept_key = key
             if etag in request.headers.get("If-None-Match", ""):
                 return _headed(HttpResponseNotModified(), etag, variant, frozen)
             kept = _recall(key)
@@ -124,6 +129,8 @@ def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bo
                 _remember(key, kept)
             return _headed(_served(request, kept), etag, variant, frozen)
 
+        # For mapping/caching/early.py: the key of an anonymous reader's page.
+        wrapper.weave_page_key = lambda request, kwargs: page_key(request, kwargs, "anonymous")
         return wrapper
 
     return decorate(view) if view is not None else decorate

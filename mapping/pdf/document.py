@@ -22,10 +22,11 @@ from mapping.citing.citations import cite
 from mapping.coverage.rules import Coverage, ElementCoverage
 from mapping.models.link_rows import LinkClaim
 from mapping.pdf import parts as pdf_parts
+from mapping.pdf import pool
 from mapping.register import Register
 
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
-LAYOUT_VERSION = "6"
+LAYOUT_VERSION = "7"
 TEMPLATE = "mapping/register_pdf.html"
 STYLESHEET = "mapping/register_pdf.css"
 # Most links in one part of the link table: enough parts to keep every worker busy, few
@@ -106,15 +107,15 @@ def render_register_pdf(context: dict) -> bytes:
             yield html("links", groups=groups, first=i == 0)
         yield html("guide")
         yield html("front", contents=draft_contents)
-        yield html("stamps", headings=headings)
+        yield (*html("stamps", headings=headings), False)  # stamped on as artifacts
 
-    back, *runs, guide, draft_front, stamps = pdf_parts.render_parts(parts())
+    back, *runs, guide, draft_front, stamps = pool.render_parts(parts())
     body = [guide, *runs, back]
     front_pages = draft_front.page_count
     contents = _contents(body, first_page=front_pages + 1)
     # Only the contents wait for the body's page numbers; the running heads and footers
     # are stamped on as the parts are joined, without laying anything out again.
-    [front] = pdf_parts.render_parts([html("front", contents=contents)])
+    [front] = pool.render_parts([html("front", contents=contents)])
     if front.page_count != front_pages:
         raise RuntimeError("The contents changed length once page numbers were filled in.")
     register: Register = context["register"]

@@ -1,4 +1,5 @@
-"""Lay out a long PDF in parts, in parallel, and join them into one numbered document.
+"""Lay out a long PDF in parts, in parallel (mapping/pdf/pool.py), and join them into one
+numbered, tagged document.
 
 WeasyPrint lays out pages in pure Python, about 2-5 ms a table row on this kind of machine,
 so a register of thousands of links takes many seconds on one core. Its parts (guide, runs of
@@ -13,21 +14,15 @@ from __future__ import annotations
 import gc
 import io
 import logging
-import multiprocessing
-import os
 import re
-from collections.abc import Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import pikepdf
 
+from mapping.pdf import structure
+
 PAGE_LINK_SCHEME = "weave-page:"
-# An element whose id starts with this sets the column heading: the pages of its part after
-# the first such page, except those where one starts, repeat the heading in their margin.
-COLUMN_HEADING_ID = "colhead-"
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +39,6 @@ class RenderedPart:
     pdf: bytes
     page_count: int
     bookmarks: list[Bookmark] = field(default_factory=list)
-    # Pages (indices within the part) that repeat the column heading at the top.
-    column_heading_pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +48,7 @@ class Metadata:
     subject: str
     keywords: str
     created: datetime
+    language: str = "en-GB"
 
 
 # Stylesheets this process has parsed, by their text: every part shares one.
@@ -70,14 +64,17 @@ def _stylesheet(text: str):
     return _stylesheets[text]
 
 
-def render_part(html: str, base_url: str, stylesheet: str = "") -> RenderedPart:
-    """Lay out and write one part; runs in a worker process."""
+def render_part(
+    html: str, base_url: str, stylesheet: str = "", tagged: bool = True, prefix: str = ""
+) -> RenderedPart:
+    """Lay out and write one part, tagged for PDF/UA unless it is only stamps; runs in a
+    worker process. prefix makes its table header ids unique in the joined document."""
     # Layout makes a great many short-lived objects; the cyclic collector rescanning
     # them all as they are made costs about a sixth of the time. Off while it runs, it
     # leaves them all in the youngest generation, collected once the part is done.
     gc.disable()
     try:
-        part = _laid_out(html, base_url, stylesheet)
+        part = _laid_out(html, base_url, stylesheet, tagged, prefix)
     finally:
         # Only the youngest generation: every object the part made and its cycles of
         # garbage, without rescanning the whole process (a web server's) each time.
@@ -86,7 +83,7 @@ def render_part(html: str, base_url: str, stylesheet: str = "") -> RenderedPart:
     return part
 
 
-def _laid_out(html: str, base_url: str, stylesheet: str) -> RenderedPart:
+def _laid_out(html: str, base_url: str, stylesheet: str, tagged: bool, prefix: str):
     from weasyprint import HTML
 
     stylesheets = [_stylesheet(stylesheet)] if stylesheet else []
@@ -96,65 +93,15 @@ def _laid_out(html: str, base_url: str, stylesheet: str) -> RenderedPart:
         for index, page in enumerate(document.pages)
         for level, label, _point, _state in page.bookmarks
     ]
-    column_heading_pages, heading_seen = [], False
-    for index, page in enumerate(document.pages):
-        starts = any(name.startswith(COLUMN_HEADING_ID) for name in page.anchors)
-        if heading_seen and not starts:
-            column_heading_pages.append(index)
-        heading_seen |= starts
-    return RenderedPart(
-        document.write_pdf(), len(document.pages), bookmarks, tuple(column_heading_pages)
-    )
-
-
-def worker_count() -> int:
-    configured = os.environ.get("WEAVE_PDF_WORKERS", "")
-    if configured.strip():
-        return max(1, int(configured))
-    return max(1, min(4, os.cpu_count() or 1))
-
-
-_pool: ProcessPoolExecutor | None = None
-
-
-def executor() -> Executor | None:
-    """A lasting pool of renderers, or None to render in this process.
-
-    Workers come from a fork server that has already imported WeasyPrint: starting one is
-    quick, and forking never copies a web server's threads or open database connections.
-    """
-    global _pool
-    if worker_count() == 1:
-        return None
-    if _pool is None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["weasyprint", "mapping.pdf.parts"])
-        _pool = ProcessPoolExecutor(max_workers=worker_count(), mp_context=context)
-    return _pool
-
-
-def render_parts(parts: Iterable[tuple[str, str, str]]) -> list[RenderedPart]:
-    """Render (html, base_url, stylesheet) parts, in parallel where there are workers,
-    each sent to a worker as soon as it is made (a generator's next part is made while
-    the workers lay out the first ones): give the longest first, so that no worker is
-    left with a long part at the end."""
-    global _pool
-    given: list[tuple[str, str, str]] = []
-    pool = executor()
-    parts = iter(parts)
-    if pool is not None:
-        try:
-            futures = []
-            for part in parts:
-                given.append(part)
-                futures.append(pool.submit(render_part, *part))
-            return [future.result() for future in futures]
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory): start a fresh pool next time, and
-            # finish this document here rather than fail the request.
-            logger.exception("The PDF worker pool broke; rendering in this process.")
-            _pool = None
-    return [render_part(*part) for part in [*given, *parts]]
+    pdf = document.write_pdf(pdf_tags=tagged)
+    if tagged and prefix:
+        with pikepdf.open(io.BytesIO(pdf)) as part:
+            structure.finish_tables(part, prefix)
+            output = io.BytesIO()
+            part.save(output, compress_streams=True,
+                      object_stream_mode=pikepdf.ObjectStreamMode.generate)  # fmt: skip
+            pdf = output.getvalue()
+    return RenderedPart(pdf, len(document.pages), bookmarks)
 
 
 def join(
@@ -170,10 +117,11 @@ def join(
 
     stamps is a part laid out beside the others, one stamp a page: the footer's page number
     as a sample ("Page 0123456789 of", right-aligned where the numbers go), the register's
-    name at the foot, the column heading and then each of the running headings (the
-    level-1 bookmarks' labels) at the head. Each page from first_footer_page (an index) gets
-    its running heading (its first level-1 bookmark's, else the last page's), the column
-    heading where its part says, the name and "Page N of M", written in the sample's font.
+    name at the foot, then each of the running headings (the level-1 bookmarks' labels) at
+    the head. Each page from first_footer_page (an index) gets its running heading (its
+    first level-1 bookmark's, else the last page's), the name and "Page N of M", written
+    in the sample's font, all marked as an artifact. The parts' structure trees become
+    one (mapping/pdf/structure.py).
     Links to "weave-page:N" become jumps to page N (counting from 1).
     """
 
@@ -183,7 +131,7 @@ def join(
         document.pages.extend(source.pages)
     # The source documents must outlive the copy: pikepdf pages refer back to them.
     stamp_source = pikepdf.open(io.BytesIO(stamps.pdf))
-    name, column_heading, *heading_pages = (
+    name, *heading_pages = (
         document.copy_foreign(page.as_form_xobject()) for page in stamp_source.pages[1:]
     )
     numbers = _PageNumbers(document, stamp_source.pages[0])
@@ -203,20 +151,28 @@ def join(
             overlays = [name, numbers.form(f"Page {number + 1} of {total}")]
             if heading in forms_by_heading:
                 overlays.append(forms_by_heading[heading])
-            if index in part.column_heading_pages:
-                overlays.append(column_heading)
-            for position, overlay in enumerate(overlays):
-                page.add_overlay(overlay, push_stack=position == 0)
+            _stamp(document, page, overlays)
         start += part.page_count
 
+    structure.join_trees(document, sources)
     _make_page_links_live(document)
     _add_outline(document, parts)
     _set_metadata(document, metadata)
+    structure.declare_accessible(document, title=metadata.title, language=metadata.language)
     output = io.BytesIO()
     document.save(
         output, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
     )
     return output.getvalue()
+
+
+def _stamp(document, page, forms) -> None:
+    """Paint forms over the page as one pagination artifact (running heads and footers are
+    not content a screen reader should read)."""
+    names = [page.add_resource(form, pikepdf.Name.XObject, prefix="Stamp") for form in forms]
+    page.contents_add(b"q\n", prepend=True)
+    painted = b"".join(b"q %s Do Q\n" % bytes(str(name), "ascii") for name in names)
+    page.contents_add(document.make_stream(b"Q\n" + structure.ARTIFACT_START + painted + b"EMC\n"))
 
 
 class _PageNumbers:

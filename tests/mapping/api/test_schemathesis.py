@@ -2,7 +2,9 @@
 sends every operation generated requests (valid and not), with every one of its checks:
 no 5xx, every response matches its declared status, content type, headers and schema,
 schema-valid requests are accepted and invalid ones refused, and with the site private, a
-request without the token is refused. Each operation's documented examples (the demo
+request without the token is refused. It runs against both configurations: a public site
+(no token sent; the description says the reader's token is optional) and a private one
+(a token sent; the description says it is required). Each operation's documented examples (the demo
 register's) answer 200, so the generated requests reach real data too."""
 
 import pytest
@@ -10,6 +12,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS, load_all_checks
 
@@ -17,9 +20,13 @@ from mapping.models import ApiToken
 
 pytestmark = pytest.mark.slow
 
-# The description is read once; it needs no data. Each generated request then runs against
-# the demo register, published twice, through the whole Django stack in this process.
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+# The description is read once per configuration; it needs no data. Each generated request
+# then runs against the demo register, published twice, through the whole Django stack in
+# this process.
+with override_settings(WEAVE_PUBLIC_READ=True):
+    public = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+with override_settings(WEAVE_PUBLIC_READ=False):
+    private = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 load_all_checks()
 EVERY_CHECK = CHECKS.get_all()
 EXAMPLES = settings(
@@ -29,23 +36,51 @@ EXAMPLES = settings(
 
 
 @pytest.fixture
-def token(published, people, settings):
-    settings.WEAVE_PUBLIC_READ = False  # so that Schemathesis can check the token is needed
+def in_process():
     # As Django's test client does: the request must not close the test's connection.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    # An editor's: every operation answers it (a register's suggestions are its editors').
-    yield ApiToken.issue(people["editor"], "schemathesis")[1]
+    yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 
-@schema.parametrize()
+@pytest.fixture
+def token(published, people, settings, in_process):
+    settings.WEAVE_PUBLIC_READ = False  # so that Schemathesis can check the token is needed
+    # An editor's: every operation answers it (a register's suggestions are its editors').
+    return ApiToken.issue(people["editor"], "schemathesis")[1]
+
+
+@private.parametrize()
 @EXAMPLES
-def test_the_api_keeps_every_promise_of_its_openapi_description(case, token):
+def test_a_private_site_keeps_every_promise_of_its_openapi_description(case, token):
     # Uncompressed: the in-process WSGI transport does not undo gzip as a client would.
     headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"}
     case.call_and_validate(headers=headers, checks=EVERY_CHECK)
+
+
+@public.parametrize()
+@EXAMPLES
+def test_a_public_site_keeps_every_promise_without_a_token(case, published, settings,
+                                                          in_process):  # fmt: skip
+    settings.WEAVE_PUBLIC_READ = True
+    case.call_and_validate(headers={"Accept-Encoding": "identity"}, checks=EVERY_CHECK)
+
+
+def test_the_description_says_a_token_is_optional_only_on_a_public_site(client, settings):
+    def security(public: bool) -> dict[str, list]:
+        settings.WEAVE_PUBLIC_READ = public
+        paths = client.get("/api/openapi.json").json()["paths"]
+        return {path: methods["get"]["security"] for path, methods in paths.items()}
+
+    public, private = security(True), security(False)
+    suggestions = "/api/mappings/{slug}/suggestions"
+    assert public[suggestions] == private[suggestions] == [{"EditorAuth": []}]
+    readers = [path for path in public if path != suggestions]
+    assert len(readers) > 10
+    assert all(public[path] == [{}, {"ReaderAuth": []}] for path in readers)
+    assert all(private[path] == [{"ReaderAuth": []}] for path in readers)
 
 
 def test_every_operation_answers_its_documented_examples(client, token, published):
