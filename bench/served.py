@@ -68,7 +68,8 @@ def served(*, workers: int = 2, threads: int = 4, app: str = "mapping.wsgi"
             "WEAVE_CACHE_DIR": tempfile.mkdtemp(prefix="weave-served-cache-"),
             "WEAVE_LOGIN_FAILURE_LIMIT": "1000",
         }  # fmt: skip
-        for command in (["migrate", "--no-input", "-v0"], ["seed_demo"]):
+        for command in (["migrate", "--no-input", "-v0"], ["seed_demo"],
+                        ["collectstatic", "--no-input", "-v0"]):  # fmt: skip
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env,
                            check=True, capture_output=True)  # fmt: skip
         server = subprocess.Popen(

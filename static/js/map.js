@@ -1,72 +1,178 @@
-// The interactive map: Cytoscape.js over /map.json. The list under the map and the panel
-// beside it carry everything the picture shows, for keyboard and screen reader users.
+// The interactive map: Cytoscape.js over /map.json. It opens as a summary: the top-level
+// elements only, sources on the left in their own order and targets on the right ordered
+// to cut crossings (by the mean position of the sources they link to), one line per pair
+// with how many links it stands for and the strongest relation among them. Choosing a
+// top-level element opens its cluster (what sits under it, with its own lines); the open
+// clusters, the element in focus and the filters are kept in the address (#open=…&focus=…)
+// so that a view can be shared. The list under the map and the panel beside it carry
+// everything the picture shows, for keyboard and screen reader users.
 (async function () {
   const container = document.getElementById("map");
   if (!container || typeof cytoscape === "undefined") return;
+  const started = performance.now();
   const panel = document.getElementById("map-panel");
   const status = document.getElementById("map-status");
   const data = await (await fetch(container.dataset.source)).json();
+  const loaded = performance.now();
 
-  const COLOURS = { source: "#0b5cad", "source-child": "#8fb8e8", target: "#b35c00", "target-child": "#f0b070" };
+  const COLOURS = { source: "#0b5cad", "source-child": "#d6e6f8", target: "#b35c00", "target-child": "#fbe3c8" };
   const SHAPES = { source: "round-rectangle", "source-child": "ellipse", target: "hexagon", "target-child": "diamond" };
+  // Strongest first: a summary line takes the strongest relation of the links it stands for.
+  const STRENGTH = ["same_as", "fully_covers", "closely_matches", "partly_covers", "supports"];
+  const strength = (relation) => { const i = STRENGTH.indexOf(relation); return i < 0 ? STRENGTH.length : i; };
+  const FONT = 15; // model units; the zoom never goes below MIN_ZOOM, so labels are ≥ 11 px
+  const MIN_ZOOM = 0.75;
+  const X = { source: 0, "source-child": 200, "target-child": 420, target: 620 };
 
-  // Clusters: each top-level element with what sits under it fanned out beside it,
-  // sources (behaviours, say) in a column on the left and targets (standards) on the right.
-  function positions(nodes) {
+  const byId = new Map(data.nodes.map((n) => [n.id, n]));
+  const tops = { source: [], target: [] };
+  const members = new Map(); // cluster id → the elements under it, in order
+  for (const node of data.nodes) {
+    if (!node.parent) tops[node.id.startsWith("source:") ? "source" : "target"].push(node);
+    else { if (!members.has(node.cluster)) members.set(node.cluster, []); members.get(node.cluster).push(node); }
+  }
+  const links = data.edges;
+  const inferred = data.inferred || [];
+  const clusterOf = (id) => (byId.get(id) || {}).cluster || id;
+
+  // Targets ordered by the mean position of the sources linking to them (weighted by how
+  // many links), which puts most lines nearly level; unlinked targets keep their place.
+  (function orderTargets() {
+    const rank = new Map(tops.source.map((n, i) => [n.id, i]));
+    const sum = new Map(), count = new Map();
+    for (const link of links) {
+      const t = clusterOf(link.target), s = rank.get(clusterOf(link.source));
+      sum.set(t, (sum.get(t) || 0) + s); count.set(t, (count.get(t) || 0) + 1);
+    }
+    const place = (node, i) => (count.get(node.id) ? sum.get(node.id) / count.get(node.id) : i * tops.source.length / Math.max(1, tops.target.length));
+    const keys = new Map(tops.target.map((n, i) => [n.id, place(n, i)]));
+    tops.target.sort((a, b) => keys.get(a.id) - keys.get(b.id));
+  })();
+
+  const state = { open: new Set(), focus: "", source: "", target: "", relation: "" };
+  const controls = { source: "map-source", target: "map-target", relation: "map-relation" };
+
+  function readAddress() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    state.open = new Set((params.get("open") || "").split(",").filter((id) => byId.has(id) && !byId.get(id).parent));
+    state.focus = byId.has(params.get("focus")) ? params.get("focus") : "";
+    for (const [name, id] of Object.entries(controls)) {
+      const select = document.getElementById(id);
+      const wanted = params.get(name) || "";
+      state[name] = [...select.options].some((o) => o.value === wanted) ? wanted : "";
+      select.value = state[name];
+    }
+    if (state.focus) state.open.add(clusterOf(state.focus));
+  }
+
+  function writeAddress() {
+    const params = new URLSearchParams();
+    if (state.open.size) params.set("open", [...state.open].join(","));
+    for (const name of ["focus", "source", "target", "relation"]) if (state[name]) params.set(name, state[name]);
+    const hash = params.toString();
+    history.replaceState(null, "", hash ? `#${hash}` : location.pathname + location.search);
+  }
+
+  const shown = (id) => (state.open.has(clusterOf(id)) ? id : clusterOf(id));
+  const kept = (link) => (!state.relation || link.relation === state.relation)
+    && (!state.source || clusterOf(link.source) === state.source)
+    && (!state.target || clusterOf(link.target) === state.target);
+
+  // One line per pair of shown elements: how many links it stands for, the strongest.
+  function lines(list, kind) {
+    const pairs = new Map();
+    for (const link of list) {
+      if (!kept(link)) continue;
+      const source = shown(link.source), target = shown(link.target);
+      const key = `${source}|${target}`;
+      const line = pairs.get(key) || { id: `${kind}:${key}`, source, target, count: 0, relation: link.relation, links: [] };
+      line.count += 1;
+      if (strength(link.relation) < strength(line.relation)) line.relation = link.relation;
+      line.links.push(link);
+      pairs.set(key, line);
+    }
+    return [...pairs.values()];
+  }
+
+  function layout(side, visible) {
     const placed = {};
-    for (const [side, x, outward] of [["source:", 0, -1], ["target:", 900, 1]]) {
-      const tops = nodes.filter((n) => n.id.startsWith(side) && !n.parent);
-      let y = 0;
-      for (const top of tops) {
-        const members = nodes.filter((n) => n.cluster === top.id && n.id !== top.id);
-        const height = Math.max(1, members.length) * 34;
-        placed[top.id] = { x, y: y + height / 2 };
-        members.forEach((member, i) => {
-          placed[member.id] = { x: x + outward * (150 + (i % 2) * 60), y: y + i * 34 + 17 };
-        });
-        y += height + 40;
+    let y = 0;
+    for (const top of tops[side]) {
+      if (!visible.has(top.id)) continue;
+      const under = state.open.has(top.id) ? (members.get(top.id) || []) : [];
+      const height = Math.max(60, under.length * 56);
+      placed[top.id] = { x: X[side], y: y + 30 };
+      under.forEach((child, i) => { placed[child.id] = { x: X[`${side}-child`], y: y + i * 56 + 30 }; });
+      y += height + 10;
+    }
+    return [placed, y];
+  }
+
+  function elements() {
+    const relationLines = lines(links, "links");
+    const inferredLines = lines(inferred, "inferred");
+    const filtering = state.source || state.target || state.relation;
+    const visible = new Set();
+    for (const side of ["source", "target"]) {
+      for (const top of tops[side]) {
+        if (!filtering || top.id === state.source || top.id === state.target) visible.add(top.id);
       }
     }
-    return placed;
+    for (const line of [...relationLines, ...inferredLines]) { visible.add(clusterOf(line.source)); visible.add(clusterOf(line.target)); }
+    const [sources, sourceHeight] = layout("source", visible);
+    const [targets, targetHeight] = layout("target", visible);
+    const shift = (sourceHeight - targetHeight) / 2;
+    for (const p of Object.values(targets)) p.y += shift;
+    const positions = { ...sources, ...targets };
+    const nodes = Object.keys(positions).map((id) => {
+      const n = byId.get(id);
+      const open = state.open.has(id);
+      const under = (members.get(id) || []).length;
+      // What sits under a cluster: its code and the start of its title (the whole in the panel).
+      const title = n.parent && n.title.length > 40 ? `${n.title.slice(0, 38).trimEnd()}…` : n.title;
+      const label = `${n.code} ${title}${!n.parent && under ? (open ? " ▾" : ` ▸ ${under}`) : ""}`;
+      return { group: "nodes", data: { ...n, parent: undefined, part_of: n.parent, label }, position: positions[id], classes: `${n.kind}${open ? " open" : ""}` };
+    });
+    const structure = nodes.filter((n) => n.data.part_of && positions[n.data.part_of])
+      .map((n) => ({ group: "edges", data: { id: `part:${n.data.id}`, source: n.data.part_of, target: n.data.id }, classes: "structure" }));
+    const summary = (line, kind) => ({ group: "edges", data: { ...line, links: undefined, label: line.count > 1 ? String(line.count) : "", relation_label: data.relations[line.relation] }, classes: `${kind} ${line.relation}` });
+    return [...nodes, ...structure, ...relationLines.map((l) => summary(l, "relation")), ...inferredLines.map((l) => summary(l, "inferred"))];
   }
-  const placed = positions(data.nodes);
-  const elements = [
-    // "parent" means a compound node to Cytoscape; clusters here come from positions instead.
-    ...data.nodes.map((n) => ({ group: "nodes", data: { ...n, parent: undefined, part_of: n.parent }, position: placed[n.id] })),
-    ...data.nodes.filter((n) => n.parent).map((n) => ({ group: "edges", data: { id: `part:${n.id}`, source: n.parent, target: n.id, structure: true }, classes: "structure" })),
-    ...data.edges.map((e) => ({ group: "edges", data: e, classes: `relation ${e.relation}` })),
-    // Inferred through a crosswalk, not reviewed: drawn apart (dashed, faint), never a link.
-    ...(data.inferred || []).map((e) => ({ group: "edges", data: e, classes: "inferred" })),
-  ];
+
   const cy = cytoscape({
     container,
-    elements,
-    layout: { name: "preset", fit: true, padding: 30 },
-    minZoom: 0.15,
+    elements: [],
+    layout: { name: "preset" },
+    minZoom: 0.3,
     maxZoom: 3,
-    wheelSensitivity: 0.25,
     style: [
       { selector: "node", style: {
-        label: "data(code)", "font-size": 11, "text-valign": "center", "text-halign": "center",
-        width: 34, height: 34, color: "#111", "background-color": (n) => COLOURS[n.data("kind")],
-        shape: (n) => SHAPES[n.data("kind")], "border-width": 1, "border-color": "#333" } },
-      { selector: "node[kind = 'source'], node[kind = 'target']", style: { width: 52, height: 44, color: "#fff", "font-weight": "bold", "font-size": 13 } },
-      { selector: "edge", style: { "curve-style": "bezier", width: 2, "line-color": "#667", opacity: 0.55 } },
-      { selector: "edge.structure", style: { width: 1, "line-color": "#bbb", "line-style": "solid", opacity: 0.6 } },
-      { selector: "edge.same_as", style: { width: 5, "line-color": "#0d5e2b" } },
-      { selector: "edge.fully_covers", style: { width: 3, "line-color": "#0d5e2b" } },
+        label: "data(label)", "font-size": FONT, "text-wrap": "wrap", "text-max-width": 170, "text-valign": "center",
+        width: 30, height: 30, color: "#111", "background-color": (n) => COLOURS[n.data("kind")],
+        shape: (n) => SHAPES[n.data("kind")], "border-width": 1, "border-color": "#333",
+        "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": 2 } },
+      { selector: "node.source", style: { "text-halign": "left", "text-margin-x": -8, width: 40, height: 34, "font-weight": "bold" } },
+      { selector: "node.target", style: { "text-halign": "right", "text-margin-x": 8, width: 40, height: 36, "font-weight": "bold" } },
+      { selector: "node.source-child", style: { "text-halign": "right", "text-margin-x": 6, "text-max-width": 150 } },
+      { selector: "node.target-child", style: { "text-halign": "left", "text-margin-x": -6, "text-max-width": 150 } },
+      { selector: "node.open", style: { "border-width": 3 } },
+      { selector: "edge", style: { "curve-style": "bezier", width: (e) => Math.min(2 + Math.log2(e.data("count") || 1) * 1.5, 10),
+        "line-color": "#667", opacity: 0.7, label: "data(label)", "font-size": FONT, "text-background-color": "#fff",
+        "text-background-opacity": 0.9, "text-background-padding": 2, color: "#111" } },
+      { selector: "edge.structure", style: { width: 1, "line-color": "#bbb", opacity: 0.8, label: "" } },
+      { selector: "edge.same_as", style: { "line-color": "#0d5e2b" } },
+      { selector: "edge.fully_covers", style: { "line-color": "#0d5e2b" } },
       { selector: "edge.partly_covers", style: { "line-style": "dashed", "line-color": "#7a4a00" } },
       { selector: "edge.closely_matches", style: { "line-style": "dashed", "line-dash-pattern": [12, 4], "line-color": "#444" } },
-      { selector: "edge.supports", style: { "line-style": "dotted", width: 3, "line-color": "#3d3f8f" } },
+      { selector: "edge.supports", style: { "line-style": "dotted", "line-color": "#3d3f8f" } },
       { selector: "edge.inferred", style: { "line-style": "dashed", "line-dash-pattern": [4, 6], width: 1.5, "line-color": "#8a6d00", opacity: 0.45 } },
-      { selector: ".faded", style: { opacity: 0.08 } },
+      { selector: ".faded", style: { opacity: 0.1 } },
       { selector: ".focused", style: { "border-width": 4, "border-color": "#ffbf47" } },
-      { selector: ".hidden", style: { display: "none" } },
     ],
   });
   window.weaveMap = cy;
 
-  function say(text) { status.textContent = text; }
+  const say = (text) => { status.textContent = text; };
 
   function el(tag, text, attributes = {}) {
     const node = document.createElement(tag);
@@ -75,87 +181,112 @@
     return node;
   }
 
-  function fillPanel(node) {
-    const d = node.data();
-    panel.replaceChildren(el("h2", d.label, { id: "map-panel-heading" }), el("p", d.level, { class: "muted" }));
+  // Fit what is shown, never so far out that labels fall under 11 px: then start at the top.
+  function fitLegibly(eles) {
+    cy.fit(eles, 30);
+    if (cy.zoom() < MIN_ZOOM) {
+      const box = eles.boundingBox();
+      const wide = (box.x2 - box.x1) * MIN_ZOOM > cy.width() - 20;
+      cy.zoom(MIN_ZOOM);
+      cy.pan({
+        x: wide ? 10 - box.x1 * MIN_ZOOM : cy.width() / 2 - ((box.x1 + box.x2) / 2) * MIN_ZOOM,
+        y: 20 - box.y1 * MIN_ZOOM,
+      });
+    }
+  }
+
+  function draw({ fit = true } = {}) {
+    cy.batch(() => { cy.elements().remove(); cy.add(elements()); });
+    const focused = state.focus && cy.getElementById(state.focus);
+    if (focused && focused.nonempty()) {
+      cy.batch(() => {
+        cy.elements().addClass("faded");
+        focused.closedNeighborhood().removeClass("faded");
+        focused.addClass("focused");
+      });
+      fillPanel(state.focus);
+      if (fit) fitLegibly(focused.closedNeighborhood());
+    } else if (fit) fitLegibly(cy.elements());
+    writeAddress();
+    const shownLinks = cy.edges(".relation").reduce((sum, e) => sum + e.data("count"), 0);
+    return { elements: cy.nodes().length, lines: cy.edges(".relation").length, links: shownLinks };
+  }
+
+  function fillPanel(id) {
+    const d = byId.get(id);
+    const own = links.filter((l) => l.source === id || l.target === id);
+    panel.replaceChildren(el("h2", `${d.code} ${d.title}`, { id: "map-panel-heading" }), el("p", d.level, { class: "muted" }));
     if (d.description) panel.append(el("p", d.description));
     const page = el("p"); page.append(el("a", "Open its page (permalink)", { href: d.url })); panel.append(page);
-    const links = node.connectedEdges(".relation");
-    panel.append(el("h3", `${links.length} link${links.length === 1 ? "" : "s"}`));
+    const under = members.get(id) || [];
+    if (under.length) {
+      const within = links.filter((l) => l.source !== id && l.target !== id && (clusterOf(l.source) === id || clusterOf(l.target) === id)).length;
+      panel.append(el("p", `${under.length} under it, with ${within} link${within === 1 ? "" : "s"} of their own: ${state.open.has(id) ? "shown on the map" : "choose it again to open them on the map"}.`, { class: "small" }));
+    }
+    panel.append(el("h3", `${own.length} link${own.length === 1 ? "" : "s"}`));
     const list = el("ul", "", { class: "map-panel-links" });
-    links.forEach((edge) => {
-      const other = edge.source().id() === node.id() ? edge.target() : edge.source();
+    for (const link of own) {
+      const other = byId.get(link.source === id ? link.target : link.source);
       const item = el("li");
-      const button = el("button", other.data("label"), { type: "button", class: "linklike", "data-node": other.id() });
-      const reference = el("a", edge.data("reference"), { href: edge.data("url"), class: "ref" });
+      const button = el("button", `${other.code} ${other.title}`, { type: "button", class: "linklike", "data-node": other.id });
       const relation = el("p", "", { class: "small" });
-      relation.append(reference, ` · ${edge.data("relation_label")}`);
-      item.append(button, relation, el("p", edge.data("rationale"), { class: "small" }));
+      relation.append(el("a", link.reference, { href: link.url, class: "ref" }), ` · ${link.relation_label}`);
+      item.append(button, relation, el("p", link.rationale, { class: "small" }));
       list.append(item);
-    });
+    }
     panel.append(list);
-    const inferred = node.connectedEdges(".inferred");
-    if (inferred.length) {
-      panel.append(el("h3", `${inferred.length} inferred through a crosswalk, not reviewed`));
+    const guessed = inferred.filter((l) => l.source === id || l.target === id);
+    if (guessed.length) {
+      panel.append(el("h3", `${guessed.length} inferred through a crosswalk, not reviewed`));
       const more = el("ul", "", { class: "map-panel-links inferred-list" });
-      inferred.forEach((edge) => {
-        const other = edge.source().id() === node.id() ? edge.target() : edge.source();
-        more.append(el("li", `${other.data("label")}: ${edge.data("relation_label")}, ${edge.data("through")}`));
-      });
+      for (const link of guessed) {
+        const other = byId.get(link.source === id ? link.target : link.source);
+        more.append(el("li", `${other.code} ${other.title}: ${link.relation_label}, ${link.through}`));
+      }
       panel.append(more);
     }
   }
 
-  function focusNode(id, { moveFocus = false } = {}) {
-    const node = cy.getElementById(id);
-    if (node.empty()) return;
-    cy.batch(() => {
-      cy.elements().removeClass("focused").addClass("faded");
-      node.closedNeighborhood().removeClass("faded");
-      node.addClass("focused");
-    });
-    fillPanel(node);
-    cy.animate({ fit: { eles: node.closedNeighborhood(), padding: 60 } }, { duration: 200 });
-    say(`${node.data("label")}: ${node.connectedEdges(".relation").length} links shown beside the map.`);
+  // Choosing a top-level element opens or closes its cluster; any element comes into focus.
+  function choose(id, { moveFocus = false, toggle = true } = {}) {
+    if (!byId.has(id)) return;
+    const node = byId.get(id);
+    const cluster = !node.parent && (members.get(id) || []).length;
+    if (node.parent) state.open.add(clusterOf(id));
+    else if (cluster && toggle && state.focus === id && state.open.has(id)) state.open.delete(id);
+    else if (cluster) state.open.add(id);
+    state.focus = id;
+    draw();
+    const own = links.filter((l) => l.source === id || l.target === id).length;
+    say(`${node.code} ${node.title}: ${own} links shown beside the map.`);
     if (moveFocus) panel.focus();
   }
 
   function reset() {
-    for (const id of ["map-target", "map-source", "map-relation"]) document.getElementById(id).value = "";
-    cy.elements().removeClass("faded focused hidden");
-    cy.fit(undefined, 30);
-    say("Map reset.");
+    state.open.clear();
+    state.focus = state.source = state.target = state.relation = "";
+    for (const id of Object.values(controls)) document.getElementById(id).value = "";
+    draw();
+    say("Map reset: the summary of the whole register.");
   }
 
   function applyFilters() {
-    const target = document.getElementById("map-target").value;
-    const source = document.getElementById("map-source").value;
-    const relation = document.getElementById("map-relation").value;
-    cy.batch(() => {
-      cy.elements().removeClass("hidden faded focused");
-      let links = cy.edges(".relation");
-      if (relation) links = links.filter((e) => e.data("relation") === relation);
-      if (target) links = links.filter((e) => e.target().data("cluster") === target);
-      if (source) links = links.filter((e) => e.source().data("cluster") === source);
-      cy.edges(".relation").not(links).addClass("hidden");
-      if (target || source || relation) {
-        const keep = links.connectedNodes()
-          .union(cy.nodes().filter((n) => n.data("cluster") === target || n.data("cluster") === source));
-        cy.nodes().not(keep).addClass("hidden");
-      }
-    });
-    const shown = cy.nodes().not(".hidden");
-    cy.fit(shown, 30);
-    say(`${shown.length} elements and ${cy.edges(".relation").not(".hidden").length} links shown.`);
+    for (const [name, id] of Object.entries(controls)) state[name] = document.getElementById(id).value;
+    state.focus = "";
+    const counts = draw();
+    say(`${counts.elements} elements and ${counts.links} links shown.`);
   }
 
-  cy.on("tap", "node", (event) => focusNode(event.target.id()));
-  for (const id of ["map-target", "map-source", "map-relation"]) {
-    document.getElementById(id).addEventListener("change", applyFilters);
-  }
+  cy.on("tap", "node", (event) => choose(event.target.id()));
+  cy.on("tap", "edge.relation", (event) => {
+    const edge = event.target;
+    say(`${edge.data("count")} link${edge.data("count") === 1 ? "" : "s"} between ${byId.get(edge.data("source")).code} and ${byId.get(edge.data("target")).code}, the strongest: ${edge.data("relation_label")}.`);
+  });
+  for (const id of Object.values(controls)) document.getElementById(id).addEventListener("change", applyFilters);
   document.getElementById("map-reset").addEventListener("click", reset);
-  document.getElementById("map-zoom-in").addEventListener("click", () => cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } }));
-  document.getElementById("map-zoom-out").addEventListener("click", () => cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } }));
+  const zoomBy = (factor) => cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+  document.getElementById("map-zoom-in").addEventListener("click", () => zoomBy(1.25));
+  document.getElementById("map-zoom-out").addEventListener("click", () => zoomBy(1 / 1.25));
   document.getElementById("map-png").addEventListener("click", () => {
     const link = el("a", "", { href: cy.png({ full: true, bg: "#ffffff", scale: 2 }), download: "weave-map.png" });
     document.body.append(link); link.click(); link.remove();
@@ -163,14 +294,25 @@
   document.getElementById("map-search").addEventListener("submit", (event) => {
     event.preventDefault();
     const wanted = document.getElementById("map-find").value.trim().toLowerCase();
-    const match = cy.nodes().filter((n) => n.data("label").toLowerCase() === wanted || n.data("code").toLowerCase() === wanted)[0]
-      || cy.nodes().filter((n) => n.data("label").toLowerCase().includes(wanted))[0];
-    if (wanted && match) focusNode(match.id(), { moveFocus: true });
+    const label = (n) => `${n.code} ${n.title}`.toLowerCase();
+    const match = data.nodes.find((n) => label(n) === wanted || n.code.toLowerCase() === wanted)
+      || data.nodes.find((n) => label(n).includes(wanted));
+    if (wanted && match) choose(match.id, { moveFocus: true, toggle: false });
     else say(`No element matches “${wanted}”.`);
   });
   document.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-node]");
-    if (button) focusNode(button.dataset.node, { moveFocus: true });
+    if (button) choose(button.dataset.node, { moveFocus: true, toggle: false });
   });
-  container.dataset.ready = "true";
+  window.addEventListener("hashchange", () => { readAddress(); draw(); });
+
+  // Ready once the first view is painted (or at once when there is nothing to paint).
+  const ready = () => {
+    window.weaveMapTiming = { data: loaded - started, draw: performance.now() - loaded };
+    container.dataset.ready = "true";
+  };
+  readAddress();
+  draw();
+  if (cy.elements().length) cy.one("render", () => requestAnimationFrame(ready));
+  else ready();
 })();
