@@ -3,6 +3,7 @@ has made a PDF: the server stops, quietly, and leaves no PDF worker behind. Runs
 server as `make run` does (runserver with its reloader, DEBUG on) on a scratch database.
 No database engine is involved: run once, with the live-server tests."""
 
+import contextlib
 import os
 import pty
 import secrets
@@ -71,12 +72,10 @@ def test_ctrl_c_on_the_development_server_is_quiet_and_leaves_nothing(tmp_path):
         read(fd, 1)
         os.write(fd, b"\x03")  # Ctrl-C, as the terminal sends it to the foreground group
         said = read(fd, 20).decode(errors="replace")
-        _, status = os.waitpid(pid, 0)
+        os.waitpid(pid, 0)
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, 9)
-        except ProcessLookupError:
-            pass
     assert "Traceback" not in said and "KeyboardInterrupt" not in said, said
     assert "leaked semaphore" not in said, said
     deadline = time.monotonic() + 10
