@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "mapping.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "mapping.citing.middleware.ReferenceCountMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

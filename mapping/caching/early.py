@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 
 from mapping.caching.pages import NEAR_PAGES, _recall
+from mapping.citing.references import COOKIE as REFERENCES_COOKIE
 
 # Headers that belong to one answer, never replayed.
 OWN_HEADERS = {"content-length", "set-cookie", "date"}
@@ -69,6 +70,7 @@ def _may_answer(request: HttpRequest) -> bool:
         and settings.WEAVE_PUBLIC_READ
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        and REFERENCES_COOKIE not in request.COOKIES  # the header counts their list
         and "\x00" not in request.path
         and "%00" not in request.META.get("QUERY_STRING", "")
         and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
@@ -82,8 +84,10 @@ def _early_answer(request: HttpRequest) -> HttpResponse | None:
         page_key, kwargs = _kept_view(request.path_info)
         if page_key is None:
             return None
-        key, _frozen = page_key(request, kwargs)
+        key, _frozen = page_key(request, kwargs)  # None: an edition not yet seen here
     except DisallowedHost:
+        return None
+    if key is None:
         return None
     kept = _recall(key)
     if kept is None:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from mapping.caching.versioning import SITE, register_name, version
+from mapping.citing.references import COOKIE as REFERENCES_COOKIE
 from mapping.models import Edition
 from mapping.models.memberships import roles_of
 
@@ -38,6 +39,7 @@ WEEK = 7 * 24 * 3600
 NEAR_PAGES = 256
 _near: OrderedDict[str, dict] = OrderedDict()
 _near_lock = threading.Lock()
+_digests: dict[tuple[str, int], str] = {}
 
 
 def _variant(request: HttpRequest, slug: str | None, *, of_register: bool) -> str:
@@ -55,11 +57,23 @@ def _variant(request: HttpRequest, slug: str | None, *, of_register: bool) -> st
     return f"{held}{'-staff' if user.is_staff else ''}"
 
 
-def _edition_digest(slug: str | None, number: int) -> str:
-    """What an edition froze, named by its digest: one indexed query."""
+def _edition_digest(slug: str | None, number: int, *, known_only: bool = False) -> str | None:
+    """What an edition froze, named by its digest: one indexed query, remembered (an edition
+    never changes). known_only: only if remembered, without asking the database (for
+    mapping/caching/early.py; the page's own view always asks)."""
+    # Which register "the default" is can change (a write to the site renews its version).
+    key = (slug or f"default@{version(SITE)}", number)
+    if known_only:
+        return _digests.get(key)
     mappings = {"mapping__slug": slug} if slug else {"mapping__is_default": True}
     found = Edition.objects.filter(number=number, **mappings).values_list("digest", flat=True)
-    return found.first() or "none"
+    digest = found.first()
+    if digest is not None:
+        with _near_lock:
+            _digests[key] = digest
+            while len(_digests) > NEAR_PAGES:
+                _digests.pop(next(iter(_digests)))
+    return digest or "none"
 
 
 def _key(request: HttpRequest, variant: str, *, frozen: bool, digest: str, name: str,
@@ -84,10 +98,13 @@ def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bo
     live page that shows other registers too, kept per version of the site as well:
     "always", or "at home" (only at the top of the site, the site's home)."""
 
-    def page_key(request: HttpRequest, kwargs: dict, variant: str) -> tuple[str, bool]:
+    def page_key(request: HttpRequest, kwargs: dict, variant: str, *,
+                 known_only: bool = False) -> tuple[str | None, bool]:  # fmt: skip
         slug = kwargs.get("slug")
         frozen = frozen_when_edition and kwargs.get("number") is not None
-        digest = _edition_digest(slug, kwargs["number"]) if frozen else ""
+        digest = _edition_digest(slug, kwargs["number"], known_only=known_only) if frozen else ""
+        if digest is None:
+            return None, frozen
         name = register_name(slug) if of_register else SITE
         live = kwargs.get("number") is None
         at_home = live and slug is None
@@ -130,7 +147,9 @@ def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bo
             return _headed(_served(request, kept), etag, variant, frozen)
 
         # For mapping/caching/early.py: the key of an anonymous reader's page.
-        wrapper.weave_page_key = lambda request, kwargs: page_key(request, kwargs, "anonymous")
+        wrapper.weave_page_key = lambda request, kwargs: page_key(
+            request, kwargs, "anonymous", known_only=True
+        )
         return wrapper
 
     return decorate(view) if view is not None else decorate
@@ -140,6 +159,7 @@ def forget() -> None:
     """Empty this process's memory of pages (the cache itself is emptied with it)."""
     with _near_lock:
         _near.clear()
+        _digests.clear()
 
 
 def _recall(key: str) -> dict | None:
@@ -170,7 +190,10 @@ def _kept(response: HttpResponse, variant: str) -> dict:
 
 
 def _served(request: HttpRequest, kept: dict) -> HttpResponse:
-    if "gzip" in kept and "gzip" in request.headers.get("Accept-Encoding", ""):
+    # A reader with a reference list gets the page plain, to have its count filled in
+    # (mapping/citing/middleware.py); compressed on the way out as any page is.
+    listing = REFERENCES_COOKIE in request.COOKIES
+    if "gzip" in kept and "gzip" in request.headers.get("Accept-Encoding", "") and not listing:
         response = HttpResponse(kept["gzip"])
         response["Content-Encoding"] = "gzip"
     else:

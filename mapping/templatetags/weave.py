@@ -15,3 +15,21 @@ def sentence(text: str) -> str:
     if not text or text.endswith(SENTENCE_ENDINGS):
         return text
     return f"{text}."
+
+
+@register.simple_tag(takes_context=True)
+def coins(context, subject=None) -> str:
+    """A COinS span (OpenURL ContextObject) for a link or element of the page's register, or
+    the register itself: reference managers save each such span on a page as an item, with
+    the same title, date and address as its citation."""
+    from django.utils import timezone
+    from django.utils.html import format_html
+
+    from mapping.citing.citations import cite
+
+    request, register = context.get("request"), context.get("register")
+    if request is None or not register:
+        return ""
+    citation = cite(register, subject, absolute=request.build_absolute_uri,
+                    today=timezone.localdate())  # fmt: skip
+    return format_html('<span class="Z3988" title="{}"></span>', citation.coins())

@@ -46,9 +46,10 @@ def formatted(request: HtmxHttpRequest, citation: Citation) -> HttpResponse | No
     return response
 
 
-def panel(citation: Citation, *, elements=()) -> dict:
+def panel(citation: Citation, *, elements=(), entry: dict | None = None) -> dict:
     """What the "Cite this" panel shows. elements: the page's own element, or a link's two:
-    an element of a standards framework may carry a caution about its wording."""
+    an element of a standards framework may carry a caution about its wording. entry: what
+    "Add to my list" adds (kind, and link_id or side and code); the register by default."""
     caution = ""
     for checked in elements:
         if checked.framework.kind != FrameworkKind.STANDARDS:
@@ -67,4 +68,5 @@ def panel(citation: Citation, *, elements=()) -> dict:
             for name in ("bibtex", "ris", "csl-json")
         ],
         "cite_caution": caution,
+        "cite_entry": entry or {"kind": "register"},
     }

@@ -69,7 +69,8 @@ def element_detail(
         "standing": register.standing(element),
         "can_edit_element": register.is_live
         and may_change_framework(request.user, register.framework(side)),
-    } | panel(citation, elements=[element])
+    } | panel(citation, elements=[element],
+              entry={"kind": "element", "side": side, "code": element.code})  # fmt: skip
     return render(request, "mapping/element_detail.html", context)
 
 

@@ -62,7 +62,8 @@ def link_detail(request: HtmxHttpRequest, register: Register, pk: int) -> HttpRe
     extra = {"standing": register.standing(link)}
     if register.is_live and link.accepted_from:
         extra["path_changed"] = flags([link])
-    extra |= panel(citation, elements=[link.source, link.target])
+    extra |= panel(citation, elements=[link.source, link.target],
+                   entry={"kind": "link", "link_id": link.link_id})  # fmt: skip
     return link_page(request, register, link, **extra)
 
 

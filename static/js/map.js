@@ -18,7 +18,7 @@
   const COLOURS = { source: "#0b5cad", "source-child": "#d6e6f8", target: "#b35c00", "target-child": "#fbe3c8" };
   const SHAPES = { source: "round-rectangle", "source-child": "ellipse", target: "hexagon", "target-child": "diamond" };
   // Strongest first: a summary line takes the strongest relation of the links it stands for.
-  const STRENGTH = ["same_as", "fully_covers", "closely_matches", "partly_covers", "supports"];
+  const STRENGTH = ["same_as", "fully_covers", "partly_covers", "closely_matches", "supports"];
   const strength = (relation) => { const i = STRENGTH.indexOf(relation); return i < 0 ? STRENGTH.length : i; };
   const FONT = 15; // model units; the zoom never goes below MIN_ZOOM, so labels are ≥ 11 px
   const MIN_ZOOM = 0.75;

@@ -9,7 +9,13 @@ from playwright.sync_api import expect
 from tests.browser.conftest import axe_violations
 from tests.browser.test_csp_browser import _watch
 
-STRENGTH = ["same_as", "fully_covers", "closely_matches", "partly_covers", "supports"]
+STRENGTH = [
+    "same_as",
+    "fully_covers",
+    "partly_covers",
+    "closely_matches",
+    "supports",
+]  # Relation's order
 
 
 def open_map(page, url, hash_=""):

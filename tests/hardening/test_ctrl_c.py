@@ -72,7 +72,9 @@ def test_ctrl_c_on_the_development_server_is_quiet_and_leaves_nothing(tmp_path):
         read(fd, 1)
         os.write(fd, b"\x03")  # Ctrl-C, as the terminal sends it to the foreground group
         said = read(fd, 20).decode(errors="replace")
-        os.waitpid(pid, 0)
+        deadline = time.monotonic() + 20
+        while os.waitpid(pid, os.WNOHANG) == (0, 0) and time.monotonic() < deadline:
+            time.sleep(0.2)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, 9)

@@ -36,7 +36,8 @@ PAGES = [
     # history (live)
     ("links/1/", 5, 5),
     ("matrix/", 6, 7),  # + elements, links, gaps, inferred links
-    ("matrix/?expand=B1,S1&cell=B1.1:S1.1", 6, 7),
+    # + the link in the open cell, for its citation (its COinS span and "Add to my list")
+    ("matrix/?expand=B1,S1&cell=B1.1:S1.1", 7, 8),
     ("map/", 6, 7),
     ("map.json", 5, 8),  # a download: no banner
     ("coverage/", 6, 7),

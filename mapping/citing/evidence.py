@@ -1,0 +1,183 @@
+"""An evidence pack: a short document for coursework or an appraisal about one element of a
+register, live or as an edition published it. For a standard, every behaviour and
+descriptor that covers it; for a behaviour, every standard it evidences. Each link with its
+relation, rationale and practice example, grouped from the strongest relation down; then
+the links made to what sits under the element, element by element; and a reference list
+with a full citation for each entry (the edition's, when made from an edition).
+
+Written as Markdown here, as Word through python-docx (mapping/citing/evidence_docx.py)
+and as a tagged PDF through WeasyPrint (mapping/views/evidence.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from mapping.citing.citations import Citation, cite, render_many
+from mapping.models.link_rows import RELATION_RANK, Relation
+from mapping.register import Register
+from standards.models import FrameworkKind
+
+ALL = 10**9
+
+
+@dataclass(frozen=True)
+class PackLink:
+    reference: str
+    other_code: str
+    other_title: str
+    relation_label: str
+    rationale: str
+    example: str
+    url: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class PackGroup:
+    relation_label: str
+    links: list[PackLink]
+
+
+@dataclass(frozen=True)
+class PackSection:
+    code: str
+    title: str
+    groups: list[PackGroup]
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.links) for group in self.groups)
+
+
+@dataclass
+class Pack:
+    register_name: str
+    organisation: str
+    framework_name: str
+    other_framework_name: str
+    code: str
+    title: str
+    level: str
+    description: str
+    wording: str  # whether the wording was checked against its publisher's own text
+    retired: str  # why the element was retired, if it was
+    is_standard: bool
+    as_of: str  # "Edition 2: Launch, published 4 December 2026" or "The live register, …"
+    url: str
+    citation: Citation
+    direct: list[PackGroup] = field(default_factory=list)
+    under: list[PackSection] = field(default_factory=list)
+
+    @property
+    def links(self) -> list[PackLink]:
+        sections = [PackSection(self.code, self.title, self.direct), *self.under]
+        return [link for s in sections for group in s.groups for link in group.links]
+
+    @property
+    def heading(self) -> str:
+        return f"Evidence pack: {self.code} {self.title}"
+
+    @property
+    def what(self) -> str:
+        if self.is_standard:
+            return f"What in {self.other_framework_name} covers this {self.level.lower()}"
+        return f"Which of {self.other_framework_name} this {self.level.lower()} evidences"
+
+    @property
+    def references(self) -> list[Citation]:
+        return [self.citation, *(link.citation for link in self.links)]
+
+    def reference_list(self, *, html_output: bool = False) -> list[tuple[str, str]]:
+        """Each reference in APA, with its permalink (the pack's own first)."""
+        citations = self.references
+        texts = render_many([c.csl_item for c in citations], "apa", html_output=html_output)
+        return [(text.strip(), c.cited.url) for text, c in zip(texts, citations, strict=True)]
+
+
+def build(register: Register, element, *, absolute, today: date) -> Pack:
+    side = element.side
+    other = "target" if side == "source" else "source"
+    direct, *children = register.link_sections(element, at_most=ALL)
+
+    def link_of(row) -> PackLink:
+        partner = row.end(other)
+        return PackLink(
+            reference=row.reference, other_code=partner.code, other_title=partner.title,
+            relation_label=row.get_relation_display(), rationale=row.rationale,
+            example=row.example, url=absolute(row.url),
+            citation=cite(register, row, absolute=absolute, today=today),
+        )  # fmt: skip
+
+    def grouped(rows) -> list[PackGroup]:
+        by_relation: dict[str, list] = {}
+        for row in sorted(rows, key=lambda r: RELATION_RANK[r.relation]):
+            by_relation.setdefault(row.relation, []).append(link_of(row))
+        return [PackGroup(Relation(value).label, links) for value, links in by_relation.items()]
+
+    edition = register.edition
+    if edition:
+        as_of = (f"Edition {edition.number}: {edition.title}, published "
+                 f"{timezone.localtime(edition.published_at):%-d %B %Y}")  # fmt: skip
+    else:
+        as_of = f"The live register, as it stood on {today:%-d %B %Y}"
+    wording = ""
+    if getattr(element, "is_unchecked", False):
+        wording = "Paraphrase, not checked against the publisher's own text: quote the publisher."
+    elif getattr(element, "is_not_published", False):
+        wording = "Not part of the published standards: do not cite it as a standard."
+    elif getattr(element, "is_checked", False):
+        wording = "Wording checked against the publisher's own text."
+    retired = ""
+    if getattr(element, "retired", False):
+        retired = element.retired_reason or "Retired from its framework."
+    return Pack(
+        register_name=register.name, organisation=register.organisation,
+        framework_name=register.framework(side).name,
+        other_framework_name=register.framework(other).name,
+        code=element.code, title=element.title, level=element.level_label or "Element",
+        description=element.description, wording=wording, retired=retired,
+        is_standard=register.framework(side).kind == FrameworkKind.STANDARDS, as_of=as_of,
+        url=absolute(element.url),
+        citation=cite(register, element, absolute=absolute, today=today),
+        direct=grouped(direct.links),
+        under=[PackSection(s.element.code, s.element.title, grouped(s.links)) for s in children],
+    )  # fmt: skip
+
+
+def markdown(pack: Pack) -> str:
+    lines = [f"# {pack.heading}", "", f"{pack.register_name}, {pack.organisation}. {pack.as_of}.",
+             f"Permalink: <{pack.url}>", ""]  # fmt: skip
+    if pack.retired:
+        lines += [f"> **Retired.** {pack.retired}", ""]
+    lines += [f"## The {pack.level.lower()}", "", f"**{pack.code} {pack.title}** "
+              f"({pack.level}, {pack.framework_name})", ""]  # fmt: skip
+    if pack.description:
+        lines += [pack.description, ""]
+    if pack.wording:
+        lines += [f"*{pack.wording}*", ""]
+    lines += [f"## {pack.what}", ""]
+    lines += _groups_md(pack.direct, "###") or [f"No links are made to {pack.code} itself.", ""]
+    if pack.under:
+        lines += [f"## What sits under {pack.code}", ""]
+        for section in pack.under:
+            lines += [f"### {section.code} {section.title}", ""]
+            lines += _groups_md(section.groups, "####") or ["No links.", ""]
+    lines += ["## References", ""]
+    lines += [f"- {text}" for text, _url in pack.reference_list()]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _groups_md(groups: list[PackGroup], level: str) -> list[str]:
+    lines = []
+    for group in groups:
+        lines += [f"{level} {group.relation_label}", ""]
+        for link in group.links:
+            lines.append(f"- **[{link.reference}]({link.url})** {link.other_code} "
+                         f"{link.other_title}: {link.rationale}")  # fmt: skip
+            if link.example:
+                lines.append(f"  *In practice:* {link.example}")
+        lines.append("")
+    return lines

@@ -1,0 +1,117 @@
+"""An evidence pack (mapping/citing/evidence.py) as a Word document, through python-docx:
+real Word headings (Heading 1 to 3, so Word's navigation pane and a table of contents find
+them), one table for the links (reference, element, relation, why, in practice), and
+hyperlinks that work (a relationship to each permalink, not just blue text)."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.text import WD_COLOR_INDEX
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from mapping.citing.evidence import Pack, PackGroup
+
+COLUMNS = ("Reference", "Element", "Relation", "Why", "In practice")
+
+
+def docx(pack: Pack) -> bytes:
+    document = Document()
+    properties = document.core_properties
+    properties.title, properties.author = pack.heading, pack.organisation
+    properties.subject, properties.language = pack.register_name, "en-GB"
+    document.styles["Normal"].font.size = Pt(10)
+    document.add_heading(pack.heading, level=1)
+    intro = document.add_paragraph(f"{pack.register_name}, {pack.organisation}. {pack.as_of}. ")
+    _hyperlink(intro, pack.url, pack.url)
+    if pack.retired:
+        retired = document.add_paragraph()
+        run = retired.add_run(f"Retired. {pack.retired}")
+        run.bold = True
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    document.add_heading(f"The {pack.level.lower()}", level=2)
+    element = document.add_paragraph()
+    element.add_run(f"{pack.code} {pack.title}").bold = True
+    element.add_run(f" ({pack.level}, {pack.framework_name})")
+    if pack.description:
+        document.add_paragraph(pack.description)
+    if pack.wording:
+        document.add_paragraph().add_run(pack.wording).italic = True
+    document.add_heading(pack.what, level=2)
+    if not _table(document, pack.direct):
+        document.add_paragraph(f"No links are made to {pack.code} itself.")
+    if pack.under:
+        document.add_heading(f"What sits under {pack.code}", level=2)
+        for section in pack.under:
+            document.add_heading(f"{section.code} {section.title}", level=3)
+            if not _table(document, section.groups):
+                document.add_paragraph("No links.")
+    document.add_heading("References", level=2)
+    for text, url in pack.reference_list():
+        entry = document.add_paragraph(style="List Bullet")
+        before, _, after = text.partition(url)
+        entry.add_run(before)
+        _hyperlink(entry, url, url)
+        if after:
+            entry.add_run(after)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def _table(document, groups: list[PackGroup]) -> bool:
+    """One table for the links of a section, strongest relation first; False if none."""
+    links = [link for group in groups for link in group.links]
+    if not links:
+        return False
+    table = document.add_table(rows=1, cols=len(COLUMNS))
+    table.style = "Table Grid"
+    header = table.rows[0]
+    _repeat_as_header(header)
+    for cell, title in zip(header.cells, COLUMNS, strict=True):
+        cell.paragraphs[0].add_run(title).bold = True
+    for link in links:
+        cells = table.add_row().cells
+        _hyperlink(cells[0].paragraphs[0], link.reference, link.url)
+        cells[1].text = f"{link.other_code} {link.other_title}"
+        cells[2].text = link.relation_label
+        cells[3].text = link.rationale
+        cells[4].text = link.example
+    document.add_paragraph()
+    return True
+
+
+def _repeat_as_header(row) -> None:
+    """Mark a table's first row as its header: repeated on each page, read as headers."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _hyperlink(paragraph, text: str, url: str) -> None:
+    """A working hyperlink in Word: a run inside <w:hyperlink> pointing at an external
+    relationship, styled as Word styles hyperlinks."""
+    part = paragraph.part
+    relationship = part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("r:id"), relationship)
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), "0B4F8A")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    properties.append(colour)
+    properties.append(underline)
+    run.append(properties)
+    text_element = OxmlElement("w:t")
+    text_element.text = text
+    text_element.set(qn("xml:space"), "preserve")
+    run.append(text_element)
+    hyperlink.append(run)
+    paragraph._p.append(hyperlink)

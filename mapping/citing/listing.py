@@ -1,0 +1,191 @@
+"""A reference list read against the registers: each entry's citation (APA, Harvard, BibTeX,
+RIS, CSL-JSON, COinS), sorted as each style sorts its reference list, or what happened to
+what it named (a link retired since, an edition that does not exist); and pinning every live
+entry to its register's latest edition."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import rispy
+from citeproc import Citation as CiteprocCitation
+from citeproc import CitationItem, CitationStylesBibliography, formatter
+from citeproc.source.json import CiteProcJSON
+
+from mapping.citing.citations import STYLE_FILES, _for_style, _PlainRisWriter, _style, cite
+from mapping.citing.references import Entry, Resolved
+from mapping.models import Edition, Mapping
+from mapping.register import EditionRegister, LiveRegister, Register
+
+
+@dataclass
+class Registers:
+    """The registers a list names, each loaded once: live, or at an edition."""
+
+    mappings: dict[str, Mapping]
+    editions: dict[tuple[str, int], Edition]
+    _loaded: dict
+
+    @classmethod
+    def for_entries(cls, entries: list[Entry]) -> Registers:
+        slugs = {entry.slug for entry in entries}
+        mappings = {m.slug: m for m in Mapping.objects.with_frameworks().filter(slug__in=slugs)}
+        editions = {}
+        wanted = {(e.slug, e.edition) for e in entries if e.edition}
+        if wanted:
+            found = Edition.objects.with_newest().filter(mapping__slug__in=slugs)
+            for edition in found.select_related("published_by", "mapping"):
+                editions[(edition.mapping.slug, edition.number)] = edition
+        return cls(mappings, editions, {})
+
+    def get(self, slug: str, number: int | None) -> Register | None:
+        key = (slug, number)
+        if key not in self._loaded:
+            mapping = self.mappings.get(slug)
+            if mapping is None:
+                register = None
+            elif number is None:
+                register = LiveRegister(mapping)
+            else:
+                edition = self.editions.get(key)
+                if edition is not None:
+                    edition.mapping = mapping
+                register = EditionRegister(edition) if edition is not None else None
+            self._loaded[key] = register
+        return self._loaded[key]
+
+
+def resolve(entries: list[Entry], *, absolute: Callable[[str], str], today: date,
+            registers: Registers | None = None) -> list[Resolved]:  # fmt: skip
+    """Every entry with its citation, or a note saying what became of what it named."""
+    registers = registers or Registers.for_entries(entries)
+    return [_resolve(entry, registers, absolute, today) for entry in entries]
+
+
+def _resolve(entry: Entry, registers: Registers, absolute, today: date) -> Resolved:
+    where = f"edition {entry.edition} of " if entry.edition else ""
+    register = registers.get(entry.slug, entry.edition)
+    if register is None:
+        if entry.slug not in registers.mappings:
+            return Resolved(entry, None, f"Register “{entry.slug}”", "",
+                            "This register is no longer on this site.")  # fmt: skip
+        return Resolved(entry, None, f"Edition {entry.edition}", "",
+                        f"The register has no edition {entry.edition}.")  # fmt: skip
+    if entry.kind == "register":
+        return Resolved(entry, cite(register, absolute=absolute, today=today), register.name,
+                        absolute(register.urls.home))  # fmt: skip
+    if entry.kind == "link":
+        link = register.link(entry.link)
+        if link is None:
+            return Resolved(entry, None, f"Link {entry.link}", "",
+                            f"This link is not in {where}{register.name}.")  # fmt: skip
+        note = ""
+        if link.is_retired:
+            note = f"Retired since you added it: {link.retired_reason}".strip()
+        citation = cite(register, link, absolute=absolute, today=today)
+        return Resolved(entry, citation, link.reference, absolute(link.url), note)
+    element = register.element(entry.side, entry.code)
+    if element is None:
+        return Resolved(entry, None, entry.code, "",
+                        f"{entry.code} is not in {where}{register.name}.")  # fmt: skip
+    note = "Retired from its framework since." if getattr(element, "retired", False) else ""
+    citation = cite(register, element, absolute=absolute, today=today)
+    return Resolved(entry, citation, f"{element.code} {element.title}", absolute(element.url),
+                    note)  # fmt: skip
+
+
+def in_style_order(resolved: list[Resolved], style: str) -> list[tuple[Resolved, str]]:
+    """The citable entries as the style's reference list orders them, each with its entry
+    in the style as HTML (citeproc sorts by the style's own rules: author, then date, then
+    title for APA and Cite Them Right)."""
+    citable = [r for r in resolved if r.found]
+    if not citable:
+        return []
+    items = {r.citation.csl_item["id"].lower(): r for r in citable}  # citeproc's keys
+    source = CiteProcJSON([_for_style(r.citation.csl_item, _escape) for r in citable])
+    bibliography = CitationStylesBibliography(_style(style), source, formatter.html)
+    for r in citable:
+        bibliography.register(CiteprocCitation([CitationItem(r.citation.csl_item["id"])]))
+    bibliography.sort()
+    rendered = [str(entry) for entry in bibliography.bibliography()]
+    return [(items[key.lower()], html)
+            for key, html in zip(bibliography.keys, rendered, strict=True)]  # fmt: skip
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=False)
+
+
+def as_text(resolved: list[Resolved], style: str) -> str:
+    """The whole list in a style, as plain text, one entry a paragraph (for copy-all)."""
+    if style not in STYLE_FILES:
+        raise ValueError(style)
+    citable = [r for r in resolved if r.found]
+    if not citable:
+        return ""
+    source = CiteProcJSON([_for_style(r.citation.csl_item, str) for r in citable])
+    bibliography = CitationStylesBibliography(_style(style), source, formatter.plain)
+    for r in citable:
+        bibliography.register(CiteprocCitation([CitationItem(r.citation.csl_item["id"])]))
+    bibliography.sort()
+    return "\n\n".join(str(entry) for entry in bibliography.bibliography()) + "\n"
+
+
+def as_file(resolved: list[Resolved], name: str) -> str:
+    """The whole list as one BibTeX, RIS or CSL-JSON file."""
+    citable = [r.citation for r in resolved if r.found]
+    if name == "bibtex":
+        return "\n".join(citation.bibtex() for citation in citable)
+    if name == "ris":
+        return "".join(rispy.dumps([c.ris_record()], implementation=_PlainRisWriter)
+                       for c in citable)  # fmt: skip
+    if name == "csl-json":
+        return json.dumps([c.csl_item for c in citable], ensure_ascii=False, indent=2) + "\n"
+    raise ValueError(name)
+
+
+def pin_to_latest(entries: list[Entry], registers: Registers) -> tuple[list[Entry], list[str]]:
+    """Every live entry pinned to its register's latest edition, where that edition has
+    what it names; the others left live, each with a reason."""
+    pinned, left = [], []
+    for entry in entries:
+        if not entry.is_live:
+            pinned.append(entry)
+            continue
+        live = registers.get(entry.slug, None)
+        latest = live.latest_edition if live is not None else None
+        if latest is None:
+            pinned.append(entry)
+            left.append(f"{entry.slug}: no edition has been published yet")
+            continue
+        edition = registers.editions.get((entry.slug, latest.number))
+        if edition is None:
+            registers.editions[(entry.slug, latest.number)] = latest
+        candidate = entry.pinned(latest.number)
+        register = registers.get(entry.slug, latest.number)
+        if _has(register, candidate):
+            pinned.append(candidate)
+        else:
+            pinned.append(entry)
+            left.append(f"{_named(entry)}: not in edition {latest.number}")
+    return pinned, left
+
+
+def _has(register: Register | None, entry: Entry) -> bool:
+    if register is None:
+        return False
+    if entry.kind == "register":
+        return True
+    if entry.kind == "link":
+        return register.link(entry.link) is not None
+    return register.element(entry.side, entry.code) is not None
+
+
+def _named(entry: Entry) -> str:
+    return {"register": entry.slug, "link": f"link {entry.link}",
+            "element": entry.code or ""}[entry.kind]  # fmt: skip

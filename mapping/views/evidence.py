@@ -1,0 +1,67 @@
+"""An element's evidence pack (mapping/citing/evidence.py), live or as an edition published
+it: as a tagged PDF, as Word (.docx) or as Markdown."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from mapping.citing import evidence
+from mapping.citing.evidence_docx import docx
+from mapping.pdf import structure
+from mapping.register import Register
+from mapping.views.lookups import HtmxHttpRequest, register_page
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+}
+
+
+def pdf(pack: evidence.Pack) -> bytes:
+    from weasyprint import HTML
+
+    # citeproc's HTML, made from values escaped first (mapping/citing/citations.py)
+    references = [mark_safe(text) for text, _url in pack.reference_list(html_output=True)]
+    html = render_to_string("mapping/evidence_pdf.html", {"pack": pack, "references": references})
+    content = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    with pikepdf.open(io.BytesIO(content)) as document:  # header cells say what they head
+        structure.finish_tables(document, "")
+        output = io.BytesIO()
+        document.save(output, compress_streams=True,
+                      object_stream_mode=pikepdf.ObjectStreamMode.generate)  # fmt: skip
+    return output.getvalue()
+
+
+@require_GET
+@register_page(frozen_when_edition=True)
+def evidence_pack(
+    request: HtmxHttpRequest, register: Register, framework: str, code: str, extension: str
+) -> HttpResponse:
+    side = register.side_of(framework)
+    element = register.element(side, code) if side else None
+    if element is None:
+        raise Http404(f"There is no {code} in this register.")
+    pack = evidence.build(register, element, absolute=request.build_absolute_uri,
+                          today=timezone.localdate())  # fmt: skip
+    if extension == "pdf":
+        content = pdf(pack)
+    elif extension == "docx":
+        content = docx(pack)
+    else:
+        content = evidence.markdown(pack).encode()
+    response = HttpResponse(content, content_type=MEDIA_TYPES[extension])
+    where = f"-edition-{register.edition.number}" if register.edition else ""
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{register.slug}{where}-{code}-evidence.{extension}"
+    )
+    return response

@@ -1,0 +1,139 @@
+"""Evidence packs, read back by independent readers: python-docx for Word (headings in
+order, the table's rows the links the element's page lists, every hyperlink a permalink),
+pdftotext and the PDF/UA checker for the PDF, and the Markdown as text."""
+
+import io
+import subprocess
+
+import docx
+import pytest
+
+from mapping.models.retiring import retire_element
+from standards.models import Element
+
+INT = "/elements/cih-professional-standards-2021/INT/"
+B1 = "/elements/example-homes-behaviours/B1/"
+
+
+@pytest.fixture
+def int_links(demo):
+    """Every link to INT or to what sits under it: what the pack must list."""
+    return list(demo.links.filter(target__code__startswith="INT").select_related("source"))
+
+
+def test_markdown_lists_every_link_strongest_first(client, demo, int_links):
+    response = client.get(INT + "evidence.md")
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert 'filename="example-homes-cih-INT-evidence.md"' in response["Content-Disposition"]
+    text = response.content.decode()
+    assert text.startswith("# Evidence pack: INT Integrity\n")
+    for link in int_links:
+        assert f"[{link.source.code} → {link.target.code}](http://testserver/links/{link.pk}/)" \
+            in text  # fmt: skip
+    section = text.split("### INT.1 ")[1].split("### INT.2 ")[0]
+    assert section.index("#### Is the same as") < section.index("#### Partly covers")
+    assert "## References" in text and text.count("\n- Example Homes (illustrative).") == \
+        len(int_links) + 1  # fmt: skip
+
+
+def test_word_has_real_headings_a_table_of_the_links_and_working_hyperlinks(client, demo,
+                                                                           int_links):  # fmt: skip
+    response = client.get(INT + "evidence.docx")
+    document = docx.Document(io.BytesIO(response.content))
+    headings = [(p.style.name, p.text) for p in document.paragraphs
+                if p.style.name.startswith("Heading")]  # fmt: skip
+    assert headings[:4] == [
+        ("Heading 1", "Evidence pack: INT Integrity"),
+        ("Heading 2", "The characteristic"),
+        ("Heading 2", "What in Example Homes: Our Behaviours covers this characteristic"),
+        ("Heading 2", "What sits under INT"),
+    ]
+    codes = [text.split()[0] for style, text in headings if style == "Heading 3"]
+    assert codes == sorted(codes) and codes[0] == "INT.1"
+    assert headings[-1] == ("Heading 2", "References")
+    rows = [row for table in document.tables for row in table.rows[1:]]
+    assert len(rows) == len(int_links)
+    assert {row.cells[0].text for row in rows} == {
+        f"{link.source.code} → {link.target.code}" for link in int_links
+    }
+    targets = {rel.target_ref for rel in document.part.rels.values() if "hyperlink" in rel.reltype}
+    assert targets == {f"http://testserver{INT}"} | {
+        f"http://testserver/links/{link.pk}/" for link in int_links
+    }
+    linked = [row for row in rows if row.cells[0]._tc.xpath(".//w:hyperlink")]
+    assert len(linked) == len(rows), "each row's reference is a hyperlink"
+    for target in targets:
+        assert target.startswith("http://testserver/")
+        assert client.get(target.removeprefix("http://testserver")).status_code == 200
+    assert document.core_properties.title == "Evidence pack: INT Integrity"
+
+
+def test_the_pdf_is_tagged_and_reads_as_the_pack(client, demo, int_links, tmp_path):
+    response = client.get(INT + "evidence.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(response.content)
+    check = subprocess.run(["pdfua", "check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0 and "errors=0 warnings=0" in check.stdout, check.stdout
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())  # fmt: skip
+    assert "Evidence pack: INT Integrity" in text
+    for link in int_links:
+        assert f"{link.source.code} → {link.target.code}" in text
+
+
+def test_a_behaviours_pack_says_what_it_evidences(client, demo):
+    text = client.get(B1 + "evidence.md").content.decode()
+    assert "## Which of CIH Professional Standards this behaviour evidences" in text
+    assert "B1 → INC" in text and "### B1.1 " in text
+
+
+def test_an_editions_pack_cites_the_edition(client, published):
+    text = client.get("/editions/1" + INT + "evidence.md").content.decode()
+    assert "Edition 1: " in text.split("## ")[0]
+    references = text.split("## References")[1]
+    assert "/editions/1/" in references and "(1st ed.)" in references
+    assert "http://testserver/links/" not in references
+
+
+def test_a_retired_elements_pack_says_so_on_its_cover(client, demo, people):
+    element = Element.objects.get(framework=demo.target_framework, code="INT.6")
+    demo.links.filter(target=element).delete()
+    retire_element(element, by=people["editor"], reason="Withdrawn from the standards.")
+    text = client.get(INT.replace("INT/", "INT.6/") + "evidence.md").content.decode()
+    assert "> **Retired.** Withdrawn from the standards." in text.split("## ")[0]
+    pdf = client.get(INT.replace("INT/", "INT.6/") + "evidence.pdf").content
+    first = subprocess.run(["pdftotext", "-l", "1", "-", "-"], input=pdf, capture_output=True,
+                           check=True).stdout.decode()  # fmt: skip
+    assert "Retired. Withdrawn from the standards." in " ".join(first.split())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        INT.replace("INT/", "NOPE/") + "evidence.pdf",
+        INT + "evidence.txt",
+        "/editions/9" + INT + "evidence.md",
+    ],
+)
+def test_what_is_not_there_is_a_404(client, published, url):
+    assert client.get(url).status_code == 404
+
+
+def test_the_reference_list_reads_as_each_citation_on_its_own(client, published, rf):
+    """Rendered a shape at a time (mapping/citing/citations.py: render_many), every entry
+    is what citeproc writes for it alone."""
+    from django.utils import timezone
+
+    from mapping.citing import evidence
+    from mapping.register import EditionRegister, LiveRegister
+
+    for register in (LiveRegister(published["mapping"]), EditionRegister(published["edition"])):
+        element = register.element("target", "INT")
+        pack = evidence.build(register, element, absolute=rf.get("/").build_absolute_uri,
+                              today=timezone.localdate())  # fmt: skip
+        for html_output in (False, True):
+            listed = [text for text, _url in pack.reference_list(html_output=html_output)]
+            alone = [(c.apa_html() if html_output else c.text("apa")).strip()
+                     for c in pack.references]  # fmt: skip
+            assert listed == alone

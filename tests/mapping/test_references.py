@@ -1,0 +1,204 @@
+"""A reader's reference list: added to from links, elements, rows and the guide with or
+without JavaScript, read in APA and Harvard in each style's order, downloaded as BibTeX,
+RIS and CSL-JSON (each read back by an independent parser or the CSL schema), pinned to the
+latest edition; odd input refused with a message and nothing written to the database."""
+
+import json
+import re
+from urllib.parse import parse_qs
+
+import bibtexparser
+import jsonschema
+import pytest
+import rispy
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mapping.citing.references import COOKIE, MAX_ENTRIES, Entry, decode, encode
+from mapping.models import Change, Link
+from tests.mapping.test_citations import csl_schema
+
+SLUG = "example-homes-cih"
+
+
+def add(client, **fields):
+    data = {"register": SLUG, **fields}
+    return client.post("/references/add/", data)
+
+
+def entries(client) -> list[Entry]:
+    raw = client.cookies.get(COOKIE)
+    return decode(raw.value) if raw is not None and raw.value else []
+
+
+@pytest.fixture
+def listed(client, published):
+    """Four entries from three places: a link, an element pinned to edition 1, the
+    register, and another link from edition 1."""
+    mapping = published["mapping"]
+    first, second = mapping.links.order_by("pk")[:2]
+    assert add(client, kind="link", link=first.pk, next="/links/").status_code == 302
+    assert add(client, kind="element", side="target", code="INT", edition=1).status_code == 302
+    assert add(client, kind="register").status_code == 302
+    assert add(client, kind="link", link=second.pk, edition=1).status_code == 302
+    return {"first": first, "second": second, **published}
+
+
+def test_adding_without_javascript_goes_back_with_a_message(client, published):
+    response = add(client, kind="link", link=published["mapping"].links.first().pk,
+                   next="/links/?source=B1")  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == "/links/?source=B1"
+    page = client.get("/links/?source=B1").content.decode()
+    assert "Added to your reference list (1 in all)." in page
+    assert '<span id="reference-count"> (1)</span>' in page
+    again = add(client, kind="link", link=published["mapping"].links.first().pk)
+    assert again.status_code == 302 and again["Location"] == "/references/"
+    assert "Already in your reference list (1 in all)." in client.get("/links/").content.decode()
+    assert len(entries(client)) == 1
+
+
+def test_adding_with_htmx_answers_a_fragment_with_the_count(client, published):
+    response = client.post("/references/add/", {"register": SLUG, "kind": "register"},
+                           headers={"HX-Request": "true"})  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 200 and "Added to your reference list." in html
+    assert 'id="reference-count" hx-swap-oob="true"> (1)' in html
+
+
+def test_every_citable_place_offers_it_and_a_coins_span(client, published):
+    for url in ("/", "/links/", "/links/1/", "/elements/example-homes-behaviours/B1/",
+                "/editions/1/elements/cih-professional-standards-2021/INT/",
+                "/matrix/?expand=B1&cell=B1.1:INC"):  # fmt: skip
+        page = client.get(url).content.decode()
+        assert 'action="/references/add/"' in page, url
+    assert client.get("/links/").content.decode().count('class="Z3988"') >= 25
+
+
+def test_nothing_is_written_to_the_database(client, published):
+    before = (Link.objects.count(), Change.objects.count(), Session.objects.count())
+    with CaptureQueriesContext(connection) as queries:
+        add(client, kind="register")
+        client.get("/references/")
+        client.post("/references/clear/")
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == []
+    assert (Link.objects.count(), Change.objects.count(), Session.objects.count()) == before
+
+
+def test_the_list_in_apa_and_harvard_each_in_its_own_order(client, listed):
+    apa = client.get("/references/").content.decode()
+    items = re.findall(r'<p class="citation">(.*?)</p>', apa)
+    assert len(items) == 4
+    # One author: APA orders by date, a year alone (an edition) before exact dates (pages
+    # of the live register, read on a day), then by date.
+    dates = [re.search(r"\((\d{4}(?:, [A-Z][a-z]+ \d+)?)\)", item).group(1) for item in items]
+    assert dates[:2] == ["2026", "2026"] and all("," in date for date in dates[2:])
+    assert "/editions/1/" in items[0] and "/editions/1/" in items[1]
+    harvard = client.get("/references/?style=harvard").content.decode()
+    assert "Harvard (Cite Them Right)" in harvard
+    assert "Available at:" in harvard
+    assert "Your list mixes live pages and editions." in apa
+
+
+def test_downloads_are_read_back_by_independent_parsers(client, listed):
+    bib = client.get("/references/download/?format=bibtex")
+    assert bib["Content-Disposition"] == 'attachment; filename="references.bib"'
+    library = bibtexparser.parse_string(bib.content.decode())
+    assert len(library.entries) == 4 and not library.failed_blocks
+    urls = {entry.fields_dict["url"].value for entry in library.entries}
+    assert "http://testserver/" in urls
+    assert any("/editions/1/" in url for url in urls)
+    ris = rispy.loads(client.get("/references/download/?format=ris").content.decode())
+    assert len(ris) == 4 and {r["type_of_reference"] for r in ris} == {"ELEC", "RPRT"}
+    data = json.loads(client.get("/references/download/?format=csl-json").content)
+    assert list(jsonschema.Draft3Validator(csl_schema()).iter_errors(data)) == []
+    assert len(data) == 4 and len({item["id"] for item in data}) == 4
+
+
+def test_remove_clear_and_pin(client, listed):
+    assert len(entries(client)) == 4
+    client.post("/references/remove/", {"register": SLUG, "kind": "register"})
+    assert len(entries(client)) == 3
+    response = client.post("/references/pin/")
+    assert response.status_code == 302
+    assert all(entry.edition for entry in entries(client))
+    page = client.get("/references/").content.decode()
+    assert "Pinned 1 entry to the latest edition." in page
+    assert "mixes live pages" not in page
+    client.post("/references/clear/")
+    assert entries(client) == []
+    assert "Your list is empty." in client.get("/references/").content.decode()
+
+
+def test_what_became_of_retired_links_and_missing_editions(client, listed, people):
+    link = listed["first"]
+    reason = "Superseded by a better link."
+    Link.objects.get(pk=link.pk).retire(by=people["editor"], reason=reason)
+    missing = Entry(register=SLUG, edition=99, kind="register")
+    client.cookies[COOKIE] = encode([*entries(client), missing])
+    page = client.get("/references/").content.decode()
+    assert "Retired since you added it: Superseded by a better link." in page
+    assert "The register has no edition 99." in page
+
+
+def test_a_tampered_or_overfull_list_gets_a_message_never_a_500(client, published):
+    client.cookies[COOKIE] = "not-signed:at-all"
+    page = client.get("/references/")
+    assert page.status_code == 200
+    assert "could not be read" in page.content.decode()
+    assert page.cookies[COOKIE].value == ""  # dropped
+    full = [Entry(register=SLUG, kind="link", link=10_000 + n) for n in range(MAX_ENTRIES)]
+    client.cookies[COOKIE] = encoded = encode(full)
+    assert len(encoded) < 4000, "500 entries fit a browser's cookie"
+    response = add(client, kind="register", next="/links/")
+    assert response.status_code == 302
+    assert "the most it can hold" in client.get("/links/").content.decode()
+    assert len(entries(client)) == MAX_ENTRIES
+
+
+@pytest.mark.parametrize("fields", [
+    {"kind": "link"}, {"kind": "element", "side": "target"}, {"kind": "nonsense"},
+    {"kind": "link", "link": "99999"}, {"kind": "link", "link": "-1"},
+    {"kind": "element", "side": "target", "code": "NOPE"}, {"kind": "register", "edition": "7"},
+    {"kind": "register", "register": "no-such-register"}, {"kind": "register", "edition": "x"},
+    {"kind": "element", "side": "target", "code": "INT\x00"},
+])  # fmt: skip
+def test_bad_entries_are_refused_with_a_message(client, published, fields):
+    response = client.post("/references/add/", {"register": SLUG, **fields})
+    assert response.status_code == 400
+    assert response.content and COOKIE not in response.cookies
+
+
+def test_another_site_cannot_add_to_the_list(client, published):
+    response = client.post("/references/add/", {"register": SLUG, "kind": "register"},
+                           headers={"Origin": "https://elsewhere.example"})  # fmt: skip
+    assert response.status_code == 403 and COOKIE not in response.cookies
+    assert client.get("/references/add/").status_code == 405
+    assert client.get("/references/?style=mla").status_code == 400
+    assert client.get("/references/download/?format=docx").status_code == 400
+
+
+def test_coins_spans_carry_the_citations_titles_dates_and_urls(client, published):
+    page = client.get("/links/").content.decode()
+    spans = re.findall(r'class="Z3988" title="([^"]+)"', page)
+    assert spans
+    for title in spans[:10]:
+        fields = parse_qs(title.replace("&amp;", "&"))
+        assert fields["rft_val_fmt"] == ["info:ofi/fmt:kev:mtx:dc"]
+        url = fields["rft.identifier"][0]
+        [item] = json.loads(client.get(url.removeprefix("http://testserver"),
+                                        {"format": "csl-json"}).content)  # fmt: skip
+        assert fields["rft.title"] == [item["title"]]
+        assert fields["rft.date"] == ["-".join(f"{p:02d}" for p in item["issued"]["date-parts"][0])]
+        assert url == item["URL"]
+
+
+def test_the_header_count_leaves_kept_pages_kept(client, published):
+    client.get("/links/")
+    add(client, kind="register")
+    client.get("/links/")  # shows the message "Added …", made afresh
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/links/").content.decode()
+    assert '<span id="reference-count"> (1)</span>' in page
+    assert len(queries) == 0, "still the kept page, with the count filled in"
