@@ -65,6 +65,7 @@ class Pack:
     wording: str  # whether the wording was checked against its publisher's own text
     retired: str  # why the element was retired, if it was
     is_standard: bool
+    is_target: bool  # the register's links are made to it (a standard, say), not from it
     as_of: str  # "Edition 2: Launch, published 4 December 2026" or "The live register, …"
     url: str
     citation: Citation
@@ -82,9 +83,12 @@ class Pack:
 
     @property
     def what(self) -> str:
-        if self.is_standard:
-            return f"What in {self.other_framework_name} covers this {self.level.lower()}"
-        return f"Which of {self.other_framework_name} this {self.level.lower()} evidences"
+        level = self.level.lower()
+        if self.is_target:
+            return f"What in {self.other_framework_name} covers this {level}"
+        if self.is_standard:  # a crosswalk's source: a standard covering another's
+            return f"What in {self.other_framework_name} this {level} covers"
+        return f"Which of {self.other_framework_name} this {level} evidences"
 
     @property
     def references(self) -> list[Citation]:
@@ -139,7 +143,8 @@ def build(register: Register, element, *, absolute, today: date) -> Pack:
         other_framework_name=register.framework(other).name,
         code=element.code, title=element.title, level=element.level_label or "Element",
         description=element.description, wording=wording, retired=retired,
-        is_standard=register.framework(side).kind == FrameworkKind.STANDARDS, as_of=as_of,
+        is_standard=register.framework(side).kind == FrameworkKind.STANDARDS,
+        is_target=side == "target", as_of=as_of,
         url=absolute(element.url),
         citation=cite(register, element, absolute=absolute, today=today),
         direct=grouped(direct.links),

@@ -1,6 +1,10 @@
 """Weave's template filters, available in every template (settings: builtins)."""
 
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from mapping.citing.citations import cite
 
 register = template.Library()
 
@@ -22,11 +26,6 @@ def coins(context, subject=None) -> str:
     """A COinS span (OpenURL ContextObject) for a link or element of the page's register, or
     the register itself: reference managers save each such span on a page as an item, with
     the same title, date and address as its citation."""
-    from django.utils import timezone
-    from django.utils.html import format_html
-
-    from mapping.citing.citations import cite
-
     request, register = context.get("request"), context.get("register")
     if request is None or not register:
         return ""

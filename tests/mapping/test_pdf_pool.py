@@ -18,7 +18,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parents[2]
 OWNER = textwrap.dedent("""
-    import sys, time
+    import signal, sys, time
+    # As in a terminal, whatever the test runner was started with (a background job
+    # ignores Ctrl-C): Ctrl-C interrupts.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from mapping.pdf import pool
     part = ("<html lang='en'><body><h1>Part</h1><p>Text.</p></body></html>", ".", "")
     assert len(pool.render_parts([part, part, part])) == 3

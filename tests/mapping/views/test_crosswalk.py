@@ -63,6 +63,7 @@ def test_every_page_of_a_crosswalk_reads(crosswalk, client, name, prefix):
     url = {
         "link_detail": f"/links/{link.pk}/",
         "element_detail": "/elements/ps/INT.4/",
+        "evidence_pack": "/elements/ps/INT.4/evidence.docx",
         "framework_export": "/elements/cc.csv",
     }.get(name, BY_NAME[name].url)
     response = client.get(prefix + url)
@@ -82,6 +83,13 @@ def test_the_crosswalk_pages_say_its_own_words(crosswalk, client):
     page = client.get("/m/cross/elements/cc/CC4/").content.decode()
     assert "Characteristics that cover this outcome" in page
     assert crosswalk["int4"].code in page
+    # An evidence pack reads the crosswalk's way: what covers an outcome, what a
+    # characteristic's statement covers; never "evidences", a behaviour's word.
+    outcome = client.get("/m/cross/elements/cc/CC4/evidence.md").content.decode()
+    statement = client.get("/m/cross/elements/ps/INT.4/evidence.md").content.decode()
+    assert re.search(r"^## What in .+ covers this outcome$", outcome, re.M)
+    assert re.search(r"^## What in .+ this standard statement covers$", statement, re.M)
+    assert "evidences" not in outcome + statement
 
 
 def test_its_links_are_filtered_and_found_by_either_end(crosswalk, client):

@@ -32,6 +32,8 @@ def frozen_part(response) -> str:
     """What an edition page shows: its <main>, or the whole body of a download. The note
     of how the live register has moved on since is left out: it is meant to change."""
     text = response.content.decode()
+    # "Add to my list" comes back to the address it was chosen at, whichever it was.
+    text = re.sub(r'<input type="hidden" name="next" value="[^"]*">', "", text)
     found = MAIN.search(text)
     return STANDING.sub("", found.group()) if found else text
 
