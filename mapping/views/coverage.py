@@ -49,9 +49,11 @@ def matrix(request: HtmxHttpRequest, register: Register) -> HttpResponse:
         context["matrix"] = grid
         context["expanded"] = ",".join(sorted(expanded))
         if form.cleaned_data["cell"]:
-            context["chosen"] = grid.cell(*form.cleaned_data["cell"])
-            if context["chosen"] is None:
+            context["chosen"] = chosen = grid.cell(*form.cleaned_data["cell"])
+            if chosen is None:
                 form.add_error("cell", "That cell is hidden inside a closed row or column.")
+            else:  # whole links, in one query: each is cited (its COinS span, its date)
+                context["cell_links"] = register.rows_by_id([link.link_id for link in chosen.links])
     template_name = "mapping/matrix.html"
     if wants_fragment(request):
         template_name += "#cell_detail" if request.htmx.target == "cell-detail" else "#grid"

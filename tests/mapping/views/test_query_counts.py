@@ -36,7 +36,7 @@ PAGES = [
     # history (live)
     ("links/1/", 5, 5),
     ("matrix/", 6, 7),  # + elements, links, gaps, inferred links
-    # + the link in the open cell, for its citation (its COinS span and "Add to my list")
+    # + the open cell's links, whole, for their citations (COinS spans)
     ("matrix/?expand=B1,S1&cell=B1.1:S1.1", 7, 8),
     ("map/", 6, 7),
     ("map.json", 5, 8),  # a download: no banner
