@@ -5,6 +5,7 @@ entry to its register's latest edition."""
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,15 +27,15 @@ class Registers:
     """The registers a list names, each loaded once: live, or at an edition."""
 
     mappings: dict[str, Mapping]
-    editions: dict[tuple[str, int], Edition]
+    editions: dict[tuple[str, int], Edition | None]  # None: looked for, not there
     _loaded: dict
 
     @classmethod
     def for_entries(cls, entries: list[Entry]) -> Registers:
         slugs = {entry.slug for entry in entries}
         mappings = {m.slug: m for m in Mapping.objects.with_frameworks().filter(slug__in=slugs)}
-        editions = {}
         wanted = {(e.slug, e.edition) for e in entries if e.edition}
+        editions = dict.fromkeys(wanted)
         if wanted:
             found = Edition.objects.with_newest().filter(mapping__slug__in=slugs)
             for edition in found.select_related("published_by", "mapping"):
@@ -50,12 +51,22 @@ class Registers:
             elif number is None:
                 register = LiveRegister(mapping)
             else:
-                edition = self.editions.get(key)
-                if edition is not None:
-                    edition.mapping = mapping
+                edition = self._edition(mapping, number)
                 register = EditionRegister(edition) if edition is not None else None
             self._loaded[key] = register
         return self._loaded[key]
+
+    def _edition(self, mapping: Mapping, number: int) -> Edition | None:
+        """An edition the entries named (read with them), or one asked for since, such as
+        the latest when pinning."""
+        key = (mapping.slug, number)
+        if key not in self.editions:
+            found = Edition.objects.with_newest().filter(mapping=mapping, number=number)
+            self.editions[key] = found.select_related("published_by").first()
+        edition = self.editions[key]
+        if edition is not None:
+            edition.mapping = mapping
+        return edition
 
 
 def resolve(entries: list[Entry], *, absolute: Callable[[str], str], today: date,
@@ -102,38 +113,39 @@ def in_style_order(resolved: list[Resolved], style: str) -> list[tuple[Resolved,
     in the style as HTML (citeproc sorts by the style's own rules: author, then date, then
     title for APA and Cite Them Right)."""
     citable = [r for r in resolved if r.found]
-    if not citable:
+    bibliography = _bibliography(citable, style, formatter.html, _escape)
+    if bibliography is None:
         return []
     items = {r.citation.csl_item["id"].lower(): r for r in citable}  # citeproc's keys
-    source = CiteProcJSON([_for_style(r.citation.csl_item, _escape) for r in citable])
-    bibliography = CitationStylesBibliography(_style(style), source, formatter.html)
-    for r in citable:
-        bibliography.register(CiteprocCitation([CitationItem(r.citation.csl_item["id"])]))
-    bibliography.sort()
     rendered = [str(entry) for entry in bibliography.bibliography()]
-    return [(items[key.lower()], html)
-            for key, html in zip(bibliography.keys, rendered, strict=True)]  # fmt: skip
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=False)
+    return [(items[key.lower()], entry_html)
+            for key, entry_html in zip(bibliography.keys, rendered, strict=True)]  # fmt: skip
 
 
 def as_text(resolved: list[Resolved], style: str) -> str:
     """The whole list in a style, as plain text, one entry a paragraph (for copy-all)."""
     if style not in STYLE_FILES:
         raise ValueError(style)
-    citable = [r for r in resolved if r.found]
-    if not citable:
+    bibliography = _bibliography([r for r in resolved if r.found], style, formatter.plain, str)
+    if bibliography is None:
         return ""
-    source = CiteProcJSON([_for_style(r.citation.csl_item, str) for r in citable])
-    bibliography = CitationStylesBibliography(_style(style), source, formatter.plain)
+    return "\n\n".join(str(entry) for entry in bibliography.bibliography()) + "\n"
+
+
+def _bibliography(citable: list[Resolved], style: str, output, escape: Callable[[str], str]):
+    """citeproc's reference list of the citable entries in a style, sorted by its rules."""
+    if not citable:
+        return None
+    source = CiteProcJSON([_for_style(r.citation.csl_item, escape) for r in citable])
+    bibliography = CitationStylesBibliography(_style(style), source, output)
     for r in citable:
         bibliography.register(CiteprocCitation([CitationItem(r.citation.csl_item["id"])]))
     bibliography.sort()
-    return "\n\n".join(str(entry) for entry in bibliography.bibliography()) + "\n"
+    return bibliography
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 def as_file(resolved: list[Resolved], name: str) -> str:
@@ -163,9 +175,6 @@ def pin_to_latest(entries: list[Entry], registers: Registers) -> tuple[list[Entr
             pinned.append(entry)
             left.append(f"{entry.slug}: no edition has been published yet")
             continue
-        edition = registers.editions.get((entry.slug, latest.number))
-        if edition is None:
-            registers.editions[(entry.slug, latest.number)] = latest
         candidate = entry.pinned(latest.number)
         register = registers.get(entry.slug, latest.number)
         if _has(register, candidate):
