@@ -1,5 +1,6 @@
 """Weave's settings: one file, every deploy-time value read from the environment."""
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -94,9 +95,10 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "mapping.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "mapping.citing.middleware.ReferenceCountMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Inside the two above: the count is filled in before Content-Length and ETag are made.
+    "mapping.citing.middleware.ReferenceCountMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -296,16 +298,28 @@ WEAVE_AUDIT_DAYS = env_int("WEAVE_AUDIT_DAYS", 365)
 # WEAVE_CACHE_DIR, which every process on this machine shares; for several servers, a
 # Redis every server reaches: CACHE_URL=redis://host:6379/0.
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+# Kept pages and PDFs belong to one database: two sites that share a cache (one Redis, one
+# folder) never serve each other's. Servers of one site share their database, so its prefix.
+_DATABASE = DATABASES["default"]
+CACHE_KEY_PREFIX = (
+    "weave-"
+    + hashlib.sha256(
+        "|".join(
+            str(_DATABASE.get(part) or "") for part in ("ENGINE", "NAME", "HOST", "PORT")
+        ).encode()
+    ).hexdigest()[:12]
+)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": CACHE_URL,
-        "KEY_PREFIX": "weave",
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
     }
     if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env_str("WEAVE_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }

@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("weave.logins")
+# The backend Django names on the signed-in user (settings.AUTHENTICATION_BACKENDS).
+PROVIDER_BACKEND = "mapping.access.oidc.ProviderBackend"
 
 
 def connect() -> None:
@@ -31,10 +33,9 @@ def _record(action: str, **details) -> None:
 
 
 def signed_in(sender, request, user, **kwargs) -> None:
-    how = getattr(user, "backend", "") or ""
+    provider = getattr(user, "backend", None) == PROVIDER_BACKEND
     _record("signed_in", by=user, person=user, request=request,
-            detail="With the identity provider." if "oidc" in how.lower()
-            else "With a password.")  # fmt: skip
+            detail="With the identity provider." if provider else "With a password.")  # fmt: skip
 
 
 def signed_out(sender, request, user, **kwargs) -> None:

@@ -27,6 +27,7 @@ from django.utils.cache import patch_vary_headers
 
 from mapping.caching.versioning import SITE, register_name, version
 from mapping.citing.references import COOKIE as REFERENCES_COOKIE
+from mapping.citing.references import count as references_count
 from mapping.models import Edition
 from mapping.models.memberships import roles_of
 
@@ -117,7 +118,7 @@ def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bo
     def decorate(view):
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if (request.method != "GET" or not settings.WEAVE_PAGE_CACHE
+            if (request.method not in ("GET", "HEAD") or not settings.WEAVE_PAGE_CACHE
                     or len(get_messages(request))):  # fmt: skip
                 return view(request, *args, **kwargs)
             slug = kwargs.get("slug")
@@ -125,7 +126,7 @@ def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bo
                 request.weave_register_slug = slug
             variant = _variant(request, slug, of_register=of_register)
             key, frozen = page_key(request, kwargs, variant)
-            etag = f'"{key[-32:]}"' if variant == "anonymous" else f'W/"{key[-32:]}"'
+            etag = _etag(request, key, variant)
             if variant == "anonymous":  # the whole answer, once made, may be served early
                 request.weave_kept_key = key
             if etag in request.headers.get("If-None-Match", ""):
@@ -215,6 +216,15 @@ def _filled(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         body = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     response.content = body
     return response
+
+
+def _etag(request: HttpRequest, key: str, variant: str) -> str:
+    """The kept page's tag; a reader with a reference list sees its count in the header
+    (filled in on the way out), so the count is part of the tag: a 304 never keeps an old one."""
+    tag = key[-32:]
+    if listed := references_count(request):
+        tag = f"{tag}-{listed}"
+    return f'"{tag}"' if variant == "anonymous" else f'W/"{tag}"'
 
 
 def _headed(response: HttpResponse, etag: str, variant: str, frozen: bool) -> HttpResponse:

@@ -111,15 +111,18 @@ def _resolve(entry: Entry, registers: Registers, absolute, today: date) -> Resol
 def in_style_order(resolved: list[Resolved], style: str) -> list[tuple[Resolved, str]]:
     """The citable entries as the style's reference list orders them, each with its entry
     in the style as HTML (citeproc sorts by the style's own rules: author, then date, then
-    title for APA and Cite Them Right)."""
+    title for APA and Cite Them Right). The order is the plain text's: citeproc compares the
+    formatted keys, and HTML's markup would move a title that ends where another goes on
+    ("Standards</i>" after "Standards: B1")."""
     citable = [r for r in resolved if r.found]
-    bibliography = _bibliography(citable, style, formatter.html, _escape)
-    if bibliography is None:
+    plain = _bibliography(citable, style, formatter.plain, str)
+    if plain is None:
         return []
+    marked_up = _bibliography(citable, style, formatter.html, _escape, order=plain.keys)
     items = {r.citation.csl_item["id"].lower(): r for r in citable}  # citeproc's keys
-    rendered = [str(entry) for entry in bibliography.bibliography()]
+    rendered = [str(entry) for entry in marked_up.bibliography()]
     return [(items[key.lower()], entry_html)
-            for key, entry_html in zip(bibliography.keys, rendered, strict=True)]  # fmt: skip
+            for key, entry_html in zip(marked_up.keys, rendered, strict=True)]  # fmt: skip
 
 
 def as_text(resolved: list[Resolved], style: str) -> str:
@@ -132,15 +135,22 @@ def as_text(resolved: list[Resolved], style: str) -> str:
     return "\n\n".join(str(entry) for entry in bibliography.bibliography()) + "\n"
 
 
-def _bibliography(citable: list[Resolved], style: str, output, escape: Callable[[str], str]):
-    """citeproc's reference list of the citable entries in a style, sorted by its rules."""
+def _bibliography(citable: list[Resolved], style: str, output, escape: Callable[[str], str],
+                  order: list[str] | None = None):  # fmt: skip
+    """citeproc's reference list of the citable entries in a style, sorted by its rules (or
+    in the order given: another run's keys)."""
     if not citable:
         return None
     source = CiteProcJSON([_for_style(r.citation.csl_item, escape) for r in citable])
     bibliography = CitationStylesBibliography(_style(style), source, output)
     for r in citable:
         bibliography.register(CiteprocCitation([CitationItem(r.citation.csl_item["id"])]))
-    bibliography.sort()
+    if order is None:
+        bibliography.sort()
+    else:
+        by_key = {item.key: item for item in bibliography.items}
+        bibliography.items = [by_key[key] for key in order]
+        bibliography.keys = list(order)
     return bibliography
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from mapping.models import Link, Mapping, Side
 from mapping.register import LiveRegister
@@ -33,7 +34,29 @@ class ElementCodeField(forms.CharField):
         return self.elements[code]
 
 
-class LinkForm(forms.ModelForm):
+class FormSaysItOnce:
+    """Link.clean() repeats what the form has already said of a field (an empty rationale):
+    keep the form's words, in the register's own terms, and say them once."""
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        if hasattr(errors, "error_dict"):
+            fresh = {field: said for field, said in errors.error_dict.items()
+                     if field == NON_FIELD_ERRORS or field not in self.errors}  # fmt: skip
+            errors = ValidationError(fresh)
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
+
+
+def _in_their_words(form: forms.ModelForm, words: Words) -> None:
+    rationale = form.fields["rationale"]
+    rationale.error_messages["required"] = (
+        f"Say why the {words.source} relates to the {words.target}."
+    )
+    rationale.help_text = f"Why the {words.source} relates to the {words.target}."
+
+
+class LinkForm(FormSaysItOnce, forms.ModelForm):
     """A new link. Duplicates are refused, pointing to the link that already exists."""
 
     class Meta:
@@ -59,9 +82,7 @@ class LinkForm(forms.ModelForm):
                 label=words.one(side).capitalize(),
                 error_messages={"required": f"Choose the {words.one(side)}."},
             )  # fmt: skip
-        self.fields["rationale"].error_messages["required"] = (
-            f"Say why the {words.source} relates to the {words.target}."
-        )
+        _in_their_words(self, words)
         self.order_fields(self.field_order)
 
     def clean(self) -> dict:
@@ -94,7 +115,7 @@ class LinkForm(forms.ModelForm):
         pass  # clean() reports a duplicate pair, with a link to the existing one
 
 
-class LinkEditForm(forms.ModelForm):
+class LinkEditForm(FormSaysItOnce, forms.ModelForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
@@ -108,9 +129,7 @@ class LinkEditForm(forms.ModelForm):
         # When the row turns into this form, htmx moves the keyboard focus into it.
         self.fields["relation"].widget.attrs["autofocus"] = True
         if words is not None:
-            self.fields["rationale"].error_messages["required"] = (
-                f"Say why the {words.source} relates to the {words.target}."
-            )
+            _in_their_words(self, words)
 
 
 class RetireForm(forms.Form):

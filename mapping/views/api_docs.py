@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from mapping.api import api
 from mapping.api.reference import read
 from mapping.caching.pages import cached_page
 
 
-@require_GET
+@require_safe
 @cached_page
 def api_docs(request: HttpRequest) -> HttpResponse:
     description = api.get_openapi_schema()

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from mapping.coverage.graph import map_data
 from mapping.coverage.matrix import RELATION_SYMBOLS, build_matrix
@@ -22,7 +22,7 @@ from mapping.views.lookups import HtmxHttpRequest, register_page, wants_fragment
 CYTOSCAPE = "vendor/cytoscape-3.34.4/cytoscape.min.js"
 
 
-@require_GET
+@require_safe
 @register_page
 def matrix(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """Sources down (behaviours, say), targets across (standards); open a row or column,
@@ -62,7 +62,7 @@ def matrix(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @register_page
 def map_page(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """The interactive map, with a list of every element as its accessible alternative."""
@@ -75,7 +75,7 @@ def map_page(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     return render(request, "mapping/map.html", context)
 
 
-@require_GET
+@require_safe
 @register_page(frozen_when_edition=True)
 def map_json(request: HtmxHttpRequest, register: Register) -> JsonResponse:
     """The map's data: the same elements and links the link table shows."""
@@ -83,7 +83,7 @@ def map_json(request: HtmxHttpRequest, register: Register) -> JsonResponse:
     return JsonResponse(data)
 
 
-@require_GET
+@require_safe
 @register_page
 def coverage_report(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """The gap report: how complete the mapping is, and what is missing."""
@@ -91,7 +91,7 @@ def coverage_report(request: HtmxHttpRequest, register: Register) -> HttpRespons
     return render(request, "mapping/coverage.html", context)
 
 
-@require_GET
+@require_safe
 @register_page(frozen_when_edition=True)
 def coverage_csv(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """The gap report as CSV: one row for every element of both frameworks."""

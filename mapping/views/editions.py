@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from mapping.forms.editing import EditionForm
 from mapping.forms.filters import CompareForm
@@ -15,7 +15,7 @@ from mapping.register.comparison import EditionContent, diff
 from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register, register_page
 
 
-@require_GET
+@require_safe
 @register_page
 def edition_list(request: HtmxHttpRequest, register: LiveRegister) -> HttpResponse:
     editions = list(
@@ -59,7 +59,7 @@ def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpRe
     )
 
 
-@require_GET
+@require_safe
 @register_page
 def edition_compare(request: HtmxHttpRequest, register: LiveRegister) -> HttpResponse:
     """Two editions side by side: links and element texts added, removed and changed."""

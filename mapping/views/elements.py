@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mapping.access.policy import may_change_framework
 from mapping.coverage.across import across_frameworks
@@ -35,7 +35,7 @@ LINKS_PER_SECTION = 20
 INFERRED_ON_PAGE = 50
 
 
-@require_GET
+@require_safe
 @register_page(site_too="always")
 def element_detail(
     request: HtmxHttpRequest, register: Register, framework: str, code: str
@@ -74,7 +74,7 @@ def element_detail(
     return render(request, "mapping/element_detail.html", context)
 
 
-@require_GET
+@require_safe
 def element_moved(
     request: HtmxHttpRequest, code: str, side: str, slug: str | None = None,
     number: int | None = None,

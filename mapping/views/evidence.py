@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from mapping.citing import evidence
 from mapping.citing.evidence_docx import docx
@@ -42,7 +42,7 @@ def pdf(pack: evidence.Pack) -> bytes:
     return output.getvalue()
 
 
-@require_GET
+@require_safe
 @register_page(frozen_when_edition=True)
 def evidence_pack(
     request: HtmxHttpRequest, register: Register, framework: str, code: str, extension: str

@@ -10,7 +10,7 @@ import json
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from mapping.access.policy import may
 from mapping.exchange.case.writer import case_package
@@ -67,7 +67,7 @@ def _link_row(link) -> list:
     return [cells[column] for column in LINK_EXPORT_COLUMNS]
 
 
-@require_GET
+@require_safe
 @register_page(frozen_when_edition=True)
 def links_export(request: HtmxHttpRequest, register: Register, extension: str) -> HttpResponse:
     """The link table as it is filtered and sorted, every page of it."""
@@ -81,7 +81,7 @@ def links_export(request: HtmxHttpRequest, register: Register, extension: str) -
     return _table(register, LINK_EXPORT_COLUMNS, rows, "links", extension)
 
 
-@require_GET
+@require_safe
 @register_page(frozen_when_edition=True)
 def framework_export(
     request: HtmxHttpRequest, register: Register, framework: str, extension: str
@@ -105,7 +105,7 @@ def framework_export(
     return _table(register, (*FRAMEWORK_COLUMNS, "wording"), rows, what, extension)
 
 
-@require_GET
+@require_safe
 @register_page(frozen_when_edition=True)
 def register_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """The whole register as JSON: live, every row of it (a complete backup of this
@@ -121,7 +121,7 @@ def register_export(request: HtmxHttpRequest, register: Register) -> HttpRespons
 EXTRAS = ("inferred", "lexical")
 
 
-@require_GET
+@require_safe
 @register_page(frozen_when_edition=True)
 def sssom_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """The links as SSSOM; with ?include=inferred (and/or lexical), the links inferred
@@ -148,7 +148,7 @@ def _refused(status: int, said: str) -> HttpResponse:
     return HttpResponse(said, status=status, content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 @register_page(frozen_when_edition=True)
 def kumu_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     blueprint = kumu_blueprint(register, absolute=request.build_absolute_uri)
@@ -156,7 +156,7 @@ def kumu_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
                      "json", "application/json")  # fmt: skip
 
 
-@require_GET
+@require_safe
 def framework_moved(
     request: HtmxHttpRequest, side: str, extension: str, slug: str | None = None,
     number: int | None = None,

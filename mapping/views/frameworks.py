@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mapping.access.policy import may, may_change_framework, require
 from mapping.caching.pages import cached_page
@@ -23,7 +23,7 @@ from standards.models import Framework
 HISTORY_ON_PAGE = 20
 
 
-@require_GET
+@require_safe
 @cached_page
 def framework_list(request: HtmxHttpRequest) -> HttpResponse:
     frameworks = Framework.objects.annotate(element_count=Count("elements")).order_by(
@@ -32,7 +32,7 @@ def framework_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "mapping/frameworks.html", {"frameworks": frameworks})
 
 
-@require_GET
+@require_safe
 @cached_page
 def framework_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A framework with every element (each linked to its page in a register that maps it,

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from mapping.coverage.across import every_register
 from mapping.models import Relation
@@ -30,7 +30,7 @@ def _printed(request: HtmxHttpRequest, register: Register) -> PrintedRegister:
     return PrintedRegister(register, origin, today=timezone.localdate())
 
 
-@require_GET
+@require_safe
 @register_page(empty_site=True, site_too="at home")
 def guide(request: HtmxHttpRequest, register: Register | None) -> HttpResponse:
     """The register at a glance: coverage, each element of both frameworks, how to read a
@@ -58,7 +58,7 @@ def _at_home(request: HtmxHttpRequest, register: Register) -> bool:
     return register.is_live and "slug" not in request.resolver_match.kwargs
 
 
-@require_GET
+@require_safe
 def guide_pdf(
     request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:
@@ -77,7 +77,7 @@ def guide_pdf(
     return response
 
 
-@require_GET
+@require_safe
 def pdf_status(
     request: HtmxHttpRequest, slug: str | None = None, number: int | None = None
 ) -> HttpResponse:

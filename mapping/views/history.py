@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from mapping.access.policy import may_revert, require
@@ -18,7 +18,7 @@ from mapping.models import Change, EditConflict, Role
 from mapping.views.lookups import HtmxHttpRequest, back_to, page_of, wants_fragment
 
 
-@require_GET
+@require_safe
 @cached_page
 def changes(request: HtmxHttpRequest) -> HttpResponse:
     """Recent changes across every register, newest first, with filters."""

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mapping.access.policy import frameworks_they_may_change, may, require
 from mapping.exchange.tabular import FRAMEWORK_COLUMNS, LINK_COLUMNS, csv_bytes, xlsx_bytes
@@ -91,7 +91,7 @@ def link_import(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespon
     return render(request, "mapping/import_form.html", context, status=400 if form.errors else 200)
 
 
-@require_GET
+@require_safe
 def import_batch(request: HtmxHttpRequest, pk) -> HttpResponse:
     """An import's dry run, its progress while it runs, or what it did."""
     batch = _get_batch(request, pk)
@@ -122,7 +122,7 @@ def import_apply(request: HtmxHttpRequest, pk) -> HttpResponse:
     return redirect(batch.get_absolute_url())
 
 
-@require_GET
+@require_safe
 def import_template(request: HtmxHttpRequest, kind: str, extension: str) -> HttpResponse:
     """A table to start from, with its columns and an example row."""
     columns, rows = TEMPLATES[kind]

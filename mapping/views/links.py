@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from mapping.forms.filters import LinkFilterForm
 from mapping.models import Relation
@@ -20,7 +20,7 @@ from mapping.views.lookups import HtmxHttpRequest, back_to, register_page, wants
 ROW_STYLES = {"table", "source", "target"}
 
 
-@require_GET
+@require_safe
 @register_page
 def link_table(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """Every link with its reason: filtered, sorted and paged through the query string."""
@@ -46,7 +46,7 @@ def link_table(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @register_page
 def link_detail(request: HtmxHttpRequest, register: Register, pk: int) -> HttpResponse:
     """A link's permanent page: what it says, its status and (live) its whole history."""

@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mapping.access.policy import require
 from mapping.caching.pages import cached_page
@@ -19,7 +19,7 @@ from mapping.register.addresses import RegisterUrls
 from mapping.views.lookups import HtmxHttpRequest, flash, get_mapping
 
 
-@require_GET
+@require_safe
 @cached_page
 def mapping_list(request: HtmxHttpRequest) -> HttpResponse:
     """Every register and crosswalk, with its coverage figures and editions."""

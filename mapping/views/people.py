@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mapping.access import oidc
 from mapping.access import people as operations
@@ -45,7 +45,7 @@ def _people():
     ).order_by("-is_active", "username")  # fmt: skip
 
 
-@require_GET
+@require_safe
 def people(request: HttpRequest) -> HttpResponse:
     operations.require_administrator(request.user)
     context = {"people": _people(), "invitations": Invitation.objects.pending()
@@ -187,7 +187,7 @@ def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def people_log(request: HttpRequest) -> HttpResponse:
     operations.require_administrator(request.user)
     form = LogFilter(request.GET)

@@ -16,11 +16,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from pydantic import ValidationError
 
 from mapping.citing.citations import FORMATS
@@ -68,6 +69,13 @@ def _from_elsewhere(request: HtmxHttpRequest) -> bool:
     return bool(origin) and origin.split("://", 1)[-1] != request.get_host()
 
 
+def _to_the_list(request: HtmxHttpRequest) -> HttpResponse:
+    """Back to the list, in the style it was read in."""
+    style = request.POST.get("style", "apa")
+    url = reverse("references")
+    return redirect(f"{url}?style={style}" if style in STYLES and style != "apa" else url)
+
+
 def _saved(response: HttpResponse, listed: ReferenceList) -> HttpResponse:
     return listed.save(response, secure=settings.SESSION_COOKIE_SECURE)
 
@@ -106,7 +114,7 @@ def reference_add(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def references(request: HtmxHttpRequest) -> HttpResponse:
     listed = ReferenceList.of(request)
     style = request.GET.get("style", "apa")
@@ -139,7 +147,7 @@ def references(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def references_download(request: HtmxHttpRequest) -> HttpResponse:
     name = request.GET.get("format", "")
     if name not in (*DOWNLOADS, *STYLES):
@@ -165,7 +173,7 @@ def reference_remove(request: HtmxHttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(_said(error), content_type="text/plain; charset=utf-8")
     if listed.remove(entry):
         messages.success(request, "Removed from your reference list.")
-    return _saved(redirect("references"), listed)
+    return _saved(_to_the_list(request), listed)
 
 
 @require_POST
@@ -173,7 +181,7 @@ def references_clear(request: HtmxHttpRequest) -> HttpResponse:
     listed = ReferenceList.of(request)
     listed.clear()
     messages.success(request, "Your reference list is empty.")
-    return _saved(redirect("references"), listed)
+    return _saved(_to_the_list(request), listed)
 
 
 @require_POST
@@ -189,4 +197,4 @@ def references_pin(request: HtmxHttpRequest) -> HttpResponse:
     if left:
         said += " Left live: " + "; ".join(left) + "."
     messages.success(request, said)
-    return _saved(redirect("references"), listed)
+    return _saved(_to_the_list(request), listed)

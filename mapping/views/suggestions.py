@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mapping.forms.filters import PageForm
 from mapping.forms.suggestions import AcceptForm, BulkForm, DismissForm, SuggestionForm
@@ -28,7 +28,7 @@ GONE = ("This is no longer suggested: someone has linked it or dismissed it, or 
         "was inferred through has changed. The suggestions below are as they are now.")  # fmt: skip
 
 
-@require_GET
+@require_safe
 def suggestions(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
     register = get_live_register(request, slug, need=Role.EDITOR)
     return _page(request, register)

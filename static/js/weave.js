@@ -17,6 +17,14 @@
     place.prepend(note);
   }
 
+  // A form sent back with its errors (400) or a conflict (409) is swapped in, as configured
+  // in base.html. With DEBUG on, django-htmx's helper (listening on the document) would put
+  // it in place of the whole page, as if it were one of Django's error pages: stop the event
+  // at the root element first, which leaves htmx's own handling as it is.
+  document.documentElement.addEventListener("htmx:beforeOnLoad", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 400 || status === 409) event.stopPropagation();
+  });
   document.addEventListener("htmx:beforeRequest", function () {
     var note = document.getElementById("request-error");
     if (note) note.remove();

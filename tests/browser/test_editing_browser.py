@@ -1,5 +1,6 @@
 """What only a browser shows of editing: the row becoming a form and back, in place."""
 
+import pytest
 from playwright.sync_api import expect
 
 from mapping.models import Change, Link
@@ -74,7 +75,10 @@ def test_adding_a_link_in_place_refreshes_the_table(live_demo, page):
     assert "Draft" in page.locator("#results").inner_text()
 
 
-def test_a_duplicate_shows_the_error_beside_the_form(live_demo, page):
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_a_duplicate_shows_the_error_beside_the_form(live_demo, page, settings, debug):
+    # With DEBUG on (make run), django-htmx's helper must not put the form in place of the page.
+    settings.DEBUG = debug
     log_in(page, live_demo.url, "editor")
     page.goto(f"{live_demo.url}/links/")
     page.get_by_role("link", name="Add a link").click()
@@ -88,6 +92,8 @@ def test_a_duplicate_shows_the_error_beside_the_form(live_demo, page):
     alert.wait_for()
     assert "already linked" in alert.inner_text()
     assert alert.get_by_role("link").get_attribute("href").startswith("/links/")
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    expect(page.locator("#results")).to_be_visible()
 
 
 def test_a_busy_database_says_so_and_keeps_what_was_typed(live_demo, page, monkeypatch):

@@ -12,6 +12,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from mapping.models.people import AuditEntry
+
 
 @pytest.fixture
 def person(db):
@@ -80,3 +82,9 @@ def test_a_success_resets_the_count(person):
     client.logout()
     for attempt in range(4):
         assert _try(client, "sam", f"wrong-again-{attempt}").status_code == 200
+
+
+def test_the_audit_log_says_a_password_sign_in_was_with_a_password(person):
+    assert _try(Client(), "sam", "the-right-password-1").status_code == 302
+    entry = AuditEntry.objects.get(action="signed_in", person=person)
+    assert entry.detail == "With a password."

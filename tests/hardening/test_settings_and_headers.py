@@ -120,3 +120,19 @@ def test_a_private_site_tells_strangers_nothing_on_its_error_pages(small, client
     for secret in (small["mapping"].name, small["mapping"].organisation, "standards"):
         assert secret not in page
     assert "Page not found" in page or response["Content-Type"].startswith("application/json")
+
+
+def test_two_sites_sharing_a_cache_keep_their_pages_apart(tmp_path):
+    """Two databases, one cache folder or Redis: each site's kept pages and PDFs under its own
+    prefix; a second server of the same site (same database) shares the first's."""
+
+    def prefix(database: str) -> str:
+        result = _manage("shell", "-c", "from django.conf import settings; "
+                         "print(settings.CACHES['default']['KEY_PREFIX'])",
+                         DATABASE_URL=database, DEBUG="true")  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()[-1]
+
+    one, other = f"sqlite:///{tmp_path / 'one.sqlite3'}", f"sqlite:///{tmp_path / 'two.sqlite3'}"
+    assert prefix(one) == prefix(one) != prefix(other)
+    assert prefix(one).startswith("weave-")

@@ -3,6 +3,7 @@ without JavaScript, read in APA and Harvard in each style's order, downloaded as
 RIS and CSL-JSON (each read back by an independent parser or the CSL schema), pinned to the
 latest edition; odd input refused with a message and nothing written to the database."""
 
+import html
 import json
 import re
 from urllib.parse import parse_qs
@@ -102,6 +103,23 @@ def test_the_list_in_apa_and_harvard_each_in_its_own_order(client, listed):
     assert "Your list mixes live pages and editions." in apa
 
 
+@pytest.mark.parametrize("style", ["apa", "harvard"])
+def test_the_page_and_copy_all_list_in_one_order(client, published, style):
+    """A register's own title is the start of its pages' titles: HTML's markup must not sort
+    it after them on screen while the plain text puts it first."""
+    links = published["mapping"].links.order_by("pk")[:3]
+    for link in links:
+        add(client, kind="link", link=link.pk)
+    add(client, kind="register")
+    add(client, kind="element", side="target", code="INT")
+    add(client, kind="element", side="source", code="B1")
+    page = client.get(f"/references/?style={style}").content.decode()
+    shown = [html.unescape(re.sub(r"<[^>]+>", "", item))
+             for item in re.findall(r'<p class="citation">(.*?)</p>', page, re.S)]  # fmt: skip
+    text = client.get(f"/references/download/?format={style}").content.decode()
+    assert len(shown) == 6 and shown == text.strip().split("\n\n")
+
+
 def test_downloads_are_read_back_by_independent_parsers(client, listed):
     bib = client.get("/references/download/?format=bibtex")
     assert bib["Content-Disposition"] == 'attachment; filename="references.bib"'
@@ -130,6 +148,17 @@ def test_remove_clear_and_pin(client, listed):
     client.post("/references/clear/")
     assert entries(client) == []
     assert "Your list is empty." in client.get("/references/").content.decode()
+
+
+def test_remove_and_pin_go_back_to_the_style_being_read(client, listed):
+    page = client.get("/references/?style=harvard").content.decode()
+    assert page.count('<input type="hidden" name="style" value="harvard">') >= 2
+    removed = client.post("/references/remove/",
+                          {"register": SLUG, "kind": "register", "style": "harvard"})  # fmt: skip
+    assert removed["Location"] == "/references/?style=harvard"
+    assert client.post("/references/pin/", {"style": "harvard"})["Location"] == \
+        "/references/?style=harvard"  # fmt: skip
+    assert client.post("/references/pin/", {"style": "<odd>"})["Location"] == "/references/"
 
 
 def test_what_became_of_retired_links_and_missing_editions(client, listed, people):
@@ -203,3 +232,18 @@ def test_the_header_count_leaves_kept_pages_kept(client, published):
         page = client.get("/links/").content.decode()
     assert '<span id="reference-count"> (1)</span>' in page
     assert len(queries) == 0, "still the kept page, with the count filled in"
+
+
+def test_the_header_count_is_never_kept_in_a_304_and_its_length_is_right(client, published):
+    add(client, kind="register")
+    client.get("/links/")  # the message "Added …"
+    first = client.get("/links/")
+    assert '<span id="reference-count"> (1)</span>' in first.content.decode()
+    assert int(first["Content-Length"]) == len(first.content)
+    assert client.get("/links/", headers={"If-None-Match": first["ETag"]}).status_code == 304
+    add(client, kind="link", link=published["mapping"].links.first().pk)
+    client.get("/links/")
+    again = client.get("/links/", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 200, "the count changed: the old tag no longer matches"
+    assert '<span id="reference-count"> (2)</span>' in again.content.decode()
+    assert int(again["Content-Length"]) == len(again.content)

@@ -134,6 +134,21 @@ def test_adding_a_link_makes_a_draft_and_tells_the_table(small, as_role, people)
     assert link.created_by == people["editor"]
     change = Change.objects.for_object(link).get()
     assert change.action == Change.Action.CREATED and change.after["rationale"]
+    assert f"{link.history_label}</a> as proposed." in response.content.decode()
+
+
+def test_an_empty_rationale_is_said_once_in_the_registers_words(small, as_role):
+    editor = as_role("editor")
+    new = editor.post(reverse("link_create"), {"source": "B1.2", "target": "S1",
+                      "relation": "supports", "rationale": "  "}, headers=HTMX)  # fmt: skip
+    edit = _edit(editor, small["b11_s11"], rationale="")
+    for response in (new, edit):
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert html.count("Say why the behaviour relates to the standard.") == 1
+        assert "one relates to the other" not in html
+    assert "Why the behaviour relates to the standard." in new.content.decode()
+    assert not Link.objects.filter(source__code="B1.2", target__code="S1").exists()
 
 
 def test_an_unknown_element_code_is_refused_inline(small, as_role):
