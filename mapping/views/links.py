@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
@@ -87,12 +88,17 @@ def link_page(
     status: int = 200,
     **extra,
 ) -> HttpResponse:
-    """The link's page, or one of its partials (a table row, or the row as a form) for htmx."""
+    """The link's page, or one of its partials (a table row, or the row as a form) for htmx.
+    On the link's own page, a row coming back changed brings the page's facts and history
+    with it (out of band), so status, last change and history never lag behind the row."""
+    style, element_id = _row_style(request), _element_id(request)
+    on_link_page = partial is None or "link" in (request.GET.get("on"), request.POST.get("on"))
     context = {
         "register": register,
         "link": link,
-        "style": _row_style(request),
-        "element_id": _element_id(request),
+        "style": style,
+        "element_id": element_id,
+        "on_link_page": on_link_page,
         "history": register.history_of(link),
         "relations": list(Relation),
         "next": back_to(request, link.url),
@@ -101,5 +107,11 @@ def link_page(
     if partial and wants_fragment(request):
         template_name += f"#{partial}"
     response = render(request, template_name, context, status=status)
+    changed = extra.get("saved") or extra.get("just_retired")
+    if partial == "row" and changed and on_link_page and wants_fragment(request):
+        beside = context | {"oob": True}
+        for name in ("facts", "history_section"):
+            more = render_to_string(f"mapping/link_detail.html#{name}", beside, request)
+            response.content += more.encode()
     patch_vary_headers(response, ["HX-Request"])
     return response

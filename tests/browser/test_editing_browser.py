@@ -117,3 +117,19 @@ def test_a_busy_database_says_so_and_keeps_what_was_typed(live_demo, page, monke
     expect(form_row.get_by_label("Rationale")).to_have_value("Typed while the register was busy.")
     link.refresh_from_db()
     assert link.rationale == before
+
+
+def test_on_the_links_page_status_and_history_keep_up_with_the_row(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    link = Link.objects.get(source__code="B1.1", target__code="INC.3")
+    page.goto(f"{live_demo.url}/links/{link.pk}/")
+    page.evaluate("window.notReloaded = true")
+    page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit").click()
+    form_row = page.locator(f"#link-{link.pk}.editing")
+    form_row.get_by_label("Rationale").fill("Said again, on the link's own page.")
+    form_row.get_by_role("button", name="Save").click()
+    page.locator(f"#link-{link.pk}:not(.editing)").wait_for()
+    expect(page.locator("#link-facts")).to_contain_text("by editor")
+    expect(page.locator("#link-history li").first).to_contain_text("Edited link B1.1 → INC.3 by editor")
+    assert page.evaluate("window.notReloaded") is True
+    expect(page.locator("#link-facts")).to_have_count(1)

@@ -55,6 +55,22 @@ def test_saving_swaps_the_row_back_and_records_the_change(small, as_role, people
     assert [name for name, _, _ in change.differences] == ["rationale"]
 
 
+def test_on_the_links_own_page_its_facts_and_history_follow_the_row(small, as_role, people):
+    link, editor = small["b11_s11"], as_role("editor")
+    page = editor.get(link.get_absolute_url()).content.decode()
+    assert f"{reverse('link_edit', args=[link.pk])}?style=table&amp;element=&amp;on=link" in page
+    row_form = editor.get(reverse("link_edit", args=[link.pk]) + "?style=table&on=link",
+                          headers=HTMX).content.decode()  # fmt: skip
+    assert '<input type="hidden" name="on" value="link">' in row_form
+    html = _edit(editor, link, rationale="Heard out.", on="link").content.decode()
+    facts = html[html.index('<dl class="facts" id="link-facts" hx-swap-oob="true">'):]
+    assert f"by {people['editor']}" in facts.split("</dl>")[0]
+    history = html[html.index('id="link-history" hx-swap-oob="true"'):]
+    assert "Heard out." in history
+    on_the_table = _edit(editor, Link.objects.get(pk=link.pk), rationale="Again.")
+    assert "hx-swap-oob" not in on_the_table.content.decode()
+
+
 def test_an_editor_edit_to_an_approved_link_goes_back_for_approval(small, as_role):
     link = small["b11_s11"]
     link.status = LinkStatus.APPROVED
