@@ -130,6 +130,7 @@ def test_on_the_links_page_status_and_history_keep_up_with_the_row(live_demo, pa
     form_row.get_by_role("button", name="Save").click()
     page.locator(f"#link-{link.pk}:not(.editing)").wait_for()
     expect(page.locator("#link-facts")).to_contain_text("by editor")
-    expect(page.locator("#link-history li").first).to_contain_text("Edited link B1.1 → INC.3 by editor")
+    latest = page.locator("#link-history li").first
+    expect(latest).to_contain_text("Edited link B1.1 → INC.3 by editor")
     assert page.evaluate("window.notReloaded") is True
     expect(page.locator("#link-facts")).to_have_count(1)
