@@ -63,9 +63,9 @@ def test_on_the_links_own_page_its_facts_and_history_follow_the_row(small, as_ro
                           headers=HTMX).content.decode()  # fmt: skip
     assert '<input type="hidden" name="on" value="link">' in row_form
     html = _edit(editor, link, rationale="Heard out.", on="link").content.decode()
-    facts = html[html.index('<dl class="facts" id="link-facts" hx-swap-oob="true">'):]
+    facts = html[html.index('<dl class="facts" id="link-facts" hx-swap-oob="true">') :]
     assert f"by {people['editor']}" in facts.split("</dl>")[0]
-    history = html[html.index('id="link-history" hx-swap-oob="true"'):]
+    history = html[html.index('id="link-history" hx-swap-oob="true"') :]
     assert "Heard out." in history
     on_the_table = _edit(editor, Link.objects.get(pk=link.pk), rationale="Again.")
     assert "hx-swap-oob" not in on_the_table.content.decode()
