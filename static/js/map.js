@@ -22,7 +22,9 @@
   const strength = (relation) => { const i = STRENGTH.indexOf(relation); return i < 0 ? STRENGTH.length : i; };
   const FONT = 15; // model units; the zoom never goes below MIN_ZOOM, so labels are ≥ 11 px
   const MIN_ZOOM = 0.75;
-  const X = { source: 0, "source-child": 200, "target-child": 420, target: 620 };
+  // Columns close enough, and labels narrow enough, that the summary fits a laptop's map
+  // (about 750 px) at the least zoom that keeps labels legible.
+  const X = { source: 0, "source-child": 190, "target-child": 400, target: 590 };
 
   const byId = new Map(data.nodes.map((n) => [n.id, n]));
   const tops = { source: [], target: [] };
@@ -147,7 +149,7 @@
     maxZoom: 3,
     style: [
       { selector: "node", style: {
-        label: "data(label)", "font-size": FONT, "text-wrap": "wrap", "text-max-width": 170, "text-valign": "center",
+        label: "data(label)", "font-size": FONT, "text-wrap": "wrap", "text-max-width": 135, "text-valign": "center",
         width: 30, height: 30, color: "#111", "background-color": (n) => COLOURS[n.data("kind")],
         shape: (n) => SHAPES[n.data("kind")], "border-width": 1, "border-color": "#333",
         "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": 2 } },

@@ -17,3 +17,13 @@ document.addEventListener("keydown", (event) => {
     event.preventDefault();
   }
 });
+
+// Where the cell's links are drawn below the grid (a narrow screen), take the reader there.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const detail = document.getElementById("cell-detail");
+  if (!detail || event.detail.target.id !== "cell-detail") return;
+  if (window.matchMedia("(max-width: 60rem)").matches) {
+    detail.scrollIntoView({ block: "start" });
+    detail.focus({ preventScroll: true });
+  }
+});

@@ -88,6 +88,26 @@ def test_labels_are_legible_at_the_default_zoom_on_a_laptop(live_demo, page):
     assert sizes and min(sizes) >= 11
 
 
+@pytest.mark.parametrize("width", [1280, 1366, 1920])
+def test_on_a_laptop_every_label_is_inside_the_map(live_demo, make_page, width):
+    page = make_page(viewport={"width": width, "height": 900})
+    open_map(page, live_demo.url)
+    outside = page.evaluate("""weaveMap.nodes().filter(n => {
+        const box = n.renderedBoundingBox({ includeLabels: true });
+        return box.x1 < 0 || box.x2 > weaveMap.width();
+    }).map(n => n.id())""")
+    assert outside == []
+
+
+def test_on_a_phone_the_map_says_how_to_reach_what_is_off_screen(live_demo, make_page):
+    page = make_page(viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True)
+    open_map(page, live_demo.url)
+    expect(page.get_by_role("note").filter(has_text="drag it sideways")).to_be_visible()
+    laptop = make_page(viewport={"width": 1366, "height": 900})
+    open_map(laptop, live_demo.url)
+    expect(laptop.get_by_text("drag it sideways")).to_be_hidden()
+
+
 def test_choosing_a_cluster_opens_it_and_the_address_keeps_the_view(live_demo, page):
     open_map(page, live_demo.url)
     tap(page, "target:INT")

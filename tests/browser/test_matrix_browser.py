@@ -59,3 +59,18 @@ def test_on_a_phone_only_the_matrix_scrolls_sideways_not_the_page(live_demo, mak
         assert page_width <= 390, (path, page_width)
         grid = page.locator("#matrix-grid")
         assert grid.evaluate("e => e.scrollWidth > e.clientWidth")  # the grid scrolls itself
+
+
+def test_on_a_phone_the_row_heads_leave_room_and_a_chosen_cell_is_brought_into_view(
+    live_demo, make_page
+):
+    page = make_page(viewport={"width": 375, "height": 700}, is_mobile=True, has_touch=True)
+    page.goto(f"{live_demo.url}/matrix/")
+    head = page.locator("tbody th.row-head").first.bounding_box()
+    assert head["width"] <= 150, head  # the cells get more than half the width
+    page.get_by_role("link", name="4 links, B2 and INT, 2 is the same as, 2 fully covers").tap()
+    panel = page.locator("#cell-detail")
+    expect(panel).to_contain_text("Doing the right thing for the right reasons")
+    top = panel.evaluate("e => e.getBoundingClientRect().top")
+    assert -1 <= top < 700, "the cell's links are on screen, not far below"
+    assert page.evaluate("document.activeElement.id") == "cell-detail"
