@@ -16,7 +16,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from mapping.access.policy import NotSignedIn, registers_where
-from mapping.models import EditConflict, ImportBatch, Link, LinkStatus, Role
+from mapping.models import Change, EditConflict, ImportBatch, Link, LinkStatus, Role
 from mapping.register import LiveRegister
 from mapping.suggesting.listing import to_review
 from mapping.views.lookups import HtmxHttpRequest, flash
@@ -90,6 +90,9 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
     else:
         status, problem = 400, "Those filters are not ones this page knows."
     links = list(links.order_by("mapping__name", "source_rank", "target_rank")[:AT_MOST])
+    edits = Change.objects.latest_edits(links)
+    for link in links:
+        link.last_edit = edits.get(link.pk)
     offered = [link.pk for link in links if link.mapping_id in publishing]
     form = DecisionForm(request.POST if request.method == "POST" else None, offered=offered)
     if request.method == "POST":

@@ -3,7 +3,9 @@ one at a time or many at once with one reason; editors read it; the header count
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mapping.models import Change, ImportBatch, Link, LinkStatus, Mapping, Membership
@@ -118,3 +120,32 @@ def test_imports_checked_but_not_applied_are_listed(small, people, as_role):
     page = _text(as_role("publisher").get(reverse("review")))
     assert "links.csv</a> into Our ways to the standards, by editor" in page
     assert 'To review <span class="count">(1' in page
+
+
+def test_the_queue_shows_what_an_edit_changed(waiting, as_role, people):
+    edited = next(link for key, link in waiting.items() if key.endswith(":b12"))
+    edited.edit(by=people["editor"], revision=edited.revision, relation="partly_covers",
+                rationale="Looked at again.", example="")  # fmt: skip
+    page = _text(as_role("publisher").get(reverse("review")))
+    assert "<strong>Rationale:</strong> <del>Worth a look.</del> → <ins>Looked at again.</ins>" \
+        in page  # fmt: skip
+    assert "<strong>Relation:</strong>" in page
+    assert page.count("New link") == 2  # the two never edited since they were made
+
+
+def test_the_queue_reads_in_as_many_queries_however_many_wait(waiting, as_role, small, people):
+    publisher = as_role("publisher")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert publisher.get(reverse("review")).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for link in waiting.values():
+        link.edit(by=people["editor"], revision=link.revision, relation="supports",
+                  rationale="Edited once more.", example="")  # fmt: skip
+    Link.objects.create(mapping=small["mapping"], source=small["b12"], target=small["s2"],
+                        relation="supports", rationale="Another.", status=LinkStatus.PROPOSED,
+                        updated_by=people["editor"])  # fmt: skip
+    assert queries() == before
