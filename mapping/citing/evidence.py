@@ -10,6 +10,8 @@ and as a tagged PDF through WeasyPrint (mapping/views/evidence.py)."""
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -94,11 +96,23 @@ class Pack:
     def references(self) -> list[Citation]:
         return [self.citation, *(link.citation for link in self.links)]
 
+    @property
+    def other_heading(self) -> str:
+        """The heading of the links tables' column naming the element at the other end."""
+        return "Covered by" if self.is_target else "Covers" if self.is_standard else "Evidences"
+
     def reference_list(self, *, html_output: bool = False) -> list[tuple[str, str]]:
-        """Each reference in APA, with its permalink (the pack's own first)."""
+        """Each reference in APA, with its permalink, in APA's order. Every entry has the
+        one author, so that is by date (a year alone before a full date) and then title:
+        the order of the entries' own plain text."""
         citations = self.references
         texts = render_many([c.csl_item for c in citations], "apa", html_output=html_output)
-        return [(text.strip(), c.cited.url) for text, c in zip(texts, citations, strict=True)]
+        listed = [(text.strip(), c.cited.url) for text, c in zip(texts, citations, strict=True)]
+        return sorted(listed, key=lambda entry: _plain(entry[0]))
+
+
+def _plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).casefold()
 
 
 def build(register: Register, element, *, absolute, today: date) -> Pack:

@@ -12,11 +12,11 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from mapping.citing.evidence import Pack, PackGroup
 
-COLUMNS = ("Reference", "Element", "Relation", "Why", "In practice")
+COLUMNS = ("Reference", None, "Relation", "Why", "In practice")  # None: pack.other_heading
 
 
 def docx(pack: Pack) -> bytes:
@@ -42,17 +42,19 @@ def docx(pack: Pack) -> bytes:
     if pack.wording:
         document.add_paragraph().add_run(pack.wording).italic = True
     document.add_heading(pack.what, level=2)
-    if not _table(document, pack.direct):
+    if not _table(document, pack, pack.direct):
         document.add_paragraph(f"No links are made to {pack.code} itself.")
     if pack.under:
         document.add_heading(f"What sits under {pack.code}", level=2)
         for section in pack.under:
             document.add_heading(f"{section.code} {section.title}", level=3)
-            if not _table(document, section.groups):
+            if not _table(document, pack, section.groups):
                 document.add_paragraph("No links.")
     document.add_heading("References", level=2)
     for text, url in pack.reference_list():
-        entry = document.add_paragraph(style="List Bullet")
+        entry = document.add_paragraph()  # APA: no bullets, a hanging indent
+        entry.paragraph_format.left_indent = Cm(1.27)
+        entry.paragraph_format.first_line_indent = Cm(-1.27)
         before, _, after = text.partition(url)
         entry.add_run(before)
         _hyperlink(entry, url, url)
@@ -63,7 +65,7 @@ def docx(pack: Pack) -> bytes:
     return output.getvalue()
 
 
-def _table(document, groups: list[PackGroup]) -> bool:
+def _table(document, pack: Pack, groups: list[PackGroup]) -> bool:
     """One table for the links of a section, strongest relation first; False if none."""
     links = [link for group in groups for link in group.links]
     if not links:
@@ -73,7 +75,7 @@ def _table(document, groups: list[PackGroup]) -> bool:
     header = table.rows[0]
     _repeat_as_header(header)
     for cell, title in zip(header.cells, COLUMNS, strict=True):
-        cell.paragraphs[0].add_run(title).bold = True
+        cell.paragraphs[0].add_run(title or pack.other_heading).bold = True
     for link in links:
         cells = table.add_row().cells
         _hyperlink(cells[0].paragraphs[0], link.reference, link.url)

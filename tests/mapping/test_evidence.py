@@ -69,6 +69,15 @@ def test_word_has_real_headings_a_table_of_the_links_and_working_hyperlinks(clie
         assert target.startswith("http://testserver/")
         assert client.get(target.removeprefix("http://testserver")).status_code == 200
     assert document.core_properties.title == "Evidence pack: INT Integrity"
+    # The column names what the PDF's does; the references, as APA sets them out: in its
+    # order (the own author's: date, then title), not bulleted, with a hanging indent.
+    assert [cell.text for cell in document.tables[0].rows[0].cells][:2] == \
+        ["Reference", "Covered by"]  # fmt: skip
+    after = [p for p in document.paragraphs][[p.text for p in document.paragraphs]
+                                             .index("References") + 1:]  # fmt: skip
+    assert after and all(p.style.name == "Normal" for p in after)
+    assert all(p.paragraph_format.first_line_indent < 0 for p in after)
+    assert [p.text for p in after] == sorted((p.text for p in after), key=str.casefold)
 
 
 def test_the_pdf_is_tagged_and_reads_as_the_pack(client, demo, int_links, tmp_path):
@@ -139,4 +148,6 @@ def test_the_reference_list_reads_as_each_citation_on_its_own(client, published,
             listed = [text for text, _url in pack.reference_list(html_output=html_output)]
             alone = [(c.apa_html() if html_output else c.text("apa")).strip()
                      for c in pack.references]  # fmt: skip
-            assert listed == alone
+            assert sorted(listed) == sorted(alone)
+        plain = [text for text, _url in pack.reference_list()]
+        assert plain == sorted(plain, key=str.casefold), "APA's order"
