@@ -54,10 +54,16 @@ def test_an_administrator_invites_a_colleague_who_sets_up_an_account(live_demo, 
 def test_the_people_pages_on_a_phone(live_demo, make_page):
     phone = make_page(viewport={"width": 390, "height": 844})
     log_in(phone, live_demo.url, "admin")
-    for path in ("/people/", "/people/log/", "/people/invite/", "/review/"):
+    for path in ("/people/", "/people/log/", "/people/invite/", "/review/",
+                 "/accounts/notifications/"):  # fmt: skip
         phone.goto(f"{live_demo.url}{path}")
         assert axe_violations(phone) == [], path
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+        # Checkboxes big enough for a finger (WCAG 2.2's 24 px target size).
+        small = phone.evaluate("""[...document.querySelectorAll(
+            'input[type=checkbox], input[type=radio]')].map(e => e.getBoundingClientRect())
+            .filter(box => box.width < 24 || box.height < 24).length""")
+        assert small == 0, path
 
 
 def test_a_publisher_approves_from_the_review_queue(live_demo, page):
