@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mapping.models.events import announce
+from mapping.models.link_rows import Relation
 from mapping.models.rows import place_in_tree, save_fields
 from standards.models import Element, Framework
 
@@ -35,6 +36,12 @@ class EditConflict(Exception):
     def __init__(self, current: models.Model) -> None:
         super().__init__("Someone else saved this since you opened it.")
         self.current = current
+
+
+def _said(name: str, value: Any) -> Any:
+    if name == "relation" and value in Relation.values:
+        return Relation(value).label
+    return value
 
 
 class ChangeQuerySet(models.QuerySet):
@@ -315,13 +322,15 @@ class Change(models.Model):
 
     @property
     def differences(self) -> list[tuple[str, Any, Any]]:
-        """(field, before, after) for each field this change altered."""
+        """(field, before, after) for each field this change altered; a relation in words
+        ("Partly covers", not its stored "partly_covers")."""
         names = list(dict.fromkeys([*self.before, *self.after]))
         return [
-            (name.removesuffix("_id"), self.before.get(name), self.after.get(name))
+            (name.removesuffix("_id"), _said(name, self.before.get(name)),
+             _said(name, self.after.get(name)))
             for name in names
             if self.before.get(name) != self.after.get(name)
-        ]
+        ]  # fmt: skip
 
     @property
     def shows_differences(self) -> bool:

@@ -129,7 +129,7 @@ def test_the_queue_shows_what_an_edit_changed(waiting, as_role, people):
     page = _text(as_role("publisher").get(reverse("review")))
     assert "<strong>Rationale:</strong> <del>Worth a look.</del> → <ins>Looked at again.</ins>" \
         in page  # fmt: skip
-    assert "<strong>Relation:</strong>" in page
+    assert "<strong>Relation:</strong> <del>Supports</del> → <ins>Partly covers</ins>" in page
     assert page.count("New link") == 2  # the two never edited since they were made
 
 
