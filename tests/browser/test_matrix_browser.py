@@ -74,3 +74,10 @@ def test_on_a_phone_the_row_heads_leave_room_and_a_chosen_cell_is_brought_into_v
     top = panel.evaluate("e => e.getBoundingClientRect().top")
     assert -1 <= top < 700, "the cell's links are on screen, not far below"
     assert page.evaluate("document.activeElement.id") == "cell-detail"
+
+
+def test_on_a_laptop_the_demos_matrix_needs_no_sideways_scrolling(live_demo, make_page):
+    page = make_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{live_demo.url}/matrix/")
+    grid = page.locator("#matrix-grid")
+    assert grid.evaluate("e => e.scrollWidth <= e.clientWidth"), "every column in view"
