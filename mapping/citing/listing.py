@@ -56,6 +56,17 @@ class Registers:
             self._loaded[key] = register
         return self._loaded[key]
 
+    def superseded(self) -> list[tuple[Register, Register]]:
+        """Each edition the entries cite that a newer one has followed: (cited, newest)."""
+        found = []
+        for (slug, number), edition in sorted(self.editions.items(), key=lambda kv: kv[0]):
+            newest = getattr(edition, "newest", None)
+            if edition is not None and newest and newest > number:
+                cited, latest = self.get(slug, number), self.get(slug, newest)
+                if cited is not None and latest is not None:
+                    found.append((cited, latest))
+        return found
+
     def _edition(self, mapping: Mapping, number: int) -> Edition | None:
         """An edition the entries named (read with them), or one asked for since, such as
         the latest when pinning."""

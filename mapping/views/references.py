@@ -121,8 +121,9 @@ def references(request: HtmxHttpRequest) -> HttpResponse:
     if style not in STYLES:
         return HttpResponseBadRequest("style: choose apa or harvard.",
                                       content_type="text/plain; charset=utf-8")  # fmt: skip
+    registers = Registers.for_entries(listed.entries)
     resolved = resolve(listed.entries, absolute=request.build_absolute_uri,
-                       today=timezone.localdate())  # fmt: skip
+                       today=timezone.localdate(), registers=registers)  # fmt: skip
     live = sum(1 for r in resolved if r.found and r.entry.is_live)
     pinned = sum(1 for r in resolved if r.found and not r.entry.is_live)
     context = {
@@ -134,6 +135,7 @@ def references(request: HtmxHttpRequest) -> HttpResponse:
         "count": len(listed),
         "live": live,
         "pinned": pinned,
+        "superseded": registers.superseded(),
         "plain": as_text(resolved, style),
         "downloads": [(name, FORMATS[name].label, FORMATS[name].extension) for name in DOWNLOADS],
         "max_entries": MAX_ENTRIES,

@@ -161,6 +161,20 @@ def test_remove_and_pin_go_back_to_the_style_being_read(client, listed):
     assert client.post("/references/pin/", {"style": "<odd>"})["Location"] == "/references/"
 
 
+def test_a_newer_edition_than_the_one_cited_is_pointed_out(client, listed, people):
+    from mapping.models import Edition
+
+    newest = Edition.objects.publish(listed["mapping"], by=people["publisher"], title="Later")
+    page = client.get("/references/").content.decode()
+    assert page.count("Entries from <strong>edition 1</strong>") == 1
+    assert re.search(rf'<a href="[^"]*/editions/{newest.number}/">Edition {newest.number}</a> '
+                     "has been published since", page)  # fmt: skip
+    assert len(re.findall(r'<p class="citation">', page)) == 4, "nothing moved by itself"
+    client.post("/references/clear/")
+    add(client, kind="register", edition=newest.number)
+    assert "has been published since" not in client.get("/references/").content.decode()
+
+
 def test_what_became_of_retired_links_and_missing_editions(client, listed, people):
     link = listed["first"]
     reason = "Superseded by a better link."
