@@ -56,10 +56,11 @@ class Registers:
             self._loaded[key] = register
         return self._loaded[key]
 
-    def superseded(self) -> list[tuple[Register, Register]]:
+    def superseded(self, entries: list[Entry]) -> list[tuple[Register, Register]]:
         """Each edition the entries cite that a newer one has followed: (cited, newest)."""
         found = []
-        for (slug, number), edition in sorted(self.editions.items(), key=lambda kv: kv[0]):
+        for slug, number in sorted({(e.slug, e.edition) for e in entries if e.edition}):
+            edition = self.editions.get((slug, number))
             newest = getattr(edition, "newest", None)
             if edition is not None and newest and newest > number:
                 cited, latest = self.get(slug, number), self.get(slug, newest)

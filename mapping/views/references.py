@@ -135,7 +135,7 @@ def references(request: HtmxHttpRequest) -> HttpResponse:
         "count": len(listed),
         "live": live,
         "pinned": pinned,
-        "superseded": registers.superseded(),
+        "superseded": registers.superseded(listed.entries),
         "plain": as_text(resolved, style),
         "downloads": [(name, FORMATS[name].label, FORMATS[name].extension) for name in DOWNLOADS],
         "max_entries": MAX_ENTRIES,
