@@ -8,7 +8,7 @@ from mapping.models.frozen import (
     EditionInferred,
     EditionLink,
 )
-from mapping.models.history import Change, EditConflict, tracked_values
+from mapping.models.history import Change, EditConflict
 from mapping.models.imports import ImportBatch
 from mapping.models.inference import ReviewedPair
 from mapping.models.link_rows import LinkSort, Relation, Side
@@ -17,6 +17,7 @@ from mapping.models.mappings import Mapping, ReviewedGap
 from mapping.models.memberships import Membership, Role
 from mapping.models.people import Audit, AuditEntry, Invitation
 from mapping.models.tokens import ApiToken
+from mapping.models.tracked import tracked_values
 
 __all__ = [
     "ApiToken",

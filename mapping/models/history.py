@@ -3,7 +3,6 @@ before and after; and the one way such edits are saved, so none goes unrecorded.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.apps import apps
@@ -15,19 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mapping.models.events import announce
-from mapping.models.link_rows import Relation
 from mapping.models.rows import place_in_tree, save_fields
+from mapping.models.tracked import in_words, tracked_values
 from standards.models import Element, Framework
-
-
-def tracked_values(instance: models.Model) -> dict[str, Any]:
-    """The fields the change history records of a link, element or framework, as the JSON
-    they are stored as (a date as YYYY-MM-DD)."""
-    return {name: _as_json(getattr(instance, name)) for name in instance.history_fields}
-
-
-def _as_json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 class EditConflict(Exception):
@@ -36,12 +25,6 @@ class EditConflict(Exception):
     def __init__(self, current: models.Model) -> None:
         super().__init__("Someone else saved this since you opened it.")
         self.current = current
-
-
-def _said(name: str, value: Any) -> Any:
-    if name == "relation" and value in Relation.values:
-        return Relation(value).label
-    return value
 
 
 class ChangeQuerySet(models.QuerySet):
@@ -326,8 +309,8 @@ class Change(models.Model):
         ("Partly covers", not its stored "partly_covers")."""
         names = list(dict.fromkeys([*self.before, *self.after]))
         return [
-            (name.removesuffix("_id"), _said(name, self.before.get(name)),
-             _said(name, self.after.get(name)))
+            (name.removesuffix("_id"), in_words(name, self.before.get(name)),
+             in_words(name, self.after.get(name)))
             for name in names
             if self.before.get(name) != self.after.get(name)
         ]  # fmt: skip

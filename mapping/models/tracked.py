@@ -1,0 +1,27 @@
+"""What the change history records of a link, element or framework, and how it reads."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import models
+
+from mapping.models.link_rows import Relation
+
+
+def tracked_values(instance: models.Model) -> dict[str, Any]:
+    """The fields the change history records of a link, element or framework, as the JSON
+    they are stored as (a date as YYYY-MM-DD)."""
+    return {name: _as_json(getattr(instance, name)) for name in instance.history_fields}
+
+
+def _as_json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def in_words(name: str, value: Any) -> Any:
+    """A recorded value as the history shows it: a relation in words ("Partly covers")."""
+    if name == "relation" and value in Relation.values:
+        return Relation(value).label
+    return value
