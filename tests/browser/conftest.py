@@ -91,7 +91,8 @@ def axe_violations(page) -> list[dict]:
             const results = await axe.run(document, {
                 runOnly: {
                     type: "tag",
-                    values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+                    values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
+                             "best-practice"],
                 },
                 // WCAG 2.2's 24 px target size: axe leaves it off unless asked.
                 rules: { "target-size": { enabled: true } },
