@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from mapping.core.environment import email_settings, proxy_header
+from mapping.core.release import release_digest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -300,7 +301,10 @@ WEAVE_AUDIT_DAYS = env_int("WEAVE_AUDIT_DAYS", 365)
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 # Kept pages and PDFs belong to one database: two sites that share a cache (one Redis, one
 # folder) never serve each other's. Servers of one site share their database, so its prefix.
+# And what a release keeps belongs to it: after an upgrade nothing the release before kept is
+# served (mapping/core/release.py says which keys every release shares).
 _DATABASE = DATABASES["default"]
+WEAVE_RELEASE = env_str("WEAVE_RELEASE", "").strip() or release_digest(BASE_DIR)
 CACHE_KEY_PREFIX = (
     "weave-"
     + hashlib.sha256(
@@ -314,12 +318,14 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "KEY_FUNCTION": "mapping.core.release.cache_key",
     }
     if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env_str("WEAVE_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
         "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "KEY_FUNCTION": "mapping.core.release.cache_key",
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }

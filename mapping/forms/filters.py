@@ -194,7 +194,7 @@ class ChangeFilterForm(forms.Form):
     subject = forms.ChoiceField(
         label="Kind",
         required=False,
-        choices=[("", "Links, elements and frameworks"), *Change.Subject.choices],
+        choices=[("", "Any kind"), *Change.Subject.choices],
         error_messages={"invalid_choice": "“%(value)s” is not a kind of thing Weave records."},
     )
     action = forms.ChoiceField(
@@ -282,11 +282,13 @@ class ChangeFilterForm(forms.Form):
 class CompareForm(forms.Form):
     old = forms.TypedChoiceField(
         label="From edition", coerce=int,
-        error_messages={"invalid_choice": "There is no edition %(value)s."},
+        error_messages={"invalid_choice": "There is no edition %(value)s.",
+                        "required": "Choose the edition to compare from."},
     )  # fmt: skip
     new = forms.TypedChoiceField(
         label="To edition", coerce=int,
-        error_messages={"invalid_choice": "There is no edition %(value)s."},
+        error_messages={"invalid_choice": "There is no edition %(value)s.",
+                        "required": "Choose the edition to compare to."},
     )  # fmt: skip
 
     def __init__(self, data, *, editions: Sequence[Edition]) -> None:

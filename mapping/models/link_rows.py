@@ -21,6 +21,13 @@ class Side(models.TextChoices):
         return Side.TARGET if self == Side.SOURCE else Side.SOURCE
 
 
+class LinkStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    RETIRED = "retired", "Retired"
+
+
 class Relation(models.TextChoices):
     """How a link's source relates to its target, in words staff use.
 

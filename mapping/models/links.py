@@ -10,16 +10,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from mapping.models.history import Change
-from mapping.models.link_rows import LinkClaim, LinkRowQuerySet, Relation
+from mapping.models.link_rows import LinkClaim, LinkRowQuerySet, LinkStatus, Relation
 from mapping.models.memberships import Role, roles_of
 from standards.models import Element
-
-
-class LinkStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PROPOSED = "proposed", "Proposed"
-    APPROVED = "approved", "Approved"
-    RETIRED = "retired", "Retired"
 
 
 class LinkQuerySet(LinkRowQuerySet):

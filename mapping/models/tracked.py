@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import models
 
-from mapping.models.link_rows import Relation
+from mapping.models.link_rows import LinkStatus, Relation
 
 
 def tracked_values(instance: models.Model) -> dict[str, Any]:
@@ -21,7 +21,10 @@ def _as_json(value: Any) -> Any:
 
 
 def in_words(name: str, value: Any) -> Any:
-    """A recorded value as the history shows it: a relation in words ("Partly covers")."""
+    """A recorded value as the history shows it: a relation or a status in words ("Partly
+    covers", "Proposed")."""
     if name == "relation" and value in Relation.values:
         return Relation(value).label
+    if name == "status" and value in LinkStatus.values:
+        return LinkStatus(value).label
     return value

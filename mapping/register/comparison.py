@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mapping.models import Edition, EditionElement, EditionLink
+from mapping.models import Edition, EditionElement, EditionLink, Relation
 
 LINK_TEXT_FIELDS = ("relation", "rationale", "example")
 ELEMENT_TEXT_FIELDS = ("title", "description", "level_label")
+# What the page calls each field that can change.
+FIELD_WORDS = {"example": "practice example", "level_label": "level name"}
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,11 @@ class LinkRow:
     relation: str
     rationale: str
     example: str
+
+    @property
+    def relation_label(self) -> str:
+        """The relation in words ("Partly covers"); relation itself is its code."""
+        return Relation(self.relation).label
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,11 @@ class Changed:
     before: LinkRow | ElementRow
     after: LinkRow | ElementRow
     fields: tuple[str, ...]
+
+    @property
+    def fields_in_words(self) -> str:
+        """What changed, as the page names it: "relation, practice example"."""
+        return ", ".join(FIELD_WORDS.get(name, name) for name in self.fields)
 
 
 @dataclass

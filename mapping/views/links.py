@@ -109,7 +109,7 @@ def link_page(
     response = render(request, template_name, context, status=status)
     changed = extra.get("saved") or extra.get("just_retired")
     if partial == "row" and changed and on_link_page and wants_fragment(request):
-        beside = context | {"oob": True}
+        beside = context | {"oob": True, "permalink": request.build_absolute_uri(link.url)}
         for name in ("facts", "history_section"):
             more = render_to_string(f"mapping/link_detail.html#{name}", beside, request)
             response.content += more.encode()

@@ -18,11 +18,26 @@ document.addEventListener("click", async (event) => {
       await navigator.clipboard.writeText(text);
     }
     if (status) status.textContent = `Copied the ${name}.`;
-    button.classList.add("copied");
+    confirm(button, "Copied", "copied");
   } catch (error) {
     if (status) status.textContent = `Could not copy the ${name}: select it and copy it instead.`;
+    confirm(button, "Not copied: select it instead", "not-copied");
   }
 });
+
+// The button's own visible words say what happened, for a few seconds.
+function confirm(button, words, state) {
+  const label = button.firstChild;
+  if (!label || label.nodeType !== Node.TEXT_NODE) return;
+  button.dataset.label ??= label.textContent;
+  label.textContent = words;
+  button.classList.add(state);
+  clearTimeout(button.confirmTimer);
+  button.confirmTimer = setTimeout(() => {
+    label.textContent = button.dataset.label;
+    button.classList.remove(state);
+  }, 2500);
+}
 
 // Copying needs JavaScript, so the buttons are shown only where it runs.
 for (const button of document.querySelectorAll("[data-copy]")) button.hidden = false;

@@ -41,6 +41,20 @@
         "what you typed is still here.");
     }
   });
+  // The same entry can be offered twice on one page (a link's row and its "Cite this"):
+  // once it is added through one, the other says so too rather than offer it again.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("form.add-reference") || event.detail.xhr.status !== 200) return;
+    var entry = form.getAttribute("data-entry");
+    document.querySelectorAll("form.add-reference").forEach(function (twin) {
+      if (twin === form || twin.getAttribute("data-entry") !== entry) return;
+      var note = document.createElement("p");
+      note.className = "added small";
+      note.textContent = "In your reference list.";
+      twin.replaceWith(note);
+    });
+  });
   document.addEventListener("htmx:sendError", function (event) {
     say(event, "Weave could not be reached: nothing was saved. Check the connection and try again; " +
       "what you typed is still here.");

@@ -11,6 +11,10 @@ def test_the_copy_buttons_put_citations_on_the_clipboard_and_say_so(live_demo, m
     page.get_by_role("button", name="Copy the Harvard citation").focus()
     page.keyboard.press("Enter")
     expect(status).to_have_text("Copied the Harvard citation.")
+    # Seen as well as heard: the button says so for a moment, then offers itself again.
+    copied = page.get_by_role("button", name="Copied the Harvard citation")
+    expect(copied).to_be_visible()
+    expect(page.get_by_role("button", name="Copy the Harvard citation")).to_be_visible(timeout=5000)
     harvard = page.evaluate("navigator.clipboard.readText()")
     assert harvard.startswith("Example Homes (illustrative) (")
     assert "INT.4 Be open and honest in decisions and in communication" in harvard

@@ -134,3 +134,25 @@ def test_on_the_links_page_status_and_history_keep_up_with_the_row(live_demo, pa
     expect(latest).to_contain_text("Edited link B1.1 → INC.3 by editor")
     assert page.evaluate("window.notReloaded") is True
     expect(page.locator("#link-facts")).to_have_count(1)
+
+
+@pytest.mark.parametrize("path", ["/links/", "/elements/example-homes-behaviours/B1/"])
+def test_on_a_phone_an_editors_rows_fit_their_cards(live_demo, make_page, path):
+    """Edit, Retire, Propose and History wrap inside the card: nothing is cut off, and
+    no row needs scrolling sideways."""
+    page = make_page(viewport={"width": 375, "height": 740})
+    log_in(page, live_demo.url, "editor")
+    link = Link.objects.get(source__code="B1.1", target__code="INC.3")
+    link.status = "draft"
+    link.save(update_fields=["status"])
+    page.goto(live_demo.url + path)
+    actions = page.locator("td.row-actions").first
+    expect(actions.get_by_role("link", name="History")).to_be_visible()
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.responsive-table')]
+             .filter(t => t.getBoundingClientRect().width > t.parentElement.clientWidth + 1)
+             .length"""
+    )
+    assert overflowing == 0
+    for cell in page.locator("tbody td").all()[:40]:
+        assert cell.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), cell.inner_text()

@@ -8,6 +8,7 @@ import bibtexparser
 import rispy
 from playwright.sync_api import expect
 
+from mapping.models import Link
 from tests.browser.conftest import axe_violations
 from tests.browser.test_csp_browser import _watch
 
@@ -42,6 +43,19 @@ def test_a_student_adds_four_entries_from_three_pages_and_downloads_them(live_de
     assert len(rispy.loads(Path(ris.value.path()).read_text(encoding="utf-8"))) == 4
     page.get_by_role("button", name="Pin every entry to the latest edition").click()
     expect(page.get_by_text("Pinned 3 entries to the latest edition.")).to_be_visible()
+    assert refused == []
+
+
+def test_adding_a_link_from_its_row_updates_its_cite_panel_too(live_demo, make_page):
+    link = Link.objects.get(source__code="B1.1", target__code="INC.3")
+    page = make_page(bypass_csp=False)
+    refused = _watch(page)
+    page.goto(f"{live_demo.url}/links/{link.pk}/")
+    expect(page.locator("form.add-reference")).to_have_count(2)
+    page.locator("#results, table").first.get_by_role("button", name="Add to my list").click()
+    expect(page.locator("#reference-count")).to_have_text(" (1)")
+    expect(page.locator("form.add-reference")).to_have_count(0)
+    expect(page.locator(".cite-this").get_by_text("In your reference list.")).to_be_visible()
     assert refused == []
 
 

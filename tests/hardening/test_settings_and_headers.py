@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, reverse
 
 from mapping.core.environment import email_settings, proxy_header
+from mapping.core.release import release_digest
 
 ROOT = settings.BASE_DIR
 STRICT = ("default-src 'self'", "script-src 'self'", "style-src 'self'",
@@ -136,3 +137,43 @@ def test_two_sites_sharing_a_cache_keep_their_pages_apart(tmp_path):
     one, other = f"sqlite:///{tmp_path / 'one.sqlite3'}", f"sqlite:///{tmp_path / 'two.sqlite3'}"
     assert prefix(one) == prefix(one) != prefix(other)
     assert prefix(one).startswith("weave-")
+
+
+def test_an_upgrade_never_serves_what_the_release_before_kept(tmp_path):
+    """What a release keeps (pages, PDFs, worked-out data) is under its own keys, so the
+    next release never serves it; each register's version is shared by every release, so
+    that in a rolling upgrade a write through an old server renews the new ones' pages."""
+    database = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+
+    def keys(**env) -> tuple[str, str]:
+        said = "print(cache.make_key('weave:page:x'), cache.make_key('weave:version:ours'))"
+        result = _manage("shell", "-c", f"from django.core.cache import cache; {said}",
+                         DATABASE_URL=database, DEBUG="true", **env)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        page, version = result.stdout.split()[-2:]
+        return page, version
+
+    (page, version), (next_page, next_version) = keys(), keys(WEAVE_RELEASE="2027.1")
+    assert f":{release_digest(ROOT)}:weave:page:x" in page
+    assert next_page.endswith(":2027.1:weave:page:x") and next_page != page
+    assert next_version == version and version.endswith(":weave:version:ours")
+
+
+def test_the_release_is_what_its_files_say(tmp_path):
+    for name in ("one", "two"):
+        (tmp_path / name / "templates" / "mapping").mkdir(parents=True)
+        (tmp_path / name / "templates" / "mapping" / "page.html").write_text("<p>Hello</p>")
+        (tmp_path / name / "mapping" / "__pycache__").mkdir(parents=True)
+        (tmp_path / name / "mapping" / "views.py").write_text("x = 1\n")
+    one, two = tmp_path / "one", tmp_path / "two"
+    # Installed anywhere, at any time, the same files are the same release.
+    assert release_digest(one) == release_digest(two)
+    (two / "mapping" / "__pycache__" / "views.cpython-311.pyc").write_bytes(b"compiled")
+    (two / "mapping" / "notes.swp").write_text("an editor's file")
+    assert release_digest(one) == release_digest(two)
+    # A changed template, stylesheet or module is another release.
+    (two / "templates" / "mapping" / "page.html").write_text("<p>Hello!</p>")
+    assert release_digest(one) != release_digest(two)
+    (two / "templates" / "mapping" / "page.html").write_text("<p>Hello</p>")
+    (two / "mapping" / "views.py").write_text("x = 2\n")
+    assert release_digest(one) != release_digest(two)

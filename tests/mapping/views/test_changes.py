@@ -96,6 +96,17 @@ def test_each_link_has_its_history(edited, client):
     assert "History" in html and "<ins>Edited once.</ins>" in html
 
 
+def test_statuses_and_relations_read_in_words_in_the_history(small, client, people):
+    link = small["b11_s11"]
+    link.propose(by=people["editor"])
+    link.refresh_from_db()
+    link.edit(by=people["publisher"], revision=link.revision, relation="supports")
+    html = client.get(URL).content.decode()
+    assert "<del>Draft</del>" in html and "<ins>Proposed</ins>" in html
+    assert "<ins>Supports</ins>" in html
+    assert "<del>draft</del>" not in html and "<ins>supports</ins>" not in html
+
+
 def test_a_publisher_reverts_an_edit(edited, as_role, people):
     link = edited["b11_s11"]
     change = Change.objects.for_object(link).get()

@@ -145,6 +145,10 @@ class TestStanding:
         )  # fmt: skip
         html = client.get(f"/links/{new.pk}/").content.decode()
         assert "New since edition 1:" in html
+        # Nothing to cite instead: the panel does not send students to an edition that
+        # lacks the link.
+        assert "It is not in any edition yet, so there is no edition to cite instead" in html
+        assert "For coursework, cite" not in html
         assert client.get(f"/editions/1/links/{new.pk}/").status_code == 404
 
     def test_elements_say_so_too(self, demo, client, people):

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from mapping.models import Change, Edition, Link, LinkStatus
+from mapping.models import Change, Edition, Link, LinkStatus, Relation
 from mapping.models.retiring import retire_element
 
 MAIN = re.compile(r"<main.*</main>", re.S)
@@ -168,7 +168,7 @@ def test_live_pages_say_when_there_are_changes_since_the_latest_edition(publishe
     assert 'href="/changes/?register=example-homes-cih&amp;after=2">see what changed' in html
     # …and that page lists exactly that change, though more were made the same day.
     changes = client.get("/changes/?register=example-homes-cih&after=2").content.decode()
-    assert "Showing 1–1 of 1 change," in changes and "Newer words." in changes
+    assert "Showing 1 of 1 change," in changes and "Newer words." in changes
 
 
 def test_an_older_edition_says_a_newer_one_exists(published, client, people):
@@ -224,7 +224,8 @@ def test_publishing_through_the_page(demo, as_role):
 def test_comparing_two_editions_side_by_side(published, client, people):
     mapping = published["mapping"]
     link = mapping.links.get(source__code="B1.1", target__code="INC.3")
-    link.edit(by=people["publisher"], revision=link.revision, rationale="Rewritten later.")
+    link.edit(by=people["publisher"], revision=link.revision, rationale="Rewritten later.",
+              relation=Relation.SUPPORTS, example="A new example.")  # fmt: skip
     published["draft"].approve(by=people["publisher"])
     b1 = mapping.source_framework.elements.get(code="B1")
     Change.objects.apply(b1, {"title": "Renamed later"}, by=people["editor"])
@@ -233,7 +234,17 @@ def test_comparing_two_editions_side_by_side(published, client, people):
     assert "1 added, 0 removed, 1 changed" in html
     assert "<ins>Rewritten later.</ins>" in html
     assert "<ins>Renamed later</ins>" in html
+    # Relations and fields in words, as on every other page, never their codes.
+    draft = published["draft"]
+    assert f"<ins>{draft.get_relation_display()}: {draft.rationale}</ins>" in html
+    assert "<ins>Supports</ins>" in html
+    assert "Changed: relation, rationale, practice example" in html
+    assert "_" not in "".join(re.findall(r"<(?:ins|del)>([^<:]*)", html))
     assert client.get("/editions/compare/").status_code == 200  # defaults to the latest two
+    missing = client.get("/editions/compare/?old=x")
+    assert missing.status_code == 400
+    assert "There is no edition x." in (page := missing.content.decode())
+    assert "Choose the edition to compare to." in page
     assert client.get("/editions/compare/?old=2&new=2").status_code == 400
     assert client.get("/editions/compare/?old=2&new=7").status_code == 400
     assert published["draft"].status == LinkStatus.APPROVED

@@ -65,6 +65,8 @@ def test_on_the_links_own_page_its_facts_and_history_follow_the_row(small, as_ro
     html = _edit(editor, link, rationale="Heard out.", on="link").content.decode()
     facts = html[html.index('<dl class="facts" id="link-facts" hx-swap-oob="true">') :]
     assert f"by {people['editor']}" in facts.split("</dl>")[0]
+    # The permalink stays the full address the page showed, not a path.
+    assert f">http://testserver{link.get_absolute_url()}</a>" in facts.split("</dl>")[0]
     history = html[html.index('id="link-history" hx-swap-oob="true"') :]
     assert "Heard out." in history
     on_the_table = _edit(editor, Link.objects.get(pk=link.pk), rationale="Again.")
@@ -165,6 +167,17 @@ def test_an_empty_rationale_is_said_once_in_the_registers_words(small, as_role):
         assert "one relates to the other" not in html
     assert "Why the behaviour relates to the standard." in new.content.decode()
     assert not Link.objects.filter(source__code="B1.2", target__code="S1").exists()
+
+
+def test_an_empty_form_says_what_each_field_needs_in_the_registers_words(small, as_role):
+    response = as_role("editor").post(reverse("link_create"), {}, headers=HTMX)
+    html = response.content.decode()
+    assert response.status_code == 400
+    for said in ("Choose the behaviour.", "Choose the standard.",
+                 "Choose how the behaviour relates to the standard.",
+                 "Say why the behaviour relates to the standard."):  # fmt: skip
+        assert said in html
+    assert "This field is required." not in html
 
 
 def test_an_unknown_element_code_is_refused_inline(small, as_role):

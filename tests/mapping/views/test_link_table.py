@@ -126,6 +126,11 @@ class TestPagination:
         assert not set(rows(first)) & set(rows(second))
         assert "Showing 51–86 of 86 links." in second.content.decode()
 
+    def test_one_match_reads_as_one(self, client, demo):
+        link = demo.links.get(source__code="B1.1", target__code="INC.3")
+        html = client.get(URL, {"q": link.rationale}).content.decode()
+        assert "Showing 1 of 1 link that matches the filters." in html
+
     def test_page_links_keep_the_filters(self, client, db):
         build_register(120)
         html = client.get(URL, {"q": "rationale", "sort": "relation"}).content.decode()
