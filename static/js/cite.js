@@ -18,15 +18,16 @@ document.addEventListener("click", async (event) => {
       await navigator.clipboard.writeText(text);
     }
     if (status) status.textContent = `Copied the ${name}.`;
-    confirm(button, "Copied", "copied");
+    showOutcome(button, "Copied", "copied");
   } catch (error) {
     if (status) status.textContent = `Could not copy the ${name}: select it and copy it instead.`;
-    confirm(button, "Not copied: select it instead", "not-copied");
+    showOutcome(button, "Not copied: select it instead", "not-copied");
   }
 });
 
-// The button's own visible words say what happened, for a few seconds.
-function confirm(button, words, state) {
+// The button's own visible words say what happened, for a few seconds (named so as not to
+// replace window.confirm, which htmx's hx-confirm calls).
+function showOutcome(button, words, state) {
   const label = button.firstChild;
   if (!label || label.nodeType !== Node.TEXT_NODE) return;
   button.dataset.label ??= label.textContent;

@@ -15,6 +15,8 @@ def test_the_copy_buttons_put_citations_on_the_clipboard_and_say_so(live_demo, m
     copied = page.get_by_role("button", name="Copied the Harvard citation")
     expect(copied).to_be_visible()
     expect(page.get_by_role("button", name="Copy the Harvard citation")).to_be_visible(timeout=5000)
+    # The page's own confirm() (htmx's hx-confirm asks through it) is the browser's still.
+    assert page.evaluate("window.confirm.toString().includes('[native code]')")
     harvard = page.evaluate("navigator.clipboard.readText()")
     assert harvard.startswith("Example Homes (illustrative) (")
     assert "INT.4 Be open and honest in decisions and in communication" in harvard
