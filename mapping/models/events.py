@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Q
 from django.dispatch import Signal
 
 # Sent with events: list[RegisterEvent], mapping_ids: frozenset[int] (every register they
@@ -103,14 +102,18 @@ def announce(
 def _send(events: list[RegisterEvent], *, committed: bool) -> None:
     """Name every register each event touches, then tell the listeners."""
     frameworks = frozenset().union(*(event.framework_ids for event in events))
+    named = frozenset().union(*(event.mapping_ids for event in events))
+    # Every register's two ends, read once (when anything is named): which registers map
+    # the frameworks named, and which infer links through the registers named.
+    ends = []
+    if frameworks or named:
+        ends = list(apps.get_model("mapping", "Mapping").objects.values_list(
+            "pk", "source_framework_id", "target_framework_id"
+        ))  # fmt: skip
     users: dict[int, set[int]] = {pk: set() for pk in frameworks}
-    if frameworks:
-        mappings = apps.get_model("mapping", "Mapping").objects.filter(
-            Q(source_framework_id__in=frameworks) | Q(target_framework_id__in=frameworks)
-        )
-        for pk, *ends in mappings.values_list("pk", "source_framework_id", "target_framework_id"):
-            for framework_id in ends:
-                users.get(framework_id, set()).add(pk)
+    for pk, *framework_ids in ends:
+        for framework_id in framework_ids:
+            users.get(framework_id, set()).add(pk)
     events = [
         replace(event, mapping_ids=event.mapping_ids.union(
             *(users[pk] for pk in event.framework_ids)
@@ -120,9 +123,22 @@ def _send(events: list[RegisterEvent], *, committed: bool) -> None:
     ids = frozenset().union(*(event.mapping_ids for event in events))
     # …and every register whose inferred links read those (it shows them): those registers'
     # paths are worked out again; a register's own edits leave its paths as they were.
-    through = apps.get_model("mapping", "Mapping").objects.inferring_through(ids, changed_too=True)
+    through = inferring_through(ends, ids, changed_too=True) if ids else set()
     registers_changed.send(sender=RegisterEvent, events=events, mapping_ids=ids | through,
                            through_ids=frozenset(through), committed=committed)  # fmt: skip
+
+
+def inferring_through(ends, mapping_ids, *, changed_too: bool = False) -> set[int]:
+    """The registers whose inferred links read any of mapping_ids (MappingQuerySet.
+    inferring_through), from every register's (pk, source framework, target framework)."""
+    ends = list(ends)
+    pairs = {(source, target) for _pk, source, target in ends}
+    changed = [row for row in ends if row[0] in set(mapping_ids)]
+    return {
+        pk for pk, source, target in ends for _changed, middle_from, middle_to in changed
+        if (middle_from == source and (middle_to, target) in pairs)
+        or (middle_to == target and (source, middle_from) in pairs)
+    } - (set() if changed_too else {pk for pk, _source, _target in changed})  # fmt: skip
 
 
 def announce_saved(sender, instance, **kwargs) -> None:

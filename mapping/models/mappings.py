@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from mapping.core.markdown import render_markdown
-from mapping.models.events import announce
+from mapping.models.events import announce, inferring_through
 from standards.models import Element, Framework
 
 
@@ -39,14 +39,10 @@ class MappingQuerySet(models.QuerySet):
         registers: S → B infers through a register S → A and a crosswalk A → B, so a change
         to either is a change to what S → B shows. changed_too: those of these registers
         that also read one of the others (else they are left out)."""
-        rows = list(self.values_list("pk", "source_framework_id", "target_framework_id"))
-        ends = {(source, target) for _pk, source, target in rows}
-        changed = [row for row in rows if row[0] in set(mapping_ids)]
-        return {
-            pk for pk, source, target in rows for _changed, middle_from, middle_to in changed
-            if (middle_from == source and (middle_to, target) in ends)
-            or (middle_to == target and (source, middle_from) in ends)
-        } - (set() if changed_too else {pk for pk, _source, _target in changed})  # fmt: skip
+        if not mapping_ids:
+            return set()
+        ends = list(self.values_list("pk", "source_framework_id", "target_framework_id"))
+        return inferring_through(ends, mapping_ids, changed_too=changed_too)
 
     def routes(self) -> list[tuple[Mapping, Mapping]]:
         """(register S → A, crosswalk A → B) pairs a new register S → B can start from: the

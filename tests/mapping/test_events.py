@@ -197,3 +197,23 @@ def test_a_framework_change_names_every_register_that_maps_it(two):
         registers_changed.disconnect(listen)
     # inside the test's transaction: at once, naming the register that maps the framework
     assert heard == [(False, {two["theirs"].pk})]
+
+
+def test_naming_the_registers_reads_them_once(two, django_assert_num_queries):
+    """Which registers map the frameworks named and which infer links through those is
+    one read of the registers' two ends; an event that names nothing reads nothing."""
+    heard = []
+
+    def listen(sender, mapping_ids, **kwargs):
+        heard.append(set(mapping_ids))
+
+    registers_changed.connect(listen)
+    try:
+        with django_assert_num_queries(2):  # the read, and the listener renewing versions
+            announce(action="edited", subject_type="framework",
+                     framework_ids=[two["v1"].framework_id])  # fmt: skip
+        with django_assert_num_queries(0):
+            announce(action="edited", subject_type="framework")
+    finally:
+        registers_changed.disconnect(listen)
+    assert heard == [{two["theirs"].pk}, set()]

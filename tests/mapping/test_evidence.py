@@ -12,6 +12,10 @@ import pytest
 
 from mapping.models.retiring import retire_element
 from standards.models import Element
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 PDFUA = str(Path(sys.executable).with_name("pdfua"))  # the checker, beside this Python
 INT = "/elements/cih-professional-standards-2021/INT/"

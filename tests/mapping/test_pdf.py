@@ -14,7 +14,10 @@ from mapping.models import Change, Link, Relation
 from mapping.pdf import document as register_pdf_module
 from mapping.pdf import pool as pdf_pool
 from standards.models import Element
-from tests.synthetic import build_register
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 URL = reverse("guide_pdf")
 
@@ -28,9 +31,13 @@ def pdftotext(content: bytes, *pages: int) -> str:
     ).stdout.decode()
 
 
-@pytest.fixture
-def demo_pdf(client, demo):
-    response = client.get(URL)
+@pytest.fixture(scope="module")
+def demo_pdf(demo_once, django_db_blocker):
+    """The demo's PDF, rendered once for the module's tests that only read it."""
+    from django.test import Client
+
+    with django_db_blocker.unblock():
+        response = Client().get(URL)
     assert response.status_code == 200
     return response
 
@@ -150,32 +157,6 @@ def test_any_change_to_the_data_gives_a_new_pdf(client, demo, change):
     assert before.content != after.content
 
 
-def test_long_tables_repeat_their_header_and_never_split_a_row(client, db):
-    build_register(150)
-    # Tall rows, so that a row left free to split across pages would do so.
-    filler = "It goes on for a while to make the row tall. " * 6
-    Link.objects.update(rationale=f"Row starts. {filler}Row ends.")
-    reader = PdfReader(io.BytesIO(client.get(URL).content))
-    table_pages = 0
-    for number, page in enumerate(reader.pages, start=1):
-        text = " ".join(page.extract_text().split())
-        if "Row starts." not in text and "Row ends." not in text:
-            continue
-        table_pages += 1
-        assert "Reference Standard · relation — then why" in text, (
-            f"no table header on page {number}"
-        )
-        assert text.count("Row starts.") == text.count("Row ends."), (
-            f"a row splits on page {number}"
-        )
-        assert text.index("Row starts.") < text.index("Row ends."), f"a row splits on page {number}"
-    assert table_pages > 3
-
-
-def test_without_a_mapping_it_is_not_found(client, db):
-    assert client.get(URL).status_code == 404
-
-
 def test_it_allows_only_get(client, demo):
     assert client.post(URL).status_code == 405
 
@@ -193,34 +174,6 @@ def test_the_contents_lines_jump_to_their_pages(demo_pdf):
     cite_page = int(text.split("How to cite this register")[1].split()[0])
     assert cite_page in targets
     assert "How to cite this register" in reader.pages[cite_page - 1].extract_text()
-
-
-def test_the_link_table_is_cut_into_parts_without_losing_or_repeating_a_link(db, monkeypatch):
-    from mapping.register import LiveRegister
-
-    monkeypatch.setattr(register_pdf_module, "LINKS_PER_PART", 40)
-    mapping = build_register(300)
-    parts = register_pdf_module.link_table_parts(LiveRegister(mapping).coverage)
-    links = [link.pk for part in parts for group in part for link in group.links]
-    assert sorted(links) == sorted(mapping.links.values_list("pk", flat=True))
-    assert all(sum(len(g.links) for g in part) <= 40 for part in parts)
-    for part in parts:
-        for group in part:
-            # a behaviour continues only at the start of a part
-            assert not group.continued or group is part[0]
-
-
-def test_a_continued_behaviour_is_titled_and_bookmarked_once(client, db, monkeypatch):
-    monkeypatch.setattr(register_pdf_module, "LINKS_PER_PART", 30)
-    build_register(100)
-    content = client.get(URL).content
-    assert "(continued)" in " ".join(pdftotext(content).split())
-    outline = PdfReader(io.BytesIO(content)).outline
-    links_index = [i.title for i in outline if not isinstance(i, list)].index(
-        "The link table, by behaviour"
-    )
-    labels = [item.title for item in outline[links_index + 1]]
-    assert len(labels) == len(set(labels))
 
 
 def test_rendering_in_one_process_gives_the_same_document(client, demo, monkeypatch):

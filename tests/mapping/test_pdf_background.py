@@ -20,6 +20,10 @@ from mapping.pdf import document as register_pdf_module
 from mapping.pdf.store import PrintedRegister, known_origins, remember_origin
 from mapping.register import LiveRegister
 from tests.mapping.test_pdf import pdftotext
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 URL = reverse("guide_pdf")
 STATUS = reverse("pdf_status")

@@ -19,6 +19,10 @@ from django.test.utils import CaptureQueriesContext
 from mapping.citing.references import COOKIE, MAX_ENTRIES, Entry, decode, encode
 from mapping.models import Change, Link
 from tests.mapping.test_citations import csl_schema
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 SLUG = "example-homes-cih"
 

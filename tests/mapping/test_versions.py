@@ -15,6 +15,10 @@ from mapping.models import Edition, Link, LinkStatus, Mapping
 from mapping.register import EditionRegister, LiveRegister
 from standards.models import Framework
 from tests.mapping.conftest import snapshot
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 CIH = "cih-professional-standards-2021"
 

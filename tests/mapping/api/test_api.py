@@ -7,6 +7,10 @@ import json
 import pytest
 
 from mapping.models import Link
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 API = "/api/mappings/example-homes-cih"
 FILTERS = [

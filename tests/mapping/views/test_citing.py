@@ -12,6 +12,10 @@ from django.utils import timezone
 from mapping.models import Change, Link, LinkStatus
 from mapping.models.retiring import retire_element
 from standards.models import Element, SourceCheck
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 BEHAVIOURS = "/elements/example-homes-behaviours"
 STANDARDS = "/elements/cih-professional-standards-2021"

@@ -10,6 +10,10 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import Client
 
 from mapping.caching import early
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 KEPT = ["/", "/links/", "/matrix/", "/map.json", "/coverage/",
         "/elements/example-homes-behaviours/B1/", "/editions/1/links/"]  # fmt: skip

@@ -15,6 +15,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from mapping.models import Link, Mapping, Membership
 from standards.models import Element, Framework
+from tests.rows import site_per_module
+
+# The site's rows are made once for the module's many cases (each reads them in a
+# savepoint of its own): a write a case makes is gone before the next.
+small, people, site = site_per_module()
 
 ROLES = ["anonymous", "viewer", "editor", "publisher", "admin"]
 # An editor of the default register alone, not of the other register beside it (which

@@ -14,6 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mapping.models import Link, Membership, Role
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 
 def _queries(client, url, **headers) -> tuple[int, object]:

@@ -11,6 +11,10 @@ from django.urls import reverse
 from mapping.models import Link, Mapping
 from mapping.register import LiveRegister
 from standards.models import Element, Framework
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 
 def _text(response) -> str:

@@ -11,6 +11,10 @@ from mapping.models import Change, Link, LinkStatus, Mapping
 from mapping.models.inference import ReviewedPair
 from mapping.register import LiveRegister
 from mapping.suggesting.listing import lexical
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 BASE = "/m/example-homes-cc/suggestions/"
 

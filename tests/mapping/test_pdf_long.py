@@ -1,0 +1,68 @@
+"""The PDF of registers built for the purpose: long tables across pages, and the link table
+cut into parts for the workers (tests/mapping/test_pdf.py has the demo's PDF)."""
+
+import io
+
+from django.urls import reverse
+from pypdf import PdfReader
+
+from mapping.models import Link
+from mapping.pdf import document as register_pdf_module
+from tests.mapping.test_pdf import pdftotext
+from tests.synthetic import build_register
+
+URL = reverse("guide_pdf")
+
+
+def test_long_tables_repeat_their_header_and_never_split_a_row(client, db):
+    build_register(150)
+    # Tall rows, so that a row left free to split across pages would do so.
+    filler = "It goes on for a while to make the row tall. " * 6
+    Link.objects.update(rationale=f"Row starts. {filler}Row ends.")
+    reader = PdfReader(io.BytesIO(client.get(URL).content))
+    table_pages = 0
+    for number, page in enumerate(reader.pages, start=1):
+        text = " ".join(page.extract_text().split())
+        if "Row starts." not in text and "Row ends." not in text:
+            continue
+        table_pages += 1
+        assert "Reference Standard · relation — then why" in text, (
+            f"no table header on page {number}"
+        )
+        assert text.count("Row starts.") == text.count("Row ends."), (
+            f"a row splits on page {number}"
+        )
+        assert text.index("Row starts.") < text.index("Row ends."), f"a row splits on page {number}"
+    assert table_pages > 3
+
+
+def test_without_a_mapping_it_is_not_found(client, db):
+    assert client.get(URL).status_code == 404
+
+
+def test_the_link_table_is_cut_into_parts_without_losing_or_repeating_a_link(db, monkeypatch):
+    from mapping.register import LiveRegister
+
+    monkeypatch.setattr(register_pdf_module, "LINKS_PER_PART", 40)
+    mapping = build_register(300)
+    parts = register_pdf_module.link_table_parts(LiveRegister(mapping).coverage)
+    links = [link.pk for part in parts for group in part for link in group.links]
+    assert sorted(links) == sorted(mapping.links.values_list("pk", flat=True))
+    assert all(sum(len(g.links) for g in part) <= 40 for part in parts)
+    for part in parts:
+        for group in part:
+            # a behaviour continues only at the start of a part
+            assert not group.continued or group is part[0]
+
+
+def test_a_continued_behaviour_is_titled_and_bookmarked_once(client, db, monkeypatch):
+    monkeypatch.setattr(register_pdf_module, "LINKS_PER_PART", 30)
+    build_register(100)
+    content = client.get(URL).content
+    assert "(continued)" in " ".join(pdftotext(content).split())
+    outline = PdfReader(io.BytesIO(content)).outline
+    links_index = [i.title for i in outline if not isinstance(i, list)].index(
+        "The link table, by behaviour"
+    )
+    labels = [item.title for item in outline[links_index + 1]]
+    assert len(labels) == len(set(labels))
