@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from pydantic import ValidationError
 
+from mapping.core.statistics import LIVE_TABLES, refresh_statistics
 from mapping.exchange.case.reader import Package, element_identifier, read_package
 from mapping.exchange.problems import Problem, UnreadableFile
 from mapping.exchange.schemas import LinkPayload
@@ -206,6 +207,7 @@ def run_apply(batch: ImportBatch, *, by) -> None:
             with transaction.atomic():
                 for plan in plans:
                     plan.apply(by=by, progress=report)
+                refresh_statistics(LIVE_TABLES)
             batch.state, batch.applied_at, batch.error = ImportBatch.State.APPLIED, \
                 timezone.now(), ""  # fmt: skip
     except Exception:

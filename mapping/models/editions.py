@@ -14,12 +14,13 @@ from dataclasses import asdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from mapping.core.markdown import render_markdown
+from mapping.core.statistics import FROZEN_TABLES, refresh_statistics
 from mapping.models.events import announce
 from mapping.models.frozen import (
     EditionElement,
@@ -104,21 +105,10 @@ class EditionQuerySet(models.QuerySet):
             ).hexdigest(),
         )
         edition._freeze(content)
-        _refresh_statistics()
+        refresh_statistics(FROZEN_TABLES)
         announce(action="published", subject_type="edition", subject_id=edition.pk,
                  mapping_ids=[mapping.pk], by=by)  # fmt: skip
         return edition
-
-
-def _refresh_statistics() -> None:
-    """Tell PostgreSQL's planner how big the frozen tables have grown. Until autovacuum
-    next analyses them, it plans for the tables as they were: after a large edition that
-    has meant nested loops and a first page taking minutes instead of milliseconds."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "ANALYZE mapping_editionlink, mapping_editionelement, mapping_editionframework"
-            )
 
 
 def _live_content(mapping: Mapping) -> dict:

@@ -13,7 +13,7 @@ from django_htmx.http import trigger_client_event
 
 from mapping.forms.editing import LinkEditForm, LinkForm, RetireForm
 from mapping.models import EditConflict, Link, Role
-from mapping.views.links import link_page
+from mapping.views.links import link_page, live_banner
 from mapping.views.lookups import (
     HtmxHttpRequest,
     back_to,
@@ -152,6 +152,7 @@ def link_create(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespon
     response = render(request, template_name, context, status=400 if form.errors else 200)
     patch_vary_headers(response, ["HX-Request"])
     if created is not None:
+        response.content += live_banner(request, register)
         trigger_client_event(response, "linksChanged")
     return response
 

@@ -113,5 +113,15 @@ def link_page(
         for name in ("facts", "history_section"):
             more = render_to_string(f"mapping/link_detail.html#{name}", beside, request)
             response.content += more.encode()
+    if partial == "row" and changed and wants_fragment(request):
+        response.content += live_banner(request, register)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def live_banner(request: HtmxHttpRequest, register: Register) -> bytes:
+    """The live register's banner ("3 changes since edition 1"), to swap in out of band
+    beside whatever a change in place redraws, so that it never lags behind."""
+    register.__dict__.pop("latest_edition", None)  # as it is now, after the change
+    context = {"register": register, "oob": True}
+    return render_to_string("base.html#live_banner", context, request).encode()

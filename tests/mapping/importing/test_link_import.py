@@ -138,3 +138,26 @@ def test_an_excel_file_reads_like_a_csv(small, dry_run, apply):
     apply(batch)
     link = Link.objects.get(source=small["b2"], target=small["s2"])
     assert (link.rationale, link.example) == ("=Bravery", "7")
+
+
+def test_applying_tells_postgresql_how_big_the_live_tables_are(small, dry_run, apply, people):
+    """As publishing does for the frozen tables: without fresh statistics PostgreSQL plans
+    the first pages after a large import as if its tables were as they were before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sources = ["B1", "B1.1", "B1.2", "B2"]
+    targets = ["S1", "S1.1", "S1.2", "S2"]
+    rows = [f"{s},{t},supports,Imported.,\n" for s in sources for t in targets]
+    batch = dry_run("links", HEADER + "".join(rows), mapping=small["mapping"])
+    with CaptureQueriesContext(connection) as queries:
+        apply(batch, by=people["publisher"])
+    assert Link.objects.count() == 16
+    analysed = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor != "postgresql":
+        assert analysed == []  # SQLite plans without them
+        return
+    assert analysed == ["ANALYZE mapping_link, standards_element, mapping_change"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'mapping_link'")
+        assert cursor.fetchone()[0] >= 16

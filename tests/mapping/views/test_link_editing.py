@@ -69,8 +69,26 @@ def test_on_the_links_own_page_its_facts_and_history_follow_the_row(small, as_ro
     assert f">http://testserver{link.get_absolute_url()}</a>" in facts.split("</dl>")[0]
     history = html[html.index('id="link-history" hx-swap-oob="true"') :]
     assert "Heard out." in history
-    on_the_table = _edit(editor, Link.objects.get(pk=link.pk), rationale="Again.")
-    assert "hx-swap-oob" not in on_the_table.content.decode()
+    on_the_table = _edit(editor, Link.objects.get(pk=link.pk), rationale="Again.").content
+    assert b'id="link-facts"' not in on_the_table and b'id="link-history"' not in on_the_table
+
+
+def test_the_live_banner_follows_a_change_in_place(small, as_role, people):
+    """The banner's "changes since edition 1" is redrawn beside the row (out of band), for
+    an edit as for a new link, not left as it was when the page loaded."""
+    from mapping.models import Edition
+
+    Edition.objects.publish(small["mapping"], by=people["publisher"], title="One")
+    editor = as_role("editor")
+    assert "No changes since" in editor.get("/links/").content.decode()
+    html = _edit(editor, small["b11_s11"], rationale="Heard out.").content.decode()
+    banner = html[html.index('<div class="live-banner" id="live-banner" role="region" '
+                             'aria-label="Register status" hx-swap-oob="true">') :]  # fmt: skip
+    assert "1 change since" in " ".join(banner.split("</div>")[0].split())
+    data = {"source": "B2", "target": "S2", "relation": "supports", "rationale": "Brave service."}
+    html = editor.post(reverse("link_create"), data, headers=HTMX).content.decode()
+    banner = html[html.index('id="live-banner" role="region"') :]
+    assert "2 changes since" in " ".join(banner.split("</div>")[0].split())
 
 
 def test_an_editor_edit_to_an_approved_link_goes_back_for_approval(small, as_role):
