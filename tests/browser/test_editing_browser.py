@@ -1,5 +1,7 @@
 """What only a browser shows of editing: the row becoming a form and back, in place."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -13,6 +15,8 @@ def test_an_editor_edits_a_link_inline_and_sees_it_in_the_history(live_demo, pag
     page.goto(f"{live_demo.url}/links/?source=B1.1")
     # A marker that a full page load would wipe out.
     page.evaluate("window.notReloaded = true")
+    banner = page.locator("#live-banner")
+    changes_before = _changes_since(banner.inner_text())
     row = page.locator(f"#link-{link.pk}")
     row.get_by_role("link", name="Edit").click()
     form_row = page.locator(f"#link-{link.pk}.editing")
@@ -27,6 +31,9 @@ def test_an_editor_edits_a_link_inline_and_sees_it_in_the_history(live_demo, pag
     assert "Saved." in row.inner_text()
     assert page.evaluate("window.notReloaded") is True
     assert page.url.endswith("/links/?source=B1.1")
+    # The banner counts the change at once, out of band beside the row.
+    expect(banner).to_contain_text(f"{changes_before + 1} change")
+    assert _changes_since(banner.inner_text()) == changes_before + 1
     link.refresh_from_db()
     assert link.rationale == "Hearing people out is how inclusion starts."
     row.get_by_role("link", name="History").click()
@@ -35,6 +42,13 @@ def test_an_editor_edits_a_link_inline_and_sees_it_in_the_history(live_demo, pag
     assert "Edited" in history and "by editor" in history
     assert "Hearing people out is how inclusion starts." in history
     assert Change.objects.for_object(link).count() == 1
+
+
+def _changes_since(banner: str) -> int:
+    """How many changes since the latest edition the live banner counts."""
+    if "No changes since" in banner:
+        return 0
+    return int(re.search(r"(\d+) changes? since", banner).group(1))
 
 
 def test_cancel_puts_the_row_back_by_keyboard(live_demo, page):
