@@ -1,6 +1,11 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
+
 PAGES = [
     "/admin/standards/framework/",
     "/admin/standards/element/?q=INT&level_label=Standard+statement",

@@ -8,6 +8,10 @@ import pytest
 from django.urls import reverse
 
 from mapping.models import ApiToken
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 API = "/api/mappings/example-homes-cih/links"
 

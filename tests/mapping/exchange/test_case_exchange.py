@@ -12,6 +12,10 @@ from django.urls import reverse
 from mapping.exchange.case.reader import SCHEMA
 from mapping.models import Link
 from standards.models import Framework
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors" / "case"
 VALID = ["MarkdownFramework.json", "Ordering.json", "Utf8TestFramework.json",

@@ -13,6 +13,10 @@ from mapping.exchange.register_json.writer import live_document
 from mapping.models import Change, Edition, Link, Mapping, ReviewedGap
 from mapping.models.retiring import retire_element
 from standards.models import Element, Framework
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 
 def _empty_the_database() -> None:

@@ -12,6 +12,10 @@ from django.conf import settings
 from mapping.models import Mapping, Relation
 from mapping.register import EditionRegister, LiveRegister
 from mapping.suggesting.listing import lexical as lexical_suggestions
+from tests.rows import demo_per_module
+
+# The demo is seeded once for the module's tests, each in a savepoint of its own.
+demo = demo_per_module()
 
 SSSOM = Path(settings.BASE_DIR) / ".venv-sssom" / "bin" / "sssom"
 CHECKS = ["-V", "JsonSchema", "-V", "PrefixMapCompleteness", "-V", "StrictCurieFormat"]
