@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 
@@ -105,3 +106,27 @@ def test_beyond_counting_next_and_previous_swap_pages_in_place(
     expect(page.get_by_role("link", name="Next page")).to_have_count(0)
     assert page.locator("#results tbody tr").count() == 50
     assert page.evaluate("window.weaveMarker") == "same page"
+
+
+@pytest.mark.parametrize("width", [390, 800, 1024, 1280])
+def test_every_filter_shows_its_whole_choice(live_demo, make_page, width):
+    """What each filter shows is whole: every way to sort (the longest, "Behaviour, in
+    framework order", was cut off mid-word at a laptop's width) and each filter's "All …".
+    (An element's long title may be cut: its menu shows it whole when opened.)"""
+    page = make_page(viewport={"width": width, "height": 900})
+    page.goto(f"{live_demo.url}/links/")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.filters select')].flatMap(select => {
+            const style = getComputedStyle(select);
+            const pen = document.createElement('canvas').getContext('2d');
+            pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            // Room for text: the box less its padding and the arrow's 20 px.
+            const room = select.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight) - 20;
+            const shown = select.name === 'sort' ? [...select.options] : [select.selectedOptions[0]];
+            return shown.filter(o => pen.measureText(o.text).width > room)
+                .map(o => `${select.name}: ${o.text}`);
+        })"""
+    )
+    assert cut == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
