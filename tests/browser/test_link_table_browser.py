@@ -123,7 +123,8 @@ def test_every_filter_shows_its_whole_choice(live_demo, make_page, width):
             // Room for text: the box less its padding and the arrow's 20 px.
             const room = select.clientWidth - parseFloat(style.paddingLeft)
                 - parseFloat(style.paddingRight) - 20;
-            const shown = select.name === 'sort' ? [...select.options] : [select.selectedOptions[0]];
+            const shown = select.name === 'sort'
+                ? [...select.options] : [select.selectedOptions[0]];
             return shown.filter(o => pen.measureText(o.text).width > room)
                 .map(o => `${select.name}: ${o.text}`);
         })"""
