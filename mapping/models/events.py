@@ -131,9 +131,9 @@ def _send(events: list[RegisterEvent], *, committed: bool) -> None:
 def inferring_through(ends, mapping_ids, *, changed_too: bool = False) -> set[int]:
     """The registers whose inferred links read any of mapping_ids (MappingQuerySet.
     inferring_through), from every register's (pk, source framework, target framework)."""
-    ends = list(ends)
+    ends, wanted = list(ends), set(mapping_ids)
     pairs = {(source, target) for _pk, source, target in ends}
-    changed = [row for row in ends if row[0] in set(mapping_ids)]
+    changed = [row for row in ends if row[0] in wanted]
     return {
         pk for pk, source, target in ends for _changed, middle_from, middle_to in changed
         if (middle_from == source and (middle_to, target) in pairs)
