@@ -2,6 +2,8 @@
 cut into parts for the workers (tests/mapping/test_pdf.py has the demo's PDF)."""
 
 import io
+import re
+import subprocess
 
 from django.urls import reverse
 from pypdf import PdfReader
@@ -66,3 +68,24 @@ def test_a_continued_behaviour_is_titled_and_bookmarked_once(client, db, monkeyp
     )
     labels = [item.title for item in outline[links_index + 1]]
     assert len(labels) == len(set(labels))
+
+
+def test_a_long_word_wraps_inside_the_page(client, db):
+    """A pasted address in an example breaks inside its cell rather than run off the page
+    (pdftotext's bounding boxes: every word ends inside the page's right margin)."""
+    build_register(6)
+    Link.objects.filter(pk=Link.objects.first().pk).update(
+        example="See https://example.org/" + "averyveryverylongpathsegment" * 12
+    )
+    content = client.get(URL).content
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    pages = re.findall(r'<page width="([\d.]+)".*?</page>', boxes, flags=re.S)
+    right_edges = [
+        (float(x_max), word)
+        for x_max, word in re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)</word>', boxes)
+    ]
+    assert "averyvery" in boxes
+    page_width = float(pages[0])
+    assert [word for x_max, word in right_edges if x_max > page_width - 30] == []

@@ -1,0 +1,61 @@
+"""Text people type can hold one very long word (a pasted address, a code): it wraps inside
+its cell or line, and no page grows wider than the window because of it."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from mapping.models import Link
+from standards.models import Element
+from tests.browser.conftest import log_in
+
+LONG_ADDRESS = "See https://example.org/" + "averyveryverylongpathsegment" * 12
+LONG_TITLE = "Partnerships" + "-andmore" * 40
+PAGES = [
+    "/links/{id}/", "/changes/", "/review/", "/links/?source=B4.2", "/links/?q=averyvery",
+    "/elements/cih-professional-standards-2021/INC.4/", "/coverage/", "/matrix/", "/",
+]  # fmt: skip
+
+# How far the page, or any line of the long words, reaches past the window's right edge (a
+# line cut off inside a scrolling table counts too).
+PAST_THE_EDGE = """() => {
+    let worst = document.documentElement.scrollWidth - window.innerWidth;
+    const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        if (!/averyvery|-andmore-andmore/.test(walker.currentNode.data)) continue;
+        const range = document.createRange();
+        range.selectNodeContents(walker.currentNode);
+        for (const line of range.getClientRects()) {
+            worst = Math.max(worst, line.right - window.innerWidth);
+        }
+    }
+    return worst;
+}"""
+
+
+@pytest.fixture
+def long_words(live_demo):
+    link = Link.objects.get(source__code="B4.2", target__code="INC.4")
+    publisher = get_user_model().objects.get(username="publisher")
+    editor = get_user_model().objects.get(username="editor")
+    # An editor's edit: the link goes back to proposed, so it is in the review queue too.
+    link.edit(by=editor, revision=link.revision, example=LONG_ADDRESS)
+    assert Link.objects.get(pk=link.pk).status == "proposed"
+    # And a title with one long word, saved as an element's new wording.
+    Element.objects.filter(pk=link.target_id).update(title=LONG_TITLE)
+    return link, publisher
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_long_word_wraps_inside_its_page(long_words, make_page, live_demo, width):
+    link, _publisher = long_words
+    page = make_page(viewport={"width": width, "height": 900})
+    log_in(page, live_demo.url, "publisher")
+    overflows = {}
+    for path in PAGES:
+        page.goto(live_demo.url + path.format(id=link.pk))
+        shown = page.get_by_text("averyvery", exact=False).count() + page.get_by_text(
+            "-andmore-andmore", exact=False
+        ).count()
+        assert shown or path in ("/coverage/", "/matrix/", "/"), path
+        overflows[path] = page.evaluate(PAST_THE_EDGE)
+    assert {path: overflow for path, overflow in overflows.items() if overflow > 0} == {}
