@@ -27,6 +27,12 @@ class LinkQuerySet(LinkRowQuerySet):
     def with_status(self, status: str) -> LinkQuerySet:
         return self.filter(status=status)
 
+    def awaiting_since(self, edition) -> LinkQuerySet:
+        """Links the edition published that have gone back to draft or proposed since (an
+        editor's edit, a send-back): the next edition leaves them out unless approved."""
+        published = edition.links.values("link_id") if edition is not None else []
+        return self.filter(status__in=[LinkStatus.DRAFT, LinkStatus.PROPOSED], pk__in=published)
+
     def touching(self, element_ids: set[int]) -> LinkQuerySet:
         return self.filter(Q(source_id__in=element_ids) | Q(target_id__in=element_ids))
 

@@ -23,8 +23,9 @@ ELEMENT_WORDS = ("code", "title", "description")
 
 @dataclass(frozen=True)
 class Standing:
-    # as_published, changed, new or retired (a live page); same, changed, retired or
-    # deleted (a page pinned to an edition)
+    # as_published, changed, new, left_out (of the latest edition, so compared with the last
+    # that has it) or retired (a live page); same, changed, retired or deleted (a page
+    # pinned to an edition)
     state: str
     edition: Edition  # the edition the page is compared with, or pinned to
     when: datetime | None = None  # when it changed or was retired
@@ -42,6 +43,10 @@ class Standing:
     @property
     def is_retired(self) -> bool:
         return self.state == "retired"
+
+    @property
+    def is_left_out(self) -> bool:
+        return self.state == "left_out"
 
     @property
     def is_new(self) -> bool:
@@ -80,10 +85,27 @@ def live_standing(register, subject) -> Standing | None:
     if retired:
         return Standing("retired", edition, subject.updated_at, reason, pinned or "")
     if frozen is None:
-        return Standing("new", edition)
+        return _left_out(register, subject) or Standing("new", edition)
     if _differs(subject, frozen, words):
         return Standing("changed", edition, subject.updated_at, other_url=pinned)
     return Standing("as_published", edition, other_url=pinned)
+
+
+def _left_out(register, subject) -> Standing | None:
+    """A link an earlier edition published and the latest left out (it was changed and not
+    approved again before that edition): it stands against the last edition that has it."""
+    if not isinstance(subject, LinkClaim):
+        return None
+    earlier = (
+        EditionLink.objects.filter(edition__mapping=register.mapping, link=subject.pk)
+        .select_related("edition")
+        .order_by("-edition__number")
+        .first()
+    )
+    if earlier is None:
+        return None
+    urls = RegisterUrls(register.mapping, earlier.edition.number)
+    return Standing("left_out", earlier.edition, other_url=urls.link(subject.pk))
 
 
 def pinned_standing(register, subject) -> Standing:

@@ -46,7 +46,9 @@ def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpRe
             flash(request, f"Published edition {edition.number}.")
             return redirect(edition.get_absolute_url())
     counts = register.mapping.links.current().status_counts()
+    left_out = register.mapping.links.awaiting_since(register.latest_edition).with_elements()
     context = {
+        "left_out": list(left_out.order_by("source__tree_rank", "target__tree_rank")),
         "register": register,
         "form": form,
         "approved": counts[LinkStatus.APPROVED],

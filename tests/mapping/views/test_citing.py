@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from mapping.models import Change, Link, LinkStatus
+from mapping.models import Change, Edition, Link, LinkStatus
 from mapping.models.retiring import retire_element
 from standards.models import Element, SourceCheck
 from tests.rows import demo_per_module
@@ -140,6 +140,19 @@ class TestStanding:
         link.retire(by=people["editor"], reason="Folded into B2")
         html = client.get(page.format(link=link.pk)).content.decode()
         assert "because: Folded into B2." in html
+
+    def test_a_link_the_latest_edition_left_out_points_to_the_last_that_has_it(
+        self, link, client, people
+    ):
+        # An editor's edit sends it back to proposed; edition 2 is published without it.
+        link.edit(by=people["editor"], revision=link.revision, rationale="Reworded, unapproved.")
+        Edition.objects.publish(link.mapping, by=people["publisher"], title="Second")
+        html = client.get(f"/links/{link.pk}/").content.decode()
+        assert "not in any edition" not in html
+        assert "Not in edition 2:</strong> it was changed and not approved again" in html
+        assert f'<a href="/editions/1/links/{link.pk}/">Read it as edition 1 published it</a>' in html
+        assert f'cite <a href="/editions/1/links/{link.pk}/">edition 1</a> (it may read' in html
+        assert client.get(f"/editions/1/links/{link.pk}/").status_code == 200
 
     def test_a_new_link_is_not_in_any_edition_yet(self, demo, client, people):
         new = Link.objects.create_draft(

@@ -229,6 +229,22 @@ def test_publishing_through_the_page(demo, as_role):
     assert "It becomes edition 3" in client.get(reverse("edition_publish")).content.decode()
 
 
+def test_publishing_warns_of_published_links_it_will_leave_out(demo, as_role, people):
+    link = demo.links.get(source__code="B4.2", target__code="INC.4")
+    link.edit(by=people["editor"], revision=link.revision, rationale="Reworded, unapproved.")
+    page = as_role("publisher").get(reverse("edition_publish")).content.decode()
+    warning = re.search(r'<div class="notice caution" id="left-out">.*?</div>', page, re.S)[0]
+    assert "1 link that edition 1 published has changed and is not approved again" in warning
+    assert "edition 2 will leave it out" in warning
+    assert f'<a href="/links/{link.pk}/">B4.2 → INC.4</a> (proposed)' in warning
+    assert "Not included: 1 proposed link awaiting approval" in page
+    assert "0 proposed" not in page
+    # Approved again, it is no longer left out.
+    link.refresh_from_db()
+    link.approve(by=people["publisher"])
+    assert 'id="left-out"' not in as_role("publisher").get(reverse("edition_publish")).content.decode()
+
+
 def test_comparing_two_editions_side_by_side(published, client, people):
     mapping = published["mapping"]
     link = mapping.links.get(source__code="B1.1", target__code="INC.3")
