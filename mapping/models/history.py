@@ -7,7 +7,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -305,15 +305,22 @@ class Change(models.Model):
 
     @property
     def differences(self) -> list[tuple[str, Any, Any]]:
-        """(field, before, after) for each field this change altered; a relation in words
-        ("Partly covers", not its stored "partly_covers")."""
+        """(field, before, after) for each field this change altered, the field by its
+        label ("retired reason", not "retired_reason") and a relation in words ("Partly
+        covers", not its stored "partly_covers")."""
         names = list(dict.fromkeys([*self.before, *self.after]))
         return [
-            (name.removesuffix("_id"), in_words(name, self.before.get(name)),
+            (self._label(name), in_words(name, self.before.get(name)),
              in_words(name, self.after.get(name)))
             for name in names
             if self.before.get(name) != self.after.get(name)
         ]  # fmt: skip
+
+    def _label(self, name: str) -> str:
+        try:
+            return str(self.subject_model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            return name.removesuffix("_id").replace("_", " ")
 
     @property
     def shows_differences(self) -> bool:

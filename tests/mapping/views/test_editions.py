@@ -226,6 +226,9 @@ def test_publishing_through_the_page(demo, as_role):
     response = client.post(reverse("edition_publish"), {"title": "Spring", "notes": "Hi"})
     assert response.status_code == 302
     assert response["Location"] == "/editions/2/"
+    # The edition's own page carries its title and the notes written for its readers.
+    notes = re.search(r'<div class="notice edition-notes">.*?</div>', client.get("/editions/2/").content.decode(), re.S)[0]
+    assert "Edition 2: Spring</strong>" in notes and "<p>Hi</p>" in notes
     assert "It becomes edition 3" in client.get(reverse("edition_publish")).content.decode()
 
 

@@ -69,6 +69,16 @@ def test_where_to_find_the_detail_links_to_the_table_and_the_pdf(client, demo):
     html = client.get(URL).content.decode()
     assert f'href="{reverse("link_table")}"' in html
     assert f'href="{reverse("guide_pdf")}"' in html
+    # The footer leads to the API's description too, for other systems' builders.
+    assert f'<a href="{reverse("api_docs")}">API</a>' in html
+
+
+def test_a_rows_history_link_goes_straight_to_the_history(client, demo, people):
+    link = demo.links.first()
+    client.force_login(people["editor"])
+    html = client.get(reverse("link_table")).content.decode()
+    assert f'<a href="/links/{link.pk}/#link-history">History' in html
+    assert 'id="link-history"' in client.get(f"/links/{link.pk}/").content.decode()
 
 
 def test_every_relation_is_explained(client, demo):

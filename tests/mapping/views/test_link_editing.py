@@ -1,5 +1,7 @@
 """Editing in place: links on the link table and element pages, elements and frameworks."""
 
+import re
+
 from django.urls import reverse
 
 from mapping.models import Change, Link, LinkStatus
@@ -223,6 +225,10 @@ def test_retiring_takes_a_link_out_of_the_live_views_but_keeps_it(small, as_role
     page = client.get(link.get_absolute_url()).content.decode()
     assert "This link was retired" in page and "Bravery is not the point." in page
     assert Change.objects.for_object(link).get().action == Change.Action.RETIRED
+    # The history names each field in words, not by its column.
+    history = re.sub(r"\s+", " ", as_role("editor").get(reverse("changes")).content.decode())
+    assert '<th scope="row">Why it was retired</th>' in history
+    assert "Retired_reason" not in history and "retired_reason" not in history
 
 
 def test_retiring_needs_a_reason(small, as_role):
