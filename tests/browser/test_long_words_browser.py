@@ -53,9 +53,10 @@ def test_a_long_word_wraps_inside_its_page(long_words, make_page, live_demo, wid
     overflows = {}
     for path in PAGES:
         page.goto(live_demo.url + path.format(id=link.pk))
-        shown = page.get_by_text("averyvery", exact=False).count() + page.get_by_text(
-            "-andmore-andmore", exact=False
-        ).count()
+        shown = (
+            page.get_by_text("averyvery", exact=False).count()
+            + page.get_by_text("-andmore-andmore", exact=False).count()
+        )
         assert shown or path in ("/coverage/", "/matrix/", "/"), path
         overflows[path] = page.evaluate(PAST_THE_EDGE)
     assert {path: overflow for path, overflow in overflows.items() if overflow > 0} == {}

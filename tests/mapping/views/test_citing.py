@@ -150,7 +150,8 @@ class TestStanding:
         html = client.get(f"/links/{link.pk}/").content.decode()
         assert "not in any edition" not in html
         assert "Not in edition 2:</strong> it was changed and not approved again" in html
-        assert f'<a href="/editions/1/links/{link.pk}/">Read it as edition 1 published it</a>' in html
+        pinned = f"/editions/1/links/{link.pk}/"
+        assert f'<a href="{pinned}">Read it as edition 1 published it</a>' in html
         assert f'cite <a href="/editions/1/links/{link.pk}/">edition 1</a> (it may read' in html
         assert client.get(f"/editions/1/links/{link.pk}/").status_code == 200
 

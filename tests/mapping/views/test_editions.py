@@ -227,7 +227,8 @@ def test_publishing_through_the_page(demo, as_role):
     assert response.status_code == 302
     assert response["Location"] == "/editions/2/"
     # The edition's own page carries its title and the notes written for its readers.
-    notes = re.search(r'<div class="notice edition-notes">.*?</div>', client.get("/editions/2/").content.decode(), re.S)[0]
+    edition_page = client.get("/editions/2/").content.decode()
+    notes = re.search(r'<div class="notice edition-notes">.*?</div>', edition_page, re.S)[0]
     assert "Edition 2: Spring</strong>" in notes and "<p>Hi</p>" in notes
     assert "It becomes edition 3" in client.get(reverse("edition_publish")).content.decode()
 
@@ -245,7 +246,9 @@ def test_publishing_warns_of_published_links_it_will_leave_out(demo, as_role, pe
     # Approved again, it is no longer left out.
     link.refresh_from_db()
     link.approve(by=people["publisher"])
-    assert 'id="left-out"' not in as_role("publisher").get(reverse("edition_publish")).content.decode()
+    assert (
+        'id="left-out"' not in as_role("publisher").get(reverse("edition_publish")).content.decode()
+    )
 
 
 def test_comparing_two_editions_side_by_side(published, client, people):
