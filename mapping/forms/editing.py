@@ -134,6 +134,14 @@ class LinkEditForm(FormSaysItOnce, forms.ModelForm):
         if words is not None:
             _in_their_words(self, words)
 
+    def full_clean(self) -> None:
+        """Refused, the form comes back with the focus on the first field it faults."""
+        super().full_clean()
+        faulted = [name for name in self.fields if name in self.errors]
+        if faulted:
+            del self.fields["relation"].widget.attrs["autofocus"]
+            self.fields[faulted[0]].widget.attrs["autofocus"] = True
+
 
 class RetireForm(forms.Form):
     """Retiring a link, an element or a framework: always with the reason."""

@@ -187,6 +187,11 @@ def test_an_empty_rationale_is_said_once_in_the_registers_words(small, as_role):
         assert "one relates to the other" not in html
     assert "Why the behaviour relates to the standard." in new.content.decode()
     assert not Link.objects.filter(source__code="B1.2", target__code="S1").exists()
+    # The edit comes back with the keyboard focus on the rationale, the field at fault.
+    fields = dict(
+        re.findall(r'<(?:select|textarea)[^>]*name="(\w+)"([^>]*)>', edit.content.decode())
+    )
+    assert "autofocus" in fields["rationale"] and "autofocus" not in fields["relation"]
 
 
 def test_an_empty_form_says_what_each_field_needs_in_the_registers_words(small, as_role):
