@@ -226,10 +226,10 @@ def test_publishing_through_the_page(demo, as_role):
     response = client.post(reverse("edition_publish"), {"title": "Spring", "notes": "Hi"})
     assert response.status_code == 302
     assert response["Location"] == "/editions/2/"
-    # The edition's own page carries its title and the notes written for its readers.
+    # The edition's own page carries the notes written for its readers.
     edition_page = client.get("/editions/2/").content.decode()
-    notes = re.search(r'<div class="notice edition-notes">.*?</div>', edition_page, re.S)[0]
-    assert "Edition 2: Spring</strong>" in notes and "<p>Hi</p>" in notes
+    notes = re.search(r'<section class="notice edition-notes".*?</section>', edition_page, re.S)[0]
+    assert "Notes on edition 2</h2><p>Hi</p>" in notes
     assert "It becomes edition 3" in client.get(reverse("edition_publish")).content.decode()
 
 
