@@ -7,7 +7,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from mapping.models.events import announce
 from mapping.models.rows import place_in_tree, save_fields
-from mapping.models.tracked import in_words, tracked_values
+from mapping.models.tracked import field_label, in_words, tracked_values
 from standards.models import Element, Framework
 
 
@@ -310,17 +310,11 @@ class Change(models.Model):
         covers", not its stored "partly_covers")."""
         names = list(dict.fromkeys([*self.before, *self.after]))
         return [
-            (self._label(name), in_words(name, self.before.get(name)),
+            (field_label(self.subject_model, name), in_words(name, self.before.get(name)),
              in_words(name, self.after.get(name)))
             for name in names
             if self.before.get(name) != self.after.get(name)
         ]  # fmt: skip
-
-    def _label(self, name: str) -> str:
-        try:
-            return str(self.subject_model._meta.get_field(name).verbose_name)
-        except FieldDoesNotExist:
-            return name.removesuffix("_id").replace("_", " ")
 
     @property
     def shows_differences(self) -> bool:

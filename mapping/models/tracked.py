@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from mapping.models.link_rows import LinkStatus, Relation
@@ -18,6 +19,14 @@ def tracked_values(instance: models.Model) -> dict[str, Any]:
 
 def _as_json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """A recorded field as the history names it: "why it was retired", not "retired_reason"."""
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name.removesuffix("_id").replace("_", " ")
 
 
 def in_words(name: str, value: Any) -> Any:

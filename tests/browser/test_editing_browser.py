@@ -37,7 +37,7 @@ def test_an_editor_edits_a_link_inline_and_sees_it_in_the_history(live_demo, pag
     link.refresh_from_db()
     assert link.rationale == "Hearing people out is how inclusion starts."
     row.get_by_role("link", name="History").click()
-    page.wait_for_url(f"{live_demo.url}/links/{link.pk}/")
+    page.wait_for_url(f"{live_demo.url}/links/{link.pk}/#link-history")
     history = page.locator("#history-heading + ol").inner_text()
     assert "Edited" in history and "by editor" in history
     assert "Hearing people out is how inclusion starts." in history
