@@ -162,7 +162,9 @@
         "line-color": "#667", opacity: 0.7, label: "data(label)", "font-size": FONT, "text-background-color": "#fff",
         "text-background-opacity": 0.9, "text-background-padding": 2, color: "#111" } },
       { selector: "edge.structure", style: { width: 1, "line-color": "#bbb", opacity: 0.8, label: "" } },
-      { selector: "edge.same_as", style: { "line-color": "#0d5e2b" } },
+      // "Is the same as" is told from "Fully covers" by its shape, not only its colour: a
+      // double line (a pale core outlined in dark green), as in the legend.
+      { selector: "edge.same_as", style: { "line-color": "#e8f3ec", "line-outline-width": 1.5, "line-outline-color": "#0d5e2b" } },
       { selector: "edge.fully_covers", style: { "line-color": "#0d5e2b" } },
       { selector: "edge.partly_covers", style: { "line-style": "dashed", "line-color": "#7a4a00" } },
       { selector: "edge.closely_matches", style: { "line-style": "dashed", "line-dash-pattern": [12, 4], "line-color": "#444" } },
