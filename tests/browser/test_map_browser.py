@@ -212,19 +212,19 @@ def test_every_relation_is_drawn_in_a_shape_of_its_own(live_demo, page):
     """Not by colour alone: each relation's line differs in its style or its outline."""
     open_map(page, live_demo.url)
     looks = page.evaluate(
-        """() => {
+        """(relations) => {
         const edge = weaveMap.add({ group: "edges", data: { id: "probe", source:
             weaveMap.nodes()[0].id(), target: weaveMap.nodes()[1].id() } });
         const looks = {};
-        for (const relation of %s) {
+        for (const relation of relations) {
             edge.classes("relation " + relation);
             looks[relation] = [edge.style("line-style"), edge.style("line-outline-width"),
                                edge.style("line-dash-pattern").toString()];
         }
         edge.remove();
         return looks;
-    }"""
-        % STRENGTH
+    }""",
+        STRENGTH,
     )
     shapes = [tuple(look) for look in looks.values()]
     assert len(set(shapes)) == len(STRENGTH), looks
