@@ -46,6 +46,11 @@ class Summary:
     def blocked(self) -> bool:
         return any(problem.blocking for problem in self.problems)
 
+    def in_file_order(self) -> list[Problem]:
+        """The problems as a reader meets them: the file's own first, then row by row (the
+        checks run in passes, each finding some rows' problems)."""
+        return sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0))
+
     @property
     def has_work(self) -> bool:
         return bool(self.creates or self.changes or (self.retire_missing and self.missing))
@@ -69,7 +74,7 @@ class Summary:
             ],
             "missing": self.missing[:SHOWN],
             "retire_missing": self.retire_missing,
-            "problems": [p.as_dict() for p in self.problems[:SHOWN]],
+            "problems": [p.as_dict() for p in self.in_file_order()[:SHOWN]],
             "notes": self.notes,
             "blocked": self.blocked,
             "has_work": self.has_work,

@@ -121,6 +121,16 @@ def test_each_bad_row_has_its_own_message_and_nothing_is_written(small, dry_run,
     assert snapshot() == before
 
 
+def test_problems_are_listed_in_the_files_order(small, dry_run):
+    # Row 3's bad code is found by a later pass than row 4's bad relation.
+    text = HEADER + "B1,S1,supports,Why.,\nB9,S1,supports,Why.,\nB2,S2,a bit,Why.,\n"
+    (part,) = dry_run("links", text, mapping=small["mapping"]).summary
+    assert [line.split(":")[0] for line in problems_said(part)] == [
+        "Row 3, column “source code”",
+        "Row 4, column “relation”",
+    ]
+
+
 def test_a_retired_element_is_named_as_such(small, dry_run, people):
     from mapping.models.retiring import retire_element
 
