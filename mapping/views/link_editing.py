@@ -75,7 +75,9 @@ def link_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         else:
             flash(request, f"Retired {link.history_label}.")
             if wants_fragment(request):
-                return link_page(request, register, link, partial="row", just_retired=True)
+                response = link_page(request, register, link, partial="row", just_retired=True)
+                # The table's counts above the row redraw themselves (link_table.html).
+                return trigger_client_event(response, "linkRetired")
             return redirect(back_to(request, link.url))
     status = 400 if form.errors else 200
     return link_page(request, register, link, partial="retire_form", status=status,

@@ -150,6 +150,24 @@ def test_on_the_links_page_status_and_history_keep_up_with_the_row(live_demo, pa
     expect(page.locator("#link-facts")).to_have_count(1)
 
 
+def test_retiring_a_row_brings_the_counts_above_the_table_up_to_date(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    page.goto(f"{live_demo.url}/links/?source=B5.2")
+    page.evaluate("window.notReloaded = true")
+    counts = page.locator("#results-counts")
+    shown = Link.objects.filter(source__code="B5.2").exclude(status="retired").count()
+    expect(counts).to_contain_text(f"of {shown} links")
+    link = Link.objects.filter(source__code="B5.2").first()
+    page.locator(f"#link-{link.pk}").get_by_role("link", name="Retire").click()
+    page.get_by_label("Why retire it?").fill("Covered by B5.1 now.")
+    page.locator(f"#link-{link.pk}").get_by_role("button", name="Retire").click()
+    # The row says so in place, and the counts above follow without a page load.
+    expect(page.locator(f"#link-{link.pk}")).to_contain_text("Covered by B5.1 now.")
+    expect(counts).to_contain_text(f"of {shown - 1} link")
+    expect(counts).to_contain_text(f"Download the {shown - 1} link")
+    assert page.evaluate("window.notReloaded") is True
+
+
 @pytest.mark.parametrize("path", ["/links/", "/elements/example-homes-behaviours/B1/"])
 def test_on_a_phone_an_editors_rows_fit_their_cards(live_demo, make_page, path):
     """Edit, Retire, Propose and History wrap inside the card: nothing is cut off, and

@@ -223,6 +223,7 @@ def test_retiring_takes_a_link_out_of_the_live_views_but_keeps_it(small, as_role
     )
     assert response.status_code == 200
     assert "Retired" in response.content.decode()
+    assert "linkRetired" in response["HX-Trigger"]  # the table's counts redraw themselves
     link.refresh_from_db()
     assert (link.status, link.retired_reason) == (LinkStatus.RETIRED, "Bravery is not the point.")
     assert f'id="link-{link.pk}"' not in client.get(reverse("link_table")).content.decode()
