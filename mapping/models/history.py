@@ -306,7 +306,7 @@ class Change(models.Model):
     @property
     def differences(self) -> list[tuple[str, Any, Any]]:
         """(field, before, after) for each field this change altered, the field by its
-        label ("retired reason", not "retired_reason") and a relation in words ("Partly
+        label ("why it was retired", not "retired_reason") and a relation in words ("Partly
         covers", not its stored "partly_covers")."""
         names = list(dict.fromkeys([*self.before, *self.after]))
         return [
