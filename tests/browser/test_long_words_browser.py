@@ -38,7 +38,8 @@ def long_words(live_demo):
     publisher = get_user_model().objects.get(username="publisher")
     editor = get_user_model().objects.get(username="editor")
     # An editor's edit: the link goes back to proposed, so it is in the review queue too.
-    link.edit(by=editor, revision=link.revision, example=LONG_ADDRESS)
+    link.edit(by=editor, revision=link.revision, example=LONG_ADDRESS,
+              rationale=f"Partnerships, as the page says: {LONG_ADDRESS}")  # fmt: skip
     assert Link.objects.get(pk=link.pk).status == "proposed"
     # And a title with one long word, saved as an element's new wording.
     Element.objects.filter(pk=link.target_id).update(title=LONG_TITLE)
