@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -19,6 +19,23 @@ code_validator = RegexValidator(
     CODE_PATTERN,
     "Use letters, digits, dots, hyphens and underscores, starting with a letter or digit.",
 )
+# What every form, import and export agrees on (standards/schemas.py says the same).
+YEAR_RANGE = (1800, 2200)
+POSITION_MAX = 100_000
+year_validators = [
+    MinValueValidator(YEAR_RANGE[0], f"Give a year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}."),
+    MaxValueValidator(YEAR_RANGE[1], f"Give a year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}."),
+]
+position_validators = [
+    MaxValueValidator(POSITION_MAX, f"Give a position no higher than {POSITION_MAX:,}."),
+]
+# Addresses of pages of their own beside /frameworks/<slug>/.
+RESERVED_FRAMEWORK_SLUGS = frozenset({"new", "import"})
+
+
+def framework_slug_validator(value: str) -> None:
+    if value in RESERVED_FRAMEWORK_SLUGS:
+        raise ValidationError(f"“{value}” is the address of a page of its own: choose another.")
 
 
 class FrameworkKind(models.TextChoices):
@@ -35,7 +52,7 @@ class FrameworkText(models.Model):
     kind = models.CharField(max_length=20, choices=FrameworkKind.choices)
     publisher = models.CharField(max_length=200)
     version_label = models.CharField(max_length=60, blank=True)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, validators=year_validators)
     source_url = models.URLField(blank=True)
     citation_note = models.TextField(
         "how to cite / licence note",
@@ -62,7 +79,7 @@ class FrameworkText(models.Model):
 class Framework(FrameworkText):
     """A published set of elements: an organisation's behaviours or a body's standards."""
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[framework_slug_validator])
     case_identifier = models.UUIDField("CASE identifier", null=True, blank=True, unique=True)
     retired = models.BooleanField(default=False)
     retired_reason = models.TextField("why it was retired", blank=True, max_length=2_000)
@@ -193,7 +210,7 @@ class ElementText(models.Model):
     level_label = models.CharField(
         max_length=60, help_text='For example "Behaviour" or "Standard statement".'
     )
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(default=0, validators=position_validators)
     source_check = models.CharField(
         "wording",
         max_length=20,

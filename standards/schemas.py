@@ -9,10 +9,13 @@ from typing import Literal
 from uuid import UUID
 
 from django.db import transaction
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from standards.models import (
     CODE_PATTERN,
+    POSITION_MAX,
+    RESERVED_FRAMEWORK_SLUGS,
+    YEAR_RANGE,
     Element,
     Framework,
     FrameworkKind,
@@ -34,7 +37,10 @@ class ElementPayload(Payload):
     level_label: str = Field(min_length=1, max_length=60, description="Its level: “Behaviour”.")
     parent: str | None = Field(default=None, description="The parent's code, listed earlier.")
     position: int | None = Field(
-        default=None, ge=0, description="Its place among its siblings (default: file order)."
+        default=None,
+        ge=0,
+        le=POSITION_MAX,
+        description="Its place among its siblings (default: file order).",
     )
     source_check: Literal["unchecked", "checked", "not_published"] = Field(
         default=SourceCheck.UNCHECKED,
@@ -66,11 +72,18 @@ class FrameworkDetails(Payload):
     kind: Literal["behaviours", "standards"]
     publisher: str = Field(min_length=1, max_length=200)
     version_label: str = Field(default="", max_length=60)
-    year: int | None = Field(default=None, ge=1800, le=2200)
+    year: int | None = Field(default=None, ge=YEAR_RANGE[0], le=YEAR_RANGE[1])
     source_url: str = Field(default="", max_length=200)
     citation_note: str = Field(default="", max_length=5_000)
     description: str = Field(default="", max_length=20_000)
     case_identifier: UUID | None = None
+
+    @field_validator("slug")
+    @classmethod
+    def not_a_page_of_its_own(cls, slug: str) -> str:
+        if slug in RESERVED_FRAMEWORK_SLUGS:
+            raise ValueError(f"“{slug}” is the address of a page of its own: choose another.")
+        return slug
 
 
 class FrameworkPayload(FrameworkDetails):

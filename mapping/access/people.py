@@ -124,8 +124,14 @@ def invite(email: str, role: str, mapping, *, by, request=None) -> tuple[Invitat
 @transaction.atomic
 def withdraw(invitation: Invitation, *, by, request=None) -> None:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.problem:
-        raise ValidationError(invitation.problem)
+    if invitation.accepted_at:
+        raise ValidationError(f"{invitation.email} has already accepted the invitation: "
+                              "change their role on their own page instead.")  # fmt: skip
+    if invitation.withdrawn_at:
+        raise ValidationError(f"The invitation to {invitation.email} was already withdrawn.")
+    if invitation.problem:  # expired
+        raise ValidationError(f"The invitation to {invitation.email} has expired: its link "
+                              "already no longer works.")  # fmt: skip
     invitation.withdrawn_at = timezone.now()
     invitation.save(update_fields=["withdrawn_at"])
     AuditEntry.objects.record(Audit.INVITATION_WITHDRAWN, by=by, subject=invitation.email,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MinValueValidator
 
 from mapping.models import Link, Mapping, Side
 from mapping.register import LiveRegister
@@ -209,7 +210,11 @@ class ElementCreateForm(forms.ModelForm):
         parent_field.required = False
         parent_field.empty_label = "Nothing: a top-level element"
         parent_field.label_from_instance = lambda element: f"{element.code} {element.title}"
-        self.fields["position"].help_text = "Its place among its siblings, from 1."
+        position = self.fields["position"]
+        position.help_text = "Its place among its siblings, from 1."
+        position.min_value = 1
+        position.validators.append(MinValueValidator(1, "Give a position from 1."))
+        position.widget.attrs["min"] = 1
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from mapping.models import ImportBatch, LinkStatus
-from standards.models import Framework
+from standards.models import Framework, framework_slug_validator
 from standards.schemas import SLUG_PATTERN
 
 FORMATS = {".csv": ImportBatch.Format.CSV, ".xlsx": ImportBatch.Format.XLSX,
@@ -59,6 +59,7 @@ class FrameworkImportForm(forms.Form):
     slug = forms.RegexField(
         label="Its short name, for addresses", required=False, max_length=80, regex=SLUG_PATTERN,
         error_messages={"invalid": "Use letters, digits, hyphens and underscores."},
+        validators=[framework_slug_validator],
     )  # fmt: skip
     kind = forms.ChoiceField(choices=Framework.Kind.choices, required=False, label="Its kind")
     publisher = forms.CharField(label="Its publisher", required=False, max_length=200)
@@ -92,11 +93,11 @@ class FrameworkImportForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         upload = data.get("file")
-        if not data.get("framework") and self.can_add:
+        if not data.get("framework") and "framework" not in self.errors and self.can_add:
             case = upload is not None and upload.weave_format == ImportBatch.Format.CASE
             # A CASE package names its framework and publisher itself.
             for name in ("slug", "kind") + (() if case else ("name", "publisher")):
-                if not data.get(name):
+                if not data.get(name) and name not in self.errors:
                     self.add_error(name, "Give this for a new framework.")
         old = data.get("replaces")
         if old is not None and data.get("framework"):

@@ -16,7 +16,8 @@ PAIR_ERRORS = {"invalid": "Name a suggestion by its two codes, as in B1:INT.4.",
 class SuggestionForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[(kind, kind) for kind in KINDS], widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "That is not a kind of suggestion."},
+        error_messages={"invalid_choice": "That is not a kind of suggestion.",
+                        "required": PAIR_ERRORS["required"]},
     )  # fmt: skip
     pair = forms.RegexField(regex=PAIR, max_length=70, widget=forms.HiddenInput,
                             error_messages=PAIR_ERRORS)  # fmt: skip

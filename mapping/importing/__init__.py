@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from mapping.exchange.problems import Problem
+from standards.models import POSITION_MAX
 
 # What the dry run keeps of each list to show; the counts are always whole.
 SHOWN = 300
@@ -119,8 +120,10 @@ def problems_of(error: ValidationError, *, row: int | None = None, item: str = "
                 f"“{value}” is not a relation Weave knows: use is the same as, fully covers, "
                 "partly covers, closely matches or supports."
             )
-        elif kind.startswith("int") or kind == "greater_than_equal":
-            message = f"“{value}” is not a position: give a whole number, 0 or more."
+        elif kind.startswith("int") or kind in ("greater_than_equal", "less_than_equal"):
+            message = (
+                f"“{value}” is not a position: give a whole number from 0 to {POSITION_MAX:,}."
+            )
         else:
             message = detail["msg"].removeprefix("Value error, ")
         found.append(Problem(message, row=row, column=column, item=item))

@@ -179,7 +179,7 @@ def run_dry_run(batch: ImportBatch) -> None:
     except Exception:
         logger.exception("The dry run of import %s failed.", batch.pk)
         batch.state = ImportBatch.State.FAILED
-        batch.error = "Something went wrong while checking the file; nothing was changed."
+        batch.error = "Something went wrong while checking the file."
     else:
         batch.state, batch.summary, batch.digest = (
             ImportBatch.State.PLANNED,

@@ -91,3 +91,10 @@ class ImportBatch(models.Model):
             and all(not part["blocked"] for part in self.summary)
             and any(part["has_work"] for part in self.summary)
         )
+
+    @property
+    def changes_nothing(self) -> bool:
+        """Checked, without a problem, and already in Weave as the file says."""
+        return self.state == self.State.PLANNED and not any(
+            part["blocked"] or part["has_work"] for part in self.summary
+        )

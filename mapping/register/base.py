@@ -29,6 +29,8 @@ from standards.models import tree_order
 
 T = TypeVar("T")
 SIDES = (Side.SOURCE, Side.TARGET)
+# The largest id a database row can have (a 64-bit integer).
+MAX_ID = 2**63 - 1
 
 
 class Register:
@@ -284,6 +286,8 @@ class Register:
     def link(self, link_id: int):
         """One link by its id (the same live and in every edition), or None. A live
         register finds retired links too: their pages stay."""
+        if not 0 < link_id <= MAX_ID:  # no such row, and more than a database can compare
+            return None
         link = self._one_link(link_id)
         return None if link is None else self.show(link)
 

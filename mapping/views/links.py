@@ -76,7 +76,8 @@ def _row_style(request: HttpRequest) -> str:
 def _element_id(request: HttpRequest) -> int | None:
     """Which element page a link row is shown on (it notes links made through children)."""
     value = request.GET.get("element") or request.POST.get("element") or ""
-    return int(value) if value.isdigit() else None
+    # ASCII digits only ("²" is a digit to str.isdigit), and no more than an id can be.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def link_page(

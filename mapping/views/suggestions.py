@@ -161,4 +161,5 @@ def suggestions_bulk(request: HtmxHttpRequest, slug: str | None = None) -> HttpR
 
 
 def _said(form) -> str:
-    return " ".join(error for errors in form.errors.values() for error in errors)
+    # Each thing said once: a form missing both its hidden fields needs one message.
+    return " ".join(dict.fromkeys(error for errors in form.errors.values() for error in errors))

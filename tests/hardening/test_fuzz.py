@@ -17,12 +17,13 @@ ODD = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", "0", "-1", "9" * 30, "B1", "S1.1", "B1,S1,,", "B1.1:S1.1", "x:y:z",
                      "%00", "\x00", "../", "<script>", "'; drop table x; --", "１２", "∞",
-                     "2026-02-30", "supports", "-relation", "true", "apa", "null", " "]),
+                     "2026-02-30", "supports", "-relation", "true", "apa", "null", " ",
+                     "²", "٣", "9" * 5000]),
 )  # fmt: skip
 KEYS = st.sampled_from(["q", "source", "target", "behaviour", "standard", "relation", "status",
                         "sort", "page", "expand", "cell", "format", "download", "who", "kind",
                         "action", "after", "before", "old", "new", "parent", "next", "register",
-                        "page_size", "edition", "side"])  # fmt: skip
+                        "page_size", "edition", "side", "element"])  # fmt: skip
 FIELDS = st.sampled_from([
     "source", "target", "relation", "rationale", "example", "revision", "reason",
     "title", "description", "source_check", "checked_on", "code", "level_label", "parent",

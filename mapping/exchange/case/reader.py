@@ -78,6 +78,9 @@ class Package:
     problems: list[Problem] = field(default_factory=list)
 
 
+TOO_DEEP = "The file nests lists or objects too deeply to be a CASE package."
+
+
 def read_package(content: bytes) -> Package:
     try:
         data = json.loads(content.decode("utf-8-sig"))
@@ -87,14 +90,20 @@ def read_package(content: bytes) -> Package:
         raise UnreadableFile(
             f"The file is not JSON (line {error.lineno}, column {error.colno}: {error.msg})."
         ) from error
+    except RecursionError as error:
+        raise UnreadableFile(TOO_DEEP) from error
     if not isinstance(data, dict) or not isinstance(data.get("CFDocument"), dict):
         raise UnreadableFile("The file is JSON but not a CASE package: it has no CFDocument.")
     items = data.get("CFItems") or []
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise UnreadableFile("The package's CFItems is not a list of items.")
+    try:
+        errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.path))[:50]
+    except RecursionError as error:
+        raise UnreadableFile(TOO_DEEP) from error
     problems = [
         Problem(f"Not as CASE 1.0 says: {_said(error)}", item=_path(error), blocking=False)
-        for error in sorted(_validator().iter_errors(data), key=lambda e: list(e.path))[:50]
+        for error in errors
     ]
     return _read(data, items, problems)
 

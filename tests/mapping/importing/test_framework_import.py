@@ -133,6 +133,10 @@ BAD_ROWS = [
      "circle (A → B → A)"),
     ("code,title,level label,position\nB1,Kind,Top,first\n", "Row 2, column “position”",
      "“first” is not a position"),
+    # Checked in the dry run, not found out by the database when applying.
+    ("code,title,level label,position\nB1,Kind,Top,99999999999999999999999\n",
+     "Row 2, column “position”", "“99999999999999999999999” is not a position: give a whole "
+     "number from 0 to 100,000"),
 ]  # fmt: skip
 
 
@@ -159,6 +163,8 @@ BAD_FILES = [
     (b"PK\x03\x04 not really a workbook", "upload.xlsx", "The file is not an Excel workbook"),
     (b"{not json", "upload.json", "The file is not JSON (line 1, column 2"),
     (b'{"CFItems": []}', "upload.json", "The file is JSON but not a CASE package"),
+    (b"[" * 100_000, "upload.json", "The file nests lists or objects too deeply to be a CASE "
+     "package."),
 ]  # fmt: skip
 
 
@@ -205,3 +211,19 @@ def test_a_register_that_changed_after_the_dry_run_shows_the_new_dry_run(small, 
     batch = apply(batch)
     assert batch.is_planned and "changed after the dry run" in batch.error
     assert batch.summary[0]["counts"]["changes"] == 0
+
+
+@pytest.mark.parametrize("slug", ["new", "import"])
+def test_a_new_framework_cannot_take_the_address_of_a_page(small, dry_run, slug):
+    batch = dry_run("framework", VALUES, details={**NEW["details"], "slug": slug})
+    assert batch.is_failed and not Framework.objects.filter(slug=slug).exists()
+    assert f"“{slug}” is the address of a page of its own: choose another." in batch.error
+
+
+def test_a_file_whose_every_row_is_wrong_does_not_say_it_changes_nothing(small, dry_run,
+                                                                           as_role):  # fmt: skip
+    batch = dry_run("framework", "code,title,level label,parent code\nA,One,Top,A\n", **NEW)
+    assert batch.summary[0]["blocked"] and not batch.changes_nothing
+    page = as_role("editor").get(f"/imports/{batch.pk}/").content.decode()
+    assert "Put the problems right in the file and upload it again." in page
+    assert "The file changes nothing" not in page

@@ -163,7 +163,7 @@ def test_any_table_of_elements(small, header, rows, into_existing, retire, offic
         _check(_csv(header, rows), kind="framework", framework=small["behaviours"],
                options=options)  # fmt: skip
     else:
-        details = {"name": "New", "slug": "new", "kind": "standards", "publisher": "P"}
+        details = {"name": "New", "slug": "fresh", "kind": "standards", "publisher": "P"}
         _check(_csv(header, rows), kind="framework", options=options, details=details)
 
 

@@ -114,7 +114,7 @@ def _write_views(small):
         ("element_create", reverse("element_create", args=["our-ways"]),
          {"code": "B3", "title": "Be curious", "level_label": "Top", "position": 3}, "editor"),
         ("framework_create", reverse("framework_create"),
-         {"name": "New", "slug": "new", "kind": "standards", "publisher": "Body"}, "editor"),
+         {"name": "New", "slug": "newer", "kind": "standards", "publisher": "Body"}, "editor"),
         ("framework_edit", reverse("framework_edit", args=["our-ways"]),
          {"name": "Our new ways", "publisher": "Org", "revision": 1}, "editor"),
         ("framework_retire", reverse("framework_retire", args=["spare"]),

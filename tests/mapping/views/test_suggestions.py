@@ -231,3 +231,12 @@ def test_a_link_whose_path_changed_is_flagged_with_what_changed(cc, as_role, peo
     first.retire(by=people["publisher"], revision=first.revision, reason="Folded in.")
     flagged = _text(as_role("editor").get(BASE))
     assert f"{first.reference} was retired" in flagged
+
+
+def test_a_post_without_the_suggestion_says_so_once(cc, as_role):
+    before = _state(cc)
+    data = {"source": "B1.1", "target": "CC5", "relation": "supports", "rationale": "Why."}
+    page = as_role("editor").post(f"{BASE}accept/", data).content.decode()
+    assert "Choose a suggestion." in page and "This field is required" not in page
+    assert "Choose a suggestion. Choose a suggestion." not in page
+    assert _state(cc) == before

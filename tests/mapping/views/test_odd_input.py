@@ -1,0 +1,106 @@
+"""What a review found by sending odd input to every page and form (a helper's fuzzing of
+the running demo, 2026-12-06): each case refused with a clear message and nothing written,
+or a page shown, never a server error."""
+
+import pytest
+from django.urls import reverse
+
+from mapping.models import Invitation, Link
+from standards.models import Element, Framework
+from tests.mapping.conftest import snapshot
+
+HTMX = {"HX-Request": "true"}
+
+
+def _framework_edit(client, **changed):
+    framework = Framework.objects.get(slug="our-ways")
+    data = {"name": framework.name, "publisher": framework.publisher,
+            "revision": framework.revision} | changed  # fmt: skip
+    return client.post(reverse("framework_edit", args=["our-ways"]), data)
+
+
+@pytest.mark.parametrize("year", ["0", "1799", "2201", "2500"])
+def test_a_frameworks_year_is_one_every_export_can_write(small, as_role, client, year):
+    before = snapshot()
+    response = _framework_edit(as_role("editor"), year=year)
+    assert response.status_code == 400
+    assert "Give a year from 1800 to 2200." in response.content.decode()
+    assert snapshot() == before
+    # So the exports that write the year (which refuse one outside that range) still work.
+    assert client.get("/api/frameworks/our-ways").status_code == 200
+    assert client.get(reverse("register_export")).status_code == 200
+
+
+def test_a_year_in_range_is_saved(small, as_role):
+    assert _framework_edit(as_role("editor"), year="2025").status_code == 302
+    assert Framework.objects.get(slug="our-ways").year == 2025
+
+
+@pytest.mark.parametrize("slug", ["new", "import"])
+def test_a_framework_cannot_take_the_address_of_a_page(small, as_role, slug):
+    data = {"name": "Ours", "slug": slug, "kind": "behaviours", "publisher": "Us"}
+    response = as_role("editor").post(reverse("framework_create"), data)
+    assert response.status_code == 400
+    assert f"“{slug}” is the address of a page of its own" in response.content.decode()
+    assert not Framework.objects.filter(slug=slug).exists()
+    upload = {"file": _csv(), "name": "Ours", "slug": slug, "kind": "behaviours",
+              "publisher": "Us"}  # fmt: skip
+    response = as_role("editor").post(reverse("framework_import"), upload)
+    assert response.status_code == 400
+    assert f"“{slug}” is the address of a page of its own" in response.content.decode()
+
+
+def _csv():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("values.csv", b"code,title,level label\nV1,Be kind,Value\n",
+                              content_type="text/csv")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("position", "message"),
+    [("0", "Give a position from 1."), ("9223372036854775807", "no higher than 100,000")],
+)
+def test_a_new_elements_position_is_from_1_to_100000(small, as_role, position, message):
+    data = {"code": "B9", "title": "New", "level_label": "Top", "position": position}
+    response = as_role("editor").post(reverse("element_create", args=["our-ways"]), data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Element.objects.filter(code="B9").exists()
+
+
+def test_a_field_that_is_wrong_is_not_also_said_to_be_missing(small, as_role):
+    upload = {"file": _csv(), "name": "Ours", "slug": "not a slug", "kind": "odd",
+              "publisher": "Us"}  # fmt: skip
+    page = as_role("editor").post(reverse("framework_import"), upload).content.decode()
+    assert "Use letters, digits, hyphens and underscores." in page
+    assert "Give this for a new framework." not in page
+    upload = {"file": _csv(), "framework": "999"}
+    page = as_role("editor").post(reverse("framework_import"), upload).content.decode()
+    assert "Give this for a new framework." not in page
+
+
+@pytest.mark.parametrize("element", ["²", "٣", "9" * 5000, "-1", "1.5"])
+def test_an_odd_element_on_a_link_page_is_ignored(small, client, element):
+    link = small["b11_s11"]
+    response = client.get(reverse("link_detail", args=[link.pk]), {"element": element})
+    assert response.status_code == 200
+    response = client.get(reverse("link_detail", args=[link.pk]), {"element": element},
+                          headers=HTMX)  # fmt: skip
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("pk", [2**63, 10**20])
+def test_a_link_id_too_big_for_a_database_is_not_found(published, client, pk):
+    assert client.get(f"/links/{pk}/").status_code == 404
+    assert client.get(f"/editions/1/links/{pk}/").status_code == 404
+    assert client.get(f"/editions/1/links/{pk}/?format=apa").status_code == 404
+    assert Link.objects.exists()
+
+
+def test_withdrawing_an_invitation_twice_says_so_to_the_administrator(db, people, admin_client):
+    invitation, _key = Invitation.objects.issue("new@example.org", "viewer", None, by=None)
+    url = reverse("invitation_withdraw", args=[invitation.pk])
+    admin_client.post(url)
+    page = admin_client.post(url, follow=True).content.decode()
+    assert "The invitation to new@example.org was already withdrawn." in page
+    assert "Ask whoever invited you" not in page
