@@ -114,9 +114,27 @@ def _csv_table(content: bytes) -> list[list[str]]:
         delimiter = ","
     try:
         rows = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
-        return [[_unguarded(cell) for cell in row] for row in rows]
+        table = [[_unguarded(cell) for cell in row] for row in rows]
     except csv.Error as error:
         raise UnreadableFile(f"The file is not a readable CSV table: {error}.") from error
+    _check_quotes_close(text, delimiter, len(table))
+    return table
+
+
+def _check_quotes_close(text: str, delimiter: str, rows: int) -> None:
+    """A quote never closed would make the rest of the file one cell (the reader's lenient
+    reading): say where it opened instead."""
+    try:
+        for _row in csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter,
+                               strict=True):  # fmt: skip
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise UnreadableFile(
+                f'A quote (") opened on row {rows} is never closed, so the rest of the file '
+                "would be one cell: close it (a quote inside a quoted cell is written twice, "
+                '"").'
+            ) from error
 
 
 def _xlsx_table(content: bytes) -> list[list]:

@@ -59,7 +59,9 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     someone = get_object_or_404(_people(), pk=pk)
     role_form = RoleForm(request.POST if "role" in request.POST else None,
                          initial={"role": operations.role_in(someone, None)})  # fmt: skip
-    active_form = ActiveForm(request.POST if "active" in request.POST else None)
+    # One form a request: the page posts one or the other, never both.
+    posts_active = "active" in request.POST and not role_form.is_bound
+    active_form = ActiveForm(request.POST if posts_active else None)
     status = 200
     for form in (role_form, active_form):
         if not form.is_bound:

@@ -163,6 +163,8 @@ BAD_FILES = [
     (b"PK\x03\x04 not really a workbook", "upload.xlsx", "The file is not an Excel workbook"),
     (b"{not json", "upload.json", "The file is not JSON (line 1, column 2"),
     (b'{"CFItems": []}', "upload.json", "The file is JSON but not a CASE package"),
+    (b'code,title,level label\nB1,"Kind,Top\nB2,Brave,Top\n', "upload.csv",
+     'A quote (") opened on row 2 is never closed'),
     (b"[" * 100_000, "upload.json", "The file nests lists or objects too deeply to be a CASE "
      "package."),
 ]  # fmt: skip

@@ -57,6 +57,9 @@ def test_a_role_change_without_a_reason_or_an_administrator_of_one_register_is_r
     response = admin_client.post(url, {"role": "editor", "mapping": "", "reason": ""})
     assert response.status_code == 400
     assert "Say why: it is kept in the audit log." in _text(response)
+    both = admin_client.post(url, {"role": "editor", "active": "false", "reason": ""})
+    assert _text(both).count("Say why: it is kept in the audit log.") == 1  # said once
+    assert people["viewer"].is_active
     response = admin_client.post(url, {"role": "administrator", "mapping": small["mapping"].pk,
                                        "reason": "Why not."})  # fmt: skip
     assert response.status_code == 400
