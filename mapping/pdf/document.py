@@ -56,12 +56,23 @@ class ContentsEntry:
     page: int
 
 
-def link_table_parts(coverage: Coverage) -> list[list[LinkGroup]]:
-    """The link table cut into as few parts of at most LINKS_PER_PART links as will do, all
-    about the same size (so that the workers finish together), a source element continuing
-    from one part into the next where a cut falls inside it."""
-    total = sum(len(entry.links_by_origin) for entry in coverage.top_sources)
+def part_count(total: int, workers: int) -> int:
+    """How many parts the link table is cut into: as few of at most LINKS_PER_PART links as
+    will do, then, where it needs more than one, as many more as make those parts and the
+    index (which takes about as long as one) a whole number each for every worker, so that
+    no worker is left laying out the last long part alone while the others wait."""
     count = max(1, -(-total // LINKS_PER_PART))
+    if count > 1:
+        count += -(count + 1) % workers
+    return count
+
+
+def link_table_parts(coverage: Coverage, workers: int = 1) -> list[list[LinkGroup]]:
+    """The link table cut into part_count() parts, all about the same size (so that the
+    workers finish together), a source element continuing from one part into the next
+    where a cut falls inside it."""
+    total = sum(len(entry.links_by_origin) for entry in coverage.top_sources)
+    count = part_count(total, workers)
     # Where each part ends, counted in links from the start of the table.
     cuts = [round(total * (i + 1) / count) for i in range(count)]
     parts: list[list[LinkGroup]] = [[]]
@@ -91,7 +102,7 @@ def render_register_pdf(context: dict) -> bytes:
         html = render_to_string(TEMPLATE, {**context, "part": part, **extra})
         return html, base_url, stylesheet
 
-    link_parts = link_table_parts(coverage)
+    link_parts = link_table_parts(coverage, pool.worker_count())
     skeleton = _contents_skeleton(coverage, context["register"].words)
     # The front matter's length depends only on how many contents lines it has, so a draft
     # with made-up page numbers, laid out alongside the body, says how long it will be.
@@ -191,7 +202,7 @@ def whole_document_html(context: dict) -> str:
         *(
             render_to_string(TEMPLATE, {**context, "part": "links", "groups": groups,
                                         "first": i == 0})
-            for i, groups in enumerate(link_table_parts(coverage))
+            for i, groups in enumerate(link_table_parts(coverage, pool.worker_count()))
         ),
         render_to_string(TEMPLATE, {**context, "part": "back"}),
     ]  # fmt: skip

@@ -5,6 +5,7 @@ import io
 import re
 import subprocess
 
+import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -55,6 +56,26 @@ def test_the_link_table_is_cut_into_parts_without_losing_or_repeating_a_link(db,
         for group in part:
             # a behaviour continues only at the start of a part
             assert not group.continued or group is part[0]
+
+
+@pytest.mark.parametrize(
+    "links, workers, parts",
+    [
+        (90, 2, 1),  # one part: nothing to share out
+        (90, 4, 1),
+        (2000, 1, 8),  # at most 250 links a part
+        (2000, 2, 9),  # 9 runs and the index: five long parts for each of two workers
+        (2000, 4, 11),
+        (500, 2, 3),
+        (750, 2, 3),
+    ],
+)
+def test_the_link_table_is_cut_so_that_its_parts_and_the_index_share_out_evenly(
+    links, workers, parts
+):
+    count = register_pdf_module.part_count(links, workers)
+    assert count == parts
+    assert -(-links // count) <= register_pdf_module.LINKS_PER_PART
 
 
 def test_a_continued_behaviour_is_titled_and_bookmarked_once(client, db, monkeypatch):
