@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 import segno
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -32,6 +33,8 @@ STYLESHEET = "mapping/register_pdf.css"
 # Most links in one part of the link table: enough parts to keep every worker busy, few
 # enough that the page breaks between them are rare and each part's fixed cost small.
 LINKS_PER_PART = 250
+# How long a part laid out is kept for the renders after it.
+PART_SECONDS = 2 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -120,13 +123,13 @@ def render_register_pdf(context: dict) -> bytes:
         yield html("front", contents=draft_contents)
         yield (*html("stamps", headings=headings), False)  # stamped on as artifacts
 
-    back, *runs, guide, draft_front, stamps = pool.render_parts(parts())
+    back, *runs, guide, draft_front, stamps = pool.render_parts(parts(), kept=_KEPT_PARTS)
     body = [guide, *runs, back]
     front_pages = draft_front.page_count
     contents = _contents(body, first_page=front_pages + 1)
     # Only the contents wait for the body's page numbers; the running heads and footers
     # are stamped on as the parts are joined, without laying anything out again.
-    [front] = pool.render_parts([html("front", contents=contents)])
+    [front] = pool.render_parts([html("front", contents=contents)], kept=_KEPT_PARTS)
     if front.page_count != front_pages:
         raise RuntimeError("The contents changed length once page numbers were filled in.")
     register: Register = context["register"]
@@ -141,6 +144,22 @@ def render_register_pdf(context: dict) -> bytes:
     return pdf_parts.join(
         [front, *body], stamps=stamps, headings=headings, first_footer_page=1, metadata=metadata
     )
+
+
+class _CachedParts:
+    """Parts laid out before, kept in the cache: after an edit, a render lays out only the
+    parts the edit changed (a rationale: the run of the link table that holds it) and takes
+    the rest from here. Kept for PART_SECONDS, long enough to span a day's editing."""
+
+    def get(self, key: str) -> pdf_parts.RenderedPart | None:
+        return cache.get(f"weave:pdf-part:{key}")
+
+    def set_many(self, parts: dict[str, pdf_parts.RenderedPart]) -> None:
+        kept = {f"weave:pdf-part:{key}": part for key, part in parts.items()}
+        cache.set_many(kept, PART_SECONDS)
+
+
+_KEPT_PARTS = _CachedParts()
 
 
 def _contents_skeleton(coverage: Coverage, words) -> list[ContentsEntry]:

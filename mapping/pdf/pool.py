@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -18,8 +19,9 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Protocol
 
 from mapping.pdf.parts import RenderedPart, render_part
 
@@ -97,26 +99,66 @@ def _libc():
         return None
 
 
-def render_parts(parts: Iterable[tuple]) -> list[RenderedPart]:
+class KeptParts(Protocol):
+    """Where parts laid out before are kept, by part_key() (mapping/pdf/document.py keeps
+    them in Django's cache)."""
+
+    def get(self, key: str) -> RenderedPart | None: ...
+
+    def set_many(self, parts: dict[str, RenderedPart]) -> None: ...
+
+
+def part_key(args: tuple) -> str:
+    """A part's name by everything it is laid out from: its HTML, base URL, stylesheet,
+    whether it is tagged and its table id prefix (the code and libraries that lay it out
+    are in the cache's own key: mapping/core/release.py)."""
+    digest = hashlib.sha256()
+    for arg in args:
+        digest.update(str(arg).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def render_parts(parts: Iterable[tuple], kept: KeptParts | None = None) -> list[RenderedPart]:
     """Render (html, base_url, stylesheet[, tagged]) parts, in parallel where there are workers,
     each sent to a worker as soon as it is made (a generator's next part is made while
     the workers lay out the first ones): give the longest first, so that no worker is
-    left with a long part at the end."""
+    left with a long part at the end. A part already in kept is taken from there, not
+    laid out again (after an edit, only the parts it changed are), and each part laid out
+    is kept."""
     global _pool
-    given: list[tuple] = []
     pool = executor()
-    parts = ((*part, f"p{number}-") if len(part) == 4 else (*part, True, f"p{number}-")
-             for number, part in enumerate(parts))  # fmt: skip
-    if pool is not None:
-        try:
-            futures = []
-            for part in parts:
-                given.append(part)
-                futures.append(pool.submit(render_part, *part))
-            return [future.result() for future in futures]
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory): start a fresh pool next time, and
-            # finish this document here rather than fail the request.
-            logger.exception("The PDF worker pool broke; rendering in this process.")
-            _pool = None
-    return [render_part(*part) for part in [*given, *parts]]
+    done: dict[int, RenderedPart] = {}
+    given: dict[int, tuple] = {}  # the parts to lay out, by their place
+    futures: dict[int, Future] = {}
+    numbered = enumerate(parts)
+    try:
+        for number, part in numbered:
+            args = given[number] = _with_prefix(part, number)
+            if kept is not None:
+                found = kept.get(part_key(args))
+                if found is not None:
+                    done[number] = found
+                    del given[number]
+                    continue
+            if pool is not None:
+                futures[number] = pool.submit(render_part, *args)
+        for number, args in given.items():
+            done[number] = futures[number].result() if pool is not None else render_part(*args)
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): start a fresh pool next time, and
+        # finish this document here rather than fail the request.
+        logger.exception("The PDF worker pool broke; rendering in this process.")
+        _pool = None
+        given |= {number: _with_prefix(part, number) for number, part in numbered}
+        for number, args in given.items():
+            if number not in done:
+                done[number] = render_part(*args)
+    if kept is not None and given:
+        kept.set_many({part_key(args): done[number] for number, args in given.items()})
+    return [done[number] for number in sorted(done)]
+
+
+def _with_prefix(part: tuple, number: int) -> tuple:
+    """A part's arguments for render_part, its tables' ids prefixed by its place."""
+    tagged = part[3:4] or (True,)
+    return (*part[:3], *tagged, f"p{number}-")

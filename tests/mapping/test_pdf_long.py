@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from mapping.models import Link
 from mapping.pdf import document as register_pdf_module
+from mapping.pdf import parts as pdf_parts
 from tests.mapping.test_pdf import pdftotext
 from tests.synthetic import build_register
 
@@ -110,3 +111,81 @@ def test_a_long_word_wraps_inside_the_page(client, db):
     assert "averyvery" in boxes
     page_width = float(pages[0])
     assert [word for x_max, word in right_edges if x_max > page_width - 30] == []
+
+
+def render(mapping) -> bytes:
+    from django.utils import timezone
+
+    from mapping.register import LiveRegister
+
+    context = register_pdf_module.document_context(
+        LiveRegister(mapping), "http://testserver/", timezone.localdate()
+    )
+    return register_pdf_module.render_register_pdf(context)
+
+
+def edit_rationale(link: Link, rationale: str) -> None:
+    from mapping.models import Change
+
+    Change.objects.apply(link, {"rationale": rationale}, by=None)
+
+
+def test_after_an_edit_only_the_part_holding_the_edited_link_is_laid_out_again(db, monkeypatch):
+    from mapping.pdf import pool
+
+    monkeypatch.setenv("WEAVE_PDF_WORKERS", "1")  # laid out here, where it can be counted
+    monkeypatch.setattr(register_pdf_module, "LINKS_PER_PART", 40)
+    mapping = build_register(200)
+    laid_out = []
+    monkeypatch.setattr(pool, "render_part", lambda *args: laid_out.append(args[0]) or real(*args))
+    real = pdf_parts.render_part
+    render(mapping)
+    assert len(laid_out) == 5 + 4 + 1  # five runs, index, guide, contents draft, stamps; contents
+
+    laid_out.clear()
+    link = mapping.links.order_by("pk")[150]
+    edit_rationale(link, "A reason written again by an editor.")
+    content = render(mapping)
+    assert len(laid_out) == 1, "only the run of the link table that holds the link"
+    assert "A reason written again by an editor." in laid_out[0]
+    assert "A reason written again by an editor." in pdftotext(content)
+
+
+def test_a_pdf_made_partly_from_kept_parts_is_the_pdf_made_afresh(db, monkeypatch):
+    from django.core.cache import cache
+
+    from tests.mapping.test_pdf_accessible import structure
+
+    monkeypatch.setattr(register_pdf_module, "LINKS_PER_PART", 40)
+    mapping = build_register(200)
+    render(mapping)
+    edit_rationale(mapping.links.order_by("pk")[10], "Changed, in the first run.")
+    partly_kept = render(mapping)
+    cache.clear()
+    afresh = render(mapping)
+    assert pdftotext(partly_kept) == pdftotext(afresh)
+    assert structure(partly_kept) == structure(afresh)
+    assert bookmarks(partly_kept) == bookmarks(afresh)
+
+
+def bookmarks(content: bytes) -> list[tuple[str, int]]:
+    reader = PdfReader(io.BytesIO(content))
+
+    def flat(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from flat(item)
+            else:
+                yield item.title, reader.get_destination_page_number(item)
+
+    return list(flat(reader.outline))
+
+
+def test_a_part_kept_is_named_by_all_it_is_laid_out_from():
+    from mapping.pdf.pool import part_key
+
+    part = ("<p>Part</p>", "/base", "p { margin: 0 }", True, "p1-")
+    assert part_key(part) == part_key(tuple(part))
+    for index, other in enumerate(["<p>Other</p>", "/elsewhere", "", False, "p2-"]):
+        changed = (*part[:index], other, *part[index + 1 :])
+        assert part_key(changed) != part_key(part)
