@@ -14,6 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
+from standards.text import refuse_unprintable
+
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 code_validator = RegexValidator(
     CODE_PATTERN,
@@ -48,10 +50,10 @@ class FrameworkText(models.Model):
 
     Kind = FrameworkKind
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[refuse_unprintable])
     kind = models.CharField(max_length=20, choices=FrameworkKind.choices)
-    publisher = models.CharField(max_length=200)
-    version_label = models.CharField(max_length=60, blank=True)
+    publisher = models.CharField(max_length=200, validators=[refuse_unprintable])
+    version_label = models.CharField(max_length=60, blank=True, validators=[refuse_unprintable])
     year = models.PositiveSmallIntegerField(null=True, blank=True, validators=year_validators)
     source_url = models.URLField(blank=True)
     citation_note = models.TextField(
@@ -59,8 +61,9 @@ class FrameworkText(models.Model):
         blank=True,
         max_length=5_000,
         help_text="Who owns the wording and how to cite or reuse it.",
+        validators=[refuse_unprintable],
     )
-    description = models.TextField(blank=True, max_length=20_000)
+    description = models.TextField(blank=True, max_length=20_000, validators=[refuse_unprintable])
     # The identifier in CASE (Competencies and Academic Standards Exchange), kept when it
     # came from a CASE package, so that exports and later packages name it the same way.
     case_identifier = models.UUIDField("CASE identifier", null=True, blank=True)
@@ -82,7 +85,9 @@ class Framework(FrameworkText):
     slug = models.SlugField(max_length=80, unique=True, validators=[framework_slug_validator])
     case_identifier = models.UUIDField("CASE identifier", null=True, blank=True, unique=True)
     retired = models.BooleanField(default=False)
-    retired_reason = models.TextField("why it was retired", blank=True, max_length=2_000)
+    retired_reason = models.TextField(
+        "why it was retired", blank=True, max_length=2_000, validators=[refuse_unprintable]
+    )
     # Counts saves, so an edit made from a stale form is refused rather than lost.
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -150,9 +155,8 @@ class ElementQuerySet(models.QuerySet):
         return tree_order(self.order_by("position", "code"))
 
     def renumber(self, framework_ids: Iterable[int]) -> int:
-        """Store each element's place in its framework's tree order as its tree_rank,
-        retired elements included; returns how many ranks changed. Called after every
-        write that adds elements or moves them (their parent, position or code)."""
+        """Store each element's place in its framework's tree order (retired ones too) as
+        its tree_rank, after every write that adds or moves elements; returns how many."""
         changed = []
         for framework_id in set(framework_ids):
             elements = self.model.objects.filter(framework_id=framework_id).only(
@@ -205,11 +209,12 @@ class ElementText(models.Model):
     """What an element says: shared by live elements and their frozen copies."""
 
     code = models.CharField(max_length=32, validators=[code_validator])
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True, max_length=20_000)
+    title = models.CharField(max_length=300, validators=[refuse_unprintable])
+    description = models.TextField(blank=True, max_length=20_000, validators=[refuse_unprintable])
     level_label = models.CharField(
-        max_length=60, help_text='For example "Behaviour" or "Standard statement".'
-    )
+        max_length=60, validators=[refuse_unprintable],
+        help_text='For example "Behaviour" or "Standard statement".',
+    )  # fmt: skip
     position = models.PositiveIntegerField(default=0, validators=position_validators)
     source_check = models.CharField(
         "wording",
@@ -273,7 +278,9 @@ class Element(ElementText):
     retired = models.BooleanField(
         default=False, help_text="Retired elements leave the live register; editions keep them."
     )
-    retired_reason = models.TextField("why it was retired", blank=True, max_length=2_000)
+    retired_reason = models.TextField(
+        "why it was retired", blank=True, max_length=2_000, validators=[refuse_unprintable]
+    )
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -356,8 +363,8 @@ _waiting = threading.local()
 
 @contextmanager
 def renumbering_once() -> Iterator[None]:
-    """Elements saved inside this are given their tree ranks once, at the end, instead of
-    after each save: for imports of many elements."""
+    """Elements saved inside this get their tree ranks once, at the end, not after each
+    save: for imports of many elements."""
     outer = getattr(_waiting, "frameworks", None)
     if outer is not None:
         yield

@@ -9,7 +9,14 @@ from typing import Literal
 from uuid import UUID
 
 from django.db import transaction
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from standards.models import (
     CODE_PATTERN,
@@ -22,12 +29,30 @@ from standards.models import (
     SourceCheck,
     renumbering_once,
 )
+from standards.text import unprintable
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 
 
+# The context a file people upload is read in: no field of it may hold a character that
+# cannot be printed (standards/text.py). What Weave writes from what it holds, and its own
+# backups, are read without it: an older install may hold one, and must still export it.
+FROM_PEOPLE = {"from_people": True}
+
+
 class Payload(BaseModel):
+    """What every import and export reads or writes (frameworks here, links and registers
+    in mapping/exchange)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _printable(cls, value: object, info: ValidationInfo) -> object:
+        given = isinstance(value, str) and (info.context or {}).get("from_people")
+        if given and (problem := unprintable(value)):
+            raise ValueError(problem)
+        return value
 
 
 class ElementPayload(Payload):

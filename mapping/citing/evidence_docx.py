@@ -15,39 +15,42 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from mapping.citing.evidence import Pack, PackGroup
+from standards.text import printable
 
 COLUMNS = ("Reference", None, "Relation", "Why", "In practice")  # None: pack.other_heading
+# Word cannot hold a control character that an older install may have saved: left out.
+_t = printable
 
 
 def docx(pack: Pack) -> bytes:
     document = Document()
     properties = document.core_properties
-    properties.title, properties.author = pack.heading, pack.organisation
-    properties.subject, properties.language = pack.register_name, "en-GB"
+    properties.title, properties.author = _t(pack.heading), _t(pack.organisation)
+    properties.subject, properties.language = _t(pack.register_name), "en-GB"
     document.styles["Normal"].font.size = Pt(10)
-    document.add_heading(pack.heading, level=1)
-    intro = document.add_paragraph(f"{pack.register_name}, {pack.organisation}. {pack.as_of}. ")
+    document.add_heading(_t(pack.heading), level=1)
+    intro = document.add_paragraph(_t(f"{pack.register_name}, {pack.organisation}. {pack.as_of}. "))
     _hyperlink(intro, pack.url, pack.url)
     if pack.retired:
         retired = document.add_paragraph()
-        run = retired.add_run(f"Retired. {pack.retired}")
+        run = retired.add_run(_t(f"Retired. {pack.retired}"))
         run.bold = True
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    document.add_heading(f"The {pack.level.lower()}", level=2)
+    document.add_heading(_t(f"The {pack.level.lower()}"), level=2)
     element = document.add_paragraph()
-    element.add_run(f"{pack.code} {pack.title}").bold = True
-    element.add_run(f" ({pack.level}, {pack.framework_name})")
+    element.add_run(_t(f"{pack.code} {pack.title}")).bold = True
+    element.add_run(_t(f" ({pack.level}, {pack.framework_name})"))
     if pack.description:
-        document.add_paragraph(pack.description)
+        document.add_paragraph(_t(pack.description))
     if pack.wording:
-        document.add_paragraph().add_run(pack.wording).italic = True
-    document.add_heading(pack.what, level=2)
+        document.add_paragraph().add_run(_t(pack.wording)).italic = True
+    document.add_heading(_t(pack.what), level=2)
     if not _table(document, pack, pack.direct):
         document.add_paragraph(f"No links are made to {pack.code} itself.")
     if pack.under:
         document.add_heading(f"What sits under {pack.code}", level=2)
         for section in pack.under:
-            document.add_heading(f"{section.code} {section.title}", level=3)
+            document.add_heading(_t(f"{section.code} {section.title}"), level=3)
             if not _table(document, pack, section.groups):
                 document.add_paragraph("No links.")
     document.add_heading("References", level=2)
@@ -56,10 +59,10 @@ def docx(pack: Pack) -> bytes:
         entry.paragraph_format.left_indent = Cm(1.27)
         entry.paragraph_format.first_line_indent = Cm(-1.27)
         before, _, after = text.partition(url)
-        entry.add_run(before)
+        entry.add_run(_t(before))
         _hyperlink(entry, url, url)
         if after:
-            entry.add_run(after)
+            entry.add_run(_t(after))
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
@@ -75,14 +78,14 @@ def _table(document, pack: Pack, groups: list[PackGroup]) -> bool:
     header = table.rows[0]
     _repeat_as_header(header)
     for cell, title in zip(header.cells, COLUMNS, strict=True):
-        cell.paragraphs[0].add_run(title or pack.other_heading).bold = True
+        cell.paragraphs[0].add_run(_t(title or pack.other_heading)).bold = True
     for link in links:
         cells = table.add_row().cells
         _hyperlink(cells[0].paragraphs[0], link.reference, link.url)
-        cells[1].text = f"{link.other_code} {link.other_title}"
-        cells[2].text = link.relation_label
-        cells[3].text = link.rationale
-        cells[4].text = link.example
+        cells[1].text = _t(f"{link.other_code} {link.other_title}")
+        cells[2].text = _t(link.relation_label)
+        cells[3].text = _t(link.rationale)
+        cells[4].text = _t(link.example)
     document.add_paragraph()
     return True
 
@@ -112,7 +115,7 @@ def _hyperlink(paragraph, text: str, url: str) -> None:
     properties.append(underline)
     run.append(properties)
     text_element = OxmlElement("w:t")
-    text_element.text = text
+    text_element.text = _t(text)
     text_element.set(qn("xml:space"), "preserve")
     run.append(text_element)
     hyperlink.append(run)

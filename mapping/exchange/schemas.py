@@ -4,15 +4,12 @@ fixtures, the link importers and exporters, and the register's JSON."""
 from __future__ import annotations
 
 from django.db import transaction
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 
 from mapping.models import Link, LinkStatus, Mapping, Relation
 from mapping.models.events import announce
 from standards.models import Framework
-
-
-class Payload(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from standards.schemas import Payload
 
 
 class LinkPayload(Payload):

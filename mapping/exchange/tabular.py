@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 
@@ -14,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.exceptions import InvalidFileException
 
 from mapping.exchange.problems import UnreadableFile
+from standards.text import printable
 
 # The columns of each kind of table, as the templates name them, and the field of the
 # payload (standards/schemas.py, mapping/exchange/schemas.py) each one is: reading and writing a
@@ -163,7 +165,8 @@ def safe_cell(value) -> str:
 def _text_cell(sheet, value):
     if not isinstance(value, str):
         return value
-    cell = WriteOnlyCell(sheet, value=value)
+    # A workbook cannot hold a control character an older install may have saved.
+    cell = WriteOnlyCell(sheet, value=printable(value))
     cell.data_type = "s"  # openpyxl would otherwise take "=…" for a formula
     return cell
 
@@ -181,7 +184,9 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, title: str) -
     """A workbook of one sheet. Every text cell is stored as text, so that none that begins
     like a formula can run as one."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31] or "Sheet")
+    # A sheet's name: at most 31 characters, none of them a control or one of \/*?:[].
+    name = re.sub(r"[\\/*?:\[\]]+", "-", printable(title))[:31].strip(" '")
+    sheet = workbook.create_sheet(name or "Sheet")
     sheet.append(list(header))
     for row in rows:
         sheet.append([_text_cell(sheet, value) for value in row])

@@ -29,7 +29,8 @@ from mapping.importing.frameworks import FrameworkImport, FrameworkPlan, element
 from mapping.importing.links import LinkPlan, LinksImport, links_from_rows
 from mapping.models import ImportBatch, Relation, Side
 from standards.models import Framework
-from standards.schemas import FrameworkDetails
+from standards.schemas import FROM_PEOPLE, FrameworkDetails
+from standards.text import printable
 
 logger = logging.getLogger(__name__)
 DIRECTED = {Relation.FULLY_COVERS, Relation.PARTLY_COVERS}
@@ -117,7 +118,7 @@ def _details(given: dict, package: Package | None, problems: list[Problem]):
         k: v for k, v in merged.items() if k in FrameworkDetails.model_fields and v is not None
     }
     try:
-        return FrameworkDetails(**given)
+        return FrameworkDetails.model_validate(given, context=FROM_PEOPLE)
     except ValidationError as error:
         said = " ".join(problem.message for problem in problems_of(error))
         raise UnreadableFile(f"The new framework's details are not complete. {said}") from error
@@ -146,8 +147,9 @@ def _links_from_package(package: Package, mapping) -> tuple[list, list[Problem]]
             continue
         links.append((association.identifier, LinkPayload(
             source=source[1].code, target=target[1].code,
-            relation=association.relation, rationale=association.rationale[:10_000],
-            example=association.example[:10_000],
+            relation=association.relation,  # a CASE note's controls left out, as its length
+            rationale=printable(association.rationale)[:10_000],
+            example=printable(association.example)[:10_000],
         )))  # fmt: skip
     if outside:
         problems.append(Problem(

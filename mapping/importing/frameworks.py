@@ -21,7 +21,7 @@ from mapping.models import Change
 from mapping.models.retiring import retire_element
 from mapping.versions.crosswalk import build_version_crosswalk
 from standards.models import Element, Framework, SourceCheck, renumbering_once
-from standards.schemas import ElementPayload, FrameworkDetails
+from standards.schemas import FROM_PEOPLE, ElementPayload, FrameworkDetails
 
 COMPARED = ("title", "description", "level_label", "parent", "position")
 # How the dry run names the fields it compares.
@@ -36,7 +36,7 @@ def elements_from_rows(rows) -> tuple[list[tuple[int, ElementPayload]], list[Pro
         data = {field: row[column] for column, field in FRAMEWORK_FIELDS.items()}
         data["parent"], data["position"] = data["parent"] or None, data["position"] or None
         try:
-            payload = ElementPayload(**data)
+            payload = ElementPayload.model_validate(data, context=FROM_PEOPLE)
         except ValidationError as error:
             problems += problems_of(error, row=number)
             continue

@@ -21,6 +21,7 @@ from mapping.importing import Difference, Progress, Summary, no_progress, proble
 from mapping.models import Change, Link, LinkStatus, Mapping, Relation, Role, Side
 from mapping.models.memberships import roles_of
 from mapping.register.words import Words
+from standards.schemas import FROM_PEOPLE
 
 WORDS = ("relation", "rationale", "example")
 
@@ -31,7 +32,7 @@ def links_from_rows(rows) -> tuple[list[tuple[int, LinkPayload]], list[Problem]]
     for number, row in rows:
         data = {field: row[column] for column, field in LINK_FIELDS.items()}
         try:
-            found.append((number, LinkPayload(**data)))
+            found.append((number, LinkPayload.model_validate(data, context=FROM_PEOPLE)))
         except ValidationError as error:
             problems += problems_of(error, row=number)
     return found, problems

@@ -34,6 +34,7 @@ from mapping.models.inference import inferred_for, strongest_paths
 from mapping.models.link_rows import Side
 from mapping.models.mappings import Mapping
 from standards.models import Element
+from standards.text import refuse_unprintable
 
 FRAMEWORK_FIELDS = [
     "name", "slug", "kind", "publisher", "version_label", "year", "source_url", "citation_note",
@@ -44,6 +45,15 @@ ELEMENT_FIELDS = [
     "case_identifier", "tree_rank",
 ]  # fmt: skip
 LINK_FIELDS = ["relation", "rationale", "example", "updated_at"]
+
+
+class NothingToPublish(Exception):
+    """The latest edition is the one asked for: the same title and notes, and the register
+    holds just what it froze."""
+
+    def __init__(self, latest: Edition) -> None:
+        super().__init__(f"Nothing has changed since edition {latest.number}.")
+        self.latest = latest
 
 
 class EditionQuerySet(models.QuerySet):
@@ -90,19 +100,25 @@ class EditionQuerySet(models.QuerySet):
         )
         last = self.filter(mapping=mapping).order_by("-number").first()
         content = _live_content(mapping)
+        texts = {"register_name": mapping.name, "organisation": mapping.organisation,
+                 "register_description": mapping.description,
+                 "guide_intro": mapping.guide_intro}  # fmt: skip
+        digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode())
+        # The same edition again (a second press, the same form sent twice at once) is
+        # refused; a new title for what the latest holds is a re-issue, and is published.
+        texts |= {"title": title.strip(), "notes": notes.strip()}
+        if (
+            last is not None
+            and last.digest == digest.hexdigest()
+            and all(getattr(last, name) == text for name, text in texts.items())
+        ):
+            raise NothingToPublish(last)
         edition = self.create(
             mapping=mapping,
             number=(last.number + 1) if last else 1,
-            title=title.strip(),
-            notes=notes.strip(),
             published_by=by if by is not None and by.is_authenticated else None,
-            register_name=mapping.name,
-            organisation=mapping.organisation,
-            register_description=mapping.description,
-            guide_intro=mapping.guide_intro,
-            digest=hashlib.sha256(
-                json.dumps(content, sort_keys=True, default=str).encode()
-            ).hexdigest(),
+            digest=digest.hexdigest(),
+            **texts,
         )
         edition._freeze(content)
         refresh_statistics(FROZEN_TABLES)
@@ -165,8 +181,13 @@ class Edition(models.Model):
 
     mapping = models.ForeignKey(Mapping, on_delete=models.PROTECT, related_name="editions")
     number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
-    notes = models.TextField(blank=True, max_length=10_000, help_text="What is new in it.")
+    title = models.CharField(max_length=200, validators=[refuse_unprintable])
+    notes = models.TextField(
+        blank=True,
+        max_length=10_000,
+        help_text="What is new in it.",
+        validators=[refuse_unprintable],
+    )
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

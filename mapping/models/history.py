@@ -17,6 +17,7 @@ from mapping.models.events import announce
 from mapping.models.rows import place_in_tree, save_fields
 from mapping.models.tracked import field_label, in_words, tracked_values
 from standards.models import Element, Framework
+from standards.text import refuse_unprintable
 
 
 class EditConflict(Exception):
@@ -234,11 +235,7 @@ class Change(models.Model):
     # Which register the change belongs to: the mapping of a link, the framework of an
     # element or of the framework itself.
     mapping = models.ForeignKey(
-        "mapping.Mapping",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="changes",
+        "mapping.Mapping", on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
     )
     framework = models.ForeignKey(
         Framework, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -249,7 +246,7 @@ class Change(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
-    reason = models.TextField(blank=True, max_length=2_000)
+    reason = models.TextField(blank=True, max_length=2_000, validators=[refuse_unprintable])
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

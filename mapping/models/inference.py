@@ -25,6 +25,7 @@ from mapping.models.link_rows import RELATION_RANK, Relation
 from mapping.models.links import Link, LinkStatus
 from mapping.models.mappings import Mapping
 from standards.models import Element
+from standards.text import refuse_unprintable
 
 # How two steps compose, first step down, second across; strongest first in both.
 S, F_, P, C, R = (Relation.SAME_AS, Relation.FULLY_COVERS, Relation.PARTLY_COVERS,
@@ -69,7 +70,7 @@ class ReviewedPair(models.Model):
     )
     source = models.ForeignKey("standards.Element", on_delete=models.CASCADE, related_name="+")
     target = models.ForeignKey("standards.Element", on_delete=models.CASCADE, related_name="+")
-    reason = models.TextField(max_length=2_000)
+    reason = models.TextField(max_length=2_000, validators=[refuse_unprintable])
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from mapping.models.search import matching
+from standards.text import refuse_unprintable
 
 
 class Side(models.TextChoices):
@@ -165,11 +166,13 @@ class LinkClaim(models.Model):
 
     relation = models.CharField(max_length=20, choices=Relation.choices)
     rationale = models.TextField(
-        max_length=10_000, help_text="Why the source relates to the target."
+        max_length=10_000,
+        help_text="Why the source relates to the target.",
+        validators=[refuse_unprintable],
     )
     example = models.TextField(
         "in practice", blank=True, max_length=10_000,
-        help_text="An example of the link in everyday work.",
+        help_text="An example of the link in everyday work.", validators=[refuse_unprintable],
     )  # fmt: skip
 
     # Derived copies, each written by one database trigger however the row is written

@@ -13,6 +13,7 @@ from mapping.models.history import Change
 from mapping.models.link_rows import LinkClaim, LinkRowQuerySet, LinkStatus, Relation
 from mapping.models.memberships import Role, roles_of
 from standards.models import Element
+from standards.text import refuse_unprintable
 
 
 class LinkQuerySet(LinkRowQuerySet):
@@ -71,7 +72,9 @@ class Link(LinkClaim):
     source = models.ForeignKey(Element, on_delete=models.PROTECT, related_name="links_as_source")
     target = models.ForeignKey(Element, on_delete=models.PROTECT, related_name="links_as_target")
     status = models.CharField(max_length=10, choices=LinkStatus.choices, default=LinkStatus.DRAFT)
-    retired_reason = models.TextField("why it was retired", blank=True, max_length=2_000)
+    retired_reason = models.TextField(
+        "why it was retired", blank=True, max_length=2_000, validators=[refuse_unprintable]
+    )
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from mapping.core.markdown import render_markdown
 from mapping.models.events import announce, inferring_through
 from standards.models import Element, Framework
+from standards.text import refuse_unprintable
 
 
 class MappingQuerySet(models.QuerySet):
@@ -82,16 +83,17 @@ class Mapping(models.Model):
     any kinds: behaviours onto standards, or a crosswalk from one standards framework onto
     another."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[refuse_unprintable])
     slug = models.SlugField(max_length=80, unique=True)
-    organisation = models.CharField(max_length=200)
-    description = models.TextField(blank=True, max_length=5_000)
+    organisation = models.CharField(max_length=200, validators=[refuse_unprintable])
+    description = models.TextField(blank=True, max_length=5_000, validators=[refuse_unprintable])
     guide_intro = models.TextField(
         "guide introduction",
         blank=True,
         max_length=50_000,
         help_text="Opens the QuickStart guide. Markdown: headings, lists, links, emphasis. "
         "HTML and scripts are removed.",
+        validators=[refuse_unprintable],
     )
     source_framework = models.ForeignKey(
         Framework, on_delete=models.PROTECT, related_name="mappings_from"
@@ -194,7 +196,9 @@ class ReviewedGap(models.Model):
     mapping = models.ForeignKey(Mapping, on_delete=models.CASCADE, related_name="reviewed_gaps")
     element = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="+")
     reason = models.TextField(
-        max_length=2_000, help_text="Why this element is deliberately left unlinked."
+        max_length=2_000,
+        help_text="Why this element is deliberately left unlinked.",
+        validators=[refuse_unprintable],
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

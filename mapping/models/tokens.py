@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from mapping.models.people import Audit, AuditEntry
+from standards.text import refuse_unprintable
 
 PREFIX = "weave_"
 # How stale "last used" may get before a request writes it again.
@@ -46,7 +47,11 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, help_text="What it is for, to tell tokens apart.")
+    name = models.CharField(
+        max_length=100,
+        help_text="What it is for, to tell tokens apart.",
+        validators=[refuse_unprintable],
+    )
     prefix = models.CharField(max_length=16)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,6 +8,7 @@ stays citable. A dry run shows all of this before anything is written."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from mapping.models import Change, Edition, Link, LinkStatus, Mapping, Relation, Side
+from mapping.models.editions import NothingToPublish
 from mapping.versions.crosswalk import version_crosswalk
 from standards.models import Framework
 
@@ -89,11 +91,13 @@ class MovePlan:
     def apply(self, *, by, name: str, slug: str) -> Mapping:
         """The register on the new version, its links carried; all or nothing."""
         if self.needs_edition:
-            Edition.objects.publish(
-                self.mapping, by=by, title=f"Last edition on {self.old.name}",
-                notes=f"Published as the register moved onto {self.new.name}: "
-                f"{len(self.left)} link(s) to elements the new version removed stay here.",
-            )  # fmt: skip
+            # Unless the changes since its latest edition left what it holds as it was.
+            with suppress(NothingToPublish):
+                Edition.objects.publish(
+                    self.mapping, by=by, title=f"Last edition on {self.old.name}",
+                    notes=f"Published as the register moved onto {self.new.name}: "
+                    f"{len(self.left)} link(s) to elements the new version removed stay here.",
+                )  # fmt: skip
         ends = {Side.SOURCE: self.mapping.source_framework,
                 Side.TARGET: self.mapping.target_framework} | {self.side: self.new}  # fmt: skip
         moved = Mapping(

@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
 from mapping.forms.editing import EditionForm
 from mapping.forms.filters import CompareForm
 from mapping.models import Edition, LinkStatus, Role
+from mapping.models.editions import NothingToPublish
 from mapping.register import LiveRegister
 from mapping.register.comparison import EditionContent, diff
 from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register, register_page
@@ -27,7 +30,7 @@ def edition_list(request: HtmxHttpRequest, register: LiveRegister) -> HttpRespon
     return render(request, "mapping/editions.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
     """Publish the register as it stands (approved links only) as the next edition."""
     register = get_live_register(request, slug, need=Role.PUBLISHER)
@@ -42,6 +45,12 @@ def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpRe
             )
         except IntegrityError:
             form.add_error(None, "Another edition was published at the same moment; try again.")
+        except NothingToPublish as nothing:
+            latest = nothing.latest
+            when = date_format(timezone.localtime(latest.published_at), "j F Y, H:i")
+            form.add_error(None, f"Edition {latest.number}, “{latest.title}”, was published "
+                           f"{when} with these words, and nothing has changed since: it is "
+                           "already there. (To issue it again, give it a new title.)")  # fmt: skip
         else:
             flash(request, f"Published edition {edition.number}.")
             return redirect(edition.get_absolute_url())

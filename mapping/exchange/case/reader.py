@@ -26,7 +26,7 @@ from mapping.exchange.problems import Problem, UnreadableFile
 from mapping.importing import problems_of
 from mapping.models.link_rows import Relation
 from standards.models import CODE_PATTERN
-from standards.schemas import ElementPayload
+from standards.schemas import FROM_PEOPLE, ElementPayload
 
 SCHEMA = Path(__file__).resolve().parent / "vendor" / "case-v1p0-cfpackage-schema.json"
 # Weave's identifiers for CASE, for what was not imported from CASE: stable across exports.
@@ -147,7 +147,7 @@ def _read(data: dict, items: list[dict], problems: list[Problem]) -> Package:
             "case_identifier": _uuid(identifier),
         }
         try:
-            elements.append((identifier, ElementPayload(**data_)))
+            elements.append((identifier, ElementPayload.model_validate(data_, context=FROM_PEOPLE)))
         except ValidationError as error:
             problems += problems_of(error, item=codes[identifier])
     elements = _parents_first(elements)

@@ -105,6 +105,8 @@ BAD_ROWS = [
     (HEADER + "B1,S1,supports,,\n", "Row 2, column “rationale”", "Give a rationale"),
     (HEADER + "B1,S1,supports,Why.,\nB1,S1,supports,Again.,\n", "Row 3, column “target code”",
      "B1 → S1 is linked twice in the file (also row 2)."),
+    (HEADER + "B1,S1,supports,Right\x0bfirst time,\n", "Row 2, column “rationale”",
+     "It holds an invisible vertical tab (U+000B)"),
 ]  # fmt: skip
 
 

@@ -233,6 +233,24 @@ def test_publishing_through_the_page(demo, as_role):
     assert "It becomes edition 3" in client.get(reverse("edition_publish")).content.decode()
 
 
+def test_the_same_edition_sent_twice_is_published_once(demo, as_role, people):
+    """A second press, or the same form sent twice at once: one edition, and the second
+    says it is already there; after a change, or under a new title, it publishes."""
+    client = as_role("publisher")
+    form = {"title": "Spring", "notes": "Hi"}
+    assert client.post(reverse("edition_publish"), form).status_code == 302
+    again = client.post(reverse("edition_publish"), form)
+    assert again.status_code == 400
+    said = " ".join(again.content.decode().split())
+    assert "Edition 2, “Spring”, was published" in said and "it is already there" in said
+    assert sorted(demo.editions.values_list("number", flat=True)) == [1, 2]
+    link = demo.links.approved().first()
+    link.edit(by=people["publisher"], revision=link.revision, rationale="Reworded.")
+    assert client.post(reverse("edition_publish"), form)["Location"] == "/editions/3/"
+    reissued = client.post(reverse("edition_publish"), {"title": "Spring, reissued"})
+    assert reissued["Location"] == "/editions/4/"
+
+
 def test_publishing_warns_of_published_links_it_will_leave_out(demo, as_role, people):
     link = demo.links.get(source__code="B4.2", target__code="INC.4")
     link.edit(by=people["editor"], revision=link.revision, rationale="Reworded, unapproved.")
