@@ -258,7 +258,13 @@ LOGGING = {
     "filters": {"one_line": {"()": "mapping.core.logs.OneLineUnlessFault"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "WARNING"}, "weave": {"level": "INFO"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weave": {"level": "INFO"},
+        # Not Django's own console handler (DEBUG's), which prints a refusal's traceback:
+        # its records pass up to the one above.
+        "django": {"handlers": [], "level": "INFO"},
+    },
 }
 
 # E-mail, for password resets: EMAIL_URL, as smtp://user:password@host:587 (STARTTLS),

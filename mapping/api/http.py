@@ -1,7 +1,8 @@
 """What every API response carries, in one place: conditional GET (every 200 has an ETag, a
 digest of the body, and where the view knows it a Last-Modified; If-None-Match or
 If-Modified-Since gives a 304; an edition's response may be cached for a year, a live one
-must be revalidated), and a 400 for a query parameter the operation does not take. CORS
+must be revalidated), a 400 for a query parameter the operation does not take or one that
+holds a NUL character, and HEAD answered as GET is, without the body. CORS
 (reading from any origin: it is public data, GET only) is django-cors-headers', set up in
 settings.py."""
 
@@ -18,6 +19,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 from mapping.api import api
+from mapping.core.middleware import NUL, SAID
 
 PREFIX = "/api/"
 YEAR = 365 * 24 * 3600
@@ -32,24 +34,37 @@ class ApiHeadersMiddleware:
         silently ignored: "?standrad=INT" would otherwise answer every link."""
         if not request.path.startswith(PREFIX) or request.resolver_match is None:
             return None
+        for name, values in request.GET.lists():
+            if NUL in name or any(NUL in value for value in values):
+                name = name.replace(NUL, "") or "parameter"
+                return _bad_parameter(name, f"{name}: {SAID}")
         taken = _query_names().get(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}",
                                           "/" + request.resolver_match.route))  # fmt: skip
         unknown = sorted(set(request.GET) - taken) if taken is not None else []
         if not unknown:
             return None
         listed = ", ".join(sorted(taken)) or "no parameters"
-        return JsonResponse(
-            {"detail": f"{unknown[0]}: not a parameter here; this address takes {listed}.",
-             "parameter": unknown[0]}, status=400, json_dumps_params={"ensure_ascii": False},
-            content_type="application/json; charset=utf-8",
-        )  # fmt: skip
+        return _bad_parameter(
+            unknown[0], f"{unknown[0]}: not a parameter here; this address takes {listed}."
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        head = request.method == "HEAD" and request.path.startswith(PREFIX)
+        if head:  # answered as a GET (the operations are declared for GET alone)...
+            request.method = "GET"
         response = self.get_response(request)
+        if head:  # ...and the body left out, by the server or the test client
+            request.method = "HEAD"
         if (request.path.startswith(PREFIX) and request.method in ("GET", "HEAD")
                 and response.status_code == 200):  # fmt: skip
             response = _conditional(request, response)
         return response
+
+
+def _bad_parameter(name: str, detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail, "parameter": name}, status=400,
+                        json_dumps_params={"ensure_ascii": False},
+                        content_type="application/json; charset=utf-8")  # fmt: skip
 
 
 @cache

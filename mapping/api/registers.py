@@ -193,16 +193,13 @@ def links(request, query: Query[LinkQuery], slug: str = SLUG):
         if code and register.element(side, code) is None:
             raise HttpError(404, f"There is no {register.words.one(side)} “{code}” in this "
                             "register.")  # fmt: skip
-    nothing = NUL in (query.q or "")  # no text holds a NUL, so such a search finds nothing
-    if nothing:
-        del data["q"]
     form = LinkFilterForm(data, register=register)
     if not form.is_valid():
         name, errors = next(iter(form.errors.items()))
         raise BadParameter(name, errors[0])
     selection = register.links(form.chosen())
-    if nothing or (register.edition and query.status not in (None, "approved")):
-        selection = selection.none()  # no text holds a NUL; an edition holds approved links
+    if register.edition and query.status not in (None, "approved"):
+        selection = selection.none()  # an edition holds approved links alone
     count = selection.count()
     pages = max(1, math.ceil(count / query.page_size))
     start = (query.page - 1) * query.page_size  # past the last page: no items

@@ -1,7 +1,7 @@
 """A NUL character is never part of anything Weave names or stores (and PostgreSQL refuses
 it in text): a page or form request that carries one in its path, query or form is a 400
-at once. The API answers for itself: a name with a NUL in it names nothing there (404),
-and a search for one finds nothing."""
+at once. The API answers for itself, in JSON: a query parameter with a NUL in it is a 400
+that names it (mapping/api/http.py), and a name in its address with one names nothing (404)."""
 
 from __future__ import annotations
 

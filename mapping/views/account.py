@@ -46,7 +46,7 @@ class TokenForm(forms.Form):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     made = None

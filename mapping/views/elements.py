@@ -86,7 +86,7 @@ def element_moved(
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def element_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Edit an element's title and description, refusing a stale form."""
     element = get_element_for_editing(request, pk)
@@ -99,7 +99,7 @@ def element_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "mapping/element_form.html", context, status=edit.status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def element_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Retire an element with everything under it and their links, with the reason."""
     element = get_element_for_editing(request, pk)
@@ -116,7 +116,7 @@ def element_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return restore_page(request, element, name=element.code, back=element_page(element))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def element_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Add an element to a framework, at the top or under a parent (?parent=<code>)."""
     framework = get_framework_for_editing(request, slug)

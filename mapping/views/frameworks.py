@@ -65,7 +65,7 @@ def framework_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "mapping/framework_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def framework_create(request: HtmxHttpRequest) -> HttpResponse:
     """A new framework: the site's business (site-wide editors), until a register maps it."""
     require(request.user, Role.EDITOR)
@@ -81,7 +81,7 @@ def framework_create(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def framework_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     framework = get_framework_for_editing(request, slug)
     edit = save_edit(request, FrameworkEditForm, framework)
@@ -92,7 +92,7 @@ def framework_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "mapping/framework_form.html", context, status=edit.status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def framework_retire(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Retire a framework that no mapping uses, with the reason."""
     framework = get_framework_for_editing(request, slug)

@@ -49,7 +49,7 @@ def _start(request: HtmxHttpRequest, form, **batch) -> HttpResponse:
     return redirect(created.get_absolute_url())
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def framework_import(request: HtmxHttpRequest) -> HttpResponse:
     """A framework from a file: a new one (for site-wide editors), or new words for one
     already in use (for whoever may change it)."""
@@ -73,7 +73,7 @@ def framework_import(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "mapping/import_form.html", context, status=400 if form.errors else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def link_import(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
     """A register's links from a file."""
     register = get_live_register(request, slug, need=Role.EDITOR)

@@ -25,7 +25,7 @@ from mapping.views.lookups import (
 from mapping.views.saving import save_edit
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def link_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Edit a link's relation and wording. htmx swaps the row for this form and back."""
     link, register = get_link_for_editing(request, pk)
@@ -50,7 +50,7 @@ def link_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                      form=edit.form, conflict=edit.conflict)  # fmt: skip
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def link_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Retire a link, with the reason: it leaves the live register and stays in history."""
     link, register = get_link_for_editing(request, pk)
@@ -115,7 +115,7 @@ def link_approve(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _status_action(request, pk, "approve", Role.PUBLISHER)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def link_create(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
     """Add a link, as a draft. On the link table and element pages it opens in place."""
     register = get_live_register(request, slug, need=Role.EDITOR)

@@ -32,7 +32,7 @@ def mapping_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "mapping/mappings.html", {"rows": rows})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mapping_create(request: HtmxHttpRequest) -> HttpResponse:
     """A new register from any framework onto any other (behaviours onto standards, or a
     crosswalk between two sets of standards), to fill by hand or by import; its pages are

@@ -19,7 +19,7 @@ from mapping.views.lookups import flash
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def notices(request: HttpRequest) -> HttpResponse:
     user = request.user
     preferences = Preferences.of(user)
@@ -48,7 +48,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The link in every notification: a button to stop that kind of email (a link
     scanner's GET changes nothing)."""

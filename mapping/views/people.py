@@ -53,7 +53,7 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, "mapping/people.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     operations.require_administrator(request.user)
     someone = get_object_or_404(_people(), pk=pk)
@@ -94,7 +94,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mapping/person.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
     operations.require_administrator(request.user)
     form = InviteForm(request.POST or None)
@@ -145,7 +145,7 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required  # the person invited has no account yet, on a private site too
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
     invitation = Invitation.objects.for_key(key)
     if invitation is None:

@@ -68,7 +68,7 @@ def waiting_count(user) -> int:
     return waiting(user, Role.PUBLISHER).count() + imports.count()
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:

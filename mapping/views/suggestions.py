@@ -57,7 +57,7 @@ def _page(request, register: LiveRegister, *, status: int = 200, **extra) -> Htt
     return render(request, "mapping/suggestions.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def suggestion_accept(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
     """One suggestion as a new link: its relation and reason to check (an inference's are
     filled in from its strongest path), then saved."""

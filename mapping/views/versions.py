@@ -33,7 +33,7 @@ class MoveForm(forms.Form):
         return slug
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def register_move(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
     register = get_live_register(request, slug)
     require(request.user, Role.PUBLISHER)

@@ -3,8 +3,12 @@ database gone (503, try again), SQLite busy (503, nothing saved), a NUL characte
 text too long (a form error), a refused request (one log line, no traceback)."""
 
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -54,9 +58,10 @@ def test_a_nul_character_is_a_400(small, as_role, url):
     assert response.status_code in (400, 404), response.status_code
 
 
-def test_the_api_finds_nothing_named_with_a_nul(small, client):
-    assert client.get("/api/mappings/ours/links?q=%00").json()["count"] == 0
-    assert client.get("/api/mappings/ours/links?source=B1%00").status_code == 404
+def test_the_api_refuses_a_nul_and_finds_nothing_named_with_one(small, client):
+    for query in ("q=%00", "source=B1%00", "q%00=x"):
+        response = client.get(f"/api/mappings/ours/links?{query}")
+        assert response.status_code == 400 and "NUL character" in response.json()["detail"]
     assert client.get("/api/mappings/o%00urs").status_code == 404
     assert client.get("/api/frameworks/our%00-ways").status_code == 404
 
@@ -115,3 +120,19 @@ def test_refusals_are_one_line_and_faults_keep_their_traceback():
 
 def test_the_console_log_uses_the_one_line_filter(settings):
     assert settings.LOGGING["handlers"]["console"]["filters"] == ["one_line"]
+
+
+def test_a_refusal_logs_one_line_with_debug_on_too():
+    """DEBUG (make run) adds Django's own console handler; it must not print the traceback."""
+    script = (
+        "import django, logging; django.setup()\n"
+        "from django.core.exceptions import PermissionDenied\n"
+        "try:\n    raise PermissionDenied('Only an administrator manages people.')\n"
+        "except PermissionDenied:\n"
+        "    logging.getLogger('django.request').warning('Forbidden (Permission denied): "
+        "/people/log/', exc_info=True, extra={'status_code': 403})\n"
+    )
+    env = {**os.environ, "DEBUG": "true", "DJANGO_SETTINGS_MODULE": "mapping.settings"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, check=True, cwd=settings.BASE_DIR)  # fmt: skip
+    assert done.stderr.splitlines() == ["Forbidden (Permission denied): /people/log/"]

@@ -136,6 +136,20 @@ def test_conditional_get(published, client, people):
                       headers={"If-None-Match": frozen["ETag"]}).status_code == 304  # fmt: skip
 
 
+@pytest.mark.parametrize("url", [
+    "/api/mappings", API, f"{API}/links?source=B1", f"{API}/links?edition=1", "/api/frameworks",
+    "/api/mappings/nope", f"{API}/links?page=-1", f"{API}/links?tagret=INT",
+])  # fmt: skip
+def test_head_is_answered_as_get_is_without_the_body(published, client, url):
+    """Link checkers and monitors ask with HEAD: the same status and headers as GET."""
+    got, head = client.get(url), client.head(url)
+    assert head.status_code == got.status_code != 405
+    assert head.content == b""
+    headers = ("Content-Type", "ETag", "Cache-Control") if got.status_code == 200 else ()
+    for header in ("Content-Type", *headers):
+        assert head.get(header) == got.get(header), header
+
+
 def test_cors_lets_any_origin_read_and_nothing_else(published, client):
     response = client.get(f"{API}/coverage", headers={"Origin": "https://college.example"})
     assert response["Access-Control-Allow-Origin"] == "*"
@@ -175,6 +189,9 @@ def test_cors_lets_any_origin_read_and_nothing_else(published, client):
      "target.", "tagret"),
     ("/api/mappings?page=2", 400, "page: not a parameter here; this address takes no "
      "parameters.", "page"),
+    (f"{API}/links?q=a%00b", 400, "q: has a NUL character in it", "q"),
+    (f"{API}/links?source=B1%00", 400, "source: has a NUL character in it", "source"),
+    ("/api/mappings/example%00", 404, "There is no register with a NUL character", None),
 ])  # fmt: skip
 def test_errors_say_what_is_wrong(published, client, url, status, detail, parameter):
     response = client.get(url)
