@@ -26,9 +26,10 @@ def changes(request: HtmxHttpRequest) -> HttpResponse:
     context = {"form": form, "page": None}
     if form.is_valid():
         page = page_of(form, form.apply(Change.objects.with_people()), "changes")
-        for change in page or []:
+        for change in page or []:  # a publisher of one register reverts its changes alone
             change.revertable = change.can_be_reverted and may_revert(request.user, change)
         context["page"] = page
+        context["any_revertable"] = any(change.revertable for change in page or [])
     template_name = "mapping/changes.html"
     if wants_fragment(request):
         template_name += "#results"

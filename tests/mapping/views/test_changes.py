@@ -189,6 +189,25 @@ def test_only_publishers_see_revert_buttons(edited, as_role):
     assert "Revert<span" in as_role("publisher").get(URL).content.decode()
 
 
+def test_a_publisher_of_one_register_sees_revert_on_its_changes_alone(edited, as_role):
+    """A reader with no role site-wide who publishes one register: the buttons are on its
+    changes (its links, its frameworks' elements), where reverting works for them."""
+    from django.contrib.auth.models import User
+
+    from mapping.models import Mapping, Membership
+
+    user = User.objects.create_user("ours-publisher")
+    Membership.objects.create(user=user, mapping=Mapping.objects.get(), role="publisher")
+    client = as_role("anonymous")
+    client.force_login(user)
+    page = client.get(URL).content.decode()
+    link_change = Change.objects.get(subject_type="link")
+    assert f'Revert<span class="visually-hidden"> change {link_change.pk}:' in page
+    assert page.count("Revert<span") == 2
+    assert client.post(reverse("change_revert", args=[link_change.pk])).status_code == 302
+    assert Link.objects.get(pk=link_change.subject_id).rationale != "Edited once."
+
+
 def test_admin_edits_are_recorded(edited, admin_client):
     element = edited["b2"]
     response = admin_client.post(
