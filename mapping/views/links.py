@@ -93,7 +93,13 @@ def link_page(
     On the link's own page, a row coming back changed brings the page's facts and history
     with it (out of band), so status, last change and history never lag behind the row."""
     style, element_id = _row_style(request), _element_id(request)
-    on_link_page = partial is None or "link" in (request.GET.get("on"), request.POST.get("on"))
+    # The whole page (its address, or /links/N/edit/ opened as a page of its own), or a
+    # partial asked for from it.
+    on_link_page = (
+        partial is None
+        or not wants_fragment(request)
+        or "link" in (request.GET.get("on"), request.POST.get("on"))
+    )
     context = {
         "register": register,
         "link": link,

@@ -73,6 +73,9 @@ def test_on_the_links_own_page_its_facts_and_history_follow_the_row(small, as_ro
     assert "Heard out." in history
     on_the_table = _edit(editor, Link.objects.get(pk=link.pk), rationale="Again.").content
     assert b'id="link-facts"' not in on_the_table and b'id="link-history"' not in on_the_table
+    # /links/N/edit/ opened as a page of its own is the link's page too: its form says so.
+    page = editor.get(reverse("link_edit", args=[link.pk])).content.decode()
+    assert '<input type="hidden" name="on" value="link">' in page and 'id="link-facts"' in page
 
 
 def test_the_live_banner_follows_a_change_in_place(small, as_role, people):
