@@ -41,11 +41,20 @@ def matrix(request: HtmxHttpRequest, register: Register) -> HttpResponse:
         "symbols": [(RELATION_SYMBOLS[r.value], r.label) for r in Relation],
     }
     if form.is_valid():
-        expanded = form.cleaned_data["expand"]
+        expanded, cell = form.cleaned_data["expand"], form.cleaned_data["cell"]
         grid = build_matrix(register.coverage, expanded)
+        # What closing would hide the chosen cell: the rows and columns it sits under.
+        under = (
+            _ancestors(register, Side.SOURCE, cell[0]) | _ancestors(register, Side.TARGET, cell[1])
+            if cell
+            else set()
+        )
         for axis in [*grid.rows, *grid.columns]:
-            # the expand= value that opens or closes this row or column
-            axis.toggle = ",".join(sorted(expanded ^ {axis.element.code}))
+            # The query that opens or closes this row or column, keeping the chosen cell.
+            code = axis.element.code
+            axis.toggle = "expand=" + ",".join(sorted(expanded ^ {code}))
+            if cell and not (code in expanded and code in under):
+                axis.toggle += f"&cell={cell[0]}:{cell[1]}"
         context["matrix"] = grid
         context["expanded"] = ",".join(sorted(expanded))
         if form.cleaned_data["cell"]:
@@ -60,6 +69,18 @@ def matrix(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     response = render(request, template_name, context, status=400 if form.errors else 200)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+def _ancestors(register: Register, side: Side, code: str) -> set[str]:
+    """The codes of the elements a code sits under, on one side of the register."""
+    elements = register.elements(side)
+    by_id = {element.pk: element for element in elements}
+    found = next((element for element in elements if element.code == code), None)
+    codes = set()
+    while found is not None and found.parent_id in by_id:
+        found = by_id[found.parent_id]
+        codes.add(found.code)
+    return codes
 
 
 @require_safe
