@@ -52,6 +52,7 @@
   })();
 
   const state = { open: new Set(), focus: "", source: "", target: "", relation: "" };
+  const emptyPanel = [...panel.childNodes].map((node) => node.cloneNode(true));
   const controls = { source: "map-source", target: "map-target", relation: "map-relation" };
 
   function readAddress() {
@@ -210,7 +211,12 @@
       });
       fillPanel(state.focus);
       if (fit) fitLegibly(focused.closedNeighborhood());
-    } else if (fit) fitLegibly(cy.elements());
+    } else {
+      // Nothing in focus (reset, a filter, a shared address without one): the panel says
+      // so, as the same address opened afresh would, not what was chosen before.
+      panel.replaceChildren(...emptyPanel.map((node) => node.cloneNode(true)));
+      if (fit) fitLegibly(cy.elements());
+    }
     writeAddress();
     const shownLinks = cy.edges(".relation").reduce((sum, e) => sum + e.data("count"), 0);
     return { elements: cy.nodes().length, lines: cy.edges(".relation").length, links: shownLinks };

@@ -160,6 +160,21 @@ def test_filters_are_kept_in_the_address_and_reset_restores_the_summary(live_dem
     assert total == 86 and "#" not in page.url
 
 
+def test_the_panel_follows_the_focus_as_the_address_does(live_demo, page):
+    """A filter or Reset takes the element out of focus: the panel says "Choose an element",
+    as the address it leaves would show anyone who opens it."""
+    open_map(page, live_demo.url)
+    page.get_by_role("button", name="B2 Do the right thing").first.click()
+    expect(page.locator("#map-panel h2")).to_contain_text("B2 Do the right thing")
+    page.get_by_label("Characteristic").select_option("target:LEA")
+    expect(page.locator("#map-panel h2")).to_have_text("Choose an element")
+    assert "focus=" not in page.url
+    tap(page, "target:LEA")
+    expect(page.locator("#map-panel h2")).to_contain_text("LEA")
+    page.get_by_role("button", name="Reset").click()
+    expect(page.locator("#map-panel h2")).to_have_text("Choose an element")
+
+
 def test_the_list_and_search_work_from_the_keyboard(live_demo, page):
     open_map(page, live_demo.url)
     page.get_by_role("button", name="B7 Lead by example").focus()
