@@ -59,4 +59,13 @@
     say(event, "Weave could not be reached: nothing was saved. Check the connection and try again; " +
       "what you typed is still here.");
   });
+
+  // The address it is already at (Enter after a search that ran as it was typed) replaces
+  // the history entry instead of adding another: one Back press a view.
+  document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    var update = event.detail.history;
+    if (update.type === "push" && new URL(update.path, location.href).href === location.href) {
+      update.type = "replace";
+    }
+  });
 })();

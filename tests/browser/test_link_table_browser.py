@@ -30,6 +30,27 @@ def test_typing_narrows_the_table_without_a_page_load_and_back_restores_it(live_
     assert page.locator("#results tbody tr").count() == narrowed
 
 
+def test_enter_after_the_search_ran_adds_no_history_entry(live_demo, page):
+    """The search runs as it is typed; Enter then asks for the same address again: one Back
+    press goes back to before the search, not to the same view."""
+    page.goto(f"{live_demo.url}/links/")
+    page.get_by_label("Relation").select_option("supports")
+    expect(page.locator(".results-summary")).to_contain_text("that match the filters")
+    entries = page.evaluate("history.length")
+    search = page.get_by_label("Search titles, codes and rationale")
+    search.press_sequentially("honest", delay=30)
+    expect(page.locator(".results-summary")).to_contain_text("that match the filters")
+    page.wait_for_function("location.search.includes('q=honest')")
+    searched = page.evaluate("history.length")
+    with page.expect_response(lambda response: "q=honest" in response.url):
+        search.press("Enter")
+    page.wait_for_timeout(300)  # the swap and its history update
+    assert page.evaluate("history.length") == searched == entries + 1
+    page.go_back()
+    expect(page.get_by_label("Search titles, codes and rationale")).to_have_value("")
+    assert "relation=supports" in page.url and "q=honest" not in page.url
+
+
 def test_choosing_a_filter_swaps_the_results_and_pushes_the_url(live_demo, page):
     page.goto(f"{live_demo.url}/links/")
     page.evaluate("window.weaveMarker = 1")
