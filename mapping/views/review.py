@@ -1,6 +1,6 @@
 """The review queue: everything waiting on a publisher's decision, across the registers they
 may publish (editors see it for the registers they edit, without the buttons): proposed
-links, suggestions accepted as drafts, imports dry-run but not applied, and links accepted
+links, suggestions accepted as drafts, imports checked and ready to apply, and links accepted
 from an inference whose path has changed since. Approve or send back, one at a time or many
 at once with one reason; all of a batch or none of it."""
 
@@ -61,11 +61,18 @@ def waiting(user, role: Role = Role.EDITOR):
     )  # fmt: skip
 
 
+def waiting_imports(registers) -> list[ImportBatch]:
+    """Imports checked and ready to apply in these registers: not one the dry run found
+    problems in, or that would change nothing (no one can act on those), newest first."""
+    planned = ImportBatch.objects.filter(mapping__in=registers, state=ImportBatch.State.PLANNED)
+    batches = planned.defer("content").select_related("mapping", "created_by")
+    return [batch for batch in batches.order_by("-created_at") if batch.can_be_applied]
+
+
 def waiting_count(user) -> int:
     """What the header counts for a publisher: links and imports waiting on them."""
     registers = registers_where(user, Role.PUBLISHER)
-    imports = ImportBatch.objects.filter(mapping__in=registers, state=ImportBatch.State.PLANNED)
-    return waiting(user, Role.PUBLISHER).count() + imports.count()
+    return waiting(user, Role.PUBLISHER).count() + len(waiting_imports(registers))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -79,14 +86,16 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
     publishing = set(registers_where(user, Role.PUBLISHER).values_list("pk", flat=True))
     chosen = ReviewFilter(request.GET)
     links = waiting(user).select_related("mapping", "source", "target", "updated_by")
-    imports = ImportBatch.objects.filter(mapping__in=editing, state=ImportBatch.State.PLANNED)
+    imports = waiting_imports(editing)
     status, problem = 200, ""
     if chosen.is_valid():
         if slug := chosen.cleaned_data["register"]:
-            links, imports = links.filter(mapping__slug=slug), imports.filter(mapping__slug=slug)
+            links = links.filter(mapping__slug=slug)
+            imports = [batch for batch in imports if batch.mapping.slug == slug]
         if proposer := chosen.cleaned_data["proposer"]:
             links = links.filter(updated_by__username=proposer)
-            imports = imports.filter(created_by__username=proposer)
+            imports = [batch for batch in imports if batch.created_by
+                       and batch.created_by.get_username() == proposer]  # fmt: skip
     else:
         status, problem = 400, "Those filters are not ones this page knows."
     links = list(links.order_by("mapping__name", "source_rank", "target_rank")[:AT_MOST])
@@ -111,7 +120,7 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
             status = 400
     context = {
         "links": links, "publishing": publishing, "form": form, "filters": chosen,
-        "imports": imports.select_related("mapping", "created_by"), "problem": problem,
+        "imports": imports, "problem": problem,
         "registers": editing.order_by("name"), "flags": _flags(editing, chosen),
     }  # fmt: skip
     return render(request, "mapping/review.html", context, status=status)

@@ -113,12 +113,20 @@ def test_the_filters_narrow_it_and_bad_ones_are_said(waiting, as_role, people):
 
 
 def test_imports_checked_but_not_applied_are_listed(small, people, as_role):
-    ImportBatch.objects.create(
-        kind="links", file_format="csv", filename="links.csv", content=b"",
-        mapping=small["mapping"], state=ImportBatch.State.PLANNED, created_by=people["editor"],
-    )  # fmt: skip
+    """Those ready to apply: not one with problems, nor one that changes nothing, which no
+    one can act on (the header's count agrees)."""
+    for name, summary in [
+        ("links.csv", [{"blocked": False, "has_work": True}]),
+        ("with-problems.csv", [{"blocked": True, "has_work": True}]),
+        ("unchanged.csv", [{"blocked": False, "has_work": False}]),
+    ]:
+        ImportBatch.objects.create(
+            kind="links", file_format="csv", filename=name, content=b"", summary=summary,
+            mapping=small["mapping"], state=ImportBatch.State.PLANNED, created_by=people["editor"],
+        )  # fmt: skip
     page = _text(as_role("publisher").get(reverse("review")))
     assert "links.csv</a> into Our ways to the standards, by editor" in page
+    assert "with-problems.csv" not in page and "unchanged.csv" not in page
     assert 'To review <span class="count">(1' in page
 
 
