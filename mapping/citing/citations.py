@@ -125,7 +125,22 @@ def _render(item: dict, style: str, html_output: bool) -> str:
         _style(style), source, formatter.html if html_output else formatter.plain
     )
     bibliography.register(CiteprocCitation([CitationItem(item["id"])]))
-    return str(bibliography.bibliography()[0])
+    written = str(bibliography.bibliography()[0])
+    if style == "apa" and "accessed" in item:
+        written = _retrieved(written, item, escape)
+    return written
+
+
+def _retrieved(written: str, item: dict, escape) -> str:
+    """APA's retrieval date, before the address, for a page designed to change (APA 9.16):
+    the style writes one only for a work without a date, and a live page has the date it
+    last changed."""
+    year, month, day = item["accessed"]["date-parts"][0]
+    url = escape(item["URL"])
+    before, found, after = written.rpartition(url)
+    if not found or "Retrieved" in written:
+        return written
+    return f"{before}Retrieved {date(year, month, day):%B} {day}, {year}, from {url}{after}"
 
 
 TITLE_MARK, URL_MARK = "WEAVETITLEMARK", "https://weave.invalid/URLMARK"

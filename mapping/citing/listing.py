@@ -16,7 +16,14 @@ from citeproc import Citation as CiteprocCitation
 from citeproc import CitationItem, CitationStylesBibliography, formatter
 from citeproc.source.json import CiteProcJSON
 
-from mapping.citing.citations import STYLE_FILES, _for_style, _PlainRisWriter, _style, cite
+from mapping.citing.citations import (
+    STYLE_FILES,
+    _for_style,
+    _PlainRisWriter,
+    _retrieved,
+    _style,
+    cite,
+)
 from mapping.citing.references import Entry, Resolved
 from mapping.models import Edition, Mapping
 from mapping.register import EditionRegister, LiveRegister, Register
@@ -132,19 +139,53 @@ def in_style_order(resolved: list[Resolved], style: str) -> list[tuple[Resolved,
         return []
     marked_up = _bibliography(citable, style, formatter.html, _escape, order=plain.keys)
     items = {r.citation.csl_item["id"].lower(): r for r in citable}  # citeproc's keys
-    rendered = [str(entry) for entry in marked_up.bibliography()]
-    return [(items[key.lower()], entry_html)
-            for key, entry_html in zip(marked_up.keys, rendered, strict=True)]  # fmt: skip
+    ordered = [items[key.lower()] for key in marked_up.keys]
+    rendered = _finished(ordered, marked_up.bibliography(), style, _escape)
+    return list(zip(ordered, rendered, strict=True))
 
 
 def as_text(resolved: list[Resolved], style: str) -> str:
     """The whole list in a style, as plain text, one entry a paragraph (for copy-all)."""
     if style not in STYLE_FILES:
         raise ValueError(style)
-    bibliography = _bibliography([r for r in resolved if r.found], style, formatter.plain, str)
+    citable = [r for r in resolved if r.found]
+    bibliography = _bibliography(citable, style, formatter.plain, str)
     if bibliography is None:
         return ""
-    return "\n\n".join(str(entry) for entry in bibliography.bibliography()) + "\n"
+    items = {r.citation.csl_item["id"].lower(): r for r in citable}
+    ordered = [items[key.lower()] for key in bibliography.keys]
+    return "\n\n".join(_finished(ordered, bibliography.bibliography(), style, str)) + "\n"
+
+
+def _finished(ordered: list[Resolved], entries, style: str, escape) -> list[str]:
+    """The style's entries as a reference list needs them: APA's retrieval date for a live
+    page (as a single citation has it), and, where one author has more than one entry of
+    a year, the letters after the year that tell them apart in the text ("2026a",
+    "2026b", in the list's order), which citeproc-py does not add."""
+    written = [str(entry) for entry in entries]
+    items = [r.citation.csl_item for r in ordered]
+    if style == "apa":
+        written = [_retrieved(text, item, escape) if "accessed" in item else text
+                   for text, item in zip(written, items, strict=True)]  # fmt: skip
+    by_author_year: dict[tuple, list[int]] = {}
+    for place, item in enumerate(items):
+        key = (json.dumps(item["author"], sort_keys=True), item["issued"]["date-parts"][0][0])
+        by_author_year.setdefault(key, []).append(place)
+    for (_author, year), places in by_author_year.items():
+        if len(places) > 1:
+            for number, place in enumerate(places):
+                written[place] = written[place].replace(f"({year}", f"({year}{_letters(number)}", 1)
+    return written
+
+
+def _letters(number: int) -> str:
+    """a, b, … z, then aa, ab, …: the year suffix of the number-th entry (from 0)."""
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 def _bibliography(citable: list[Resolved], style: str, output, escape: Callable[[str], str],

@@ -61,16 +61,20 @@ TITLE = (
 
 class TestTheStyles:
     """APA 7th (apastyle.apa.org) for a web page: Author. (Year, Month Day). *Title*. URL,
-    the site name left out when it is the author. Cite Them Right's Harvard for a web page:
-    Author (Year) *Title*. Available at: URL (Accessed: day month year). For a report:
+    the site name left out when it is the author, and for a page designed to change (the
+    live register's, APA 9.16) "Retrieved Month Day, Year, from" before the URL. Cite Them
+    Right's Harvard for a web page: Author (Year) *Title*. Available at: URL (Accessed: day
+    month year). For a report:
     APA, Author. (Year). *Title* (nth ed.). URL; Harvard, Author (Year) *Title*. nth edn.
     Available at: URL."""
 
     def test_a_live_link_in_apa(self, live_citation, link):
         assert live_citation.text("apa") == (
-            f"{AUTHOR}. (2026, November 30). {TITLE}. https://weave.example.org/links/{link.pk}/"
+            f"{AUTHOR}. (2026, November 30). {TITLE}. Retrieved December 3, 2026, from "
+            f"https://weave.example.org/links/{link.pk}/"
         )
         assert f"<i>{TITLE}</i>" in live_citation.apa_html()
+        assert "Retrieved December 3, 2026, from https://weave" in live_citation.apa_html()
 
     def test_a_live_link_in_harvard_with_the_date_it_was_read(self, live_citation, link):
         assert live_citation.text("harvard") == (

@@ -98,12 +98,20 @@ def test_the_list_in_apa_and_harvard_each_in_its_own_order(client, listed):
     assert len(items) == 4
     # One author: APA orders by date, a year alone (an edition) before exact dates (pages
     # of the live register, read on a day), then by date.
-    dates = [re.search(r"\((\d{4}(?:, [A-Z][a-z]+ \d+)?)\)", item).group(1) for item in items]
-    assert dates[:2] == ["2026", "2026"] and all("," in date for date in dates[2:])
+    dates = [re.search(r"\((\d{4})([a-z]?)((?:, [A-Z][a-z]+ \d+)?)\)", item).groups()
+             for item in items]  # fmt: skip
+    assert [year for year, _, _ in dates] == ["2026"] * 4
+    assert not dates[0][2] and not dates[1][2] and all(day for _, _, day in dates[2:])
+    # One author, one year: the letters that tell the four apart in the text, in order.
+    assert [letter for _, letter, _ in dates] == ["a", "b", "c", "d"]
+    live = items[2]  # a page of the live register: APA's retrieval date before its address
+    assert re.search(r"Retrieved [A-Z][a-z]+ \d+, 2026, from http://testserver/", live)
     assert "/editions/1/" in items[0] and "/editions/1/" in items[1]
     harvard = client.get("/references/?style=harvard").content.decode()
     assert "Harvard (Cite Them Right)" in harvard
     assert "Available at:" in harvard
+    listed_harvard = " ".join(re.findall(r'<p class="citation">(.*?)</p>', harvard))
+    assert re.findall(r"\(2026([a-z])\)", listed_harvard) == ["a", "b", "c", "d"]
     assert "Your list mixes live pages and editions." in apa
 
 
