@@ -94,3 +94,11 @@ def test_what_an_older_install_holds_downloads_without_it(small, client):
     assert pack.status_code == 200
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(pack.content)).paragraphs)
     assert "Listening" in text
+
+
+def test_an_override_an_older_install_kept_cannot_turn_a_history_line_around(small, client):
+    element = small["b1"]
+    Change.objects.create(subject_type="element", subject_id=element.pk, action="edited",
+                          subject_label=f"{RLO}Be kind", framework=element.framework)  # fmt: skip
+    page = client.get(reverse("changes")).content.decode()
+    assert f"element <bdi>{RLO}Be kind</bdi>" in page
