@@ -1,3 +1,4 @@
+import pytest
 from playwright.sync_api import expect
 
 
@@ -39,8 +40,14 @@ def test_the_guide_reads_on_a_phone(live_demo, make_page):
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
 
 
-def test_the_guide_prints_without_navigation(live_demo, page):
-    page.goto(f"{live_demo.url}/")
+@pytest.mark.parametrize("path", ["/", "/links/", "/elements/example-homes-behaviours/B1/"])
+def test_pages_print_without_what_is_for_the_screen(live_demo, page, path):
+    """No navigation, sign-in, "My references", buttons, downloads or breadcrumbs on paper."""
+    page.goto(f"{live_demo.url}{path}")
     page.emulate_media(media="print")
-    assert not page.locator(".site-header nav").is_visible()
     assert page.locator("h1").is_visible()
+    for selector in (".site-header nav", ".site-header .account", "button", ".button",
+                     ".breadcrumbs"):  # fmt: skip
+        shown = [e for e in page.locator(selector).all() if e.is_visible()]
+        assert shown == [], (path, selector)
+    assert page.get_by_text("Add to my list").first.is_hidden()
