@@ -142,7 +142,9 @@ def build(register: Register, element, *, absolute, today: date) -> Pack:
     else:
         as_of = f"The live register, as it stood on {today:%-d %B %Y}"
     wording = ""
-    if getattr(element, "is_unchecked", False):
+    if register.framework(side).kind != FrameworkKind.STANDARDS:
+        pass  # an organisation's own words (its behaviours): nobody else's to check against
+    elif getattr(element, "is_unchecked", False):
         wording = "Paraphrase, not checked against the publisher's own text: quote the publisher."
     elif getattr(element, "is_not_published", False):
         wording = "Not part of the published standards: do not cite it as a standard."

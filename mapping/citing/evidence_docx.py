@@ -12,7 +12,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
 
 from mapping.citing.evidence import Pack, PackGroup
 from standards.text import printable
@@ -28,6 +28,7 @@ def docx(pack: Pack) -> bytes:
     properties.title, properties.author = _t(pack.heading), _t(pack.organisation)
     properties.subject, properties.language = _t(pack.register_name), "en-GB"
     document.styles["Normal"].font.size = Pt(10)
+    _british_a4(document)
     document.add_heading(_t(pack.heading), level=1)
     intro = document.add_paragraph(_t(f"{pack.register_name}, {pack.organisation}. {pack.as_of}. "))
     _hyperlink(intro, pack.url, pack.url)
@@ -88,6 +89,20 @@ def _table(document, pack: Pack, groups: list[PackGroup]) -> bool:
         cells[4].text = _t(link.example)
     document.add_paragraph()
     return True
+
+
+def _british_a4(document) -> None:
+    """A4 pages (python-docx's template is US Letter) and British English for the spelling
+    checker (its template says en-US)."""
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    language = properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        properties.append(language)
+    language.set(qn("w:val"), "en-GB")
 
 
 def _repeat_as_header(row) -> None:

@@ -102,6 +102,16 @@ def test_a_behaviours_pack_says_what_it_evidences(client, demo):
     text = client.get(B1 + "evidence.md").content.decode()
     assert "## Which of CIH Professional Standards this behaviour evidences" in text
     assert "B1 → INC" in text and "### B1.1 " in text
+    # The organisation's own words: no publisher's text to have checked them against.
+    assert "Paraphrase" not in text and "publisher's own text" not in text
+
+
+def test_the_word_pack_is_a4_and_british(client, demo):
+    pack = docx.Document(io.BytesIO(client.get(INT + "evidence.docx").content))
+    section = pack.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    styles = pack.styles.element.xml
+    assert 'w:lang w:val="en-GB"' in styles and 'w:val="en-US"' not in styles
 
 
 def test_an_editions_pack_cites_the_edition(client, published):
