@@ -216,6 +216,7 @@ def test_each_page_after_the_cover_has_one_footer_on_one_line(demo_pdf, demo):
         texts = [word for _, word in bottom]
         assert texts.count("Page") == 1 and texts.count(first_word) == 1, (number, texts)
         assert " ".join(texts).endswith(f"Page {number} of {len(pages)}")
+        assert " ".join(texts).startswith("Live register, ")  # a loose page says what it is
 
 
 def _qr_codes(content: bytes, tmp_path) -> list[str]:
@@ -243,7 +244,10 @@ def test_an_editions_qr_code_is_the_editions_permalink(client, demo, tmp_path):
     text = " ".join(pdftotext(content).split())
     assert "Scan for edition 1, as printed" in text
     assert "(1st ed.). http://testserver/editions/1/" in text
-    assert "Accessed" not in text
+    assert "Accessed" not in text and "Retrieved" not in text
+    # Every page after the cover says, at its foot, which edition it belongs to.
+    pages = pdftotext(content).split("\f")[1:-1]
+    assert pages and all("Edition 1 · " in page for page in pages)
 
 
 def test_how_to_cite_gives_apa_and_harvard_and_a_single_link(demo_pdf, demo):
