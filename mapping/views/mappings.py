@@ -40,7 +40,8 @@ def mapping_create(request: HtmxHttpRequest) -> HttpResponse:
     require(request.user, Role.EDITOR)
     starting = request.method == "POST" and "route" in request.POST
     form = MappingForm(request.POST if request.method == "POST" and not starting else None)
-    start = StartFromForm(request.POST if starting else None)
+    # Ids of its own: the two forms share field names, and labels find fields by id.
+    start = StartFromForm(request.POST if starting else None, auto_id="start-%s")
     if starting and start.is_valid():
         try:
             mapping = start.save()

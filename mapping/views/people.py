@@ -61,7 +61,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                          initial={"role": operations.role_in(someone, None)})  # fmt: skip
     # One form a request: the page posts one or the other, never both.
     posts_active = "active" in request.POST and not role_form.is_bound
-    active_form = ActiveForm(request.POST if posts_active else None)
+    # Ids of its own: both forms have a reason, and labels find fields by id.
+    active_form = ActiveForm(request.POST if posts_active else None, auto_id="active-%s")
     status = 200
     for form in (role_form, active_form):
         if not form.is_bound:

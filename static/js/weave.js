@@ -60,6 +60,49 @@
       "what you typed is still here.");
   });
 
+  // Where focus goes after an in-place swap took away the element that had it (a page of
+  // results, a row retired, "Add to my list"): htmx keeps it on an element with the same id
+  // and moves it to one marked autofocus; otherwise to the first field the reader must
+  // correct, else to the message the swap brought (made focusable for it), so that a
+  // keyboard user is never sent back to the top of the page.
+  // (Only then: a swap the reader did not ask for, a progress line, leaves focus alone.)
+  var swappedIn = [], hadFocus = false;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement, target = event.detail.target;
+    swappedIn = [];
+    hadFocus = Boolean(active && active !== document.body && target && target.contains(active));
+  });
+  document.addEventListener("htmx:load", function (event) { swappedIn.push(event.detail.elt); });
+  document.addEventListener("htmx:afterSettle", function () {
+    var fresh = swappedIn.filter(function (element) { return element.isConnected; });
+    var lost = hadFocus;
+    swappedIn = [];
+    hadFocus = false;
+    var active = document.activeElement;
+    if (!lost || (active && active !== document.body && active.isConnected)) return;
+    focusFirst(fresh, ['[aria-invalid="true"]', '[role="alert"]', '[role="status"]']);
+  });
+
+  // A page that comes back with errors (a form sent without htmx) starts at the first one.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!document.querySelector("[autofocus]")) focusFirst([document.body], ['main [aria-invalid="true"]']);
+  });
+
+  function focusFirst(places, selectors) {
+    for (var s = 0; s < selectors.length; s++) {
+      for (var p = 0; p < places.length; p++) {
+        var place = places[p];
+        var found = place.matches && place.matches(selectors[s]) ? place : place.querySelector(selectors[s]);
+        if (found) {
+          if (found.tabIndex < 0 && !found.hasAttribute("tabindex")) found.setAttribute("tabindex", "-1");
+          found.focus();
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   // The address it is already at (Enter after a search that ran as it was typed) replaces
   // the history entry instead of adding another: one Back press a view.
   document.addEventListener("htmx:beforeHistoryUpdate", function (event) {

@@ -22,7 +22,7 @@ def test_an_editor_starts_a_register_accepts_two_suggestions_and_dismisses_one(l
     page.get_by_label("Example Homes: Our Behaviours → CIH Professional Standards → Competence "
                       "and Conduct Standard", exact=False).check()  # fmt: skip
     page.get_by_label("Name of the new register").fill("Our behaviours and C&C")
-    page.locator("#id_slug").first.fill("ours-cc")
+    page.locator("#start-slug").fill("ours-cc")
     page.get_by_role("button", name="Start the register").click()
     page.wait_for_url(f"{live_demo.url}/m/ours-cc/suggestions/")
     assert (

@@ -8,6 +8,7 @@ from the table fails test_every_named_url_is_in_the_table, so no view is forgott
 addresses pages had when every register was behaviours → standards redirect for good.
 """
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -247,6 +248,19 @@ def test_a_wrong_method_is_refused(site, as_role, name):
     before = (Link.objects.count(), Element.objects.count(), Framework.objects.count())
     assert getattr(as_role("admin"), wrong)(_url(view, site)).status_code == 405
     assert (Link.objects.count(), Element.objects.count(), Framework.objects.count()) == before
+
+
+@pytest.mark.parametrize("name", [v.name for v in VIEWS if "GET" in v.methods])
+def test_no_page_repeats_an_id_and_every_label_finds_its_field(site, as_role, name):
+    """Two forms on one page with the same field ids leave the second's labels pointing at
+    the first's fields: a screen reader reads its fields without names."""
+    response = as_role("admin").get(_url(BY_NAME[name], site))
+    if response.status_code != 200 or "html" not in response["Content-Type"]:
+        return
+    html = response.content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert sorted(set(re.findall(r'<label[^>]*\sfor="([^"]+)"', html)) - set(ids)) == []
 
 
 @pytest.mark.parametrize("name", [v.name for v in VIEWS if "GET" in v.methods])

@@ -1,0 +1,72 @@
+"""Where keyboard focus goes after an in-place change (htmx swaps what had it away) and
+after a form comes back with errors: never lost to the top of the page."""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+
+FOCUSED = "document.activeElement === document.body ? 'body' : " \
+          "(document.activeElement.id || document.activeElement.textContent.trim())"  # fmt: skip
+
+
+def test_a_matrix_toggle_keeps_focus_as_the_grid_changes(live_demo, page):
+    page.goto(f"{live_demo.url}/matrix/")
+    page.locator("#toggle-column-INT").focus()
+    for expanded, query in (("true", "?expand=INT"), ("false", "?expand=")):
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"location.search === {query!r}")
+        expect(page.locator("#toggle-column-INT")).to_have_attribute("aria-expanded", expanded)
+        page.wait_for_timeout(100)  # htmx's settle
+        assert page.evaluate(FOCUSED) == "toggle-column-INT"
+
+
+def test_a_page_of_results_brings_focus_to_what_it_shows(live_demo, page):
+    page.goto(f"{live_demo.url}/links/")
+    pages = page.get_by_role("navigation", name="Pages of links")
+    pages.get_by_role("link", name="2", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".results-summary")).to_contain_text("51–86 of 86")
+    expect(page.locator(".results-summary")).to_be_focused()
+
+
+def test_adding_a_link_in_place_keeps_focus_in_the_form(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    page.goto(f"{live_demo.url}/links/")
+    page.get_by_role("link", name="Add a link").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#add-link input[name=source]")).to_be_focused()
+    page.get_by_role("button", name="Save as draft").focus()
+    page.keyboard.press("Enter")  # nothing filled in: the first field to correct
+    expect(page.locator('#add-link [aria-invalid="true"]').first).to_be_focused()
+    assert page.evaluate(FOCUSED) != "body"
+
+
+def test_a_page_with_errors_starts_at_the_first(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    page.goto(f"{live_demo.url}/frameworks/new/")
+    page.get_by_role("button", name="Save").click()
+    invalid = page.locator('main [aria-invalid="true"]').first
+    expect(invalid).to_be_focused()
+    described = invalid.get_attribute("aria-describedby") or ""
+    for name in described.split():  # each description it points at is on the page
+        assert page.locator(f"#{name}").count() == 1, name
+
+
+def test_add_to_my_list_brings_focus_to_what_it_says(live_demo, page):
+    page.goto(f"{live_demo.url}/links/")
+    page.get_by_role("button", name="Add to my list").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#results p.added[role=status]").first).to_be_focused()
+
+
+def test_retiring_a_row_in_place_brings_focus_to_what_it_says(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    page.goto(f"{live_demo.url}/links/")
+    page.locator("#results").get_by_role("link", name="Retire").first.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.type("Folded into a broader link.")
+    page.keyboard.press("Tab")
+    expect(page.locator("#results").get_by_role("button", name="Retire")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#results td[role=status]")).to_contain_text("Retired")
+    expect(page.locator("#results td[role=status]")).to_be_focused()
