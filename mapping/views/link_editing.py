@@ -96,7 +96,8 @@ def _status_action(
         return link_page(request, register, link, partial="row", status=409, error=message)
     flash(request, f"{link.history_label} is now {link.get_status_display().lower()}.")
     if wants_fragment(request):
-        return link_page(request, register, link, partial="row", saved=True, focus_row=True)
+        said = f"{link.get_status_display()}."  # "Approved.", "Proposed.": what was done
+        return link_page(request, register, link, partial="row", saved=said, focus_row=True)
     return redirect(back_to(request, link.url))
 
 

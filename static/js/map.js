@@ -268,7 +268,7 @@
     state.focus = id;
     draw();
     const own = links.filter((l) => l.source === id || l.target === id).length;
-    say(`${node.code} ${node.title}: ${own} links shown beside the map.`);
+    say(`${node.code} ${node.title}: ${own} link${own === 1 ? "" : "s"} shown beside the map.`);
     if (moveFocus) panel.focus();
   }
 
@@ -284,7 +284,7 @@
     for (const [name, id] of Object.entries(controls)) state[name] = document.getElementById(id).value;
     state.focus = "";
     const counts = draw();
-    say(`${counts.elements} elements and ${counts.links} links shown.`);
+    say(`${counts.elements} element${counts.elements === 1 ? "" : "s"} and ${counts.links} link${counts.links === 1 ? "" : "s"} shown.`);
   }
 
   cy.on("tap", "node", (event) => choose(event.target.id()));

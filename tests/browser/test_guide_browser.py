@@ -51,3 +51,12 @@ def test_pages_print_without_what_is_for_the_screen(live_demo, page, path):
         shown = [e for e in page.locator(selector).all() if e.is_visible()]
         assert shown == [], (path, selector)
     assert page.get_by_text("Add to my list").first.is_hidden()
+
+
+def test_a_printed_page_of_the_link_table_says_where_every_link_is(live_demo, page):
+    page.goto(f"{live_demo.url}/links/")
+    note = page.get_by_text("On paper, this page of the table")
+    assert note.is_hidden()
+    page.emulate_media(media="print")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("/guide.pdf) has every link")

@@ -255,7 +255,9 @@ def test_propose_then_approve(small, as_role):
     link = small["b1_s2"]
     assert link.status == LinkStatus.DRAFT
     response = as_role("editor").post(reverse("link_propose", args=[link.pk]), headers=HTMX)
-    assert response.status_code == 200 and "Proposed" in response.content.decode()
+    assert response.status_code == 200
+    # The row says what was done, not a bare "Saved.".
+    assert '<p class="saved" role="status">Proposed.</p>' in response.content.decode()
     assert as_role("editor").post(reverse("link_approve", args=[link.pk])).status_code == 403
     as_role("publisher").post(reverse("link_approve", args=[link.pk]))
     link.refresh_from_db()

@@ -62,6 +62,7 @@ def test_sending_back_needs_one_reason_and_then_returns_drafts(waiting, as_role)
     response = client.post(reverse("review"), {"action": "send_back", "chosen": chosen})
     assert response.status_code == 400
     assert "Say why they go back" in _text(response)
+    assert 'aria-invalid="true" aria-describedby="review-reason-error"' in _text(response)
     assert Link.objects.filter(pk__in=chosen, status=LinkStatus.PROPOSED).count() == 3
     client.post(reverse("review"), {"action": "send_back", "chosen": chosen,
                                     "reason": "Cite the statement."})  # fmt: skip
