@@ -161,6 +161,12 @@ class ProviderBackend(OIDCAuthenticationBackend):
         except jwt.InvalidTokenError as error:
             raise SuspiciousOperation(f"The ID token was refused: {error}") from error
 
+    def get_user(self, user_id):
+        """The signed-in person for each request, as Django's own backend has it: none once
+        they are deactivated, which ends a session begun through the provider too."""
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def verify_claims(self, claims) -> bool:
         if not claims.get("email"):
             raise SignInRefused("Your identity provider did not tell Weave your email address, "

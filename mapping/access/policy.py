@@ -88,7 +88,20 @@ def require(user, role: Role, mapping=None, *, framework=None) -> None:
     allowed = may_change_framework(user, framework, role) if framework is not None else \
         may(user, role, mapping)  # fmt: skip
     if not allowed:
-        raise PermissionDenied(f"This needs the {role.label.lower()} role here.")
+        raise PermissionDenied(_needs(role, mapping, framework))
+
+
+def _needs(role: Role, mapping, framework) -> str:
+    """What the refusal says is needed: a role in this register, or site-wide (or in every
+    register using a framework) for what is the site's."""
+    name = role.label.lower()
+    if framework is not None:
+        return (f"This needs the {name} role for the whole site, or in every register that "
+                "uses this framework.")  # fmt: skip
+    if mapping is None:
+        return (f"This needs the {name} role for the whole site: a role in one register "
+                "does not reach it.")  # fmt: skip
+    return f"This needs the {name} role in this register."
 
 
 def people_who_may(role: Role, mapping=None) -> QuerySet:

@@ -36,8 +36,9 @@ from mapping.views.lookups import get_register
 router = Router(tags=["Registers"])
 # The parameters, each with an example from the demo register: the docs show them, and
 # Schemathesis starts from them.
+DEMO_REGISTER = "example-homes-cih"
 SLUG = Path(..., max_length=80, description="The register's short name.",
-            examples=["example-homes-cih"])  # fmt: skip
+            examples=[DEMO_REGISTER])  # fmt: skip
 CODE = Path(..., max_length=32, description="The element's code.", examples=["INT", "B1.1"])
 LINK_ID = Path(..., description="The link's id.", examples=[1])
 SIDE = Path(..., examples=["target"], description="Which framework: source (the one links go "

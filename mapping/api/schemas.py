@@ -175,7 +175,7 @@ class GapOut(Payload):
     side: Side
     code: str
     title: str
-    status: Literal["reviewed and left unlinked", "not yet reviewed"]
+    status: Literal["reviewed and left unlinked", "covered only by inference", "not yet reviewed"]
     reason: str | None
     decided_by: str | None
     decided_on: date | None

@@ -125,7 +125,7 @@ def build(register: Register, element, *, absolute, today: date) -> Pack:
         return PackLink(
             reference=row.reference, other_code=partner.code, other_title=partner.title,
             relation_label=row.get_relation_display(), rationale=row.rationale,
-            example=row.example, url=absolute(row.url),
+            example=row.example, url=absolute(register.urls.permanent(row.url)),
             citation=cite(register, row, absolute=absolute, today=today),
         )  # fmt: skip
 
@@ -161,7 +161,7 @@ def build(register: Register, element, *, absolute, today: date) -> Pack:
         description=element.description, wording=wording, retired=retired,
         is_standard=register.framework(side).kind == FrameworkKind.STANDARDS,
         is_target=side == "target", as_of=as_of,
-        url=absolute(element.url),
+        url=absolute(register.urls.permanent(element.url)),
         citation=cite(register, element, absolute=absolute, today=today),
         direct=grouped(direct.links),
         under=[PackSection(s.element.code, s.element.title, grouped(s.links)) for s in children],

@@ -106,7 +106,7 @@ def _resolve(entry: Entry, registers: Registers, absolute, today: date) -> Resol
                         f"The register has no edition {entry.edition}.")  # fmt: skip
     if entry.kind == "register":
         return Resolved(entry, cite(register, absolute=absolute, today=today), register.name,
-                        absolute(register.urls.home))  # fmt: skip
+                        absolute(register.urls.permanent(register.urls.home)))  # fmt: skip
     if entry.kind == "link":
         link = register.link(entry.link)
         if link is None:
@@ -116,14 +116,14 @@ def _resolve(entry: Entry, registers: Registers, absolute, today: date) -> Resol
         if link.is_retired:
             note = f"Retired since you added it: {link.retired_reason}".strip()
         citation = cite(register, link, absolute=absolute, today=today)
-        return Resolved(entry, citation, link.reference, absolute(link.url), note)
+        return Resolved(entry, citation, link.reference, citation.cited.url, note)
     element = register.element(entry.side, entry.code)
     if element is None:
         return Resolved(entry, None, entry.code, "",
                         f"{entry.code} is not in {where}{register.name}.")  # fmt: skip
     note = "Retired from its framework since." if getattr(element, "retired", False) else ""
     citation = cite(register, element, absolute=absolute, today=today)
-    return Resolved(entry, citation, f"{element.code} {element.title}", absolute(element.url),
+    return Resolved(entry, citation, f"{element.code} {element.title}", citation.cited.url,
                     note)  # fmt: skip
 
 

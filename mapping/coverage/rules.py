@@ -230,6 +230,12 @@ class LevelSummary:
         return 100 * self.covered // self.total if self.total else 0
 
     @property
+    def only_through(self) -> int:
+        """Covered, but not directly: only through what sits under them. With those covered
+        directly, it makes up every one covered (through counts both ways)."""
+        return self.covered - self.direct
+
+    @property
     def not_reviewed(self) -> int:
         return self.uncovered - self.reviewed - self.inferred
 

@@ -208,7 +208,9 @@ def run_apply(batch: ImportBatch, *, by) -> None:
         else:
             with transaction.atomic():
                 for plan in plans:
-                    plan.apply(by=by, progress=report)
+                    made = plan.apply(by=by, progress=report)
+                if batch.kind == ImportBatch.Kind.FRAMEWORK and batch.framework is None:
+                    batch.framework = made  # the page then leads to it
                 refresh_statistics(LIVE_TABLES)
             batch.state, batch.applied_at, batch.error = ImportBatch.State.APPLIED, \
                 timezone.now(), ""  # fmt: skip
@@ -216,5 +218,5 @@ def run_apply(batch: ImportBatch, *, by) -> None:
         logger.exception("Applying import %s failed.", batch.pk)
         batch.state = ImportBatch.State.PLANNED
         batch.error = "Applying failed, so nothing was changed. Try again, or check the file."
-    batch.save(update_fields=["state", "summary", "digest", "error", "applied_at"])
+    batch.save(update_fields=["state", "summary", "digest", "error", "applied_at", "framework"])
     cache.delete(progress_key(batch.pk))

@@ -166,7 +166,8 @@ class FrameworkPlan:
             problems=self.problems,
         )
         if wanted.framework is None:
-            summary.notes.append(f"A new {wanted.details.kind} framework, {name}, is created.")
+            summary.notes.append(f"A new {wanted.details.kind} framework, {name}, made by this "
+                                 "import.")  # fmt: skip
         if wanted.official_wording:
             summary.notes.append(
                 "The file is the publisher's own wording: every element in it is marked as "

@@ -27,7 +27,7 @@ from mapping.pdf import pool
 from mapping.register import Register
 
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
-LAYOUT_VERSION = "8"
+LAYOUT_VERSION = "9"
 TEMPLATE = "mapping/register_pdf.html"
 STYLESHEET = "mapping/register_pdf.css"
 # Most links in one part of the link table: enough parts to keep every worker busy, few

@@ -65,7 +65,7 @@ class PrintedRegister:
         self.register = register
         self.origin = origin
         self.today = today
-        self.permalink = urljoin(origin, register.urls.home)
+        self.permalink = urljoin(origin, register.urls.permanent(register.urls.home))
         edition = register.edition
         self.name = _hash(register.mapping.pk, edition.pk if edition else "live", self.permalink)
 

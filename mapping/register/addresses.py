@@ -37,6 +37,17 @@ class RegisterUrls:
     def _page(self, name: str) -> str:
         return reverse(name, kwargs=self.kwargs)
 
+    def permanent(self, path: str) -> str:
+        """One of this register's addresses in the form that names the register
+        (/m/<slug>/…): what citations and permalinks give. The site's default register
+        also has its pages at the top of the site, but another can be made the default
+        (and an edition number or a link there would then be another register's)."""
+        if self.mapping_kwargs:  # not the default: its addresses name it already
+            return path
+        top = reverse("home")
+        named = reverse("home", kwargs={"slug": self.mapping.slug})
+        return named + path[len(top) :] if path.startswith(top) else path
+
     @cached_property
     def home(self) -> str:
         return self._page("home")

@@ -142,6 +142,10 @@ class LiveRegister(Register):
                 digest.update(repr(row).encode())
                 stamps.append(row[-1])
             digest.update(b"|")
+        # And the links it infers through crosswalks, which change with other registers.
+        inferred = sorted((link.source_id, link.target_id, link.relation, link.via_code,
+                           link.paths) for link in self.inferred_as_kept())  # fmt: skip
+        digest.update(repr(inferred).encode())
         return digest.hexdigest(), max(stamps)
 
     def file_name(self, what: str, extension: str, *, dated: date | datetime) -> str:

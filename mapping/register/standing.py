@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
 from mapping.models import Edition, EditionElement, EditionLink, Link
-from mapping.models.link_rows import LinkClaim
+from mapping.models.link_rows import LinkClaim, LinkStatus
 from mapping.register.addresses import RegisterUrls
 from standards.models import Element
 
@@ -69,7 +71,7 @@ def live_standing(register, subject) -> Standing | None:
     urls = RegisterUrls(register.mapping, edition.number)
     if isinstance(subject, LinkClaim):
         frozen = EditionLink.objects.filter(edition=edition, link=subject.pk).first()
-        words, pinned = LINK_WORDS, frozen and urls.link(subject.pk)
+        words, pinned = LINK_WORDS, frozen and urls.permanent(urls.link(subject.pk))
         retired = subject.is_retired
         reason = subject.retired_reason
     else:
@@ -78,7 +80,7 @@ def live_standing(register, subject) -> Standing | None:
             .filter(edition=edition, element=subject.pk)
             .first()
         )
-        pinned = frozen and urls.element_in(frozen.framework.slug, frozen.code)
+        pinned = frozen and urls.permanent(urls.element_in(frozen.framework.slug, frozen.code))
         words = ELEMENT_WORDS
         retired = subject.retired
         reason = subject.retired_reason
@@ -88,7 +90,31 @@ def live_standing(register, subject) -> Standing | None:
         return _left_out(register, subject) or Standing("new", edition)
     if _differs(subject, frozen, words):
         return Standing("changed", edition, subject.updated_at, other_url=pinned)
+    if not isinstance(subject, LinkClaim) and (changed := _links_changed(register, edition,
+                                                                         subject)):  # fmt: skip
+        return Standing("changed", edition, changed, other_url=pinned)
     return Standing("as_published", edition, other_url=pinned)
+
+
+def _links_changed(register, edition: Edition, element) -> datetime | None:
+    """When the element's own links last changed, if the live register's differ from those
+    the edition published (a relation or rationale edited, a link added or retired):
+    its page shows them, so it no longer reads as the edition published it."""
+    own = Q(source=element.pk) | Q(target=element.pk)
+    live = register.mapping.links.filter(own).values_list(
+        "pk", *LINK_WORDS, "status", "source__retired", "target__retired", "updated_at"
+    )
+    shown, stamps = set(), []
+    for pk, relation, rationale, example, status, *retired, updated_at in live:
+        stamps.append(updated_at)
+        if status != LinkStatus.RETIRED and not any(retired):
+            shown.add((pk, relation, rationale, example))
+    published = EditionLink.objects.filter(edition=edition).filter(
+        Q(source__element=element.pk) | Q(target__element=element.pk)
+    )
+    if shown == set(published.values_list("link_id", *LINK_WORDS)):
+        return None
+    return max(stamps, default=edition.published_at)
 
 
 def _left_out(register, subject) -> Standing | None:
@@ -105,7 +131,7 @@ def _left_out(register, subject) -> Standing | None:
     if earlier is None:
         return None
     urls = RegisterUrls(register.mapping, earlier.edition.number)
-    return Standing("left_out", earlier.edition, other_url=urls.link(subject.pk))
+    return Standing("left_out", earlier.edition, other_url=urls.permanent(urls.link(subject.pk)))
 
 
 def pinned_standing(register, subject) -> Standing:

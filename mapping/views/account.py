@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mapping.access import oidc
 from mapping.access.logins import address_locked
-from mapping.models import ApiToken
+from mapping.models import ApiToken, Membership, Role
 from mapping.views.lookups import flash
 
 
@@ -54,12 +54,27 @@ def account(request: HttpRequest) -> HttpResponse:
         token, key = ApiToken.issue(request.user, form.cleaned_data["name"])
         made, form = {"token": token, "key": key}, TokenForm()
     tokens = request.user.api_tokens.order_by("revoked_at", "-created_at")
-    context = {"form": form, "made": made, "tokens": tokens,
+    context = {"form": form, "made": made, "tokens": tokens, "roles": _roles_in_words(request.user),
                "public_read": settings.WEAVE_PUBLIC_READ}  # fmt: skip
     response = render(request, "mapping/account.html", context,
                       status=400 if form.errors else 200)  # fmt: skip
     add_never_cache_headers(response)  # a new key is on this page once, never in a cache
     return response
+
+
+def _roles_in_words(user) -> str:
+    """What the person may do, where: "the editor role for the whole site and the publisher
+    role in Ours onto CIH", say."""
+    if user.is_superuser:
+        return "the administrator role: every role, in every register"
+    held = Membership.objects.filter(user=user).select_related("mapping")
+    said = []
+    for membership in sorted(held, key=lambda m: (m.mapping is not None, str(m.mapping))):
+        where = f"in {membership.mapping.name}" if membership.mapping else "for the whole site"
+        said.append(f"the {Role(membership.role).label.lower()} role {where}")
+    if not said:
+        return "no role: you read what the site shows, as anyone signed in"
+    return ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1]
 
 
 @login_required

@@ -10,7 +10,10 @@ from django.views.decorators.http import require_safe
 
 from mapping.api import api
 from mapping.api.reference import read
+from mapping.api.registers import DEMO_REGISTER
 from mapping.caching.pages import cached_page
+from mapping.models import Mapping
+from standards.models import Element
 
 
 @require_safe
@@ -22,5 +25,31 @@ def api_docs(request: HttpRequest) -> HttpResponse:
         "info": description["info"],
         "base": request.build_absolute_uri("/api/"),
         "public_read": settings.WEAVE_PUBLIC_READ,
+        "example": _example(),
+        # The reference's examples are the demonstration register's: live links only here.
+        "demo_here": Mapping.objects.filter(slug=DEMO_REGISTER).exists(),
     }
     return render(request, "mapping/api_docs.html", context)
+
+
+def _example() -> dict | None:
+    """What the examples ask about: this site's default register, one of its standards
+    with links and the one above it, and its latest edition; None on a site without one."""
+    mapping = Mapping.objects.default()
+    if mapping is None:
+        return None
+    elements = Element.objects.filter(framework=mapping.target_framework, retired=False)
+    linked = (
+        elements.filter(parent__isnull=False, links_as_target__mapping=mapping)
+        .select_related("parent")
+        .order_by("parent__position", "position")
+        .first()
+    )
+    top = (
+        linked.parent
+        if linked
+        else elements.filter(parent__isnull=True).order_by("position").first()
+    )
+    edition = mapping.editions.order_by("-number").values_list("number", flat=True).first()
+    return {"slug": mapping.slug, "sources": mapping.source_framework.name,
+            "linked": linked, "top": top, "edition": edition}  # fmt: skip

@@ -7,6 +7,7 @@ from mapping.caching.pages import CSRF_PLACEHOLDER
 from mapping.models import Mapping, Role
 from mapping.models.memberships import RANK, roles_of
 from mapping.register import LiveRegister
+from mapping.views.errors import stranger_on_a_private_site
 from mapping.views.review import waiting_count
 
 
@@ -25,8 +26,8 @@ def _rank_here(request: HttpRequest) -> int:
 def register(request: HttpRequest) -> dict:
     """What every page's header needs: the reader's role here, the register the navigation
     leads to (a register page passes its own; other pages get the default mapping's live
-    register) and, inside an edition, the same page in the live register. Each is looked
-    up only if the page shows it."""
+    register, none for a stranger on a private site) and, inside an edition, the same page
+    in the live register. Each is looked up only if the page shows it."""
     user = request.user
 
     def role_label() -> str:
@@ -36,6 +37,8 @@ def register(request: HttpRequest) -> dict:
         return next((role.label for role, value in RANK.items() if value == rank), "No role")
 
     def default_register() -> LiveRegister | None:
+        if stranger_on_a_private_site(request):
+            return None
         mapping = Mapping.objects.default()
         return LiveRegister(mapping) if mapping is not None else None
 

@@ -31,7 +31,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(loader.render_to_string("500.html"), status=500)
 
 
-def _stranger_on_a_private_site(request: HttpRequest) -> bool:
+def stranger_on_a_private_site(request: HttpRequest) -> bool:
+    """A visitor who has not signed in, on a site only its people may read: no page they
+    can reach (errors, logging in, an invitation) names what the site holds."""
     user = getattr(request, "user", None)
     return not settings.WEAVE_PUBLIC_READ and not (user and user.is_authenticated)
 
@@ -43,18 +45,18 @@ def _plain(request: HttpRequest, title: str, said: str, status: int) -> HttpResp
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _stranger_on_a_private_site(request):
+    if stranger_on_a_private_site(request):
         return _plain(request, "Page not found", "There is nothing at this address.", 404)
     return defaults.page_not_found(request, exception)
 
 
 def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _stranger_on_a_private_site(request):
+    if stranger_on_a_private_site(request):
         return _plain(request, "Not allowed", "Log in to see this site.", 403)
     return defaults.permission_denied(request, exception)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _stranger_on_a_private_site(request):
+    if stranger_on_a_private_site(request):
         return _plain(request, "Bad request", "This request could not be understood.", 400)
     return defaults.bad_request(request, exception)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -134,6 +135,8 @@ def sssom_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     if "lexical" in asked and register.edition is not None:
         return _refused(400, "include: an edition keeps no lexical suggestions; ask the live "
                         "register for them.")  # fmt: skip
+    if "lexical" in asked and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())  # as for every page of editors
     if "lexical" in asked and not may(request.user, Role.EDITOR, register.mapping):
         return _refused(403, "include: only the register's editors see its lexical "
                         "suggestions.")  # fmt: skip

@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from mapping.coverage.across import every_register
-from mapping.models import Relation
+from mapping.models import Mapping, Relation
 from mapping.models.inference import composition_table
 from mapping.pdf.store import PrintedRegister, remember_origin
 from mapping.register import Register
@@ -37,7 +37,9 @@ def guide(request: HtmxHttpRequest, register: Register | None) -> HttpResponse:
     link."""
     if register is None:
         # A new install: say how to load the demo rather than fail.
-        return render(request, "mapping/guide.html", {"register": None})
+        has_registers = Mapping.objects.exists()
+        return render(request, "mapping/guide.html",
+                      {"register": None, "has_registers": has_registers})  # fmt: skip
     citation = citation_of(request, register)
     if (response := formatted(request, citation)) is not None:
         return response
@@ -45,7 +47,7 @@ def guide(request: HtmxHttpRequest, register: Register | None) -> HttpResponse:
         "register": register,
         "coverage": register.coverage,
         "relations": [(relation, relation.explained(register.words)) for relation in Relation],
-        "permalink": request.build_absolute_uri(register.urls.home),
+        "permalink": request.build_absolute_uri(register.urls.permanent(register.urls.home)),
         "composition": composition_table(),
         # The site's home: where the organisation stands in every register.
         "every": every_register() if _at_home(request, register) else [],

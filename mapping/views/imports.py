@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -17,9 +18,12 @@ from mapping.exchange.tabular import FRAMEWORK_COLUMNS, LINK_COLUMNS, csv_bytes,
 from mapping.forms.imports import FrameworkImportForm, LinkImportForm
 from mapping.importing.batches import progress_key
 from mapping.models import ImportBatch, Role
+from mapping.register.addresses import RegisterUrls
 from mapping.tasks import apply_import, check_import
 from mapping.views.lookups import HtmxHttpRequest, get_live_register, wants_fragment
 
+# How long a file may wait for the background worker before the page wonders why.
+UNSTARTED_SECONDS = 20
 TEMPLATES = {
     "framework": (FRAMEWORK_COLUMNS, [
         ["B1", "Put residents first", "We start from what residents need.", "", "Behaviour", "1"],
@@ -95,7 +99,15 @@ def link_import(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespon
 def import_batch(request: HtmxHttpRequest, pk) -> HttpResponse:
     """An import's dry run, its progress while it runs, or what it did."""
     batch = _get_batch(request, pk)
-    context = {"batch": batch, "progress": cache.get(progress_key(batch.pk))}
+    progress = cache.get(progress_key(batch.pk))
+    waited = (timezone.now() - batch.created_at).total_seconds()
+    context = {
+        "batch": batch, "progress": progress,
+        # Nothing has started checking the file: is the background worker running?
+        "unstarted": batch.state == ImportBatch.State.CHECKING and progress is None
+                     and waited > UNSTARTED_SECONDS,
+        "links_url": RegisterUrls(batch.mapping).links if batch.mapping else "",
+    }  # fmt: skip
     template_name = "mapping/import_batch.html"
     if wants_fragment(request):
         template_name += "#status"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from mapping.forms.filters import LinkFilterForm
-from mapping.models import Relation
+from mapping.models import Mapping, Relation
 from mapping.models.suggestions import flags
 from mapping.register import Register
+from mapping.register.addresses import RegisterUrls
 from mapping.register.paging import page_of_links
 from mapping.views.citing import citation_of, formatted, panel
 from mapping.views.lookups import HtmxHttpRequest, back_to, register_page, wants_fragment
@@ -53,6 +54,8 @@ def link_detail(request: HtmxHttpRequest, register: Register, pk: int) -> HttpRe
     """A link's permanent page: what it says, its status and (live) its whole history."""
     link = register.link(pk)
     if link is None:
+        if (moved := _at_its_own_register(request, register, pk)) is not None:
+            return moved
         raise Http404("There is no such link in this register.")
     if wants_fragment(request):
         # The row coming back after Cancel: the keyboard focus returns to it.
@@ -66,6 +69,20 @@ def link_detail(request: HtmxHttpRequest, register: Register, pk: int) -> HttpRe
     extra |= panel(citation, elements=[link.source, link.target],
                    entry={"kind": "link", "link_id": link.link_id})  # fmt: skip
     return link_page(request, register, link, **extra)
+
+
+def _at_its_own_register(request: HttpRequest, register: Register, pk: int):
+    """An address at the top of the site (the default register's) naming a link of
+    another register: one handed out while that register was the default. A link's id
+    says which register it is in, so it still leads there."""
+    if "slug" in request.resolver_match.kwargs:
+        return None
+    mapping = Mapping.objects.with_frameworks().filter(links__pk=pk).first()
+    if mapping is None or mapping.pk == register.mapping.pk:
+        return None
+    number = register.edition.number if register.edition else None
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(RegisterUrls(mapping, number).link(pk) + (f"?{query}" if query else ""))
 
 
 def _row_style(request: HttpRequest) -> str:
@@ -109,6 +126,7 @@ def link_page(
         "history": register.history_of(link),
         "relations": list(Relation),
         "next": back_to(request, link.url),
+        "permalink": request.build_absolute_uri(register.urls.permanent(link.url)),
     } | extra
     template_name = "mapping/link_detail.html"
     if partial and wants_fragment(request):
@@ -116,10 +134,12 @@ def link_page(
     response = render(request, template_name, context, status=status)
     changed = extra.get("saved") or extra.get("just_retired")
     if partial == "row" and changed and on_link_page and wants_fragment(request):
-        beside = context | {"oob": True, "permalink": request.build_absolute_uri(link.url)}
-        for name in ("facts", "history_section"):
+        beside = context | {"oob": True}
+        # Each in a template of its own: after a table row, htmx parses the response as a
+        # table's content, which would tear the history's own tables apart.
+        for name in ("heading", "facts", "history_section"):
             more = render_to_string(f"mapping/link_detail.html#{name}", beside, request)
-            response.content += more.encode()
+            response.content += f"<template>{more}</template>".encode()
     if partial == "row" and changed and wants_fragment(request):
         response.content += live_banner(request, register)
     patch_vary_headers(response, ["HX-Request"])

@@ -48,6 +48,7 @@ def mapping_create(request: HtmxHttpRequest) -> HttpResponse:
         except ValidationError as error:
             start.add_error(None, error)
         else:
+            _default_if_first(mapping, request.user)
             register = LiveRegister(mapping)
             count = len(register.inferred)
             said = f"{count} suggestion{pluralize(count)} inferred through the crosswalk"
@@ -55,11 +56,19 @@ def mapping_create(request: HtmxHttpRequest) -> HttpResponse:
             return redirect(register.urls.suggestions)
     elif request.method == "POST" and not starting and form.is_valid():
         mapping = form.save()
+        _default_if_first(mapping, request.user)
         flash(request, f"Added the register {mapping.name}. Add links, or import them.")
         return redirect(RegisterUrls(mapping).home)
     status = 400 if form.errors or start.errors else 200
     context = {"form": form, "start": start}
     return render(request, "mapping/mapping_form.html", context, status=status)
+
+
+def _default_if_first(mapping: Mapping, user) -> None:
+    """A site's first register is its default (the one its home page shows) until a
+    publisher makes another the default."""
+    if not Mapping.objects.filter(is_default=True).exists():
+        mapping.make_default(by=user)
 
 
 @require_POST

@@ -18,12 +18,14 @@
   }
 
   // A form sent back with its errors (400) or a conflict (409) is swapped in, as configured
-  // in base.html. With DEBUG on, django-htmx's helper (listening on the document) would put
-  // it in place of the whole page, as if it were one of Django's error pages: stop the event
-  // at the root element first, which leaves htmx's own handling as it is.
+  // in base.html; a refusal (403) or a busy database (503) is said beside the form below.
+  // With DEBUG on, django-htmx's helper (listening on the document) would put the response
+  // in place of the whole page, as if it were one of Django's error pages, and lose what was
+  // typed: stop the event at the root element first, which leaves htmx's own handling as it
+  // is (a 500 still shows Django's page there).
   document.documentElement.addEventListener("htmx:beforeOnLoad", function (event) {
     var status = event.detail.xhr.status;
-    if (status === 400 || status === 409) event.stopPropagation();
+    if ([400, 403, 409, 503].indexOf(status) !== -1) event.stopPropagation();
   });
   document.addEventListener("htmx:beforeRequest", function () {
     var note = document.getElementById("request-error");

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from mapping.models import Change, Link
+from mapping.models import Change, Link, Membership
 from tests.browser.conftest import log_in
 
 
@@ -133,6 +133,27 @@ def test_a_busy_database_says_so_and_keeps_what_was_typed(live_demo, page, monke
     assert link.rationale == before
 
 
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_a_role_taken_away_mid_edit_is_said_beside_the_form(live_demo, page, settings, debug):
+    """Refused on saving (403), the page stays, with what was typed and why (with DEBUG on,
+    as under make run, django-htmx's helper put the 403 page in place of it all)."""
+    settings.DEBUG = debug
+    log_in(page, live_demo.url, "editor")
+    link = Link.objects.get(source__code="B1.1", target__code="INC.3")
+    before = link.rationale
+    page.goto(f"{live_demo.url}/links/?source=B1.1")
+    page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit").click()
+    form_row = page.locator(f"#link-{link.pk}.editing")
+    form_row.get_by_label("Rationale").fill("Typed before the role went.")
+    Membership.objects.filter(user__username="editor").update(role="viewer")
+    form_row.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your account may not do that")
+    expect(form_row.get_by_label("Rationale")).to_have_value("Typed before the role went.")
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Not allowed")
+    link.refresh_from_db()
+    assert link.rationale == before
+
+
 def test_on_the_links_page_status_and_history_keep_up_with_the_row(live_demo, page):
     log_in(page, live_demo.url, "editor")
     link = Link.objects.get(source__code="B1.1", target__code="INC.3")
@@ -148,6 +169,34 @@ def test_on_the_links_page_status_and_history_keep_up_with_the_row(live_demo, pa
     expect(latest).to_contain_text("Edited link B1.1 → INC.3 by editor")
     assert page.evaluate("window.notReloaded") is True
     expect(page.locator("#link-facts")).to_have_count(1)
+
+
+@pytest.mark.parametrize("start", ["page", "edit"])
+def test_a_relation_changed_on_the_links_page_changes_its_heading_and_history(
+    live_demo, page, start
+):
+    """From the link's page, or its edit address opened as a page: the heading says the
+    new relation, and the history lists every entry, newest first, in its own section."""
+    log_in(page, live_demo.url, "publisher")
+    link = Link.objects.get(source__code="B1.1", target__code="INC.3")
+    if start == "edit":
+        page.goto(f"{live_demo.url}/links/{link.pk}/edit/")
+    else:
+        page.goto(f"{live_demo.url}/links/{link.pk}/")
+        page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit").click()
+    form_row = page.locator(f"#link-{link.pk}.editing")
+    form_row.get_by_label("Relation").select_option("supports")
+    form_row.get_by_role("button", name="Save").click()
+    page.locator(f"#link-{link.pk}:not(.editing)").wait_for()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("supports")
+    entries = page.locator("#link-history li")
+    expect(entries.first).to_contain_text("by publisher")
+    assert entries.count() == Change.objects.for_object(link).count()
+    expect(page.locator(f"#link-{link.pk} #link-history")).to_have_count(0)
+    # Its before and after, in the history's own section (not drawn under the row).
+    expect(entries.first.locator("table")).to_have_count(1)
+    expect(entries.first).to_contain_text("Fully covers")
+    expect(page.locator("#link-history")).to_have_count(1)
 
 
 def test_retiring_a_row_brings_the_counts_above_the_table_up_to_date(live_demo, page):

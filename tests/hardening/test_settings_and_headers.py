@@ -123,6 +123,23 @@ def test_a_private_site_tells_strangers_nothing_on_its_error_pages(small, client
     assert "Page not found" in page or response["Content-Type"].startswith("application/json")
 
 
+@pytest.mark.parametrize(("address", "status"), [
+    ("/accounts/login/", 200), ("/invitations/bogus/", 404),
+    ("/notifications/unsubscribe/abc/", 400),
+])  # fmt: skip
+def test_a_private_site_tells_strangers_nothing_on_the_pages_they_can_reach(
+    small, client, settings, address, status
+):
+    """Logging in, an invitation, unsubscribing: reachable without signing in, so they name
+    no register, organisation or attribution, nor how many changes it has had."""
+    settings.WEAVE_PUBLIC_READ = False
+    response = client.get(address)
+    assert response.status_code == status
+    page = response.content.decode()
+    for secret in (small["mapping"].name, small["mapping"].organisation, "standards", "edition"):
+        assert secret not in page
+
+
 def test_two_sites_sharing_a_cache_keep_their_pages_apart(tmp_path):
     """Two databases, one cache folder or Redis: each site's kept pages and PDFs under its own
     prefix; a second server of the same site (same database) shares the first's."""

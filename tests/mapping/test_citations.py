@@ -71,7 +71,7 @@ class TestTheStyles:
     def test_a_live_link_in_apa(self, live_citation, link):
         assert live_citation.text("apa") == (
             f"{AUTHOR}. (2026, November 30). {TITLE}. Retrieved December 3, 2026, from "
-            f"https://weave.example.org/links/{link.pk}/"
+            f"https://weave.example.org/m/example-homes-cih/links/{link.pk}/"
         )
         assert f"<i>{TITLE}</i>" in live_citation.apa_html()
         assert "Retrieved December 3, 2026, from https://weave" in live_citation.apa_html()
@@ -79,12 +79,13 @@ class TestTheStyles:
     def test_a_live_link_in_harvard_with_the_date_it_was_read(self, live_citation, link):
         assert live_citation.text("harvard") == (
             f"{AUTHOR} (2026) {TITLE}. Available at: "
-            f"https://weave.example.org/links/{link.pk}/ (Accessed: 3 December 2026)."
+            f"https://weave.example.org/m/example-homes-cih/links/{link.pk}/ "
+            "(Accessed: 3 December 2026)."
         )
 
     def test_a_pinned_link_cites_the_edition_without_an_accessed_date(self, pinned_citation, link):
         year = Edition.objects.get(number=1, mapping__is_default=True).published_at.year
-        url = f"https://weave.example.org/editions/1/links/{link.pk}/"
+        url = f"https://weave.example.org/m/example-homes-cih/editions/1/links/{link.pk}/"
         assert pinned_citation.text("apa") == f"{AUTHOR}. ({year}). {TITLE} (1st ed.). {url}"
         assert pinned_citation.text("harvard") == (
             f"{AUTHOR} ({year}) {TITLE}. 1st edn. Available at: {url}."
@@ -96,7 +97,8 @@ class TestTheStyles:
         whole = cite(register, absolute=absolute, today=ACCESSED)
         assert whole.cited.title == REGISTER
         assert whole.text("harvard").endswith(
-            "Available at: https://weave.example.org/ (Accessed: 3 December 2026)."
+            "Available at: https://weave.example.org/m/example-homes-cih/ "
+            "(Accessed: 3 December 2026)."
         )
         element = register.element(Side.TARGET, "ADV.1")
         cited = cite(register, element, absolute=absolute, today=ACCESSED)
@@ -104,7 +106,7 @@ class TestTheStyles:
             f"{REGISTER}: ADV.1 Promote the value of housing and of the housing profession"
         )
         assert cited.cited.url == (
-            "https://weave.example.org/elements/cih-professional-standards-2021/ADV.1/"
+            "https://weave.example.org/m/example-homes-cih/elements/cih-professional-standards-2021/ADV.1/"
         )
 
     def test_html_is_escaped_before_the_style_marks_it_up(self):

@@ -192,3 +192,27 @@ def test_the_status_page_is_a_page_of_its_own(client, demo):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" in html and "The printable register" in html
+
+
+def test_a_change_to_a_crosswalk_renders_the_registers_inferring_through_it_again(
+    client, demo, django_capture_on_commit_callbacks, rendering
+):
+    """Its inferred links are part of what a register's PDF shows: a crosswalk edit that
+    changes them gives the register a new PDF (it reused the last one, still showing
+    the old relation)."""
+    cc = Mapping.objects.with_frameworks().get(slug="example-homes-cc")
+    url = f"/m/{cc.slug}/guide.pdf"
+    before = client.get(url)
+    assert before.status_code == 200
+    inferred_before = {(i.source_id, i.target_id, i.relation)
+                       for i in LiveRegister(cc).inferred_as_kept()}  # fmt: skip
+    crosswalk = Mapping.objects.get(slug="cih-cc")
+    link = crosswalk.links.exclude(relation="same_as").order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Change.objects.apply(link, {"relation": "same_as"}, by=None)
+    inferred_after = {(i.source_id, i.target_id, i.relation)
+                      for i in LiveRegister(cc).inferred_as_kept()}  # fmt: skip
+    assert inferred_after != inferred_before  # the edit changed what is inferred
+    after = client.get(url)
+    assert after.status_code == 200 and "X-Weave-PDF" not in after
+    assert flat(after.content) != flat(before.content)

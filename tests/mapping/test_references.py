@@ -138,7 +138,7 @@ def test_downloads_are_read_back_by_independent_parsers(client, listed):
     library = bibtexparser.parse_string(bib.content.decode())
     assert len(library.entries) == 4 and not library.failed_blocks
     urls = {entry.fields_dict["url"].value for entry in library.entries}
-    assert "http://testserver/" in urls
+    assert "http://testserver/m/example-homes-cih/" in urls
     assert any("/editions/1/" in url for url in urls)
     ris = rispy.loads(client.get("/references/download/?format=ris").content.decode())
     assert len(ris) == 4 and {r["type_of_reference"] for r in ris} == {"ELEC", "RPRT"}

@@ -153,6 +153,15 @@ def test_a_deactivated_account_cannot_sign_in_through_the_provider(configured):
     assert "deactivated" in _text(response)
 
 
+def test_deactivating_someone_ends_the_session_they_began_through_the_provider(configured):
+    client = Client()
+    assert _sign_in(client, configured).status_code == 302
+    assert client.get("/accounts/").status_code == 200
+    User.objects.filter(email="sam@example.org").update(is_active=False)
+    response = client.get("/accounts/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
 def test_the_login_page_offers_the_provider_first_and_passwords_can_be_switched_off(
     configured, settings
 ):

@@ -225,7 +225,7 @@ def test_frameworks(published, client):
     assert len(cih["elements"]) == cih["element_count"]
 
 
-def test_the_reference_page_is_read_from_the_description(db, client):
+def test_the_reference_page_is_read_from_the_description(demo, client):
     description = client.get("/api/openapi.json").json()
     assert description["info"]["title"] == "Weave"
     page = client.get("/api/docs/").content.decode()
@@ -235,3 +235,11 @@ def test_the_reference_page_is_read_from_the_description(db, client):
     assert "<code>page_size</code>" in page and "integer (≥ 1, ≤ 500)" in page
     assert 'id="schema-LinkOut"' in page
     assert "<script" not in page.split("</header>")[1].split("<footer")[0]
+
+
+def test_the_reference_pages_examples_are_this_sites(published, client):
+    page = client.get("/api/docs/").content.decode()
+    examples = page.split('aria-label="Examples of calls"')[1].split("</pre>")[0]
+    mapping = published["mapping"]
+    assert f"mappings/{mapping.slug}/links?target=" in examples
+    assert f"mappings/{mapping.slug}/elements/target/" in examples and "?edition=" in examples

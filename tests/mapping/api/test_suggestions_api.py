@@ -98,3 +98,16 @@ def test_an_unknown_register_is_a_404(demo, as_role):
     response = as_role("editor").get("/api/mappings/nope/suggestions")
     assert response.status_code == 404
     assert response.json()["detail"] == "There is no register “nope”."
+
+
+def test_coverage_names_what_is_covered_only_by_inference(register, client):
+    """A register with inferred links answers its coverage (it was a 500: the gap's status
+    had no word for it), each gap's status as the coverage page gives it."""
+    response = client.get("/api/mappings/example-homes-cc/coverage")
+    assert response.status_code == 200, response.content
+    gaps = {gap["code"]: gap["status"] for gap in response.json()["uncovered_targets"]}
+    expected = {e.element.code: e.status for e in register.coverage.uncovered_targets}
+    assert gaps == expected
+    assert "covered only by inference" in gaps.values()
+    edition = client.get("/api/mappings/example-homes-cc/coverage", {"edition": 1})
+    assert edition.status_code == 200, edition.content

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from mapping.models import Mapping, Relation
 from mapping.register import EditionRegister, LiveRegister
@@ -98,6 +99,9 @@ def test_lexical_suggestions_are_for_editors_and_the_toolkit_accepts_them(demo, 
                                                                           tmp_path):  # fmt: skip
     url = "/m/example-homes-cc/sssom.tsv?include=inferred,lexical"
     assert as_role("viewer").get(url).status_code == 403
+    stranger = Client().get(url)  # sent to log in, as for every editors' page
+    assert stranger.status_code == 302
+    assert stranger["Location"].startswith("/accounts/login/?next=")
     document = _judged(as_role("editor").get(url).content, tmp_path)
     lexical = [m for m in document["mappings"]
                if m["mapping_justification"] == "semapv:LexicalMatching"]  # fmt: skip

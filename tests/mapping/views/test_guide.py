@@ -1,7 +1,9 @@
 import re
 
+from django.test import Client
 from django.urls import reverse
 
+from mapping.models import Mapping
 from standards.models import Element
 from tests.synthetic import build_register
 
@@ -86,10 +88,42 @@ def test_every_relation_is_explained(client, demo):
     assert "Living the behaviour meets all of the standard." in html
 
 
-def test_the_guide_explains_what_to_do_when_empty(client, db):
+def test_the_guide_explains_what_to_do_when_empty(client, db, as_role):
     response = client.get(URL)
     assert response.status_code == 200
-    assert "seed_demo" in response.content.decode()
+    html = response.content.decode()
+    assert "seed_demo" in html and "Log in</a> to start one." in html
+    # Someone who may start one is shown where, in Weave itself (not the admin).
+    html = as_role("editor").get(URL).content.decode()
+    for page in ("framework_import", "framework_create", "mapping_create"):
+        assert f'href="{reverse(page)}"' in html, page
+    assert "in the admin" not in html
+
+
+def test_a_sites_first_register_is_its_default_and_its_home(db, people, as_role):
+    """A new organisation's first register is what its home page shows (it said there was
+    no mapping yet until someone found "Make it the default")."""
+    from standards.models import Framework
+
+    ours = Framework.objects.create(name="Ours", slug="ours", kind="behaviours", publisher="Us")
+    theirs = Framework.objects.create(name="Theirs", slug="theirs", kind="standards",
+                                      publisher="Them")  # fmt: skip
+    editor = as_role("editor")
+    response = editor.post(reverse("mapping_create"), {
+        "name": "Ours onto theirs", "slug": "ours-theirs", "organisation": "Us",
+        "source_framework": ours.pk, "target_framework": theirs.pk,
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()
+    assert Mapping.objects.get(slug="ours-theirs").is_default
+    assert "<h1>Ours onto theirs</h1>" in Client().get(URL).content.decode()
+    editor.post(reverse("mapping_create"), {
+        "name": "A second", "slug": "second", "organisation": "Us",
+        "source_framework": ours.pk, "target_framework": theirs.pk,
+    })  # fmt: skip
+    assert not Mapping.objects.get(slug="second").is_default  # the first stays the default
+    Mapping.objects.update(is_default=False)  # as if the default were taken away
+    html = Client().get(URL).content.decode()
+    assert "none is its default yet" in html and f'href="{reverse("mapping_list")}"' in html
 
 
 def test_the_guide_allows_only_get(client, demo):
@@ -117,3 +151,32 @@ def test_a_small_register_lists_every_link_with_its_reason(client, demo):
     html = client.get(URL).content.decode()
     assert html.count('<span class="why">') == demo.links.count()
     assert "under these:" not in html
+
+
+def test_the_headline_figures_add_up(client, demo):
+    """Covered directly, and only through what sits under: together, every one covered
+    (an element linked both ways was counted twice: "7 of 7: 7 directly, 7 through")."""
+    html = client.get(URL).content.decode()
+    headline = html.split('class="headline-list"')[1].split("</ul>")[0]
+    found = re.findall(r'figure">(\d+) of \d+</strong>[^:]*:\s*(\d+) directly'
+                       r'(?:, (\d+) only through what sits under)?', headline)  # fmt: skip
+    assert len(found) == 4, headline
+    for covered, direct, only_through in found:
+        assert int(direct) + int(only_through or 0) == int(covered), headline
+
+
+def test_only_through_counts_what_is_not_also_covered_directly():
+    from mapping.coverage.rules import LevelSummary
+
+    # 5 of 7 covered: 2 directly, 5 through what sits under them (some of those directly too)
+    level = LevelSummary(label="Characteristic", total=7, covered=5, direct=2, through=5)
+    assert (level.direct, level.only_through, level.uncovered) == (2, 3, 2)
+
+
+def test_on_a_new_site_the_api_reference_does_not_send_readers_to_the_demo(client, db):
+    """Its examples are the demonstration register's: shown, not offered to try, and the
+    examples at the top name no register of this site's."""
+    page = client.get("/api/docs/").content.decode()
+    assert 'href="/api/mappings/example-homes-cih/links/1"' not in page
+    assert "on a site with the demonstration register: <code>/api/mappings/" in page
+    assert "mappings/&lt;register&gt;/links?target=S1.2" in page

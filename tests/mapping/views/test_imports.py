@@ -1,10 +1,13 @@
 """Importing as an editor sees it: the upload form, the dry run page (with its progress
 while it runs), applying, and the new-register and default-register pages."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from mapping.importing.batches import progress_key
 from mapping.models import ImportBatch, Link, LinkStatus, Mapping
@@ -111,8 +114,17 @@ def test_a_new_framework_by_upload_and_the_details_it_needs(small, as_role):
         "name": "Our values", "slug": "values", "kind": "behaviours", "publisher": "Us",
     })  # fmt: skip
     batch = ImportBatch.objects.get()
+    dry_run = editor.get(batch.get_absolute_url()).content.decode()
+    assert "A new behaviours framework, Our values, made by this import." in dry_run
+    assert "To add: 1" in dry_run
     editor.post(reverse("import_apply", args=[batch.pk]))
-    assert Framework.objects.get(slug="values").elements.get().title == "Be kind"
+    values = Framework.objects.get(slug="values")
+    assert values.elements.get().title == "Be kind"
+    # What it did, in the past tense, and where to go next: the framework, then a register.
+    done = editor.get(batch.get_absolute_url()).content.decode()
+    assert "Added: 1" in done and "To add" not in done
+    assert f'<a href="{reverse("framework_detail", args=["values"])}">See Our values</a>' in done
+    assert f'<a href="{reverse("mapping_create")}">add a register</a>' in done
 
 
 def test_official_wording_is_shown_side_by_side_then_marked_checked(small, as_role):
@@ -142,6 +154,18 @@ def test_while_it_runs_the_page_shows_progress_and_follows_it(small, as_role, pe
     assert fragment.content.decode().lstrip().startswith('<div id="import-status"')
     assert "Checking 2000 of 10000" in fragment.content.decode()
     cache.delete(progress_key(batch.pk))
+    assert "Nothing has started on it" not in page
+
+
+def test_a_file_nobody_starts_checking_says_the_worker_may_not_be_running(small, as_role):
+    batch = ImportBatch.objects.create(kind="links", file_format="csv", filename="big.csv",
+                                       content=b"", mapping=small["mapping"])  # fmt: skip
+    editor = as_role("editor")
+    assert "Nothing has started on it" not in editor.get(batch.get_absolute_url()).content.decode()
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    page = editor.get(batch.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+    assert "Nothing has started on it since it was uploaded, 2\xa0minutes ago." in page
+    assert "python manage.py db_worker" in page
 
 
 def test_an_editor_adds_a_register_and_fills_it_by_import(small, as_role):

@@ -67,8 +67,9 @@ def test_on_the_links_own_page_its_facts_and_history_follow_the_row(small, as_ro
     html = _edit(editor, link, rationale="Heard out.", on="link").content.decode()
     facts = html[html.index('<dl class="facts" id="link-facts" hx-swap-oob="true">') :]
     assert f"by {people['editor']}" in facts.split("</dl>")[0]
-    # The permalink stays the full address the page showed, not a path.
-    assert f">http://testserver{link.get_absolute_url()}</a>" in facts.split("</dl>")[0]
+    # The permalink stays the full address the page showed (naming its register), not a path.
+    permalink = f"http://testserver/m/ours{link.get_absolute_url()}"
+    assert f">{permalink}</a>" in facts.split("</dl>")[0]
     history = html[html.index('id="link-history" hx-swap-oob="true"') :]
     assert "Heard out." in history
     on_the_table = _edit(editor, Link.objects.get(pk=link.pk), rationale="Again.").content

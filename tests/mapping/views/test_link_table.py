@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from mapping.models import Link
 from tests.synthetic import build_register
 
 URL = reverse("link_table")
@@ -60,6 +61,19 @@ class TestPage:
         assert response.status_code == 200
         assert rows(response) == []
         assert "No links match these filters." in response.content.decode()
+
+    def test_a_register_without_links_says_so_and_how_to_add_them(self, small, as_role):
+        Link.objects.filter(mapping=small["mapping"]).delete()
+        html = as_role("anonymous").get(URL).content.decode()
+        assert "No links yet." in html and "match these filters" not in html
+        assert "Download all 0 links" not in html
+        html = as_role("editor").get(URL).content.decode()
+        assert f'<a href="{reverse("link_create")}">Add a link</a>' in html
+
+    def test_one_link_is_one_link(self, small, client):
+        Link.objects.filter(mapping=small["mapping"]).exclude(pk=small["b11_s11"].pk).delete()
+        html = client.get(URL).content.decode()
+        assert "Download the 1 link:" in html and "1 links" not in html
 
     def test_without_a_mapping_it_is_not_found(self, client, db):
         assert client.get(URL).status_code == 404

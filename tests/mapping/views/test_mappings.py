@@ -47,7 +47,10 @@ def test_a_mappings_pages_show_its_own_links_only(other, small, client):
 
 def test_a_link_is_found_only_in_its_own_register(other, small, client):
     assert client.get(f"/m/other/links/{other['link'].pk}/").status_code == 200
-    assert client.get(f"/links/{other['link'].pk}/").status_code == 404
+    # At the top of the site (the default register's), a link's id leads to its own
+    # register; an address naming a register finds only that register's links.
+    moved = client.get(f"/links/{other['link'].pk}/")
+    assert (moved.status_code, moved["Location"]) == (302, f"/m/other/links/{other['link'].pk}/")
     assert client.get(f"/m/other/links/{small['b11_s11'].pk}/").status_code == 404
     assert client.get("/m/other/elements/the-standards/S1/").status_code == 404
 
@@ -88,3 +91,29 @@ def test_a_link_can_be_added_to_any_mapping(other, small, as_role):
 def test_an_unknown_mapping_is_not_found(other, client):
     for url in ("/m/nope/", "/m/nope/links/", "/m/nope/editions/", "/m/nope/editions/1/"):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_citation_outlives_another_register_becoming_the_default(other, small, people,
+                                                                   client):  # fmt: skip
+    """Both registers have an edition 1: once the other is the default, the top of the site
+    is its. A citation names its register, so it still leads to what was cited; an
+    address at the top of the site handed out before still leads to a link, whose id
+    says which register it is in."""
+    ours, link = small["mapping"], small["b11_s11"]
+    Link.objects.filter(pk=link.pk).update(status=LinkStatus.APPROVED)
+    Edition.objects.publish(ours, by=people["publisher"], title="Ours")
+    Edition.objects.publish(other["mapping"], by=people["publisher"], title="Theirs")
+    apa = client.get(f"/editions/1/links/{link.pk}/?format=apa").content.decode()
+    cited = re.search(r"http://testserver(\S+)/$", apa.strip()).group(1) + "/"
+    assert cited == f"/m/ours/editions/1/links/{link.pk}/"
+    other["mapping"].make_default()
+    page = client.get(cited)
+    assert page.status_code == 200 and link.rationale in page.content.decode()
+    for old, new in [
+        (f"/links/{link.pk}/", f"/m/ours/links/{link.pk}/"),
+        (f"/editions/1/links/{link.pk}/?format=apa", f"{cited}?format=apa"),
+    ]:
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (302, new), old
+    assert client.get(f"/links/{other['link'].pk}/").status_code == 200  # the new default's
+    assert client.get("/links/999999/").status_code == 404

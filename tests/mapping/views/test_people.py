@@ -272,3 +272,14 @@ def test_with_the_identity_provider_alone_an_invitation_goes_straight_to_it(
     assert (newcomer.username, newcomer.has_usable_password()) == ("new", False)
     assert Membership.objects.get(user=newcomer).role == "viewer"
     assert client.get(path).status_code == 410  # used
+
+
+def test_your_account_says_your_roles_and_where(small, people, as_role):
+    """A role in one register is named with its register (it read "the no role role")."""
+    nobody = as_role("nobody")
+    assert "with no role: you read what the site shows" in _text(nobody.get(reverse("account")))
+    Membership.objects.create(user=people["nobody"], mapping=small["mapping"], role="editor")
+    said = _text(nobody.get(reverse("account")))
+    assert f"with the editor role in {small['mapping'].name}." in said
+    said = _text(as_role("publisher").get(reverse("account")))
+    assert "with the publisher role for the whole site." in said

@@ -238,6 +238,24 @@ def test_every_write_view_checks_the_role(small, as_role, view, role):
             assert _state() != before, f"{name} changed nothing for {role}"
 
 
+def test_a_refusal_says_where_the_role_is_needed(small):
+    """Someone with a role in one register is told what the action needs: the role in
+    this register, site-wide, or in every register using the framework."""
+    _write_views(small)  # makes the other register
+    element = small["mapping"].source_framework.elements.first()
+    cases = [
+        ("other editor", reverse("link_create"), "the editor role in this register."),
+        ("ours editor", reverse("mapping_create"), "the editor role for the whole site: a "
+         "role in one register does not reach it."),
+        ("ours viewer", reverse("element_edit", args=[element.pk]), "the editor role for the "
+         "whole site, or in every register that uses this framework."),
+    ]  # fmt: skip
+    for role, url, said in cases:
+        response = _register_client(small, role).get(url)
+        assert response.status_code == 403, url
+        assert f"This needs {said}" in response.content.decode(), url
+
+
 def test_htmx_requests_from_anonymous_users_are_sent_to_log_in(small, client):
     link = small["b11_s11"]
     response = client.get(reverse("link_edit", args=[link.pk]), headers={"HX-Request": "true"})
