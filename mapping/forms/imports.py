@@ -3,16 +3,29 @@ is checked for size and type here; its contents in the dry run."""
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from mapping.exchange.case.reader import is_weave_framework
 from mapping.models import ImportBatch, LinkStatus
 from standards.models import Framework, framework_slug_validator
 from standards.schemas import SLUG_PATTERN
 
 FORMATS = {".csv": ImportBatch.Format.CSV, ".xlsx": ImportBatch.Format.XLSX,
            ".json": ImportBatch.Format.CASE}  # fmt: skip
+
+
+def _a_weave_framework(upload) -> bool:
+    try:
+        data = json.loads(upload.read().decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    finally:
+        upload.seek(0)
+    return is_weave_framework(data)
 
 
 class UploadField(forms.FileField):
@@ -95,8 +108,11 @@ class FrameworkImportForm(forms.Form):
         upload = data.get("file")
         if not data.get("framework") and "framework" not in self.errors and self.can_add:
             case = upload is not None and upload.weave_format == ImportBatch.Format.CASE
-            # A CASE package names its framework and publisher itself.
-            for name in ("slug", "kind") + (() if case else ("name", "publisher")):
+            # A CASE package names its framework and publisher itself; Weave's own framework
+            # file (fixtures/) all four.
+            named = case and _a_weave_framework(upload)
+            needed = () if named else ("slug", "kind") + (() if case else ("name", "publisher"))
+            for name in needed:
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, "Give this for a new framework.")
         old = data.get("replaces")

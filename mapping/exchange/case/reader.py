@@ -26,7 +26,7 @@ from mapping.exchange.problems import Problem, UnreadableFile
 from mapping.importing import problems_of
 from mapping.models.link_rows import Relation
 from standards.models import CODE_PATTERN
-from standards.schemas import FROM_PEOPLE, ElementPayload
+from standards.schemas import FROM_PEOPLE, ElementPayload, FrameworkDetails, FrameworkPayload
 
 SCHEMA = Path(__file__).resolve().parent / "vendor" / "case-v1p0-cfpackage-schema.json"
 # Weave's identifiers for CASE, for what was not imported from CASE: stable across exports.
@@ -92,8 +92,11 @@ def read_package(content: bytes) -> Package:
         ) from error
     except RecursionError as error:
         raise UnreadableFile(TOO_DEEP) from error
+    if is_weave_framework(data):
+        return _read_weave_framework(data)
     if not isinstance(data, dict) or not isinstance(data.get("CFDocument"), dict):
-        raise UnreadableFile("The file is JSON but not a CASE package: it has no CFDocument.")
+        raise UnreadableFile("The file is JSON but not a CASE package: it has no CFDocument "
+                             "(nor is it one of Weave's own framework files).")  # fmt: skip
     items = data.get("CFItems") or []
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise UnreadableFile("The package's CFItems is not a list of items.")
@@ -106,6 +109,28 @@ def read_package(content: bytes) -> Package:
         for error in errors
     ]
     return _read(data, items, problems)
+
+
+def is_weave_framework(data) -> bool:
+    """Weave's own framework file (a framework's details and its elements: what fixtures/
+    ships and the demo is seeded from), rather than a CASE package."""
+    return isinstance(data, dict) and "CFDocument" not in data and \
+        isinstance(data.get("elements"), list) and "slug" in data  # fmt: skip
+
+
+def _read_weave_framework(data: dict) -> Package:
+    """Weave's own framework file, read as a package: its details and elements as they
+    are (no associations: a register's links come in their own file)."""
+    try:
+        framework = FrameworkPayload.model_validate(data, context=FROM_PEOPLE)
+    except ValidationError as error:
+        said = " ".join(problem.message for problem in problems_of(error)[:5])
+        raise UnreadableFile(f"The file is one of Weave's framework files, but {said}") from error
+    details = framework.model_dump(include=set(FrameworkDetails.model_fields))
+    elements = [(element.code, element) for element in framework.elements]
+    codes = {element.code: element.code for element in framework.elements}
+    return Package(framework.case_identifier, framework.name, framework.publisher, details,
+                   elements, codes)  # fmt: skip
 
 
 def _said(error: jsonschema.ValidationError) -> str:

@@ -1,5 +1,9 @@
+import json
+from pathlib import Path
+
 from django.core.management.base import CommandError
 
+from mapping.exchange.case.reader import is_weave_framework
 from mapping.management.commands._imports import ImportCommand
 from mapping.models import ImportBatch
 from standards.models import Framework
@@ -7,8 +11,9 @@ from standards.models import Framework
 
 class Command(ImportCommand):
     help = (
-        "Import a framework from a CSV or Excel table or a CASE 1.0 package: into a new "
-        "framework (--slug, --name, --kind, --publisher) or one already in Weave (--into). "
+        "Import a framework from a CSV or Excel table, a CASE 1.0 package or Weave's own "
+        "framework file (as in fixtures/): into a new framework (--slug, --name, --kind, "
+        "--publisher, which Weave's own file gives itself) or one already in Weave (--into). "
         "Prints the dry run; --apply applies it, all or nothing."
     )
 
@@ -38,7 +43,7 @@ class Command(ImportCommand):
             framework = Framework.objects.filter(slug=into).first()
             if framework is None:
                 raise CommandError(f"There is no framework with the slug {into}.")
-        elif not (slug and kind):
+        elif not (slug and kind) and not _names_itself(file):
             raise CommandError(
                 "Say which framework to import into (--into), or give a new one's --slug "
                 "and --kind (and --name unless the file is CASE)."
@@ -57,3 +62,11 @@ class Command(ImportCommand):
                      "official_wording": options["official_wording"], "replaces": replaces},
         )  # fmt: skip
         self.run(batch, apply=options["apply"], user=options["user"])
+
+
+def _names_itself(path: str) -> bool:
+    """Weave's own framework file gives the new framework's slug, name and kind."""
+    try:
+        return is_weave_framework(json.loads(Path(path).read_text(encoding="utf-8-sig")))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return False

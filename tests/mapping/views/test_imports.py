@@ -1,11 +1,14 @@
 """Importing as an editor sees it: the upload form, the dry run page (with its progress
 while it runs), applying, and the new-register and default-register pages."""
 
+import io
+import json
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,3 +228,32 @@ def test_every_page_links_its_downloads(published, client):
     table = client.get("/links/?relation=supports").content.decode()
     assert 'href="/links.csv?relation=supports"' in table
     assert 'href="/editions/2/register.json"' in client.get("/editions/").content.decode()
+
+
+def test_a_new_organisation_imports_the_standards_weave_ships(db, people, as_role, settings):
+    """fixtures/ holds CIH's standards in Weave's own framework file: a new organisation
+    imports them as they are (it was refused as "not a CASE package")."""
+    path = settings.BASE_DIR / "fixtures" / "cih-professional-standards-2021.json"
+    editor = as_role("editor")
+    response = editor.post(reverse("framework_import"), {"file": _file(path.name,
+                           path.read_bytes(), "application/json")})  # fmt: skip
+    assert response.status_code == 302, response.content.decode()
+    batch = ImportBatch.objects.get()
+    page = editor.get(batch.get_absolute_url()).content.decode()
+    assert "A new standards framework, CIH Professional Standards, made by this import." in page
+    assert batch.can_be_applied
+    editor.post(reverse("import_apply", args=[batch.pk]))
+    cih = Framework.objects.get(slug="cih-professional-standards-2021")
+    shipped = json.loads(path.read_text())
+    assert cih.publisher == shipped["publisher"] and cih.kind == "standards"
+    assert cih.elements.count() == len(shipped["elements"])
+    assert cih.elements.get(code="INT.3").parent.code == "INT"
+
+
+@pytest.mark.parametrize("name", ["example-homes-behaviours", "competence-and-conduct-2025"])
+def test_the_command_imports_weaves_own_framework_file(db, settings, name):
+    path = settings.BASE_DIR / "fixtures" / f"{name}.json"
+    shipped = json.loads(path.read_text())
+    call_command("import_framework", str(path), "--apply", stdout=io.StringIO())
+    framework = Framework.objects.get(slug=shipped["slug"])
+    assert framework.elements.count() == len(shipped["elements"])
