@@ -16,6 +16,8 @@ from mapping.api.frameworks import router as frameworks
 from mapping.api.registers import router as registers
 from mapping.api.suggestions import router as suggestions
 
+NO_NUL = "^[^\\x00]*$"
+
 
 class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # “B1 → INT”, as written
@@ -25,14 +27,27 @@ class Api(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         """As the site is configured: on a public site the reader's token is optional
         (`[{}, {"ReaderAuth": []}]`), so a client may call without one; on a private site
-        it is required. An editor's token (suggestions) is required either way."""
+        it is required. An editor's token (suggestions) is required either way. A text
+        query parameter holds no NUL character (one is a 400: mapping/api/http.py)."""
         description = super().get_openapi_schema(**kwargs)
+        for methods in description["paths"].values():
+            for operation in methods.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter["in"] == "query":
+                        _no_nul(parameter.get("schema", {}))
         if settings.WEAVE_PUBLIC_READ:
             for methods in description["paths"].values():
                 for operation in methods.values():
                     if operation.get("security") == [{"ReaderAuth": []}]:
                         operation["security"] = [{}, {"ReaderAuth": []}]
         return description
+
+
+def _no_nul(schema: dict) -> None:
+    """A text parameter's schema (or an optional one's text branch) says: no NUL."""
+    for kind in [schema, *schema.get("anyOf", [])]:
+        if kind.get("type") == "string" and "enum" not in kind:
+            kind.setdefault("pattern", NO_NUL)
 
 
 api = Api(

@@ -1,8 +1,10 @@
 """What every API response carries, in one place: conditional GET (every 200 has an ETag, a
 digest of the body, and where the view knows it a Last-Modified; If-None-Match or
 If-Modified-Since gives a 304; an edition's response may be cached for a year, a live one
-must be revalidated), a 400 for a query parameter the operation does not take or one that
-holds a NUL character, and HEAD answered as GET is, without the body. CORS
+must be revalidated), a 400 for a query parameter the operation does not take, one given
+twice or one that holds a NUL character (after the 401 a private site gives a stranger),
+errors in JSON (an address or a method the API does not have too), and HEAD answered as GET
+is, without the body. CORS
 (reading from any origin: it is public data, GET only) is django-cors-headers', set up in
 settings.py."""
 
@@ -34,10 +36,14 @@ class ApiHeadersMiddleware:
         silently ignored: "?standrad=INT" would otherwise answer every link."""
         if not request.path.startswith(PREFIX) or request.resolver_match is None:
             return None
+        if _stranger_on_a_private_site(request):
+            return None  # the operation's own 401 comes first
         for name, values in request.GET.lists():
             if NUL in name or any(NUL in value for value in values):
                 name = name.replace(NUL, "") or "parameter"
                 return _bad_parameter(name, f"{name}: {SAID}")
+            if len(values) > 1:  # which one was meant? (the last would be taken, silently)
+                return _bad_parameter(name, f"{name}: given {len(values)} times; give it once.")
         taken = _query_names().get(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}",
                                           "/" + request.resolver_match.route))  # fmt: skip
         unknown = sorted(set(request.GET) - taken) if taken is not None else []
@@ -58,7 +64,32 @@ class ApiHeadersMiddleware:
         if (request.path.startswith(PREFIX) and request.method in ("GET", "HEAD")
                 and response.status_code == 200):  # fmt: skip
             response = _conditional(request, response)
+        json = response.get("Content-Type", "").startswith("application/json")
+        if request.path.startswith(PREFIX) and response.status_code in NOT_JSON and not json:
+            response = _in_json(response)
         return response
+
+
+# What an address or a method the API does not have is answered with, in JSON as every
+# other mistake is (Django's and django-ninja's own answers are an HTML page, plain text).
+NOT_JSON = {
+    404: "There is nothing at this address in the API: see /api/docs/ for what there is.",
+    405: "The API only reads: GET (or HEAD) is the method for every address.",
+}
+
+
+def _in_json(response: HttpResponse) -> JsonResponse:
+    answer = JsonResponse({"detail": NOT_JSON[response.status_code], "parameter": None},
+                          status=response.status_code,
+                          content_type="application/json; charset=utf-8")  # fmt: skip
+    if response.has_header("Allow"):
+        answer["Allow"] = response["Allow"]
+    return answer
+
+
+def _stranger_on_a_private_site(request: HttpRequest) -> bool:
+    signed_in = request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META
+    return not settings.WEAVE_PUBLIC_READ and not signed_in
 
 
 def _bad_parameter(name: str, detail: str) -> JsonResponse:

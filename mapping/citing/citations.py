@@ -35,6 +35,7 @@ from rispy.writer import RisWriter
 
 from mapping.coverage.rules import PlainLink
 from mapping.models.link_rows import LinkClaim
+from standards.text import printable
 
 STYLES = Path(__file__).resolve().parent / "csl-styles"
 # APA is an American style (dates "November 30"); Cite Them Right a British one ("2nd edn").
@@ -210,10 +211,10 @@ class Citation:
     def bibtex(self) -> str:
         cited = self.cited
         fields = {
-            "title": cited.title,
+            "title": _latex(cited.title),
             "year": str(cited.issued.year),
             "month": cited.issued.strftime("%B"),
-            "publisher": cited.organisation,
+            "publisher": _latex(cited.organisation),
             "url": cited.url,
             "howpublished": f"\\url{{{cited.url}}}",
         }
@@ -222,7 +223,7 @@ class Citation:
         if cited.accessed:
             fields["urldate"] = cited.accessed.isoformat()
         # Double braces keep an organisation whole, not read as a surname and first names.
-        author = Person(f"{{{cited.organisation}}}")
+        author = Person(f"{{{_latex(cited.organisation)}}}")
         entry = Entry("misc", fields=fields, persons={"author": [author]})
         return BibliographyData({cited.key: entry}).to_string("bibtex")
 
@@ -319,8 +320,10 @@ def cite(register, subject=None, *, absolute, today: date) -> Citation:
     return Citation(
         Cited(
             key=key,
-            title=title,
-            organisation=register.organisation,
+            # One line each: a line break pasted into a title would end an RIS field (and
+            # the record, were the next line "ER  -") where it falls.
+            title=" ".join(printable(title).split()),
+            organisation=" ".join(printable(register.organisation).split()),
             url=absolute(register.urls.permanent(path)),
             issued=_local_date(issued),
             accessed=None if edition else today,
@@ -331,3 +334,14 @@ def cite(register, subject=None, *, absolute, today: date) -> Citation:
 
 def _local_date(moment: datetime | date) -> date:
     return timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
+
+
+# What pybtex leaves as it is and LaTeX would read as markup: an unmatched brace in a
+# title ("Acme {Housing") made the entry unreadable (and pybtex refuse to write it).
+# pybtex itself escapes & % # _ and ~.
+_LATEX = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+          "$": r"\$", "^": r"\textasciicircum{}"}  # fmt: skip
+
+
+def _latex(text: str) -> str:
+    return "".join(_LATEX.get(character, character) for character in text)

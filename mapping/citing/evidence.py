@@ -21,6 +21,7 @@ from mapping.citing.citations import Citation, cite, render_many
 from mapping.models.link_rows import RELATION_RANK, Relation
 from mapping.register import Register
 from standards.models import FrameworkKind
+from standards.text import printable
 
 ALL = 10**9
 
@@ -111,6 +112,12 @@ class Pack:
         return sorted(listed, key=lambda entry: _plain(entry[0]))
 
 
+def _line(text: str) -> str:
+    """A title on one line (one pasted with a line break would split a heading), without
+    what an older install may hold that nothing prints."""
+    return " ".join(printable(text).split())
+
+
 def _plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text)).casefold()
 
@@ -123,7 +130,7 @@ def build(register: Register, element, *, absolute, today: date) -> Pack:
     def link_of(row) -> PackLink:
         partner = row.end(other)
         return PackLink(
-            reference=row.reference, other_code=partner.code, other_title=partner.title,
+            reference=row.reference, other_code=partner.code, other_title=_line(partner.title),
             relation_label=row.get_relation_display(), rationale=row.rationale,
             example=row.example, url=absolute(register.urls.permanent(row.url)),
             citation=cite(register, row, absolute=absolute, today=today),
@@ -157,14 +164,15 @@ def build(register: Register, element, *, absolute, today: date) -> Pack:
         register_name=register.name, organisation=register.organisation,
         framework_name=register.framework(side).name,
         other_framework_name=register.framework(other).name,
-        code=element.code, title=element.title, level=element.level_label or "Element",
+        code=element.code, title=_line(element.title), level=element.level_label or "Element",
         description=element.description, wording=wording, retired=retired,
         is_standard=register.framework(side).kind == FrameworkKind.STANDARDS,
         is_target=side == "target", as_of=as_of,
         url=absolute(register.urls.permanent(element.url)),
         citation=cite(register, element, absolute=absolute, today=today),
         direct=grouped(direct.links),
-        under=[PackSection(s.element.code, s.element.title, grouped(s.links)) for s in children],
+        under=[PackSection(s.element.code, _line(s.element.title), grouped(s.links))
+               for s in children],
     )  # fmt: skip
 
 

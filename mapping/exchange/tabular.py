@@ -92,10 +92,16 @@ def _text(cell) -> str:
     return str(cell).strip()
 
 
+def _guarded(text: str) -> bool:
+    """Whether text begins like a formula, after any apostrophes that guard it."""
+    first = text.lstrip("'")[:1]
+    return bool(first) and first in FORMULA_STARTS
+
+
 def _unguarded(cell: str) -> str:
-    """Weave's CSV writes "'=…" for a cell that begins like a formula; read it back as
-    "=…", as a spreadsheet shows it."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] and cell[1:2] in FORMULA_STARTS else cell
+    """Weave's CSV writes "'=…" for a cell that begins like a formula (and "''=…" for one
+    that began "'=…"); read it back as written: one apostrophe fewer."""
+    return cell[1:] if cell[:1] == "'" and _guarded(cell) else cell
 
 
 def _csv_table(content: bytes) -> list[list[str]]:
@@ -108,6 +114,9 @@ def _csv_table(content: bytes) -> list[list[str]]:
         ) from error
     if "\x00" in text:
         raise UnreadableFile("The file has NUL characters: it is not a CSV table.")
+    # A cell as long as the file may be (its size is checked on upload): an over-long
+    # rationale gets the row's own message, not the reader's "field larger than field limit".
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     # Only the delimiter is guessed (from the header: a spreadsheet set to a European
     # locale writes semicolons); quoting is always the spreadsheets' own.
     try:
@@ -159,7 +168,7 @@ def _xlsx_table(content: bytes) -> list[list]:
 def safe_cell(value) -> str:
     """A value that a spreadsheet will show as text, never run as a formula."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return f"'{text}" if _guarded(text) else text
 
 
 def _text_cell(sheet, value):

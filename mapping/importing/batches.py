@@ -14,7 +14,12 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from mapping.core.statistics import LIVE_TABLES, refresh_statistics
-from mapping.exchange.case.reader import Package, element_identifier, read_package
+from mapping.exchange.case.reader import (
+    Package,
+    element_identifier,
+    framework_identifier,
+    read_package,
+)
 from mapping.exchange.problems import Problem, UnreadableFile
 from mapping.exchange.schemas import LinkPayload
 from mapping.exchange.tabular import (
@@ -58,6 +63,8 @@ def plans_for(batch: ImportBatch, progress) -> list:
             rows = read_rows(content, batch.file_format, columns=FRAMEWORK_COLUMNS,
                              required=FRAMEWORK_REQUIRED)  # fmt: skip
             elements, problems = elements_from_rows(rows)
+        if not elements and not any(problem.blocking for problem in problems):
+            problems.append(Problem("The file has no elements: it has no items (CFItems)."))
         details = None
         if batch.framework is None:
             details = _details(batch.details, package, problems)
@@ -106,7 +113,12 @@ def _details(given: dict, package: Package | None, problems: list[Problem]):
             if value and not merged.get(name):
                 merged[name] = value
         merged["case_identifier"] = package.identifier
-        existing = Framework.objects.filter(case_identifier=package.identifier).first()
+        # Its identifier as stored, or as Weave derives one for what it exports (a package
+        # Weave wrote, imported again as a new framework, would share every identifier).
+        known = {
+            framework_identifier(framework): framework for framework in Framework.objects.all()
+        }
+        existing = known.get(package.identifier)
         if package.identifier and existing is not None:
             problems.append(Problem(
                 f"This package is already in Weave as {existing.name}: import it into that "

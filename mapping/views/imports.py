@@ -18,6 +18,7 @@ from mapping.exchange.tabular import FRAMEWORK_COLUMNS, LINK_COLUMNS, csv_bytes,
 from mapping.forms.imports import FrameworkImportForm, LinkImportForm
 from mapping.importing.batches import progress_key
 from mapping.models import ImportBatch, Role
+from mapping.register import LiveRegister
 from mapping.register.addresses import RegisterUrls
 from mapping.tasks import apply_import, check_import
 from mapping.views.lookups import HtmxHttpRequest, get_live_register, wants_fragment
@@ -108,6 +109,8 @@ def import_batch(request: HtmxHttpRequest, pk) -> HttpResponse:
                      and waited > UNSTARTED_SECONDS,
         "links_url": RegisterUrls(batch.mapping).links if batch.mapping else "",
     }  # fmt: skip
+    if batch.mapping is not None:  # the header and its banner are that register's
+        request.register = context["register"] = LiveRegister(batch.mapping)
     template_name = "mapping/import_batch.html"
     if wants_fragment(request):
         template_name += "#status"

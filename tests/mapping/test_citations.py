@@ -11,10 +11,12 @@ import jsonschema
 import pytest
 import rispy
 from django.utils import timezone
+from pybtex.database import parse_string as parse_bibtex
 
 from mapping.citing.citations import Citation, Cited, cite
-from mapping.models import Edition, Link, Side
+from mapping.models import Edition, Link, Mapping, Side
 from mapping.register import EditionRegister, LiveRegister
+from standards.models import Element
 
 ACCESSED = date(2026, 12, 3)
 REGISTER = "Our Behaviours and the CIH Professional Standards"
@@ -171,3 +173,23 @@ class TestTheFilesParseBack:
         assert tags["citation_author"] == AUTHOR
         assert tags["citation_public_url"] == pinned_citation.cited.url
         assert tags["citation_technical_report_number"] == "Edition 1"
+
+
+def test_odd_characters_in_a_title_or_organisation_still_cite(demo, client):
+    """An unmatched brace (it was a 500 on every page with a Cite panel), LaTeX's own
+    characters and a line break: BibTeX both parsers read, RIS on one line per field."""
+    Mapping.objects.filter(pk=demo.pk).update(organisation="Acme {Housing")
+    element = demo.source_framework.elements.get(code="B1")
+    Element.objects.filter(pk=element.pk).update(title="Keep smiling :-} $x^2$ \\LaTeX\nER  - ")
+    page = "/elements/example-homes-behaviours/B1/"
+    assert client.get(page).status_code == 200
+    bibtex = client.get(page, {"format": "bibtex"}).content.decode()
+    library = bibtexparser.parse_string(bibtex)
+    assert not library.failed_blocks and len(library.entries) == 1
+    [entry] = parse_bibtex(bibtex, "bibtex").entries.values()
+    assert "\\textbraceright{}" in entry.fields["title"]
+    assert entry.fields["publisher"] == "Acme \\textbraceleft{}Housing"
+    [record] = rispy.loads(client.get(page, {"format": "ris"}).content.decode())
+    assert record["title"].endswith(":-} $x^2$ \\LaTeX ER -") and record["urls"]
+    markdown = client.get(page + "evidence.md").content.decode()
+    assert markdown.startswith("# Evidence pack: B1 Keep smiling :-} $x^2$ \\LaTeX ER -\n")

@@ -186,6 +186,7 @@ def _read(data: dict, items: list[dict], problems: list[Problem]) -> Package:
         "citation_note": str(document.get("notes") or ""),
         "kind": weave.get("kind") if weave.get("kind") in ("behaviours", "standards") else None,
         "slug": weave.get("slug"),
+        "year": weave.get("year") if isinstance(weave.get("year"), int) else None,
     }
     return Package(_uuid(document.get("identifier")), details["name"],
                    str(document.get("creator") or ""), details, elements, codes, links,

@@ -53,7 +53,9 @@ def case_package(register, side: str, *, absolute: Callable[[str], str]) -> dict
         "language": "en",
         "version": framework.version_label,
         "notes": framework.citation_note,
-        "extensions": {"weave": {"slug": framework.slug, "kind": framework.kind}},
+        "extensions": {
+            "weave": {"slug": framework.slug, "kind": framework.kind, "year": framework.year}
+        },
     }
     if framework.source_url:
         document["officialSourceURL"] = framework.source_url

@@ -162,11 +162,14 @@ def test_cors_lets_any_origin_read_and_nothing_else(published, client):
     for method in ("post", "put", "patch", "delete"):
         refused = getattr(client, method)(f"{API}/links")
         assert refused.status_code == 405, method
+        assert refused.json()["detail"].startswith("The API only reads: GET"), method
     assert Link.objects.count() == before
 
 
 @pytest.mark.parametrize(("url", "status", "detail", "parameter"), [
     ("/api/mappings/nope", 404, "There is no register “nope”.", None),
+    ("/api/nonexistent", 404, "There is nothing at this address in the API", None),
+    (f"{API}/links?source=B1&source=B2", 400, "source: given 2 times; give it once.", "source"),
     (f"{API}?edition=9", 404, "The register “example-homes-cih” has no edition 9.", None),
     (f"{API}/elements/target/NOPE", 404, "There is no standard “NOPE” in this register.",
      None),

@@ -86,3 +86,10 @@ def test_a_deactivated_persons_token_opens_nothing(demo, private, people, client
 def test_the_account_page_asks_anonymous_visitors_to_log_in(db, client):
     response = client.get(reverse("account"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_private_site_asks_a_stranger_for_a_token_before_anything_else(demo, private, client):
+    """A 401 first, whatever the query (a 400 listing the parameters came before it)."""
+    response = client.get(API, {"bogus": "1"})
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("This site is private")

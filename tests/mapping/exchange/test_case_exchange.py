@@ -135,7 +135,8 @@ def test_a_case_file_weave_wrote_makes_the_same_framework_anew(published, client
     apply(dry_run("framework", content, "standards.json",
                   details={"slug": "copy", "kind": "standards"}))  # fmt: skip
     copy = Framework.objects.get(slug="copy")
-    assert (copy.name, copy.publisher) == (original.name, original.publisher)
+    assert (copy.name, copy.publisher, copy.year) == (original.name, original.publisher,
+                                                      original.year)  # fmt: skip
 
     def shape(framework):
         return sorted(
@@ -145,6 +146,20 @@ def test_a_case_file_weave_wrote_makes_the_same_framework_anew(published, client
         )  # fmt: skip
 
     assert shape(copy) == shape(original)
+
+
+def test_a_case_file_of_a_framework_already_here_is_not_made_a_copy(published, client,
+                                                                    dry_run):  # fmt: skip
+    """Its identifiers are the ones Weave derives for that framework: a copy would share
+    them, and the CASE API would show only one of the two."""
+    original = published["mapping"].target_framework
+    content = client.get(f"/elements/{original.slug}.case.json").content
+    batch = dry_run("framework", content, "standards.json",
+                    details={"slug": "copy", "kind": "standards"})  # fmt: skip
+    (part,) = batch.summary
+    assert part["blocked"] and not batch.can_be_applied
+    messages = [problem["message"] for problem in part["problems"]]
+    assert f"This package is already in Weave as {original.name}" in " ".join(messages)
 
 
 def _framework(mapping, side: str):
@@ -161,3 +176,14 @@ def _today():
 def test_the_import_page_offers_the_case_format(as_role, db):
     html = as_role("editor").get(reverse("framework_import")).content.decode()
     assert "CASE 1.0" in html
+
+
+def test_a_case_package_without_items_says_so(db, dry_run):
+    """It read "the file changes nothing: it is already in Weave as it says" for a new
+    framework that is not. (A table without rows already says so.)"""
+    batch = dry_run("framework", b'{"CFDocument": {"identifier": 1e999}}', "empty.json",
+                    details={"slug": "empty", "kind": "standards"})  # fmt: skip
+    (part,) = batch.summary
+    assert part["blocked"] and not batch.can_be_applied
+    assert "The file has no elements: it has no items (CFItems)." in " ".join(
+        p["message"] for p in part["problems"])  # fmt: skip

@@ -180,3 +180,16 @@ def test_on_a_new_site_the_api_reference_does_not_send_readers_to_the_demo(clien
     assert 'href="/api/mappings/example-homes-cih/links/1"' not in page
     assert "on a site with the demonstration register: <code>/api/mappings/" in page
     assert "mappings/&lt;register&gt;/links?target=S1.2" in page
+
+
+def test_a_new_sites_administrator_finds_an_empty_review_queue_and_no_frameworks(db, client):
+    """Before any register: the review queue is empty, not refused (403), and the list of
+    frameworks says there are none and how to add them."""
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("admin", "a@example.org", "pass-1234-word")
+    client.force_login(admin)
+    review = client.get(reverse("review"))
+    assert review.status_code == 200 and "Nothing waiting." in review.content.decode()
+    frameworks = client.get(reverse("framework_list")).content.decode()
+    assert "No frameworks yet." in frameworks and "<table" not in frameworks.split("<main")[1]

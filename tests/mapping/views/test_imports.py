@@ -160,6 +160,19 @@ def test_while_it_runs_the_page_shows_progress_and_follows_it(small, as_role, pe
     assert "Nothing has started on it" not in page
 
 
+def test_an_import_into_a_register_shows_that_register_around_it(small, as_role):
+    other = Mapping.objects.create(
+        name="Another register", slug="another", organisation="Org",
+        source_framework=small["behaviours"], target_framework=small["standards"],
+    )  # fmt: skip
+    batch = ImportBatch.objects.create(kind="links", file_format="csv", filename="a.csv",
+                                       content=b"", mapping=other)  # fmt: skip
+    page = as_role("editor").get(batch.get_absolute_url()).content.decode()
+    header = page.split("</header>")[0]
+    assert "Another register" in header and small["mapping"].name not in header
+    assert 'href="/m/another/links/"' in header
+
+
 def test_a_file_nobody_starts_checking_says_the_worker_may_not_be_running(small, as_role):
     batch = ImportBatch.objects.create(kind="links", file_format="csv", filename="big.csv",
                                        content=b"", mapping=small["mapping"])  # fmt: skip
