@@ -82,8 +82,8 @@ def _in_json(response: HttpResponse) -> JsonResponse:
     answer = JsonResponse({"detail": NOT_JSON[response.status_code], "parameter": None},
                           status=response.status_code,
                           content_type="application/json; charset=utf-8")  # fmt: skip
-    if response.has_header("Allow"):
-        answer["Allow"] = response["Allow"]
+    if response.status_code == 405:
+        answer["Allow"] = "GET, HEAD"  # HEAD is answered as GET is (above)
     return answer
 
 

@@ -74,7 +74,13 @@ class FrameworkImportForm(forms.Form):
         error_messages={"invalid": "Use letters, digits, hyphens and underscores."},
         validators=[framework_slug_validator],
     )  # fmt: skip
-    kind = forms.ChoiceField(choices=Framework.Kind.choices, required=False, label="Its kind")
+    # No kind chosen until someone chooses: a file that says its own (Weave's, or a CASE
+    # package Weave wrote) is then read as it says, not as the first in the list.
+    kind = forms.ChoiceField(
+        choices=[("", "Choose, unless the file says"), *Framework.Kind.choices],
+        required=False,
+        label="Its kind",
+    )
     publisher = forms.CharField(label="Its publisher", required=False, max_length=200)
     official_wording = forms.BooleanField(
         required=False,

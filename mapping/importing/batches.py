@@ -125,7 +125,13 @@ def _details(given: dict, package: Package | None, problems: list[Problem]):
                 "framework to bring it up to date."
             ))  # fmt: skip
     if Framework.objects.filter(slug=merged.get("slug")).exists():
-        problems.append(Problem(f"There is already a framework with the slug {merged['slug']}."))
+        problems.append(Problem(f"There is already a framework with the slug {merged['slug']}: "
+                                "give the new one a short name of its own."))  # fmt: skip
+    elif same := Framework.objects.filter(name=merged.get("name")).first():
+        problems.append(Problem(
+            f"There is already a framework named {same.name} ({same.slug}): if this is the same, "
+            "import the file into it instead, to bring it up to date.", blocking=False,
+        ))  # fmt: skip
     given = {
         k: v for k, v in merged.items() if k in FrameworkDetails.model_fields and v is not None
     }

@@ -146,7 +146,7 @@ class LinkPlan:
             retire_missing=wanted.retire_missing,
             problems=self.problems,
         )
-        summary.notes.append(f"New links are saved as {LinkStatus(wanted.status).label.lower()}.")
+        summary.notes.append(f"New links: {LinkStatus(wanted.status).label.lower()}.")
         return summary
 
     @transaction.atomic

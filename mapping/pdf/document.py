@@ -258,7 +258,7 @@ def document_context(
         linked = cite(register, example, absolute=absolute, today=today)
         context |= {
             "example": example,
-            "example_url": absolute(example.url),
+            "example_url": absolute(register.urls.permanent(example.url)),
             "example_apa": mark_safe(linked.apa_html()),
             "example_harvard": mark_safe(linked.harvard_html()),
         }

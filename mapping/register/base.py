@@ -156,6 +156,18 @@ class Register:
     def children(self, element) -> list:
         return [e for e in self._tree[element.side] if e.parent_id == element.pk]
 
+    def subtree(self, element) -> list:
+        """The element and everything under it, in tree order (one run of the tree)."""
+        start = getattr(element, "tree_index", None)
+        found = [element]
+        if start is None:
+            return found
+        for other in self._tree[element.side][start + 1 :]:
+            if other.depth <= element.depth:
+                break
+            found.append(other)
+        return found
+
     def rank_range(self, side: str, code: str) -> tuple[int, int]:
         """The tree ranks from the element with this code to the last element under it: a
         subtree is one run of ranks. An unknown code gives a range holding nothing."""

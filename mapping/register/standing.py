@@ -90,18 +90,19 @@ def live_standing(register, subject) -> Standing | None:
         return _left_out(register, subject) or Standing("new", edition)
     if _differs(subject, frozen, words):
         return Standing("changed", edition, subject.updated_at, other_url=pinned)
-    if not isinstance(subject, LinkClaim) and (changed := _links_changed(register, edition,
-                                                                         subject)):  # fmt: skip
-        return Standing("changed", edition, changed, other_url=pinned)
+    if not isinstance(subject, LinkClaim):
+        under = [each.pk for each in register.subtree(subject)]
+        if changed := _links_changed(register.mapping, edition, under):
+            return Standing("changed", edition, changed, other_url=pinned)
     return Standing("as_published", edition, other_url=pinned)
 
 
-def _links_changed(register, edition: Edition, element) -> datetime | None:
-    """When the element's own links last changed, if the live register's differ from those
-    the edition published (a relation or rationale edited, a link added or retired):
-    its page shows them, so it no longer reads as the edition published it."""
-    own = Q(source=element.pk) | Q(target=element.pk)
-    live = register.mapping.links.filter(own).values_list(
+def _links_changed(mapping, edition: Edition, ids: list[int]) -> datetime | None:
+    """When the links of an element and of what sits under it (ids: theirs, live) last
+    changed, if the live register's differ from those the edition published (a relation or
+    rationale edited, a link added or retired): its page shows them, so the live page no
+    longer reads as the edition published it."""
+    live = mapping.links.filter(Q(source__in=ids) | Q(target__in=ids)).values_list(
         "pk", *LINK_WORDS, "status", "source__retired", "target__retired", "updated_at"
     )
     shown, stamps = set(), []
@@ -110,7 +111,7 @@ def _links_changed(register, edition: Edition, element) -> datetime | None:
         if status != LinkStatus.RETIRED and not any(retired):
             shown.add((pk, relation, rationale, example))
     published = EditionLink.objects.filter(edition=edition).filter(
-        Q(source__element=element.pk) | Q(target__element=element.pk)
+        Q(source__element__in=ids) | Q(target__element__in=ids)
     )
     if shown == set(published.values_list("link_id", *LINK_WORDS)):
         return None
@@ -151,4 +152,8 @@ def pinned_standing(register, subject) -> Standing:
         return Standing("retired", edition, live.updated_at, live.retired_reason, url)
     if _differs(subject, live, words):
         return Standing("changed", edition, live.updated_at, other_url=url)
+    if not isinstance(subject, LinkClaim):
+        under = [each.element_id for each in register.subtree(subject)]
+        if changed := _links_changed(register.mapping, edition, under):
+            return Standing("changed", edition, changed, other_url=url)
     return Standing("same", edition, other_url=url)

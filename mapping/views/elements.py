@@ -6,14 +6,16 @@ standards/<code>/) lead there for good."""
 from __future__ import annotations
 
 from django.db import IntegrityError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mapping.access.policy import may_change_framework
 from mapping.coverage.across import across_frameworks
 from mapping.forms.editing import ElementCreateForm, ElementEditForm
-from mapping.models import Change, Side
+from mapping.models import Change, Mapping, Side
 from mapping.models.retiring import retire_element
 from mapping.register import Register
 from mapping.views.citing import citation_of, formatted, panel
@@ -46,6 +48,9 @@ def element_detail(
     side = register.side_of(framework)
     element = register.element(side, code) if side else None
     if element is None:
+        if side is None and (moved := _at_a_register_of_its_own(request, register, framework,
+                                                                  code)):  # fmt: skip
+            return moved
         raise Http404(f"There is no {code} in this register.")
     citation = citation_of(request, register, element)
     if (response := formatted(request, citation)) is not None:
@@ -72,6 +77,27 @@ def element_detail(
     } | panel(citation, elements=[element],
               entry={"kind": "element", "side": side, "code": element.code})  # fmt: skip
     return render(request, "mapping/element_detail.html", context)
+
+
+def _at_a_register_of_its_own(request, register: Register, framework: str, code: str):
+    """An address at the top of the site (the default register's) naming an element of a
+    framework that register does not map: one handed out while a register that does was
+    the default. It leads to that register's page (the first by name, if several map it)."""
+    if "slug" in request.resolver_match.kwargs:
+        return None
+    found = (
+        Mapping.objects.filter(
+            Q(source_framework__slug=framework) | Q(target_framework__slug=framework)
+        )
+        .order_by("name")
+        .first()
+    )
+    if found is None:
+        return None
+    kwargs = {"slug": found.slug, "framework": framework, "code": code}
+    if register.edition:
+        kwargs["number"] = register.edition.number
+    return redirect(reverse("element_detail", kwargs=kwargs))
 
 
 @require_safe

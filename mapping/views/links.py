@@ -128,17 +128,22 @@ def link_page(
         "next": back_to(request, link.url),
         "permalink": request.build_absolute_uri(register.urls.permanent(link.url)),
     } | extra
+    if "standing" not in context and not wants_fragment(request):
+        # A whole page (its edit form opened as one too) says where it stands.
+        context["standing"] = register.standing(link)
     template_name = "mapping/link_detail.html"
     if partial and wants_fragment(request):
         template_name += f"#{partial}"
     response = render(request, template_name, context, status=status)
     changed = extra.get("saved") or extra.get("just_retired")
     if partial == "row" and changed and on_link_page and wants_fragment(request):
-        beside = context | {"oob": True}
+        beside = context | {"oob": True, "standing": register.standing(link)}
         # Each in a template of its own: after a table row, htmx parses the response as a
         # table's content, which would tear the history's own tables apart.
-        for name in ("heading", "facts", "history_section"):
-            more = render_to_string(f"mapping/link_detail.html#{name}", beside, request)
+        for name in ("link_detail.html#heading", "cite_this.html#standing",
+                     "link_detail.html#facts", "link_detail.html#restore",
+                     "link_detail.html#history_section"):  # fmt: skip
+            more = render_to_string(f"mapping/{name}", beside, request)
             response.content += f"<template>{more}</template>".encode()
     if partial == "row" and changed and wants_fragment(request):
         response.content += live_banner(request, register)

@@ -17,6 +17,14 @@
     place.prepend(note);
   }
 
+  // Why the server refused (the 403 page's lead: "This needs the editor role in this register.").
+  function refusal(xhr) {
+    var page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    var lead = page.querySelector("main .lead");
+    var said = lead ? lead.textContent.trim() : "";
+    return said || "Your account may not do that.";
+  }
+
   // A form sent back with its errors (400) or a conflict (409) is swapped in, as configured
   // in base.html; a refusal (403) or a busy database (503) is said beside the form below.
   // With DEBUG on, django-htmx's helper (listening on the document) would put the response
@@ -37,7 +45,7 @@
       say(event, "The register is busy, or cannot reach its database just now: nothing was saved. " +
         "Try again in a moment; what you typed is still here.");
     } else if (status === 403) {
-      say(event, "Your account may not do that: nothing was saved.");
+      say(event, refusal(event.detail.xhr) + " Nothing was saved; what you typed is still here.");
     } else {
       say(event, "Something went wrong (error " + status + "): nothing was saved. Try again; " +
         "what you typed is still here.");

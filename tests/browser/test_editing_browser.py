@@ -147,7 +147,9 @@ def test_a_role_taken_away_mid_edit_is_said_beside_the_form(live_demo, page, set
     form_row.get_by_label("Rationale").fill("Typed before the role went.")
     Membership.objects.filter(user__username="editor").update(role="viewer")
     form_row.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("alert")).to_contain_text("Your account may not do that")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("This needs the editor role in this register.")
+    expect(alert).to_contain_text("Nothing was saved")
     expect(form_row.get_by_label("Rationale")).to_have_value("Typed before the role went.")
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Not allowed")
     link.refresh_from_db()
@@ -189,6 +191,9 @@ def test_a_relation_changed_on_the_links_page_changes_its_heading_and_history(
     form_row.get_by_role("button", name="Save").click()
     page.locator(f"#link-{link.pk}:not(.editing)").wait_for()
     expect(page.get_by_role("heading", level=1)).to_contain_text("supports")
+    # Where it stands against the edition, and the edition's own address, follow too.
+    expect(page.locator("#standing")).to_contain_text("since edition 1")
+    expect(page.locator("#link-facts")).to_contain_text("In edition 1")
     entries = page.locator("#link-history li")
     expect(entries.first).to_contain_text("by publisher")
     assert entries.count() == Change.objects.for_object(link).count()
@@ -197,6 +202,17 @@ def test_a_relation_changed_on_the_links_page_changes_its_heading_and_history(
     expect(entries.first.locator("table")).to_have_count(1)
     expect(entries.first).to_contain_text("Fully covers")
     expect(page.locator("#link-history")).to_have_count(1)
+
+
+def test_a_link_retired_on_its_own_page_says_so_and_can_be_restored(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    link = Link.objects.get(source__code="B1.1", target__code="INC.3")
+    page.goto(f"{live_demo.url}/links/{link.pk}/")
+    page.locator(f"#link-{link.pk}").get_by_role("link", name="Retire").click()
+    page.get_by_label("Why retire it?").fill("Folded into B1.")
+    page.locator(f"#link-{link.pk}").get_by_role("button", name="Retire").click()
+    expect(page.locator("#standing")).to_contain_text("Retired on")
+    expect(page.get_by_role("button", name="Restore as a draft")).to_be_visible()
 
 
 def test_retiring_a_row_brings_the_counts_above_the_table_up_to_date(live_demo, page):

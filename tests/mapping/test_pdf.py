@@ -265,7 +265,7 @@ def test_how_to_cite_gives_apa_and_harvard_and_a_single_link(demo_pdf, demo):
     assert "Citing a single link" in cite
     first = demo.links.order_by("source__position").first()
     assert re.search(r"such as B\d+(\.\d+)? → [A-Z]{3}(\.\d)?", cite)
-    assert f"{permalink}links/" in squashed and first is not None
+    assert f"apageofitsown:{permalink}links/" in squashed and first is not None
 
 
 def test_every_link_row_starts_with_its_reference(demo_pdf, demo):

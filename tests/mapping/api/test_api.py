@@ -163,6 +163,7 @@ def test_cors_lets_any_origin_read_and_nothing_else(published, client):
         refused = getattr(client, method)(f"{API}/links")
         assert refused.status_code == 405, method
         assert refused.json()["detail"].startswith("The API only reads: GET"), method
+        assert refused["Allow"] == "GET, HEAD"
     assert Link.objects.count() == before
 
 

@@ -184,7 +184,9 @@ def test_each_unreadable_file_has_its_own_message_and_nothing_is_written(
 def test_a_new_framework_needs_a_free_slug(small, dry_run):
     batch = dry_run("framework", VALUES, details={**NEW["details"], "slug": "our-ways"})
     assert batch.summary[0]["blocked"]
-    assert "There is already a framework with the slug our-ways." in str(batch.summary)
+    assert "There is already a framework with the slug our-ways: give the new one" in str(
+        batch.summary
+    )
 
 
 def test_an_apply_that_fails_half_way_writes_nothing(small, dry_run, apply, monkeypatch):
@@ -227,5 +229,5 @@ def test_a_file_whose_every_row_is_wrong_does_not_say_it_changes_nothing(small, 
     batch = dry_run("framework", "code,title,level label,parent code\nA,One,Top,A\n", **NEW)
     assert batch.summary[0]["blocked"] and not batch.changes_nothing
     page = as_role("editor").get(f"/imports/{batch.pk}/").content.decode()
-    assert "Put the problems right in the file and upload it again." in page
+    assert "Put the problems right, in the file or in what you chose on the upload form" in page
     assert "The file changes nothing" not in page

@@ -17,7 +17,7 @@ def test_new_links_are_added_as_drafts_and_recorded(small, dry_run, apply, peopl
     (part,) = batch.summary
     assert part["creates"] == ["B1.2 → S1: Closely matches", "B2 → S2: Supports"]
     assert part["counts"]["missing"] == 3 and not part["blocked"]
-    assert "New links are saved as draft." in part["notes"]
+    assert "New links: draft." in part["notes"]
     apply(batch, by=people["editor"])
     made = Link.objects.get(source=small["b12"], target=small["s1"])
     assert (made.relation, made.rationale, made.example, made.status) == (

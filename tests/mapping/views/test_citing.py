@@ -195,6 +195,12 @@ class TestStanding:
             assert f"Changed on {today.day} {today:%B %Y}, since edition 1." in html, page
         other = client.get(f"{STANDARDS}/INT.1/").content.decode()
         assert "This reads as" in other  # its links are as published
+        # What sits above INT.4 shows its links too; and the pinned pages say the live
+        # register has changed.
+        assert "This reads as" not in client.get(f"{STANDARDS}/INT/").content.decode()
+        pinned = client.get(f"/editions/1{STANDARDS}/INT/").content.decode()
+        assert "The live register still says this." not in pinned
+        assert f"Changed on {today.day} {today:%B %Y}, since edition 1." in pinned
 
     def test_a_deleted_link_leaves_its_pinned_page(self, link, client):
         Link.objects.filter(pk=link.pk).delete()

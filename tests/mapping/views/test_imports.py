@@ -51,6 +51,9 @@ def test_an_editor_uploads_reads_the_dry_run_and_applies(small, as_role):
     assert made.status == LinkStatus.PROPOSED and made.created_by.username == "editor"
     page = editor.get(batch.get_absolute_url()).content.decode()
     assert "Applied on" in page and "Apply this import" not in page
+    # What it did: before and after, not "now" and "from the file".
+    assert '<th scope="col">Before</th><th scope="col">After</th>' in page
+    assert "New links: proposed." in page and "are saved" not in page
     # A second click applies nothing twice.
     before = snapshot()
     editor.post(reverse("import_apply", args=[batch.pk]))
@@ -270,3 +273,23 @@ def test_the_command_imports_weaves_own_framework_file(db, settings, name):
     call_command("import_framework", str(path), "--apply", stdout=io.StringIO())
     framework = Framework.objects.get(slug=shipped["slug"])
     assert framework.elements.count() == len(shipped["elements"])
+
+
+def test_a_file_that_says_its_kind_is_read_as_it_says(db, people, as_role, settings):
+    """The Regulator's standards, as a new framework with a short name of its own: a
+    standards framework, as the file says (the form's first kind, behaviours, won), with a
+    warning that one of that name is already here."""
+    path = settings.BASE_DIR / "fixtures" / "competence-and-conduct-2025.json"
+    editor = as_role("editor")
+    form = editor.get(reverse("framework_import")).content.decode()
+    assert '<option value="" selected>Choose, unless the file says</option>' in form
+    for slug in ("", "cc-copy"):
+        editor.post(reverse("framework_import"), {
+            "file": _file(path.name, path.read_bytes(), "application/json"), "slug": slug,
+            "kind": ""})  # fmt: skip
+        batch = ImportBatch.objects.latest("created_at")
+        editor.post(reverse("import_apply", args=[batch.pk]))
+    assert set(Framework.objects.values_list("slug", "kind")) == {
+        ("competence-and-conduct-2025", "standards"), ("cc-copy", "standards")}  # fmt: skip
+    page = editor.get(batch.get_absolute_url()).content.decode()
+    assert "There is already a framework named Competence and Conduct Standard" in page

@@ -117,3 +117,11 @@ def test_a_citation_outlives_another_register_becoming_the_default(other, small,
         assert (response.status_code, response["Location"]) == (302, new), old
     assert client.get(f"/links/{other['link'].pk}/").status_code == 200  # the new default's
     assert client.get("/links/999999/").status_code == 404
+    # An element of a framework the new default does not map leads to a register that does.
+    target = ours.target_framework.slug
+    for old, new in [(f"/elements/{target}/S1/", f"/m/ours/elements/{target}/S1/"),
+                     (f"/editions/1/elements/{target}/S1/",
+                      f"/m/ours/editions/1/elements/{target}/S1/")]:  # fmt: skip
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (302, new), old
+    assert client.get("/elements/nowhere/S1/").status_code == 404

@@ -48,8 +48,10 @@ PAGES = [
     # the registers from its framework, the standards frameworks, its links in each of
     # those registers (one query) and what crosswalks infer elsewhere (one query), however
     # many registers and frameworks there are.
-    ("elements/<slug>-behaviours/B1/", 12, 8),
-    ("elements/<slug>-standards/S1.1/", 8, 8),
+    # Its links and those under it, live and as the edition has them (+2, live and pinned):
+    # whether the live page still reads as the edition published it.
+    ("elements/<slug>-behaviours/B1/", 14, 10),
+    ("elements/<slug>-standards/S1.1/", 10, 10),
     # Exports, with no banner: + elements, the links (+ their count, frozen)
     ("links.csv?relation=supports", 3, 6),
     ("links.xlsx", 3, 6),
