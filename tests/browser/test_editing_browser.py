@@ -110,19 +110,25 @@ def test_a_duplicate_shows_the_error_beside_the_form(live_demo, page, settings, 
     expect(page.locator("#results")).to_be_visible()
 
 
+def _typing_in_place(live_demo, page, link: Link, rationale: str):
+    """An editor's row of the link table open for editing, a new rationale typed in it."""
+    log_in(page, live_demo.url, "editor")
+    page.goto(f"{live_demo.url}/links/?source=B1.1")
+    page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit").click()
+    form_row = page.locator(f"#link-{link.pk}.editing")
+    form_row.get_by_label("Rationale").fill(rationale)
+    return form_row
+
+
 def test_a_busy_database_says_so_and_keeps_what_was_typed(live_demo, page, monkeypatch):
     from django.db import OperationalError
 
     def busy(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    log_in(page, live_demo.url, "editor")
     link = Link.objects.get(source__code="B1.1", target__code="INC.3")
     before = link.rationale
-    page.goto(f"{live_demo.url}/links/?source=B1.1")
-    page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit").click()
-    form_row = page.locator(f"#link-{link.pk}.editing")
-    form_row.get_by_label("Rationale").fill("Typed while the register was busy.")
+    form_row = _typing_in_place(live_demo, page, link, "Typed while the register was busy.")
     monkeypatch.setattr("mapping.models.Change.objects.apply", busy)
     form_row.get_by_role("button", name="Save").click()
     alert = page.get_by_role("alert")
@@ -138,13 +144,9 @@ def test_a_role_taken_away_mid_edit_is_said_beside_the_form(live_demo, page, set
     """Refused on saving (403), the page stays, with what was typed and why (with DEBUG on,
     as under make run, django-htmx's helper put the 403 page in place of it all)."""
     settings.DEBUG = debug
-    log_in(page, live_demo.url, "editor")
     link = Link.objects.get(source__code="B1.1", target__code="INC.3")
     before = link.rationale
-    page.goto(f"{live_demo.url}/links/?source=B1.1")
-    page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit").click()
-    form_row = page.locator(f"#link-{link.pk}.editing")
-    form_row.get_by_label("Rationale").fill("Typed before the role went.")
+    form_row = _typing_in_place(live_demo, page, link, "Typed before the role went.")
     Membership.objects.filter(user__username="editor").update(role="viewer")
     form_row.get_by_role("button", name="Save").click()
     alert = page.get_by_role("alert")
