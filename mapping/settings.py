@@ -356,3 +356,5 @@ TASKS = {
 # The largest file an editor may import, in bytes (5 MB: some 50,000 links as CSV).
 WEAVE_IMPORT_MAX_BYTES = env_int("WEAVE_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MEMORY_SIZE = WEAVE_IMPORT_MAX_BYTES + 1024 * 1024
+# How long an upload waits for its dry run to be applied before it is let go, in days.
+WEAVE_IMPORT_KEEP_DAYS = env_int("WEAVE_IMPORT_KEEP_DAYS", 30)

@@ -5,10 +5,30 @@ editor sees the new dry run first)."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    """An upload is kept WEAVE_IMPORT_KEEP_DAYS for its dry run to be applied; after that
+    one nobody applied (or that could not be read) is abandoned: its file is let go, and it
+    no longer waits in anyone's review queue."""
+
+    def _abandoned(self) -> models.Q:
+        cutoff = timezone.now() - timedelta(days=settings.WEAVE_IMPORT_KEEP_DAYS)
+        unapplied = [ImportBatch.State.CHECKING, ImportBatch.State.PLANNED,
+                     ImportBatch.State.FAILED]  # fmt: skip
+        return models.Q(created_at__lt=cutoff, state__in=unapplied)
+
+    def abandoned(self) -> ImportBatchQuerySet:
+        return self.filter(self._abandoned())
+
+    def kept(self) -> ImportBatchQuerySet:
+        return self.exclude(self._abandoned())
 
 
 class ImportBatch(models.Model):
@@ -52,6 +72,8 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

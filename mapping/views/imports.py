@@ -39,13 +39,15 @@ TEMPLATES = {
 def _get_batch(request: HtmxHttpRequest, pk) -> ImportBatch:
     """An import, for someone who may write what it writes to: a register's links, a
     framework, or a new framework (site-wide editors)."""
-    batch = get_object_or_404(ImportBatch.objects.select_related("framework", "mapping"), pk=pk)
+    kept = ImportBatch.objects.kept().select_related("framework", "mapping")
+    batch = get_object_or_404(kept, pk=pk)
     require(request.user, Role.EDITOR, batch.mapping, framework=batch.framework)
     return batch
 
 
 def _start(request: HtmxHttpRequest, form, **batch) -> HttpResponse:
     upload = form.cleaned_data["file"]
+    ImportBatch.objects.abandoned().delete()  # their files are let go as new ones come
     created = ImportBatch.objects.create(
         filename=upload.name[:255], file_format=upload.weave_format, content=upload.read(),
         created_by=request.user, **batch,

@@ -63,8 +63,10 @@ def waiting(user, role: Role = Role.EDITOR):
 
 def waiting_imports(registers) -> list[ImportBatch]:
     """Imports checked and ready to apply in these registers: not one the dry run found
-    problems in, or that would change nothing (no one can act on those), newest first."""
-    planned = ImportBatch.objects.filter(mapping__in=registers, state=ImportBatch.State.PLANNED)
+    problems in, or that would change nothing (no one can act on those), nor one abandoned,
+    newest first."""
+    kept = ImportBatch.objects.kept()
+    planned = kept.filter(mapping__in=registers, state=ImportBatch.State.PLANNED)
     batches = planned.defer("content").select_related("mapping", "created_by")
     return [batch for batch in batches.order_by("-created_at") if batch.can_be_applied]
 

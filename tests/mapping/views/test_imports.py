@@ -293,3 +293,37 @@ def test_a_file_that_says_its_kind_is_read_as_it_says(db, people, as_role, setti
         ("competence-and-conduct-2025", "standards"), ("cc-copy", "standards")}  # fmt: skip
     page = editor.get(batch.get_absolute_url()).content.decode()
     assert "There is already a framework named Competence and Conduct Standard" in page
+
+
+def test_a_dry_run_nobody_applies_is_let_go_after_the_days_kept(small, people, as_role, settings):
+    """An abandoned upload leaves the review queue, its address answers 404, and its file is
+    deleted with the next upload; an applied one, or one still within the days, stays."""
+    settings.WEAVE_IMPORT_KEEP_DAYS = 30
+    made = {}
+    for name, state, age in [
+        ("old.csv", "planned", 31),
+        ("failed.csv", "failed", 40),
+        ("recent.csv", "planned", 29),
+        ("applied.csv", "applied", 90),
+    ]:
+        made[name] = ImportBatch.objects.create(
+            kind="links", file_format="csv", filename=name, content=b"x" * 1000, state=state,
+            summary=[{"blocked": False, "has_work": True}], mapping=small["mapping"],
+            created_by=people["editor"],
+        )  # fmt: skip
+        ImportBatch.objects.filter(pk=made[name].pk).update(
+            created_at=timezone.now() - timedelta(days=age)
+        )
+    publisher = as_role("publisher")
+    queue = publisher.get(reverse("review")).content.decode()
+    assert "recent.csv" in queue and "old.csv" not in queue
+    assert publisher.get(made["old.csv"].get_absolute_url()).status_code == 404
+    assert publisher.get(made["recent.csv"].get_absolute_url()).status_code == 200
+    assert publisher.get(made["applied.csv"].get_absolute_url()).status_code == 200
+
+    publisher.post(reverse("link_import"), {
+        "file": _file("new.csv", LINKS + "B2,S2,supports,Bravery serves people.,\n"),
+        "status": "proposed",
+    })  # fmt: skip
+    kept = set(ImportBatch.objects.values_list("filename", flat=True))
+    assert kept == {"recent.csv", "applied.csv", "new.csv"}
