@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
 
+from mapping.forms.text import TextField
 from mapping.models import Link, Mapping, Side
 from mapping.register import LiveRegister
 from mapping.register.words import Words
@@ -147,7 +148,7 @@ class LinkEditForm(FormSaysItOnce, forms.ModelForm):
 class RetireForm(forms.Form):
     """Retiring a link, an element or a framework: always with the reason."""
 
-    reason = forms.CharField(
+    reason = TextField(
         label="Why retire it?",
         widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}),
         max_length=2000,
@@ -260,10 +261,8 @@ class FrameworkEditForm(forms.ModelForm):
 
 
 class EditionForm(forms.Form):
-    title = forms.CharField(
-        max_length=200, error_messages={"required": "Give the edition a title."}
-    )
-    notes = forms.CharField(
+    title = TextField(max_length=200, error_messages={"required": "Give the edition a title."})
+    notes = TextField(
         required=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -328,7 +327,7 @@ class StartFromForm(forms.Form):
             "of those listed.",
         },
     )
-    name = forms.CharField(max_length=200, label="Name of the new register")
+    name = TextField(max_length=200, label="Name of the new register")
     slug = forms.SlugField(max_length=80, help_text="A short name for its addresses: /m/<slug>/.")
 
     def __init__(self, *args, **kwargs) -> None:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from mapping.exchange.case.reader import is_weave_framework
+from mapping.forms.text import TextField
 from mapping.models import ImportBatch, LinkStatus
 from standards.models import Framework, framework_slug_validator
 from standards.schemas import SLUG_PATTERN
@@ -68,7 +69,7 @@ class FrameworkImportForm(forms.Form):
         required=False,
         empty_label="A new framework",
     )
-    name = forms.CharField(label="New framework's name", required=False, max_length=200)
+    name = TextField(label="New framework's name", required=False, max_length=200)
     slug = forms.RegexField(
         label="Its short name, for addresses", required=False, max_length=80, regex=SLUG_PATTERN,
         error_messages={"invalid": "Use letters, digits, hyphens and underscores."},
@@ -81,7 +82,7 @@ class FrameworkImportForm(forms.Form):
         required=False,
         label="Its kind",
     )
-    publisher = forms.CharField(label="Its publisher", required=False, max_length=200)
+    publisher = TextField(label="Its publisher", required=False, max_length=200)
     official_wording = forms.BooleanField(
         required=False,
         label="This file is the publisher's own wording: mark every element in it as checked "

@@ -8,10 +8,11 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
 from mapping.access.people import ADMINISTRATOR, NO_ROLE
+from mapping.forms.text import TextField
 from mapping.models import Audit, Mapping, Role
 
 ROLE_CHOICES = [(NO_ROLE, "No role"), *Role.choices, (ADMINISTRATOR, "Administrator")]
-REASON = forms.CharField(
+REASON = TextField(
     label="Reason", max_length=500, widget=forms.TextInput,
     help_text="Kept in the audit log.",
     error_messages={"required": "Say why: it is kept in the audit log."},
@@ -65,7 +66,7 @@ class InviteForm(_Where):
 
 
 class AcceptForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=200)
+    name = TextField(label="Your name", max_length=200)
     username = forms.RegexField(
         label="Username", max_length=150, regex=r"^[\w.@+-]+\Z",
         help_text="What you sign in with: letters, digits and @ . + - _ only.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from mapping.forms.text import TextField
 from mapping.models import Relation
 from mapping.suggesting.listing import KINDS
 
@@ -25,16 +26,16 @@ class SuggestionForm(forms.Form):
 
 class AcceptForm(SuggestionForm):
     relation = forms.ChoiceField(choices=Relation.choices)
-    rationale = forms.CharField(
+    rationale = TextField(
         label="Why", max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Say why the one relates to the other."},
     )  # fmt: skip
-    example = forms.CharField(label="In practice", required=False, max_length=10_000,
+    example = TextField(label="In practice", required=False, max_length=10_000,
                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
 
 class DismissForm(SuggestionForm):
-    reason = forms.CharField(
+    reason = TextField(
         label="Why dismiss it?", max_length=2_000, widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why it is dismissed."},
     )  # fmt: skip
@@ -50,7 +51,7 @@ class BulkForm(forms.Form):
                         "the page to see them as they are now."},
     )  # fmt: skip
     action = forms.ChoiceField(choices=[("accept", "Accept"), ("dismiss", "Dismiss")])
-    reason = forms.CharField(
+    reason = TextField(
         label="Why (for every one chosen)", max_length=2_000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why, once for all of them."},

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mapping.access import oidc
 from mapping.access.logins import address_locked
+from mapping.forms.text import TextField
 from mapping.models import ApiToken, Membership, Role
 from mapping.views.lookups import flash
 
@@ -38,7 +39,7 @@ class LoginView(auth_views.LoginView):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(
+    name = TextField(
         label="What the token is for", max_length=100,
         help_text="A name you will recognise, such as “College intranet”.",
         error_messages={"required": "Say what the token is for."},

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from mapping.forms.editing import LinkEditForm, LinkForm, RetireForm
+from mapping.forms.text import add_refusal
 from mapping.models import EditConflict, Link, Role
 from mapping.views.links import link_page, live_banner
 from mapping.views.lookups import (
@@ -71,7 +72,7 @@ def link_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             )
             form.data = form.data.copy() | {"revision": error.current.revision}
         except ValidationError as error:
-            form.add_error(None, error)
+            add_refusal(form, error)
         else:
             flash(request, f"Retired {link.history_label}.")
             if wants_fragment(request):

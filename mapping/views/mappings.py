@@ -13,6 +13,7 @@ from mapping.access.policy import require
 from mapping.caching.pages import cached_page
 from mapping.coverage.across import every_register
 from mapping.forms.editing import MappingForm, StartFromForm
+from mapping.forms.text import add_refusal
 from mapping.models import Mapping, Role
 from mapping.register import LiveRegister
 from mapping.register.addresses import RegisterUrls
@@ -46,7 +47,7 @@ def mapping_create(request: HtmxHttpRequest) -> HttpResponse:
         try:
             mapping = start.save()
         except ValidationError as error:
-            start.add_error(None, error)
+            add_refusal(start, error)
         else:
             _default_if_first(mapping, request.user)
             register = LiveRegister(mapping)

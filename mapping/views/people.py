@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from mapping.access import oidc
 from mapping.access import people as operations
 from mapping.forms.people import AcceptForm, ActiveForm, InviteForm, LogFilter, RoleForm
+from mapping.forms.text import add_refusal
 from mapping.models import AuditEntry, Invitation, Membership
 from mapping.views.lookups import flash
 
@@ -87,7 +88,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                                    f"{'active' if data['active'] else 'deactivated'}.")  # fmt: skip
                 return redirect("person", pk=someone.pk)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_refusal(form, error)
         status = 400
     entries = AuditEntry.objects.filter(person=someone)[:20]
     context = {"someone": someone, "role_form": role_form, "active_form": active_form,
@@ -178,7 +179,7 @@ def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
                                             name=data["name"], password=data["password"],
                                             request=request)  # fmt: skip
             except ValidationError as error:
-                form.add_error(None, error)
+                add_refusal(form, error)
             else:
                 login(request, someone, backend="mapping.access.oidc.PasswordBackend")
                 flash(request, f"Welcome to Weave, {someone.first_name or someone.username}.")

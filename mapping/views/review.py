@@ -16,6 +16,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from mapping.access.policy import NotSignedIn, may, registers_where
+from mapping.forms.text import TextField
 from mapping.models import Change, EditConflict, ImportBatch, Link, LinkStatus, Role
 from mapping.register import LiveRegister
 from mapping.suggesting.listing import to_review
@@ -36,7 +37,7 @@ class DecisionForm(forms.Form):
     chosen = forms.TypedMultipleChoiceField(coerce=int, choices=[],
                                             error_messages={"required": "Choose at least one "
                                                                         "link."})  # fmt: skip
-    reason = forms.CharField(required=False, max_length=500)
+    reason = TextField(required=False, max_length=500)
 
     def __init__(self, *args, offered, **kwargs) -> None:
         super().__init__(*args, **kwargs)

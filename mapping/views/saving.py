@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from mapping.forms.editing import RetireForm
+from mapping.forms.text import add_refusal
 from mapping.models import Change, EditConflict
 from mapping.models.retiring import restore
 from mapping.views.lookups import HtmxHttpRequest, flash
@@ -62,7 +63,7 @@ def save_edit(request: HttpRequest, form_class, instance, save=None, **form_opti
         form.is_valid()
         return Edit(form, conflict=error.current)
     except ValidationError as error:
-        form.add_error(None, error)
+        add_refusal(form, error)
         return Edit(form)
     return Edit(form, saved=True)
 
@@ -85,7 +86,7 @@ def retire_page(
         except EditConflict:
             form.add_error(None, f"Someone changed {name} since you opened this page.")
         except ValidationError as error:
-            form.add_error(None, error)
+            add_refusal(form, error)
         else:
             flash(request, f"Retired {name}.")
             return redirect(back)

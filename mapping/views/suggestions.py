@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from mapping.forms.filters import PageForm
 from mapping.forms.suggestions import AcceptForm, BulkForm, DismissForm, SuggestionForm
+from mapping.forms.text import add_refusal
 from mapping.models import Relation, Role
 from mapping.models.suggestions import accept, dismiss, prefilled_rationale
 from mapping.register import LiveRegister
@@ -77,7 +78,7 @@ def suggestion_accept(request: HtmxHttpRequest, slug: str | None = None) -> Http
                               relation=data["relation"], rationale=data["rationale"],
                               example=data["example"])  # fmt: skip
             except ValidationError as error:
-                form.add_error(None, error)
+                add_refusal(form, error)
             else:
                 flash(request, f"Accepted {link.history_label} as "
                                f"{link.get_status_display().lower()}.")  # fmt: skip

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mapping.access.policy import require
+from mapping.forms.text import TextField
 from mapping.models import Mapping, Role
 from mapping.register import LiveRegister
 from mapping.versions.moving import MovePlan
@@ -23,7 +24,7 @@ from standards.models import Framework
 class MoveForm(forms.Form):
     to = forms.SlugField(widget=forms.HiddenInput, error_messages={
         "required": "Say which new version to move onto (?to=<its short name>)."})  # fmt: skip
-    name = forms.CharField(max_length=200, label="Name of the register on the new version")
+    name = TextField(max_length=200, label="Name of the register on the new version")
     slug = forms.SlugField(max_length=80, help_text="A short name for its addresses: /m/<slug>/.")
 
     def clean_slug(self) -> str:

@@ -8,6 +8,7 @@ import io
 import docx
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from mapping.models import Change, Link, Mapping
@@ -102,3 +103,57 @@ def test_an_override_an_older_install_kept_cannot_turn_a_history_line_around(sma
                           subject_label=f"{RLO}Be kind", framework=element.framework)  # fmt: skip
     page = client.get(reverse("changes")).content.decode()
     assert f"element <bdi>{RLO}Be kind</bdi>" in page
+
+
+@pytest.mark.parametrize("kind", ["link", "element"])
+def test_retiring_with_a_pasted_control_character_is_refused_not_a_500(small, as_role, kind):
+    subject = small["b11_s11"] if kind == "link" else small["b1"]
+    response = as_role("editor").post(
+        reverse(f"{kind}_retire", args=[subject.pk]),
+        {"reason": f"Pasted from Word{VT}second line", "revision": subject.revision},
+    )
+    assert response.status_code == 400
+    assert "invisible vertical tab (U+000B)" in response.content.decode()
+    subject.refresh_from_db()
+    assert subject.retired is False if kind == "element" else subject.status != "retired"
+    assert not Change.objects.exists()
+
+
+def test_an_editions_title_and_a_reason_in_the_audit_log_are_refused_too(demo, as_role, people):
+    publisher = as_role("publisher")
+    response = publisher.post(reverse("edition_publish"), {"title": f"Spring{RLO}", "notes": ""})
+    assert response.status_code == 400
+    assert "right-to-left override (U+202E)" in response.content.decode()
+    assert demo.editions.count() == 1
+    roles = list(people["viewer"].memberships.values_list("role", "mapping"))
+    url = reverse("person", args=[people["viewer"].pk])
+    response = as_role("admin").post(url, {"role": "editor", "mapping": "",
+                                           "reason": f"Promoted{VT}again"})  # fmt: skip
+    assert response.status_code == 400 and "vertical tab" in response.content.decode()
+    assert list(people["viewer"].memberships.values_list("role", "mapping")) == roles
+
+
+@pytest.mark.parametrize(("form", "field"), [
+    ("mapping.forms.editing.RetireForm", "reason"),
+    ("mapping.forms.editing.EditionForm", "title"),
+    ("mapping.forms.editing.EditionForm", "notes"),
+    ("mapping.forms.editing.StartFromForm", "name"),
+    ("mapping.forms.suggestions.AcceptForm", "rationale"),
+    ("mapping.forms.suggestions.AcceptForm", "example"),
+    ("mapping.forms.suggestions.DismissForm", "reason"),
+    ("mapping.forms.suggestions.BulkForm", "reason"),
+    ("mapping.forms.people.AcceptForm", "name"),
+    ("mapping.forms.people.RoleForm", "reason"),
+    ("mapping.forms.imports.FrameworkImportForm", "name"),
+    ("mapping.forms.imports.FrameworkImportForm", "publisher"),
+    ("mapping.views.review.DecisionForm", "reason"),
+    ("mapping.views.account.TokenForm", "name"),
+    ("mapping.views.versions.MoveForm", "name"),
+])  # fmt: skip
+def test_every_form_that_keeps_what_is_typed_refuses_it(form, field):
+    """The forms that are not a model's own: what they keep (a reason, a title, a rationale,
+    a name) is checked as the model's text is, by the field."""
+    module, name = form.rsplit(".", 1)
+    found = getattr(__import__(module, fromlist=[name]), name).base_fields[field]
+    with pytest.raises(ValidationError, match="invisible"):
+        found.clean(f"x{VT}y")
