@@ -157,6 +157,17 @@ class RetireForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class SeenForm(forms.Form):
+    """The revision of a link as the person deciding on it (propose, approve, restore) saw
+    it; without one, the decision is on the link as it is."""
+
+    revision = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput,
+        error_messages={key: "This page is out of date: reload it and decide again."
+                        for key in ("invalid", "min_value", "max_value")},
+    )  # fmt: skip
+
+
 class ElementEditForm(forms.ModelForm):
     """An element's words, and whether they were checked against the publisher's."""
 

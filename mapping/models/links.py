@@ -174,24 +174,31 @@ class Link(LinkClaim):
             changes["status"] = LinkStatus.PROPOSED
         return Change.objects.apply(self, changes, by=by, revision=revision)
 
-    def propose(self, *, by) -> Change | None:
+    # A decision on a link (propose, approve, send back, restore) given the revision the
+    # person saw is refused (EditConflict) if the link has changed since: nobody approves
+    # words they have not read.
+
+    def propose(self, *, by, revision: int | None = None) -> Change | None:
         if not self.can_be_proposed:
             raise ValidationError("Only a draft can be proposed.")
-        return Change.objects.apply(self, {"status": LinkStatus.PROPOSED}, by=by)
+        return Change.objects.apply(self, {"status": LinkStatus.PROPOSED}, by=by,
+                                    revision=revision)  # fmt: skip
 
-    def approve(self, *, by) -> Change | None:
+    def approve(self, *, by, revision: int | None = None) -> Change | None:
         if not self.can_be_approved:
             raise ValidationError("Only a draft or proposed link can be approved.")
-        return Change.objects.apply(self, {"status": LinkStatus.APPROVED}, by=by)
+        return Change.objects.apply(self, {"status": LinkStatus.APPROVED}, by=by,
+                                    revision=revision)  # fmt: skip
 
-    def send_back(self, *, by, reason: str) -> Change | None:
+    def send_back(self, *, by, reason: str, revision: int | None = None) -> Change | None:
         """A proposed link returned to its editors as a draft, with the reason."""
         reason = reason.strip()
         if not reason:
             raise ValidationError("Say why it goes back, so that its editors know what to do.")
         if self.status != LinkStatus.PROPOSED:
             raise ValidationError("Only a proposed link can be sent back.")
-        return Change.objects.apply(self, {"status": LinkStatus.DRAFT}, by=by, reason=reason)
+        return Change.objects.apply(self, {"status": LinkStatus.DRAFT}, by=by, reason=reason,
+                                    revision=revision)  # fmt: skip
 
     def retire(self, *, by, reason: str, revision: int | None = None) -> Change | None:
         reason = reason.strip()
@@ -202,12 +209,12 @@ class Link(LinkClaim):
         changes = {"status": LinkStatus.RETIRED, "retired_reason": reason}
         return Change.objects.apply(self, changes, by=by, revision=revision, reason=reason)
 
-    def restore(self, *, by) -> Change | None:
+    def restore(self, *, by, revision: int | None = None) -> Change | None:
         """Bring a retired link back as a draft, to be proposed and approved again."""
         if not self.is_retired:
             raise ValidationError("Only a retired link can be restored.")
         changes = {"status": LinkStatus.DRAFT, "retired_reason": ""}
-        return Change.objects.apply(self, changes, by=by)
+        return Change.objects.apply(self, changes, by=by, revision=revision)
 
     def history_action(self, before: dict) -> str:
         """What an edit did to this link, in the history's words."""

@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mapping.access.policy import people_who_may
-from mapping.models import Change, Edition, Link, Mapping, Role
+from mapping.models import Change, Edition, Link, LinkStatus, Mapping, Role
 from mapping.models.events import RegisterEvent
 from mapping.models.notices import PROPOSALS_EVERY, Notice, Preferences, Watch
 from mapping.notifying.sending import absolute
 from mapping.tasks import deliver_notices
+
+WAITING_AFTER = {Change.Action.PROPOSED, Change.Action.CREATED, Change.Action.EDITED}
 
 
 def registers_changed(sender, events: list[RegisterEvent], committed: bool, **kwargs) -> None:
@@ -25,9 +27,11 @@ def registers_changed(sender, events: list[RegisterEvent], committed: bool, **kw
         return
     before = Notice.objects.count()
     for event in events:
-        if event.action == Change.Action.PROPOSED and event.subject_type == "link":
+        if event.action in WAITING_AFTER and event.subject_type == "link":
+            # Proposed with its button, added as proposed ("Save and propose"), or an
+            # approved link an editor changed (it goes back for approval): a link waits.
             link = Link.objects.select_related("mapping", "source", "target").filter(
-                pk=event.subject_id).first()  # fmt: skip
+                pk=event.subject_id, status=LinkStatus.PROPOSED).first()  # fmt: skip
             if link is not None:
                 proposed(link, by_id=event.by_id)
         elif event.action == "published" and event.subject_type == "edition":
@@ -87,14 +91,23 @@ def queue_digests(now=None) -> int:
     watches = Watch.objects.filter(digest=True, user__is_active=True).exclude(user__email="")
     for mapping in Mapping.objects.filter(pk__in=watches.values("mapping")):
         changes = list(Change.objects.filter(mapping=mapping, at__gt=since, at__lte=now)
-                       .order_by("at")[:200])  # fmt: skip
+                       .select_related("user", "mapping").order_by("at")[:200])  # fmt: skip
         if not changes:
             continue
-        items = [[f"{change.at:%H:%M} {change.get_action_display()} {change.subject_label}",
-                  absolute(reverse("changes"))] for change in changes]  # fmt: skip
+        items = [_digest_item(change, mapping) for change in changes]
         for watch in watches.filter(mapping=mapping):
             Notice.objects.create(user_id=watch.user_id, kind=Notice.Kind.DIGEST,
                                   mapping=mapping, items=items, created_at=now,
                                   send_after=now)  # fmt: skip
             queued += 1
     return queued
+
+
+def _digest_item(change: Change, mapping: Mapping) -> list[str]:
+    """A line of a digest: when, what, by whom; leading to the link changed, or to the
+    register's own changes."""
+    subject = change.get_subject_type_display().lower()
+    text = (f"{change.at:%H:%M} {change.get_action_display()} {subject} "
+            f"{change.subject_label}, by {change.who}")  # fmt: skip
+    url = change.link_url or f"{reverse('changes')}?register={mapping.slug}"
+    return [text, absolute(url)]

@@ -11,7 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from mapping.forms.editing import LinkEditForm, LinkForm, RetireForm
+from mapping.forms.editing import LinkEditForm, LinkForm, RetireForm, SeenForm
 from mapping.forms.text import add_refusal
 from mapping.models import EditConflict, Link, Role
 from mapping.views.links import link_page, live_banner
@@ -90,10 +90,20 @@ def _status_action(
 ) -> HttpResponse:
     """Propose, approve or restore a link: its row comes back showing the new status."""
     link, register = get_link_for_editing(request, pk, need=need)
+    seen = SeenForm(request.POST)
+    if not seen.is_valid():
+        return link_page(request, register, link, partial="row", status=400,
+                         error=" ".join(seen.errors["revision"]))  # fmt: skip
     try:
-        getattr(link, action)(by=request.user)
-    except (ValidationError, EditConflict) as error:
-        message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        getattr(link, action)(by=request.user, revision=seen.cleaned_data["revision"])
+    except EditConflict:
+        # Shown as it is now, to be read before deciding again.
+        link, register = get_link_for_editing(request, pk, need=need)
+        message = (f"{link.updated_by or 'Someone'} changed this link since you opened the "
+                   "page: read it again as it is now, then decide.")  # fmt: skip
+        return link_page(request, register, link, partial="row", status=409, error=message)
+    except ValidationError as error:
+        message = " ".join(error.messages)
         return link_page(request, register, link, partial="row", status=409, error=message)
     flash(request, f"{link.history_label} is now {link.get_status_display().lower()}.")
     if wants_fragment(request):

@@ -6,6 +6,8 @@ at once with one reason; all of a batch or none of it."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -48,6 +50,11 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # The revision of each link as the page showed it ("12:3"): a link changed since
+        # is not decided on unread.
+        seen = (re.fullmatch(r"(\d{1,10}):(\d{1,10})", value, re.ASCII)
+                for value in self.data.getlist("seen"))  # fmt: skip
+        data["seen"] = {int(found[1]): int(found[2]) for found in seen if found}
         if data.get("action") == "send_back" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why they go back, so that their editors know what "
                                      "to do.")  # fmt: skip
@@ -134,10 +141,17 @@ def _decide(data: dict, user) -> str:
     with transaction.atomic():
         links = Link.objects.select_for_update().filter(pk__in=data["chosen"])
         for link in links:
-            if action == "approve":
-                link.approve(by=user)
-            else:
-                link.send_back(by=user, reason=reason)
+            revision = data["seen"].get(link.pk)
+            try:
+                if action == "approve":
+                    link.approve(by=user, revision=revision)
+                else:
+                    link.send_back(by=user, reason=reason, revision=revision)
+            except EditConflict:
+                raise ValidationError(
+                    f"{link.history_label} was changed by {link.updated_by or 'someone'} "
+                    "since this page was loaded: read it again below, then decide."
+                ) from None
     count = len(data["chosen"])
     verb = "Approved" if action == "approve" else "Sent back"
     return f"{verb} {count} link{pluralize(count)}."

@@ -86,6 +86,35 @@ def test_a_proposed_link_reaches_the_publishers_by_email(publishers, small, inbo
     assert Client().get(f"/links/{link.pk}/").status_code == 200  # the link works
 
 
+def test_a_link_added_as_proposed_or_sent_back_for_approval_by_an_edit_is_told_too(
+    publishers, small, inbox
+):
+    """ "Save and propose", and an editor's change to an approved link (it goes back for
+    approval), leave a link waiting as the Propose button does; a draft's edit does not."""
+    editor = publishers["editor"]
+    Link.objects.create_draft(small["mapping"], source=small["b12"], target=small["s11"],
+                              by=editor, propose=True, relation="supports",
+                              rationale="Straight in.")  # fmt: skip
+    [first] = inbox.messages
+    assert "B1.2 → S1.1" in _parts(first)[0]
+    Notice.objects.update(sent_at=timezone.now() - timedelta(hours=1))  # past the gathering
+    Link.objects.filter(pk=small["b11_s11"].pk).update(status=LinkStatus.APPROVED)
+    approved = Link.objects.get(pk=small["b11_s11"].pk)
+    approved.edit(by=editor, revision=approved.revision, rationale="Reworded.")
+    assert Link.objects.get(pk=approved.pk).status == LinkStatus.PROPOSED
+    assert len(inbox.messages) == 2 and "B1.1 → S1.1" in _parts(inbox.messages[1])[0]
+    draft = Link.objects.create_draft(
+        small["mapping"],
+        source=small["b2"],
+        target=small["s2"],
+        by=editor,
+        relation="supports",
+        rationale="Draft.",
+    )
+    draft.edit(by=editor, revision=draft.revision, rationale="Still a draft.")
+    assert len(inbox.messages) == 2
+
+
 def test_proposals_are_gathered_at_most_one_email_per_15_minutes(publishers, small, inbox):
     noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
     ours = small["mapping"]
@@ -131,6 +160,9 @@ def test_the_daily_digest_tells_what_changed_in_the_day(publishers, small, inbox
     plain, _html = _parts(message)
     assert message["Subject"] == "What changed in Our ways to the standards today"
     assert "B1.1 → S1.1" in plain and "B2 → S1.2" not in plain
+    # Each line says who, and leads to the link changed.
+    assert "Edited link B1.1 → S1.1, by publisher" in plain
+    assert f"http://testserver/links/{small['b11_s11'].pk}/" in plain
 
 
 def test_the_unsubscribe_link_works_without_signing_in(publishers, small, inbox):

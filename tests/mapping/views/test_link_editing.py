@@ -267,6 +267,26 @@ def test_propose_then_approve(small, as_role):
     assert actions == [Change.Action.APPROVED, Change.Action.PROPOSED]
 
 
+def test_approving_a_link_changed_since_the_row_was_shown_is_refused(small, as_role, people):
+    """The row's Approve carries the revision shown: an edit in between is a conflict, and
+    the row comes back as the link is now, to be read first."""
+    link = small["b1_s2"]
+    row = as_role("publisher").get("/links/", {"source": "B1"}).content.decode()
+    assert f'name="revision" value="{link.revision}"' in row
+    link.edit(by=people["editor"], revision=link.revision, rationale="Changed meanwhile.")
+    publisher = as_role("publisher")
+    url = reverse("link_approve", args=[link.pk])
+    response = publisher.post(url, {"revision": link.revision - 1}, headers=HTMX)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "editor changed this link since you opened the page" in page
+    assert "Changed meanwhile." in page and f'value="{link.revision}"' in page
+    assert Link.objects.get(pk=link.pk).status == LinkStatus.DRAFT
+    assert publisher.post(url, {"revision": "x"}, headers=HTMX).status_code == 400
+    assert publisher.post(url, {"revision": link.revision}, headers=HTMX).status_code == 200
+    assert Link.objects.get(pk=link.pk).status == LinkStatus.APPROVED
+
+
 def test_rows_on_element_pages_edit_in_place_too(small, as_role):
     link = small["b11_s11"]
     page = as_role("editor").get(behaviour("B1")).content.decode()

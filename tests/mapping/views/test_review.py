@@ -158,3 +158,30 @@ def test_the_queue_reads_in_as_many_queries_however_many_wait(waiting, as_role, 
                         relation="supports", rationale="Another.", status=LinkStatus.PROPOSED,
                         updated_by=people["editor"])  # fmt: skip
     assert queries() == before
+
+
+def test_nobody_approves_words_changed_since_the_queue_was_loaded(waiting, as_role, people):
+    """The queue carries each link's revision as shown: a link an editor changed in between
+    stops the decision (all of it), and the queue shows the link as it is now."""
+    publisher = as_role("publisher")
+    page = _text(publisher.get(reverse("review")))
+    links = list(waiting.values())
+    seen = [f"{link.pk}:{link.revision}" for link in links]
+    assert all(f'name="seen" value="{value}"' in page for value in seen)
+    changed = links[0]
+    changed.edit(by=people["editor"], revision=changed.revision, rationale="New words.")
+    chosen = [link.pk for link in links]
+    response = publisher.post(
+        reverse("review"), {"action": "approve", "seen": seen, "chosen": chosen}
+    )
+    assert response.status_code == 409
+    assert f"{changed.history_label} was changed by editor since this page was loaded" in _text(
+        response)  # fmt: skip
+    assert "New words." in _text(response)
+    assert not Link.objects.filter(status=LinkStatus.APPROVED).exists()
+    # Sending back is judged alike; with the page as it is now, the decision goes through.
+    again = {"action": "send_back", "reason": "Not yet.", "chosen": [changed.pk]}
+    assert publisher.post(reverse("review"), again | {"seen": seen}).status_code == 409
+    now_seen = f"{changed.pk}:{Link.objects.get(pk=changed.pk).revision}"
+    assert publisher.post(reverse("review"), again | {"seen": now_seen}).status_code == 302
+    assert Link.objects.get(pk=changed.pk).status == LinkStatus.DRAFT
