@@ -7,7 +7,8 @@ document.addEventListener("click", async (event) => {
   const panel = button.closest("[data-cite]");
   const status = panel && panel.querySelector("[data-cite-status]");
   const name = button.dataset.copyName || "citation";
-  const text = source.innerText.trim();
+  // A <pre> as it is written (innerText folds a visually hidden one's lines into one).
+  const text = (source.tagName === "PRE" ? source.textContent : source.innerText).trim();
   try {
     if (source.tagName !== "PRE" && window.ClipboardItem && navigator.clipboard.write) {
       await navigator.clipboard.write([new ClipboardItem({

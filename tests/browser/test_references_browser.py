@@ -14,7 +14,7 @@ from tests.browser.test_csp_browser import _watch
 
 
 def test_a_student_adds_four_entries_from_three_pages_and_downloads_them(live_demo, make_page):
-    page = make_page(bypass_csp=False)
+    page = make_page(bypass_csp=False, permissions=["clipboard-read", "clipboard-write"])
     refused = _watch(page)
     page.goto(f"{live_demo.url}/links/?source=B2")
     page.get_by_role("button", name="Add to my list B2 → INT").click()
@@ -34,6 +34,9 @@ def test_a_student_adds_four_entries_from_three_pages_and_downloads_them(live_de
     page.get_by_role("link", name="My references (4)").first.click()
     expect(page.locator(".reference-list li")).to_have_count(4)
     expect(page.get_by_text("Your list mixes live pages and editions.")).to_be_visible()
+    page.get_by_role("button", name="Copy all").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert len([line for line in copied.splitlines() if line.strip()]) == 4, copied
     with page.expect_download() as bib:
         page.get_by_role("link", name="BibTeX (.bib)").click()
     library = bibtexparser.parse_string(Path(bib.value.path()).read_text(encoding="utf-8"))
