@@ -211,12 +211,12 @@ class Citation:
     def bibtex(self) -> str:
         cited = self.cited
         fields = {
-            "title": _latex(cited.title),
+            # Braced whole: a style's sentence case would lower "CIH", "B2.1" and "INT.4".
+            "title": f"{{{_latex(cited.title)}}}",
             "year": str(cited.issued.year),
-            "month": cited.issued.strftime("%B"),
+            "month": _MONTH,  # the style's own month (dec), written below
             "publisher": _latex(cited.organisation),
-            "url": cited.url,
-            "howpublished": f"\\url{{{cited.url}}}",
+            "url": cited.url,  # once: a howpublished \url as well printed it twice
         }
         if cited.edition:
             fields |= {"version": str(cited.edition), "edition": str(cited.edition)}
@@ -225,7 +225,8 @@ class Citation:
         # Double braces keep an organisation whole, not read as a surname and first names.
         author = Person(f"{{{_latex(cited.organisation)}}}")
         entry = Entry("misc", fields=fields, persons={"author": [author]})
-        return BibliographyData({cited.key: entry}).to_string("bibtex")
+        text = BibliographyData({cited.key: entry}).to_string("bibtex")
+        return text.replace(f'"{_MONTH}"', f"{cited.issued:%b}".lower())
 
     def ris(self) -> str:
         return rispy.dumps([self.ris_record()], implementation=_PlainRisWriter)
@@ -338,9 +339,11 @@ def _local_date(moment: datetime | date) -> date:
 
 # What pybtex leaves as it is and LaTeX would read as markup: an unmatched brace in a
 # title ("Acme {Housing") made the entry unreadable (and pybtex refuse to write it).
-# pybtex itself escapes & % # _ and ~.
+# pybtex itself escapes & % # _ and ~. A link's arrow is written as LaTeX's own (pdflatex
+# has no glyph for U+2192).
 _LATEX = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
-          "$": r"\$", "^": r"\textasciicircum{}"}  # fmt: skip
+          "$": r"\$", "^": r"\textasciicircum{}", "→": r"\textrightarrow{}"}  # fmt: skip
+_MONTH = "weave-month"
 
 
 def _latex(text: str) -> str:

@@ -131,13 +131,29 @@ class TestTheFilesParseBack:
             fields = entry.fields_dict
             assert entry.entry_type == "misc" and entry.key == citation.cited.key
             assert fields["author"].value == "{Example Homes (illustrative)}"
-            assert fields["title"].value == TITLE
+            latex = TITLE.replace("→", "\\textrightarrow{}")
+            assert fields["title"].value == "{" + latex + "}"  # braced: kept as it is
             assert fields["url"].value == citation.cited.url
+            month = f"{citation.cited.issued:%b}".lower()
+            assert fields["month"].value == month and "howpublished" not in fields
             assert ("urldate" in fields) == (urldate is not None)
             if urldate:
                 assert fields["urldate"].value == urldate
             else:
                 assert fields["edition"].value == fields["version"].value == "1"
+
+    def test_bibtex_prints_as_cited_in_a_bibtex_style(self, live_citation):
+        """pybtex's own unsrt style, as a LaTeX document would print it: the title's
+        capitals kept, the address once, the month by its name."""
+        from pybtex.backends.plaintext import Backend
+        from pybtex.style.formatting.unsrt import Style
+
+        data = parse_bibtex(live_citation.bibtex(), "bibtex")
+        [entry] = Style().format_bibliography(data).entries
+        printed = entry.text.render(Backend())
+        assert "CIH Professional Standards" in printed and "B2.1" in printed, printed
+        assert printed.count(live_citation.cited.url) == 1, printed
+        assert f"{live_citation.cited.issued:%B %Y}" in printed, printed
 
     def test_ris_is_read_by_rispy(self, live_citation, pinned_citation):
         [live] = rispy.loads(live_citation.ris())
