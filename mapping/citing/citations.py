@@ -174,6 +174,33 @@ def render_many(items: list[dict], style: str, *, html_output: bool) -> list[str
     return written
 
 
+def with_year_letters(written: list[str], items: list[dict]) -> list[str]:
+    """A reference list's entries (written from items, in the list's order) where one
+    author has more than one entry of a year: the letters after the year that tell them
+    apart in the text ("2026a", "2026b", in the list's order), which citeproc-py does not
+    add (APA 9.47)."""
+    written = list(written)
+    by_author_year: dict[tuple, list[int]] = {}
+    for place, item in enumerate(items):
+        key = (json.dumps(item["author"], sort_keys=True), item["issued"]["date-parts"][0][0])
+        by_author_year.setdefault(key, []).append(place)
+    for (_author, year), places in by_author_year.items():
+        if len(places) > 1:
+            for number, place in enumerate(places):
+                written[place] = written[place].replace(f"({year}", f"({year}{_letters(number)}", 1)
+    return written
+
+
+def _letters(number: int) -> str:
+    """a, b, … z, then aa, ab, …: the year suffix of the number-th entry (from 0)."""
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
 class _PlainRisWriter(RisWriter):
     """rispy's RIS, without the "1." line it puts before each reference by default."""
 

@@ -17,7 +17,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from mapping.citing.citations import Citation, cite, render_many
+from mapping.citing.citations import Citation, cite, render_many, with_year_letters
 from mapping.models.link_rows import RELATION_RANK, Relation
 from mapping.register import Register
 from standards.models import FrameworkKind
@@ -108,8 +108,11 @@ class Pack:
         the order of the entries' own plain text."""
         citations = self.references
         texts = render_many([c.csl_item for c in citations], "apa", html_output=html_output)
-        listed = [(text.strip(), c.cited.url) for text, c in zip(texts, citations, strict=True)]
-        return sorted(listed, key=lambda entry: _plain(entry[0]))
+        listed = sorted(zip((text.strip() for text in texts), citations, strict=True),
+                        key=lambda entry: _plain(entry[0]))  # fmt: skip
+        written = with_year_letters([text for text, _c in listed],
+                                    [c.csl_item for _text, c in listed])  # fmt: skip
+        return [(text, c.cited.url) for text, (_text, c) in zip(written, listed, strict=True)]
 
 
 def _line(text: str) -> str:

@@ -23,6 +23,7 @@ from mapping.citing.citations import (
     _retrieved,
     _style,
     cite,
+    with_year_letters,
 )
 from mapping.citing.references import Entry, Resolved
 from mapping.models import Edition, Mapping
@@ -167,25 +168,7 @@ def _finished(ordered: list[Resolved], entries, style: str, escape) -> list[str]
     if style == "apa":
         written = [_retrieved(text, item, escape) if "accessed" in item else text
                    for text, item in zip(written, items, strict=True)]  # fmt: skip
-    by_author_year: dict[tuple, list[int]] = {}
-    for place, item in enumerate(items):
-        key = (json.dumps(item["author"], sort_keys=True), item["issued"]["date-parts"][0][0])
-        by_author_year.setdefault(key, []).append(place)
-    for (_author, year), places in by_author_year.items():
-        if len(places) > 1:
-            for number, place in enumerate(places):
-                written[place] = written[place].replace(f"({year}", f"({year}{_letters(number)}", 1)
-    return written
-
-
-def _letters(number: int) -> str:
-    """a, b, … z, then aa, ab, …: the year suffix of the number-th entry (from 0)."""
-    letters = ""
-    number += 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
+    return with_year_letters(written, items)
 
 
 def _bibliography(citable: list[Resolved], style: str, output, escape: Callable[[str], str],
