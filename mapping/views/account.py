@@ -28,6 +28,17 @@ class LoginView(auth_views.LoginView):
             "passwords": settings.WEAVE_PASSWORD_LOGIN,
         }
 
+    def form_invalid(self, form):
+        """A refused login: both fields point at why (the summary), and the password field,
+        not the name already typed, is where to start again."""
+        if form.non_field_errors():
+            for field in form.fields.values():
+                field.widget.attrs.pop("autofocus", None)
+                field.widget.attrs["aria-describedby"] = "login-error"
+                field.widget.attrs["aria-invalid"] = "true"
+            form.fields["password"].widget.attrs["autofocus"] = True
+        return super().form_invalid(form)
+
     def post(self, request, *args, **kwargs):
         if address_locked(request):
             return render(request, "registration/locked_out.html", status=429)

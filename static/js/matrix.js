@@ -1,4 +1,44 @@
-// Arrow keys move between the matrix's cells; Enter opens one (it is a link).
+// The grid is one stop on the Tab key's way (the cell last chosen, or the first); the arrow
+// keys move between its cells; Enter opens one (it is a link), marked as the one chosen.
+function rove() {
+  const links = Array.from(document.querySelectorAll("#matrix-grid td.cell a"));
+  const keep = links.find((link) => link.hasAttribute("aria-current")) || links[0];
+  links.forEach((link) => link.setAttribute("tabindex", link === keep ? "0" : "-1"));
+}
+rove();
+document.addEventListener("htmx:afterSettle", rove);
+
+// A cell in focus is scrolled clear of the sticky heads: the scroll box keeps their size
+// as its padding (the stylesheet's is a guess; row heads and column heads vary).
+function clearOfHeads() {
+  const box = document.querySelector(".matrix-scroll");
+  const head = box && box.querySelector("thead");
+  const side = box && box.querySelector("tbody th");
+  if (!head || !side) return;
+  box.style.scrollPaddingTop = `${head.offsetHeight + 4}px`;
+  box.style.scrollPaddingLeft = `${side.offsetWidth + 4}px`;
+}
+clearOfHeads();
+document.addEventListener("htmx:afterSettle", clearOfHeads);
+window.addEventListener("resize", clearOfHeads);
+
+document.addEventListener("click", (event) => {
+  const chosen = event.target.closest("#matrix-grid td.cell a");
+  if (!chosen) return;
+  document.querySelectorAll("#matrix-grid td.cell a[aria-current]").forEach((link) => {
+    link.removeAttribute("aria-current");
+  });
+  chosen.setAttribute("aria-current", "true");
+  rove();
+});
+
+// A toggle (+/−) is a button to its reader: Space presses it as Enter does.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== " " || !event.target.closest(".matrix .toggle")) return;
+  event.preventDefault();
+  event.target.closest(".matrix .toggle").click();
+});
+
 document.addEventListener("keydown", (event) => {
   const current = event.target.closest("td.cell a");
   if (!current) return;
@@ -13,7 +53,10 @@ document.addEventListener("keydown", (event) => {
   const columnIndex = cells.indexOf(cell) + move[1];
   const target = rows[rowIndex]?.querySelectorAll("td.cell")[columnIndex]?.querySelector("a");
   if (target) {
-    target.focus();
+    current.setAttribute("tabindex", "-1");
+    target.setAttribute("tabindex", "0");
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "nearest", inline: "nearest" });  // clear of the heads
     event.preventDefault();
   }
 });

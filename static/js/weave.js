@@ -94,9 +94,25 @@
   });
 
   // A page that comes back with errors (a form sent without htmx) starts at the first one.
+  // A refusal with no field of its own ("Choose at least one link.") is where focus starts.
   document.addEventListener("DOMContentLoaded", function () {
-    if (!document.querySelector("[autofocus]")) focusFirst([document.body], ['main [aria-invalid="true"]']);
+    if (!document.querySelector("[autofocus]")) {
+      focusFirst([document.body], ['main [aria-invalid="true"]', 'main .field-error[role="alert"]',
+                                   'main .error-summary[role="alert"]']);
+    }
   });
+
+  // A table's box that scrolls sideways is a Tab stop (so it scrolls by keyboard); one
+  // whose table fits is not an empty stop on the way.
+  function scrollStops() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+      else if (box !== document.activeElement) box.removeAttribute("tabindex");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", scrollStops);
+  document.addEventListener("htmx:afterSettle", scrollStops);
+  window.addEventListener("resize", scrollStops);
 
   function focusFirst(places, selectors) {
     for (var s = 0; s < selectors.length; s++) {

@@ -68,5 +68,43 @@ def test_retiring_a_row_in_place_brings_focus_to_what_it_says(live_demo, page):
     page.keyboard.press("Tab")
     expect(page.locator("#results").get_by_role("button", name="Retire")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.locator("#results td[role=status]")).to_contain_text("Retired")
-    expect(page.locator("#results td[role=status]")).to_be_focused()
+    # The message, not the table cell (a cell keeps its role in the table).
+    expect(page.locator("#results .retired-row td > [role=status]")).to_contain_text("Retired")
+    expect(page.locator("#results .retired-row td > [role=status]")).to_be_focused()
+
+
+def test_a_refusal_without_a_field_of_its_own_is_where_focus_starts(live_demo, page):
+    from mapping.models import Link, LinkStatus
+
+    Link.objects.filter(pk=Link.objects.order_by("pk").first().pk).update(
+        status=LinkStatus.PROPOSED)  # fmt: skip
+    log_in(page, live_demo.url, "publisher")
+    page.goto(f"{live_demo.url}/review/")
+    page.get_by_role("button", name="Approve the chosen").click()  # nothing chosen
+    expect(page.get_by_text("Choose at least one link.")).to_be_focused()
+
+
+def test_a_table_that_fits_is_no_tab_stop_and_one_that_scrolls_is(live_demo, make_page):
+    for width, stop in ((1280, False), (390, True)):
+        page = make_page(viewport={"width": width, "height": 800})
+        page.goto(f"{live_demo.url}/coverage/")
+        boxes = page.evaluate("""[...document.querySelectorAll('.table-scroll')].map((box) =>
+            [box.scrollWidth > box.clientWidth + 1, box.getAttribute('tabindex')])""")
+        assert boxes, width
+        for scrolls, tabindex in boxes:
+            assert (tabindex == "0") == scrolls, (width, boxes)
+        assert any(scrolls for scrolls, _ in boxes) == stop, (width, boxes)
+
+
+def test_in_forced_colours_only_the_current_page_is_marked_in_the_menu(live_demo, make_page):
+    page = make_page(forced_colors="active")
+    page.goto(f"{live_demo.url}/links/")
+    colours = page.evaluate("""[...document.querySelectorAll('.site-header nav a')].map((a) =>
+        [a.getAttribute('aria-current') === 'page', getComputedStyle(a).borderBottomColor])""")
+    current = {colour for is_current, colour in colours if is_current}
+    others = {colour for is_current, colour in colours if not is_current}
+    assert len(current) == 1 and current.isdisjoint(others), colours
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    )
+    assert others == {background}, (others, background)

@@ -15,12 +15,17 @@ def test_choosing_a_cell_shows_its_links_beside_the_matrix(live_demo, page):
 def test_opening_a_row_swaps_the_matrix_in_place(live_demo, page):
     page.goto(f"{live_demo.url}/matrix/")
     page.evaluate("window.weaveMarker = 1")
-    page.get_by_role("link", name="Show what sits under B2").click()
+    page.get_by_role("button", name="Show what sits under B2").click()
     expect(page.get_by_role("link", name="1 link, B2.2 and INT, 1 is the same as")).to_be_visible()
     assert "expand=B2" in page.url
     assert page.evaluate("window.weaveMarker") == 1
-    toggle = page.get_by_role("link", name="Hide what sits under B2")
+    toggle = page.get_by_role("button", name="Hide what sits under B2")
     expect(toggle).to_have_attribute("aria-expanded", "true")
+    # A button to its reader, pressed with Space as well.
+    toggle.focus()
+    page.keyboard.press(" ")
+    expect(page.get_by_role("button", name="Show what sits under B2")).to_be_visible()
+    assert "expand=B2" not in page.url
 
 
 def test_arrow_keys_move_between_cells_and_enter_opens_one(live_demo, page):
@@ -33,6 +38,36 @@ def test_arrow_keys_move_between_cells_and_enter_opens_one(live_demo, page):
     page.keyboard.press("Enter")
     expect(page.locator("#cell-detail h2")).to_contain_text("B2")
     expect(page.locator("#cell-detail h2")).to_contain_text("INC")
+
+
+def test_the_grid_is_one_tab_stop_and_its_chosen_cell_is_marked_and_in_view(live_demo, page):
+    """Tab enters the grid at one cell (the chosen one) and the next Tab leaves it; a cell
+    reached by the arrow keys is scrolled clear of the sticky heads."""
+    page.set_viewport_size({"width": 1280, "height": 700})
+    page.goto(f"{live_demo.url}/matrix/?expand=B1,B2,B3,B4,B5,INT,INC,ETH&cell=B2:INC")
+    cells = page.locator("#matrix-grid td.cell a")
+    stops = page.evaluate("""[...document.querySelectorAll('#matrix-grid td.cell a')]
+        .filter((a) => a.tabIndex === 0).map((a) => a.textContent)""")
+    assert len(stops) == 1 and "B2 and INC" in stops[0]
+    chosen = page.locator('#matrix-grid td.cell a[aria-current="true"]')
+    expect(chosen).to_have_count(1)
+    chosen.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("!document.activeElement.closest('td.cell')")
+    cells.last.focus()
+    hidden = []
+    for key in ["ArrowUp"] * 12 + ["ArrowLeft"] * 8:  # back up and left, towards the heads
+        page.keyboard.press(key)
+        clear = page.evaluate("""() => {
+            const cell = document.activeElement.getBoundingClientRect();
+            const box = document.querySelector('.matrix-scroll').getBoundingClientRect();
+            const head = document.querySelector('.matrix thead').getBoundingClientRect();
+            const side = document.querySelector('.matrix tbody th').getBoundingClientRect();
+            return cell.top >= box.top + head.height - 1 && cell.left >= box.left + side.width - 1;
+        }""")
+        if not clear:
+            hidden.append(page.evaluate("document.activeElement.textContent"))
+    assert hidden == []
 
 
 def test_the_matrix_prints_on_a4_landscape(live_demo, page):

@@ -5,6 +5,7 @@ address alone is locked only after many more failures, so that one person guessi
 not lock out a whole office behind one address."""
 
 import logging
+import re
 
 import pytest
 from axes.models import AccessAttempt
@@ -88,3 +89,13 @@ def test_the_audit_log_says_a_password_sign_in_was_with_a_password(person):
     assert _try(Client(), "sam", "the-right-password-1").status_code == 302
     entry = AuditEntry.objects.get(action="signed_in", person=person)
     assert entry.detail == "With a password."
+
+
+def test_a_refused_login_points_both_fields_at_why_and_starts_at_the_password(person):
+    html = _try(Client(), "sam", "wrong").content.decode()
+    assert 'id="login-error"' in html
+    fields = re.findall(r'<input[^>]+name="(?:username|password)"[^>]*>', html)
+    assert len(fields) == 2
+    assert all('aria-describedby="login-error"' in f and 'aria-invalid="true"' in f
+               for f in fields)  # fmt: skip
+    assert ["autofocus" in f for f in fields] == [False, True]

@@ -182,7 +182,8 @@ def test_an_older_edition_says_a_newer_one_exists(published, client, people):
     assert "A newer edition, 3, has been published." in client.get("/editions/2/").content.decode()
     html = client.get("/editions/3/").content.decode()
     assert "A newer edition" not in html
-    assert "<title>QuickStart guide · Edition 3 · Weave</title>" in html
+    name = published["mapping"].name
+    assert f"<title>QuickStart guide · {name} · Edition 3 · Weave</title>" in html
 
 
 def test_without_editions_live_pages_say_so(demo, client):

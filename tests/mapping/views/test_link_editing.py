@@ -267,6 +267,22 @@ def test_propose_then_approve(small, as_role):
     assert actions == [Change.Action.APPROVED, Change.Action.PROPOSED]
 
 
+def test_titles_say_what_the_page_does_and_in_which_register(small, as_role, client):
+    """Two registers' pages, and a link's page, its edit and its retire, tell apart by their
+    titles (what a screen reader says first, and a tab's name)."""
+    link = small["b1_s2"]
+    name = small["mapping"].name
+    editor = as_role("editor")
+    assert (
+        f"<title>Coverage matrix · {name} · Weave</title>"
+        in client.get("/matrix/").content.decode()
+    )
+    for url, title in ((f"/links/{link.pk}/", link.reference),
+                       (f"/links/{link.pk}/edit/", f"Edit {link.reference}"),
+                       (f"/links/{link.pk}/retire/", f"Retire {link.reference}")):  # fmt: skip
+        assert f"<title>{title} · {name} · Weave</title>" in editor.get(url).content.decode()
+
+
 def test_approving_a_link_changed_since_the_row_was_shown_is_refused(small, as_role, people):
     """The row's Approve carries the revision shown: an edit in between is a conflict, and
     the row comes back as the link is now, to be read first."""
