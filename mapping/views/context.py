@@ -10,6 +10,9 @@ from mapping.register import LiveRegister
 from mapping.views.errors import stranger_on_a_private_site
 from mapping.views.review import waiting_count
 
+# Pages across every register that a query narrows to one (?register=<slug>).
+ACROSS_REGISTERS = {"changes", "review"}
+
 
 def _rank_here(request: HttpRequest) -> int:
     """The reader's role where they are: in the page's register (loaded by the view, or
@@ -37,9 +40,15 @@ def register(request: HttpRequest) -> dict:
         return next((role.label for role, value in RANK.items() if value == rank), "No role")
 
     def default_register() -> LiveRegister | None:
+        """The default register; on a page across registers narrowed to one (the changes,
+        the review queue: ?register=<slug>), that one, so its header stays where the
+        reader came from."""
         if stranger_on_a_private_site(request):
             return None
-        mapping = Mapping.objects.default()
+        match, named = request.resolver_match, request.GET.get("register")
+        across = match is not None and match.url_name in ACROSS_REGISTERS
+        mapping = (across and named and Mapping.objects.filter(slug=named).first()) or \
+            Mapping.objects.default()  # fmt: skip
         return LiveRegister(mapping) if mapping is not None else None
 
     def live_page() -> str:

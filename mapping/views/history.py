@@ -29,6 +29,8 @@ def changes(request: HtmxHttpRequest) -> HttpResponse:
         for change in page or []:  # a publisher of one register reverts its changes alone
             change.revertable = change.can_be_reverted and may_revert(request.user, change)
         context["page"] = page
+        # Across every register, each change says which it belongs to.
+        context["name_registers"] = not form.cleaned_data.get("register")
         context["any_revertable"] = any(change.revertable for change in page or [])
     template_name = "mapping/changes.html"
     if wants_fragment(request):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from mapping.models import Change, Link, LinkStatus
+from mapping.models import Change, Link, LinkStatus, Mapping
 from standards.models import Element
 
 URL = reverse("changes")
@@ -247,3 +247,21 @@ def test_changes_can_be_narrowed_to_one_register(small, client, people):
     theirs = client.get(URL, {"register": "other"}).content.decode()
     assert "Elsewhere again" in theirs and "Respect all" not in theirs
     assert client.get(URL, {"register": "nowhere"}).status_code == 400
+
+
+def test_changes_across_registers_name_each_and_one_registers_keep_its_header(site, client):
+    """Reached from a register's menu, the changes are that register's and the header
+    stays that register's; across every register, each change says which it belongs to."""
+    mapping = Mapping.objects.get(slug="other")
+    link = mapping.links.get()
+    other = Change.objects.create(subject_type="link", subject_id=link.pk,
+                                  subject_label="B1 → S1.1", action="edited",
+                                  mapping=mapping)  # fmt: skip
+    page = client.get("/m/other/").content.decode()
+    assert 'href="/changes/?register=other"' in page
+    narrowed = client.get("/changes/", {"register": "other"}).content.decode()
+    assert '<span class="brand-register">Another view</span>' in narrowed
+    assert f'id="change-{other.pk}"' in narrowed and " in Another view" not in narrowed
+    everything = client.get("/changes/").content.decode()
+    assert "B1 → S1.1</bdi></a> in Another view" in everything
+    assert "Another view</span>" not in everything  # the default register's header
