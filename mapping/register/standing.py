@@ -33,6 +33,7 @@ class Standing:
     when: datetime | None = None  # when it changed or was retired
     reason: str = ""  # why it was retired
     other_url: str = ""  # the other version: pinned for a live page, live for a pinned one
+    what: str = ""  # what changed, in words: "its rationale", "the links shown on it"
 
     @property
     def is_same(self) -> bool:
@@ -59,8 +60,17 @@ class Standing:
         return self.state == "deleted"
 
 
-def _differs(one, other, words: tuple[str, ...]) -> bool:
-    return any(getattr(one, name) != getattr(other, name) for name in words)
+WORDS = {"relation": "relation", "rationale": "rationale", "example": "example in practice",
+         "code": "code", "title": "title", "description": "description"}  # fmt: skip
+LINKS_CHANGED = "the links shown on it"
+
+
+def _differs(one, other, words: tuple[str, ...]) -> str:
+    """What differs between two versions, in words ("its title and description"), or ""."""
+    names = [WORDS[name] for name in words if getattr(one, name) != getattr(other, name)]
+    if not names:
+        return ""
+    return "its " + (names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}")
 
 
 def live_standing(register, subject) -> Standing | None:
@@ -88,12 +98,12 @@ def live_standing(register, subject) -> Standing | None:
         return Standing("retired", edition, subject.updated_at, reason, pinned or "")
     if frozen is None:
         return _left_out(register, subject) or Standing("new", edition)
-    if _differs(subject, frozen, words):
-        return Standing("changed", edition, subject.updated_at, other_url=pinned)
+    if what := _differs(subject, frozen, words):
+        return Standing("changed", edition, subject.updated_at, other_url=pinned, what=what)
     if not isinstance(subject, LinkClaim):
         under = [each.pk for each in register.subtree(subject)]
         if changed := _links_changed(register.mapping, edition, under):
-            return Standing("changed", edition, changed, other_url=pinned)
+            return Standing("changed", edition, changed, other_url=pinned, what=LINKS_CHANGED)
     return Standing("as_published", edition, other_url=pinned)
 
 
@@ -150,10 +160,10 @@ def pinned_standing(register, subject) -> Standing:
         return Standing("deleted", edition)
     if retired:
         return Standing("retired", edition, live.updated_at, live.retired_reason, url)
-    if _differs(subject, live, words):
-        return Standing("changed", edition, live.updated_at, other_url=url)
+    if what := _differs(subject, live, words):
+        return Standing("changed", edition, live.updated_at, other_url=url, what=what)
     if not isinstance(subject, LinkClaim):
         under = [each.element_id for each in register.subtree(subject)]
         if changed := _links_changed(register.mapping, edition, under):
-            return Standing("changed", edition, changed, other_url=url)
+            return Standing("changed", edition, changed, other_url=url, what=LINKS_CHANGED)
     return Standing("same", edition, other_url=url)

@@ -131,11 +131,14 @@ class TestStanding:
     def test_a_changed_link_says_since_when_on_both_pages(self, link, client, people):
         link.edit(by=people["publisher"], revision=link.revision, rationale="Reworded later.")
         today = timezone.localdate()
-        changed = f"Changed on {today.day} {today:%B %Y}, since edition 1."
+        changed = f"Changed on {today.day} {today:%B %Y}, since edition 1: its rationale."
         live = client.get(f"/links/{link.pk}/").content.decode()
         assert changed in live and "Read it as edition 1 published it" in live
         pinned = client.get(f"/editions/1/links/{link.pk}/").content.decode()
         assert changed in pinned and "Read the current version" in pinned
+        # And where to read every change since.
+        since = '/changes/?register=example-homes-cih&amp;after=1">every change since edition 1'
+        assert since in live and since in pinned
         # …and the pinned page still shows what was cited.
         assert "Reworded later." not in pinned
 
@@ -176,7 +179,7 @@ class TestStanding:
     def test_elements_say_so_too(self, demo, client, people):
         b3 = demo.source_framework.elements.get(code="B3")
         Change.objects.apply(b3, {"title": "Respect everyone, always"}, by=people["editor"])
-        assert "since edition 1." in client.get(f"{BEHAVIOURS}/B3/").content.decode()
+        assert "since edition 1: its title." in client.get(f"{BEHAVIOURS}/B3/").content.decode()
         pinned = client.get(f"/editions/1{BEHAVIOURS}/B3/").content.decode()
         assert "Read the current version" in pinned and "Respect everyone, always" not in pinned
         retire_element(b3, by=people["editor"], reason="Merged")
@@ -192,7 +195,8 @@ class TestStanding:
         for page in pages:
             html = client.get(page).content.decode()
             assert "This reads as" not in html, page
-            assert f"Changed on {today.day} {today:%B %Y}, since edition 1." in html, page
+            said = f"Changed on {today.day} {today:%B %Y}, since edition 1: the links shown on it."
+            assert said in html, page
         other = client.get(f"{STANDARDS}/INT.1/").content.decode()
         assert "This reads as" in other  # its links are as published
         # What sits above INT.4 shows its links too; and the pinned pages say the live
@@ -200,7 +204,8 @@ class TestStanding:
         assert "This reads as" not in client.get(f"{STANDARDS}/INT/").content.decode()
         pinned = client.get(f"/editions/1{STANDARDS}/INT/").content.decode()
         assert "The live register still says this." not in pinned
-        assert f"Changed on {today.day} {today:%B %Y}, since edition 1." in pinned
+        assert f"Changed on {today.day} {today:%B %Y}, since edition 1: the links shown on it." \
+            in pinned  # fmt: skip
 
     def test_a_deleted_link_leaves_its_pinned_page(self, link, client):
         Link.objects.filter(pk=link.pk).delete()
