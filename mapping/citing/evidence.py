@@ -209,7 +209,7 @@ def _groups_md(groups: list[PackGroup], level: str) -> list[str]:
         for link in group.links:
             lines.append(f"- **[{link.reference}]({link.url})** {link.other_code} "
                          f"{link.other_title}: {link.rationale}")  # fmt: skip
-            if link.example:
-                lines.append(f"  *In practice:* {link.example}")
+            if link.example:  # a paragraph of its own in the item, not run on
+                lines += ["", f"  *In practice:* {link.example}", ""]
         lines.append("")
     return lines

@@ -100,12 +100,13 @@ class LinkForm(FormSaysItOnce, forms.ModelForm):
                 .first()
             )
             if self.existing is not None:
-                state = " (retired)" if self.existing.is_retired else ""
+                retired = self.existing.is_retired
                 raise forms.ValidationError(
-                    f"{source.code} is already linked to {target.code}{state}: edit "
-                    "that link instead.",
+                    f"{source.code} is already linked to {target.code}"
+                    + (" (retired): restore that link instead." if retired
+                       else ": edit that link instead."),
                     code="duplicate",
-                )
+                )  # fmt: skip
         return data
 
     def _post_clean(self) -> None:

@@ -48,7 +48,7 @@ def message(notice: Notice) -> EmailMultiAlternatives:
     context = {
         "notice": notice, "items": notice.items, "person": notice.user,
         "unsubscribe": absolute(reverse("unsubscribe", args=[unsubscribe_token(notice)])),
-        "account": absolute(reverse("account")),
+        "account": absolute(reverse("notices")),
     }  # fmt: skip
     email = EmailMultiAlternatives(
         SUBJECTS[notice.kind].format(mapping=name),

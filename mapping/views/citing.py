@@ -41,7 +41,9 @@ def formatted(request: HtmxHttpRequest, citation: Citation) -> HttpResponse | No
     response = HttpResponse(citation.text(name), content_type=f"{spec.media_type}; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=form.cleaned_data["download"],
-        filename=f"{citation.cited.key}.{spec.extension}",
+        # The styles written as plain text say which they are: two downloads, two names.
+        filename=f"{citation.cited.key}{'-' + name if spec.extension == 'txt' else ''}"
+        f".{spec.extension}",
     )
     return response
 

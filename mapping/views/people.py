@@ -42,7 +42,9 @@ logger = logging.getLogger("weave.people")
 def _people():
     memberships = Membership.objects.select_related("mapping").order_by("mapping__name")
     return get_user_model().objects.prefetch_related(
-        Prefetch("memberships", queryset=memberships)
+        Prefetch("memberships", queryset=memberships),
+        Prefetch("memberships", queryset=Membership.objects.filter(mapping__isnull=True),
+                 to_attr="site_memberships"),
     ).order_by("-is_active", "username")  # fmt: skip
 
 

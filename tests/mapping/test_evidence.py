@@ -45,6 +45,13 @@ def test_markdown_lists_every_link_strongest_first(client, demo, int_links):
     assert section.index("#### Is the same as") < section.index("#### Partly covers")
     assert "## References" in text and text.count("\n- Example Homes (illustrative).") == \
         len(int_links) + 1  # fmt: skip
+    # Read as Markdown, each example is a paragraph of its own, not run onto the rationale.
+    import markdown
+
+    html = markdown.markdown(text)
+    examples = [link.example for link in int_links if link.example]
+    assert examples and all(f"<p><em>In practice:</em> {example}</p>" in html
+                            for example in examples)  # fmt: skip
 
 
 def test_word_has_real_headings_a_table_of_the_links_and_working_hyperlinks(client, demo,

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from mapping.models import Change, Edition, Link, LinkStatus, Membership
@@ -83,6 +84,8 @@ def test_a_proposed_link_reaches_the_publishers_by_email(publishers, small, inbo
     plain, html = _parts(message)
     assert "B1.2 → S1.1 in Our ways to the standards: Supports" in plain
     assert f'href="http://testserver/links/{link.pk}/"' in html
+    # "Choose what Weave emails you" leads to that choice itself.
+    assert f'<a href="http://testserver{reverse("notices")}">Choose what Weave emails you' in html
     assert Client().get(f"/links/{link.pk}/").status_code == 200  # the link works
 
 

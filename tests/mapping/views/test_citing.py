@@ -76,7 +76,8 @@ def test_each_format_has_a_plain_address_and_a_download(link, client, format_, m
     assert response["Content-Disposition"].startswith("inline;")
     download = client.get(url, {"format": format_, "download": "1"})
     assert download["Content-Disposition"].startswith("attachment;")
-    assert download["Content-Disposition"].endswith(f'.{extension}"')
+    named = f"-{format_}.{extension}" if extension == "txt" else f".{extension}"
+    assert download["Content-Disposition"].endswith(f'{named}"')  # APA and Harvard apart
     assert download.content == response.content
 
 
@@ -147,6 +148,7 @@ class TestStanding:
         link.retire(by=people["editor"], reason="Folded into B2")
         html = client.get(page.format(link=link.pk)).content.decode()
         assert "because: Folded into B2." in html
+        assert "This link was retired:" not in html  # said once, where it stands
 
     def test_a_link_the_latest_edition_left_out_points_to_the_last_that_has_it(
         self, link, client, people

@@ -157,9 +157,21 @@ def test_a_duplicate_pair_is_refused_with_a_link_to_the_existing_one(small, as_r
     )
     html = response.content.decode()
     assert response.status_code == 400
-    assert "B1.1 is already linked to S1.1" in html
+    assert "B1.1 is already linked to S1.1: edit that link instead." in html
     assert f'href="{existing.get_absolute_url()}"' in html
     assert Link.objects.count() == 3
+    # A retired one cannot be edited: it is to be restored.
+    Link.objects.filter(pk=existing.pk).update(status=LinkStatus.RETIRED, retired_reason="Old.")
+    again = (
+        as_role("editor")
+        .post(
+            reverse("link_create"),
+            {"source": "B1.1", "target": "S1.1", "relation": "supports", "rationale": "Again."},
+            headers=HTMX,
+        )
+        .content.decode()
+    )
+    assert "B1.1 is already linked to S1.1 (retired): restore that link instead." in again
 
 
 def test_adding_a_link_makes_a_draft_and_tells_the_table(small, as_role, people):
