@@ -124,7 +124,7 @@ def test_a_published_editions_pdf_is_rendered_and_kept(
     assert rendered >= 1
     response = client.get(reverse("guide_pdf", kwargs={"number": edition.number}))
     assert rendering.call_count == rendered
-    assert f"Edition {edition.number}: Spring" in flat(response.content)
+    assert f"{edition.number} (Spring), published" in flat(response.content)
 
 
 def test_while_a_new_pdf_renders_the_last_one_is_served_and_the_page_says_so(client, demo):

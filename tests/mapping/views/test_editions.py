@@ -154,7 +154,7 @@ def test_the_edition_pdf_is_unchanged_by_later_edits(published, client, people, 
         ).stdout  # fmt: skip
 
     first = text()
-    assert "Edition 2: Launch" in first
+    assert "2 (Launch), published" in first  # the cover's edition
     mapping = published["mapping"]
     b1 = mapping.source_framework.elements.get(code="B1")
     Change.objects.apply(b1, {"title": "Renamed later"}, by=people["editor"])

@@ -66,7 +66,10 @@ def test_opening_or_closing_keeps_the_chosen_cell_unless_it_would_hide_it(client
     """The toggles' addresses (pushed to the address bar) keep the cell being read, so the
     view can be shared; closing the row the cell sits under lets it go."""
     html = client.get(URL, {"expand": "B1", "cell": "B1.1:S1"}).content.decode()
-    toggle = r'<a class="toggle" id="[^"]+" href="\?([^"]*)"[^>]*>.*?what sits under (\S+)</span>'
+    toggle = (
+        r'<a class="toggle" role="button" id="[^"]+" href="\?([^"]*)"[^>]*>.*?'
+        r"what sits under (\S+)</span>"
+    )
     found = re.findall(toggle, html)
     toggles = {code: query for query, code in found}
     assert toggles["S1"] == "expand=B1,S1&amp;cell=B1.1:S1"
