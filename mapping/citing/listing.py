@@ -15,6 +15,7 @@ import rispy
 from citeproc import Citation as CiteprocCitation
 from citeproc import CitationItem, CitationStylesBibliography, formatter
 from citeproc.source.json import CiteProcJSON
+from django.utils import timezone
 
 from mapping.citing.citations import (
     STYLE_FILES,
@@ -90,13 +91,28 @@ class Registers:
 
 
 def resolve(entries: list[Entry], *, absolute: Callable[[str], str], today: date,
-            registers: Registers | None = None) -> list[Resolved]:  # fmt: skip
-    """Every entry with its citation, or a note saying what became of what it named."""
+            registers: Registers | None = None,
+            added: dict[Entry, date] | None = None) -> list[Resolved]:  # fmt: skip
+    """Every entry with its citation, or a note saying what became of what it named. A live
+    entry is cited as read on the day it was added (added; today where not known), and
+    one changed after that day says so."""
     registers = registers or Registers.for_entries(entries)
-    return [_resolve(entry, registers, absolute, today) for entry in entries]
+    added = added or {}
+    return [_resolve(entry, registers, absolute, added.get(entry, today), entry in added)
+            for entry in entries]  # fmt: skip
 
 
-def _resolve(entry: Entry, registers: Registers, absolute, today: date) -> Resolved:
+def _since_read(subject, read: date) -> str:
+    """A live link's or element's note when it changed after the day it was read."""
+    changed = getattr(subject, "updated_at", None)
+    day = changed and timezone.localtime(changed).date()
+    if day is None or day <= read:
+        return ""
+    return f"Changed on {day.day} {day:%B %Y}, after you added it: read it again before citing it."
+
+
+def _resolve(entry: Entry, registers: Registers, absolute, today: date, known: bool = False
+             ) -> Resolved:  # fmt: skip
     where = f"edition {entry.edition} of " if entry.edition else ""
     register = registers.get(entry.slug, entry.edition)
     if register is None:
@@ -113,7 +129,7 @@ def _resolve(entry: Entry, registers: Registers, absolute, today: date) -> Resol
         if link is None:
             return Resolved(entry, None, f"Link {entry.link}", "",
                             f"This link is not in {where}{register.name}.")  # fmt: skip
-        note = ""
+        note = _since_read(link, today) if known and entry.is_live else ""
         if link.is_retired:
             note = f"Retired since you added it: {link.retired_reason}".strip()
         citation = cite(register, link, absolute=absolute, today=today)
@@ -122,7 +138,9 @@ def _resolve(entry: Entry, registers: Registers, absolute, today: date) -> Resol
     if element is None:
         return Resolved(entry, None, entry.code, "",
                         f"{entry.code} is not in {where}{register.name}.")  # fmt: skip
-    note = "Retired from its framework since." if getattr(element, "retired", False) else ""
+    note = _since_read(element, today) if known and entry.is_live else ""
+    if getattr(element, "retired", False):
+        note = "Retired from its framework since."
     citation = cite(register, element, absolute=absolute, today=today)
     return Resolved(entry, citation, f"{element.code} {element.title}", citation.cited.url,
                     note)  # fmt: skip

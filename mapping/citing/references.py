@@ -4,14 +4,16 @@ written to the database, and no account is needed), at most MAX_ENTRIES.
 
 The cookie holds, per register and edition, the ids of the links and the elements' sides
 and codes (ids as the differences between them, sorted, so that 500 entries fit the 4 kB a
-browser keeps in a cookie). A cookie that does not verify, or does not read as a list, is
-dropped with a message: the list starts again empty.
+browser keeps in a cookie), and the day each was added: a live page's citation is dated the
+day the reader read it, not the day the list is shown. A cookie that does not verify, or
+does not read as a list, is dropped with a message: the list starts again empty.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from django.core import signing
@@ -24,6 +26,7 @@ MAX_ENTRIES = 500
 MAX_AGE = 180 * 24 * 3600  # half a year: a course's coursework, not a browser's day
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,100}$"
+EPOCH = date(2026, 1, 1).toordinal()  # days added are counted from here: short numbers
 
 
 class Entry(BaseModel):
@@ -64,6 +67,7 @@ class Unreadable(ValueError):
 class ReferenceList:
     entries: list[Entry]
     unreadable: bool = False  # the reader's cookie was dropped
+    added: dict[Entry, date] = field(default_factory=dict)  # when each was (where known)
 
     @classmethod
     def of(cls, request: HttpRequest) -> ReferenceList:
@@ -71,7 +75,8 @@ class ReferenceList:
         if not hasattr(request, "_weave_references"):
             raw = request.COOKIES.get(COOKIE)
             try:
-                request._weave_references = cls([] if raw is None else decode(raw))
+                entries, added = ([], {}) if raw is None else decode_with_days(raw)
+                request._weave_references = cls(entries, added=added)
             except Unreadable:
                 request._weave_references = cls([], unreadable=True)
         return request._weave_references
@@ -79,8 +84,9 @@ class ReferenceList:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def add(self, entry: Entry) -> bool:
-        """Add an entry (False when it is there already); refuses past MAX_ENTRIES."""
+    def add(self, entry: Entry, *, on: date | None = None) -> bool:
+        """Add an entry on a day (False when it is there already); refuses past
+        MAX_ENTRIES."""
         if entry in self.entries:
             return False
         if len(self.entries) >= MAX_ENTRIES:
@@ -89,29 +95,37 @@ class ReferenceList:
                 "some, or download it and start another."
             )
         self.entries.append(entry)
+        if on is not None:
+            self.added[entry] = on
         return True
 
     def remove(self, entry: Entry) -> bool:
         if entry not in self.entries:
             return False
         self.entries.remove(entry)
+        self.added.pop(entry, None)
         return True
 
     def clear(self) -> None:
         self.entries.clear()
+        self.added.clear()
 
     def replace(self, old: Entry, new: Entry) -> None:
         index = self.entries.index(old)
+        day = self.added.pop(old, None)
         if new in self.entries:
             del self.entries[index]
         else:
             self.entries[index] = new
+            if day is not None:
+                self.added[new] = day  # the day it was read stays with it
 
     def save(self, response: HttpResponse, *, secure: bool) -> HttpResponse:
         if not self.entries:
             response.delete_cookie(COOKIE, samesite="Lax")
         else:
-            response.set_cookie(COOKIE, encode(self.entries), max_age=MAX_AGE, httponly=True,
+            response.set_cookie(COOKIE, encode(self.entries, self.added), max_age=MAX_AGE,
+                                httponly=True,
                                 samesite="Lax", secure=secure)  # fmt: skip
         return response
 
@@ -121,49 +135,74 @@ def count(request: HttpRequest) -> int:
     return len(ReferenceList.of(request)) if COOKIE in request.COOKIES else 0
 
 
-def encode(entries: list[Entry]) -> str:
+def encode(entries: list[Entry], added: dict[Entry, date] | None = None) -> str:
     groups: dict[tuple[str, int], dict] = {}
     for entry in entries:
         group = groups.setdefault((entry.slug, entry.edition or 0),
-                                  {"l": [], "e": [], "r": 0})  # fmt: skip
+                                  {"l": [], "e": [], "r": None})  # fmt: skip
         if entry.kind == "link":
-            group["l"].append(entry.link)
+            group["l"].append(entry)
         elif entry.kind == "element":
-            group["e"].append(f"{entry.side[0]}:{entry.code}")
+            group["e"].append(entry)
         else:
-            group["r"] = 1
+            group["r"] = entry
     packed = []
     for (register, edition), group in groups.items():
-        ids = sorted(group["l"])
+        links = sorted(group["l"], key=lambda entry: entry.link)
+        ids = [entry.link for entry in links]
         deltas = [b - a for a, b in zip([0, *ids], ids, strict=False)]
-        packed.append([register, edition, deltas, group["e"], group["r"]])
+        elements = [f"{entry.side[0]}:{entry.code}" for entry in group["e"]]
+        # The day each was added, in the order decode() reads them (0: not known).
+        ordered = ([group["r"]] if group["r"] else []) + links + group["e"]
+        days = [_day(added, entry) for entry in ordered]
+        packed.append([register, edition, deltas, elements, int(bool(group["r"]))]
+                      + ([days] if any(days) else []))  # fmt: skip
     return signing.dumps({"v": 1, "g": packed}, salt=SALT, compress=True)
 
 
+def _day(added: dict[Entry, date] | None, entry: Entry) -> int:
+    day = (added or {}).get(entry)
+    return day.toordinal() - EPOCH + 1 if day is not None else 0
+
+
 def decode(raw: str) -> list[Entry]:
+    return decode_with_days(raw)[0]
+
+
+def decode_with_days(raw: str) -> tuple[list[Entry], dict[Entry, date]]:
+    """The entries, and the day each was added where the cookie says (one written before
+    days were kept, or 0, does not)."""
     try:
         data = signing.loads(raw, salt=SALT)
         if not isinstance(data, dict) or data.get("v") != 1 or not isinstance(data["g"], list):
             raise Unreadable
-        entries = []
-        for register, edition, deltas, elements, whole in data["g"]:
+        entries, added = [], {}
+        for register, edition, deltas, elements, whole, *rest in data["g"]:
             base = {"register": register, "edition": edition or None}
+            group = []
             if whole:
-                entries.append(Entry(kind="register", **base))
+                group.append(Entry(kind="register", **base))
             link = 0
             for delta in deltas:
                 link += int(delta)
-                entries.append(Entry(kind="link", link=link, **base))
+                group.append(Entry(kind="link", link=link, **base))
             for element in elements:
                 side, code = str(element).split(":", 1)
-                entries.append(Entry(kind="element", side={"s": "source", "t": "target"}[side],
-                                     code=code, **base))  # fmt: skip
+                group.append(Entry(kind="element", side={"s": "source", "t": "target"}[side],
+                                   code=code, **base))  # fmt: skip
+            days = rest[0] if rest else []
+            if len(rest) > 1 or len(days) not in (0, len(group)):
+                raise Unreadable
+            for entry, day in zip(group, days, strict=False):
+                if int(day) > 0:
+                    added[entry] = date.fromordinal(EPOCH + int(day) - 1)
+            entries += group
     except (signing.BadSignature, ValidationError, ValueError, TypeError, KeyError,
-            json.JSONDecodeError) as error:  # fmt: skip
+            OverflowError, json.JSONDecodeError) as error:  # fmt: skip
         raise Unreadable from error
     if len(entries) > MAX_ENTRIES or len(set(entries)) != len(entries):
         raise Unreadable
-    return entries
+    return entries, added
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def reference_add(request: HtmxHttpRequest) -> HttpResponse:
                                       content_type="text/plain; charset=utf-8")  # fmt: skip
     listed = ReferenceList.of(request)
     try:
-        added = listed.add(entry)
+        added = listed.add(entry, on=timezone.localdate())
     except OverflowError as error:
         if request.htmx:
             return render(request, "mapping/references.html#added",
@@ -123,7 +123,8 @@ def references(request: HtmxHttpRequest) -> HttpResponse:
                                       content_type="text/plain; charset=utf-8")  # fmt: skip
     registers = Registers.for_entries(listed.entries)
     resolved = resolve(listed.entries, absolute=request.build_absolute_uri,
-                       today=timezone.localdate(), registers=registers)  # fmt: skip
+                       today=timezone.localdate(), registers=registers,
+                       added=listed.added)  # fmt: skip
     live = sum(1 for r in resolved if r.found and r.entry.is_live)
     pinned = sum(1 for r in resolved if r.found and not r.entry.is_live)
     context = {
@@ -155,8 +156,9 @@ def references_download(request: HtmxHttpRequest) -> HttpResponse:
     if name not in (*DOWNLOADS, *STYLES):
         return HttpResponseBadRequest("format: choose bibtex, ris, csl-json, apa or harvard.",
                                       content_type="text/plain; charset=utf-8")  # fmt: skip
-    resolved = resolve(ReferenceList.of(request).entries, absolute=request.build_absolute_uri,
-                       today=timezone.localdate())  # fmt: skip
+    listed = ReferenceList.of(request)
+    resolved = resolve(listed.entries, absolute=request.build_absolute_uri,
+                       today=timezone.localdate(), added=listed.added)  # fmt: skip
     text = as_text(resolved, name) if name in STYLES else as_file(resolved, name)
     spec = FORMATS[name]
     response = HttpResponse(text, content_type=f"{spec.media_type}; charset=utf-8")

@@ -273,3 +273,46 @@ def test_the_header_count_is_never_kept_in_a_304_and_its_length_is_right(client,
     assert again.status_code == 200, "the count changed: the old tag no longer matches"
     assert '<span id="reference-count"> (2)</span>' in again.content.decode()
     assert int(again["Content-Length"]) == len(again.content)
+
+
+def test_a_live_entry_is_cited_as_read_on_the_day_it_was_added(client, published, people):
+    """The list keeps the day each entry was added: the live citation's retrieval date is
+    that day, not the day the list is shown; one changed after it says so; pinning keeps
+    the day; a list written before days were kept still reads (dated today)."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from mapping.citing.references import decode_with_days
+
+    link = published["mapping"].links.order_by("pk").first()
+    entry = Entry(register=SLUG, kind="link", link=link.pk)
+    read = timezone.localdate() - timedelta(days=40)
+    Link.objects.filter(pk=link.pk).update(updated_at=timezone.now() - timedelta(days=50))
+    link.refresh_from_db()
+    client.cookies[COOKIE] = encode([entry], {entry: read})
+    page = html.unescape(client.get("/references/").content.decode())
+    assert f"Retrieved {read:%B} {read.day}, {read.year}" in page
+    assert "after you added it" not in page
+    download = client.get("/references/download/", {"format": "ris"}).content.decode()
+    assert f"Y2  - {read:%Y/%m/%d}" in download or f"{read:%Y/%m/%d}" in download
+    link.edit(by=people["publisher"], revision=link.revision, rationale="Reworded since.")
+    today = timezone.localdate()
+    page = html.unescape(client.get("/references/").content.decode())
+    assert f"Changed on {today.day} {today:%B %Y}, after you added it" in page
+    # Pinned to the edition, it keeps the day it was read.
+    client.post("/references/pin/")
+    [(pinned, day)] = decode_with_days(client.cookies[COOKIE].value)[1].items()
+    assert not pinned.is_live and day == read
+    # Added today through the page, it is dated today; a cookie without days reads as before.
+    add(client, kind="register")
+    assert decode_with_days(client.cookies[COOKIE].value)[1][
+        Entry(register=SLUG, kind="register")] == today  # fmt: skip
+    client.cookies[COOKIE] = encode([entry])
+    assert decode_with_days(client.cookies[COOKIE].value) == ([entry], {})
+    assert f"Retrieved {today:%B} {today.day}, {today.year}" in html.unescape(
+        client.get("/references/").content.decode())  # fmt: skip
+    # 500 entries, each added on a day of its own half-year, still fit a browser's cookie.
+    full = [Entry(register=SLUG, kind="link", link=10_000 + n) for n in range(MAX_ENTRIES)]
+    days = {e: date(2026, 6, 1) + timedelta(days=n % 180) for n, e in enumerate(full)}
+    assert len(encode(full, days)) < 4000
