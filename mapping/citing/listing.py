@@ -245,7 +245,7 @@ def pin_to_latest(entries: list[Entry], registers: Registers) -> tuple[list[Entr
             pinned.append(candidate)
         else:
             pinned.append(entry)
-            left.append(f"{_named(entry)}: not in edition {latest.number}")
+            left.append(f"{_named(entry, live)}: not in edition {latest.number}")
     return pinned, left
 
 
@@ -259,6 +259,9 @@ def _has(register: Register | None, entry: Entry) -> bool:
     return register.element(entry.side, entry.code) is not None
 
 
-def _named(entry: Entry) -> str:
-    return {"register": entry.slug, "link": f"link {entry.link}",
-            "element": entry.code or ""}[entry.kind]  # fmt: skip
+def _named(entry: Entry, live: Register) -> str:
+    """What an entry names, as its reader knows it ("B9.1 → INT.4", not "link 77")."""
+    if entry.kind == "link":
+        link = live.link(entry.link)
+        return link.reference if link is not None else f"link {entry.link}"
+    return {"register": live.name, "element": entry.code or ""}[entry.kind]

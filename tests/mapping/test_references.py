@@ -316,3 +316,18 @@ def test_a_live_entry_is_cited_as_read_on_the_day_it_was_added(client, published
     full = [Entry(register=SLUG, kind="link", link=10_000 + n) for n in range(MAX_ENTRIES)]
     days = {e: date(2026, 6, 1) + timedelta(days=n % 180) for n, e in enumerate(full)}
     assert len(encode(full, days)) < 4000
+
+
+def test_an_entry_left_live_by_pinning_is_named_as_its_reader_knows_it(client, published, people):
+    mapping = published["mapping"]
+    linked = set(mapping.links.values_list("source", "target"))
+    source, target = next(
+        (s, t) for s in mapping.source_framework.elements.all()
+        for t in mapping.target_framework.elements.all() if (s.pk, t.pk) not in linked
+    )  # fmt: skip
+    new = Link.objects.create_draft(mapping, source=source, target=target, by=people["editor"],
+                                    relation="supports", rationale="Unpublished.")  # fmt: skip
+    assert add(client, kind="link", link=new.pk).status_code == 302
+    client.post("/references/pin/")
+    page = html.unescape(client.get("/references/").content.decode())
+    assert f"Left live: {new.reference}: not in edition" in page
