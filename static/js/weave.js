@@ -90,7 +90,8 @@
     hadFocus = false;
     var active = document.activeElement;
     if (!lost || (active && active !== document.body && active.isConnected)) return;
-    focusFirst(fresh, ['[aria-invalid="true"]', '[role="alert"]', '[role="status"]']);
+    focusFirst(fresh, ['[aria-invalid="true"]', '[role="alert"]', '[role="status"]',
+                       '[data-announce]']);
   });
 
   // A page that comes back with errors (a form sent without htmx) starts at the first one.
@@ -101,6 +102,25 @@
                                    'main .error-summary[role="alert"]']);
     }
   });
+
+  // What an in-place update says (how many results, the cell chosen) is read out from one
+  // live region that stays on the page (base.html): a region swapped in with its words
+  // already in it is often not read at all. What a page says as it loads is not repeated.
+  function announce() {
+    var fresh = document.querySelectorAll("[data-announce]:not([data-announced])");
+    var announcer = document.getElementById("announcer");
+    if (!fresh.length || !announcer) return;
+    fresh.forEach(function (said) { said.setAttribute("data-announced", ""); });
+    var words = fresh[fresh.length - 1].textContent.replace(/\s+/g, " ").trim();
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = words; }, 50);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-announce]").forEach(function (said) {
+      said.setAttribute("data-announced", "");
+    });
+  });
+  document.addEventListener("htmx:afterSettle", announce);
 
   // A table's box that scrolls sideways is a Tab stop (so it scrolls by keyboard); one
   // whose table fits is not an empty stop on the way.

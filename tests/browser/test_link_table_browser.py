@@ -152,3 +152,16 @@ def test_every_filter_shows_its_whole_choice(live_demo, make_page, width):
     )
     assert cut == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_filter_change_is_read_out_from_a_region_that_stays_on_the_page(live_demo, page):
+    """The count of results is swapped in with the table; what a screen reader hears comes
+    from one live region outside it, updated with the count's words."""
+    page.goto(f"{live_demo.url}/links/")
+    announcer = page.locator("#announcer")
+    assert announcer.get_attribute("role") == "status" and announcer.inner_text() == ""
+    node = page.evaluate_handle("document.getElementById('announcer')")
+    page.get_by_label("Relation").select_option("fully_covers")
+    expect(page.locator(".results-summary")).to_contain_text("that match the filters")
+    expect(announcer).to_have_text(page.locator(".results-summary").inner_text().strip())
+    assert page.evaluate("(node) => node === document.getElementById('announcer')", node)
