@@ -24,6 +24,9 @@ def test_an_editor_uploads_checks_and_applies_links(live_demo, page):
     page.get_by_role("heading", name="Dry run: Our Behaviours and the CIH Professional "
                      "Standards").wait_for()  # fmt: skip
     assert not page.get_by_text("B1 → KNO: Supports").is_visible()  # folded until opened
+    # What a screen reader is told when the check finishes in place.
+    summary = page.locator("[data-announce]").first
+    assert summary.text_content().startswith("The dry run is ready: 1 to add,")
     page.get_by_text("To add: 1").click()
     page.get_by_text("B1 → KNO: Supports").wait_for()
     assert axe_violations(page) == []
