@@ -262,13 +262,14 @@
     if (!byId.has(id)) return;
     const node = byId.get(id);
     const cluster = !node.parent && (members.get(id) || []).length;
+    const closing = cluster && toggle && state.focus === id && state.open.has(id);
     if (node.parent) state.open.add(clusterOf(id));
-    else if (cluster && toggle && state.focus === id && state.open.has(id)) state.open.delete(id);
+    else if (closing) state.open.delete(id);
     else if (cluster) state.open.add(id);
     state.focus = id;
     draw();
     const own = links.filter((l) => l.source === id || l.target === id).length;
-    say(`${node.code} ${node.title}: ${own} link${own === 1 ? "" : "s"} shown beside the map.`);
+    say(`${node.code} ${node.title}${closing ? " closed" : ""}: ${own} link${own === 1 ? "" : "s"} shown beside the map.`);
     if (moveFocus) panel.focus();
   }
 
@@ -312,7 +313,8 @@
   });
   document.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-node]");
-    if (button) choose(button.dataset.node, { moveFocus: true, toggle: false });
+    // Chosen again from the list, an open cluster closes, as a second tap on it does.
+    if (button) choose(button.dataset.node, { moveFocus: true });
   });
   window.addEventListener("hashchange", () => { readAddress(); draw(); });
 

@@ -181,6 +181,12 @@ def test_the_list_and_search_work_from_the_keyboard(live_demo, page):
     page.keyboard.press("Enter")
     expect(page.locator("#map-panel h2")).to_have_text("B7 Lead by example")
     expect(page.locator("#map-panel")).to_be_focused()
+    assert "source:B7.1" in shown(page, "node")  # its cluster opened
+    # Chosen again from the list, it closes, as a second tap does.
+    page.get_by_role("button", name="B7 Lead by example").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("!location.hash.includes('open=source:B7')")
+    assert "source:B7.1" not in shown(page, "node")
     page.get_by_label("Find an element").fill("ADV.3")
     page.keyboard.press("Enter")
     expect(page.locator("#map-panel h2")).to_contain_text("ADV.3")
