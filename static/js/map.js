@@ -298,6 +298,10 @@
   const zoomBy = (factor) => cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
   document.getElementById("map-zoom-in").addEventListener("click", () => zoomBy(1.25));
   document.getElementById("map-zoom-out").addEventListener("click", () => zoomBy(1 / 1.25));
+  // Moving the view without dragging it (a pointer's drag is not everyone's).
+  const panBy = (share) => cy.panBy({ x: cy.width() * share, y: 0 });
+  document.getElementById("map-pan-left").addEventListener("click", () => panBy(0.6));
+  document.getElementById("map-pan-right").addEventListener("click", () => panBy(-0.6));
   document.getElementById("map-png").addEventListener("click", () => {
     const link = el("a", "", { href: cy.png({ full: true, bg: "#ffffff", scale: 2 }), download: "weave-map.png" });
     document.body.append(link); link.click(); link.remove();

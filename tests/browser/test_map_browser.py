@@ -212,6 +212,16 @@ def test_zoom_buttons_zoom(live_demo, page):
     assert page.evaluate("weaveMap.zoom()") > before
 
 
+def test_on_a_phone_the_pan_buttons_move_the_view_without_dragging(live_demo, make_page):
+    page = make_page(viewport={"width": 375, "height": 740}, is_mobile=True)
+    open_map(page, live_demo.url)
+    start = page.evaluate("weaveMap.pan().x")
+    page.get_by_role("button", name="Pan right").click()
+    assert page.evaluate("weaveMap.pan().x") < start  # what was off to the right comes in
+    page.get_by_role("button", name="Pan left").click()
+    assert abs(page.evaluate("weaveMap.pan().x") - start) < 1
+
+
 @pytest.mark.parametrize(
     "viewport", [{"width": 375, "height": 740}, {"width": 1366, "height": 800}]
 )
