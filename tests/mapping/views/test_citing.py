@@ -127,7 +127,8 @@ class TestStanding:
     def test_a_live_page_that_reads_as_published_links_to_the_pinned_version(self, link, client):
         html = client.get(f"/links/{link.pk}/").content.decode()
         pinned = f"/m/example-homes-cih/editions/1/links/{link.pk}/"
-        assert f'This reads as <a href="{pinned}">edition 1</a>' in html
+        # The link says where it leads: not a bare "edition 1" beside the banner's.
+        assert f'This reads as <a href="{pinned}">edition 1 published it</a>' in html
 
     def test_a_changed_link_says_since_when_on_both_pages(self, link, client, people):
         link.edit(by=people["publisher"], revision=link.revision, rationale="Reworded later.")
