@@ -122,6 +122,9 @@ def element_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return redirect(element_page(element))
     context = {"element": element, "form": edit.form, "conflict": edit.conflict,
                "cancel_url": element_page(element)}  # fmt: skip
+    if edit.conflict is not None:  # who saved it meanwhile, as a link's conflict says
+        last = Change.objects.for_object(element).select_related("user").order_by("-at").first()
+        context["conflict_by"] = last.who if last is not None else "Someone"
     return render(request, "mapping/element_form.html", context, status=edit.status)
 
 

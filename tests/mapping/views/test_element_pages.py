@@ -2,6 +2,7 @@ import re
 
 from django.urls import reverse
 
+from mapping.models import Change
 from mapping.register import LinkFilter, LiveRegister
 from tests.synthetic import build_register
 
@@ -84,3 +85,25 @@ def test_a_busy_element_lists_the_first_links_of_each_group_and_links_to_the_res
     assert "The first 20 of 30 are shown." in html
     assert f'<a href="{table}?source=B1">See them all in the link table</a>' in html
     assert f'<a href="{table}?source=B1.1">See all 30 links through B1.1' in html
+
+
+def test_an_elements_edit_conflict_names_who_saved_it_and_when(small, as_role, people):
+    element = small["b1"]
+    opened = element.revision
+    Change.objects.apply(element, {"title": "Be kinder"}, by=people["publisher"])
+    response = as_role("editor").post(
+        reverse("element_edit", args=[element.pk]),
+        {"title": "Be kind, always", "description": "", "revision": opened,
+         "source_check": "unchecked"},
+    )  # fmt: skip
+    assert response.status_code == 409
+    assert "publisher saved B1 at " in response.content.decode()
+
+
+def test_publishing_with_nothing_changed_since_the_last_edition_says_so(demo, as_role):
+    client = as_role("publisher")
+    page = client.get(reverse("edition_publish")).content.decode()
+    assert "Nothing has changed since edition 1" in page  # the demo's own, as seeded
+    link = demo.links.first()
+    Change.objects.apply(link, {"rationale": "Reworded."}, by=None)
+    assert "Nothing has changed" not in client.get(reverse("edition_publish")).content.decode()
