@@ -302,6 +302,15 @@ class MappingForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"slug": "A short name for its addresses: /m/<slug>/."}
+        # Said as the rest of Weave says it, not in Django's words ("Mapping with this Slug").
+        error_messages = {
+            "name": {"required": "Give the register a name."},
+            "slug": {"required": "Give it a short name for its addresses.",
+                     "unique": "Another register has that short name: choose another."},
+            "organisation": {"required": "Say which organisation publishes it."},
+            "source_framework": {"required": "Choose the framework to map from."},
+            "target_framework": {"required": "Choose the framework to map onto."},
+        }  # fmt: skip
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

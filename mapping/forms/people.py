@@ -50,9 +50,10 @@ class ActiveForm(forms.Form):
 
 
 class InviteForm(_Where):
-    email = forms.EmailField(label="Email address", max_length=254,
-                             error_messages={"invalid": "Enter an email address, such as "
-                                                        "name@example.org."})  # fmt: skip
+    email = forms.EmailField(label="Email address", max_length=254, error_messages={
+        "invalid": "Enter an email address, such as name@example.org.",
+        "required": "Give the email address to invite.",
+    })  # fmt: skip
     role = forms.ChoiceField(
         label="Role",
         choices=Role.choices,

@@ -207,7 +207,8 @@ def test_an_editor_adds_a_register_and_fills_it_by_import(small, as_role):
 
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("slug", "new", "“new” is kept for this page"),
-    ("slug", "ours", "Mapping with this Slug already exists."),
+    ("slug", "ours", "Another register has that short name: choose another."),
+    ("name", "", "Give the register a name."),
     ("source_framework", "standards", "A register links two different frameworks"),
 ])  # fmt: skip
 def test_a_new_register_is_checked(small, as_role, field, value, message):
