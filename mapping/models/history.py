@@ -227,6 +227,7 @@ class Change(models.Model):
         EDITED = "edited", "Edited"
         PROPOSED = "proposed", "Proposed"
         APPROVED = "approved", "Approved"
+        SENT_BACK = "sent_back", "Sent back"
         RETIRED = "retired", "Retired"
         RESTORED = "restored", "Restored"
         REVERTED = "reverted", "Reverted"

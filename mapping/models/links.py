@@ -231,6 +231,9 @@ class Link(LinkClaim):
         )
         if self.status == LinkStatus.PROPOSED and not wording_changed:
             return Change.Action.PROPOSED
+        if before["status"] == LinkStatus.PROPOSED and self.status == LinkStatus.DRAFT \
+                and not wording_changed:  # fmt: skip
+            return Change.Action.SENT_BACK  # a publisher's decision, with the reason
         return Change.Action.EDITED
 
     def clean(self) -> None:

@@ -69,6 +69,9 @@ def test_sending_back_needs_one_reason_and_then_returns_drafts(waiting, as_role)
     assert Link.objects.filter(pk__in=chosen, status=LinkStatus.DRAFT).count() == 3
     changes = Change.objects.filter(subject_type="link", subject_id__in=chosen)
     assert set(changes.values_list("reason", flat=True)) == {"Cite the statement."}
+    # The history calls it what it was: a decision, not an edit.
+    assert set(changes.values_list("action", flat=True)) == {Change.Action.SENT_BACK}
+    assert "<strong>Sent back</strong>" in _text(client.get(reverse("changes")))
 
 
 def test_a_choice_no_longer_waiting_changes_nothing(waiting, as_role, people):
