@@ -107,3 +107,11 @@ def test_publishing_with_nothing_changed_since_the_last_edition_says_so(demo, as
     link = demo.links.first()
     Change.objects.apply(link, {"rationale": "Reworded."}, by=None)
     assert "Nothing has changed" not in client.get(reverse("edition_publish")).content.decode()
+
+
+def test_the_breadcrumbs_lead_where_they_say(demo, client):
+    """The register's guide by the register's name; the framework's page by its name."""
+    html = client.get("/elements/cih-professional-standards-2021/INT.4/").content.decode()
+    crumbs = html.split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
+    assert f'<a href="/">{demo.name}</a>' in crumbs
+    assert '<a href="/frameworks/cih-professional-standards-2021/">' in crumbs
