@@ -45,6 +45,8 @@ def _people():
         Prefetch("memberships", queryset=memberships),
         Prefetch("memberships", queryset=Membership.objects.filter(mapping__isnull=True),
                  to_attr="site_memberships"),
+        Prefetch("memberships", queryset=memberships.filter(mapping__isnull=False),
+                 to_attr="register_memberships"),
     ).order_by("-is_active", "username")  # fmt: skip
 
 

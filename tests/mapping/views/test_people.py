@@ -35,6 +35,7 @@ def test_the_people_page_lists_everyone_with_their_roles(small, people, admin_cl
     # Someone with roles in registers only has no site-wide role: a dash, not a blank.
     assert '<td data-label="Site-wide role">—</td>' in page
     assert '<td data-label="Site-wide role">Editor</td>' in page
+    assert '<td data-label="In registers">—</td>' in page  # the site-wide editor
 
 
 def test_a_role_changes_with_a_reason_site_wide_or_in_one_register(small, people, admin_client):
