@@ -39,21 +39,23 @@ def provider_only() -> bool:
 logger = logging.getLogger("weave.people")
 
 
-def _people():
+def _people(*, by_where: bool = False):
+    """Everyone with their roles: all of them (a person's page), or, by_where, the
+    site-wide role and the registers' roles apart (the list's two columns)."""
     memberships = Membership.objects.select_related("mapping").order_by("mapping__name")
-    return get_user_model().objects.prefetch_related(
-        Prefetch("memberships", queryset=memberships),
-        Prefetch("memberships", queryset=Membership.objects.filter(mapping__isnull=True),
-                 to_attr="site_memberships"),
-        Prefetch("memberships", queryset=memberships.filter(mapping__isnull=False),
-                 to_attr="register_memberships"),
-    ).order_by("-is_active", "username")  # fmt: skip
+    roles = [Prefetch("memberships", queryset=memberships)]
+    if by_where:
+        roles = [Prefetch("memberships", queryset=memberships.filter(mapping__isnull=True),
+                          to_attr="site_memberships"),
+                 Prefetch("memberships", queryset=memberships.filter(mapping__isnull=False),
+                          to_attr="register_memberships")]  # fmt: skip
+    return get_user_model().objects.prefetch_related(*roles).order_by("-is_active", "username")
 
 
 @require_safe
 def people(request: HttpRequest) -> HttpResponse:
     operations.require_administrator(request.user)
-    context = {"people": _people(), "invitations": Invitation.objects.pending()
+    context = {"people": _people(by_where=True), "invitations": Invitation.objects.pending()
                .select_related("mapping", "invited_by")}  # fmt: skip
     return render(request, "mapping/people.html", context)
 

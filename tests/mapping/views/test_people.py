@@ -287,3 +287,21 @@ def test_your_account_says_your_roles_and_where(small, people, as_role):
     assert f"with the editor role in {small['mapping'].name}." in said
     said = _text(as_role("publisher").get(reverse("account")))
     assert "with the publisher role for the whole site." in said
+
+
+def test_the_people_page_costs_the_same_however_many_people(small, people, admin_client):
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(reverse("people")).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(8):
+        someone = User.objects.create_user(f"extra{n}")
+        Membership.objects.create(user=someone, mapping=small["mapping"], role="editor")
+        Membership.objects.create(user=someone, mapping=None, role="viewer")
+    assert queries() == before
