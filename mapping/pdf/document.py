@@ -16,6 +16,7 @@ import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -27,7 +28,7 @@ from mapping.pdf import pool
 from mapping.register import Register
 
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
-LAYOUT_VERSION = "9"
+LAYOUT_VERSION = "10"
 TEMPLATE = "mapping/register_pdf.html"
 STYLESHEET = "mapping/register_pdf.css"
 # Most links in one part of the link table: enough parts to keep every worker busy, few
@@ -50,6 +51,18 @@ class LinkGroup:
     entry: ElementCoverage
     links: list[LinkClaim]
     continued: bool
+
+
+@dataclass(frozen=True)
+class PageAddresses:
+    """Turns the address of one of the register's pages (a link's, an element's) into the
+    absolute permanent one that a name in the PDF leads to (the template's address_in)."""
+
+    top: str  # where the site's pages start: what the default register's addresses begin with
+    base: str  # the register's own permanent top, absolute
+
+    def of(self, path: str) -> str:
+        return self.base + path.removeprefix(self.top)
 
 
 @dataclass(frozen=True)
@@ -240,6 +253,7 @@ def document_context(
     def absolute(path: str) -> str:
         return urljoin(permalink, path)
 
+    top = reverse("home")
     coverage = register.coverage
     citation = cite(register, absolute=absolute, today=today)
     example = next((link for entry in coverage.sources for link in entry.direct), None)
@@ -248,6 +262,7 @@ def document_context(
         "edition": register.edition,
         "coverage": coverage,
         "permalink": permalink,
+        "addresses": PageAddresses(top, absolute(register.urls.permanent(top))),
         "qr_code": segno.make(permalink, error="m").svg_data_uri(scale=4, border=2),
         "as_of": timezone.localtime(as_of),
         "today": today,

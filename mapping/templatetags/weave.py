@@ -21,6 +21,13 @@ def sentence(text: str) -> str:
     return f"{text}."
 
 
+@register.filter
+def address_in(path: str, addresses) -> str:
+    """A page's address as a printed document gives it: absolute and permanent (addresses
+    is the PDF's mapping.pdf.document.PageAddresses)."""
+    return addresses.of(path)
+
+
 @register.simple_tag(takes_context=True)
 def coins(context, subject=None) -> str:
     """A COinS span (OpenURL ContextObject) for a link or element of the page's register, or

@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db.models import Q
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -320,3 +321,39 @@ def test_links_inferred_through_a_crosswalk_are_printed_apart_and_not_counted(cl
             "inferred through SKI.4") in flat  # fmt: skip
     assert "Inferred, not reviewed: B1.1 (partly covers, inferred through INC.3)" in flat
     assert "Besides its 3 links, the register infers 21 links through a crosswalk" in flat
+
+
+def _addresses(content: bytes) -> set[str]:
+    """Where the PDF's web links lead."""
+    reader = PdfReader(io.BytesIO(content))
+    return {
+        str(annotation.get_object()["/A"]["/URI"])
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if annotation.get_object().get("/A", {}).get("/S") == "/URI"
+    }
+
+
+def test_every_link_reference_and_element_name_leads_to_its_page(demo_pdf, demo):
+    # The demo's guide says "every name links to its own page": in the PDF too, each to
+    # the permanent address that names the register.
+    permalink = "http://testserver/m/example-homes-cih/"
+    addresses = _addresses(demo_pdf.content)
+    for link in demo.links.all():
+        assert f"{permalink}links/{link.link_id}/" in addresses
+    # Each behaviour heads its run of the table; every standard and statement the index.
+    named = Element.objects.filter(retired=False).filter(
+        Q(framework=demo.source_framework, parent=None) | Q(framework=demo.target_framework)
+    )
+    for element in named.select_related("framework"):
+        assert f"{permalink}elements/{element.framework.slug}/{element.code}/" in addresses
+    assert all(address.startswith(permalink) for address in addresses)
+
+
+def test_an_editions_names_lead_to_the_editions_pages(client, demo):
+    edition = "http://testserver/m/example-homes-cih/editions/1/"
+    addresses = _addresses(client.get("/editions/1/guide.pdf").content)
+    first = demo.links.order_by("pk").first()
+    assert f"{edition}links/{first.link_id}/" in addresses
+    assert f"{edition}elements/{demo.source_framework.slug}/B1/" in addresses
+    assert all(address.startswith(edition) for address in addresses)
