@@ -202,20 +202,33 @@ class EditionAdmin(ChangeAdmin):
     search_fields = ["title", "notes"]
 
 
+class PeopleElsewhere:
+    """Roles and accounts are changed on Weave's People pages, which log every change and
+    keep the site's last administrator: here they can be read, not changed."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    """Who holds which role, site-wide (no register) or in one register."""
+class MembershipAdmin(PeopleElsewhere, admin.ModelAdmin):
+    """Who holds which role, site-wide (no register) or in one register: to read."""
 
     list_display = ["user", "role", "mapping", "granted_at"]
     list_filter = ["role", "mapping"]
     list_select_related = ["user", "mapping"]
     search_fields = ["user__username", "user__email", "mapping__name"]
-    autocomplete_fields = ["user"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(PeopleElsewhere, admin.TabularInline):
     model = Membership
-    fields = ["mapping", "role"]
+    fields = readonly_fields = ["mapping", "role"]
     extra = 0
 
 
@@ -223,7 +236,11 @@ admin.site.unregister(get_user_model())
 
 
 @admin.register(get_user_model())
-class WeaveUserAdmin(UserAdmin):
-    """Django's user admin, with each person's roles beside their account."""
+class WeaveUserAdmin(PeopleElsewhere, UserAdmin):
+    """Django's user admin, with each person's roles beside their account. Who is active,
+    who administers and what role anyone holds change on People (/people/), where each
+    change is logged; here a person's name and email can be corrected."""
 
     inlines = [MembershipInline]
+    readonly_fields = ["is_active", "is_staff", "is_superuser", "groups", "user_permissions",
+                       "last_login", "date_joined"]  # fmt: skip

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from mapping.models import Mapping, Membership, Role
 from tests.rows import demo_per_module
 
 # The demo is seeded once for the module's tests, each in a savepoint of its own.
@@ -68,3 +69,49 @@ def test_anonymous_visitors_are_sent_to_log_in(client, demo):
     response = client.get("/admin/mapping/link/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_roles_and_accounts_are_read_here_and_changed_on_people(admin_client, demo):
+    """Who administers, who is active and who holds which role change on People, which logs
+    each change and keeps the last administrator: the admin shows them and changes none."""
+    admin = get_user_model().objects.get(username="admin")
+    page = admin_client.get(f"/admin/auth/user/{admin.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page and 'name="is_active"' not in page
+    # The last administrator, posting the form without the box ticked, stays one.
+    response = admin_client.post(f"/admin/auth/user/{admin.pk}/change/", {
+        "username": "admin", "first_name": "", "last_name": "", "email": "a@example.org",
+        "is_superuser": "", "is_active": "",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+    })  # fmt: skip
+    assert response.status_code == 302
+    admin.refresh_from_db()
+    assert admin.is_superuser and admin.is_active and admin.email == "a@example.org"
+    for url in ("/admin/auth/user/add/", f"/admin/auth/user/{admin.pk}/delete/",
+                "/admin/mapping/membership/add/"):  # fmt: skip
+        assert admin_client.get(url).status_code == 403
+    membership = Membership.objects.first()
+    change = admin_client.post(f"/admin/mapping/membership/{membership.pk}/change/",
+                               {"user": membership.user_id, "role": "publisher"})  # fmt: skip
+    assert change.status_code == 403
+    assert Membership.objects.get(pk=membership.pk).role == membership.role
+
+
+def test_a_register_whose_people_hold_roles_in_it_is_not_deleted_in_the_admin(admin_client, demo):
+    """Deleting a register would take its people's roles unlogged: take them away on People
+    first (each change logged), then it can go."""
+    empty = Mapping.objects.create(
+        name="Trial", slug="trial", organisation="Example Homes",
+        source_framework=demo.source_framework, target_framework=demo.target_framework,
+    )  # fmt: skip
+    carol = get_user_model().objects.create_user("carol")
+    Membership.objects.create(user=carol, mapping=empty, role=Role.PUBLISHER)
+    url = f"/admin/mapping/mapping/{empty.pk}/delete/"
+    assert (
+        "permission to delete the following types of objects"
+        in admin_client.get(url).content.decode()
+    )
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert Membership.objects.filter(user=carol, mapping=empty).exists()
+    Membership.objects.filter(user=carol).delete()
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Mapping.objects.filter(pk=empty.pk).exists()
