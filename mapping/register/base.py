@@ -239,8 +239,32 @@ class Register:
         if chosen.status and chosen.status in self.statuses:
             links = links.with_status(chosen.status)
         if chosen.text:
-            links = links.matching(chosen.text)
+            links = self._matching(links, chosen.text.split())
         return links.sorted_by(chosen.sort)
+
+    def _matching(self, links: models.QuerySet, words: list[str]) -> models.QuerySet:
+        """Links holding every word, where a word is held by the link's own text or by an
+        element it sits under: "Advocate" finds the links to Advocate's statements too."""
+        wide = {word: under for word in words if (under := self._under_named(word))}
+        if plain := [word for word in words if word not in wide]:
+            links = links.matching(" ".join(plain))
+        for word, under in wide.items():
+            links = links.filter(under | models.Q(pk__in=self._links().matching(word).values("pk")))
+        return links
+
+    def _under_named(self, word: str) -> models.Q | None:
+        """Links under an element with others under it whose code or title holds word (of
+        three letters or more), as runs of tree ranks; None when no such element."""
+        if len(word) < 3:
+            return None
+        needle, found = word.casefold(), models.Q()
+        for side in Side:
+            for element in self._tree[side]:
+                if needle in element.code.casefold() or needle in element.title.casefold():
+                    low, high = self.rank_range(side, element.code)
+                    if low < high:
+                        found |= models.Q(**{f"{side.value}_rank__range": (low, high)})
+        return found or None
 
     def rows(self, links: models.QuerySet) -> list:
         """The links of a (sliced) selection, complete and ready to show. Sorting and

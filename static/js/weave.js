@@ -150,10 +150,15 @@
   }
 
   // The address it is already at (Enter after a search that ran as it was typed) replaces
-  // the history entry instead of adding another: one Back press a view.
+  // the history entry instead of adding another, and so does typing on in a search already
+  // shown: one Back press a view, not one a letter.
   document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
     var update = event.detail.history;
-    if (update.type === "push" && new URL(update.path, location.href).href === location.href) {
+    if (update.type !== "push") return;
+    var config = event.detail.requestConfig || {};
+    var typed = config.triggeringEvent && config.triggeringEvent.type === "input";
+    var searching = new URLSearchParams(location.search).get("q");
+    if (new URL(update.path, location.href).href === location.href || (typed && searching && searching.trim())) {
       update.type = "replace";
     }
   });

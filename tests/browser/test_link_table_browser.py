@@ -51,6 +51,21 @@ def test_enter_after_the_search_ran_adds_no_history_entry(live_demo, page):
     assert "relation=supports" in page.url and "q=honest" not in page.url
 
 
+def test_typing_on_in_a_search_is_one_step_back_not_one_a_letter(live_demo, page):
+    page.goto(f"{live_demo.url}/links/")
+    entries = page.evaluate("history.length")
+    search = page.get_by_label("Search titles, codes and rationale")
+    for typed in ("hon", "es", "t"):  # pauses longer than the search waits for
+        with page.expect_response(lambda response: "q=" in response.url):
+            search.press_sequentially(typed, delay=30)
+        page.wait_for_timeout(300)
+    page.wait_for_function("location.search.includes('q=honest')")
+    assert page.evaluate("history.length") == entries + 1
+    page.go_back()
+    expect(page.locator(".results-summary")).to_contain_text("Showing 1–50 of 86 links.")
+    assert "q=" not in page.url
+
+
 def test_choosing_a_filter_swaps_the_results_and_pushes_the_url(live_demo, page):
     page.goto(f"{live_demo.url}/links/")
     page.evaluate("window.weaveMarker = 1")
