@@ -140,6 +140,16 @@ class LinkFilterForm(forms.Form):
     def is_filtered(self) -> bool:
         return self.chosen().is_filtered
 
+    def described(self) -> list[tuple[str, str]]:
+        """Each filter chosen, as (its label, what was chosen): what a printed table says
+        it holds, where the form itself is not printed."""
+        found = [("Search", f"“{self.cleaned_data['q']}”")] if self.cleaned_data["q"] else []
+        for field in self.choice_fields():
+            if field.name != "sort" and (value := self.cleaned_data.get(field.name)):
+                label = dict(field.field.choices).get(value, value)
+                found.append((field.label, str(label).strip("\u2003 ")))
+        return found
+
     def chosen(self) -> LinkFilter:
         data = self.cleaned_data
         return LinkFilter(

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -46,11 +48,29 @@ def test_pages_print_without_what_is_for_the_screen(live_demo, page, path):
     page.goto(f"{live_demo.url}{path}")
     page.emulate_media(media="print")
     assert page.locator("h1").is_visible()
-    for selector in (".site-header nav", ".site-header .account", "button", ".button",
-                     ".breadcrumbs"):  # fmt: skip
+    for selector in (".site-header nav", ".site-header .account", "button:not(.linklike)",
+                     ".button", ".breadcrumbs", ".citation-actions", "details.citation-format",
+                     ".evidence-pack"):  # fmt: skip
         shown = [e for e in page.locator(selector).all() if e.is_visible()]
         assert shown == [], (path, selector)
     assert page.get_by_text("Add to my list").first.is_hidden()
+
+
+def test_the_map_prints_its_list_with_every_name(live_demo, page):
+    page.goto(f"{live_demo.url}/map/")
+    page.emulate_media(media="print")
+    names = page.locator(".map-list button.linklike")
+    assert names.count() > 40
+    expect(names.filter(has_text="ADV Advocate")).to_be_visible()
+    expect(names.filter(has_text=re.compile(r"^B1 \w"))).to_be_visible()
+
+
+def test_a_printed_filtered_table_says_what_it_was_filtered_by(live_demo, page):
+    page.goto(f"{live_demo.url}/links/?source=B3&q=respect")
+    note = page.get_by_text("Filtered by")
+    assert note.is_hidden()
+    page.emulate_media(media="print")
+    expect(note).to_have_text("Filtered by search: “respect”; behaviour: B3 Respect everyone.")
 
 
 def test_a_printed_page_of_the_link_table_says_where_every_link_is(live_demo, page):
@@ -60,3 +80,16 @@ def test_a_printed_page_of_the_link_table_says_where_every_link_is(live_demo, pa
     page.emulate_media(media="print")
     expect(note).to_be_visible()
     expect(note).to_contain_text("/guide.pdf) has every link")
+
+
+@pytest.mark.parametrize("path", ["/", "/links/", "/elements/example-homes-behaviours/B1/",
+                                  "/references/", "/map/"])  # fmt: skip
+def test_buttons_and_fields_are_targets_of_at_least_24_px_on_a_phone(live_demo, make_page, path):
+    page = make_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page.goto(f"{live_demo.url}{path}")
+    small = page.evaluate("""() => [...document.querySelectorAll(
+        'button, .button, select, input:not([type=hidden]), summary')]
+        .filter(e => e.getClientRects().length && !e.closest('.visually-hidden'))
+        .map(e => [e.textContent.trim().slice(0, 30) || e.name, e.getBoundingClientRect().height])
+        .filter(([, height]) => height < 24)""")
+    assert small == [], (path, small)

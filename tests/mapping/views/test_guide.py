@@ -193,3 +193,18 @@ def test_a_new_sites_administrator_finds_an_empty_review_queue_and_no_frameworks
     assert review.status_code == 200 and "Nothing waiting." in review.content.decode()
     frameworks = client.get(reverse("framework_list")).content.decode()
     assert "No frameworks yet." in frameworks and "<table" not in frameworks.split("<main")[1]
+
+
+def test_on_this_page_jumps_to_each_section_of_a_long_guide(client, demo):
+    html = client.get(URL).content.decode()
+    nav = html[
+        html.index('<nav class="on-this-page') : html.index("</nav>", html.index("on-this-page"))
+    ]
+    targets = re.findall(r'<a href="#([\w-]+)">([^<]+)</a>', nav)
+    assert [label for _, label in targets] == [
+        "Coverage at a glance", "Each set of standards", "Our behaviours and what they cover",
+        "Each characteristic and what covers it", "How to read a link",
+        "Where to find the detail", "Downloads",
+    ]  # fmt: skip
+    for anchor, _ in targets:
+        assert html.count(f'id="{anchor}"') == 1, anchor
