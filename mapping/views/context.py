@@ -30,7 +30,11 @@ def register(request: HttpRequest) -> dict:
     """What every page's header needs: the reader's role here, the register the navigation
     leads to (a register page passes its own; other pages get the default mapping's live
     register, none for a stranger on a private site) and, inside an edition, the same page
-    in the live register. Each is looked up only if the page shows it."""
+    in the live register. Each is looked up only if the page shows it. A request refused
+    before anyone was known (a host this site is not, too many fields) says nothing of
+    the site."""
+    if not hasattr(request, "user"):
+        return {}
     user = request.user
 
     def role_label() -> str:

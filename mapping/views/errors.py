@@ -10,6 +10,12 @@ from __future__ import annotations
 import sys
 
 from django.conf import settings
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
@@ -56,7 +62,18 @@ def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.permission_denied(request, exception)
 
 
+# Requests whose query, body or host cannot be read at all: their page reads none of them.
+UNREADABLE = (DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if isinstance(exception, UNREADABLE):
+        said = {
+            DisallowedHost: "This site does not answer at that address.",
+            RequestDataTooBig: "That was more than this site takes in one request.",
+        }.get(type(exception), "That request had more fields or files than this site takes.")
+        html = loader.render_to_string("plain_error.html", {"title": "Bad request", "said": said})
+        return HttpResponse(html, status=400)
     if stranger_on_a_private_site(request):
         return _plain(request, "Bad request", "This request could not be understood.", 400)
     return defaults.bad_request(request, exception)

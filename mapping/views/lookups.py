@@ -162,8 +162,11 @@ def flash(request: HtmxHttpRequest, text: str) -> None:
 
 
 def back_to(request: HttpRequest, fallback: str) -> str:
-    """Where a plain form post returns to: ?next= if it is on this site, else fallback."""
+    """Where a plain form post returns to: ?next= if it is a path on this site, else
+    fallback. (Anything else, "zz" say, would be taken by redirect() for a view's name.)"""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return fallback

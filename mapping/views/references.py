@@ -18,7 +18,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbid
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -35,7 +35,7 @@ from mapping.citing.listing import (
     resolve,
 )
 from mapping.citing.references import MAX_ENTRIES, Entry, ReferenceList
-from mapping.views.lookups import HtmxHttpRequest
+from mapping.views.lookups import HtmxHttpRequest, back_to
 
 STYLES = {"apa": "APA 7th edition", "harvard": "Harvard (Cite Them Right)"}
 DOWNLOADS = ("bibtex", "ris", "csl-json")
@@ -56,10 +56,7 @@ def _said(error: ValidationError) -> str:
 
 
 def _back(request: HtmxHttpRequest, fallback: str = "references") -> str:
-    wanted = request.POST.get("next", "")
-    allowed = url_has_allowed_host_and_scheme(wanted, {request.get_host()},
-                                              require_https=request.is_secure())  # fmt: skip
-    return wanted if wanted and allowed else fallback
+    return back_to(request, fallback)
 
 
 def _from_elsewhere(request: HtmxHttpRequest) -> bool:

@@ -104,3 +104,52 @@ def test_withdrawing_an_invitation_twice_says_so_to_the_administrator(db, people
     page = admin_client.post(url, follow=True).content.decode()
     assert "The invitation to new@example.org was already withdrawn." in page
     assert "Ask whoever invited you" not in page
+
+
+@pytest.mark.parametrize("next_", ["zz", "0", "null", "B1 Put", "//elsewhere.example/x"])
+def test_a_next_that_is_not_a_path_here_returns_to_the_page_it_would_have(small, as_role, next_):
+    """A bare word in next= was taken by redirect() for a view's name: a 500 after the
+    retirement had been saved."""
+    link = small["b2_s12"]
+    response = as_role("editor").post(
+        reverse("link_retire", args=[link.pk]), {"reason": "Gone.", "revision": 1, "next": next_}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == link.get_absolute_url()
+    link.refresh_from_db()
+    assert link.retired_reason == "Gone."
+
+
+def test_a_reference_added_with_an_odd_next_goes_to_my_references(small, client):
+    response = client.post(reverse("reference_add"), {
+        "register": small["mapping"].slug, "kind": "register", "next": "zz",
+    })  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == reverse("references")
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "host"),
+    [
+        ("/links/", {f"f{i}": "x" for i in range(1100)}, "testserver"),  # too many fields
+        ("/api/mappings", {f"f{i}": "x" for i in range(1100)}, "testserver"),
+        ("/healthz", {}, "elsewhere.example"),  # a host this site is not
+    ],
+)
+def test_a_request_refused_before_anyone_is_known_is_a_400_not_a_500(small, path, params, host):
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get(path, params, headers={"host": host})
+    assert response.status_code == 400
+    assert "<h1>Bad request</h1>" in response.content.decode()
+
+
+def test_a_post_too_large_to_read_is_a_400(small, as_role):
+    link = small["b2_s12"]
+    client = as_role("editor")
+    client.raise_request_exception = False
+    response = client.post(reverse("link_retire", args=[link.pk]),
+                           {"reason": "x" * 8_000_000, "revision": 1})  # fmt: skip
+    assert response.status_code == 400
+    assert "more than this site takes" in response.content.decode()
+    link.refresh_from_db()
+    assert not link.retired_reason
