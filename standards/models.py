@@ -185,15 +185,13 @@ def tree_order(elements: Iterable[E]) -> list[E]:
     ids = {element.pk for element in elements}
     roots = [e for e in elements if e.parent_id is None or e.parent_id not in ids]
     ordered: list[E] = []
-
-    def visit(nodes: Iterable[E], depth: int) -> None:
-        for node in nodes:
-            node.depth = depth
-            node.tree_index = len(ordered)
-            ordered.append(node)
-            visit(children.get(node.pk, []), depth + 1)
-
-    visit(roots, 0)
+    waiting = [(root, 0) for root in reversed(roots)]  # a stack, not recursion: any depth
+    while waiting:
+        node, depth = waiting.pop()
+        node.depth = depth
+        node.tree_index = len(ordered)
+        ordered.append(node)
+        waiting += [(child, depth + 1) for child in reversed(children.get(node.pk, []))]
     return ordered
 
 

@@ -179,7 +179,7 @@ class ElementEditForm(forms.ModelForm):
         fields = ["title", "description", "source_check", "checked_on"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
-            "checked_on": forms.DateInput(attrs={"type": "date"}),
+            "checked_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         error_messages = {
             "title": {"required": "Give the element a title."},

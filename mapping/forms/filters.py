@@ -218,7 +218,7 @@ class ChangeFilterForm(forms.Form):
     )
     since = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Give the date as YYYY-MM-DD."},
     )
     after = forms.IntegerField(

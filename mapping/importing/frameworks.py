@@ -114,6 +114,13 @@ class FrameworkPlan:
                     column="parent code", **self._where(origin),
                 ))  # fmt: skip
                 continue
+            above = self.existing.get(payload.parent) if payload.parent is not None else None
+            if above is not None and above.retired and payload.parent not in codes:
+                self.problems.append(Problem(
+                    f"The parent code {payload.parent} is retired: restore it first, or put "
+                    f"{payload.code} under another.", column="parent code", **self._where(origin),
+                ))  # fmt: skip
+                continue
             if _in_a_cycle(payload.code, parents):
                 self.problems.append(Problem(
                     f"{payload.code} would sit under itself: its parents go round in a circle "
@@ -150,6 +157,24 @@ class FrameworkPlan:
         self.missing = [
             e for code, e in self.existing.items() if code not in codes and not e.retired
         ]
+        if wanted.retire_missing:
+            self._keep_what_the_file_holds(parents, codes)
+
+    def _keep_what_the_file_holds(self, parents: dict, codes: set) -> None:
+        """Retiring an element retires what sits under it: one missing from the file with
+        something under it that the file holds would retire that too."""
+        missing = {e.code for e in self.missing}
+        for code in sorted(codes):
+            node, seen = parents.get(code), {code}
+            while node is not None and node not in missing and node not in seen:  # cycles
+                seen.add(node)
+                node = parents.get(node)
+            if node in missing:
+                self.problems.append(Problem(
+                    f"{node} is not in the file, but {code}, which is, sits under it: retiring "
+                    f"{node} would retire {code} too. Put {node} in the file, or {code} under "
+                    "another parent."
+                ))  # fmt: skip
 
     @property
     def summary(self) -> Summary:

@@ -213,6 +213,11 @@ class Link(LinkClaim):
         """Bring a retired link back as a draft, to be proposed and approved again."""
         if not self.is_retired:
             raise ValidationError("Only a retired link can be restored.")
+        if retired := [end.code for end in (self.source, self.target) if end.retired]:
+            raise ValidationError(
+                f"{' and '.join(retired)} {'is' if len(retired) == 1 else 'are'} retired: "
+                f"restore {'it' if len(retired) == 1 else 'them'} before its links."
+            )
         changes = {"status": LinkStatus.DRAFT, "retired_reason": ""}
         return Change.objects.apply(self, changes, by=by, revision=revision)
 

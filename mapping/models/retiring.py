@@ -65,4 +65,10 @@ def restore(subject: Element | Framework, *, by) -> Change | None:
     they are restored one by one)."""
     if not subject.retired:
         return None
+    parent = getattr(subject, "parent", None)
+    if parent is not None and parent.retired:
+        raise ValidationError(
+            f"{subject.code} sits under {parent.code}, which is retired: restore {parent.code} "
+            "first."
+        )
     return Change.objects.apply(subject, {"retired": False, "retired_reason": ""}, by=by)

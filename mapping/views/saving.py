@@ -7,6 +7,7 @@ import copy
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -95,6 +96,11 @@ def retire_page(
 
 
 def restore_page(request: HtmxHttpRequest, subject, *, name: str, back: str) -> HttpResponse:
-    if restore(subject, by=request.user) is not None:
+    try:
+        restored = restore(subject, by=request.user)
+    except ValidationError as error:  # what it sits under is retired: nothing written
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    if restored is not None:
         flash(request, f"Restored {name}.")
     return redirect(back)

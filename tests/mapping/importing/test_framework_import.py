@@ -231,3 +231,42 @@ def test_a_file_whose_every_row_is_wrong_does_not_say_it_changes_nothing(small, 
     page = as_role("editor").get(f"/imports/{batch.pk}/").content.decode()
     assert "Put the problems right, in the file or in what you chose on the upload form" in page
     assert "The file changes nothing" not in page
+
+
+def test_retiring_what_is_missing_never_retires_what_the_file_holds(small, dry_run, apply,
+                                                                     people):  # fmt: skip
+    """B1.1 is in the file, B1 (its parent) is not: retiring B1 would retire B1.1 with it."""
+    text = "code,title,level label,parent code\nB1.1,Listen well,Child,B1\nB2,Be brave,Top,\n"
+    batch = dry_run("framework", text, framework=small["behaviours"],
+                    options={"retire_missing": True})  # fmt: skip
+    assert not batch.can_be_applied
+    assert [p["message"] for p in batch.summary[0]["problems"]] == [
+        "B1 is not in the file, but B1.1, which is, sits under it: retiring B1 would retire "
+        "B1.1 too. Put B1 in the file, or B1.1 under another parent."
+    ]
+    before = snapshot()
+    apply(batch, by=people["editor"])
+    assert snapshot() == before
+
+
+def test_an_element_cannot_be_put_under_a_retired_one(small, dry_run, apply, people):
+    Element.objects.filter(code="B2").update(retired=True, retired_reason="Gone.")
+    text = "code,title,level label,parent code\nB2.1,Be bold,Child,B2\n"
+    batch = dry_run("framework", text, framework=small["behaviours"])
+    assert not batch.can_be_applied
+    assert problems_said(batch.summary[0]) == [
+        "Row 2, column “parent code”: The parent code B2 is retired: restore it first, or put "
+        "B2.1 under another."
+    ]
+
+
+def test_a_framework_thousands_of_levels_deep_is_laid_out_without_recursion(db):
+    from standards.models import tree_order
+
+    class Node:
+        def __init__(self, pk, parent_id):
+            self.pk, self.parent_id = pk, parent_id
+
+    nodes = [Node(1, None)] + [Node(i, i - 1) for i in range(2, 5001)]
+    ordered = tree_order(nodes)
+    assert [n.pk for n in ordered] == list(range(1, 5001)) and ordered[-1].depth == 4999

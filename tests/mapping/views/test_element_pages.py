@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from mapping.models import Change
 from mapping.register import LinkFilter, LiveRegister
+from standards.models import Element
 from tests.synthetic import build_register
 
 
@@ -115,3 +116,20 @@ def test_the_breadcrumbs_lead_where_they_say(demo, client):
     crumbs = html.split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
     assert f'<a href="/">{demo.name}</a>' in crumbs
     assert '<a href="/frameworks/cih-professional-standards-2021/">' in crumbs
+
+
+def test_a_checked_date_is_shown_as_a_date_field_can_read_it(small, as_role):
+    """A date field reads YYYY-MM-DD only: 22/11/2026 was shown empty, and saving the form
+    unchanged was refused for want of the date."""
+    import datetime
+
+    from standards.models import SourceCheck
+
+    element = small["s1"]
+    Element.objects.filter(pk=element.pk).update(
+        source_check=SourceCheck.CHECKED, checked_on=datetime.date(2026, 11, 22)
+    )
+    page = as_role("editor").get(reverse("element_edit", args=[element.pk])).content.decode()
+    assert 'value="2026-11-22"' in page
+    changes = as_role("admin").get(reverse("changes"), {"since": "2026-11-22"}).content.decode()
+    assert 'value="2026-11-22"' in changes

@@ -414,11 +414,29 @@ def test_retiring_an_element_takes_its_subtree_and_links_out_of_the_live_registe
     assert "B1 was retired: Merged into B2." in page
     change = Change.objects.for_object(b1).first()
     assert change.action == Change.Action.RETIRED and change.reason == "Merged into B2."
+    # What sits under it, and its links, come back only after it: else every page that
+    # lays out the tree would meet an element whose parent it does not hold.
+    editor = as_role("editor")
+    child = Element.objects.get(code="B1.1")
+    link = Link.objects.get(pk=small["b11_s11"].pk)
+    response = editor.post(reverse("element_restore", args=[child.pk]), follow=True)
+    assert "B1.1 sits under B1, which is retired: restore B1 first." in response.content.decode()
+    response = editor.post(reverse("link_restore", args=[link.pk]), {"revision": link.revision})
+    assert response.status_code == 409
+    assert "B1.1 is retired: restore it before its links." in response.content.decode()
+    child.refresh_from_db()
+    link.refresh_from_db()
+    assert child.retired and link.is_retired
+    for path in (reverse("home"), reverse("matrix"), reverse("coverage")):
+        assert client.get(path).status_code == 200
     # Restoring brings the element back, not its links.
-    as_role("editor").post(reverse("element_restore", args=[b1.pk]))
+    editor.post(reverse("element_restore", args=[b1.pk]))
     b1.refresh_from_db()
     assert not b1.retired
     assert Change.objects.for_object(b1).first().action == Change.Action.RESTORED
+    editor.post(reverse("element_restore", args=[child.pk]))
+    assert editor.post(reverse("link_restore", args=[link.pk]),
+                       {"revision": link.revision}).status_code == 302  # fmt: skip
 
 
 def test_only_a_framework_nobody_maps_can_be_retired(small, as_role):
