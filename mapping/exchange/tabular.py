@@ -48,6 +48,10 @@ def column_name(header: str) -> str:
     return ALIASES.get(name, name)
 
 
+# The most unknown columns a message names (a file may have thousands).
+SAID_AT_MOST = 10
+
+
 def read_rows(
     content: bytes, file_format: str, *, columns: Sequence[str], required: Sequence[str]
 ) -> list[tuple[int, dict[str, str]]]:
@@ -57,14 +61,20 @@ def read_rows(
     if not table:
         raise UnreadableFile("The file is empty: it needs a header row and at least one row.")
     header = [column_name(cell) for cell in table[0]]
-    unknown = [name for name in header if name and name not in (*columns, *READ_ONLY)]
+    unknown = list(
+        dict.fromkeys(name for name in header if name and name not in (*columns, *READ_ONLY))
+    )  # each once, in the file's order
     missing = [name for name in required if name not in header]
     if missing or unknown:
         said = []
         if missing:
             said.append(f"it has no {', '.join(f'“{m}”' for m in missing)} column")
         if unknown:
-            said.append(f"{', '.join(f'“{u}”' for u in unknown)} is not a column Weave knows")
+            named = ", ".join(f"“{u[:40]}”" for u in unknown[:SAID_AT_MOST])
+            more = len(unknown) - SAID_AT_MOST
+            named += f" and {more} more" if more > 0 else ""
+            verb = "is not a column" if len(unknown) == 1 else "are not columns"
+            said.append(f"{named} {verb} Weave knows")
         raise UnreadableFile(
             f"The columns are not right: {'; '.join(said)}. The columns are: "
             f"{', '.join(columns)} (download the template to start from)."
@@ -151,7 +161,8 @@ def _check_quotes_close(text: str, delimiter: str, rows: int) -> None:
 def _xlsx_table(content: bytes) -> list[list]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
+            SyntaxError) as error:  # fmt: skip
         raise UnreadableFile(
             "The file is not an Excel workbook (.xlsx): save it as an .xlsx workbook, or as "
             "CSV UTF-8."
@@ -159,7 +170,9 @@ def _xlsx_table(content: bytes) -> list[list]:
     try:
         sheet = workbook.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as error:
+        # SyntaxError: XML the parser refuses (xml.etree's ParseError), such as a sheet
+        # declaring entities that expand without end.
         raise UnreadableFile("The workbook's first sheet cannot be read.") from error
     finally:
         workbook.close()

@@ -77,3 +77,19 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if stranger_on_a_private_site(request):
         return _plain(request, "Bad request", "This request could not be understood.", 400)
     return defaults.bad_request(request, exception)
+
+
+CSRF_SAID = (
+    "This form could not be sent: it was opened before you last logged in or out, or too "
+    "long ago. Nothing was saved. Copy anything you typed, go back, reload the page and "
+    "send it again."
+)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form whose security token no longer matches (CSRF_FAILURE_VIEW): said in words,
+    with what to do, rather than Django's page for developers."""
+    if stranger_on_a_private_site(request):
+        return _plain(request, "Form expired", CSRF_SAID, 403)
+    html = loader.render_to_string("403.html", {"exception": CSRF_SAID}, request=request)
+    return HttpResponse(html, status=403)

@@ -28,7 +28,10 @@ AT_MOST = 500  # links listed at once; the filters narrow the rest
 
 
 class ReviewFilter(forms.Form):
-    register = forms.SlugField(required=False, max_length=100)
+    register = forms.SlugField(
+        required=False, max_length=100,
+        error_messages={"invalid": "not the address of a register (letters, digits and hyphens)."},
+    )  # fmt: skip
     proposer = forms.CharField(required=False, max_length=150)
 
 
@@ -99,7 +102,9 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
     imports = waiting_imports(editing)
     status, problem = 200, ""
     if chosen.is_valid():
-        if slug := chosen.cleaned_data["register"]:
+        if (slug := chosen.cleaned_data["register"]) and not editing.filter(slug=slug).exists():
+            status, problem = 400, f"“{slug}” is not a register whose queue you can see here."
+        if slug:
             links = links.filter(mapping__slug=slug)
             imports = [batch for batch in imports if batch.mapping.slug == slug]
         if proposer := chosen.cleaned_data["proposer"]:
@@ -107,7 +112,12 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
             imports = [batch for batch in imports if batch.created_by
                        and batch.created_by.get_username() == proposer]  # fmt: skip
     else:
-        status, problem = 400, "Those filters are not ones this page knows."
+        status, problem = (
+            400,
+            " ".join(
+                f"{name}: {error}" for name, errors in chosen.errors.items() for error in errors
+            ),
+        )
     links = list(links.order_by("mapping__name", "source_rank", "target_rank")[:AT_MOST])
     edits = Change.objects.latest_edits(links)
     for link in links:

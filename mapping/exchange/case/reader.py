@@ -92,6 +92,8 @@ def read_package(content: bytes) -> Package:
         ) from error
     except RecursionError as error:
         raise UnreadableFile(TOO_DEEP) from error
+    except ValueError as error:  # a number of more digits than Python reads from text
+        raise UnreadableFile(f"The file holds a value that cannot be read: {error}.") from error
     if is_weave_framework(data):
         return _read_weave_framework(data)
     if not isinstance(data, dict) or not isinstance(data.get("CFDocument"), dict):

@@ -156,7 +156,12 @@ def test_each_bad_row_has_its_own_message_and_nothing_is_written(small, dry_run,
 BAD_FILES = [
     (b"\xff\xfecode,title\n", "upload.csv", "The file is not UTF-8 text"),
     (b"name,words\nB1,Kind\n", "upload.csv", "The columns are not right: it has no “code”, "
-     "“title”, “level label” column; “name”, “words” is not a column Weave knows"),
+     "“title”, “level label” column; “name”, “words” are not columns Weave knows"),
+    (b"code,title,level label,extra,extra\nB1,K,T,,\n", "upload.csv",
+     "The columns are not right: “extra” is not a column Weave knows."),
+    (("code,title,level label," + ",".join(f"c{i}" for i in range(100_000))).encode(),
+     "upload.csv", "The columns are not right: “c0”, “c1”, “c2”, “c3”, “c4”, “c5”, “c6”, “c7”, "
+     "“c8”, “c9” and 99990 more are not columns Weave knows."),
     (b"code,title,level label\n", "upload.csv", "The file has a header row but no rows"),
     (b"", "upload.csv", "The file is empty"),
     (b"code,title,level label,code\nB1,K,T,B1\n", "upload.csv", "The column “code” appears twice"),
@@ -167,7 +172,53 @@ BAD_FILES = [
      'A quote (") opened on row 2 is never closed'),
     (b"[" * 100_000, "upload.json", "The file nests lists or objects too deeply to be a CASE "
      "package."),
+    (b'{"CFItems": [' + b"1" * 5000 + b"]}", "upload.json", "The file holds a value that "
+     "cannot be read: Exceeds the limit (4300 digits)"),
 ]  # fmt: skip
+
+
+def _workbook_with_entities(entities: str, cell: str) -> bytes:
+    """An .xlsx whose first sheet declares XML entities and uses one in a cell."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = io.BytesIO()
+    workbook = Workbook()
+    workbook.active.append(["code", "title", "level label"])
+    workbook.active.append(["B1", "PLACEHOLDER", "Top"])
+    workbook.save(book)
+    out = io.BytesIO()
+    with zipfile.ZipFile(book) as original, zipfile.ZipFile(out, "w") as changed:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                text = text.replace("?>", f"?><!DOCTYPE worksheet [{entities}]>", 1)
+                text = text.replace('t="s"', 't="inlineStr"')  # (the title stays shared)
+                data = text.replace("PLACEHOLDER", cell).encode()
+            changed.writestr(item, data)
+    return out.getvalue()
+
+
+LAUGHS = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+    f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)
+)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [_workbook_with_entities(LAUGHS, "&j;"),  # a billion laughs
+     _workbook_with_entities('<!ENTITY e SYSTEM "file:///etc/passwd">', "&e;")],
+)  # fmt: skip
+def test_a_workbook_with_entities_is_refused_with_its_own_message(small, dry_run, content):
+    before = snapshot()
+    batch = dry_run("framework", content, "upload.xlsx", **NEW)
+    assert batch.is_failed
+    assert batch.error.startswith(("The workbook's first sheet cannot be read.",
+                                   "The file is not an Excel workbook")), batch.error  # fmt: skip
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize(("content", "filename", "message"), BAD_FILES)

@@ -153,3 +153,20 @@ def test_a_post_too_large_to_read_is_a_400(small, as_role):
     assert "more than this site takes" in response.content.decode()
     link.refresh_from_db()
     assert not link.retired_reason
+
+
+def test_a_form_sent_with_a_stale_token_says_what_happened_and_saves_nothing(small, people):
+    from django.test import Client
+
+    link = small["b2_s12"]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["editor"])
+    client.get(reverse("link_table"))  # the token cookie is set
+    stale = {"reason": "Gone.", "revision": 1, "csrfmiddlewaretoken": "x" * 64}
+    response = client.post(reverse("link_retire", args=[link.pk]), stale)
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This form could not be sent" in page and "Nothing was saved" in page
+    assert "DEBUG" not in page and "<header" in page  # the site's own page, not Django's
+    link.refresh_from_db()
+    assert not link.retired_reason

@@ -113,7 +113,11 @@ def test_the_filters_narrow_it_and_bad_ones_are_said(waiting, as_role, people):
         'name="chosen"') == 0  # fmt: skip
     response = client.get(reverse("review"), {"register": "not a slug!"})
     assert response.status_code == 400
-    assert "Those filters are not ones this page knows." in _text(response)
+    said = "register: not the address of a register (letters, digits and hyphens)."
+    assert said in _text(response)
+    response = client.get(reverse("review"), {"register": "nosuch"})
+    assert response.status_code == 400
+    assert "“nosuch” is not a register whose queue you can see here." in _text(response)
 
 
 def test_imports_checked_but_not_applied_are_listed(small, people, as_role):
