@@ -75,6 +75,15 @@ class FrameworkText(models.Model):
         return self.name
 
     @property
+    def choice_label(self) -> str:
+        """The framework as a list of choices names it: two versions, or two frameworks
+        with the same name, told apart by version, year, kind and address."""
+        year = str(self.year or "")
+        said = ", ".join(dict.fromkeys(filter(None, (self.version_label, year))))
+        return f"{self.name}{f', {said}' if said else ''} ({self.get_kind_display().lower()}, " \
+            f"{self.slug})"  # fmt: skip
+
+    @property
     def is_behaviours(self) -> bool:
         return self.kind == FrameworkKind.BEHAVIOURS
 

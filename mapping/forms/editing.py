@@ -270,6 +270,7 @@ class FrameworkEditForm(forms.ModelForm):
         field = self.fields["replaces"]
         field.queryset = Framework.objects.exclude(pk=self.instance.pk).order_by("kind", "name")
         field.empty_label = "None"
+        field.label_from_instance = Framework.choice_label.fget
 
 
 class EditionForm(forms.Form):
@@ -280,6 +281,17 @@ class EditionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What is new in this edition, for readers.",
     )
+
+
+def name_of_its_own(name: str, pk: int | None = None) -> str:
+    """A register's name, refused where another register has it: two of one name would be
+    two identical choices wherever a register is chosen (a role, the review queue)."""
+    name = name.strip()
+    if Mapping.objects.filter(name__iexact=name).exclude(pk=pk).exists():
+        raise forms.ValidationError(
+            "Another register has that name: choose one people can tell apart from it."
+        )
+    return name
 
 
 class MappingForm(forms.ModelForm):
@@ -319,7 +331,7 @@ class MappingForm(forms.ModelForm):
             field = self.fields[name]
             field.queryset = current
             field.label = label
-            field.label_from_instance = lambda f: f"{f.name} ({f.get_kind_display().lower()})"
+            field.label_from_instance = Framework.choice_label.fget
         self.fields[
             "source_framework"
         ].help_text = "The framework the links start from: your behaviours, say."
@@ -327,6 +339,9 @@ class MappingForm(forms.ModelForm):
             "The framework they are mapped onto: a set of professional standards, say, or "
             "another set of standards for a crosswalk."
         )
+
+    def clean_name(self) -> str:
+        return name_of_its_own(self.cleaned_data["name"], self.instance.pk)
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
@@ -363,6 +378,9 @@ class StartFromForm(forms.Form):
                     f"crosswalk “{crosswalk.name}”)")
             for value, (base, crosswalk) in self.routes.items()
         ]  # fmt: skip
+
+    def clean_name(self) -> str:
+        return name_of_its_own(self.cleaned_data["name"])
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]

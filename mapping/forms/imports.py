@@ -106,6 +106,8 @@ class FrameworkImportForm(forms.Form):
         field = self.fields["framework"]
         field.queryset = frameworks.filter(retired=False).order_by("kind", "name")
         self.fields["replaces"].queryset = Framework.objects.order_by("kind", "name")
+        for name in ("framework", "replaces"):
+            self.fields[name].label_from_instance = Framework.choice_label.fget
         if not can_add:
             field.required, field.empty_label = True, None
             del self.fields["replaces"]

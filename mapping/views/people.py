@@ -189,7 +189,9 @@ def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
             else:
                 login(request, someone, backend="mapping.access.oidc.PasswordBackend")
                 flash(request, f"Welcome to Weave, {someone.first_name or someone.username}.")
-                return redirect("/")
+                # To the register they were invited to, where their role is.
+                mapping = invitation.mapping
+                return redirect(reverse("home", kwargs=mapping.url_kwargs) if mapping else "/")
         context["form"] = form
         response = render(request, "mapping/invitation_accept.html", context,
                           status=400 if form.errors else 200)  # fmt: skip

@@ -49,7 +49,10 @@ def test_the_official_wording_reads_side_by_side_on_a_phone(live_demo, make_page
         "name": "cih.csv", "mimeType": "text/csv",
         "buffer": b"code,title,level label\nINT,Integrity (as CIH words it),Characteristic\n",
     }])  # fmt: skip
-    page.get_by_label("Into").select_option(label="CIH Professional Standards")
+    page.get_by_label("Into").select_option(
+        label="CIH Professional Standards, 2021 (standards framework, "
+        "cih-professional-standards-2021)"
+    )
     page.get_by_label("This file is the publisher's own wording").check()
     page.get_by_role("button", name="Upload and check").click()
     page.locator("table.side-by-side").wait_for()

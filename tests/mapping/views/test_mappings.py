@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 
 from mapping.models import Edition, Link, LinkStatus, Mapping
 from standards.models import Element, Framework
@@ -125,3 +126,18 @@ def test_a_citation_outlives_another_register_becoming_the_default(other, small,
         response = client.get(old)
         assert (response.status_code, response["Location"]) == (302, new), old
     assert client.get("/elements/nowhere/S1/").status_code == 404
+
+
+def test_a_register_needs_a_name_of_its_own_and_frameworks_are_told_apart(small, as_role):
+    """Two registers of one name were two identical choices wherever a register is chosen
+    (a role, the review queue): refused. Frameworks may share a name (two versions), so
+    their choices say version, year, kind and address."""
+    Framework.objects.filter(slug="the-standards").update(version_label="2021", year=2021)
+    page = as_role("admin").get(reverse("mapping_create")).content.decode()
+    assert ">The standards, 2021 (standards framework, the-standards)</option>" in page
+    response = as_role("admin").post(reverse("mapping_create"), {
+        "name": " our WAYS to the standards ", "slug": "again", "organisation": "Us",
+        "source_framework": small["behaviours"].pk, "target_framework": small["standards"].pk,
+    })  # fmt: skip
+    assert response.status_code == 400
+    assert "Another register has that name" in response.content.decode()

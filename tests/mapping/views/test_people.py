@@ -305,3 +305,19 @@ def test_the_people_page_costs_the_same_however_many_people(small, people, admin
         Membership.objects.create(user=someone, mapping=small["mapping"], role="editor")
         Membership.objects.create(user=someone, mapping=None, role="viewer")
     assert queries() == before
+
+
+def test_someone_invited_to_a_register_lands_in_it(small, people, client):
+    from mapping.models import Mapping, Role
+
+    other = Mapping.objects.create(
+        name="Another", slug="another", organisation="Example Homes",
+        source_framework=small["behaviours"], target_framework=small["standards"],
+    )  # fmt: skip
+    _invitation, key = Invitation.objects.issue("ana@example.org", Role.PUBLISHER, other,
+                                                by=people["admin"])  # fmt: skip
+    response = client.post(reverse("invitation_accept", args=[key]), {
+        "name": "Ana", "username": "ana", "password": "a long pass phrase",
+        "password_again": "a long pass phrase"})  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == "/m/another/"
+    assert "Publisher" in client.get(response["Location"]).content.decode()
