@@ -39,7 +39,8 @@ def mapping_create(request: HtmxHttpRequest) -> HttpResponse:
     crosswalk between two sets of standards), to fill by hand or by import; its pages are
     under /m/<slug>/. Making registers is the site's business: site-wide editors."""
     require(request.user, Role.EDITOR)
-    starting = request.method == "POST" and "route" in request.POST
+    # The start form says so itself: with no route chosen, its fields are still its own.
+    starting = request.method == "POST" and ("starting" in request.POST or "route" in request.POST)
     form = MappingForm(request.POST if request.method == "POST" and not starting else None)
     # Ids of its own: the two forms share field names, and labels find fields by id.
     start = StartFromForm(request.POST if starting else None, auto_id="start-%s")

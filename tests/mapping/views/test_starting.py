@@ -65,6 +65,7 @@ def test_starting_makes_an_empty_register_full_of_suggestions(before_started, as
      "A register already has that short name"),
     ({"route": "example-homes-cih+cih-cc", "name": "X", "slug": "new"}, "“new” is kept"),
     ({"route": "example-homes-cih+cih-cc", "name": "", "slug": "x"}, "This field is required"),
+    ({"starting": "1", "name": "X", "slug": "x"}, "Choose what to start from."),
 ])  # fmt: skip
 def test_starting_badly_says_why_and_makes_nothing(before_started, as_role, data, said):
     count = Mapping.objects.count()
@@ -72,6 +73,8 @@ def test_starting_badly_says_why_and_makes_nothing(before_started, as_role, data
     assert response.status_code == 400
     assert said in response.content.decode()
     assert Mapping.objects.count() == count
+    # The empty register's form below is left as it was, not filled with the start's fields.
+    assert "Say which organisation publishes it" not in response.content.decode()
 
 
 def test_a_register_from_a_framework_to_itself_is_refused(before_started, as_role):
