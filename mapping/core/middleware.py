@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
 
 NUL = "\x00"
 SAID = "has a NUL character in it, which nothing here can hold."
@@ -21,8 +22,12 @@ class RefuseNulMiddleware:
         where = None if request.path.startswith("/api/") else _where_nul(request)
         if where is None:
             return self.get_response(request)
-        return HttpResponseBadRequest(f"The {where} {SAID}",
-                                      content_type="text/plain; charset=utf-8")  # fmt: skip
+        said = f"The {where} {SAID}"
+        if request.method == "POST":  # a form: the browser kept what was typed
+            said += " Go back to the form, take it out (it is invisible: retype the text " \
+                "around where you pasted), and send it again. Nothing was saved."  # fmt: skip
+        # Refused before anyone is known: the page names nothing of the site (context.py).
+        return HttpResponseBadRequest(render_to_string("400.html", {"said": said}))
 
 
 def _where_nul(request: HttpRequest) -> str | None:

@@ -73,6 +73,9 @@ def test_a_nul_character_in_a_form_writes_nothing(small, as_role):
         "rationale": "Why\x00 not."})  # fmt: skip
     assert response.status_code == 400
     assert snapshot() == before
+    page = response.content.decode()  # a page of the site, saying what to do
+    assert "<h1>Bad request</h1>" in page and "The rationale has a NUL character" in page
+    assert "Go back to the form" in page
 
 
 @pytest.mark.parametrize(("url", "field", "limit"), [
