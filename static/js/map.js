@@ -186,17 +186,23 @@
     return node;
   }
 
-  // Fit what is shown, never so far out that labels fall under 11 px: then start at the top.
-  function fitLegibly(eles) {
+  // Fit what is shown, never so far out that labels fall under 11 px: then start at the top,
+  // or, with an element in focus (a phone's narrow map), where that element is in view.
+  function fitLegibly(eles, keep) {
     cy.fit(eles, 30);
     if (cy.zoom() < MIN_ZOOM) {
       const box = eles.boundingBox();
       const wide = (box.x2 - box.x1) * MIN_ZOOM > cy.width() - 20;
       cy.zoom(MIN_ZOOM);
-      cy.pan({
-        x: wide ? 10 - box.x1 * MIN_ZOOM : cy.width() / 2 - ((box.x1 + box.x2) / 2) * MIN_ZOOM,
-        y: 20 - box.y1 * MIN_ZOOM,
-      });
+      let x = wide ? 10 - box.x1 * MIN_ZOOM : cy.width() / 2 - ((box.x1 + box.x2) / 2) * MIN_ZOOM;
+      let y = 20 - box.y1 * MIN_ZOOM;
+      if (keep) {
+        const at = keep.position();
+        const shown = (value, offset, size) => value * MIN_ZOOM + offset > 40 && value * MIN_ZOOM + offset < size - 40;
+        if (!shown(at.x, x, cy.width())) x = cy.width() / 2 - at.x * MIN_ZOOM;
+        if (!shown(at.y, y, cy.height())) y = cy.height() / 2 - at.y * MIN_ZOOM;
+      }
+      cy.pan({ x, y });
     }
   }
 
@@ -210,7 +216,7 @@
         focused.addClass("focused");
       });
       fillPanel(state.focus);
-      if (fit) fitLegibly(focused.closedNeighborhood());
+      if (fit) fitLegibly(focused.closedNeighborhood(), focused);
     } else {
       // Nothing in focus (reset, a filter, a shared address without one): the panel says
       // so, as the same address opened afresh would, not what was chosen before.
@@ -309,9 +315,15 @@
   document.getElementById("map-search").addEventListener("submit", (event) => {
     event.preventDefault();
     const wanted = document.getElementById("map-find").value.trim().toLowerCase();
+    // The closest match first: a whole code or title, then a title starting so, then any part
+    // ("advocate" finds the Advocate characteristic before a behaviour that mentions it).
     const label = (n) => `${n.code} ${n.title}`.toLowerCase();
-    const match = data.nodes.find((n) => label(n) === wanted || n.code.toLowerCase() === wanted)
-      || data.nodes.find((n) => label(n).includes(wanted));
+    const tests = [
+      (n) => label(n) === wanted || n.code.toLowerCase() === wanted || n.title.toLowerCase() === wanted,
+      (n) => n.title.toLowerCase().startsWith(wanted),
+      (n) => label(n).includes(wanted),
+    ];
+    const match = tests.reduce((found, test) => found || data.nodes.find(test), undefined);
     if (wanted && match) choose(match.id, { moveFocus: true, toggle: false });
     else say(`No element matches “${wanted}”.`);
   });

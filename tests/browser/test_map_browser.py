@@ -195,6 +195,19 @@ def test_the_list_and_search_work_from_the_keyboard(live_demo, page):
     expect(page.locator("#map-panel h2")).to_have_text("B8.2 We stand up for good housing")
 
 
+def test_on_a_phone_find_shows_the_element_found_by_its_name(live_demo, make_page):
+    """ "Advocate" is the Advocate characteristic (not the first behaviour mentioning it),
+    brought into the phone's narrow view rather than left off to the right."""
+    page = make_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    open_map(page, live_demo.url)
+    page.get_by_label("Find an element").fill("Advocate")
+    page.keyboard.press("Enter")
+    expect(page.locator("#map-panel h2")).to_have_text("ADV Advocate")
+    x, y = page.evaluate("""(() => { const p = weaveMap.getElementById('target:ADV')
+        .renderedPosition(); return [p.x, p.y]; })()""")
+    assert 0 < x < page.evaluate("weaveMap.width()") and 0 < y < page.evaluate("weaveMap.height()")
+
+
 def test_the_map_saves_as_png(live_demo, page):
     open_map(page, live_demo.url)
     with page.expect_download() as download_info:
