@@ -157,6 +157,11 @@ def test_remove_clear_and_pin(client, listed):
     page = client.get("/references/").content.decode()
     assert "Pinned 1 entry to the latest edition." in page
     assert "mixes live pages" not in page
+    # Clearing is asked twice (the list is kept nowhere else): one tap opens the question.
+    question = page[page.index('<details class="clear-list') : page.index("</details>")]
+    assert "<summary>Clear the list…</summary>" in question
+    assert "removes all 3 entries from this browser, and cannot be undone" in question
+    assert 'action="/references/clear/"' in question
     client.post("/references/clear/")
     assert entries(client) == []
     assert "Your list is empty." in client.get("/references/").content.decode()
