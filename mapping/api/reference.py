@@ -28,6 +28,8 @@ class Operation:
     parameters: list[Parameter]
     answers: list[tuple[str, str]]  # (status, what it carries)
     example_url: str
+    # The highest edition number the example asks for: it works on a register with as many.
+    example_edition: int = 0
 
 
 @dataclass
@@ -103,6 +105,8 @@ def read(description: dict[str, Any]) -> Reference:
             path=path, summary=operation.get("summary", ""), anchor=operation["operationId"],
             parameters=parameters, answers=answers,
             example_url=url + (f"?{urlencode(query)}" if query else ""),
+            example_edition=max((int(query[name]) for name in ("old", "new") if name in query),
+                                default=0),
         ))  # fmt: skip
     schemas = []
     for name, schema in description.get("components", {}).get("schemas", {}).items():

@@ -12,7 +12,7 @@ from mapping.api import api
 from mapping.api.reference import read
 from mapping.api.registers import DEMO_REGISTER
 from mapping.caching.pages import cached_page
-from mapping.models import Mapping
+from mapping.models import Edition, Mapping
 from standards.models import Element
 
 
@@ -28,6 +28,7 @@ def api_docs(request: HttpRequest) -> HttpResponse:
         "example": _example(),
         # The reference's examples are the demonstration register's: live links only here.
         "demo_here": Mapping.objects.filter(slug=DEMO_REGISTER).exists(),
+        "demo_editions": Edition.objects.filter(mapping__slug=DEMO_REGISTER).count(),
     }
     return render(request, "mapping/api_docs.html", context)
 

@@ -247,3 +247,17 @@ def test_the_reference_pages_examples_are_this_sites(published, client):
     mapping = published["mapping"]
     assert f"mappings/{mapping.slug}/links?target=" in examples
     assert f"mappings/{mapping.slug}/elements/target/" in examples and "?edition=" in examples
+
+
+def test_every_try_it_on_the_reference_page_answers(demo, client):
+    """The comparison's example asks for editions 1 and 2: with one edition it is shown,
+    not offered as a link that answers 404."""
+    import re
+    from html import unescape
+
+    page = client.get("/api/docs/").content.decode()
+    tried = [unescape(url) for url in re.findall(r'<a href="([^"]+)">Try it:', page)]
+    assert len(tried) > 5
+    for url in tried:  # (suggestions are for editors: a 401 says so)
+        assert client.get(url).status_code in (200, 401), url
+    assert "once the demonstration register has 2 editions" in page
