@@ -58,7 +58,7 @@ run: setup
 	@echo "  Log in at http://$(HOST):$(PORT)/accounts/login/ with a demo account printed above"
 	@echo
 	@# The worker runs imports in the background; it stops with the server.
-	DEBUG=true $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	DEBUG=true $(BIN)/python manage.py weave_worker & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -68,7 +68,7 @@ run: setup
 serve: setup
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py collectstatic --no-input -v0
-	$(BIN)/python manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	$(BIN)/python manage.py weave_worker & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/gunicorn mapping.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
 		--threads $${WEAVE_THREADS:-4} --graceful-timeout 20 --access-logfile -

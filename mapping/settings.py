@@ -345,7 +345,8 @@ WEAVE_PAGE_CACHE = env_bool("WEAVE_PAGE_CACHE", default=True)
 WEAVE_LINKS_PER_PAGE = 50
 
 # Background work (a large import's dry run and apply): django-tasks, with the database as
-# its queue and `manage.py db_worker` as its worker (make run starts one beside the server).
+# its queue and `manage.py weave_worker` (db_worker, started again after a database error)
+# as its worker (make run starts one beside the server).
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"

@@ -1,5 +1,5 @@
-"""Work done in the background, by `manage.py db_worker` (django-tasks, database backend):
-a large import's dry run and its apply, reporting progress as they go, and the register's
+"""Work done in the background, by `manage.py weave_worker` (django-tasks' db_worker, database
+backend): a large import's dry run and its apply, reporting progress as they go, and the register's
 PDFs, rendered as soon as the register changes or an edition is published so that readers
 find them ready (mapping/pdf_cache.py keeps them)."""
 

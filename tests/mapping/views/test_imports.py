@@ -184,7 +184,7 @@ def test_a_file_nobody_starts_checking_says_the_worker_may_not_be_running(small,
     ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=2))
     page = editor.get(batch.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
     assert "Nothing has started on it since it was uploaded, 2\xa0minutes ago." in page
-    assert "python manage.py db_worker" in page
+    assert "python manage.py weave_worker" in page
 
 
 def test_an_editor_adds_a_register_and_fills_it_by_import(small, as_role):
