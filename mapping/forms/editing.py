@@ -13,7 +13,7 @@ from mapping.forms.text import TextField
 from mapping.models import Link, Mapping, Side
 from mapping.register import LiveRegister
 from mapping.register.words import Words
-from standards.models import Element, Framework, SourceCheck
+from standards.models import YEAR_RANGE, Element, Framework, SourceCheck, year_validators
 
 
 class ElementCodeField(forms.CharField):
@@ -226,19 +226,31 @@ class ElementCreateForm(forms.ModelForm):
         position = self.fields["position"]
         position.help_text = "Its place among its siblings, from 1."
         position.min_value = 1
-        position.validators.append(MinValueValidator(1, "Give a position from 1."))
+        position.validators = [  # Django's floor of 0 said in its own words: ours instead
+            v for v in position.validators if not isinstance(v, MinValueValidator)
+        ] + [MinValueValidator(1, "Give a position from 1.")]
         position.widget.attrs["min"] = 1
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
         framework = self.instance.framework
-        if framework.elements.filter(code=code).exists():
-            raise forms.ValidationError(f"{framework.name} already has an element {code}.")
+        # Codes that differ only in case (rc1, RC1) would be told apart by nobody who reads.
+        if same := framework.elements.filter(code__iexact=code).first():
+            raise forms.ValidationError(f"{framework.name} already has an element {same.code}.")
         return code
+
+
+# A framework's year, said in Weave's words alone (a positive number field of Django's
+# would first say "greater than or equal to 0" of -5).
+YEAR = forms.IntegerField(
+    required=False, validators=year_validators,
+    widget=forms.NumberInput(attrs={"min": YEAR_RANGE[0], "max": YEAR_RANGE[1]}),
+)  # fmt: skip
 
 
 class FrameworkForm(forms.ModelForm):
     source_url = forms.URLField(label="Source URL", required=False, assume_scheme="https")
+    year = YEAR
 
     class Meta:
         model = Framework
@@ -255,6 +267,7 @@ class FrameworkForm(forms.ModelForm):
 class FrameworkEditForm(forms.ModelForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     source_url = FrameworkForm.base_fields["source_url"]
+    year = YEAR
 
     class Meta:
         model = Framework

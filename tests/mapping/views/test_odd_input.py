@@ -19,12 +19,13 @@ def _framework_edit(client, **changed):
     return client.post(reverse("framework_edit", args=["our-ways"]), data)
 
 
-@pytest.mark.parametrize("year", ["0", "1799", "2201", "2500"])
+@pytest.mark.parametrize("year", ["-5", "0", "1799", "2201", "2500"])
 def test_a_frameworks_year_is_one_every_export_can_write(small, as_role, client, year):
     before = snapshot()
     response = _framework_edit(as_role("editor"), year=year)
     assert response.status_code == 400
     assert "Give a year from 1800 to 2200." in response.content.decode()
+    assert "greater than or equal" not in response.content.decode()
     assert snapshot() == before
     # So the exports that write the year (which refuse one outside that range) still work.
     assert client.get("/api/frameworks/our-ways").status_code == 200
@@ -59,12 +60,14 @@ def _csv():
 
 @pytest.mark.parametrize(
     ("position", "message"),
-    [("0", "Give a position from 1."), ("9223372036854775807", "no higher than 100,000")],
-)
+    [("0", "Give a position from 1."), ("-3", "Give a position from 1."),
+     ("9223372036854775807", "no higher than 100,000")],
+)  # fmt: skip
 def test_a_new_elements_position_is_from_1_to_100000(small, as_role, position, message):
     data = {"code": "B9", "title": "New", "level_label": "Top", "position": position}
     response = as_role("editor").post(reverse("element_create", args=["our-ways"]), data)
     assert response.status_code == 400 and message in response.content.decode()
+    assert "greater than or equal" not in response.content.decode()
     assert not Element.objects.filter(code="B9").exists()
 
 
@@ -170,3 +173,22 @@ def test_a_form_sent_with_a_stale_token_says_what_happened_and_saves_nothing(sma
     assert "DEBUG" not in page and "<header" in page  # the site's own page, not Django's
     link.refresh_from_db()
     assert not link.retired_reason
+
+
+def test_an_element_code_differing_only_in_case_is_refused(small, as_role):
+    data = {"code": "b1", "title": "New", "level_label": "Top", "position": "3"}
+    response = as_role("editor").post(reverse("element_create", args=["our-ways"]), data)
+    assert response.status_code == 400
+    assert "Our ways already has an element B1." in response.content.decode()
+    assert not Element.objects.filter(code="b1").exists()
+
+
+@pytest.mark.parametrize(
+    ("version", "said"),
+    [("2025", "published by Org, 2025."), ("Second", "published by Org, Second (2025).")],
+)
+def test_a_framework_whose_version_is_its_year_says_it_once(small, client, version, said):
+    Framework.objects.filter(slug="our-ways").update(version_label=version, year=2025)
+    page = client.get(reverse("framework_detail", args=["our-ways"])).content.decode()
+    assert said in page
+    assert ("(2025)" in page) == (version != "2025")
