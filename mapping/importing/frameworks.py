@@ -104,6 +104,9 @@ class FrameworkPlan:
                 parents[element.code] = self.by_id[element.parent_id].code if element.parent_id \
                     else None  # fmt: skip
         positions = _positions(wanted.elements)
+        folded: dict[str, str] = {}  # each code as nobody reading tells apart, first kept
+        for code in [*self.existing, *(payload.code for _origin, payload in wanted.elements)]:
+            folded.setdefault(code.casefold(), code)
         total = len(wanted.elements)
         for done, (origin, payload) in enumerate(wanted.elements, start=1):
             if done % 500 == 0:
@@ -130,6 +133,14 @@ class FrameworkPlan:
                 continue
             element = self.existing.get(payload.code)
             if element is None:
+                same = folded.get(payload.code.casefold())
+                if same is not None and same != payload.code:
+                    self.problems.append(Problem(
+                        f"{payload.code} differs from {same} only in case: nobody reading "
+                        f"could tell them apart. Use {same}, or another code.",
+                        column="code", **self._where(origin),
+                    ))  # fmt: skip
+                    continue
                 self.creates.append(payload)
                 continue
             now = {
@@ -240,6 +251,9 @@ class FrameworkPlan:
             Change.objects.save_new(framework, by=by, reason=reason)
         made = dict(self.existing)
         positions = _positions(wanted.elements)
+        folded: dict[str, str] = {}  # each code as nobody reading tells apart, first kept
+        for code in [*self.existing, *(payload.code for _origin, payload in wanted.elements)]:
+            folded.setdefault(code.casefold(), code)
         checked = {"source_check": SourceCheck.CHECKED, "checked_on": timezone.localdate()}
         for payload in _parents_first(self.creates, made):
             element = Element(

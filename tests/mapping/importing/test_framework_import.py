@@ -321,3 +321,15 @@ def test_a_framework_thousands_of_levels_deep_is_laid_out_without_recursion(db):
     nodes = [Node(1, None)] + [Node(i, i - 1) for i in range(2, 5001)]
     ordered = tree_order(nodes)
     assert [n.pk for n in ordered] == list(range(1, 5001)) and ordered[-1].depth == 4999
+
+
+def test_a_code_differing_only_in_case_from_another_is_a_problem(small, dry_run):
+    text = "code,title,level label,parent code\nb1,Be kind,Top,\nB7,New,Top,\nb7,Newer,Top,\n"
+    batch = dry_run("framework", text, framework=small["behaviours"])
+    assert not batch.can_be_applied
+    assert problems_said(batch.summary[0]) == [
+        "Row 2, column “code”: b1 differs from B1 only in case: nobody reading could tell them "
+        "apart. Use B1, or another code.",
+        "Row 4, column “code”: b7 differs from B7 only in case: nobody reading could tell them "
+        "apart. Use B7, or another code.",
+    ]
