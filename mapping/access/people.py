@@ -116,8 +116,8 @@ def invite(email: str, role: str, mapping, *, by, request=None) -> tuple[Invitat
         raise ValidationError(f"{email} already has an invitation waiting: withdraw it first "
                               "to send a new one.")  # fmt: skip
     invitation, key = Invitation.objects.issue(email, Role(role), mapping, by=by)
-    AuditEntry.objects.record(Audit.INVITED, by=by, subject=email, request=request,
-                              detail=f"As {invitation} {invitation.where}.")  # fmt: skip
+    said = f"{invitation.get_role_display()} {invitation.where}."
+    AuditEntry.objects.record(Audit.INVITED, by=by, subject=email, request=request, detail=said)
     return invitation, key
 
 
@@ -172,6 +172,6 @@ def accept(invitation: Invitation, *, username: str, name: str, password: str | 
         by=person,
         person=person,
         request=request,
-        detail=f"As {invitation} {invitation.where}.",
+        detail=f"{invitation.get_role_display()} {invitation.where}.",
     )
     return person

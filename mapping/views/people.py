@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +26,7 @@ from mapping.access import people as operations
 from mapping.forms.people import AcceptForm, ActiveForm, InviteForm, LogFilter, RoleForm
 from mapping.forms.text import add_refusal
 from mapping.models import AuditEntry, Invitation, Membership
+from mapping.models.memberships import RANK, Role, Roles
 from mapping.views.lookups import flash
 
 LOG_PAGE = 100
@@ -50,6 +51,23 @@ def _people(*, by_where: bool = False):
                  Prefetch("memberships", queryset=memberships.filter(mapping__isnull=False),
                           to_attr="register_memberships")]  # fmt: skip
     return get_user_model().objects.prefetch_related(*roles).order_by("-is_active", "username")
+
+
+def _outranked(person, role: str, mapping) -> str:
+    """What to add when a role in one register is less than the person's role site-wide,
+    which counts in every register: the change has no effect while that stays."""
+    if mapping is None:
+        return ""
+    held = Roles(get_user_model().objects.get(pk=person.pk))
+    here = RANK.get(Role(role), 0) if role in Role.values else 0
+    if held.superuser or held.site > here:
+        above = "administrator" if held.superuser else \
+            next(r.label.lower() for r, rank in RANK.items() if rank == held.site)  # fmt: skip
+        return (
+            f" Their role site-wide ({above}) counts in every register, {mapping.name} "
+            "too: this one has no effect while that stays."
+        )
+    return ""
 
 
 @require_safe
@@ -81,12 +99,9 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                     changed = operations.change_role(someone, data["role"], data["mapping"],
                                                      by=request.user, reason=data["reason"],
                                                      request=request)  # fmt: skip
-                    flash(
-                        request,
-                        f"{someone.get_username()}'s role changed."
-                        if changed
-                        else "That was already their role: nothing changed.",
-                    )
+                    said = (f"{someone.get_username()}'s role changed." if changed
+                            else "That was already their role: nothing changed.")  # fmt: skip
+                    flash(request, said + _outranked(someone, data["role"], data["mapping"]))
                 else:
                     operations.set_active(someone, data["active"], by=request.user,
                                           reason=data["reason"], request=request)  # fmt: skip
@@ -210,9 +225,12 @@ def people_log(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         if data["action"]:
             entries = entries.filter(action=data["action"])
-        if data["person"]:
-            entries = entries.filter(subject__iexact=data["person"]) | entries.filter(
-                actor_name__iexact=data["person"])  # fmt: skip
+        if name := data["person"]:
+            # SQLite folds the case of ASCII letters alone: ÅLICE is found as ålice too.
+            found = Q()
+            for said in {name, name.lower(), name.upper()}:
+                found |= Q(subject__iexact=said) | Q(actor_name__iexact=said)
+            entries = entries.filter(found)
         number = data["page"] or 1
     else:
         status = 400

@@ -5,7 +5,7 @@ publisher works through the review queue. axe on every new page, and at phone wi
 from django.contrib.auth.models import User
 
 from mapping.models import Link, LinkStatus, Mapping
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import DEMO_PASSWORD, axe_violations, log_in
 
 
 def test_an_administrator_invites_a_colleague_who_sets_up_an_account(live_demo, make_page):
@@ -34,7 +34,7 @@ def test_an_administrator_invites_a_colleague_who_sets_up_an_account(live_demo, 
     colleague.get_by_label("Password", exact=True).fill("a long pass phrase")
     colleague.get_by_label("The password again").fill("a long pass phrase")
     colleague.get_by_role("button", name="Set up my account").click()
-    colleague.wait_for_url(f"{live_demo.url}/")
+    colleague.wait_for_url(f"{live_demo.url}/m/example-homes-cc/")  # where they were invited
     assert "Welcome to Weave, Robin." in colleague.get_by_role("status").first.inner_text()
     assert User.objects.get(username="robin").memberships.get().mapping.slug == "example-homes-cc"
 
@@ -52,8 +52,13 @@ def test_an_administrator_invites_a_colleague_who_sets_up_an_account(live_demo, 
 
 
 def test_the_people_pages_on_a_phone(live_demo, make_page):
+    # An administrator whose username is 150 letters without a break, beside people whose
+    # names are as long: the header and the tables stay on the phone.
+    long_name = "a" * 150
+    User.objects.create_superuser(long_name, password=DEMO_PASSWORD, is_staff=True)
+    User.objects.create_user("w" * 150, first_name="Wilhelmina " * 15)
     phone = make_page(viewport={"width": 390, "height": 844})
-    log_in(phone, live_demo.url, "admin")
+    log_in(phone, live_demo.url, long_name)
     for path in ("/people/", "/people/log/", "/people/invite/", "/review/",
                  "/accounts/notifications/"):  # fmt: skip
         phone.goto(f"{live_demo.url}{path}")

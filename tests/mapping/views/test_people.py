@@ -321,3 +321,26 @@ def test_someone_invited_to_a_register_lands_in_it(small, people, client):
         "password_again": "a long pass phrase"})  # fmt: skip
     assert response.status_code == 302 and response["Location"] == "/m/another/"
     assert "Publisher" in client.get(response["Location"]).content.decode()
+
+
+def test_the_log_finds_a_person_whatever_the_case_of_their_name(db, people, admin_client):
+    AuditEntry.objects.record(Audit.SIGNED_IN, subject="ålice")
+    AuditEntry.objects.record(Audit.SIGNED_IN, subject="bob")
+    for typed in ("ålice", "ÅLICE", "Ålice"):
+        page = _text(admin_client.get(reverse("people_log"), {"person": typed}))
+        assert "ålice" in page and ">bob<" not in page, typed
+
+
+def test_a_lesser_role_in_a_register_than_site_wide_says_it_has_no_effect(
+    small, people, admin_client
+):
+    editor = people["editor"]  # an editor site-wide
+    url = reverse("person", args=[editor.pk])
+    response = admin_client.post(url, {"role": "viewer", "mapping": small["mapping"].pk,
+                                       "reason": "Read only here."}, follow=True)  # fmt: skip
+    said = ("Their role site-wide (editor) counts in every register, Our ways to the "
+            "standards too: this one has no effect while that stays.")  # fmt: skip
+    assert said in _text(response)
+    response = admin_client.post(url, {"role": "publisher", "mapping": small["mapping"].pk,
+                                       "reason": "Leads it."}, follow=True)  # fmt: skip
+    assert "has no effect" not in _text(response)
