@@ -208,3 +208,17 @@ def test_on_this_page_jumps_to_each_section_of_a_long_guide(client, demo):
     ]  # fmt: skip
     for anchor, _ in targets:
         assert html.count(f'id="{anchor}"') == 1, anchor
+
+
+def test_the_words_staff_meet_are_explained(client, demo):
+    html = client.get(URL).content.decode()
+    for word in ("Register", "Edition", "Permalink", "Crosswalk"):
+        assert f"<dt>{word}</dt>" in html, word
+    assert "it never counts as coverage" in html
+
+
+def test_a_link_never_changed_says_so_beside_when_it_was_added(client, demo):
+    link = demo.links.first()
+    html = client.get(link.get_absolute_url()).content.decode()
+    assert "No change recorded since it was added" in html
+    assert "No changes recorded yet" not in html
