@@ -7,7 +7,6 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -15,6 +14,10 @@ from django.db import models
 from django.db.models import Q
 
 from standards.text import refuse_unprintable
+
+# Also importable from here, where most callers look for them.
+from standards.trees import subtree_ids as subtree_ids
+from standards.trees import tree_order
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 code_validator = RegexValidator(
@@ -177,31 +180,6 @@ class ElementQuerySet(models.QuerySet):
                     changed.append(element)
         self.model.objects.bulk_update(changed, ["tree_rank"], batch_size=500)
         return len(changed)
-
-
-E = TypeVar("E", bound=models.Model)
-
-
-def tree_order(elements: Iterable[E]) -> list[E]:
-    """Elements depth-first, siblings in the order given.
-
-    Each gets .depth (0 at the top) and .tree_index (its place in this order).
-    """
-    elements = list(elements)
-    children: dict[int | None, list[E]] = {}
-    for element in elements:
-        children.setdefault(element.parent_id, []).append(element)
-    ids = {element.pk for element in elements}
-    roots = [e for e in elements if e.parent_id is None or e.parent_id not in ids]
-    ordered: list[E] = []
-    waiting = [(root, 0) for root in reversed(roots)]  # a stack, not recursion: any depth
-    while waiting:
-        node, depth = waiting.pop()
-        node.depth = depth
-        node.tree_index = len(ordered)
-        ordered.append(node)
-        waiting += [(child, depth + 1) for child in reversed(children.get(node.pk, []))]
-    return ordered
 
 
 class SourceCheck(models.TextChoices):
@@ -391,17 +369,3 @@ def renumber_later(framework_ids: Iterable[int]) -> None:
         Element.objects.renumber(framework_ids)
     else:
         waiting.update(framework_ids)
-
-
-def subtree_ids(pairs: Iterable[tuple[int, int | None]], root_id: int) -> set[int]:
-    """The ids of root_id and everything below it, from (id, parent_id) pairs."""
-    children: dict[int | None, list[int]] = {}
-    for element_id, parent_id in pairs:
-        children.setdefault(parent_id, []).append(element_id)
-    found = {root_id}
-    frontier = [root_id]
-    while frontier:
-        below = [c for node in frontier for c in children.get(node, []) if c not in found]
-        found.update(below)
-        frontier = below
-    return found

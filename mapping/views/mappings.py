@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from mapping.access.policy import require
 from mapping.caching.pages import cached_page
 from mapping.coverage.across import every_register
-from mapping.forms.editing import MappingForm, StartFromForm
+from mapping.forms.registers import MappingForm, StartFromForm
 from mapping.forms.text import add_refusal
 from mapping.models import Mapping, Role
 from mapping.register import LiveRegister

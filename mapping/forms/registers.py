@@ -1,0 +1,123 @@
+"""The forms that make a register: an empty one from any framework onto any other, or one
+started from a register and a crosswalk that meet (its suggestions inferred)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from mapping.forms.text import TextField
+from mapping.models import Mapping
+from standards.models import Framework
+
+
+def name_of_its_own(name: str, pk: int | None = None) -> str:
+    """A register's name, refused where another register has it: two of one name would be
+    two identical choices wherever a register is chosen (a role, the review queue)."""
+    name = name.strip()
+    if Mapping.objects.filter(name__iexact=name).exclude(pk=pk).exists():
+        raise forms.ValidationError(
+            "Another register has that name: choose one people can tell apart from it."
+        )
+    return name
+
+
+class MappingForm(forms.ModelForm):
+    """A new register: one framework (the source: a behaviours framework, say) mapped onto
+    another (the target: a standards framework, or another set of standards)."""
+
+    licence_url = forms.URLField(
+        label="Licence",
+        required=False,
+        assume_scheme="https",
+        initial=Mapping._meta.get_field("licence_url").default,
+        help_text=Mapping._meta.get_field("licence_url").help_text,
+    )
+
+    class Meta:
+        model = Mapping
+        fields = [
+            "name", "slug", "organisation", "description", "source_framework",
+            "target_framework", "licence_url",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"slug": "A short name for its addresses: /m/<slug>/."}
+        # Said as the rest of Weave says it, not in Django's words ("Mapping with this Slug").
+        error_messages = {
+            "name": {"required": "Give the register a name."},
+            "slug": {"required": "Give it a short name for its addresses.",
+                     "unique": "Another register has that short name: choose another."},
+            "organisation": {"required": "Say which organisation publishes it."},
+            "source_framework": {"required": "Choose the framework to map from."},
+            "target_framework": {"required": "Choose the framework to map onto."},
+        }  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        current = Framework.objects.filter(retired=False).order_by("kind", "name")
+        for name, label in (("source_framework", "Map from"), ("target_framework", "Onto")):
+            field = self.fields[name]
+            field.queryset = current
+            field.label = label
+            field.label_from_instance = Framework.choice_label.fget
+        self.fields[
+            "source_framework"
+        ].help_text = "The framework the links start from: your behaviours, say."
+        self.fields["target_framework"].help_text = (
+            "The framework they are mapped onto: a set of professional standards, say, or "
+            "another set of standards for a crosswalk."
+        )
+
+    def clean_name(self) -> str:
+        return name_of_its_own(self.cleaned_data["name"], self.instance.pk)
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug == "new":
+            raise forms.ValidationError("“new” is kept for this page: choose another.")
+        return slug
+
+
+class StartFromForm(forms.Form):
+    """A new register S → B started from what is already mapped: a register S → A and a
+    crosswalk A → B, whose links give the new register its inferred suggestions."""
+
+    route = forms.ChoiceField(
+        label="Start from",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what to start from.",
+            "invalid_choice": "That is not a register and a crosswalk that meet: choose one "
+            "of those listed.",
+        },
+    )
+    name = TextField(max_length=200, label="Name of the new register")
+    slug = forms.SlugField(max_length=80, help_text="A short name for its addresses: /m/<slug>/.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.routes = {
+            f"{base.slug}+{crosswalk.slug}": (base, crosswalk)
+            for base, crosswalk in Mapping.objects.routes()
+        }
+        self.fields["route"].choices = [
+            (value, f"{base.source_framework.name} → {base.target_framework.name} → "
+                    f"{crosswalk.target_framework.name} (from “{base.name}” and the "
+                    f"crosswalk “{crosswalk.name}”)")
+            for value, (base, crosswalk) in self.routes.items()
+        ]  # fmt: skip
+
+    def clean_name(self) -> str:
+        return name_of_its_own(self.cleaned_data["name"])
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug == "new":
+            raise forms.ValidationError("“new” is kept for this page: choose another.")
+        if Mapping.objects.filter(slug=slug).exists():
+            raise forms.ValidationError("A register already has that short name: choose another.")
+        return slug
+
+    def save(self) -> Mapping:
+        base, crosswalk = self.routes[self.cleaned_data["route"]]
+        return Mapping.objects.start_from(base, crosswalk, name=self.cleaned_data["name"],
+                                          slug=self.cleaned_data["slug"])  # fmt: skip
