@@ -124,10 +124,14 @@
 
   // A table's box that scrolls sideways is a Tab stop (so it scrolls by keyboard); one
   // whose table fits is not an empty stop on the way.
+  // Either box, wider than the screen, says so above what it hides ("scrolls").
   function scrollStops() {
     document.querySelectorAll(".table-scroll").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
       else if (box !== document.activeElement) box.removeAttribute("tabindex");
+    });
+    document.querySelectorAll(".table-scroll, .matrix-scroll").forEach(function (box) {
+      box.classList.toggle("scrolls", box.scrollWidth > box.clientWidth + 1);
     });
   }
   document.addEventListener("DOMContentLoaded", scrollStops);

@@ -93,3 +93,19 @@ def test_buttons_and_fields_are_targets_of_at_least_24_px_on_a_phone(live_demo, 
         .map(e => [e.textContent.trim().slice(0, 30) || e.name, e.getBoundingClientRect().height])
         .filter(([, height]) => height < 24)""")
     assert small == [], (path, small)
+
+
+def test_a_table_wider_than_a_phone_says_it_scrolls_and_one_that_fits_does_not(
+    live_demo, make_page
+):
+    hint = """[...document.querySelectorAll('.table-scroll, .matrix-scroll')].map(box =>
+        getComputedStyle(box, '::before').content)"""
+    phone = make_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    for path in ("/coverage/", "/matrix/"):
+        phone.goto(f"{live_demo.url}{path}")
+        said = phone.evaluate(hint)
+        assert '"Wider than the screen: scroll sideways for more →"' in said, path
+    assert phone.locator(".keys-hint").is_hidden()  # arrow keys are no help on a phone
+    laptop = make_page(viewport={"width": 1366, "height": 800})
+    laptop.goto(f"{live_demo.url}/links/")
+    assert set(laptop.evaluate(hint)) <= {"none"}

@@ -226,7 +226,10 @@ def test_a_publisher_makes_a_register_the_default(small, as_role):
                            source_framework=small["behaviours"],
                            target_framework=small["standards"])  # fmt: skip
     publisher = as_role("publisher")
-    assert "Make it the default" in publisher.get(reverse("mapping_list")).content.decode()
+    page = publisher.get(reverse("mapping_list")).content.decode()
+    # Asked twice, saying what moves: one tap changed what every top-of-site address shows.
+    assert "<summary>Make it the default…" in page
+    assert "then show Second instead. Permalinks and citations name their register" in page
     response = publisher.post(reverse("mapping_make_default", args=["second"]))
     assert response.status_code == 302
     assert Mapping.objects.get(is_default=True).slug == "second"
