@@ -137,7 +137,7 @@ def test_an_editions_title_and_a_reason_in_the_audit_log_are_refused_too(demo, a
     ("mapping.forms.editing.RetireForm", "reason"),
     ("mapping.forms.editing.EditionForm", "title"),
     ("mapping.forms.editing.EditionForm", "notes"),
-    ("mapping.forms.editing.StartFromForm", "name"),
+    ("mapping.forms.registers.StartFromForm", "name"),
     ("mapping.forms.suggestions.AcceptForm", "rationale"),
     ("mapping.forms.suggestions.AcceptForm", "example"),
     ("mapping.forms.suggestions.DismissForm", "reason"),
