@@ -78,13 +78,16 @@ def _example(parameter: dict[str, Any]) -> Any:
     return examples[0] if examples else None
 
 
-def read(description: dict[str, Any]) -> Reference:
+def read(description: dict[str, Any], examples: dict[str, Any] | None = None) -> Reference:
+    """examples: a parameter's example by its name, in place of the description's (a link
+    id that is there on this site, say)."""
+    examples = examples or {}
     tags: dict[str, list[Operation]] = {}
     for path, methods in description["paths"].items():
         operation = methods["get"]
         parameters, url, query = [], path, {}
         for parameter in operation.get("parameters", []):
-            example = _example(parameter)
+            example = examples.get(parameter["name"], _example(parameter))
             parameters.append(Parameter(
                 name=parameter["name"], where=parameter["in"],
                 kind=kind_of(parameter.get("schema", {})),

@@ -12,7 +12,7 @@ from mapping.api import api
 from mapping.api.reference import read
 from mapping.api.registers import DEMO_REGISTER
 from mapping.caching.pages import cached_page
-from mapping.models import Edition, Mapping
+from mapping.models import Edition, Link, Mapping
 from standards.models import Element
 
 
@@ -21,7 +21,7 @@ from standards.models import Element
 def api_docs(request: HttpRequest) -> HttpResponse:
     description = api.get_openapi_schema()
     context = {
-        "reference": read(description),
+        "reference": read(description, examples=_examples_here()),
         "info": description["info"],
         "base": request.build_absolute_uri("/api/"),
         "public_read": settings.WEAVE_PUBLIC_READ,
@@ -31,6 +31,14 @@ def api_docs(request: HttpRequest) -> HttpResponse:
         "demo_editions": Edition.objects.filter(mapping__slug=DEMO_REGISTER).count(),
     }
     return render(request, "mapping/api_docs.html", context)
+
+
+def _examples_here() -> dict:
+    """The demonstration register's first link, for the example of reading one: the id
+    the description gives (1) is not every site's."""
+    first = Link.objects.filter(mapping__slug=DEMO_REGISTER).current().order_by("pk")
+    link_id = first.values_list("pk", flat=True).first()
+    return {"link_id": link_id} if link_id is not None else {}
 
 
 def _example() -> dict | None:

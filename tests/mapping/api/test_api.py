@@ -261,3 +261,6 @@ def test_every_try_it_on_the_reference_page_answers(demo, client):
     for url in tried:  # (suggestions are for editors: a 401 says so)
         assert client.get(url).status_code in (200, 401), url
     assert "once the demonstration register has 2 editions" in page
+    # Reading one link: one of this site's (ids are not 1 on every database).
+    first = demo.links.current().order_by("pk").first()
+    assert f"/api/mappings/example-homes-cih/links/{first.pk}" in tried
