@@ -6,6 +6,8 @@ from django.db import models
 from django.forms.models import BaseInlineFormSet
 
 from mapping.models import (
+    Audit,
+    AuditEntry,
     Change,
     Edition,
     Link,
@@ -244,3 +246,17 @@ class WeaveUserAdmin(PeopleElsewhere, UserAdmin):
     inlines = [MembershipInline]
     readonly_fields = ["is_active", "is_staff", "is_superuser", "groups", "user_permissions",
                        "last_login", "date_joined"]  # fmt: skip
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's own form, with what it did in the people log."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            person = self.get_object(request, id)
+            detail = (
+                "Set by an administrator in the admin."
+                if person.has_usable_password()
+                else "Password sign-in switched off by an administrator in the admin."
+            )
+            AuditEntry.objects.record(Audit.PASSWORD_SET, by=request.user, person=person,
+                                      detail=detail, request=request)  # fmt: skip
+        return response

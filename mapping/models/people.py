@@ -36,6 +36,7 @@ class Audit(models.TextChoices):
     INVITATION_WITHDRAWN = "invitation_withdrawn", "Invitation withdrawn"
     DEACTIVATED = "deactivated", "Deactivated"
     REACTIVATED = "reactivated", "Reactivated"
+    PASSWORD_SET = "password_set", "Password set"
     TOKEN_USED = "token_used", "API token used"
 
 

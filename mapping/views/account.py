@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mapping.access import oidc
 from mapping.access.logins import address_locked
 from mapping.forms.text import TextField
-from mapping.models import ApiToken, Membership, Role
+from mapping.models import ApiToken, Audit, AuditEntry, Membership, Role
 from mapping.views.lookups import flash
 
 
@@ -47,6 +47,28 @@ class LoginView(auth_views.LoginView):
             response.status_code = 403  # the form is not offered: nothing to post
             return response
         return super().post(request, *args, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own, with the change in the people log."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        AuditEntry.objects.record(Audit.PASSWORD_SET, by=form.user, person=form.user,
+                                  detail="Changed by themselves.",
+                                  request=self.request)  # fmt: skip
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's own, with the new password in the people log."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        AuditEntry.objects.record(Audit.PASSWORD_SET, by=form.user, person=form.user,
+                                  detail="With a reset link sent by e-mail.",
+                                  request=self.request)  # fmt: skip
+        return response
 
 
 class TokenForm(forms.Form):

@@ -55,10 +55,6 @@ def _said(error: ValidationError) -> str:
     return f"Not something to cite ({where}: {first.get('msg', 'not valid')})."
 
 
-def _back(request: HtmxHttpRequest, fallback: str = "references") -> str:
-    return back_to(request, fallback)
-
-
 def _from_elsewhere(request: HtmxHttpRequest) -> bool:
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
         return True
@@ -99,14 +95,14 @@ def reference_add(request: HtmxHttpRequest) -> HttpResponse:
             return render(request, "mapping/references.html#added",
                           {"full": str(error), "count": len(listed)}, status=409)  # fmt: skip
         messages.error(request, str(error))
-        return redirect(_back(request))
+        return redirect(back_to(request, "references"))
     said = "Added to your reference list" if added else "Already in your reference list"
     if request.htmx:
         response = render(request, "mapping/references.html#added",
                           {"said": said, "count": len(listed)})  # fmt: skip
     else:
         messages.success(request, f"{said} ({len(listed)} in all).")
-        response = redirect(_back(request))
+        response = redirect(back_to(request, "references"))
     return _saved(response, listed)
 
 
