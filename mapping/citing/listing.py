@@ -1,7 +1,7 @@
 """A reference list read against the registers: each entry's citation (APA, Harvard, BibTeX,
 RIS, CSL-JSON, COinS), sorted as each style sorts its reference list, or what happened to
 what it named (a link retired since, an edition that does not exist); and pinning every live
-entry to its register's latest edition."""
+entry to its register's latest edition (or the newest that reads as it was read)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from citeproc import CitationItem, CitationStylesBibliography, formatter
 from citeproc.source.json import CiteProcJSON
 from django.utils import timezone
 
+from mapping.citing.as_read import edition_as_read
 from mapping.citing.citations import (
     STYLE_FILES,
     _for_style,
@@ -225,10 +226,14 @@ def as_file(resolved: list[Resolved], name: str) -> str:
     raise ValueError(name)
 
 
-def pin_to_latest(entries: list[Entry], registers: Registers) -> tuple[list[Entry], list[str]]:
+def pin_to_latest(
+    entries: list[Entry], registers: Registers, added: dict[Entry, date] | None = None
+) -> tuple[list[Entry], list[str], list[str]]:
     """Every live entry pinned to its register's latest edition, where that edition has
-    what it names; the others left live, each with a reason."""
-    pinned, left = [], []
+    what it names and reads as the page did on the day it was added (added: those days,
+    where known); else to the newest edition that does. Returns the entries, the reasons
+    for those left live, and those pinned to an edition older than the latest."""
+    pinned, left, older = [], [], []
     for entry in entries:
         if not entry.is_live:
             pinned.append(entry)
@@ -239,14 +244,26 @@ def pin_to_latest(entries: list[Entry], registers: Registers) -> tuple[list[Entr
             pinned.append(entry)
             left.append(f"{entry.slug}: no edition has been published yet")
             continue
-        candidate = entry.pinned(latest.number)
-        register = registers.get(entry.slug, latest.number)
-        if _has(register, candidate):
+        number, day = latest.number, (added or {}).get(entry)
+        if day is not None and entry.kind != "register":
+            number = edition_as_read(live, entry, day)
+            if number is None and not _has(registers.get(entry.slug, latest.number), entry):
+                number = latest.number  # said below: not in it
+            elif number is None:
+                pinned.append(entry)
+                left.append(f"{_named(entry, live)}: no edition reads as it did when you "
+                            f"added it on {day.day} {day:%B %Y} (open it and add the version "
+                            "you mean to cite)")  # fmt: skip
+                continue
+        candidate = entry.pinned(number)
+        if _has(registers.get(entry.slug, number), candidate):
             pinned.append(candidate)
+            if number != latest.number:
+                older.append(f"{_named(entry, live)} (edition {number})")
         else:
             pinned.append(entry)
-            left.append(f"{_named(entry, live)}: not in edition {latest.number}")
-    return pinned, left
+            left.append(f"{_named(entry, live)}: not in edition {number}")
+    return pinned, left, older
 
 
 def _has(register: Register | None, entry: Entry) -> bool:

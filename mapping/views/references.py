@@ -185,12 +185,16 @@ def references_clear(request: HtmxHttpRequest) -> HttpResponse:
 def references_pin(request: HtmxHttpRequest) -> HttpResponse:
     listed = ReferenceList.of(request)
     registers = Registers.for_entries(listed.entries)
-    pinned, left = pin_to_latest(listed.entries, registers)
+    pinned, left, older = pin_to_latest(listed.entries, registers, listed.added)
     moved = sum(1 for old, new in zip(listed.entries, pinned, strict=True) if old != new)
     for old, new in zip(list(listed.entries), pinned, strict=True):
         if old != new:
             listed.replace(old, new)
     said = f"Pinned {moved} entr{'y' if moved == 1 else 'ies'} to the latest edition."
+    if older:
+        said = (f"Pinned {moved} entr{'y' if moved == 1 else 'ies'} to an edition. To an "
+                "earlier edition than the latest, because it reads as you read it and the "
+                "latest does not: " + "; ".join(older) + ".")  # fmt: skip
     if left:
         said += " Left live: " + "; ".join(left) + "."
     messages.success(request, said)

@@ -336,3 +336,47 @@ def test_an_entry_left_live_by_pinning_is_named_as_its_reader_knows_it(client, p
     client.post("/references/pin/")
     page = html.unescape(client.get("/references/").content.decode())
     assert f"Left live: {new.reference}: not in edition" in page
+
+
+def test_pinning_takes_the_edition_that_reads_as_the_page_did_when_it_was_added(
+    client, published, people
+):
+    """Added yesterday, when the live page read as the edition then published, then changed
+    and published as the next: pinned to the first, saying so. One changed between the
+    reading and the first (so neither edition reads as it was read) is left live; one never
+    changed goes to the latest. (A list keeps the day an entry was added; a change on that
+    day counts as made before the reading.)"""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mapping.models import Edition
+
+    mapping, edition = published["mapping"], published["edition"]
+    day = timezone.localdate() - timedelta(days=1)
+    midnight = timezone.make_aware(
+        timezone.datetime.combine(timezone.localdate(), timezone.datetime.min.time())
+    )
+    Change.objects.update(at=midnight - timedelta(days=60))  # the demo's history, long ago
+    read, twice, kept = mapping.links.filter(status="approved").order_by("pk")[:3]
+    listed = [Entry(register=SLUG, kind="link", link=each.pk) for each in (read, twice, kept)]
+    client.cookies[COOKIE] = encode(listed, dict.fromkeys(listed, day))
+    for link in (read, twice):
+        link.refresh_from_db()
+        link.edit(by=people["publisher"], revision=link.revision, rationale="Reworded.")
+    # twice's change came between the reading and edition 1 (made after midnight, before it).
+    Change.objects.filter(subject_type="link", subject_id=twice.pk, at__gt=midnight).update(
+        at=midnight + (edition.published_at - midnight) / 2
+    )
+    Edition.objects.publish(mapping, by=people["publisher"], title="Second", notes="")
+    client.post("/references/pin/")
+    assert {entry.link: entry.edition for entry in entries(client)} == {
+        read.pk: edition.number, twice.pk: None, kept.pk: edition.number + 1,
+    }  # fmt: skip
+    page = html.unescape(client.get("/references/").content.decode())
+    assert ("Pinned 2 entries to an edition. To an earlier edition than the latest, because "
+            f"it reads as you read it and the latest does not: {read.reference} (edition "
+            f"{edition.number})."
+            ) in page  # fmt: skip
+    assert (f"Left live: {twice.reference}: no edition reads as it did when you added it on "
+            f"{day.day} {day:%B %Y}") in page  # fmt: skip
