@@ -4,7 +4,7 @@ CSL-JSON is the source of truth. APA (7th edition) and Harvard (Cite Them Right)
 the official CSL styles, vendored in mapping/vendor/csl-styles with their licence, through
 citeproc-py; BibTeX is written by pybtex and RIS by rispy. A live page is cited with the
 date the reader accessed it; a page pinned to an edition cites the edition, which never
-changes, so it needs no accessed date.
+changes: APA then gives no date of reading, Cite Them Right's Harvard still does.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class Cited:
     organisation: str  # the author and the publisher
     url: str  # the permalink
     issued: date
-    accessed: date | None = None  # live pages only
+    accessed: date | None = None  # the day it was read (not in what is kept for an edition)
     edition: int | None = None  # pages pinned to an edition only
 
     @property
@@ -103,9 +103,11 @@ def _style(name: str) -> CitationStylesStyle:
 
 def _for_style(item: dict, escape) -> dict:
     """The item as a style renders it. APA (and Cite Them Right) leave out the publisher
-    when it is the author; for HTML, every value is escaped first, as citeproc-py's HTML
-    formatter passes text through as it is."""
+    when it is the author, and the edition when it is the first; for HTML, every value is
+    escaped first, as citeproc-py's HTML formatter passes text through as it is."""
     item = {k: v for k, v in item.items() if k not in ("publisher", "version", "language")}
+    if item.get("edition") == "1":  # both give an edition's number only after the first
+        del item["edition"]
 
     def clean(value):
         if isinstance(value, str):
@@ -127,7 +129,7 @@ def _render(item: dict, style: str, html_output: bool) -> str:
     )
     bibliography.register(CiteprocCitation([CitationItem(item["id"])]))
     written = str(bibliography.bibliography()[0])
-    if style == "apa" and "accessed" in item:
+    if style == "apa" and "accessed" in item and "edition" not in item:
         written = _retrieved(written, item, escape)
     return written
 
@@ -322,10 +324,12 @@ class Citation:
         return tags
 
 
-def cite(register, subject=None, *, absolute, today: date) -> Citation:
+def cite(register, subject=None, *, absolute, today: date | None) -> Citation:
     """The citation of a register's page: the register itself (its guide, or an edition's),
     one of its links, or one of its elements. absolute() turns the page's path into its
-    full permalink; today is the date a live page is accessed."""
+    full permalink; today is the date the page is accessed (Harvard gives it for an edition
+    too; APA only for a live page), None in what is made once for an edition and kept (its
+    PDF, its evidence packs), where the reader adds the day they read it."""
     edition = register.edition
     if isinstance(subject, PlainLink):
         # Coverage's plain rows leave out when a link changed: its citation needs the link.
@@ -354,7 +358,7 @@ def cite(register, subject=None, *, absolute, today: date) -> Citation:
             organisation=" ".join(printable(register.organisation).split()),
             url=absolute(register.urls.permanent(path)),
             issued=_local_date(issued),
-            accessed=None if edition else today,
+            accessed=today,
             edition=edition.number if edition else None,
         )
     )

@@ -129,6 +129,7 @@ def build(register: Register, element, *, absolute, today: date) -> Pack:
     side = element.side
     other = "target" if side == "source" else "source"
     direct, *children = register.link_sections(element, at_most=ALL)
+    read = None if register.edition else today  # an edition's pack is made once, and kept
 
     def link_of(row) -> PackLink:
         partner = row.end(other)
@@ -136,7 +137,7 @@ def build(register: Register, element, *, absolute, today: date) -> Pack:
             reference=row.reference, other_code=partner.code, other_title=_line(partner.title),
             relation_label=row.get_relation_display(), rationale=row.rationale,
             example=row.example, url=absolute(register.urls.permanent(row.url)),
-            citation=cite(register, row, absolute=absolute, today=today),
+            citation=cite(register, row, absolute=absolute, today=read),
         )  # fmt: skip
 
     def grouped(rows) -> list[PackGroup]:
@@ -172,7 +173,7 @@ def build(register: Register, element, *, absolute, today: date) -> Pack:
         is_standard=register.framework(side).kind == FrameworkKind.STANDARDS,
         is_target=side == "target", as_of=as_of,
         url=absolute(register.urls.permanent(element.url)),
-        citation=cite(register, element, absolute=absolute, today=today),
+        citation=cite(register, element, absolute=absolute, today=read),
         direct=grouped(direct.links),
         under=[PackSection(s.element.code, _line(s.element.title), grouped(s.links))
                for s in children],

@@ -28,7 +28,7 @@ from mapping.pdf import pool
 from mapping.register import Register
 
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
-LAYOUT_VERSION = "10"
+LAYOUT_VERSION = "11"
 TEMPLATE = "mapping/register_pdf.html"
 STYLESHEET = "mapping/register_pdf.css"
 # Most links in one part of the link table: enough parts to keep every worker busy, few
@@ -255,7 +255,8 @@ def document_context(
 
     top = reverse("home")
     coverage = register.coverage
-    citation = cite(register, absolute=absolute, today=today)
+    read = None if register.edition else today  # an edition's PDF is made once, and kept
+    citation = cite(register, absolute=absolute, today=read)
     example = next((link for entry in coverage.sources for link in entry.direct), None)
     context = {
         "register": register,
@@ -270,7 +271,7 @@ def document_context(
         "cite_harvard": mark_safe(citation.harvard_html()),
     }
     if example is not None:
-        linked = cite(register, example, absolute=absolute, today=today)
+        linked = cite(register, example, absolute=absolute, today=read)
         context |= {
             "example": example,
             "example_url": absolute(register.urls.permanent(example.url)),

@@ -38,4 +38,6 @@ def coins(context, subject=None) -> str:
         return ""
     citation = cite(register, subject, absolute=request.build_absolute_uri,
                     today=timezone.localdate())  # fmt: skip
-    return format_html('<span class="Z3988" title="{}"></span>', citation.coins())
+    return format_html(
+        '<span class="Z3988" title="{}" aria-hidden="true"></span>', citation.coins()
+    )

@@ -40,12 +40,16 @@ def link_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         link.edit(by=request.user, revision=revision, **changes)
 
     # Ids unique to this row: the link table's filters have a "relation" field too.
+    was_approved = link.is_approved
     edit = save_edit(request, LinkEditForm, link, save, auto_id=f"link-{pk}-%s",
                      words=register.words)  # fmt: skip
     if edit.saved:
-        flash(request, f"Saved {link.history_label}.")
+        sent_back = was_approved and not link.is_approved
+        flash(request, f"Saved {link.history_label}" + (
+            ", and sent to a publisher for approval." if sent_back else "."))  # fmt: skip
         if wants_fragment(request):
-            return link_page(request, register, link, partial="row", saved=True, focus_row=True)
+            saved = "Saved, and sent to a publisher for approval." if sent_back else True
+            return link_page(request, register, link, partial="row", saved=saved, focus_row=True)
         return redirect(back_to(request, link.url))
     return link_page(request, register, link, partial="row_form", status=edit.status,
                      form=edit.form, conflict=edit.conflict)  # fmt: skip

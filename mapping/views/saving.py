@@ -62,6 +62,8 @@ def save_edit(request: HttpRequest, form_class, instance, save=None, **form_opti
         data["revision"] = error.current.revision
         form = form_class(data, instance=copy.copy(error.current), **form_options)
         form.is_valid()
+        for field in form.fields.values():  # the page starts at what happened, not a field
+            field.widget.attrs.pop("autofocus", None)
         return Edit(form, conflict=error.current)
     except ValidationError as error:
         add_refusal(form, error)

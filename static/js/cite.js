@@ -9,11 +9,16 @@ document.addEventListener("click", async (event) => {
   const name = button.dataset.copyName || "citation";
   // A <pre> as it is written (innerText folds a visually hidden one's lines into one).
   const text = (source.tagName === "PRE" ? source.textContent : source.innerText).trim();
+  // A list's plain text comes with its formatted citations (data-copy-html: where they are).
+  const rich = button.dataset.copyHtml
+    ? [...document.getElementById(button.dataset.copyHtml).querySelectorAll(".citation")]
+        .map((citation) => `<p>${citation.innerHTML}</p>`).join("")
+    : source.tagName !== "PRE" && source.innerHTML;
   try {
-    if (source.tagName !== "PRE" && window.ClipboardItem && navigator.clipboard.write) {
+    if (rich && window.ClipboardItem && navigator.clipboard.write) {
       await navigator.clipboard.write([new ClipboardItem({
         "text/plain": new Blob([text], { type: "text/plain" }),
-        "text/html": new Blob([source.innerHTML], { type: "text/html" }),
+        "text/html": new Blob([rich], { type: "text/html" }),
       })]);
     } else {
       await navigator.clipboard.writeText(text);

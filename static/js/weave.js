@@ -95,11 +95,13 @@
   });
 
   // A page that comes back with errors (a form sent without htmx) starts at the first one.
-  // A refusal with no field of its own ("Choose at least one link.") is where focus starts.
+  // A refusal with no field of its own ("Choose at least one link.") is where focus starts;
+  // else what the last action said ("Approved 1 link.", "Could not revert: …"), which a
+  // screen reader does not read by itself from a page as it loads.
   document.addEventListener("DOMContentLoaded", function () {
     if (!document.querySelector("[autofocus]")) {
       focusFirst([document.body], ['main [aria-invalid="true"]', 'main .field-error[role="alert"]',
-                                   'main .error-summary[role="alert"]']);
+                                   'main .error-summary[role="alert"]', "main #messages"]);
     }
   });
 

@@ -108,3 +108,35 @@ def test_in_forced_colours_only_the_current_page_is_marked_in_the_menu(live_demo
         "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
     )
     assert others == {background}, (others, background)
+
+
+def test_what_an_action_said_is_where_the_next_page_starts(live_demo, page):
+    """ "Approved 1 link." after a full-page form: a screen reader does not read a page's
+    messages by itself as it loads, so focus starts there (an error as an alert)."""
+    from mapping.models import Link, LinkStatus
+
+    link = Link.objects.order_by("pk").first()
+    Link.objects.filter(pk=link.pk).update(status=LinkStatus.PROPOSED)
+    log_in(page, live_demo.url, "publisher")
+    page.goto(f"{live_demo.url}/review/")
+    page.get_by_role("checkbox").first.check()
+    page.get_by_role("button", name="Approve the chosen").click()
+    expect(page.locator("#messages")).to_be_focused()
+    expect(page.locator("#messages [role=status]")).to_contain_text("Approved 1 link")
+
+
+def test_a_conflict_on_saving_in_place_starts_at_what_happened(live_demo, page):
+    from mapping.models import Link
+
+    link = Link.objects.get(source__code="B1.1", target__code="INC.3")
+    log_in(page, live_demo.url, "editor")
+    page.goto(f"{live_demo.url}/links/?source=B1.1")
+    page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit").click()
+    form_row = page.locator(f"#link-{link.pk}.editing")
+    form_row.get_by_label("Rationale").fill("Mine.")
+    Link.objects.filter(pk=link.pk).update(rationale="Theirs.", revision=link.revision + 1)
+    form_row.get_by_role("button", name="Save").click()
+    alert = form_row.locator(".error-summary[role=alert]")
+    expect(alert).to_be_focused()
+    expect(alert).to_contain_text("after you opened it")
+    expect(alert).to_be_in_viewport()

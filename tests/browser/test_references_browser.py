@@ -37,6 +37,12 @@ def test_a_student_adds_four_entries_from_three_pages_and_downloads_them(live_de
     page.get_by_role("button", name="Copy all").click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert len([line for line in copied.splitlines() if line.strip()]) == 4, copied
+    # As rich text too, so that a word processor keeps each title's italics.
+    rich = page.evaluate("""async () => {
+        const [item] = await navigator.clipboard.read();
+        return await (await item.getType("text/html")).text();
+    }""")
+    assert rich.count("<p>") == 4 and "<i>" in rich, rich
     with page.expect_download() as bib:
         page.get_by_role("link", name="BibTeX (.bib)").click()
     library = bibtexparser.parse_string(Path(bib.value.path()).read_text(encoding="utf-8"))

@@ -68,7 +68,7 @@ class TestTheStyles:
     Right's Harvard for a web page: Author (Year) *Title*. Available at: URL (Accessed: day
     month year). For a report:
     APA, Author. (Year). *Title* (nth ed.). URL; Harvard, Author (Year) *Title*. nth edn.
-    Available at: URL."""
+    Available at: URL (Accessed: day month year); the edition given after the first only."""
 
     def test_a_live_link_in_apa(self, live_citation, link):
         assert live_citation.text("apa") == (
@@ -85,14 +85,32 @@ class TestTheStyles:
             "(Accessed: 3 December 2026)."
         )
 
-    def test_a_pinned_link_cites_the_edition_without_an_accessed_date(self, pinned_citation, link):
+    def test_a_pinned_link_cites_the_edition(self, pinned_citation, link, demo):
+        """APA gives no date of reading for an edition, which never changes; Cite Them
+        Right's Harvard does. Neither numbers the first edition."""
         year = Edition.objects.get(number=1, mapping__is_default=True).published_at.year
         url = f"https://weave.example.org/m/example-homes-cih/editions/1/links/{link.pk}/"
-        assert pinned_citation.text("apa") == f"{AUTHOR}. ({year}). {TITLE} (1st ed.). {url}"
+        assert pinned_citation.text("apa") == f"{AUTHOR}. ({year}). {TITLE}. {url}"
         assert pinned_citation.text("harvard") == (
-            f"{AUTHOR} ({year}) {TITLE}. 1st edn. Available at: {url}."
+            f"{AUTHOR} ({year}) {TITLE}. Available at: {url} (Accessed: 3 December 2026)."
         )
-        assert "Accessed" not in pinned_citation.text("harvard")
+        # Made once for an edition and kept (its PDF, its evidence packs): no day of reading.
+        register = EditionRegister(demo.editions.select_related("mapping").get(number=1))
+        kept = cite(register, register.link(link.pk), absolute=absolute, today=None)
+        assert kept.text("harvard") == f"{AUTHOR} ({year}) {TITLE}. Available at: {url}."
+
+    def test_a_later_edition_is_numbered(self, demo, link):
+        from django.contrib.auth.models import User
+
+        second = Edition.objects.publish(demo, by=User.objects.create_user("p"), title="Two")
+        register = EditionRegister(Edition.objects.select_related("mapping").get(pk=second.pk))
+        cited = cite(register, register.link(link.pk), absolute=absolute, today=ACCESSED)
+        url = f"https://weave.example.org/m/example-homes-cih/editions/2/links/{link.pk}/"
+        year = second.published_at.year
+        assert cited.text("apa") == f"{AUTHOR}. ({year}). {TITLE} (2nd ed.). {url}"
+        assert cited.text("harvard") == (
+            f"{AUTHOR} ({year}) {TITLE}. 2nd edn. Available at: {url} (Accessed: 3 December 2026)."
+        )
 
     def test_the_register_and_an_element(self, demo):
         register = LiveRegister(demo)
@@ -124,7 +142,7 @@ class TestTheStyles:
 
 class TestTheFilesParseBack:
     def test_bibtex_is_read_by_bibtexparser(self, live_citation, pinned_citation, link):
-        for citation, urldate in ((live_citation, "2026-12-03"), (pinned_citation, None)):
+        for citation, urldate in ((live_citation, "2026-12-03"), (pinned_citation, "2026-12-03")):
             library = bibtexparser.parse_string(citation.bibtex())
             assert not library.failed_blocks
             [entry] = library.entries
@@ -136,10 +154,8 @@ class TestTheFilesParseBack:
             assert fields["url"].value == citation.cited.url
             month = f"{citation.cited.issued:%b}".lower()
             assert fields["month"].value == month and "howpublished" not in fields
-            assert ("urldate" in fields) == (urldate is not None)
-            if urldate:
-                assert fields["urldate"].value == urldate
-            else:
+            assert fields["urldate"].value == urldate  # the day read, an edition's too
+            if citation is pinned_citation:
                 assert fields["edition"].value == fields["version"].value == "1"
 
     def test_bibtex_prints_as_cited_in_a_bibtex_style(self, live_citation):
@@ -163,7 +179,7 @@ class TestTheFilesParseBack:
         assert live["access_date"] == "2026/12/03" and live["year"] == "2026"
         [pinned] = rispy.loads(pinned_citation.ris())
         assert pinned["type_of_reference"] == "RPRT" and pinned["edition"] == "1"
-        assert "access_date" not in pinned
+        assert pinned["access_date"] == "2026/12/03"
         assert pinned_citation.ris().startswith("TY  - RPRT\n")
 
     def test_csl_json_meets_the_csl_schema(self, live_citation, pinned_citation):
@@ -176,7 +192,7 @@ class TestTheFilesParseBack:
         live, pinned = (json.loads(c.csl_json())[0] for c in (live_citation, pinned_citation))
         assert live["type"] == "webpage" and live["accessed"] == {"date-parts": [[2026, 12, 3]]}
         assert pinned["type"] == "report" and pinned["edition"] == "1"
-        assert "accessed" not in pinned
+        assert pinned["accessed"] == {"date-parts": [[2026, 12, 3]]}
 
     def test_a_citation_missing_a_required_field_fails_the_schema(self):
         """The judge itself judges: an item without a type is refused."""

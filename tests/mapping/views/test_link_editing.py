@@ -143,6 +143,9 @@ def test_two_editors_cannot_overwrite_each_other(small, as_role):
     assert "First editor&#x27;s words." in html  # theirs
     assert "Second editor&#x27;s words." in html  # yours, still in the form
     assert 'name="revision" value="2"' in html  # saving again is a deliberate choice
+    # What they changed includes the status; focus starts at what happened, not a field.
+    status = f'<th scope="row">Status</th><td data-label="Theirs">{link.get_status_display()}'
+    assert status in html and "autofocus" not in html
     link.refresh_from_db()
     assert link.rationale == "First editor's words."
     assert Change.objects.for_object(link).count() == 1
@@ -264,13 +267,25 @@ def test_retiring_needs_a_reason(small, as_role):
     assert link.status != LinkStatus.RETIRED
 
 
+def test_an_editors_edit_of_an_approved_link_says_it_goes_back_for_approval(small, as_role):
+    """Said in the row (and read out: data-announce), not a bare "Saved."."""
+    link = small["b11_s11"]
+    Link.objects.filter(pk=link.pk).update(status=LinkStatus.APPROVED)
+    link.refresh_from_db()
+    html = _edit(as_role("editor"), link, rationale="Reworded by an editor.").content.decode()
+    said = "Saved, and sent to a publisher for approval."
+    assert f'<p class="saved" role="status" data-announce>{said}</p>' in html
+    link.refresh_from_db()
+    assert link.status == LinkStatus.PROPOSED
+
+
 def test_propose_then_approve(small, as_role):
     link = small["b1_s2"]
     assert link.status == LinkStatus.DRAFT
     response = as_role("editor").post(reverse("link_propose", args=[link.pk]), headers=HTMX)
     assert response.status_code == 200
     # The row says what was done, not a bare "Saved.".
-    assert '<p class="saved" role="status">Proposed.</p>' in response.content.decode()
+    assert '<p class="saved" role="status" data-announce>Proposed.</p>' in response.content.decode()
     assert as_role("editor").post(reverse("link_approve", args=[link.pk])).status_code == 403
     as_role("publisher").post(reverse("link_approve", args=[link.pk]))
     link.refresh_from_db()
