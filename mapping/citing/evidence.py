@@ -74,6 +74,12 @@ class Pack:
     citation: Citation
     direct: list[PackGroup] = field(default_factory=list)
     under: list[PackSection] = field(default_factory=list)
+    style: str = "apa"  # the reference list's: "apa" or "harvard"
+
+    @property
+    def references_heading(self) -> str:
+        """APA's "References"; Cite Them Right's "Reference list", saying whose it is."""
+        return "References" if self.style == "apa" else "Reference list (Harvard, Cite Them Right)"
 
     @property
     def links(self) -> list[PackLink]:
@@ -103,11 +109,11 @@ class Pack:
         return "Covered by" if self.is_target else "Covers" if self.is_standard else "Evidences"
 
     def reference_list(self, *, html_output: bool = False) -> list[tuple[str, str]]:
-        """Each reference in APA, with its permalink, in APA's order. Every entry has the
-        one author, so that is by date (a year alone before a full date) and then title:
-        the order of the entries' own plain text."""
+        """Each reference in the pack's style, with its permalink, in the style's order.
+        Every entry has the one author, so that is by date (a year alone before a full
+        date) and then title: the order of the entries' own plain text, in both styles."""
         citations = self.references
-        texts = render_many([c.csl_item for c in citations], "apa", html_output=html_output)
+        texts = render_many([c.csl_item for c in citations], self.style, html_output=html_output)
         listed = sorted(zip((text.strip() for text in texts), citations, strict=True),
                         key=lambda entry: _plain(entry[0]))  # fmt: skip
         written = with_year_letters([text for text, _c in listed],
@@ -125,7 +131,7 @@ def _plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text)).casefold()
 
 
-def build(register: Register, element, *, absolute, today: date) -> Pack:
+def build(register: Register, element, *, absolute, today: date, style: str = "apa") -> Pack:
     side = element.side
     other = "target" if side == "source" else "source"
     direct, *children = register.link_sections(element, at_most=ALL)
@@ -176,7 +182,7 @@ def build(register: Register, element, *, absolute, today: date) -> Pack:
         citation=cite(register, element, absolute=absolute, today=read),
         direct=grouped(direct.links),
         under=[PackSection(s.element.code, _line(s.element.title), grouped(s.links))
-               for s in children],
+               for s in children], style=style,
     )  # fmt: skip
 
 
@@ -198,7 +204,7 @@ def markdown(pack: Pack) -> str:
         for section in pack.under:
             lines += [f"### {section.code} {section.title}", ""]
             lines += _groups_md(section.groups, "####") or ["No links.", ""]
-    lines += ["## References", ""]
+    lines += [f"## {pack.references_heading}", ""]
     lines += [f"- {text}" for text, _url in pack.reference_list()]
     return "\n".join(lines).rstrip() + "\n"
 

@@ -54,9 +54,9 @@ def docx(pack: Pack) -> bytes:
             document.add_heading(_t(f"{section.code} {section.title}"), level=3)
             if not _table(document, pack, section.groups):
                 document.add_paragraph("No links.")
-    document.add_heading("References", level=2)
+    document.add_heading(pack.references_heading, level=2)
     for text, url in pack.reference_list():
-        entry = document.add_paragraph()  # APA: no bullets, a hanging indent
+        entry = document.add_paragraph()  # no bullets, a hanging indent (both styles)
         entry.paragraph_format.left_indent = Cm(1.27)
         entry.paragraph_format.first_line_indent = Cm(-1.27)
         before, _, after = text.partition(url)

@@ -1,6 +1,7 @@
 """Weave's template filters, available in every template (settings: builtins)."""
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -41,3 +42,19 @@ def coins(context, subject=None) -> str:
     return format_html(
         '<span class="Z3988" title="{}" aria-hidden="true"></span>', citation.coins()
     )
+
+
+@register.simple_tag(takes_context=True)
+def this_page_in(context, number: int) -> str:
+    """This page's address in another edition of its register, its query kept; "" where
+    the page is not one of an edition's."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None or "number" not in match.kwargs:
+        return ""
+    try:
+        url = reverse(match.view_name, kwargs=match.kwargs | {"number": number})
+    except NoReverseMatch:
+        return ""
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url

@@ -48,18 +48,24 @@ def formatted(request: HtmxHttpRequest, citation: Citation) -> HttpResponse | No
     return response
 
 
-def panel(citation: Citation, *, elements=(), entry: dict | None = None) -> dict:
+def panel(citation: Citation, *, elements=(), entry: dict | None = None,
+          unapproved: str = "") -> dict:  # fmt: skip
     """What the "Cite this" panel shows. elements: the page's own element, or a link's two:
     an element of a standards framework may carry a caution about its wording. entry: what
-    "Add to my list" adds (kind, and link_id or side and code); the register by default."""
+    "Add to my list" adds (kind, and link_id or side and code); the register by default.
+    unapproved: a live link's status when it is not approved ("Proposed")."""
     caution = ""
+    if unapproved:
+        caution = (f"This link is {unapproved.lower()}, not yet approved: what it says may "
+                   "change before a publisher approves it, and no edition has it as it reads "
+                   "here.")  # fmt: skip
     for checked in elements:
         if checked.framework.kind != FrameworkKind.STANDARDS:
             continue
         if checked.is_not_published:
-            caution = f"{checked.code}: {NOT_PUBLISHED}"
+            caution = f"{caution} {checked.code}: {NOT_PUBLISHED}".strip()
         elif checked.is_unchecked:
-            caution = f"{checked.code}: {UNCHECKED}"
+            caution = f"{caution} {checked.code}: {UNCHECKED}".strip()
     return {
         "citation": citation,
         # citeproc's HTML, made from values escaped first (mapping/citations.py)

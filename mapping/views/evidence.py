@@ -7,7 +7,7 @@ import io
 
 import pikepdf
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from mapping.citing import evidence
+from mapping.citing.citations import STYLE_FILES
 from mapping.citing.evidence_docx import docx
 from mapping.pdf import structure
 from mapping.register import Register
@@ -51,8 +52,12 @@ def evidence_pack(
     element = register.element(side, code) if side else None
     if element is None:
         raise Http404(f"There is no {code} in this register.")
+    style = request.GET.get("style", "apa")
+    if style not in STYLE_FILES:
+        return HttpResponseBadRequest("style: choose apa or harvard.",
+                                      content_type="text/plain; charset=utf-8")  # fmt: skip
     pack = evidence.build(register, element, absolute=request.build_absolute_uri,
-                          today=timezone.localdate())  # fmt: skip
+                          today=timezone.localdate(), style=style)  # fmt: skip
     if extension == "pdf":
         content = pdf(pack)
     elif extension == "docx":
@@ -62,6 +67,8 @@ def evidence_pack(
     response = HttpResponse(content, content_type=MEDIA_TYPES[extension])
     where = f"-edition-{register.edition.number}" if register.edition else ""
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{register.slug}{where}-{code}-evidence.{extension}"
+        as_attachment=True,
+        filename=f"{register.slug}{where}-{code}-evidence{'' if style == 'apa' else '-harvard'}"
+        f".{extension}",
     )
     return response

@@ -66,8 +66,10 @@ def link_detail(request: HtmxHttpRequest, register: Register, pk: int) -> HttpRe
     extra = {"standing": register.standing(link)}
     if register.is_live and link.accepted_from:
         extra["path_changed"] = flags([link])
+    unapproved = register.is_live and not link.is_approved
     extra |= panel(citation, elements=[link.source, link.target],
-                   entry={"kind": "link", "link_id": link.link_id})  # fmt: skip
+                   entry={"kind": "link", "link_id": link.link_id},
+                   unapproved=link.get_status_display() if unapproved else "")  # fmt: skip
     return link_page(request, register, link, **extra)
 
 

@@ -185,3 +185,32 @@ def test_the_reference_list_reads_as_each_citation_on_its_own(client, published,
 
 def _without_letters(text: str) -> str:
     return re.sub(r"\((\d{4})[a-z]+", r"(\1", text)
+
+
+@pytest.mark.parametrize("extension", ["md", "docx", "pdf"])
+def test_the_pack_comes_with_harvard_references_too(client, demo, extension, tmp_path):
+    """Cite Them Right's Harvard (what CIH courses often ask for): its own heading, each
+    entry as the style writes it; the file says which it is; another style is refused."""
+    response = client.get(INT + f"evidence.{extension}", {"style": "harvard"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(f'-INT-evidence-harvard.{extension}"')
+    if extension == "md":
+        text = response.content.decode()
+    elif extension == "docx":
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    else:
+        (tmp_path / "pack.pdf").write_bytes(response.content)
+        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "pack.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout  # fmt: skip
+    listed = text.split("Reference list (Harvard, Cite Them Right)")[1]
+    assert " Available at: " in " ".join(listed.split())
+    assert "Retrieved" not in listed and "(Accessed: " in " ".join(listed.split())
+    refused = client.get(INT + f"evidence.{extension}", {"style": "mla"})
+    assert refused.status_code == 400 and refused.content == b"style: choose apa or harvard."
+
+
+def test_the_element_page_offers_the_pack_in_both_styles(client, demo):
+    page = client.get(INT).content.decode()
+    for extension in ("pdf", "docx", "md"):
+        assert f'href="{INT}evidence.{extension}" download' in page
+        assert f'href="{INT}evidence.{extension}?style=harvard" download' in page

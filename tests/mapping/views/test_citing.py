@@ -284,3 +284,17 @@ def test_the_editions_guide_is_cited_as_the_edition(demo, client):
     assert re.search(r"This cites edition 1, published \d+ \w+ \d{4}", html)
     assert "Edition 1, pinned" in html
     assert demo.editions.count() == 1
+
+
+def test_a_link_not_yet_approved_says_so_where_it_is_cited(demo, client, link):
+    """Drafts and proposals show on live pages; their citation says what it cites."""
+    said = "This link is proposed, not yet approved: what it says may change"
+    assert said not in client.get(f"/links/{link.pk}/").content.decode()
+    from django.contrib.auth.models import User
+
+    editor = User.objects.get(username="editor")  # an editor's edit goes back for approval
+    link.edit(by=editor, revision=link.revision, rationale="Reworded by an editor.")
+    assert link.status == LinkStatus.PROPOSED
+    page = client.get(f"/links/{link.pk}/").content.decode()
+    assert f'<p class="notice caution">{said}' in page
+    assert said not in client.get(f"/editions/1/links/{link.pk}/").content.decode()

@@ -177,9 +177,18 @@ def test_live_pages_say_when_there_are_changes_since_the_latest_edition(publishe
 
 def test_an_older_edition_says_a_newer_one_exists(published, client, people):
     assert "A newer edition" not in client.get("/editions/2/").content.decode()
-    assert "A newer edition, 2, has been published." in client.get("/editions/1/").content.decode()
+    assert "A newer edition, 2, has been published:" in client.get("/editions/1/").content.decode()
     Edition.objects.publish(published["mapping"], by=people["publisher"], title="Three")
-    assert "A newer edition, 3, has been published." in client.get("/editions/2/").content.decode()
+    older = client.get("/editions/2/").content.decode()
+    assert "A newer edition, 3, has been published:" in older
+    # It leads to the same page in the newest edition, and to what changed between them.
+    link = published["mapping"].links.approved().order_by("pk").first()
+    page = client.get(f"/editions/1/links/{link.pk}/?style=table").content.decode()
+    assert f'<a href="/editions/3/links/{link.pk}/?style=table">this page in edition 3</a>' in page
+    compare = "/editions/compare/?old=1&new=3"
+    assert f'<a href="{compare.replace("&", "&amp;")}">what changed between them</a>' in page
+    assert "From <a" in client.get(compare).content.decode()  # the two compared
+    assert client.get(f"/editions/3/links/{link.pk}/").status_code == 200
     html = client.get("/editions/3/").content.decode()
     assert "A newer edition" not in html
     name = published["mapping"].name
