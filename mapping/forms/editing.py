@@ -56,9 +56,11 @@ def _in_their_words(form: forms.ModelForm, words: Words) -> None:
         f"Say why the {words.source} relates to the {words.target}."
     )
     rationale.help_text = f"Why the {words.source} relates to the {words.target}."
-    form.fields["relation"].error_messages["required"] = (
+    relation = form.fields["relation"]
+    relation.error_messages["required"] = (
         f"Choose how the {words.source} relates to the {words.target}."
     )
+    relation.choices = [("", "Choose a relation"), *relation.choices[1:]]  # not "---------"
 
 
 class LinkForm(FormSaysItOnce, forms.ModelForm):

@@ -162,9 +162,11 @@ def _decide(data: dict, user) -> str:
                     f"{link.history_label} was changed by {link.updated_by or 'someone'} "
                     "since this page was loaded: read it again below, then decide."
                 ) from None
-    count = len(data["chosen"])
+        named = [link.history_label for link in links]
+    count = len(named)
     verb = "Approved" if action == "approve" else "Sent back"
-    return f"{verb} {count} link{pluralize(count)}."
+    shown = ", ".join(named[:10]) + (f" and {count - 10} more" if count > 10 else "")
+    return f"{verb} {count} link{pluralize(count)}: {shown}."
 
 
 def _flags(editing, chosen: ReviewFilter) -> list:

@@ -94,6 +94,18 @@
                        '[data-announce]']);
   });
 
+  // Escape in a row being edited in place puts it back, as its Cancel link does (and the
+  // focus with it, on the row's Edit link).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) return;
+    var row = event.target.closest("tr.editing");
+    var cancel = row && row.querySelector("[data-cancel]");
+    if (cancel) {
+      event.preventDefault();
+      cancel.click();
+    }
+  });
+
   // A page that comes back with errors (a form sent without htmx) starts at the first one.
   // A refusal with no field of its own ("Choose at least one link.") is where focus starts;
   // else what the last action said ("Approved 1 link.", "Could not revert: …"), which a
@@ -113,7 +125,10 @@
     var announcer = document.getElementById("announcer");
     if (!fresh.length || !announcer) return;
     fresh.forEach(function (said) { said.setAttribute("data-announced", ""); });
-    var words = fresh[fresh.length - 1].textContent.replace(/\s+/g, " ").trim();
+    var last = fresh[fresh.length - 1];
+    // Where the focus went to it (a page of results), it is read out as focused: not twice.
+    if (last.contains(document.activeElement)) return;
+    var words = last.textContent.replace(/\s+/g, " ").trim();
     announcer.textContent = "";
     setTimeout(function () { announcer.textContent = words; }, 50);
   }

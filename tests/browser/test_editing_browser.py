@@ -72,6 +72,20 @@ def test_cancel_puts_the_row_back_by_keyboard(live_demo, page):
     assert link.rationale != "Never saved."
 
 
+def test_escape_puts_the_row_back_too(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    link = Link.objects.get(source__code="B1.1", target__code="INC.3")
+    page.goto(f"{live_demo.url}/links/?source=B1.1")
+    page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit").click()
+    form_row = page.locator(f"#link-{link.pk}.editing")
+    form_row.get_by_label("Rationale").fill("Never saved.")
+    page.keyboard.press("Escape")
+    page.locator(f"#link-{link.pk}:not(.editing)").wait_for()
+    expect(page.locator(f"#link-{link.pk}").get_by_role("link", name="Edit")).to_be_focused()
+    link.refresh_from_db()
+    assert link.rationale != "Never saved."
+
+
 def test_adding_a_link_in_place_refreshes_the_table(live_demo, page):
     log_in(page, live_demo.url, "editor")
     page.goto(f"{live_demo.url}/links/?source=B10")

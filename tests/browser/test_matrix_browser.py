@@ -8,7 +8,9 @@ def test_choosing_a_cell_shows_its_links_beside_the_matrix(live_demo, page):
     panel = page.locator("#cell-detail")
     expect(panel).to_contain_text("Doing the right thing for the right reasons")
     expect(panel).to_contain_text("Owning mistakes and putting them right")
-    expect(page.locator("#announcer")).to_have_text("B2 and INT")  # read out, where it stays
+    expect(page.locator("#announcer")).to_have_text(
+        "B2 and INT: 4 links"
+    )  # read out, where it stays
     assert "cell=B2:INT" in page.url
     assert page.evaluate("window.weaveMarker") == 1
 

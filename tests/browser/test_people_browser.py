@@ -82,7 +82,7 @@ def test_a_publisher_approves_from_the_review_queue(live_demo, page):
     for link in links:
         page.get_by_label(f"Choose {link.history_label}").check()
     page.get_by_role("button", name="Approve the chosen").click()
-    assert "Approved 2 links." in page.get_by_role("status").first.inner_text()
+    assert "Approved 2 links: " in page.get_by_role("status").first.inner_text()
     assert set(Link.objects.filter(pk__in=[link.pk for link in links])
                .values_list("status", flat=True)) == {LinkStatus.APPROVED}  # fmt: skip
 

@@ -191,7 +191,7 @@ def test_adding_a_link_makes_a_draft_and_tells_the_table(small, as_role, people)
     assert link.created_by == people["editor"]
     change = Change.objects.for_object(link).get()
     assert change.action == Change.Action.CREATED and change.after["rationale"]
-    assert f"{link.history_label}</a> as proposed." in response.content.decode()
+    assert f"{link.history_label}</a> and proposed it for approval." in response.content.decode()
 
 
 def test_an_empty_rationale_is_said_once_in_the_registers_words(small, as_role):

@@ -48,12 +48,17 @@ def test_a_publisher_sees_everything_waiting_and_the_header_counts_it(waiting, a
 
 def test_a_publisher_approves_several_at_once(waiting, as_role):
     chosen = [link.pk for link in waiting.values()][:2]
-    response = as_role("publisher").post(reverse("review"), {"action": "approve",
-                                                             "chosen": chosen})  # fmt: skip
+    publisher = as_role("publisher")
+    response = publisher.post(reverse("review"), {"action": "approve", "chosen": chosen})
     assert response.status_code == 302
     assert set(Link.objects.filter(pk__in=chosen).values_list("status", flat=True)) == {
         LinkStatus.APPROVED}  # fmt: skip
     assert Change.objects.filter(subject_type="link", subject_id__in=chosen).count() == 2
+    # What was approved is named, not only counted.
+    page = publisher.get(reverse("review")).content.decode()
+    named = sorted(link.history_label for link in Link.objects.filter(pk__in=chosen))
+    assert any(f"Approved 2 links: {', '.join(order)}." in page
+               for order in (named, named[::-1]))  # fmt: skip
 
 
 def test_sending_back_needs_one_reason_and_then_returns_drafts(waiting, as_role):
