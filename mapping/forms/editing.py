@@ -148,6 +148,14 @@ class LinkEditForm(FormSaysItOnce, forms.ModelForm):
             self.fields[faulted[0]].widget.attrs["autofocus"] = True
 
 
+class RevertForm(forms.Form):
+    """Undoing a change in the history: why, if the publisher says."""
+
+    reason = TextField(required=False, max_length=500, error_messages={
+        "max_length": "Keep the reason to 500 characters (it has %(show_value)d).",
+    })  # fmt: skip
+
+
 class RetireForm(forms.Form):
     """Retiring a link, an element or a framework: always with the reason."""
 

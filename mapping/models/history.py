@@ -344,15 +344,16 @@ class Change(models.Model):
         return self.action != Change.Action.CREATED or self.subject_type in ("link", "element")
 
     @transaction.atomic
-    def revert(self, *, by) -> Change:
-        """Undo this change, as a change of its own. Refused if anything has changed the
-        same fields since, so a revert never silently discards someone else's work."""
+    def revert(self, *, by, why: str = "") -> Change:
+        """Undo this change, as a change of its own (why: the reviser's reason, if given).
+        Refused if anything has changed the same fields since, so a revert never silently
+        discards someone else's work."""
         if hasattr(self, "reverted_by"):
             raise ValidationError("This change has already been reverted.")
         subject = self.subject()
         if subject is None:
             raise ValidationError(f"{self.subject_label} no longer exists.")
-        reason = f"Reverts change {self.pk}."
+        reason = f"Reverts change {self.pk}" + (f": {why}" if why else ".")
         if self.action == Change.Action.CREATED:
             return self._revert_creation(subject, by=by, reason=reason)
         now = tracked_values(subject)

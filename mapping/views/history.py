@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from mapping.access.policy import may_revert, require
 from mapping.caching.pages import cached_page
+from mapping.forms.editing import RevertForm
 from mapping.forms.filters import ChangeFilterForm
 from mapping.models import Change, EditConflict, Role
 from mapping.views.lookups import HtmxHttpRequest, back_to, page_of, wants_fragment
@@ -48,13 +49,18 @@ def change_revert(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         require(request.user, Role.PUBLISHER, change.mapping_id)
     else:
         require(request.user, Role.PUBLISHER, framework=change.framework)
+    why = RevertForm(request.POST)
     try:
-        change.revert(by=request.user)
+        if not why.is_valid():
+            raise ValidationError([e for errors in why.errors.values() for e in errors])
+        undone = change.revert(by=request.user, why=why.cleaned_data["reason"])
     except (ValidationError, EditConflict) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, f"Could not revert: {text}")
     else:
-        messages.success(request, f"Reverted: {change}.")
+        retired = undone.after.get("status") == "retired"  # a new link, undone
+        messages.success(request, f"Reverted: {change}." + (
+            f" {change.subject_label} is now retired." if retired else ""))  # fmt: skip
     target = back_to(request, reverse("changes"))
     if wants_fragment(request):
         return HttpResponseClientRedirect(target)

@@ -28,7 +28,7 @@ def test_an_editor_edits_a_link_inline_and_sees_it_in_the_history(live_demo, pag
     row.wait_for()
     assert "Hearing people out is how inclusion starts." in row.inner_text()
     assert "Partly covers" in row.inner_text()
-    assert "Saved." in row.inner_text()
+    assert "Saved, and sent to a publisher for approval." in row.inner_text()  # approved before
     assert page.evaluate("window.notReloaded") is True
     assert page.url.endswith("/links/?source=B1.1")
     # The banner counts the change at once, out of band beside the row.

@@ -1,5 +1,6 @@
 """The change history: /changes/, per-object history, and reverting."""
 
+import html
 import io
 
 import pytest
@@ -127,6 +128,32 @@ def test_a_publisher_reverts_an_edit(edited, as_role, people):
     assert link.rationale == "Edited once."
 
 
+def test_a_revert_keeps_the_reason_given_and_says_what_it_did(small, as_role, people):
+    link = Link.objects.create(
+        mapping=small["mapping"], source=small["b12"], target=small["s1"],
+        relation="supports", rationale="New.",
+    )  # fmt: skip
+    created = Change.objects.record(link, action=Change.Action.CREATED, before={}, by=None)
+    publisher = as_role("publisher")
+    page = publisher.get(URL).content.decode()
+    assert "Reverting it retires the link: it leaves the live register" in page
+    too_long = publisher.post(reverse("change_revert", args=[created.pk]),
+                              {"reason": "x" * 501}, follow=True)  # fmt: skip
+    assert "Could not revert: Keep the reason to 500 characters (it has 501)." in \
+        too_long.content.decode()  # fmt: skip
+    link.refresh_from_db()
+    assert link.status != LinkStatus.RETIRED
+    done = publisher.post(reverse("change_revert", args=[created.pk]),
+                          {"reason": "Made by mistake."}, follow=True)  # fmt: skip
+    assert f"Reverted: {created}. {link.history_label} is now retired." in \
+        html.unescape(done.content.decode())  # fmt: skip
+    revert = Change.objects.for_object(link).first()
+    assert (
+        revert.reverts == created
+        and revert.reason == f"Reverts change {created.pk}: Made by mistake."
+    )
+
+
 def test_a_revert_is_refused_when_the_field_changed_again(edited, people):
     link = edited["b11_s11"]
     first = Change.objects.for_object(link).get()
@@ -185,8 +212,8 @@ def test_retire_and_restore_are_recorded_and_revertible(small, people):
 
 
 def test_only_publishers_see_revert_buttons(edited, as_role):
-    assert "Revert<span" not in as_role("editor").get(URL).content.decode()
-    assert "Revert<span" in as_role("publisher").get(URL).content.decode()
+    assert "Revert…<span" not in as_role("editor").get(URL).content.decode()
+    assert "Revert…<span" in as_role("publisher").get(URL).content.decode()
 
 
 def test_a_publisher_of_one_register_sees_revert_on_its_changes_alone(edited, as_role):
@@ -202,8 +229,8 @@ def test_a_publisher_of_one_register_sees_revert_on_its_changes_alone(edited, as
     client.force_login(user)
     page = client.get(URL).content.decode()
     link_change = Change.objects.get(subject_type="link")
-    assert f'Revert<span class="visually-hidden"> change {link_change.pk}:' in page
-    assert page.count("Revert<span") == 2
+    assert f'Revert…<span class="visually-hidden"> change {link_change.pk}:' in page
+    assert page.count("Revert…<span") == 2
     assert client.post(reverse("change_revert", args=[link_change.pk])).status_code == 302
     assert Link.objects.get(pk=link_change.subject_id).rationale != "Edited once."
 
