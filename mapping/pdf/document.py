@@ -8,6 +8,7 @@ laid out in parallel by mapping/pdf_parts.py and joined into one numbered PDF.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urljoin
@@ -27,6 +28,7 @@ from mapping.pdf import parts as pdf_parts
 from mapping.pdf import pool
 from mapping.register import Register
 
+URL_START = re.compile(r"(https?://[^/\s<]+/?)")
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
 LAYOUT_VERSION = "11"
 TEMPLATE = "mapping/register_pdf.html"
@@ -222,6 +224,12 @@ def register_pdf(register: Register, *, permalink: str, today: date) -> Register
     )
 
 
+def _unbroken_host(html: str) -> str:
+    """A citation (citeproc's HTML, its values escaped) whose address's scheme and host
+    stay on one line: a line may break after "http://" otherwise."""
+    return mark_safe(URL_START.sub(r'<span class="url-start">\1</span>', html))
+
+
 def whole_document_html(context: dict) -> str:
     """Every part of the PDF in order, as one HTML document with the same stylesheet: what
     a browser would print (bench/pdf_vs_chromium.py compares the two)."""
@@ -267,15 +275,15 @@ def document_context(
         "qr_code": segno.make(permalink, error="m").svg_data_uri(scale=4, border=2),
         "as_of": timezone.localtime(as_of),
         "today": today,
-        "cite_apa": mark_safe(citation.apa_html()),
-        "cite_harvard": mark_safe(citation.harvard_html()),
+        "cite_apa": _unbroken_host(citation.apa_html()),
+        "cite_harvard": _unbroken_host(citation.harvard_html()),
     }
     if example is not None:
         linked = cite(register, example, absolute=absolute, today=read)
         context |= {
             "example": example,
             "example_url": absolute(register.urls.permanent(example.url)),
-            "example_apa": mark_safe(linked.apa_html()),
-            "example_harvard": mark_safe(linked.harvard_html()),
+            "example_apa": _unbroken_host(linked.apa_html()),
+            "example_harvard": _unbroken_host(linked.harvard_html()),
         }
     return context

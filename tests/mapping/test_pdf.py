@@ -247,6 +247,7 @@ def test_an_editions_qr_code_is_the_editions_permalink(client, demo, tmp_path):
     assert "Scan for edition 1, as printed" in text
     # The first edition is not numbered (the address may wrap: compared without spaces).
     assert f"Standards.{permalink}" in text.replace(" ", "") and "1st ed" not in text
+    assert "http:// " not in text  # an address wraps after its host, if at all
     # Made once and kept, it gives no day of reading, and says how to add one for Harvard.
     assert not re.search(r"Accessed: ?\d", text) and "Retrieved" not in text
     assert "add “(Accessed: day month year)”, the day you read it, after the address" in text
