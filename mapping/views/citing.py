@@ -49,11 +49,12 @@ def formatted(request: HtmxHttpRequest, citation: Citation) -> HttpResponse | No
 
 
 def panel(citation: Citation, *, elements=(), entry: dict | None = None,
-          unapproved: str = "") -> dict:  # fmt: skip
+          unapproved: str = "", publisher=None) -> dict:  # fmt: skip
     """What the "Cite this" panel shows. elements: the page's own element, or a link's two:
     an element of a standards framework may carry a caution about its wording. entry: what
     "Add to my list" adds (kind, and link_id or side and code); the register by default.
-    unapproved: a live link's status when it is not approved ("Proposed")."""
+    unapproved: a live link's status when it is not approved ("Proposed"). publisher: a
+    standards framework whose page this summarises: how to cite its publisher's own text."""
     caution = ""
     if unapproved:
         caution = (f"This link is {unapproved.lower()}, not yet approved: what it says may "
@@ -76,5 +77,11 @@ def panel(citation: Citation, *, elements=(), entry: dict | None = None,
             for name in ("bibtex", "ris", "csl-json")
         ],
         "cite_caution": caution,
+        "cite_publisher": publisher if _cites_a_publisher(publisher) else None,
         "cite_entry": entry or {"kind": "register"},
     }
+
+
+def _cites_a_publisher(framework) -> bool:
+    """A standards framework with a publisher: its own text is what is quoted."""
+    return bool(framework and framework.kind == FrameworkKind.STANDARDS and framework.publisher)

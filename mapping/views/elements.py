@@ -75,7 +75,8 @@ def element_detail(
         "can_edit_element": register.is_live
         and may_change_framework(request.user, register.framework(side)),
     } | panel(citation, elements=[element],
-              entry={"kind": "element", "side": side, "code": element.code})  # fmt: skip
+              entry={"kind": "element", "side": side, "code": element.code},
+              publisher=element.framework)  # fmt: skip
     return render(request, "mapping/element_detail.html", context)
 
 

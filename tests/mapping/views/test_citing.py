@@ -40,7 +40,10 @@ def test_every_citable_page_has_the_panel_and_the_meta_tags(link, client, page):
     assert '<h2 id="cite-heading">Cite this</h2>' in html, url
     for label in ("APA 7th edition", "Harvard (Cite Them Right)", "BibTeX", "RIS", "CSL-JSON"):
         assert label in html, (url, label)
-    assert html.count('data-copy="cite-') == 5 and "hidden>Copy" in html
+    # A standard's page offers its publisher's citation too (what to cite when quoting it).
+    quoting = "cih-professional-standards-2021" in url
+    assert html.count('data-copy="cite-') == 5 + quoting and "hidden>Copy" in html
+    assert ("Quoting CIH Professional Standards itself" in html) == quoting, url
     for name in ("bibtex", "ris", "csl-json"):
         assert f'href="?format={name}&amp;download=1" download' in html, (url, name)
     head = html[: html.index("</head>")]
@@ -298,3 +301,19 @@ def test_a_link_not_yet_approved_says_so_where_it_is_cited(demo, client, link):
     page = client.get(f"/links/{link.pk}/").content.decode()
     assert f'<p class="notice caution">{said}' in page
     assert said not in client.get(f"/editions/1/links/{link.pk}/").content.decode()
+
+
+def test_a_standards_page_says_how_to_cite_the_standards_themselves(demo, client):
+    """The footer asks readers to quote CIH's published standards, not the summary: the
+    standard's page gives that citation ready to copy, dated today, live or in an edition."""
+    today = timezone.localdate()
+    for prefix in ("", "/editions/1"):
+        page = client.get(f"{prefix}/elements/cih-professional-standards-2021/INT/")
+        text = page.content.decode()
+        assert (
+            '<p class="citation" id="cite-publisher">Chartered Institute of Housing (2021) '
+            "<i>CIH Professional Standards</i>. Available at: https://www.cih.org/psf "
+            f"(Accessed: {today.day} {today:%B %Y}).</p>"
+        ) in text, prefix
+    behaviour = client.get("/elements/example-homes-behaviours/B1/").content.decode()
+    assert 'id="cite-publisher"' not in behaviour  # the organisation's own: the register is it
