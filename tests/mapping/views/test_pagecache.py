@@ -104,7 +104,9 @@ def test_a_message_after_a_save_is_never_lost_to_a_kept_page(demo, as_role):
     response = editor.post(reverse("link_edit", args=[link.pk]), {
         "relation": link.relation, "rationale": "A new reason.", "example": "",
         "revision": link.revision}, follow=True)  # fmt: skip
-    assert f"Saved {link.reference}." in response.content.decode()
+    # (An editor's edit of an approved link goes back to a publisher, and says so.)
+    assert f"Saved {link.reference}, and sent to a publisher for approval." in \
+        response.content.decode()  # fmt: skip
 
 
 def test_etags_give_304s_and_compression_is_offered(demo, client):
