@@ -49,26 +49,24 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's own, with the change in the people log."""
+class LoggedPassword:
+    """Django's own password view, with the new password in the people log (how: said)."""
+
+    said = ""
 
     def form_valid(self, form):
         response = super().form_valid(form)
         AuditEntry.objects.record(Audit.PASSWORD_SET, by=form.user, person=form.user,
-                                  detail="Changed by themselves.",
-                                  request=self.request)  # fmt: skip
+                                  detail=self.said, request=self.request)  # fmt: skip
         return response
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's own, with the new password in the people log."""
+class PasswordChangeView(LoggedPassword, auth_views.PasswordChangeView):
+    said = "Changed by themselves."
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        AuditEntry.objects.record(Audit.PASSWORD_SET, by=form.user, person=form.user,
-                                  detail="With a reset link sent by e-mail.",
-                                  request=self.request)  # fmt: skip
-        return response
+
+class PasswordResetConfirmView(LoggedPassword, auth_views.PasswordResetConfirmView):
+    said = "With a reset link sent by e-mail."
 
 
 class TokenForm(forms.Form):
