@@ -129,7 +129,7 @@ def _render(item: dict, style: str, html_output: bool) -> str:
     )
     bibliography.register(CiteprocCitation([CitationItem(item["id"])]))
     written = str(bibliography.bibliography()[0])
-    if style == "apa" and "accessed" in item and "edition" not in item:
+    if style == "apa":
         written = _retrieved(written, item, escape)
     return written
 
@@ -138,6 +138,8 @@ def _retrieved(written: str, item: dict, escape) -> str:
     """APA's retrieval date, before the address, for a page designed to change (APA 9.16):
     the style writes one only for a work without a date, and a live page has the date it
     last changed."""
+    if "accessed" not in item or "edition" in item:  # an edition never changes
+        return written
     year, month, day = item["accessed"]["date-parts"][0]
     url = escape(item["URL"])
     before, found, after = written.rpartition(url)

@@ -77,6 +77,16 @@ class Pack:
     style: str = "apa"  # the reference list's: "apa" or "harvard"
 
     @property
+    def references_note(self) -> str:
+        """What the reader adds to Harvard references made once for an edition and kept."""
+        if self.style != "harvard" or self.citation.cited.accessed:
+            return ""
+        return (
+            "Cite Them Right asks for the day you read each page: add “(Accessed: day "
+            "month year)” after each address."
+        )
+
+    @property
     def references_heading(self) -> str:
         """APA's "References"; Cite Them Right's "Reference list", saying whose it is."""
         return "References" if self.style == "apa" else "Reference list (Harvard, Cite Them Right)"
@@ -205,6 +215,7 @@ def markdown(pack: Pack) -> str:
             lines += [f"### {section.code} {section.title}", ""]
             lines += _groups_md(section.groups, "####") or ["No links.", ""]
     lines += [f"## {pack.references_heading}", ""]
+    lines += [pack.references_note, ""] if pack.references_note else []
     lines += [f"- {text}" for text, _url in pack.reference_list()]
     return "\n".join(lines).rstrip() + "\n"
 

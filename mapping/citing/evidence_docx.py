@@ -55,6 +55,8 @@ def docx(pack: Pack) -> bytes:
             if not _table(document, pack, section.groups):
                 document.add_paragraph("No links.")
     document.add_heading(pack.references_heading, level=2)
+    if pack.references_note:
+        document.add_paragraph(pack.references_note)
     for text, url in pack.reference_list():
         entry = document.add_paragraph()  # no bullets, a hanging indent (both styles)
         entry.paragraph_format.left_indent = Cm(1.27)

@@ -185,7 +185,7 @@ def _finished(ordered: list[Resolved], entries, style: str, escape) -> list[str]
     written = [str(entry) for entry in entries]
     items = [r.citation.csl_item for r in ordered]
     if style == "apa":
-        written = [_retrieved(text, item, escape) if "accessed" in item else text
+        written = [_retrieved(text, item, escape)
                    for text, item in zip(written, items, strict=True)]  # fmt: skip
     return with_year_letters(written, items)
 

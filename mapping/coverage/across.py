@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from mapping.models import Link, Mapping, Side
+from mapping.models import Link, LinkStatus, Mapping, Side
 from mapping.models.inference import path_links
 from mapping.register import LiveRegister
 from standards.models import Framework, FrameworkKind
@@ -85,12 +85,15 @@ def across_frameworks(element, register) -> list[Standing]:
     the site other than its own: links made to it or under it, and links inferred."""
     if element.side != Side.SOURCE or element.framework.kind != FrameworkKind.BEHAVIOURS:
         return []
+    # Where two registers map onto one framework, the default register wins, else the one
+    # with the most links (not an empty trial beside the real one), else the first by name.
     registers = {
         mapping.target_framework_id: LiveRegister(mapping)
         for mapping in Mapping.objects.with_frameworks()
         .filter(source_framework_id=element.framework.pk)
-        .order_by("-is_default", "name")
-        .reverse()  # the default register's wins where two map onto one framework
+        .annotate(made=Count("links", filter=~Q(links__status=LinkStatus.RETIRED)))
+        .order_by("-is_default", "-made", "name")
+        .reverse()  # the last written wins
     }  # fmt: skip
     if register.is_live:  # this register's own figures come from what the page has read
         registers[register.target_framework.pk] = register

@@ -99,12 +99,19 @@ class StartFromForm(forms.Form):
             f"{base.slug}+{crosswalk.slug}": (base, crosswalk)
             for base, crosswalk in Mapping.objects.routes()
         }
+        pairs = {}  # (source, target) framework ids → the registers already mapping them
+        for mapping in Mapping.objects.order_by("name"):
+            key = (mapping.source_framework_id, mapping.target_framework_id)
+            pairs.setdefault(key, []).append(f"“{mapping.name}”")
         self.fields["route"].choices = [
             (value, f"{base.source_framework.name} → {base.target_framework.name} → "
                     f"{crosswalk.target_framework.name} (from “{base.name}” and the "
-                    f"crosswalk “{crosswalk.name}”)")
+                    f"crosswalk “{crosswalk.name}”)" + _already(
+                        pairs.get((base.source_framework_id, crosswalk.target_framework_id))))
             for value, (base, crosswalk) in self.routes.items()
         ]  # fmt: skip
+        if len(self.routes) == 1:  # the only way to start: chosen already
+            self.fields["route"].initial = next(iter(self.routes))
 
     def clean_name(self) -> str:
         return name_of_its_own(self.cleaned_data["name"])
@@ -121,3 +128,10 @@ class StartFromForm(forms.Form):
         base, crosswalk = self.routes[self.cleaned_data["route"]]
         return Mapping.objects.start_from(base, crosswalk, name=self.cleaned_data["name"],
                                           slug=self.cleaned_data["slug"])  # fmt: skip
+
+
+def _already(names: list[str] | None) -> str:
+    """What a route's label says when a register already maps the same two frameworks."""
+    if not names:
+        return ""
+    return f"; already mapped in {', '.join(names)}: start another only to try a new approach"

@@ -10,7 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from mapping.forms.filters import LinkFilterForm
-from mapping.models import Mapping, Relation
+from mapping.models import EditionLink, Mapping, Relation
 from mapping.models.suggestions import flags
 from mapping.register import Register
 from mapping.register.addresses import RegisterUrls
@@ -56,6 +56,8 @@ def link_detail(request: HtmxHttpRequest, register: Register, pk: int) -> HttpRe
     if link is None:
         if (moved := _at_its_own_register(request, register, pk)) is not None:
             return moved
+        if register.edition is not None and (elsewhere := _not_in_this_edition(register, pk)):
+            return render(request, "404.html", elsewhere, status=404)
         raise Http404("There is no such link in this register.")
     if wants_fragment(request):
         # The row coming back after Cancel: the keyboard focus returns to it.
@@ -85,6 +87,23 @@ def _at_its_own_register(request: HttpRequest, register: Register, pk: int):
     number = register.edition.number if register.edition else None
     query = request.META.get("QUERY_STRING", "")
     return redirect(RegisterUrls(mapping, number).link(pk) + (f"?{query}" if query else ""))
+
+
+def _not_in_this_edition(register: Register, pk: int) -> dict | None:
+    """A link of the register that this edition does not have (made later, changed and not
+    approved again before it, or retired): where it can be read instead."""
+    live = register.mapping.links.with_elements().filter(pk=pk).first()
+    if live is None:
+        return None
+    number = register.edition.number
+    has_it = EditionLink.objects.filter(edition__mapping=register.mapping, link=pk)
+    elsewhere = [(f"As edition {n} published it", RegisterUrls(register.mapping, n).link(pk))
+                 for n in has_it.order_by("-edition__number")
+                 .values_list("edition__number", flat=True)[:3]]  # fmt: skip
+    elsewhere.append(("In the live register", live.get_absolute_url()))
+    return {"said": f"{live.history_label} is not in edition {number}: it was added after "
+                    "it, changed and not approved again before it, or retired.",
+            "elsewhere": elsewhere}  # fmt: skip
 
 
 def _row_style(request: HttpRequest) -> str:

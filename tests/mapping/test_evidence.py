@@ -209,6 +209,16 @@ def test_the_pack_comes_with_harvard_references_too(client, demo, extension, tmp
     assert refused.status_code == 400 and refused.content == b"style: choose apa or harvard."
 
 
+def test_an_editions_harvard_pack_asks_the_reader_to_add_the_day(client, demo):
+    """Made once for an edition and kept, it cannot give the day it is read."""
+    text = client.get("/editions/1" + INT + "evidence.md", {"style": "harvard"}).content.decode()
+    listed = text.split("## Reference list (Harvard, Cite Them Right)")[1]
+    assert "add “(Accessed: day month year)” after each address" in listed
+    assert "(Accessed: 1" not in listed and "Available at: " in listed
+    live = client.get(INT + "evidence.md", {"style": "harvard"}).content.decode()
+    assert "add “(Accessed:" not in live  # the live pack gives the day itself
+
+
 def test_the_element_page_offers_the_pack_in_both_styles(client, demo):
     page = client.get(INT).content.decode()
     for extension in ("pdf", "docx", "md"):

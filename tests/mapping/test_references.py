@@ -112,11 +112,13 @@ def test_the_list_in_apa_and_harvard_each_in_its_own_order(client, listed):
     live = items[2]  # a page of the live register: APA's retrieval date before its address
     assert re.search(r"Retrieved [A-Z][a-z]+ \d+, 2026, from http://testserver/", live)
     assert "/editions/1/" in items[0] and "/editions/1/" in items[1]
+    assert "Retrieved" not in items[0] + items[1]  # an edition never changes: no date read
     harvard = client.get("/references/?style=harvard").content.decode()
     assert "Harvard (Cite Them Right)" in harvard
     assert "Available at:" in harvard
     listed_harvard = " ".join(re.findall(r'<p class="citation">(.*?)</p>', harvard))
     assert re.findall(r"\(2026([a-z])\)", listed_harvard) == ["a", "b", "c", "d"]
+    assert listed_harvard.count("(Accessed: ") == 4  # Harvard gives the day read for all
     assert "Your list mixes live pages and editions." in apa
 
 

@@ -1,6 +1,7 @@
 """Editions' pages: every register page frozen under /editions/<n>/, the list of editions,
 publishing one and comparing two."""
 
+import html
 import re
 import subprocess
 
@@ -289,7 +290,7 @@ def test_comparing_two_editions_side_by_side(published, client, people):
     Change.objects.apply(b1, {"title": "Renamed later"}, by=people["editor"])
     Edition.objects.publish(mapping, by=people["publisher"], title="Three")
     html = client.get("/editions/compare/?old=2&new=3").content.decode()
-    assert "1 added, 0 removed, 1 changed" in html
+    assert "1 added, 0 not in edition 3, 1 changed" in html
     assert "<ins>Rewritten later.</ins>" in html
     assert "<ins>Renamed later</ins>" in html
     # Relations and fields in words, as on every other page, never their codes.
@@ -314,3 +315,20 @@ def test_the_edition_pages_of_a_mapping_by_its_slug_are_the_same(published, clie
     url = f"/editions/2/{page.format(link=link.pk)}"
     mine = frozen_part(client.get(f"/m/example-homes-cih{url}"))
     assert mine == frozen_part(client.get(url)), url
+
+
+def test_a_link_not_in_an_edition_says_where_to_read_it(published, client, people):
+    """The older edition's banner leads to "this page in edition 3"; a link that edition
+    left out (changed and not approved again) says so and where it can be read."""
+    link = published["mapping"].links.approved().order_by("pk").first()
+    link.edit(by=people["editor"], revision=link.revision, rationale="Not approved yet.")
+    Edition.objects.publish(published["mapping"], by=people["publisher"], title="Three")
+    response = client.get(f"/editions/3/links/{link.pk}/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert f"{link.history_label} is not in edition 3: it was added after it, changed and " \
+        "not approved again before it, or retired." in html.unescape(page)  # fmt: skip
+    assert "<h1>Not in this edition</h1>" in page
+    assert f'<a href="/editions/2/links/{link.pk}/">As edition 2 published it</a>' in page
+    assert f'<a href="{link.get_absolute_url()}">In the live register</a>' in page
+    assert client.get("/editions/3/links/999999/").status_code == 404  # no such link at all

@@ -34,8 +34,9 @@ def test_new_offers_to_start_from_what_we_already_mapped(before_started, as_role
     assert "Start from what we already mapped" in text
     assert ("Example Homes: Our Behaviours → CIH Professional Standards → Competence and "
             "Conduct Standard (from “Our Behaviours and the CIH Professional Standards” and the "
-            "crosswalk “CIH Professional Standards onto the Competence and Conduct Standard”)"
-            ) in text  # fmt: skip
+            "crosswalk “CIH Professional Standards onto the Competence and Conduct Standard”); "
+            "already mapped in “Our Behaviours and the Competence and Conduct Standard”: start "
+            "another only to try a new approach") in text  # fmt: skip
 
 
 def test_starting_makes_an_empty_register_full_of_suggestions(before_started, as_role):
@@ -75,6 +76,13 @@ def test_starting_badly_says_why_and_makes_nothing(before_started, as_role, data
     assert Mapping.objects.count() == count
     # The empty register's form below is left as it was, not filled with the start's fields.
     assert "Say which organisation publishes it" not in response.content.decode()
+
+
+def test_the_only_route_is_chosen_already(before_started, as_role):
+    page = as_role("editor").get(reverse("mapping_create")).content.decode()
+    [route] = [(base.slug, cross.slug) for base, cross in Mapping.objects.routes()]
+    chosen = re.findall(r'<input type="radio" name="route" value="([^"]+)"[^>]* checked', page)
+    assert chosen == ["+".join(route)]
 
 
 def test_a_register_from_a_framework_to_itself_is_refused(before_started, as_role):
@@ -127,6 +135,19 @@ def test_a_behaviours_page_shows_its_standing_in_every_standards_framework(demo,
     b5 = [link for link in cc.inferred if link.source.code.startswith("B5")]
     assert re.search(rf"Competence and Conduct Standard \(Our Behaviours and the Competence "
                      rf"and Conduct Standard\) 1 link {len(b5)}", text)  # fmt: skip
+
+
+def test_an_empty_trial_register_does_not_hide_the_one_with_links(demo, client):
+    """Two registers onto one framework: the page reads the one with links (a trial started
+    beside it, empty and first by name, used to win)."""
+    cc = Mapping.objects.get(slug="example-homes-cc")
+    Mapping.objects.create(name="A trial onto C&C", slug="a-trial", organisation="Org",
+                           source_framework=cc.source_framework,
+                           target_framework=cc.target_framework)  # fmt: skip
+    text = _text(client.get("/elements/example-homes-behaviours/B5/"))
+    assert "Competence and Conduct Standard (Our Behaviours and the Competence and Conduct " \
+        "Standard) 1 link" in text  # fmt: skip
+    assert "A trial onto C&C" not in text
 
 
 def test_a_standards_framework_without_a_register_shows_what_is_inferred(demo, client):
