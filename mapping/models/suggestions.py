@@ -32,9 +32,11 @@ def origin_of(suggestion) -> dict:
 
 
 def prefilled_rationale(suggestion: InferredLink) -> str:
-    """An inferred link's reason, from the reasons of its strongest path's two steps."""
+    """An inferred link's reason, from the reasons of its strongest path's two steps (in
+    words that, once accepted, do not read as "inferred, not reviewed")."""
     path: Path = suggestion.path_list[0]
-    return (f"Inferred through {path.via_code} {path.via_title}. {path.first.source_code} → "
+    return (f"Accepted from the path through {path.via_code} {path.via_title}. "
+            f"{path.first.source_code} → "
             f"{path.via_code}: {path.first.rationale} {path.via_code} → "
             f"{path.second.target_code}: {path.second.rationale}")  # fmt: skip
 

@@ -170,7 +170,8 @@
       { selector: "edge.partly_covers", style: { "line-style": "dashed", "line-color": "#7a4a00" } },
       { selector: "edge.closely_matches", style: { "line-style": "dashed", "line-dash-pattern": [12, 4], "line-color": "#444" } },
       { selector: "edge.supports", style: { "line-style": "dotted", "line-color": "#3d3f8f" } },
-      { selector: "edge.inferred", style: { "line-style": "dashed", "line-dash-pattern": [4, 6], width: 1.5, "line-color": "#8a6d00", opacity: 0.45 } },
+      // Inferred, not reviewed: a hue no relation has (magenta), short dashes, thin and pale.
+      { selector: "edge.inferred", style: { "line-style": "dashed", "line-dash-pattern": [3, 5], width: 1.5, "line-color": "#a3007a", opacity: 0.6 } },
       { selector: ".faded", style: { opacity: 0.1 } },
       { selector: ".focused", style: { "border-width": 4, "border-color": "#ffbf47" } },
     ],

@@ -37,7 +37,7 @@ def test_an_editor_starts_a_register_accepts_two_suggestions_and_dismisses_one(l
         page.wait_for_url("**/suggestions/accept/**")
         assert axe_violations(page) == []
         why = page.get_by_role("textbox", name="Why")
-        assert why.input_value().startswith("Inferred through")
+        assert why.input_value().startswith("Accepted from the path through")
         why.fill(f"{why.input_value()} Checked by the editor.")
         page.get_by_role("button", name="Accept as a link").click()
         page.wait_for_url(f"{live_demo.url}/m/ours-cc/suggestions/")

@@ -4,6 +4,7 @@ dismissed with the reason, one at a time or many at once; and every way that can
 says so and writes nothing."""
 
 import re
+from html import escape
 
 import pytest
 
@@ -49,6 +50,10 @@ def test_the_page_lists_inferred_suggestions_with_their_paths_then_lexical_ones(
     assert "Inferred through INT (and 1 other path), not reviewed." in text
     assert "B2 fully covers INT (Our Behaviours and the CIH Professional Standards)" in text
     assert "which partly covers CC4 (CIH Professional Standards onto the Competence" in text
+    # Both steps' reasons, to decide from the list (as the README says), behind "Why each step".
+    b2_int = Link.objects.get(mapping__slug="example-homes-cih", source__code="B2",
+                              target__code="INT")  # fmt: skip
+    assert f"Why each step, B2 through INT to CC4 B2 → INT: {escape(b2_int.rationale)}" in text
     first_words = lexical(LiveRegister(cc))[0]
     assert f"Choose {first_words.reference}" in text
     assert "They share the words " + ", ".join(first_words.shared) in text
@@ -62,7 +67,7 @@ def test_accepting_an_inferred_suggestion_prefills_its_relation_and_both_reasons
     assert page.status_code == 200
     html = page.content.decode()
     assert '<option value="partly_covers" selected>' in html
-    assert "Inferred through INC.3 Involve customers and communities" in html
+    assert "Accepted from the path through INC.3 Involve customers and communities" in html
     assert "Involving customers and communities in shaping services" in html  # step two
     response = client.post(f"{BASE}accept/", {
         "kind": "inferred", "pair": "B1.1:CC5", "relation": "partly_covers",
@@ -174,7 +179,7 @@ def test_bulk_accept_and_dismiss_with_one_reason(cc, as_role):
     made = cc.links.filter(target__code="CC5").order_by("source__code")
     assert [link.source.code for link in made] == ["B1.1", "B8.1"]
     assert all(link.status == LinkStatus.APPROVED for link in made)
-    assert made[0].rationale.startswith("Tenants' voice. Inferred through INC.3")
+    assert made[0].rationale.startswith("Tenants' voice. Accepted from the path through INC.3")
     assert made[0].relation == "partly_covers"
     words = lexical(LiveRegister(cc))[:2]
     chance = {"chosen": [w.choice for w in words], "action": "dismiss", "reason": "Chance words."}
