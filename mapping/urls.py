@@ -116,6 +116,11 @@ mapping_pages = [
     path("suggestions/accept/", suggestions.suggestion_accept, name="suggestion_accept"),
     path("suggestions/dismiss/", suggestions.suggestion_dismiss, name="suggestion_dismiss"),
     path("suggestions/bulk/", suggestions.suggestions_bulk, name="suggestions_bulk"),
+    path(
+        "suggestions/offer-again/",
+        suggestions.suggestion_offer_again,
+        name="suggestion_offer_again",
+    ),
     path("move/", versions.register_move, name="register_move"),
     path("default/", mappings.mapping_make_default, name="mapping_make_default"),
     path("editions/", editions.edition_list, name="edition_list"),

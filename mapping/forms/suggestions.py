@@ -60,3 +60,13 @@ class BulkForm(forms.Form):
     def __init__(self, data, *, offered: list[str]) -> None:
         super().__init__(data)
         self.fields["chosen"].choices = [(value, value) for value in offered]
+
+
+class OfferAgainForm(forms.Form):
+    """Which dismissal to undo (its id)."""
+
+    dismissed = forms.IntegerField(
+        min_value=1, max_value=2**62, widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"),
+                                     "Choose a dismissed suggestion."),
+    )  # fmt: skip

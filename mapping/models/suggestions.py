@@ -85,6 +85,21 @@ def accept(mapping, suggestion, *, by, relation: str, rationale: str, example: s
 
 
 @transaction.atomic
+def offer_again(mapping, pk: int, *, by) -> ReviewedPair:
+    """Undo a dismissal: the pair is suggested again (where something still infers it or
+    shares words with it). Refused (ValidationError) if it is not dismissed here."""
+    with transaction.atomic():
+        found = ReviewedPair.objects.select_related("source", "target").filter(mapping=mapping)
+        pair = found.select_for_update(of=("self",)).filter(pk=pk).first()
+        if pair is None:
+            raise ValidationError("That suggestion is not dismissed in this register (someone "
+                                  "may have offered it again a moment ago).")  # fmt: skip
+        pair.delete()
+        announce(action="offered again", subject_type="suggestion", subject_id=pk,
+                 mapping_ids=[mapping.pk], by=by)  # fmt: skip
+    return pair
+
+
 def dismiss(mapping, source, target, *, by, reason: str) -> ReviewedPair:
     """Dismiss a suggestion, with the reason: a reviewed pair, never suggested again."""
     reason = reason.strip()

@@ -121,6 +121,10 @@ class RegisterUrls:
         return reverse("suggestions_bulk", kwargs=self.mapping_kwargs)
 
     @cached_property
+    def suggestion_offer_again(self) -> str:
+        return reverse("suggestion_offer_again", kwargs=self.mapping_kwargs)
+
+    @cached_property
     def links_csv(self) -> str:
         return reverse("links_export", kwargs={**self.kwargs, "extension": "csv"})
 

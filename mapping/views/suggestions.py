@@ -14,10 +14,16 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mapping.forms.filters import PageForm
-from mapping.forms.suggestions import AcceptForm, BulkForm, DismissForm, SuggestionForm
+from mapping.forms.suggestions import (
+    AcceptForm,
+    BulkForm,
+    DismissForm,
+    OfferAgainForm,
+    SuggestionForm,
+)
 from mapping.forms.text import add_refusal
 from mapping.models import Relation, Role
-from mapping.models.suggestions import accept, dismiss, prefilled_rationale
+from mapping.models.suggestions import accept, dismiss, offer_again, prefilled_rationale
 from mapping.register import LiveRegister
 from mapping.suggesting.listing import find, inferred_in_order, lexical, to_review
 from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register, wants_fragment
@@ -54,6 +60,8 @@ def _page(request, register: LiveRegister, *, status: int = 200, **extra) -> Htt
         "lexical": words[:LEXICAL_SHOWN], "lexical_count": len(words),
         "to_review": to_review(register),
         "bulk": extra.pop("bulk", None) or BulkForm(None, offered=[]),
+        "dismissed": register.mapping.reviewed_pairs.select_related(
+            "source", "target", "decided_by").order_by("-decided_at", "-pk"),
     } | extra  # fmt: skip
     return render(request, "mapping/suggestions.html", context, status=status)
 
@@ -118,6 +126,22 @@ def suggestion_dismiss(request: HtmxHttpRequest, slug: str | None = None) -> Htt
     flash(request, said)
     if wants_fragment(request):
         return _row_or_page(request, register, done=said, suggestion=suggestion)
+    return redirect(register.urls.suggestions)
+
+
+@require_POST
+def suggestion_offer_again(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+    """A dismissed pair suggested again: the dismissal was a mistake, or things changed."""
+    register = get_live_register(request, slug, need=Role.EDITOR)
+    chosen = OfferAgainForm(request.POST)
+    if not chosen.is_valid():
+        return _page(request, register, status=400, problem=_said(chosen))
+    try:
+        pair = offer_again(register.mapping, chosen.cleaned_data["dismissed"], by=request.user)
+    except ValidationError as error:
+        return _page(request, register, status=409, problem=" ".join(error.messages))
+    flash(request, f"{pair.source.code} → {pair.target.code} will be suggested again, where "
+                   "something still suggests it.")  # fmt: skip
     return redirect(register.urls.suggestions)
 
 

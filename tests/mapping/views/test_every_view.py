@@ -148,6 +148,8 @@ VIEWS = [
          ("POST",), "editor", for_register_editor=True),
     View("suggestions_bulk", "/suggestions/bulk/", "/m/nope/suggestions/bulk/", ("POST",),
          "editor", for_register_editor=True),
+    View("suggestion_offer_again", "/suggestions/offer-again/",
+         "/m/nope/suggestions/offer-again/", ("POST",), "editor", for_register_editor=True),
     View("register_move", "/move/?to=the-standards-2", "/m/nope/move/", ("GET", "POST"),
          "publisher"),
     View("mapping_create", "/m/new/", "/m/new/nope/", ("GET", "POST"), "editor"),

@@ -158,6 +158,29 @@ def test_dismissing_records_the_reason_and_it_is_not_suggested_again(cc, as_role
     assert ReviewedPair.objects.filter(mapping=cc).count() == 2  # the demo's and this one
 
 
+def test_what_was_dismissed_is_listed_and_can_be_offered_again(cc, as_role, people):
+    client = as_role("editor")
+    client.post(f"{BASE}dismiss/", {"kind": "inferred", "pair": "B1.2:CC4",
+                                    "reason": "Promises are not conduct."})  # fmt: skip
+    text = _text(client.get(BASE))
+    assert "Dismissed (2)" in text
+    assert "B1.2 → CC4, dismissed by editor on " in text and "Promises are not conduct." in text
+    pair = ReviewedPair.objects.get(mapping=cc, source__code="B1.2", target__code="CC4")
+    # Odd input, or a dismissal of another register's: refused, nothing changed.
+    cih = Mapping.objects.get(slug="example-homes-cih")
+    other = ReviewedPair.objects.create(mapping=cih, source=pair.source, target=pair.target,
+                                        reason="There.")  # fmt: skip
+    for data, status in (({"dismissed": "x"}, 400), ({}, 400), ({"dismissed": other.pk}, 409)):
+        refused = client.post(f"{BASE}offer-again/", data)
+        assert refused.status_code == status, data
+    assert ReviewedPair.objects.filter(pk__in=[pair.pk, other.pk]).count() == 2
+    assert as_role("viewer").post(f"{BASE}offer-again/", {"dismissed": pair.pk}).status_code == 403
+    done = client.post(f"{BASE}offer-again/", {"dismissed": pair.pk}, follow=True)
+    assert "B1.2 → CC4 will be suggested again" in _text(done)
+    assert not ReviewedPair.objects.filter(pk=pair.pk).exists()
+    assert "Choose B1.2 → CC4" in _text(client.get(BASE))
+
+
 def test_dismissing_without_a_reason_keeps_the_row_and_asks_for_one(cc, as_role):
     before = _state(cc)
     response = as_role("editor").post(f"{BASE}dismiss/", {"kind": "inferred",
