@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mapping.models import EditionGap, Relation, ReviewedGap
+from mapping.models import EditionGap, LinkStatus, Relation, ReviewedGap
 from mapping.models.link_rows import LinkClaim
 from standards.models import ElementText, tree_order
 
@@ -45,9 +45,17 @@ class PlainLink:
     url: str = ""
     source: ElementText | None = None
     target: ElementText | None = None
+    status: str = LinkStatus.APPROVED  # a live draft or proposal says so where it is shown
 
     def __str__(self) -> str:
         return f"{self.source.code} {self.get_relation_display().lower()} {self.target.code}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == LinkStatus.APPROVED
+
+    def get_status_display(self) -> str:
+        return LinkStatus(self.status).label
 
     @property
     def reference(self) -> str:
@@ -251,6 +259,7 @@ class Coverage:
     targets: list[ElementCoverage]
     link_count: int
     inferred: list = field(default_factory=list)  # every inferred link, apart
+    unapproved: int = 0  # of link_count, the live register's drafts and proposals
 
     @property
     def top_sources(self) -> list[ElementCoverage]:
@@ -390,4 +399,5 @@ def build_coverage(
         targets=[target_entries[e.pk] for e in targets],
         link_count=len(links),
         inferred=inferred,
+        unapproved=sum(1 for link in links if not getattr(link, "is_approved", True)),
     )

@@ -317,7 +317,10 @@ class Register:
         address = self.urls.link
         fields = ("pk", links.model.stable_id, "source_id", "target_id", "relation",
                   "rationale", "example")  # fmt: skip
-        return [PlainLink(*row, url=address(row[1])) for row in links.values_list(*fields)]
+        if not self.is_live:  # an edition's links were all approved
+            return [PlainLink(*row, url=address(row[1])) for row in links.values_list(*fields)]
+        return [PlainLink(*row, url=address(row[1]), status=status)
+                for *row, status in links.values_list(*fields, "status")]  # fmt: skip
 
     def link(self, link_id: int):
         """One link by its id (the same live and in every edition), or None. A live

@@ -135,7 +135,8 @@ class LiveRegister(Register):
             "position", "updated_at",
         )  # fmt: skip
         link_rows = self._links().order_by("pk").values_list(
-            "pk", "source_id", "target_id", "relation", "rationale", "example", "updated_at",
+            "pk", "source_id", "target_id", "relation", "rationale", "example", "status",
+            "updated_at",
         )  # fmt: skip
         for rows in (element_rows, link_rows):
             for row in rows:

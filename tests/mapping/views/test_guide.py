@@ -222,3 +222,17 @@ def test_a_link_never_changed_says_so_beside_when_it_was_added(client, demo):
     html = client.get(link.get_absolute_url()).content.decode()
     assert "No change recorded since it was added" in html
     assert "No changes recorded yet" not in html
+
+
+def test_drafts_and_proposals_are_marked_where_the_guide_shows_them(client, published):
+    """The live guide (and its PDF) counts drafts and proposals with the links, so it says
+    which they are; an edition has only approved links."""
+    from tests.mapping.test_pdf import pdftotext
+
+    page = client.get("/").content.decode()
+    assert "(1 of them not yet approved: drafts and proposals, marked where they are shown)" in page
+    assert page.count('<span class="status-note">draft, not yet approved</span>') == 1
+    edition = client.get(f"/editions/{published['edition'].number}/").content.decode()
+    assert "not yet approved" not in edition
+    text = " ".join(pdftotext(client.get("/guide.pdf").content).split())
+    assert "Leadership · Supports · draft, not yet approved A draft nobody approved." in text
