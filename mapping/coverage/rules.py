@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mapping.models import EditionGap, LinkStatus, Relation, ReviewedGap
+from mapping.coverage.plain import PlainLink
+from mapping.models import EditionGap, ReviewedGap
 from mapping.models.link_rows import LinkClaim
 from standards.models import ElementText, tree_order
 
@@ -25,44 +26,6 @@ Review = ReviewedGap | EditionGap
 # Past this many links (or partners), a summary names what an element reaches, each
 # top-level element with its count, instead of listing them all: the link table has the rest.
 LISTED_AT_MOST = 25
-
-RELATION_LABELS = dict(Relation.choices)
-
-
-@dataclass(slots=True, eq=False)
-class PlainLink:
-    """What coverage reads of a link, as plain values from one narrow query rather than a
-    model instance: the register gives it its address, coverage its two elements. It reads
-    like a link (reference, get_relation_display) so pages show either alike."""
-
-    pk: int
-    link_id: int
-    source_id: int
-    target_id: int
-    relation: str
-    rationale: str
-    example: str
-    url: str = ""
-    source: ElementText | None = None
-    target: ElementText | None = None
-    status: str = LinkStatus.APPROVED  # a live draft or proposal says so where it is shown
-
-    def __str__(self) -> str:
-        return f"{self.source.code} {self.get_relation_display().lower()} {self.target.code}"
-
-    @property
-    def is_approved(self) -> bool:
-        return self.status == LinkStatus.APPROVED
-
-    def get_status_display(self) -> str:
-        return LinkStatus(self.status).label
-
-    @property
-    def reference(self) -> str:
-        return f"{self.source.code} → {self.target.code}"
-
-    def get_relation_display(self) -> str:
-        return RELATION_LABELS[self.relation]
 
 
 # What coverage counts: plain rows from a register, or model instances built by hand.

@@ -35,6 +35,7 @@ def test_a_student_adds_four_entries_from_three_pages_and_downloads_them(live_de
     expect(page.locator(".reference-list li")).to_have_count(4)
     expect(page.get_by_text("Your list mixes live pages and editions.")).to_be_visible()
     page.get_by_role("button", name="Copy all").click()
+    expect(page.locator("[data-copy=reference-plain]")).to_have_text("Copied")  # written
     copied = page.evaluate("navigator.clipboard.readText()")
     assert len([line for line in copied.splitlines() if line.strip()]) == 4, copied
     # As rich text too, so that a word processor keeps each title's italics.
