@@ -170,3 +170,11 @@ def test_a_standards_framework_without_a_register_shows_what_is_inferred(demo, c
 def test_a_standards_page_has_no_standing_table(demo, client):
     text = _text(client.get("/elements/cih-professional-standards-2021/INT/"))
     assert "in every set of standards" not in text
+
+
+def test_the_gap_report_never_calls_what_only_inference_reaches_covered(demo, client):
+    page = client.get("/m/example-homes-cc/coverage/").content.decode()
+    assert '<h2 id="inferred-heading">Reached only by inference (not covered)</h2>' in page
+    assert '<th scope="col">Not covered: reached only by inference</th>' in page
+    assert "<strong>Not covered</strong>, reached only by inference: " in page
+    assert "Covered only by inference" not in page
