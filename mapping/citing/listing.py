@@ -17,7 +17,7 @@ from citeproc import CitationItem, CitationStylesBibliography, formatter
 from citeproc.source.json import CiteProcJSON
 from django.utils import timezone
 
-from mapping.citing.as_read import edition_as_read
+from mapping.citing.as_read import AsRead
 from mapping.citing.citations import (
     STYLE_FILES,
     _for_style,
@@ -234,6 +234,7 @@ def pin_to_latest(
     where known); else to the newest edition that does. Returns the entries, the reasons
     for those left live, and those pinned to an edition older than the latest."""
     pinned, left, older = [], [], []
+    as_read, held = AsRead(entries, added or {}), {}
     for entry in entries:
         if not entry.is_live:
             pinned.append(entry)
@@ -246,8 +247,9 @@ def pin_to_latest(
             continue
         number, day = latest.number, (added or {}).get(entry)
         if day is not None and entry.kind != "register":
-            number = edition_as_read(live, entry, day)
-            if number is None and not _has(registers.get(entry.slug, latest.number), entry):
+            number = as_read.edition(live, entry, day)
+            if number is None and not _holds(registers.get(entry.slug, latest.number), entry,
+                                             held):  # fmt: skip
                 number = latest.number  # said below: not in it
             elif number is None:
                 pinned.append(entry)
@@ -256,7 +258,7 @@ def pin_to_latest(
                             "you mean to cite)")  # fmt: skip
                 continue
         candidate = entry.pinned(number)
-        if _has(registers.get(entry.slug, number), candidate):
+        if _holds(registers.get(entry.slug, number), candidate, held):
             pinned.append(candidate)
             if number != latest.number:
                 older.append(f"{_named(entry, live)} (edition {number})")
@@ -264,6 +266,17 @@ def pin_to_latest(
             pinned.append(entry)
             left.append(f"{_named(entry, live)}: not in edition {number}")
     return pinned, left, older
+
+
+def _holds(register: Register | None, entry: Entry, held: dict) -> bool:
+    """_has, reading each register's link ids once for a whole list (held: by register)."""
+    if register is None or entry.kind != "link":
+        return _has(register, entry)
+    key = (register.slug, register.edition.number if register.edition else None)
+    if key not in held:
+        links = register.links()
+        held[key] = set(links.values_list(links.model.stable_id, flat=True))
+    return entry.link in held[key]
 
 
 def _has(register: Register | None, entry: Entry) -> bool:

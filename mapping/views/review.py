@@ -149,7 +149,8 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
 def _decide(data: dict, user) -> str:
     action, reason = data["action"], data["reason"].strip()
     with transaction.atomic():
-        links = Link.objects.select_for_update().filter(pk__in=data["chosen"])
+        links = (Link.objects.select_related("source", "target")  # named in the message
+                 .select_for_update(of=("self",)).filter(pk__in=data["chosen"]))  # fmt: skip
         for link in links:
             revision = data["seen"].get(link.pk)
             try:

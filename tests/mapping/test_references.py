@@ -387,3 +387,24 @@ def test_pinning_takes_the_edition_that_reads_as_the_page_did_when_it_was_added(
             ) in page  # fmt: skip
     assert (f"Left live: {twice.reference}: no edition reads as it did when you added it on "
             f"{day.day} {day:%B %Y}") in page  # fmt: skip
+
+
+def test_pinning_a_long_list_costs_what_a_short_one_does(client, published):
+    """The changes of every link a list names, and each register's editions, are read
+    once, not once an entry."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    day = timezone.localdate() - timedelta(days=1)
+    links = list(published["mapping"].links.order_by("pk").values_list("pk", flat=True))
+
+    def queries(count: int) -> int:
+        listed = [Entry(register=SLUG, kind="link", link=pk) for pk in links[:count]]
+        client.cookies[COOKIE] = encode(listed, dict.fromkeys(listed, day))
+        with CaptureQueriesContext(connection) as done:
+            assert client.post("/references/pin/").status_code == 302
+        return len(done.captured_queries)
+
+    assert len(links) >= 20
+    assert queries(20) == queries(2)
