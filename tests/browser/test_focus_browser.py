@@ -64,6 +64,8 @@ def test_retiring_a_row_in_place_brings_focus_to_what_it_says(live_demo, page):
     page.goto(f"{live_demo.url}/links/")
     page.locator("#results").get_by_role("link", name="Retire").first.focus()
     page.keyboard.press("Enter")
+    # The form comes in place; typing waits until focus is in its reason field.
+    expect(page.locator("#results tr.editing textarea")).to_be_focused()
     page.keyboard.type("Folded into a broader link.")
     page.keyboard.press("Tab")
     expect(page.locator("#results").get_by_role("button", name="Retire")).to_be_focused()
