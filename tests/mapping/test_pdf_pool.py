@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 # No database involved: run once, with the live-server tests.
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = [pytest.mark.slow, pytest.mark.live]
 
 ROOT = Path(__file__).resolve().parents[2]
 OWNER = textwrap.dedent("""
