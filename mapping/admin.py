@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
@@ -10,6 +11,7 @@ from mapping.models import (
     AuditEntry,
     Change,
     Edition,
+    Invitation,
     Link,
     Mapping,
     Membership,
@@ -237,15 +239,40 @@ class MembershipInline(PeopleElsewhere, admin.TabularInline):
 admin.site.unregister(get_user_model())
 
 
+class PersonForm(UserChangeForm):
+    """An address is one person's, whatever its case, as the invitations have it."""
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if not email:
+            return email
+        other = get_user_model().objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if other.exists():
+            raise ValidationError(f"{email} is already {other.first().get_username()}'s "
+                                  "address: each person has an address of their own.")  # fmt: skip
+        if Invitation.objects.pending().filter(email__iexact=email).exists():
+            raise ValidationError(f"{email} has an invitation waiting: withdraw it on People "
+                                  "first, or let them accept it.")  # fmt: skip
+        return email
+
+
 @admin.register(get_user_model())
 class WeaveUserAdmin(PeopleElsewhere, UserAdmin):
     """Django's user admin, with each person's roles beside their account. Who is active,
     who administers and what role anyone holds change on People (/people/), where each
-    change is logged; here a person's name and email can be corrected."""
+    change is logged; here a person's name and email can be corrected. Django's groups and
+    permissions are not shown: Weave's roles are what count."""
 
+    form = PersonForm
     inlines = [MembershipInline]
-    readonly_fields = ["is_active", "is_staff", "is_superuser", "groups", "user_permissions",
-                       "last_login", "date_joined"]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Name and email", {"fields": ["first_name", "last_name", "email"]}),
+        ("Account (roles and activity change on People)",
+         {"fields": ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]}),
+    ]  # fmt: skip
+    readonly_fields = ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]
+    list_filter = ["is_active", "is_superuser"]
 
     def user_change_password(self, request, id, form_url=""):
         """Django's own form, with what it did in the people log."""

@@ -142,17 +142,20 @@ accounts = [
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
 ]  # fmt: skip
+# Reset links, offered only where the site can send email.
+password_resets = [
+    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(
+        extra_email_context={"days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)}),
+        name="password_reset"),
+    path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", account.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+]  # fmt: skip
 if settings.EMAIL_ENABLED:
-    accounts += [
-        path("accounts/password_reset/", auth_views.PasswordResetView.as_view(),
-             name="password_reset"),
-        path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(),
-             name="password_reset_done"),
-        path("accounts/reset/<uidb64>/<token>/", account.PasswordResetConfirmView.as_view(),
-             name="password_reset_confirm"),
-        path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
-             name="password_reset_complete"),
-    ]  # fmt: skip
+    accounts += password_resets
 
 urlpatterns = [
     path("m/", mappings.mapping_list, name="mapping_list"),
@@ -194,6 +197,11 @@ urlpatterns = [
     path("people/invite/", people.invite, name="people_invite"),
     path("people/log/", people.people_log, name="people_log"),
     path("people/<int:pk>/", people.person, name="person"),
+    path(
+        "people/<int:pk>/tokens/<int:token>/revoke/",
+        people.person_token_revoke,
+        name="person_token_revoke",
+    ),
     path(
         "people/invitations/<int:pk>/withdraw/",
         people.invitation_withdraw,

@@ -136,7 +136,8 @@ def build_site(small, people) -> dict:
                                                by=people["admin"])  # fmt: skip
     unsubscribe = unsubscribe_token(Notice(user=people["publisher"], kind="proposals"))
     return {"link": small["b11_s11"].pk, "element": small["b2"].pk, "change": change.pk,
-            "batch": batch.pk, "token": token.pk, "person": people["viewer"].pk,
+            "batch": batch.pk, "token": token.pk, "token_holder": people["publisher"].pk,
+            "person": people["viewer"].pk,
             "invitation": invitation.pk, "invitation_key": key,
             "unsubscribe": unsubscribe}  # fmt: skip
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mapping.access.policy import NotSignedIn
-from mapping.models import Membership, Role
+from mapping.models import ApiToken, Membership, Role
 from mapping.models.people import Audit, AuditEntry, Invitation
 
 ADMINISTRATOR = "administrator"
@@ -26,12 +26,22 @@ def require_administrator(user) -> None:
         raise PermissionDenied("Only an administrator manages people.")
 
 
+def is_administrator(person) -> bool:
+    person.refresh_from_db(fields=["is_superuser", "is_active"])
+    return person.is_active and person.is_superuser
+
+
 def _administrators():
     return get_user_model().objects.filter(is_active=True, is_superuser=True)
 
 
+def is_last_administrator(person) -> bool:
+    others = _administrators().exclude(pk=person.pk)
+    return person.is_superuser and person.is_active and not others.exists()
+
+
 def _keeps_an_administrator(person) -> None:
-    if person.is_superuser and person.is_active and not _administrators().exclude(pk=person.pk):
+    if is_last_administrator(person):
         raise ValidationError(
             f"{person.get_username()} is the site's only active administrator: make someone "
             "else an administrator first, so that the site keeps one."
@@ -86,21 +96,47 @@ def _said(role: str) -> str:
 
 
 @transaction.atomic
-def set_active(person, active: bool, *, by, reason: str, request=None) -> None:
+def set_active(person, active: bool, *, by, reason: str, request=None) -> int:
+    """Deactivate or reactivate an account; returns how many API tokens deactivating it
+    revoked."""
     person = get_user_model().objects.select_for_update().get(pk=person.pk)
     if person.is_active == active:
-        return
+        return 0
     if not active:
         _keeps_an_administrator(person)
     person.is_active = active
     person.save(update_fields=["is_active"])
+    revoked = 0 if active else _revoke_tokens(person)
     AuditEntry.objects.record(
         Audit.REACTIVATED if active else Audit.DEACTIVATED,
         by=by,
         person=person,
-        detail=f"Reason: {reason}",
+        detail=f"Reason: {reason}" + (f" ({tokens_said(revoked)} revoked)" if revoked else ""),
         request=request,
     )
+    return revoked
+
+
+def _revoke_tokens(person) -> int:
+    """A deactivated account's tokens are revoked, so reactivating it does not open the API
+    again to whatever still holds them: the person makes new ones."""
+    return ApiToken.objects.filter(user=person, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())  # fmt: skip
+
+
+def tokens_said(count: int) -> str:
+    return f"{count} API token{'' if count == 1 else 's'}"
+
+
+def revoke_token(token: ApiToken, *, by, request=None) -> bool:
+    """Revoke one token (its holder's or an administrator's doing), in the audit log.
+    Returns whether it was still active."""
+    if not token.is_active:
+        return False
+    token.revoke()
+    AuditEntry.objects.record(Audit.TOKEN_REVOKED, by=by, person=token.user, detail=str(token),
+                              request=request)  # fmt: skip
+    return True
 
 
 def address_in_use(email: str) -> bool:

@@ -41,6 +41,10 @@ class RoleForm(_Where):
         error_messages={"invalid_choice": "Choose a role from the list."},
     )
     reason = REASON
+    yourself = forms.BooleanField(
+        label="I am taking away my own administrator role", required=False,
+        help_text="You will no longer manage people or the site's settings.",
+    )  # fmt: skip
 
 
 class ActiveForm(forms.Form):

@@ -38,6 +38,8 @@ class Audit(models.TextChoices):
     REACTIVATED = "reactivated", "Reactivated"
     PASSWORD_SET = "password_set", "Password set"
     TOKEN_USED = "token_used", "API token used"
+    TOKEN_MADE = "token_made", "API token made"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
 
 
 class AuditQuerySet(models.QuerySet):

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -14,13 +17,32 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mapping.access import oidc
 from mapping.access.logins import address_locked
+from mapping.access.people import revoke_token
 from mapping.forms.text import TextField
 from mapping.models import ApiToken, Audit, AuditEntry, Membership, Role
 from mapping.views.lookups import flash
 
 
+class SignInForm(AuthenticationForm):
+    """Django's form, which tells a deactivated person who gives their right password why
+    they cannot come in, rather than that the password is wrong."""
+
+    def get_invalid_login_error(self) -> ValidationError:
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        person = get_user_model()._default_manager.filter(
+            **{get_user_model().USERNAME_FIELD: username}).first()  # fmt: skip
+        if person is not None and not person.is_active and person.check_password(password):
+            return ValidationError(
+                "This account has been deactivated, so it cannot sign in. Ask an "
+                "administrator of this site if you need it again.", code="inactive",
+            )  # fmt: skip
+        return super().get_invalid_login_error()
+
+
 class LoginView(auth_views.LoginView):
     """Django's login, refused outright from an address with too many failed logins."""
+
+    authentication_form = SignInForm
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
@@ -84,6 +106,8 @@ def account(request: HttpRequest) -> HttpResponse:
     made = None
     if request.method == "POST" and form.is_valid():
         token, key = ApiToken.issue(request.user, form.cleaned_data["name"])
+        AuditEntry.objects.record(Audit.TOKEN_MADE, by=request.user, person=request.user,
+                                  detail=str(token), request=request)  # fmt: skip
         made, form = {"token": token, "key": key}, TokenForm()
     tokens = request.user.api_tokens.order_by("revoked_at", "-created_at")
     context = {"form": form, "made": made, "tokens": tokens, "roles": _roles_in_words(request.user),
@@ -113,6 +137,6 @@ def _roles_in_words(user) -> str:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    token.revoke()
+    revoke_token(token, by=request.user, request=request)
     flash(request, f"Revoked the token “{token.name}”: it no longer opens the API.")
     return redirect("account")

@@ -25,7 +25,7 @@ from mapping.access import oidc
 from mapping.access import people as operations
 from mapping.forms.people import AcceptForm, ActiveForm, InviteForm, LogFilter, RoleForm
 from mapping.forms.text import add_refusal
-from mapping.models import AuditEntry, Invitation, Membership
+from mapping.models import ApiToken, AuditEntry, Invitation, Membership
 from mapping.models.memberships import RANK, Role, Roles
 from mapping.views.lookups import flash
 
@@ -94,27 +94,78 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             continue
         if form.is_valid():
             data = form.cleaned_data
+            if form is role_form and _steps_down(request.user, someone, data):
+                form.add_error("yourself", "This takes away your own administrator role: tick "
+                                           "the box to go ahead.")  # fmt: skip
+                status = 400
+                continue
             try:
                 if form is role_form:
                     changed = operations.change_role(someone, data["role"], data["mapping"],
                                                      by=request.user, reason=data["reason"],
                                                      request=request)  # fmt: skip
-                    said = (f"{someone.get_username()}'s role changed." if changed
-                            else "That was already their role: nothing changed.")  # fmt: skip
-                    flash(request, said + _outranked(someone, data["role"], data["mapping"]))
+                    flash(request, _role_said(someone, data, changed))
+                    if someone == request.user and not operations.is_administrator(someone):
+                        return redirect("home")  # People is no longer theirs to see
                 else:
-                    operations.set_active(someone, data["active"], by=request.user,
-                                          reason=data["reason"], request=request)  # fmt: skip
-                    flash(request, f"{someone.get_username()} is now "
-                                   f"{'active' if data['active'] else 'deactivated'}.")  # fmt: skip
+                    revoked = operations.set_active(
+                        someone, data["active"], by=request.user, reason=data["reason"],
+                        request=request,
+                    )  # fmt: skip
+                    flash(request, _active_said(someone, data["active"], revoked))
                 return redirect("person", pk=someone.pk)
             except ValidationError as error:
                 add_refusal(form, error)
         status = 400
     entries = AuditEntry.objects.filter(person=someone)[:20]
+    tokens = someone.api_tokens.order_by("revoked_at", "-created_at")
     context = {"someone": someone, "role_form": role_form, "active_form": active_form,
-               "entries": entries}  # fmt: skip
+               "entries": entries, "tokens": tokens,
+               "yourself": someone == request.user and someone.is_superuser}  # fmt: skip
     return render(request, "mapping/person.html", context, status=status)
+
+
+def _steps_down(user, someone, data) -> bool:
+    """Whether an administrator is taking their own administrator role away without ticking
+    the box that says they mean it (the last one may not at all: change_role says so)."""
+    return (someone == user and someone.is_superuser and data["mapping"] is None
+            and data["role"] != operations.ADMINISTRATOR and not data.get("yourself")
+            and not operations.is_last_administrator(someone))  # fmt: skip
+
+
+def _active_said(someone, active: bool, revoked: int) -> str:
+    said = f"{someone.get_username()} is now {'active' if active else 'deactivated'}"
+    return said + (f"; {operations.tokens_said(revoked)} revoked." if revoked else ".")
+
+
+def _role_said(someone, data, changed: bool) -> str:
+    """What the role form did, in words: "alice is now an editor in Ours onto CIH"."""
+    if not changed:
+        return "That was already their role: nothing changed."
+    name = someone.get_username()
+    where = f" in {data['mapping'].name}" if data["mapping"] is not None else " site-wide"
+    role = data["role"]
+    if role == operations.NO_ROLE:
+        said = f"{name} now has no role{where}."
+    elif role == operations.ADMINISTRATOR:
+        said = f"{name} is now an administrator of the whole site."
+    else:
+        label = Role(role).label.lower()
+        said = f"{name} is now {'an' if label[0] in 'aeiou' else 'a'} {label}{where}."
+    return said + _outranked(someone, role, data["mapping"])
+
+
+@require_POST
+def person_token_revoke(request: HttpRequest, pk: int, token: int) -> HttpResponse:
+    """An administrator revokes one of someone's API tokens."""
+    operations.require_administrator(request.user)
+    found = get_object_or_404(ApiToken, pk=token, user_id=pk)
+    if operations.revoke_token(found, by=request.user, request=request):
+        flash(request, f"Revoked {found.user.get_username()}'s token “{found.name}”: it no "
+                       "longer opens the API.")  # fmt: skip
+    else:
+        flash(request, f"The token “{found.name}” was already revoked: nothing changed.")
+    return redirect("person", pk=pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -4,23 +4,19 @@ their own page, the person with a reset link, or an administrator in the admin."
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
+from django.core import mail
 from django.test import Client, override_settings
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from mapping.models.people import AuditEntry
+from mapping.urls import password_resets
 from mapping.urls import urlpatterns as site_urls
-from mapping.views import account
 
 # The site offers reset links only where it can send e-mail (mapping/urls.py): here they are
 # added to the site's own addresses, as with EMAIL_URL set.
-urlpatterns = [
-    path("accounts/reset/<uidb64>/<token>/", account.PasswordResetConfirmView.as_view(),
-         name="password_reset_confirm"),
-    path("accounts/reset/done/", lambda request: None, name="password_reset_complete"),
-    *site_urls,
-]  # fmt: skip
+urlpatterns = [*password_resets, *site_urls]
 NEW = "a-new-long-password-42"
 
 
@@ -102,3 +98,16 @@ def test_a_refused_admin_form_logs_nothing(sam, admin):
     response = client.post(f"/admin/auth/user/{sam.pk}/password/", different)
     assert response.status_code == 200
     assert not AuditEntry.objects.filter(action="password_set").exists()
+
+
+@override_settings(ROOT_URLCONF=__name__, PASSWORD_RESET_TIMEOUT=3 * 86400)
+def test_the_reset_email_is_weaves_own(sam):
+    response = Client().post("/accounts/password_reset/", {"email": "SAM@example.org"})
+    assert response.status_code == 302
+    (sent,) = mail.outbox
+    assert sent.subject == "Set a new password for Weave"
+    assert sent.body.startswith("Hello sam,")
+    assert "It works once, for 3 days:" in sent.body
+    assert "http://testserver/accounts/reset/" in sent.body
+    assert "Your username is sam." in sent.body
+    assert "Thanks for using our site" not in sent.body

@@ -173,6 +173,8 @@ VIEWS = [
     View("person", "/people/{person}/", "/people/999999/", ("GET", "POST"), "admin"),
     View("people_invite", "/people/invite/", "/people/invite/nope/", ("GET", "POST"), "admin"),
     View("people_log", "/people/log/", "/people/log/nope/", role="admin"),
+    View("person_token_revoke", "/people/{token_holder}/tokens/{token}/revoke/",
+         "/people/{token_holder}/tokens/999999/revoke/", ("POST",), "admin"),
     View("invitation_withdraw", "/people/invitations/{invitation}/withdraw/",
          "/people/invitations/999999/withdraw/", ("POST",), "admin"),
     View("invitation_accept", "/invitations/{invitation_key}/", "/invitations/nope/",

@@ -84,12 +84,27 @@ def test_the_site_keeps_an_active_administrator(db, people, admin_client):
         assert "only active administrator" in _text(response)
     admin.refresh_from_db()
     assert admin.is_superuser and admin.is_active
-    # With a second administrator, the first may step down.
+    # With a second administrator, the first may step down, once they say they mean it,
+    # and lands on a page they may still see.
     User.objects.create_superuser("second")
-    admin_client.post(url, {"role": "publisher", "mapping": "", "reason": "Stepping down."})
+    stepping_down = {"role": "publisher", "mapping": "", "reason": "Stepping down."}
+    response = admin_client.post(url, stepping_down)
+    assert response.status_code == 400
+    assert "This takes away your own administrator role: tick the box" in _text(response)
+    admin.refresh_from_db()
+    assert admin.is_superuser
+    response = admin_client.post(url, stepping_down | {"yourself": "on"})
+    assert response["Location"] == reverse("home")
     admin.refresh_from_db()
     assert not admin.is_superuser
     assert Membership.objects.get(user=admin, mapping=None).role == "publisher"
+    assert "admin is now a publisher site-wide." in _text(admin_client.get(reverse("home")))
+
+
+def test_the_box_for_stepping_down_is_only_on_your_own_page(db, people, admin_client):
+    box = "I am taking away my own administrator role"
+    assert box in _text(admin_client.get(reverse("person", args=[people["admin"].pk])))
+    assert box not in _text(admin_client.get(reverse("person", args=[people["editor"].pk])))
 
 
 def test_an_account_is_deactivated_and_reactivated(db, people, admin_client, client):
@@ -104,6 +119,73 @@ def test_an_account_is_deactivated_and_reactivated(db, people, admin_client, cli
     assert editor.is_active
     assert [e.action for e in AuditEntry.objects.filter(person=editor)] == [
         Audit.REACTIVATED, Audit.DEACTIVATED]  # fmt: skip
+
+
+def test_deactivating_revokes_the_tokens_and_reactivating_does_not_bring_them_back(
+    db, people, admin_client, settings
+):
+    settings.WEAVE_PUBLIC_READ = False
+    editor = people["editor"]
+    _token, key = ApiToken.issue(editor, "Intranet widget")
+    ApiToken.issue(editor, "Spreadsheet")
+    bearer = {"Authorization": f"Bearer {key}"}
+    assert Client().get("/api/mappings", headers=bearer).status_code == 200
+    url = reverse("person", args=[editor.pk])
+    response = admin_client.post(url, {"active": "false", "reason": "Left."}, follow=True)
+    assert "editor is now deactivated; 2 API tokens revoked." in _text(response)
+    assert AuditEntry.objects.get(action=Audit.DEACTIVATED).detail == (
+        "Reason: Left. (2 API tokens revoked)")  # fmt: skip
+    admin_client.post(url, {"active": "true", "reason": "Back from leave."})
+    editor.refresh_from_db()
+    assert editor.is_active
+    assert Client().get("/api/mappings", headers=bearer).status_code == 401
+    assert not ApiToken.objects.active().filter(user=editor).exists()
+    assert "make new ones under Your account" not in _text(admin_client.get(url))  # active now
+
+
+def test_an_administrator_sees_and_revokes_someones_tokens(db, people, admin_client, settings):
+    settings.WEAVE_PUBLIC_READ = False
+    viewer = people["viewer"]
+    token, key = ApiToken.issue(viewer, "Intranet widget")
+    url = reverse("person", args=[viewer.pk])
+    page = _text(admin_client.get(url))
+    assert "Intranet widget" in page and f"<code>{token.prefix}…</code>" in page
+    revoke = reverse("person_token_revoke", args=[viewer.pk, token.pk])
+    response = admin_client.post(revoke, follow=True)
+    assert "Revoked viewer&#x27;s token “Intranet widget”" in _text(response)
+    assert Client().get("/api/mappings", headers={"Authorization": f"Bearer {key}"}
+                        ).status_code == 401  # fmt: skip
+    entry = AuditEntry.objects.get(action=Audit.TOKEN_REVOKED)
+    assert (entry.actor_name, entry.person) == ("admin", viewer)
+    # Again: nothing to do, and said so. Someone else's token under this person: not found.
+    assert "was already revoked" in _text(admin_client.post(revoke, follow=True))
+    other = reverse("person_token_revoke", args=[people["editor"].pk, token.pk])
+    assert admin_client.post(other).status_code == 404
+
+
+def test_tokens_made_and_revoked_by_their_holder_are_in_the_audit_log(db, people, as_role):
+    client = as_role("viewer")
+    client.post(reverse("account"), {"name": "College intranet"})
+    token = ApiToken.objects.get(user=people["viewer"])
+    client.post(reverse("token_revoke", args=[token.pk]))
+    entries = AuditEntry.objects.filter(person=people["viewer"]).exclude(
+        action=Audit.SIGNED_IN).order_by("pk")  # fmt: skip
+    assert [(e.action, e.actor_name, e.detail) for e in entries] == [
+        (Audit.TOKEN_MADE, "viewer", str(token)),
+        (Audit.TOKEN_REVOKED, "viewer", str(token)),
+    ]
+
+
+def test_a_deactivated_person_is_told_why_they_cannot_sign_in(db, people, client):
+    people["editor"].set_password("pw")
+    people["editor"].is_active = False
+    people["editor"].save()
+    said = "This account has been deactivated"
+    response = client.post(reverse("login"), {"username": "editor", "password": "pw"})
+    assert said in _text(response)
+    # A wrong password says only that: it does not give away whether the account is active.
+    response = client.post(reverse("login"), {"username": "editor", "password": "wrong"})
+    assert said not in _text(response) and "correct username and password" in _text(response)
 
 
 def test_an_invitation_is_sent_and_accepted(small, people, admin_client, client, settings):
@@ -344,3 +426,25 @@ def test_a_lesser_role_in_a_register_than_site_wide_says_it_has_no_effect(
     response = admin_client.post(url, {"role": "publisher", "mapping": small["mapping"].pk,
                                        "reason": "Leads it."}, follow=True)  # fmt: skip
     assert "has no effect" not in _text(response)
+
+
+def test_the_admin_keeps_an_address_to_one_person_whatever_its_case(db, people, admin_client):
+    people["viewer"].email = "bob.jones@homes.example"
+    people["viewer"].save()
+    Invitation.objects.issue("dave.p@homes.example", "viewer", None, by=people["admin"])
+    editor = people["editor"]
+    url = reverse("admin:auth_user_change", args=[editor.pk])
+    form = {"username": "editor", "first_name": "", "last_name": "",
+            "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0}  # fmt: skip
+    for address, said in (("BOB.JONES@homes.example", "is already viewer&#x27;s address"),
+                          ("dave.p@homes.example", "has an invitation waiting")):  # fmt: skip
+        response = admin_client.post(url, form | {"email": address})
+        assert response.status_code == 200 and said in _text(response)
+        editor.refresh_from_db()
+        assert editor.email != address
+    assert admin_client.post(url, form | {"email": "ed@homes.example"}).status_code == 302
+    editor.refresh_from_db()
+    assert editor.email == "ed@homes.example"
+    # Django's groups and permissions count for nothing in Weave: not offered.
+    page = _text(admin_client.get(url))
+    assert "User permissions" not in page and 'name="groups"' not in page

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from mapping.importing.batches import run_dry_run
 from mapping.models import (
+    ApiToken,
     Change,
     Edition,
     ImportBatch,
@@ -44,6 +45,7 @@ def _state():
         list(Membership.objects.order_by("pk").values("user", "mapping", "role")),
         list(User.objects.order_by("pk").values("is_active", "is_superuser")),
         list(Invitation.objects.order_by("pk").values("email", "withdrawn_at")),
+        list(ApiToken.objects.order_by("pk").values("revoked_at")),
     )
 
 
@@ -91,6 +93,7 @@ def _write_views(small):
     crosswalk_suggestion(small)  # B2 → S2, inferred through A1 of an older set of standards
     new_version(small)  # the-standards-2, which the register can move onto
     newcomer = User.objects.create_user("newcomer")
+    token, _key = ApiToken.issue(newcomer, "Intranet")
     invitation, _key = Invitation.objects.issue("invited@example.org", "viewer", None, by=None)
     framework_file = "code,title,level label\nV1,Be kind,Value\n"
     return [
@@ -151,6 +154,8 @@ def _write_views(small):
          {"email": "someone@example.org", "role": "editor", "mapping": ""}, "admin"),
         ("invitation_withdraw", reverse("invitation_withdraw", args=[invitation.pk]), {},
          "admin"),
+        ("person_token_revoke", reverse("person_token_revoke", args=[newcomer.pk, token.pk]),
+         {}, "admin"),
     ]  # fmt: skip
 
 
@@ -168,7 +173,7 @@ FOR_OURS = {
 POST_ONLY = {
     "link_restore", "link_propose", "link_approve", "element_restore", "framework_restore",
     "change_revert", "import_apply", "mapping_make_default", "suggestion_dismiss",
-    "suggestions_bulk", "invitation_withdraw",
+    "suggestions_bulk", "invitation_withdraw", "person_token_revoke",
 }  # fmt: skip
 
 # Write views whose page editors may read, though only publishers may post to them.
@@ -181,6 +186,7 @@ WRITE_VIEWS = [
     "edition_publish", "framework_import", "link_import", "import_apply", "mapping_create",
     "mapping_make_default", "suggestion_accept", "suggestion_dismiss", "suggestions_bulk",
     "register_move", "review", "person", "people_invite", "invitation_withdraw",
+    "person_token_revoke",
 ]  # fmt: skip
 
 
