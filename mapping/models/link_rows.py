@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from mapping.models.search import matching
+from mapping.models.search import matching, terms
 from standards.text import refuse_unprintable
 
 
@@ -131,7 +131,11 @@ class LinkRowQuerySet(models.QuerySet):
     def matching(self, text: str) -> LinkRowQuerySet:
         """Links whose elements' codes and titles, rationale or example hold every word,
         in any case: read from the search index (mapping/search.py)."""
-        return matching(self, text.split())
+        return matching(self, terms(text))
+
+    def matching_terms(self, found: list[str]) -> LinkRowQuerySet:
+        """Links holding every term already read from a search (terms())."""
+        return matching(self, found)
 
     def sort_keys(self, sort: str) -> list[str]:
         """The fields a sort orders by, each with "-" when descending, ending with the

@@ -8,13 +8,28 @@ from an FTS5 table with the trigram tokenizer; PostgreSQL from a pg_trgm GIN ind
 UPPER(search_text), which serves Django's icontains. Shorter words cannot be looked up in
 a trigram index, and are checked on the rows the longer words found (or on every row,
 when no word is that long).
+
+What people type is read as they mean it (terms()): words in quotes are one phrase, curly
+quotes and apostrophes count as straight ones (a curly apostrophe in "people's" finds a
+straight one and the other way round), and a link's reference, "B2.3 → INT.3" (or "->"),
+is its two codes. A code ("B1", "INT.3") finds that element and those under it, not one
+whose code merely starts the same ("B10", "INT.31").
 """
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+
+QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"',
+                        "„": '"', "″": '"', "«": '"', "»": '"'})  # fmt: skip
+ARROWS = re.compile(r"→|⟶|->|=>|⇒")
+TERMS = re.compile(r'"([^"]*)"|([^\s"]+)')
+CODE = re.compile(r"[A-Za-z]+\.?\d[\w.]*")
+APOSTROPHES = ("'", "’")
 
 # The FTS5 table that indexes each table's search_text on SQLite (migration 0014).
 FTS_TABLES = {"mapping_link": "mapping_link_fts", "mapping_editionlink": "mapping_editionlink_fts"}
@@ -23,12 +38,21 @@ TRIGRAM = 3
 COMMON = 2_000
 
 
+def terms(text: str) -> list[str]:
+    """The words and phrases of a search, as typed: see the module's docstring."""
+    text = ARROWS.sub(" ", text.translate(QUOTES))
+    found = (" ".join((phrase or word).split()) for phrase, word in TERMS.findall(text))
+    return [term for term in found if term]
+
+
 def matching(links: QuerySet, words: list[str]) -> QuerySet:
     """The links holding every word. On SQLite the index is first asked, in one query, how
     many rows hold each longer word (counting stops at COMMON): the rare ones are looked up
     in the index, and the rest checked on the few rows those found; with no rare word,
     rows are read in the sort's order, where common words fill a page at once."""
-    long = [word for word in words if len(word) >= TRIGRAM]
+    links = _codes_whole(links, words)
+    # A word with an apostrophe is looked for in both forms, on the rows the others found.
+    long = [word for word in words if len(word) >= TRIGRAM and "'" not in word]
     if not long or connection.vendor != "sqlite":
         return _containing(links, words)
     table = FTS_TABLES[links.model._meta.db_table]
@@ -48,5 +72,20 @@ def matching(links: QuerySet, words: list[str]) -> QuerySet:
 
 def _containing(links: QuerySet, words: list[str]) -> QuerySet:
     for word in words:
-        links = links.filter(search_text__icontains=word)
+        held = Q()
+        for form in {word.replace("'", mark) for mark in APOSTROPHES}:
+            held |= Q(search_text__icontains=form)
+        links = links.filter(held)
+    return links
+
+
+def _codes_whole(links: QuerySet, words: list[str]) -> QuerySet:
+    """Leave out the links a code-like word would find only inside a longer code: "B1" in
+    B10's links. A code starts a line of the search text (the source's, then the target's),
+    followed by a space before its title or a dot before a code under it."""
+    for word in words:
+        if CODE.fullmatch(word):
+            code = re.escape(word)
+            longer, whole = rf"(^|\n){code}[0-9a-z]", rf"(^|\n){code}[ .]"
+            links = links.exclude(Q(search_text__iregex=longer) & ~Q(search_text__iregex=whole))
     return links

@@ -141,6 +141,7 @@ class RegisterUrls:
     def register_downloads(self) -> list[tuple[str, str, str]]:
         """(what, format, address) of each export of the register as a whole."""
         return [
+            ("The printable register", "PDF (A4)", self.pdf),
             ("The whole register", "JSON", self._page("register_export")),
             ("All links", "CSV", self.links_csv),
             ("All links", "Excel", self.links_xlsx),

@@ -21,6 +21,7 @@ from mapping.coverage.rules import Coverage, PlainLink, build_coverage
 from mapping.models import Edition, LinkSort, Mapping
 from mapping.models.inference import InferredLink
 from mapping.models.link_rows import Side
+from mapping.models.search import terms
 from mapping.register.addresses import FRAMEWORK_FORMATS, RegisterUrls
 from mapping.register.filters import LinkFilter, LinkSection
 from mapping.register.standing import Standing
@@ -239,7 +240,7 @@ class Register:
         if chosen.status and chosen.status in self.statuses:
             links = links.with_status(chosen.status)
         if chosen.text:
-            links = self._matching(links, chosen.text.split())
+            links = self._matching(links, terms(chosen.text))
         return links.sorted_by(chosen.sort)
 
     def _matching(self, links: models.QuerySet, words: list[str]) -> models.QuerySet:
@@ -247,9 +248,10 @@ class Register:
         element it sits under: "Advocate" finds the links to Advocate's statements too."""
         wide = {word: under for word in words if (under := self._under_named(word))}
         if plain := [word for word in words if word not in wide]:
-            links = links.matching(" ".join(plain))
+            links = links.matching_terms(plain)
         for word, under in wide.items():
-            links = links.filter(under | models.Q(pk__in=self._links().matching(word).values("pk")))
+            own = self._links().matching_terms([word]).values("pk")
+            links = links.filter(under | models.Q(pk__in=own))
         return links
 
     def _under_named(self, word: str) -> models.Q | None:

@@ -213,6 +213,8 @@ class TestTheList:
     def test_it_lists_them(self, published, client):
         html = client.get("/editions/").content.decode()
         assert "Edition 2: Launch" in html and "First." in html
+        # Each edition's printable PDF is one click away.
+        assert '<a href="/editions/2/guide.pdf" download>PDF' in html
 
     def test_each_offers_a_comparison_that_is_not_with_itself(self, published, client, people):
         for title in ("Three", "Four"):

@@ -71,6 +71,10 @@ def test_where_to_find_the_detail_links_to_the_table_and_the_pdf(client, demo):
     html = client.get(URL).content.decode()
     assert f'href="{reverse("link_table")}"' in html
     assert f'href="{reverse("guide_pdf")}"' in html
+    # The PDF is among the downloads too, first, where someone looking for it on paper looks.
+    downloads = html.split('id="downloads-heading"')[1].split("</section>")[0]
+    assert f'<li><a href="{reverse("guide_pdf")}" download>The printable register: PDF (A4)' in (
+        downloads.split("</li>")[0] + "</li>")  # fmt: skip
     # The footer leads to the API's description too, for other systems' builders.
     assert f'<a href="{reverse("api_docs")}">API</a>' in html
 

@@ -96,6 +96,41 @@ class TestFilters:
         assert rows(client.get(URL, {"q": "S1.2"})) == ids(small["b2_s12"])
         assert rows(client.get(URL, {"q": "hear people"})) == ids(small["b11_s11"])
 
+    def test_the_downloads_offer_the_pdf_and_are_not_offered_for_nothing(self, client, small):
+        html = client.get(URL, {"q": "listen"}).content.decode()
+        assert "Download the 1 link that matches" in html
+        assert f'href="{reverse("guide_pdf")}" download>the printable register (PDF' in html
+        html = client.get(URL, {"q": "zebra"}).content.decode()
+        assert "No links match" in html and "Download" not in html
+
+    def test_a_search_reads_what_people_type_as_they_mean_it(self, client, small):
+        from mapping.models import LinkStatus
+        from standards.models import Element
+
+        b10 = Element.objects.create(framework=small["behaviours"], code="B10",
+                                     title="Be open", level_label="Top", position=10)  # fmt: skip
+        ten = Link.objects.create(
+            mapping=small["mapping"], source=b10, target=small["s11"], relation="supports",
+            rationale="Tenants’ voices are heard.", status=LinkStatus.APPROVED,
+        )  # fmt: skip
+        found = {q: rows(client.get(URL, {"q": q})) for q in (
+            "B1", "b1", "B10", "B1.1 → S1.1", "B1.1->S1.1", "b1.1 -> s1.1", "tenants' voices",
+            "“people hear”", "people hear", '"hearing people"', "listening’s", "“",
+        )}  # fmt: skip
+        # A code finds its element and those under it, not B10, whose code only starts so.
+        assert found["B1"] == found["b1"] == ids(small["b1_s2"], small["b11_s11"])
+        assert found["B10"] == ids(ten)
+        # A link's reference, as the pages print it or as typed, finds that link.
+        for typed in ("B1.1 → S1.1", "B1.1->S1.1", "b1.1 -> s1.1"):
+            assert found[typed] == ids(small["b11_s11"]), typed
+        # Apostrophes alike whichever was typed or stored; quotes make a phrase.
+        assert found["tenants' voices"] == ids(ten)
+        assert found["“people hear”"] == []  # not a phrase in any link, though both words are
+        assert found["people hear"] == ids(small["b11_s11"], ten)
+        assert found['"hearing people"'] == ids(small["b11_s11"])
+        assert found["listening’s"] == []
+        assert len(found["“"]) == 4  # a quote mark alone: no words, every link
+
     def test_combined_filters_narrow_together(self, client, small):
         assert rows(client.get(URL, {"source": "B1", "target": "S1"})) == ids(small["b11_s11"])
         assert rows(client.get(URL, {"source": "B1", "relation": "partly_covers"})) == []
