@@ -315,18 +315,21 @@
   });
   document.getElementById("map-search").addEventListener("submit", (event) => {
     event.preventDefault();
-    const wanted = document.getElementById("map-find").value.trim().toLowerCase();
+    // Quote marks round what is typed are not part of it; curly apostrophes count as straight.
+    const typed = document.getElementById("map-find").value;
+    const wanted = typed.replace(/[“”„"«»]/g, "").replace(/[‘’‛]/g, "'").trim().replace(/\s+/g, " ").toLowerCase();
+    const plain = (text) => text.replace(/[‘’‛]/g, "'").toLowerCase();
     // The closest match first: a whole code or title, then a title starting so, then any part
     // ("advocate" finds the Advocate characteristic before a behaviour that mentions it).
-    const label = (n) => `${n.code} ${n.title}`.toLowerCase();
+    const label = (n) => plain(`${n.code} ${n.title}`);
     const tests = [
-      (n) => label(n) === wanted || n.code.toLowerCase() === wanted || n.title.toLowerCase() === wanted,
-      (n) => n.title.toLowerCase().startsWith(wanted),
+      (n) => label(n) === wanted || n.code.toLowerCase() === wanted || plain(n.title) === wanted,
+      (n) => plain(n.title).startsWith(wanted),
       (n) => label(n).includes(wanted),
     ];
     const match = tests.reduce((found, test) => found || data.nodes.find(test), undefined);
     if (wanted && match) choose(match.id, { moveFocus: true, toggle: false });
-    else say(`No element matches “${wanted}”.`);
+    else say(`No element matches “${typed.trim()}”.`);
   });
   document.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-node]");
