@@ -23,6 +23,18 @@ def _element_choices(elements: Sequence, everything: str) -> list[tuple[str, str
     ]
 
 
+class CodeField(forms.ChoiceField):
+    """An element, by its code, in any case: "b2.1" is B2.1, as a search would have it."""
+
+    def to_python(self, value) -> str:
+        value = super().to_python(value)
+        return {str(code).casefold(): str(code) for code, _ in self.choices}.get(
+            value.casefold(), value)  # fmt: skip
+
+    def bound_data(self, data, initial):
+        return self.to_python(data) if isinstance(data, str) else data
+
+
 # What the link table's query string once called its filters (and its sorts: SORT_ALIASES).
 OLD_NAMES = {"behaviour": "source", "standard": "target"}
 
@@ -78,8 +90,8 @@ class LinkFilterForm(forms.Form):
         max_length=200,
         error_messages={"max_length": "Keep the search under %(limit_value)d characters."},
     )
-    source = forms.ChoiceField(required=False)
-    target = forms.ChoiceField(required=False)
+    source = CodeField(required=False)
+    target = CodeField(required=False)
     relation = forms.ChoiceField(
         required=False,
         choices=[("", "Any relation"), *Relation.choices],
@@ -165,8 +177,8 @@ class LinkFilterForm(forms.Form):
 class MatrixForm(forms.Form):
     """The matrix's query string: which rows and columns are open, which cell is chosen."""
 
-    expand = forms.CharField(required=False, max_length=2000)
-    cell = forms.CharField(required=False, max_length=100)
+    expand = forms.CharField(label="Rows and columns opened", required=False, max_length=2000)
+    cell = forms.CharField(label="Cell chosen", required=False, max_length=100)
 
     def __init__(self, data, *, source_codes: set[str], target_codes: set[str], words) -> None:
         super().__init__(data)
@@ -213,6 +225,7 @@ class ChangeFilterForm(forms.Form):
         error_messages={"invalid_choice": "“%(value)s” is not a kind of change."},
     )
     who = forms.ChoiceField(
+        label="Who",
         required=False,
         error_messages={"invalid_choice": "“%(value)s” has not made any changes."},
     )

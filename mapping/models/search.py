@@ -28,7 +28,7 @@ QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '
                         "„": '"', "″": '"', "«": '"', "»": '"'})  # fmt: skip
 ARROWS = re.compile(r"→|⟶|->|=>|⇒")
 TERMS = re.compile(r'"([^"]*)"|([^\s"]+)')
-CODE = re.compile(r"[A-Za-z]+\.?\d[\w.]*")
+CODE = re.compile(r"[A-Za-z]+\.?\d(?:[\w.]*\w)?")  # B1, INT.3, B2.3a: not "s1."
 APOSTROPHES = ("'", "’")
 
 # The FTS5 table that indexes each table's search_text on SQLite (migration 0014).

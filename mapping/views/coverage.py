@@ -4,7 +4,7 @@ data, and the gap report with its CSV."""
 from __future__ import annotations
 
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
@@ -59,6 +59,10 @@ def matrix(request: HtmxHttpRequest, register: Register) -> HttpResponse:
         context["expanded"] = ",".join(sorted(expanded))
         if form.cleaned_data["cell"]:
             context["chosen"] = chosen = grid.cell(*form.cleaned_data["cell"])
+            if chosen is None and not under <= expanded:
+                # A cell asked for by its address alone: open the rows and columns it is in.
+                opened = ",".join(sorted(expanded | under))
+                return redirect(f"{request.path}?expand={opened}&cell={cell[0]}:{cell[1]}")
             if chosen is None:
                 form.add_error("cell", "That cell is hidden inside a closed row or column.")
             else:  # whole links, in one query: each is cited (its COinS span, its date)

@@ -37,6 +37,12 @@ LINKS_PER_SECTION = 20
 INFERRED_ON_PAGE = 50
 
 
+def _in_its_own_case(register: Register, side, code: str) -> str | None:
+    """The code of the element a code typed in another case names ("int.3": INT.3)."""
+    wanted = code.casefold()
+    return next((e.code for e in register.elements(side) if e.code.casefold() == wanted), None)
+
+
 @require_safe
 @register_page(site_too="always")
 def element_detail(
@@ -51,6 +57,9 @@ def element_detail(
         if side is None and (moved := _at_a_register_of_its_own(request, register, framework,
                                                                   code)):  # fmt: skip
             return moved
+        if side and (cased := _in_its_own_case(register, side, code)):
+            query = request.META.get("QUERY_STRING", "")
+            return redirect(register.urls.element(side, cased) + (f"?{query}" if query else ""))
         raise Http404(f"There is no {code} in this register.")
     citation = citation_of(request, register, element)
     if (response := formatted(request, citation)) is not None:

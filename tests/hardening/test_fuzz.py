@@ -47,7 +47,7 @@ def publisher(people) -> Client:
 
 
 def _url(view, odd: str) -> str:
-    names = ("link", "element", "change", "batch", "token", "person", "invitation",
+    names = ("link", "element", "change", "batch", "token", "person", "invitation", "token_holder",
              "invitation_key", "unsubscribe")  # fmt: skip
     return view.url.format(**{k: (odd or "x") for k in names})
 

@@ -131,6 +131,15 @@ class TestFilters:
         assert found["listening’s"] == []
         assert len(found["“"]) == 4  # a quote mark alone: no words, every link
 
+    def test_codes_in_the_address_are_read_in_any_case(self, client, small):
+        assert rows(client.get(URL, {"source": "b1", "target": "s1"})) == ids(small["b11_s11"])
+        html = client.get(URL, {"source": "b1"}).content.decode()
+        assert '<option value="B1" selected>' in html
+        response = client.get(element_url("the-standards", "s1.1"), {"style": "x"})
+        assert response.status_code == 302
+        assert response["Location"] == element_url("the-standards", "S1.1") + "?style=x"
+        assert client.get(element_url("the-standards", "s9")).status_code == 404
+
     def test_combined_filters_narrow_together(self, client, small):
         assert rows(client.get(URL, {"source": "B1", "target": "S1"})) == ids(small["b11_s11"])
         assert rows(client.get(URL, {"source": "B1", "relation": "partly_covers"})) == []
@@ -192,15 +201,15 @@ class TestBadInput:
     @pytest.mark.parametrize(
         ("params", "field", "message"),
         [
-            ({"source": "B99"}, "source", "“B99” is not a behaviour in this register."),
-            ({"source": "S1"}, "source", "“S1” is not a behaviour in this register."),
-            ({"target": "B1"}, "target", "“B1” is not a standard in this register."),
-            ({"relation": "loves"}, "relation", "“loves” is not a relation Weave knows."),
-            ({"sort": "colour"}, "sort", "“colour” is not a way to sort the table."),
-            ({"page": "two"}, "page", "The page must be a whole number."),
-            ({"page": "0"}, "page", "Pages start at 1."),
-            ({"page": "7"}, "page", "There is no page 7: these results have 1 page."),
-            ({"q": "x" * 201}, "q", "Keep the search under 200 characters."),
+            ({"source": "B99"}, "Behaviour", "“B99” is not a behaviour in this register."),
+            ({"source": "S1"}, "Behaviour", "“S1” is not a behaviour in this register."),
+            ({"target": "B1"}, "Standard", "“B1” is not a standard in this register."),
+            ({"relation": "loves"}, "Relation", "“loves” is not a relation Weave knows."),
+            ({"sort": "colour"}, "Sort by", "“colour” is not a way to sort the table."),
+            ({"page": "two"}, "Page", "The page must be a whole number."),
+            ({"page": "0"}, "Page", "Pages start at 1."),
+            ({"page": "7"}, "Page", "There is no page 7: these results have 1 page."),
+            ({"q": "x" * 201}, "Search", "Keep the search under 200 characters."),
         ],
     )
     def test_an_invalid_value_is_a_400_that_names_it(self, client, small, params, field, message):

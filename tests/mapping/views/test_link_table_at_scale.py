@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapping.models import Change, Edition, Link, LinkSort, Mapping, Side
+from mapping.models.search import terms
 from mapping.register import EditionRegister, LinkFilter, LiveRegister, paging
 from standards.models import Element, tree_order
 from tests.synthetic import build_register
@@ -162,11 +163,24 @@ def _by_reading(register, text: str) -> list[int]:
                   link.target.title, link.rationale, link.example]  # fmt: skip
         above = [f for end in (link.source, link.target) for f in _ancestors(end)]
         if all(
-            any(word.casefold() in f.casefold() for f in fields + above * (len(word) >= 3))
-            for word in text.split()
+            any(word.casefold() in f.casefold() for f in above * (len(word) >= 3))
+            or (any(word.casefold() in f.casefold() for f in fields) and _whole(word, link))
+            for word in terms(text)  # its words and phrases, as typed
         ):
             found.append(link.link_id)
     return found
+
+
+def _whole(word: str, link) -> bool:
+    """A code-like word finds a link by its codes only where one is that code or one under
+    it: "b1" finds B1 and B1.2, not B10 (unless its other end is B1's)."""
+    if not re.fullmatch(r"[a-z]+\.?\d(?:[\w.]*\w)?", word, re.IGNORECASE):
+        return True
+    codes = [code.casefold() for code in (link.source.code, link.target.code)]
+    wanted = word.casefold()
+    whole = any(code == wanted or code.startswith(wanted + ".") for code in codes)
+    longer = any(code.startswith(wanted) and code[len(wanted) :][:1].isalnum() for code in codes)
+    return whole or not longer
 
 
 def _ancestors(element) -> list[str]:

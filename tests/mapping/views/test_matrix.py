@@ -83,13 +83,22 @@ def test_opening_or_closing_keeps_the_chosen_cell_unless_it_would_hide_it(client
         ({"expand": "B1,ZZ"}, "“ZZ” is not in this register."),
         ({"cell": "B1"}, "“B1” is not a cell"),
         ({"cell": "S1:B1"}, "“S1:B1” is not a cell"),
-        ({"cell": "B1.1:S1"}, "That cell is hidden inside a closed row or column."),
     ],
 )
 def test_bad_values_are_a_400_that_names_them(client, small, params, message):
     response = client.get(URL, params)
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def test_a_cell_asked_for_by_its_address_alone_opens_what_it_sits_under(client, small):
+    response = client.get(URL, {"cell": "B1.1:S1.1"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?expand=B1,S1&cell=B1.1:S1.1"
+    page = client.get(response["Location"]).content.decode()
+    assert "Listening is hearing people out." in page  # the cell's link, shown
+    # Already open: nothing to redirect to.
+    assert client.get(URL, {"expand": "B1,S1", "cell": "B1.1:S1.1"}).status_code == 200
 
 
 def test_it_allows_only_get(client, small):
