@@ -12,6 +12,10 @@ from mapping.forms.text import TextField
 from mapping.models import Audit, Mapping, Role
 
 ROLE_CHOICES = [(NO_ROLE, "No role"), *Role.choices, (ADMINISTRATOR, "Administrator")]
+# What a role decides, said where one is chosen: reading is not a register's to give.
+ROLE_HELP = ("Anyone signed in reads every register, with or without a role (on a public site, "
+             "anyone at all). A role decides who edits and who publishes: in one register, or "
+             "in all of them.")  # fmt: skip
 REASON = TextField(
     label="Reason", max_length=500, widget=forms.TextInput,
     help_text="Kept in the audit log.",
@@ -38,6 +42,7 @@ class RoleForm(_Where):
     role = forms.ChoiceField(
         label="Role",
         choices=ROLE_CHOICES,
+        help_text=ROLE_HELP,
         error_messages={"invalid_choice": "Choose a role from the list."},
     )
     reason = REASON
@@ -61,6 +66,7 @@ class InviteForm(_Where):
     role = forms.ChoiceField(
         label="Role",
         choices=Role.choices,
+        help_text=ROLE_HELP,
         initial=Role.VIEWER,
         error_messages={"invalid_choice": "Choose a role from the list."},
     )

@@ -448,3 +448,11 @@ def test_the_admin_keeps_an_address_to_one_person_whatever_its_case(db, people, 
     # Django's groups and permissions count for nothing in Weave: not offered.
     page = _text(admin_client.get(url))
     assert "User permissions" not in page and 'name="groups"' not in page
+
+
+def test_where_a_role_is_chosen_it_says_reading_is_not_a_registers_to_give(
+    db, people, admin_client
+):
+    for url in (reverse("people_invite"), reverse("person", args=[people["viewer"].pk])):
+        assert "Anyone signed in reads every register, with or without a role" in _text(
+            admin_client.get(url))  # fmt: skip
