@@ -150,6 +150,10 @@
     document.querySelectorAll(".table-scroll, .matrix-scroll").forEach(function (box) {
       box.classList.toggle("scrolls", box.scrollWidth > box.clientWidth + 1);
     });
+    // The matrix's box has a height of its own, and says when it hides rows below.
+    document.querySelectorAll(".matrix-scroll").forEach(function (box) {
+      box.classList.toggle("scrolls-down", box.scrollHeight > box.clientHeight + 1);
+    });
   }
   document.addEventListener("DOMContentLoaded", scrollStops);
   document.addEventListener("htmx:afterSettle", scrollStops);

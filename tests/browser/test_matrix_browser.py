@@ -1,3 +1,5 @@
+import re
+
 from playwright.sync_api import expect
 
 
@@ -119,3 +121,38 @@ def test_on_a_laptop_the_demos_matrix_needs_no_sideways_scrolling(live_demo, mak
     page.goto(f"{live_demo.url}/matrix/")
     grid = page.locator("#matrix-grid")
     assert grid.evaluate("e => e.scrollWidth <= e.clientWidth"), "every column in view"
+
+
+def test_a_box_taller_than_the_screen_says_so_and_keeps_its_totals_in_sight(live_demo, make_page):
+    page = make_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{live_demo.url}/matrix/?expand=B2,INT")
+    grid = page.locator("#matrix-grid")
+    expect(grid).to_have_class(re.compile(r"\bscrolls-down\b"))
+    hint = grid.evaluate("e => getComputedStyle(e, '::before').content")
+    assert "scroll down" in hint or "and down" in hint, hint
+    box = grid.bounding_box()
+    total = page.locator("#matrix-grid tfoot th").first.bounding_box()
+    assert total["y"] + total["height"] <= box["y"] + box["height"] + 1  # in sight
+    grid.evaluate("e => { e.scrollIntoView(); e.scrollTo(0, e.scrollHeight); }")
+    expect(page.locator("#matrix-grid tbody th.row-head").last).to_be_in_viewport()
+
+
+def test_on_paper_the_totals_come_once_and_the_keys_are_not_mentioned(live_demo, page):
+    import io
+
+    from pypdf import PdfReader
+
+    page.goto(f"{live_demo.url}/matrix/?expand=B1,B2,B3,B4,B5,INT,INC")
+    printed = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    text = " ".join(p.extract_text() for p in printed.pages)
+    assert len(printed.pages) > 1  # long enough for a footer to repeat
+    assert text.count("Total") == 1
+    assert "Arrow keys" not in text
+
+
+def test_on_a_phone_row_names_wrap_between_words(live_demo, make_page):
+    """Not "Take responsib / ility": a word breaks only when it cannot fit the column."""
+    page = make_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page.goto(f"{live_demo.url}/matrix/?expand=B2")
+    head = page.locator("tbody th.row-head").first
+    assert head.evaluate("th => getComputedStyle(th).overflowWrap") == "break-word"
