@@ -268,6 +268,8 @@ def test_how_to_cite_gives_apa_and_harvard_and_a_single_link(demo_pdf, demo):
     permalink = "http://testserver/m/example-homes-cih/"
     assert f"Availableat:{permalink}(Accessed:{today.day}{today:%B%Y})." in squashed
     assert "Citing a single link" in cite
+    single = cite[cite.index("Citing a single link") :]
+    assert "in APA (7th edition):" in single and "In Harvard (Cite Them Right):" in single
     first = demo.links.order_by("source__position").first()
     assert re.search(r"such as B\d+(\.\d+)? → [A-Z]{3}(\.\d)?", cite)
     assert f"apageofitsown:{permalink}links/" in squashed and first is not None

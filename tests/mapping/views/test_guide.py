@@ -87,6 +87,11 @@ def test_a_rows_history_link_goes_straight_to_the_history(client, demo, people):
     assert 'id="link-history"' in client.get(f"/links/{link.pk}/").content.decode()
 
 
+def test_the_words_used_here_include_element(client, demo):
+    html = client.get(URL).content.decode()
+    assert "<dt>Element</dt><dd>Anything in a framework: a behaviour, a standard" in html
+
+
 def test_every_relation_is_explained(client, demo):
     html = client.get(URL).content.decode()
     assert "Living the behaviour meets all of the standard." in html
