@@ -207,6 +207,7 @@ urlpatterns = [
         people.invitation_withdraw,
         name="invitation_withdraw",
     ),
+    path("people/invitations/<int:pk>/again/", people.invitation_again, name="invitation_again"),
     path("invitations/<str:key>/", people.invitation_accept, name="invitation_accept"),
     path("accounts/", account.account, name="account"),
     path("accounts/notifications/", notices.notices, name="notices"),

@@ -144,17 +144,43 @@ def address_in_use(email: str) -> bool:
 
 
 @transaction.atomic
-def invite(email: str, role: str, mapping, *, by, request=None) -> tuple[Invitation, str]:
-    if address_in_use(email):
-        raise ValidationError(f"{email} already has an account in Weave: change its role on "
-                              "People instead.")  # fmt: skip
-    if Invitation.objects.pending().filter(email__iexact=email).exists():
-        raise ValidationError(f"{email} already has an invitation waiting: withdraw it first "
-                              "to send a new one.")  # fmt: skip
-    invitation, key = Invitation.objects.issue(email, Role(role), mapping, by=by)
+def invite(emails: list[str], role: str, mapping, *, by, request=None) -> list[tuple]:
+    """Invite everyone in emails with one role, all of them or, if any address is already
+    in Weave or invited, none: each such address is named. Returns (invitation, key) pairs."""
+    problems = []
+    for email in emails:
+        if address_in_use(email):
+            problems.append(f"{email} already has an account in Weave: change its role on "
+                            "People instead.")  # fmt: skip
+        elif Invitation.objects.pending().filter(email__iexact=email).exists():
+            problems.append(f"{email} already has an invitation waiting: send it again from "
+                            "People, or withdraw it.")  # fmt: skip
+    if problems:
+        raise ValidationError(problems)
+    return [_issue(email, Role(role), mapping, by=by, request=request) for email in emails]
+
+
+def _issue(email: str, role, mapping, *, by, request=None) -> tuple[Invitation, str]:
+    invitation, key = Invitation.objects.issue(email, role, mapping, by=by)
     said = f"{invitation.get_role_display()} {invitation.where}."
     AuditEntry.objects.record(Audit.INVITED, by=by, subject=email, request=request, detail=said)
     return invitation, key
+
+
+@transaction.atomic
+def invite_again(invitation: Invitation, *, by, request=None) -> tuple[Invitation, str]:
+    """A new link for an invitation not yet accepted, waiting or expired: the old link
+    stops working, and the new one has seven days again."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError(f"{invitation.email} has already accepted the invitation.")
+    if address_in_use(invitation.email):
+        raise ValidationError(f"{invitation.email} already has an account in Weave.")
+    if invitation.withdrawn_at is None:
+        invitation.withdrawn_at = timezone.now()
+        invitation.save(update_fields=["withdrawn_at"])
+    return _issue(invitation.email, Role(invitation.role), invitation.mapping, by=by,
+                  request=request)  # fmt: skip
 
 
 @transaction.atomic

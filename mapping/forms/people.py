@@ -4,13 +4,18 @@ filters."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from mapping.access.people import ADMINISTRATOR, NO_ROLE
 from mapping.forms.text import TextField
 from mapping.models import Audit, Mapping, Role
 
+AT_ONCE = 200  # invitations in one go
 ROLE_CHOICES = [(NO_ROLE, "No role"), *Role.choices, (ADMINISTRATOR, "Administrator")]
 # What a role decides, said where one is chosen: reading is not a register's to give.
 ROLE_HELP = ("Anyone signed in reads every register, with or without a role (on a public site, "
@@ -59,10 +64,13 @@ class ActiveForm(forms.Form):
 
 
 class InviteForm(_Where):
-    email = forms.EmailField(label="Email address", max_length=254, error_messages={
-        "invalid": "Enter an email address, such as name@example.org.",
-        "required": "Give the email address to invite.",
-    })  # fmt: skip
+    email = forms.CharField(
+        label="Email addresses", max_length=AT_ONCE * 100,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=f"One or more, one a line or separated by commas: up to {AT_ONCE} at once, "
+                  "all with the role chosen below.",
+        error_messages={"required": "Give the email address to invite."},
+    )  # fmt: skip
     role = forms.ChoiceField(
         label="Role",
         choices=Role.choices,
@@ -72,8 +80,29 @@ class InviteForm(_Where):
     )
     field_order = ["email", "role", "mapping"]
 
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+    def clean_email(self) -> list[str]:
+        """The addresses typed or pasted, each once, in lower case; a bad one is named."""
+        found = list(dict.fromkeys(a.lower() for a in re.split(r"[\s,;]+", self.cleaned_data[
+            "email"]) if a))  # fmt: skip
+        if not found:
+            raise ValidationError("Give the email address to invite.")
+        if len(found) > AT_ONCE:
+            raise ValidationError(f"That is {len(found)} addresses: invite up to {AT_ONCE} at "
+                                  "once.")  # fmt: skip
+        bad = [address for address in found if not _is_email(address)]
+        if bad:
+            raise ValidationError(
+                [f"“{address}” is not an email address: write it as name@example.org."
+                 for address in bad[:10]])  # fmt: skip
+        return found
+
+
+def _is_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return len(address) <= 254
 
 
 class AcceptForm(forms.Form):
@@ -116,3 +145,15 @@ class LogFilter(forms.Form):
     )
     person = forms.CharField(label="Who (username)", required=False, max_length=150)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+
+class PeopleFilter(forms.Form):
+    """/people/'s query string: whom to find, and the page."""
+
+    q = forms.CharField(
+        label="Find by name or email", required=False, max_length=200,
+        error_messages={"max_length": "Keep it under %(limit_value)d characters."},
+    )  # fmt: skip
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000,
+                              error_messages={"invalid": "The page must be a whole number.",
+                                              "min_value": "Pages start at 1."})  # fmt: skip

@@ -84,6 +84,11 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True,
                            expires_at__gt=timezone.now())  # fmt: skip
 
+    def ran_out(self, *, since) -> InvitationQuerySet:
+        """Invitations that expired after since without being accepted or withdrawn."""
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True,
+                           expires_at__lte=timezone.now(), expires_at__gt=since)  # fmt: skip
+
     def issue(self, email: str, role: Role, mapping, *, by) -> tuple[Invitation, str]:
         """A new invitation and its key (shown or sent once, never kept)."""
         key = secrets.token_urlsafe(32)

@@ -6,6 +6,7 @@ signed out, with the link they were sent."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
@@ -18,18 +19,28 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mapping.access import oidc
 from mapping.access import people as operations
-from mapping.forms.people import AcceptForm, ActiveForm, InviteForm, LogFilter, RoleForm
+from mapping.forms.people import (
+    AcceptForm,
+    ActiveForm,
+    InviteForm,
+    LogFilter,
+    PeopleFilter,
+    RoleForm,
+)
 from mapping.forms.text import add_refusal
 from mapping.models import ApiToken, AuditEntry, Invitation, Membership
 from mapping.models.memberships import RANK, Role, Roles
 from mapping.views.lookups import flash
 
 LOG_PAGE = 100
+PEOPLE_PAGE = 50
+INVITATIONS_KEPT = 30  # days an invitation that ran out stays listed, to send again
 
 
 def provider_only() -> bool:
@@ -72,9 +83,29 @@ def _outranked(person, role: str, mapping) -> str:
 
 @require_safe
 def people(request: HttpRequest) -> HttpResponse:
+    """Everyone, PEOPLE_PAGE a page, found by name or address; the invitations waiting,
+    and those that ran out in the last INVITATIONS_KEPT days without being accepted."""
     operations.require_administrator(request.user)
-    context = {"people": _people(by_where=True), "invitations": Invitation.objects.pending()
-               .select_related("mapping", "invited_by")}  # fmt: skip
+    form = PeopleFilter(request.GET)
+    if not form.is_valid():
+        return render(request, "mapping/people.html", {"form": form}, status=400)
+    found = _people(by_where=True)
+    if said := form.cleaned_data["q"]:
+        found = found.filter(
+            Q(username__icontains=said) | Q(email__icontains=said)
+            | Q(first_name__icontains=said) | Q(last_name__icontains=said)
+        )  # fmt: skip
+    page = Paginator(found, PEOPLE_PAGE).get_page(form.cleaned_data["page"] or 1)
+    if form.cleaned_data["page"] and form.cleaned_data["page"] > page.paginator.num_pages:
+        form.add_error("page", f"There is no page {form.cleaned_data['page']}.")
+        return render(request, "mapping/people.html", {"form": form}, status=400)
+    invitations = Invitation.objects.select_related("mapping", "invited_by")
+    context = {
+        "form": form, "page": page, "query": form.cleaned_data["q"],
+        "invitations": invitations.pending(),
+        "expired": invitations.ran_out(since=timezone.now() - timedelta(days=INVITATIONS_KEPT)),
+        "expired_days": INVITATIONS_KEPT,
+    }  # fmt: skip
     return render(request, "mapping/people.html", context)
 
 
@@ -172,20 +203,42 @@ def person_token_revoke(request: HttpRequest, pk: int, token: int) -> HttpRespon
 def invite(request: HttpRequest) -> HttpResponse:
     operations.require_administrator(request.user)
     form = InviteForm(request.POST or None)
-    made = None
+    made = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            invitation, key = operations.invite(data["email"], data["role"], data["mapping"],
-                                                by=request.user, request=request)  # fmt: skip
+            issued = operations.invite(data["email"], data["role"], data["mapping"],
+                                       by=request.user, request=request)  # fmt: skip
         except ValidationError as error:
             form.add_error("email", error)
         else:
-            link = request.build_absolute_uri(reverse("invitation_accept", args=[key]))
-            sent = _send(invitation, link)
-            made, form = {"invitation": invitation, "link": link, "sent": sent}, InviteForm()
-    response = render(request, "mapping/people_invite.html", {"form": form, "made": made},
+            made, form = [_sent(request, *pair) for pair in issued], InviteForm()
+    context = {"form": form, "made": made, "all_sent": all(one["sent"] for one in made)}
+    response = render(request, "mapping/people_invite.html", context,
                       status=400 if form.errors else 200)  # fmt: skip
+    add_never_cache_headers(response)  # the link is on this page once
+    return response
+
+
+def _sent(request: HttpRequest, invitation: Invitation, key: str) -> dict:
+    """An invitation emailed where the site can: its link, and whether it went."""
+    link = request.build_absolute_uri(reverse("invitation_accept", args=[key]))
+    return {"invitation": invitation, "link": link, "sent": _send(invitation, link)}
+
+
+@require_POST
+def invitation_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send an invitation again, with a new link (the old one stops working)."""
+    operations.require_administrator(request.user)
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        made = _sent(request, *operations.invite_again(invitation, by=request.user,
+                                                       request=request))  # fmt: skip
+    except ValidationError as error:
+        flash(request, " ".join(error.messages))
+        return redirect("people")
+    context = {"form": InviteForm(), "made": [made], "all_sent": made["sent"], "again": True}
+    response = render(request, "mapping/people_invite.html", context)
     add_never_cache_headers(response)  # the link is on this page once
     return response
 

@@ -14,9 +14,9 @@ def test_an_administrator_invites_a_colleague_who_sets_up_an_account(live_demo, 
     admin.get_by_role("link", name="People", exact=True).click()
     admin.wait_for_url(f"{live_demo.url}/people/")
     assert axe_violations(admin) == []
-    admin.get_by_role("link", name="Invite someone").click()
+    admin.get_by_role("link", name="Invite people").click()
     assert axe_violations(admin) == []
-    admin.get_by_label("Email address").fill("robin@example.org")
+    admin.get_by_label("Email addresses").fill("robin@example.org")
     admin.get_by_label("Role").select_option("editor")
     admin.get_by_label("Where").select_option(label="Our Behaviours and the Competence and "
                                                     "Conduct Standard")  # fmt: skip

@@ -177,6 +177,8 @@ VIEWS = [
          "/people/{token_holder}/tokens/999999/revoke/", ("POST",), "admin"),
     View("invitation_withdraw", "/people/invitations/{invitation}/withdraw/",
          "/people/invitations/999999/withdraw/", ("POST",), "admin"),
+    View("invitation_again", "/people/invitations/{invitation}/again/",
+         "/people/invitations/999999/again/", ("POST",), "admin"),
     View("invitation_accept", "/invitations/{invitation_key}/", "/invitations/nope/",
          ("GET", "POST")),
 ]  # fmt: skip

@@ -456,3 +456,70 @@ def test_where_a_role_is_chosen_it_says_reading_is_not_a_registers_to_give(
     for url in (reverse("people_invite"), reverse("person", args=[people["viewer"].pk])):
         assert "Anyone signed in reads every register, with or without a role" in _text(
             admin_client.get(url))  # fmt: skip
+
+
+def test_several_people_are_invited_at_once_or_none_are(db, people, admin_client, settings):
+    settings.EMAIL_ENABLED = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    url = reverse("people_invite")
+    people["viewer"].email = "vi@homes.example"
+    people["viewer"].save()
+    # A bad address, or one already in Weave: each named, and nobody is invited.
+    for typed, said in (("ann@homes.example\nnot-an-address, bo@homes.example",
+                         "“not-an-address” is not an email address"),
+                        ("ann@homes.example; VI@homes.example",
+                         "vi@homes.example already has an account")):  # fmt: skip
+        response = admin_client.post(url, {"email": typed, "role": "viewer", "mapping": ""})
+        assert response.status_code == 400 and said in _text(response)
+        assert not Invitation.objects.exists() and not mail.outbox
+    typed = "Ann@homes.example\nbo@homes.example, cy@homes.example;ann@homes.example\n"
+    response = admin_client.post(url, {"email": typed, "role": "editor", "mapping": ""})
+    assert response.status_code == 200
+    assert "Invited 3 people as editor site-wide." in _text(response)
+    assert "The links are on their way by email." in _text(response)
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "ann@homes.example", "bo@homes.example", "cy@homes.example"]  # fmt: skip
+    assert AuditEntry.objects.filter(action=Audit.INVITED).count() == 3
+    too_many = "\n".join(f"p{n}@homes.example" for n in range(201))
+    response = admin_client.post(url, {"email": too_many, "role": "viewer", "mapping": ""})
+    assert "invite up to 200 at once" in _text(response)
+
+
+def test_without_email_each_of_several_links_is_shown_once(db, people, admin_client):
+    typed = {"email": "ann@homes.example bo@homes.example", "role": "viewer", "mapping": ""}
+    response = admin_client.post(reverse("people_invite"), typed)
+    text = _text(response)
+    assert "send them their links yourself. They are shown only this once." in text
+    assert text.count('readonly value="http://testserver/invitations/') == 2
+
+
+def test_an_invitation_is_sent_again_with_a_new_link(db, people, admin_client, client):
+    waiting, old_key = Invitation.objects.issue("ann@homes.example", "viewer", None,
+                                                by=people["admin"])  # fmt: skip
+    response = admin_client.post(reverse("invitation_again", args=[waiting.pk]))
+    text = _text(response)
+    assert "Sent the invitation to ann@homes.example again, with a new link" in text
+    assert client.get(reverse("invitation_accept", args=[old_key])).status_code == 410
+    new = Invitation.objects.pending().get()
+    assert new.email == "ann@homes.example" and new.pk != waiting.pk
+    # One that ran out is listed on People, and can be sent again too.
+    new.expires_at = timezone.now() - timedelta(days=2)
+    new.save()
+    page = _text(admin_client.get(reverse("people")))
+    assert "Invitations that ran out" in page and "ann@homes.example" in page
+    admin_client.post(reverse("invitation_again", args=[new.pk]))
+    assert Invitation.objects.pending().get().email == "ann@homes.example"
+
+
+def test_people_are_found_by_name_or_address_and_listed_a_page_at_a_time(db, people, admin_client):
+    for n in range(60):
+        User.objects.create_user(f"person{n:02}", f"p{n}@homes.example", first_name="Robin")
+    url = reverse("people")
+    page = _text(admin_client.get(url))
+    assert "65 people: 1–50 shown" in page and "Page 1 of 2" in page
+    assert "person59" not in page and "person59" in _text(admin_client.get(url, {"page": 2}))
+    found = _text(admin_client.get(url, {"q": "P7@HOMES"}))
+    assert "1 person found for “P7@HOMES”" in found and "person07" in found
+    assert "Nobody's name" in _text(admin_client.get(url, {"q": "zebra"}))
+    for odd in ({"page": "x"}, {"page": "0"}, {"page": "99"}, {"q": "x" * 201}):
+        assert admin_client.get(url, odd).status_code == 400, odd

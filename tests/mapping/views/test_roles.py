@@ -156,6 +156,7 @@ def _write_views(small):
          "admin"),
         ("person_token_revoke", reverse("person_token_revoke", args=[newcomer.pk, token.pk]),
          {}, "admin"),
+        ("invitation_again", reverse("invitation_again", args=[invitation.pk]), {}, "admin"),
     ]  # fmt: skip
 
 
@@ -173,7 +174,7 @@ FOR_OURS = {
 POST_ONLY = {
     "link_restore", "link_propose", "link_approve", "element_restore", "framework_restore",
     "change_revert", "import_apply", "mapping_make_default", "suggestion_dismiss",
-    "suggestions_bulk", "invitation_withdraw", "person_token_revoke",
+    "suggestions_bulk", "invitation_withdraw", "person_token_revoke", "invitation_again",
 }  # fmt: skip
 
 # Write views whose page editors may read, though only publishers may post to them.
@@ -186,7 +187,7 @@ WRITE_VIEWS = [
     "edition_publish", "framework_import", "link_import", "import_apply", "mapping_create",
     "mapping_make_default", "suggestion_accept", "suggestion_dismiss", "suggestions_bulk",
     "register_move", "review", "person", "people_invite", "invitation_withdraw",
-    "person_token_revoke",
+    "person_token_revoke", "invitation_again",
 ]  # fmt: skip
 
 
