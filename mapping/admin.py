@@ -1,10 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
 
 from mapping.models import (
     Audit,
@@ -136,6 +137,31 @@ class MappingAdmin(admin.ModelAdmin):
     list_select_related = ["source_framework", "target_framework"]
     search_fields = ["name", "slug", "organisation", "description"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """A register goes only once nobody holds a role in it (taken away on People, where
+        that is logged) and it has no links or editions (which are kept): each said plainly.
+        Its own history goes with it."""
+        register = self.get_object(request, object_id)
+        if register is not None and (why := _kept(register)):
+            messages.error(request, f"{register.name} cannot be deleted: {why}")
+            return redirect("admin:mapping_mapping_change", register.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed - {Change._meta.verbose_name}, protected
+
+
+def _kept(register: Mapping) -> str:
+    """Why a register must stay, or ""."""
+    if held := Membership.objects.filter(mapping=register).count():
+        return (f"{held} {'person holds a role' if held == 1 else 'people hold roles'} in it. "
+                "Take them away on People first, where each change is logged.")  # fmt: skip
+    if register.links.exists() or register.editions.exists():
+        return ("it has links or editions, which Weave keeps (retired links stay in the "
+                "history; an edition never changes).")  # fmt: skip
+    return ""
 
 
 @admin.register(Link)

@@ -523,3 +523,32 @@ def test_people_are_found_by_name_or_address_and_listed_a_page_at_a_time(db, peo
     assert "Nobody's name" in _text(admin_client.get(url, {"q": "zebra"}))
     for odd in ({"page": "x"}, {"page": "0"}, {"page": "99"}, {"q": "x" * 201}):
         assert admin_client.get(url, odd).status_code == 400, odd
+
+
+def test_a_register_made_by_mistake_is_deleted_once_its_roles_are_taken_away(
+    small, people, admin_client
+):
+    from mapping.models import Change, Link, Mapping
+
+    mistake = Mapping.objects.create(
+        name="Board governance", slug="board", organisation="Org",
+        source_framework=small["behaviours"], target_framework=small["standards"],
+    )  # fmt: skip
+    noted = Change.objects.record(small["b1"], action=Change.Action.EDITED, before={}, by=None)
+    Change.objects.filter(pk=noted.pk).update(mapping=mistake)  # history of its own
+    Membership.objects.create(user=people["nobody"], mapping=mistake, role="editor")
+    url = reverse("admin:mapping_mapping_delete", args=[mistake.pk])
+    response = admin_client.get(url, follow=True)
+    assert "Board governance cannot be deleted: 1 person holds a role in it." in _text(response)
+    Membership.objects.filter(mapping=mistake).delete()
+    assert "Are you sure" in _text(admin_client.get(url))
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Mapping.objects.filter(pk=mistake.pk).exists()
+    assert not Change.objects.filter(mapping_id=mistake.pk).exists()
+    # A register with links stays, and says why.
+    kept = small["mapping"]
+    Membership.objects.filter(mapping=kept).delete()
+    assert Link.objects.filter(mapping=kept).exists()
+    response = admin_client.get(reverse("admin:mapping_mapping_delete", args=[kept.pk]),
+                                follow=True)  # fmt: skip
+    assert "it has links or editions, which Weave keeps" in _text(response)
