@@ -363,3 +363,29 @@ def test_an_editions_names_lead_to_the_editions_pages(client, demo):
     assert f"{edition}links/{first.link_id}/" in addresses
     assert f"{edition}elements/{demo.source_framework.slug}/B1/" in addresses
     assert all(address.startswith(edition) for address in addresses)
+
+
+def test_no_page_ends_with_a_groups_heading_and_a_single_row(demo_pdf, demo):
+    """A behaviour's heading keeps at least two of its rows with it (when it has two)."""
+    pages = len(PdfReader(io.BytesIO(demo_pdf.content)).pages)
+    tops = demo.source_framework.elements.filter(parent=None)
+    sizes = {
+        top.code: demo.links.filter(Q(source=top) | Q(source__parent=top)).count()
+        for top in tops
+    }  # fmt: skip
+    heading = re.compile(r"^(B\d+) [A-Z]")
+    for number in range(1, pages + 1):
+        lines = [line.strip() for line in pdftotext(demo_pdf.content, number).splitlines()]
+        starts = [i for i, line in enumerate(lines) if heading.match(line) and "→" not in line]
+        if not starts or "then the rationale" not in pdftotext(demo_pdf.content, 1, number):
+            continue
+        code = heading.match(lines[starts[-1]]).group(1)
+        rows = sum("→" in line for line in lines[starts[-1] :])
+        assert rows >= min(2, sizes[code]), f"{code}'s heading ends page {number}"
+
+
+def test_the_index_names_each_behaviour_as_well_as_its_code(demo_pdf):
+    text = " ".join(pdftotext(demo_pdf.content).split())
+    index = text[text.index("Index by standard") :]
+    assert re.search(r"B\d+(\.\d+)? [A-Z][a-z]+[^()]* \((is the same as|fully covers|partly "
+                     r"covers|closely matches|supports)\)", index)  # fmt: skip
