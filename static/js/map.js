@@ -198,10 +198,15 @@
       let x = wide ? 10 - box.x1 * MIN_ZOOM : cy.width() / 2 - ((box.x1 + box.x2) / 2) * MIN_ZOOM;
       let y = 20 - box.y1 * MIN_ZOOM;
       if (keep) {
-        const at = keep.position();
-        const shown = (value, offset, size) => value * MIN_ZOOM + offset > 40 && value * MIN_ZOOM + offset < size - 40;
-        if (!shown(at.x, x, cy.width())) x = cy.width() / 2 - at.x * MIN_ZOOM;
-        if (!shown(at.y, y, cy.height())) y = cy.height() / 2 - at.y * MIN_ZOOM;
+        // What must be in view, labels and all: the element in focus and, when it is an open
+        // cluster, what sits under it (too wide for the screen, from its left edge, where the
+        // names of what sits under it end).
+        const kept = keep.boundingBox();
+        const inside = (low, high, offset, size) => low * MIN_ZOOM + offset >= 10 && high * MIN_ZOOM + offset <= size - 10;
+        const centre = (low, high, size) => size / 2 - ((low + high) / 2) * MIN_ZOOM;
+        const fits = (kept.x2 - kept.x1) * MIN_ZOOM <= cy.width() - 20;
+        if (!inside(kept.x1, kept.x2, x, cy.width())) x = fits ? centre(kept.x1, kept.x2, cy.width()) : 10 - kept.x1 * MIN_ZOOM;
+        if (!inside(kept.y1, kept.y2, y, cy.height())) y = centre(kept.y1, kept.y2, cy.height());
       }
       cy.pan({ x, y });
     }
@@ -217,7 +222,8 @@
         focused.addClass("focused");
       });
       fillPanel(state.focus);
-      if (fit) fitLegibly(focused.closedNeighborhood(), focused);
+      const under = cy.nodes().filter((n) => n.id() !== state.focus && clusterOf(n.id()) === state.focus);
+      if (fit) fitLegibly(focused.closedNeighborhood(), focused.union(under));
     } else {
       // Nothing in focus (reset, a filter, a shared address without one): the panel says
       // so, as the same address opened afresh would, not what was chosen before.

@@ -210,6 +210,12 @@ def test_on_a_phone_find_shows_the_element_found_by_its_name(live_demo, make_pag
     x, y = page.evaluate("""(() => { const p = weaveMap.getElementById('target:ADV')
         .renderedPosition(); return [p.x, p.y]; })()""")
     assert 0 < x < page.evaluate("weaveMap.width()") and 0 < y < page.evaluate("weaveMap.height()")
+    # What opened under it is in view too, names and all (they sit to its left).
+    boxes = page.evaluate("""weaveMap.nodes().filter(n => n.id().startsWith('target:ADV.'))
+        .map(n => n.renderedBoundingBox({ includeLabels: true }))""")
+    assert len(boxes) == 4
+    width = page.evaluate("weaveMap.width()")
+    assert all(0 <= box["x1"] and box["x2"] <= width for box in boxes), boxes
 
 
 def test_the_map_saves_as_png(live_demo, page):
