@@ -215,7 +215,7 @@ def test_on_a_phone_find_shows_the_element_found_by_its_name(live_demo, make_pag
         .map(n => n.renderedBoundingBox({ includeLabels: true }))""")
     assert len(boxes) == 4
     width = page.evaluate("weaveMap.width()")
-    assert all(0 <= box["x1"] and box["x2"] <= width for box in boxes), boxes
+    assert all(box["x1"] >= 0 and box["x2"] <= width for box in boxes), boxes
 
 
 def test_the_map_saves_as_png(live_demo, page):
