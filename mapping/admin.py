@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
@@ -138,6 +139,12 @@ class MappingAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "organisation", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def get_actions(self, request):
+        """No "delete selected": a register goes one at a time, through delete_view's rules."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def delete_view(self, request, object_id, extra_context=None):
         """A register goes only once nobody holds a role in it (taken away on People, where
         that is logged) and it has no links or editions (which are kept): each said plainly.
@@ -263,6 +270,7 @@ class MembershipInline(PeopleElsewhere, admin.TabularInline):
 
 
 admin.site.unregister(get_user_model())
+admin.site.unregister(Group)  # Django's groups count for nothing in Weave: roles do
 
 
 class PersonForm(UserChangeForm):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mapping.access.policy import NotSignedIn
@@ -147,17 +148,28 @@ def address_in_use(email: str) -> bool:
 def invite(emails: list[str], role: str, mapping, *, by, request=None) -> list[tuple]:
     """Invite everyone in emails with one role, all of them or, if any address is already
     in Weave or invited, none: each such address is named. Returns (invitation, key) pairs."""
-    problems = []
-    for email in emails:
-        if address_in_use(email):
-            problems.append(f"{email} already has an account in Weave: change its role on "
-                            "People instead.")  # fmt: skip
-        elif Invitation.objects.pending().filter(email__iexact=email).exists():
-            problems.append(f"{email} already has an invitation waiting: send it again from "
-                            "People, or withdraw it.")  # fmt: skip
-    if problems:
+    if problems := list(why_not_invite(emails).values()):
         raise ValidationError(problems)
     return [_issue(email, Role(role), mapping, by=by, request=request) for email in emails]
+
+
+def why_not_invite(emails: list[str]) -> dict[str, str]:
+    """Why each of these (lower-case) addresses that cannot be invited now cannot, in two
+    queries however many there are."""
+    folded = Lower("email")
+    in_use = set(get_user_model().objects.annotate(folded=folded).filter(folded__in=emails)
+                 .values_list("folded", flat=True))  # fmt: skip
+    invited = set(Invitation.objects.pending().annotate(folded=folded)
+                  .filter(folded__in=emails).values_list("folded", flat=True))  # fmt: skip
+    said = {}
+    for email in emails:
+        if email in in_use:
+            said[email] = (f"{email} already has an account in Weave: change its role on "
+                           "People instead.")  # fmt: skip
+        elif email in invited:
+            said[email] = (f"{email} already has an invitation waiting: send it again from "
+                           "People, or withdraw it.")  # fmt: skip
+    return said
 
 
 def _issue(email: str, role, mapping, *, by, request=None) -> tuple[Invitation, str]:
@@ -176,9 +188,15 @@ def invite_again(invitation: Invitation, *, by, request=None) -> tuple[Invitatio
         raise ValidationError(f"{invitation.email} has already accepted the invitation.")
     if address_in_use(invitation.email):
         raise ValidationError(f"{invitation.email} already has an account in Weave.")
-    if invitation.withdrawn_at is None:
-        invitation.withdrawn_at = timezone.now()
-        invitation.save(update_fields=["withdrawn_at"])
+    if invitation.withdrawn_at:  # sent again already (a second press, a page kept open)
+        raise ValidationError(f"That invitation to {invitation.email} was withdrawn or sent "
+                              "again already: People lists the one that stands.")  # fmt: skip
+    newer = Invitation.objects.pending().filter(email__iexact=invitation.email)
+    if newer.exclude(pk=invitation.pk).exists():
+        raise ValidationError(f"{invitation.email} has a newer invitation waiting: send that "
+                              "one again instead.")  # fmt: skip
+    invitation.withdrawn_at = timezone.now()
+    invitation.save(update_fields=["withdrawn_at"])
     return _issue(invitation.email, Role(invitation.role), invitation.mapping, by=by,
                   request=request)  # fmt: skip
 

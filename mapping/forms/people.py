@@ -11,9 +11,10 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from mapping.access.people import ADMINISTRATOR, NO_ROLE
+from mapping.access.people import ADMINISTRATOR, NO_ROLE, why_not_invite
 from mapping.forms.text import TextField
 from mapping.models import Audit, Mapping, Role
+from mapping.models.search import QUOTES
 
 AT_ONCE = 200  # invitations in one go
 ROLE_CHOICES = [(NO_ROLE, "No role"), *Role.choices, (ADMINISTRATOR, "Administrator")]
@@ -67,8 +68,8 @@ class InviteForm(_Where):
     email = forms.CharField(
         label="Email addresses", max_length=AT_ONCE * 100,
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
-        help_text=f"One or more, one a line or separated by commas: up to {AT_ONCE} at once, "
-                  "all with the role chosen below.",
+        help_text=f"One or more, one a line or separated by commas or semicolons: up to "
+                  f"{AT_ONCE} at once, all with the role chosen below.",
         error_messages={"required": "Give the email address to invite."},
     )  # fmt: skip
     role = forms.ChoiceField(
@@ -89,11 +90,16 @@ class InviteForm(_Where):
         if len(found) > AT_ONCE:
             raise ValidationError(f"That is {len(found)} addresses: invite up to {AT_ONCE} at "
                                   "once.")  # fmt: skip
-        bad = [address for address in found if not _is_email(address)]
-        if bad:
-            raise ValidationError(
-                [f"“{address}” is not an email address: write it as name@example.org."
-                 for address in bad[:10]])  # fmt: skip
+        # Every address that cannot be invited, named at once (at most the first ten).
+        taken = why_not_invite([address for address in found if _is_email(address)])
+        problems = [
+            taken[address] if _is_email(address)
+            else f"“{address}” is not an email address: write it as name@example.org."
+            for address in found if address in taken or not _is_email(address)
+        ]  # fmt: skip
+        if problems:
+            raise ValidationError(problems[:10] + ([f"… and {len(problems) - 10} more."]
+                                                   if len(problems) > 10 else []))  # fmt: skip
         return found
 
 
@@ -148,7 +154,12 @@ class LogFilter(forms.Form):
 
 
 class PeopleFilter(forms.Form):
-    """/people/'s query string: whom to find, and the page."""
+    """/people/'s query string: whom to find (quote marks round it left out, curly
+    apostrophes read as straight ones, as the link table's search does), and the page."""
+
+    def clean_q(self) -> str:
+        typed = self.cleaned_data["q"].translate(QUOTES).replace('"', "")
+        return " ".join(typed.split())
 
     q = forms.CharField(
         label="Find by name or email", required=False, max_length=200,

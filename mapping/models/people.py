@@ -86,8 +86,17 @@ class InvitationQuerySet(models.QuerySet):
 
     def ran_out(self, *, since) -> InvitationQuerySet:
         """Invitations that expired after since without being accepted or withdrawn."""
-        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True,
-                           expires_at__lte=timezone.now(), expires_at__gt=since)  # fmt: skip
+        waiting = self.model.objects.pending().values("email")
+        return (
+            self.filter(
+                accepted_at__isnull=True,
+                withdrawn_at__isnull=True,
+                expires_at__lte=timezone.now(),
+                expires_at__gt=since,
+            )
+            .exclude(email__in=waiting)
+            .order_by("-expires_at")
+        )  # invited since: not listed
 
     def issue(self, email: str, role: Role, mapping, *, by) -> tuple[Invitation, str]:
         """A new invitation and its key (shown or sent once, never kept)."""
@@ -141,7 +150,8 @@ class Invitation(models.Model):
         if self.accepted_at:
             return "This invitation has already been used. Sign in instead."
         if self.withdrawn_at:
-            return "This invitation was withdrawn. Ask whoever invited you for a new one."
+            return ("This invitation was withdrawn, or sent again with a new link: use the link "
+                    "in the newest email, or ask whoever invited you for a new one.")  # fmt: skip
         if self.expires_at <= timezone.now():
             return (f"This invitation expired on {self.expires_at:%-d %B %Y}. Ask whoever "
                     "invited you for a new one.")  # fmt: skip

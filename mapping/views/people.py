@@ -67,7 +67,7 @@ def _people(*, by_where: bool = False):
 def _outranked(person, role: str, mapping) -> str:
     """What to add when a role in one register is less than the person's role site-wide,
     which counts in every register: the change has no effect while that stays."""
-    if mapping is None:
+    if mapping is None or role == operations.NO_ROLE:
         return ""
     held = Roles(get_user_model().objects.get(pk=person.pk))
     here = RANK.get(Role(role), 0) if role in Role.values else 0
@@ -90,7 +90,9 @@ def people(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "mapping/people.html", {"form": form}, status=400)
     found = _people(by_where=True)
+    invitations = Invitation.objects.select_related("mapping", "invited_by")
     if said := form.cleaned_data["q"]:
+        invitations = invitations.filter(email__icontains=said)
         found = found.filter(
             Q(username__icontains=said) | Q(email__icontains=said)
             | Q(first_name__icontains=said) | Q(last_name__icontains=said)
@@ -99,10 +101,10 @@ def people(request: HttpRequest) -> HttpResponse:
     if form.cleaned_data["page"] and form.cleaned_data["page"] > page.paginator.num_pages:
         form.add_error("page", f"There is no page {form.cleaned_data['page']}.")
         return render(request, "mapping/people.html", {"form": form}, status=400)
-    invitations = Invitation.objects.select_related("mapping", "invited_by")
+    waiting = invitations.pending().order_by("email")
     context = {
         "form": form, "page": page, "query": form.cleaned_data["q"],
-        "invitations": invitations.pending(),
+        "invitations": waiting[:PEOPLE_PAGE], "invitations_more": waiting.count() - PEOPLE_PAGE,
         "expired": invitations.ran_out(since=timezone.now() - timedelta(days=INVITATIONS_KEPT)),
         "expired_days": INVITATIONS_KEPT,
     }  # fmt: skip

@@ -323,7 +323,8 @@
     event.preventDefault();
     // Quote marks round what is typed are not part of it; curly apostrophes count as straight.
     const typed = document.getElementById("map-find").value;
-    const wanted = typed.replace(/[“”„"«»]/g, "").replace(/[‘’‛]/g, "'").trim().replace(/\s+/g, " ").toLowerCase();
+    const wanted = typed.replace(/[“”„"«»]/g, "").replace(/[‘’‛]/g, "'").trim()
+      .replace(/^'+|'+$/g, "").trim().replace(/\s+/g, " ").toLowerCase();
     const plain = (text) => text.replace(/[‘’‛]/g, "'").toLowerCase();
     // The closest match first: a whole code or title, then a title starting so, then any part
     // ("advocate" finds the Advocate characteristic before a behaviour that mentions it).

@@ -384,6 +384,23 @@ def test_no_page_ends_with_a_groups_heading_and_a_single_row(demo_pdf, demo):
         assert rows >= min(2, sizes[code]), f"{code}'s heading ends page {number}"
 
 
+def test_no_page_of_the_index_ends_with_a_heading_and_a_single_row(demo_pdf, demo):
+    pages = len(PdfReader(io.BytesIO(demo_pdf.content)).pages)
+    sizes = {top.code: 1 + top.children.count()
+             for top in demo.target_framework.elements.filter(parent=None)}  # fmt: skip
+    heading, row = re.compile(r"^([A-Z]{3}) [A-Z][a-z]+$"), re.compile(r"^[A-Z]{3}(\.\d+)? ")
+    texts = {n: " ".join(pdftotext(demo_pdf.content, n).split()) for n in range(1, pages + 1)}
+    first = next(n for n, text in texts.items() if "cover it directly, by code and name" in text)
+    for number in range(first, pages + 1):
+        lines = [line.strip() for line in pdftotext(demo_pdf.content, number).splitlines()]
+        starts = [i for i, line in enumerate(lines) if heading.match(line)]
+        if not starts:
+            continue
+        code = heading.match(lines[starts[-1]]).group(1)
+        rows = sum(bool(row.match(line)) for line in lines[starts[-1] + 1 :])
+        assert rows >= min(2, sizes[code]), f"{code}'s heading ends page {number}"
+
+
 def test_the_index_names_each_behaviour_as_well_as_its_code(demo_pdf):
     text = " ".join(pdftotext(demo_pdf.content).split())
     index = text[text.index("Index by standard") :]

@@ -552,3 +552,74 @@ def test_a_register_made_by_mistake_is_deleted_once_its_roles_are_taken_away(
     response = admin_client.get(reverse("admin:mapping_mapping_delete", args=[kept.pk]),
                                 follow=True)  # fmt: skip
     assert "it has links or editions, which Weave keeps" in _text(response)
+
+
+def test_an_invitation_sent_again_once_is_not_sent_again_twice(db, people, admin_client):
+    waiting, _key = Invitation.objects.issue("ann@homes.example", "viewer", None,
+                                             by=people["admin"])  # fmt: skip
+    again = reverse("invitation_again", args=[waiting.pk])
+    assert admin_client.post(again).status_code == 200
+    response = admin_client.post(again, follow=True)  # a second press, or a page kept open
+    assert "was withdrawn or sent again already" in _text(response)
+    assert Invitation.objects.pending().filter(email="ann@homes.example").count() == 1
+
+
+def test_an_address_invited_again_leaves_the_list_of_those_that_ran_out(db, people, admin_client):
+    old, _key = Invitation.objects.issue("bo@homes.example", "viewer", None, by=None)
+    older, _key = Invitation.objects.issue("cy@homes.example", "viewer", None, by=None)
+    Invitation.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(days=2))
+    Invitation.objects.filter(pk=older.pk).update(expires_at=timezone.now() - timedelta(days=9))
+    page = _text(admin_client.get(reverse("people")))
+    ran_out = page[page.index("Invitations that ran out") :]
+    assert ran_out.index("bo@homes.example") < ran_out.index("cy@homes.example")  # newest first
+    admin_client.post(reverse("people_invite"), {"email": "bo@homes.example", "role": "viewer",
+                                                 "mapping": ""})  # fmt: skip
+    page = _text(admin_client.get(reverse("people")))
+    assert "bo@homes.example" not in page[page.index("Invitations that ran out") :]
+    response = admin_client.post(reverse("invitation_again", args=[old.pk]), follow=True)
+    assert "has a newer invitation waiting" in _text(response)
+    assert Invitation.objects.pending().filter(email="bo@homes.example").count() == 1
+
+
+def test_every_address_that_cannot_be_invited_is_named_at_once(db, people, admin_client):
+    people["editor"].email = "ed@homes.example"
+    people["editor"].save()
+    Invitation.objects.issue("ann@homes.example", "viewer", None, by=None)
+    typed = "ED@homes.example\nfoo\nann@homes.example\ngood@homes.example"
+    text = _text(admin_client.post(reverse("people_invite"),
+                                   {"email": typed, "role": "viewer", "mapping": ""}))  # fmt: skip
+    for said in ("ed@homes.example already has an account", "“foo” is not an email address",
+                 "ann@homes.example already has an invitation waiting"):  # fmt: skip
+        assert said in text
+    assert not Invitation.objects.filter(email="good@homes.example").exists()
+
+
+def test_the_people_search_reads_quotes_as_typed_and_finds_invitations_too(
+    db, people, admin_client
+):
+    User.objects.create_user("obrien", "o.brien@homes.example", last_name="O'Brien")
+    Invitation.objects.issue("obi@homes.example", "viewer", None, by=None)
+    Invitation.objects.issue("zed@homes.example", "viewer", None, by=None)
+    for typed in ("O’Brien", "“O'Brien”"):
+        assert "obrien" in _text(admin_client.get(reverse("people"), {"q": typed})), typed
+    page = _text(admin_client.get(reverse("people"), {"q": "obi"}))
+    waiting = page[page.index("Invitations waiting") :]
+    assert "obi@homes.example" in waiting and "zed@homes.example" not in waiting
+
+
+def test_taking_away_a_register_role_under_a_site_wide_one_says_no_more(
+    small, people, admin_client
+):
+    Membership.objects.create(user=people["editor"], mapping=small["mapping"], role="viewer")
+    response = admin_client.post(
+        reverse("person", args=[people["editor"].pk]),
+        {"role": "none", "mapping": small["mapping"].pk, "reason": "Tidying."}, follow=True,
+    )  # fmt: skip
+    assert "editor now has no role in Our ways to the standards." in _text(response)
+    assert "has no effect while that stays" not in _text(response)
+
+
+def test_registers_are_not_deleted_in_bulk_in_the_admin(small, admin_client):
+    page = _text(admin_client.get(reverse("admin:mapping_mapping_changelist")))
+    assert "delete_selected" not in page
+    assert admin_client.get("/admin/auth/group/").status_code == 404
