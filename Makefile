@@ -97,6 +97,12 @@ lint: setup-test
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 
-## test: every check, then the whole test suite (DATABASE_URL picks PostgreSQL)
+## test: every check, then the whole test suite (DATABASE_URL picks PostgreSQL). The tests
+## that need neither a browser nor processes of their own run in parallel, a file to a process
+## (TEST_JOBS, by default one per core); then the browser and `live` tests one at a time,
+## unless SERIAL_TESTS=no (CI leaves them out on PostgreSQL: they show nothing it changes).
+TEST_JOBS ?= auto
+SERIAL_TESTS ?= yes
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses $(TEST_JOBS) --dist loadfile -m "not browser and not live"
+	@[ "$(SERIAL_TESTS)" = no ] || $(BIN)/pytest -m "browser or live"
