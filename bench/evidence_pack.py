@@ -47,7 +47,7 @@ def main() -> None:
             ("read and build", pack),
             ("Markdown", lambda: evidence.markdown(made)),
             ("Word (.docx)", lambda: docx(made)),
-            ("PDF", lambda: pdf(made)),
+            ("PDF", lambda: pdf(made, address=absolute("/"))),
         ):
             times, size = [], 0
             for _ in range(args.runs):

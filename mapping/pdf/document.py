@@ -14,7 +14,6 @@ from datetime import date, datetime
 from urllib.parse import urljoin
 
 import segno
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,7 +29,7 @@ from mapping.register import Register
 
 URL_START = re.compile(r"(https?://[^/\s<]+/?)")
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
-LAYOUT_VERSION = "15"
+LAYOUT_VERSION = "16"
 TEMPLATE = "mapping/register_pdf.html"
 STYLESHEET = "mapping/register_pdf.css"
 # Most links in one part of the link table: enough parts to keep every worker busy, few
@@ -38,6 +37,9 @@ STYLESHEET = "mapping/register_pdf.css"
 LINKS_PER_PART = 250
 # How long a part laid out is kept for the renders after it.
 PART_SECONDS = 2 * 24 * 3600
+# The contents list the parts (level 1) and the link table's groups (level 2), never the
+# headings an organisation writes in its guide's introduction.
+CONTENTS_LEVELS = 2
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,8 @@ def link_table_parts(coverage: Coverage, workers: int = 1) -> list[list[LinkGrou
 
 
 def render_register_pdf(context: dict) -> bytes:
-    base_url = str(settings.BASE_DIR)
+    # Relative links in the guide's introduction lead where they do on the web.
+    base_url = context["permalink"]
     coverage: Coverage = context["coverage"]
     stylesheet = render_to_string(STYLESHEET)
 
@@ -197,7 +200,11 @@ def _contents(body: list[pdf_parts.RenderedPart], *, first_page: int) -> list[Co
     entries = []
     start = first_page
     for part in body:
-        entries += [ContentsEntry(b.level, b.label, start + b.page) for b in part.bookmarks]
+        entries += [
+            ContentsEntry(b.level, b.label, start + b.page)
+            for b in part.bookmarks
+            if b.level <= CONTENTS_LEVELS
+        ]
         start += part.page_count
     return entries
 

@@ -83,11 +83,22 @@ def render_part(
     return part
 
 
+def nothing_fetched():
+    """A URL fetcher for WeasyPrint that fetches nothing but data: URIs: a PDF is laid out
+    from what it is given (the QR code is one), and base_url (the page's own address, so
+    that relative links in an organisation's text lead where they do on the web) is never
+    read from, here or anywhere."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"})
+
+
 def _laid_out(html: str, base_url: str, stylesheet: str, tagged: bool, prefix: str):
     from weasyprint import HTML
 
     stylesheets = [_stylesheet(stylesheet)] if stylesheet else []
-    document = HTML(string=html, base_url=base_url).render(stylesheets=stylesheets)
+    page = HTML(string=html, base_url=base_url, url_fetcher=nothing_fetched())
+    document = page.render(stylesheets=stylesheets)
     bookmarks = [
         Bookmark(level=level, label=label, page=index)
         for index, page in enumerate(document.pages)
@@ -281,10 +292,13 @@ def _make_page_links_live(document) -> None:
                 continue
             uri = str(action.get("/URI"))
             if uri.startswith(PAGE_LINK_SCHEME):
-                target = document.pages[int(uri.removeprefix(PAGE_LINK_SCHEME)) - 1]
+                number = int(uri.removeprefix(PAGE_LINK_SCHEME))
+                target = document.pages[number - 1]
                 annotation.A = pikepdf.Dictionary(
                     S=pikepdf.Name.GoTo, D=pikepdf.Array([target.obj, pikepdf.Name.Fit])
                 )
+                # What a screen reader says of the link (WeasyPrint gave it the address).
+                annotation.Contents = pikepdf.String(f"Go to page {number}")
 
 
 def _add_outline(document, parts: list[RenderedPart]) -> None:

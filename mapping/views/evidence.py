@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import pikepdf
-from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +17,7 @@ from mapping.citing import evidence
 from mapping.citing.citations import STYLE_FILES
 from mapping.citing.evidence_docx import docx
 from mapping.pdf import structure
+from mapping.pdf.parts import nothing_fetched
 from mapping.register import Register
 from mapping.views.lookups import HtmxHttpRequest, register_page
 
@@ -28,13 +28,15 @@ MEDIA_TYPES = {
 }
 
 
-def pdf(pack: evidence.Pack) -> bytes:
+def pdf(pack: evidence.Pack, *, address: str) -> bytes:
+    """The pack as a tagged PDF; address is the page's own, for any relative link."""
     from weasyprint import HTML
 
     # citeproc's HTML, made from values escaped first (mapping/citing/citations.py)
     references = [mark_safe(text) for text, _url in pack.reference_list(html_output=True)]
     html = render_to_string("mapping/evidence_pdf.html", {"pack": pack, "references": references})
-    content = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    page = HTML(string=html, base_url=address, url_fetcher=nothing_fetched())
+    content = page.write_pdf(pdf_variant="pdf/ua-1")
     with pikepdf.open(io.BytesIO(content)) as document:  # header cells say what they head
         structure.finish_tables(document, "")
         output = io.BytesIO()
@@ -59,7 +61,7 @@ def evidence_pack(
     pack = evidence.build(register, element, absolute=request.build_absolute_uri,
                           today=timezone.localdate(), style=style)  # fmt: skip
     if extension == "pdf":
-        content = pdf(pack)
+        content = pdf(pack, address=request.build_absolute_uri())
     elif extension == "docx":
         content = docx(pack)
     else:

@@ -1,0 +1,111 @@
+"""What an organisation writes in its guide, on paper: its own headings stay out of the
+contents and the bookmarks (and can never stop the PDF being made), and its links lead where
+they do on the web, never to the server's files."""
+
+import io
+import subprocess
+
+import pikepdf
+import pytest
+
+from mapping.models import Edition
+
+STEPS = "Read this first.\n\n" + "\n\n".join(
+    f"### Step {n}\n\nDo thing {n}.\n\n#### Detail {n}\n\nMore." for n in range(1, 41)
+)
+
+
+def text_of(content: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def outline_labels(content: bytes) -> list[str]:
+    with pikepdf.open(io.BytesIO(content)) as pdf, pdf.open_outline() as outline:
+        labels, items = [], list(outline.root)
+        while items:
+            item = items.pop(0)
+            labels.append(item.title)
+            items[:0] = list(item.children)
+    return labels
+
+
+def link_annotations(content: bytes) -> list[tuple[int, dict]]:
+    """(page number, {"uri" or "page", "says"}) for every link in the PDF."""
+    found = []
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, 1)}
+        for number, page in enumerate(pdf.pages, 1):
+            for annotation in page.obj.get("/Annots", []):
+                action = annotation.get("/A")
+                if action is None:
+                    continue
+                link = {"says": str(annotation.get("/Contents", ""))}
+                if action.S == pikepdf.Name.URI:
+                    link["uri"] = str(action.URI)
+                else:
+                    link["page"] = pages[action.D[0].objgen]
+                found.append((number, link))
+    return found
+
+
+@pytest.fixture
+def stepped(demo):
+    demo.guide_intro = STEPS
+    demo.save()
+    return demo
+
+
+def test_headings_in_the_introduction_are_neither_contents_nor_bookmarks(client, stepped):
+    response = client.get("/guide.pdf")
+    assert response.status_code == 200
+    content = response.content
+    text = text_of(content)
+    assert "Step 40" in text and "Detail 40" in text, "the introduction is printed whole"
+    contents = text.split("Contents", 1)[1].split("QuickStart guide", 2)[1]
+    assert "Step 1" not in contents.split("How to cite this register")[0]
+    labels = outline_labels(content)
+    assert "QuickStart guide" in labels
+    assert not [label for label in labels if label.startswith(("Step", "Detail"))]
+
+
+def test_an_editions_pdf_with_such_an_introduction_is_made(client, stepped, people):
+    edition = Edition.objects.publish(stepped, by=people["publisher"], title="With steps")
+    response = client.get(f"/editions/{edition.number}/guide.pdf")
+    assert response.status_code == 200
+    assert "Step 40" in text_of(response.content)
+
+
+def test_relative_links_in_the_introduction_lead_where_they_do_on_the_web(client, demo):
+    demo.guide_intro = (
+        f"See [the link table](/m/{demo.slug}/links/), [the matrix](matrix/) and "
+        "[the standards](https://example.org/standards)."
+    )
+    demo.save()
+    content = client.get("/guide.pdf").content
+    uris = [link["uri"] for _page, link in link_annotations(content) if "uri" in link]
+    site = f"http://testserver/m/{demo.slug}/"
+    assert f"{site}links/" in uris
+    assert f"{site}matrix/" in uris
+    assert "https://example.org/standards" in uris
+    assert not [uri for uri in uris if not uri.startswith(("http://", "https://"))]
+    assert b"file:" not in content
+
+
+def test_the_contents_links_say_which_page_they_go_to(client, demo):
+    content = client.get("/guide.pdf").content
+    jumps = [link for _page, link in link_annotations(content) if "page" in link]
+    assert len(jumps) >= 10
+    for link in jumps:
+        assert link["says"] == f"Go to page {link['page']}"
+    assert not [link for _page, link in link_annotations(content) if "weave-page" in link["says"]]
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:1/", "ftp://x/y"])
+def test_laying_out_a_pdf_reads_nothing_from_anywhere(url):
+    from mapping.pdf.parts import nothing_fetched
+
+    with pytest.raises(ValueError, match="disallowed protocol"):
+        nothing_fetched().fetch(url)
+    assert nothing_fetched().fetch("data:text/plain,QR").read() == b"QR"
