@@ -41,12 +41,14 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.runtime
 ## setup: a virtual environment in .venv with the pinned runtime dependencies
 setup: system-deps $(VENV)/.runtime
 
-## system-deps: Debian packages Weave needs (Python 3.11 with venv, Pango for WeasyPrint),
-## installed only when missing
+## system-deps: Debian packages Weave needs (Python 3.11 with venv, Pango for WeasyPrint, and
+## the PDF's fonts: DejaVu, with Droid Sans Fallback for Chinese and Japanese and Symbola for
+## emoji and symbols where DejaVu has no glyph), installed only when missing
 system-deps:
-	@{ ldconfig -p | grep -q libpango-1.0 && $(PYTHON) -c "import ensurepip" 2>/dev/null; } \
+	@{ ldconfig -p | grep -q libpango-1.0 && $(PYTHON) -c "import ensurepip" 2>/dev/null \
+		&& fc-list | grep -q "Droid Sans Fallback" && fc-list | grep -q Symbola; } \
 		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3.11 python3.11-venv \
-			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-droid-fallback fonts-symbola; }
 
 ## run: set up, migrate, load the demo register and serve it on http://$(HOST):$(PORT)/
 run: setup

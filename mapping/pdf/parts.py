@@ -20,7 +20,7 @@ from datetime import datetime
 
 import pikepdf
 
-from mapping.pdf import structure
+from mapping.pdf import fonts, structure
 
 PAGE_LINK_SCHEME = "weave-page:"
 
@@ -166,6 +166,7 @@ def join(
         start += part.page_count
 
     structure.join_trees(document, sources)
+    fonts.unique_subset_tags(document)
     _make_page_links_live(document)
     _add_outline(document, parts)
     _set_metadata(document, metadata)

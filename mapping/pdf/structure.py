@@ -25,7 +25,9 @@ def finish_tables(pdf: pikepdf.Pdf, prefix: str) -> None:
     unique in one part, not across parts. Prefix them (and the cells' /Headers that point
     at them) with the part's own prefix, and give each header cell its /Scope: Weave's
     tables put column headers in their first row and row headers in their first column.
-    Runs in the worker, on the part alone."""
+    Runs in the worker, on the part alone. The tree's /IDTree then finds each element by
+    its id, as ISO 32000-1 (14.7.2) asks of a tree whose elements have ids."""
+    ids = []
     for obj in pdf.objects:
         if not isinstance(obj, Dictionary) or obj.get("/Type") != Name.StructElem:
             continue
@@ -33,6 +35,7 @@ def finish_tables(pdf: pikepdf.Pdf, prefix: str) -> None:
         if "/ID" in obj:
             name = str(obj.ID)
             obj.ID = pikepdf.String(prefix + name)
+            ids.append((prefix + name, obj))
             if obj.get("/S") == Name.TH and isinstance(attributes, Dictionary):
                 row = name.split("-")[-2]
                 attributes.Scope = Name.Column if row == "0" else Name.Row
@@ -40,6 +43,9 @@ def finish_tables(pdf: pikepdf.Pdf, prefix: str) -> None:
             attributes.Headers = Array(
                 pikepdf.String(prefix + str(header)) for header in attributes.Headers
             )
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is not None and ids:
+        tree.IDTree = pdf.make_indirect(_name_tree(ids))
 
 
 def join_trees(document: pikepdf.Pdf, sources: list[pikepdf.Pdf]) -> None:
@@ -52,6 +58,7 @@ def join_trees(document: pikepdf.Pdf, sources: list[pikepdf.Pdf]) -> None:
     )
     root.K = Array([top])
     numbers = Array()
+    ids: list[tuple[str, object]] = []
     role_map: dict[str, object] = {}
     offset = 0
     first_page = 0
@@ -64,6 +71,8 @@ def join_trees(document: pikepdf.Pdf, sources: list[pikepdf.Pdf]) -> None:
         # Copied with the pages' own copier, so each element's /Pg is the joined page.
         tree = document.copy_foreign(tree)
         role_map.update(dict(tree.get("/RoleMap", Dictionary()).items()))
+        if "/IDTree" in tree:
+            ids += _name_tree_entries(tree.IDTree)
         for part_document in tree.K if isinstance(tree.K, Array) else [tree.K]:
             kids = part_document.K if isinstance(part_document.K, Array) else [part_document.K]
             for kid in kids:
@@ -87,7 +96,26 @@ def join_trees(document: pikepdf.Pdf, sources: list[pikepdf.Pdf]) -> None:
     root.ParentTreeNextKey = offset
     if role_map:
         root.RoleMap = Dictionary(role_map)
+    if ids:
+        root.IDTree = document.make_indirect(_name_tree(ids))
     document.Root.StructTreeRoot = root
+
+
+def _name_tree(entries: list[tuple[str, object]]) -> Dictionary:
+    """A flat PDF name tree: its keys in order, as name trees must be."""
+    ordered = sorted(entries, key=lambda entry: entry[0].encode())
+    return Dictionary(Names=Array(v for key, obj in ordered for v in (pikepdf.String(key), obj)))
+
+
+def _name_tree_entries(node) -> list[tuple[str, object]]:
+    """Every (key, value) of a PDF name tree, flat or with kids."""
+    entries = []
+    if "/Names" in node:
+        values = list(node.Names)
+        entries += [(str(values[i]), values[i + 1]) for i in range(0, len(values), 2)]
+    for kid in node.get("/Kids", []):
+        entries += _name_tree_entries(kid)
+    return entries
 
 
 def _number_tree(node) -> list[tuple[int, object]]:

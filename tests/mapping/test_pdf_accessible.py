@@ -174,3 +174,18 @@ def _texts(content: bytes, kind: str) -> list[str]:
         elif depth is not None and line.strip().startswith('"'):
             texts[-1].append(line.strip().strip('"'))
     return [" ".join(words) for words in texts]
+
+
+def test_every_id_the_header_cells_have_is_in_the_trees_id_tree(demo_pdf):
+    """Cells name their header cells by id (/Headers); ISO 32000-1 (14.7.2) asks for an
+    /IDTree that finds each element by its id, in order, one entry an id."""
+    with pikepdf.open(io.BytesIO(demo_pdf)) as pdf:
+        names = list(pdf.Root.StructTreeRoot.IDTree.Names)
+        tree = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+        keys = [str(names[i]) for i in range(0, len(names), 2)]
+        headers = {str(header) for cell in _elements(pdf, "/TD") for header in cell.A.Headers}
+        cells = list(_elements(pdf, "/TH"))
+        assert keys == sorted(keys, key=str.encode) and len(set(keys)) == len(keys)
+        assert headers <= set(tree)
+        for cell in cells:
+            assert tree[str(cell.ID)].objgen == cell.objgen

@@ -109,3 +109,35 @@ def test_laying_out_a_pdf_reads_nothing_from_anywhere(url):
     with pytest.raises(ValueError, match="disallowed protocol"):
         nothing_fetched().fetch(url)
     assert nothing_fetched().fetch("data:text/plain,QR").read() == b"QR"
+
+
+def test_chinese_japanese_and_emoji_are_printed_not_boxes(client, demo):
+    """DejaVu has no Chinese, Japanese or emoji: their glyphs come from the fallback fonts
+    the Makefile installs, embedded (pdffonts), and the text is extracted as written."""
+    element = demo.source_framework.elements.get(code="B1")
+    element.title = "诚信与透明 かな 🎉 👍"
+    element.save()
+    content = client.get("/guide.pdf").content
+    fonts = subprocess.run(
+        ["pdffonts", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Droid-Sans-Fallback" in fonts and "Symbola" in fonts
+    assert "诚信与透明 かな 🎉 👍" in text_of(content)
+
+
+def test_each_parts_font_subset_has_a_name_of_its_own(client, demo):
+    """The PDF is joined from parts laid out apart, each with its own subset of each font:
+    different subsets must not share a name (ISO 32000-1, 9.6.4)."""
+    content = client.get("/guide.pdf").content
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        fonts = {
+            obj.objgen: str(obj.BaseFont)
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Dictionary)
+            and obj.get("/Type") == pikepdf.Name.Font
+            and obj.get("/Subtype") == pikepdf.Name.Type0
+        }
+    names = list(fonts.values())
+    assert len(names) > 3, "several parts, each with its fonts"
+    assert len(set(names)) == len(names), names
+    assert all(name[7] == "+" for name in names)
