@@ -8,15 +8,17 @@ function rove() {
 rove();
 document.addEventListener("htmx:afterSettle", rove);
 
-// A cell in focus is scrolled clear of the sticky heads: the scroll box keeps their size
-// as its padding (the stylesheet's is a guess; row heads and column heads vary).
+// A cell in focus is scrolled clear of the sticky heads and totals: the scroll box keeps their
+// size as its padding (the stylesheet's is a guess; row heads and column heads vary).
 function clearOfHeads() {
   const box = document.querySelector(".matrix-scroll");
   const head = box && box.querySelector("thead");
   const side = box && box.querySelector("tbody th");
+  const foot = box && box.querySelector("tfoot");
   if (!head || !side) return;
   box.style.scrollPaddingTop = `${head.offsetHeight + 4}px`;
   box.style.scrollPaddingLeft = `${side.offsetWidth + 4}px`;
+  if (foot) box.style.scrollPaddingBottom = `${foot.offsetHeight + 4}px`;
 }
 clearOfHeads();
 document.addEventListener("htmx:afterSettle", clearOfHeads);

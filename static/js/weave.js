@@ -108,12 +108,14 @@
 
   // A page that comes back with errors (a form sent without htmx) starts at the first one.
   // A refusal with no field of its own ("Choose at least one link.") is where focus starts;
-  // else what the last action said ("Approved 1 link.", "Could not revert: …"), which a
-  // screen reader does not read by itself from a page as it loads.
+  // else what the last action made, shown only this once (a token, invitation links), or
+  // what it said ("Approved 1 link.", "Could not revert: …"), which a screen reader does
+  // not read by itself from a page as it loads.
   document.addEventListener("DOMContentLoaded", function () {
     if (!document.querySelector("[autofocus]")) {
       focusFirst([document.body], ['main [aria-invalid="true"]', 'main .field-error[role="alert"]',
-                                   'main .error-summary[role="alert"]', "main #messages"]);
+                                   'main .error-summary[role="alert"]', "main .notice.made",
+                                   "main #messages"]);
     }
   });
 

@@ -182,3 +182,17 @@ def test_axe_finds_no_violations_on_forms_with_errors_and_inline_forms(with_edit
 def test_axe_finds_no_violations_on_the_api_docs(live_demo, page):
     page.goto(f"{live_demo.url}/api/docs/")
     assert axe_violations(page) == []
+
+
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+    word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"""
+
+
+@pytest.mark.parametrize("path", ["/links/import/", "/frameworks/import/"])
+def test_the_import_pages_fit_320_px_with_wider_text_spacing(live_demo, make_page, path):
+    """WCAG 1.4.10 and 1.4.12: the file field shrinks rather than widen the page."""
+    page = make_page(viewport={"width": 320, "height": 640})
+    log_in(page, live_demo.url, "publisher")
+    page.goto(f"{live_demo.url}{path}")
+    page.add_style_tag(content=TEXT_SPACING)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0

@@ -142,3 +142,17 @@ def test_a_conflict_on_saving_in_place_starts_at_what_happened(live_demo, page):
     expect(alert).to_be_focused()
     expect(alert).to_contain_text("after you opened it")
     expect(alert).to_be_in_viewport()
+
+
+def test_a_token_shown_only_once_is_where_the_next_page_starts(live_demo, make_page):
+    """On a phone the new token is below the fold, and a notice already in the page as it
+    loads is not read out: focus starts there."""
+    page = make_page(viewport={"width": 320, "height": 600})
+    log_in(page, live_demo.url, "viewer")
+    page.goto(f"{live_demo.url}/accounts/")
+    page.get_by_label("What the token is for").fill("Coursework scripts")
+    page.get_by_role("button", name="Make the token").click()
+    notice = page.locator("main .notice.made")
+    expect(notice).to_be_focused()
+    expect(notice).to_contain_text("shown only this once")
+    expect(notice).to_be_in_viewport()

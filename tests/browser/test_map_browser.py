@@ -284,3 +284,23 @@ def test_every_relation_is_drawn_in_a_shape_of_its_own(live_demo, page):
     )
     shapes = [tuple(look) for look in looks.values()]
     assert len(set(shapes)) == len(STRENGTH), looks
+
+
+def test_in_forced_colours_the_map_keeps_its_ground_and_its_legend_matches_it(live_demo, make_page):
+    """The map draws in its own colours: in forced colours with a dark theme it keeps the
+    white ground they are legible on, and the legend keeps the keys' colours and shapes,
+    each relation's line its own (long dashes for closely matches, as the map draws)."""
+    page = make_page(viewport={"width": 1280, "height": 900})
+    page.emulate_media(forced_colors="active", color_scheme="dark")
+    open_map(page, live_demo.url)
+    ground = page.locator(".map-canvas").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert ground == "rgb(255, 255, 255)"
+    behaviour = page.locator(".map-legend .key-source").evaluate(
+        "e => getComputedStyle(e).backgroundColor"
+    )
+    assert behaviour == "rgb(11, 92, 173)"
+    lines = page.locator(".map-legend .line").evaluate_all("""lines => lines.map((e) => {
+        const s = getComputedStyle(e);
+        return [s.borderTopStyle, s.borderTopWidth, s.borderTopColor, s.backgroundImage].join();
+    })""")
+    assert len(set(lines)) == len(lines), lines

@@ -156,3 +156,42 @@ def test_on_a_phone_row_names_wrap_between_words(live_demo, make_page):
     page.goto(f"{live_demo.url}/matrix/?expand=B2")
     head = page.locator("tbody th.row-head").first
     assert head.evaluate("th => getComputedStyle(th).overflowWrap") == "break-word"
+
+
+def test_a_cell_reached_going_down_is_scrolled_clear_of_the_totals(live_demo, make_page):
+    page = make_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_demo.url}/matrix/?expand=B1,B2,B3,B4,B5,B6")
+    page.locator("#matrix-grid td.cell a").first.focus()
+    hidden = []
+    for _ in range(24):
+        page.keyboard.press("ArrowDown")
+        clear = page.evaluate("""() => {
+            const cell = document.activeElement.getBoundingClientRect();
+            const foot = document.querySelector('.matrix tfoot th').getBoundingClientRect();
+            return cell.bottom <= foot.top + 1;
+        }""")
+        if not clear:
+            hidden.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert hidden == []
+
+
+def test_in_forced_colours_the_chosen_cell_and_the_focused_one_look_different(live_demo, make_page):
+    page = make_page(viewport={"width": 1280, "height": 900})
+    page.emulate_media(forced_colors="active")
+    page.goto(f"{live_demo.url}/matrix/?expand=B3&cell=B3:INC")
+
+    def ring(selector: str) -> tuple[str, str]:
+        return tuple(
+            page.locator(selector).evaluate(
+                "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineColor]"
+            )
+        )
+
+    chosen = '#matrix-grid td.cell a[aria-current="true"]'
+    resting = ring(chosen)
+    page.locator(chosen).focus()
+    page.keyboard.press("ArrowRight")  # focus on the next cell, by keyboard
+    moved = ring("#matrix-grid td.cell a:focus-visible")
+    page.keyboard.press("ArrowLeft")
+    both = ring(chosen)
+    assert len({resting, moved, both}) == 3, (resting, moved, both)

@@ -3,6 +3,7 @@ People pages and the audit log; the colleague sets up an account from the link; 
 publisher works through the review queue. axe on every new page, and at phone width."""
 
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from mapping.models import Link, LinkStatus, Mapping
 from tests.browser.conftest import DEMO_PASSWORD, axe_violations, log_in
@@ -21,6 +22,7 @@ def test_an_administrator_invites_a_colleague_who_sets_up_an_account(live_demo, 
     admin.get_by_label("Where").select_option(label="Our Behaviours and the Competence and "
                                                     "Conduct Standard")  # fmt: skip
     admin.get_by_role("button", name="Send the invitation").click()
+    expect(admin.locator("main .notice.made")).to_be_focused()  # shown only this once
     link = admin.get_by_label("Invitation link").input_value()
     assert "/invitations/" in link
     assert axe_violations(admin) == []
