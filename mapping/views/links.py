@@ -60,8 +60,10 @@ def link_detail(request: HtmxHttpRequest, register: Register, pk: int) -> HttpRe
             return render(request, "404.html", elsewhere, status=404)
         raise Http404("There is no such link in this register.")
     if wants_fragment(request):
-        # The row coming back after Cancel: the keyboard focus returns to it.
-        return link_page(request, register, link, partial="row", focus_row=True)
+        # The row coming back after Cancel: the keyboard focus returns to the button that
+        # opened the form (Retire, or else Edit).
+        back = "retire" if request.GET.get("back") == "retire" else "edit"
+        return link_page(request, register, link, partial="row", focus_row=back)
     citation = citation_of(request, register, link)
     if (response := formatted(request, citation)) is not None:
         return response

@@ -72,3 +72,37 @@ document.addEventListener("htmx:afterSwap", (event) => {
     detail.focus({ preventScroll: true });
   }
 });
+
+// A cell chosen in place (only the panel beside the grid is swapped) stays chosen when a row
+// or column opens or closes: the toggles' addresses were made before it was chosen. Unless
+// closing would hide it: then the address goes without it, as the server's own do.
+document.addEventListener("htmx:configRequest", (event) => {
+  const toggle = event.detail.elt.closest && event.detail.elt.closest(".matrix .toggle");
+  const chosen = document.querySelector("#matrix-grid td.cell a[aria-current]");
+  if (!toggle || !chosen) return;
+  const cell = new URL(chosen.href, location.href).searchParams.get("cell");
+  const address = new URL(event.detail.path, location.href);
+  if (cell && !hides(toggle, cell.split(":"))) {
+    address.searchParams.set("cell", cell);
+  } else {
+    address.searchParams.delete("cell");
+  }
+  // Commas and colons as the server writes them: an address people read and share.
+  event.detail.path = address.pathname + address.search.replace(/%2C/gi, ",").replace(/%3A/gi, ":");
+});
+
+// Whether pressing toggle closes the row or column the cell [row, column] sits in.
+function hides(toggle, [row, column]) {
+  if (toggle.getAttribute("aria-expanded") !== "true") return false;
+  const head = toggle.closest("th");
+  const heads = head.scope === "row"
+    ? Array.from(document.querySelectorAll("#matrix-grid tbody th[data-code]"))
+    : Array.from(document.querySelectorAll("#matrix-grid thead th[data-code]"));
+  const code = head.scope === "row" ? row : column;
+  const depth = Number(head.dataset.depth);
+  for (const next of heads.slice(heads.indexOf(head) + 1)) {
+    if (Number(next.dataset.depth) <= depth) return false;
+    if (next.dataset.code === code) return true;
+  }
+  return false;
+}

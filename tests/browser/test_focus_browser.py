@@ -156,3 +156,22 @@ def test_a_token_shown_only_once_is_where_the_next_page_starts(live_demo, make_p
     expect(notice).to_be_focused()
     expect(notice).to_contain_text("shown only this once")
     expect(notice).to_be_in_viewport()
+
+
+def test_leaving_a_form_in_place_gives_focus_back_to_what_opened_it(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    page.goto(f"{live_demo.url}/links/?source=B9")
+    results = page.locator("#results")
+    retire = results.get_by_role("link", name="Retire").first
+    name = retire.inner_text()
+    retire.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#results tr.editing textarea")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(results.get_by_role("link", name=name, exact=True)).to_be_focused()
+    edit = results.get_by_role("link", name=name.replace("Retire", "Edit", 1), exact=True)
+    edit.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#results tr.editing")).to_be_visible()
+    page.locator("#results tr.editing").get_by_role("link", name="Cancel").click()
+    expect(edit).to_be_focused()

@@ -195,3 +195,20 @@ def test_in_forced_colours_the_chosen_cell_and_the_focused_one_look_different(li
     page.keyboard.press("ArrowLeft")
     both = ring(chosen)
     assert len({resting, moved, both}) == 3, (resting, moved, both)
+
+
+def test_a_cell_chosen_in_place_stays_chosen_as_rows_open_and_close(live_demo, page):
+    page.goto(f"{live_demo.url}/matrix/?expand=B3")
+    page.locator("#matrix-grid td.cell a", has_text="B3 and INC").first.click()
+    expect(page.locator("#cell-detail h2")).to_contain_text("B3")
+    page.get_by_role("button", name="Show what sits under B2").click()
+    expect(page.get_by_role("button", name="Hide what sits under B2")).to_be_visible()
+    assert "cell=B3:INC" in page.url and "B2" in page.url
+    chosen = page.locator('#matrix-grid td.cell a[aria-current="true"]')
+    expect(chosen).to_contain_text("B3 and INC")
+    expect(chosen).to_have_attribute("tabindex", "0")
+    # Closing the row the cell sits in lets it go, rather than open the row again.
+    page.locator("#matrix-grid td.cell a", has_text="B3.1 and INT").first.click()
+    page.get_by_role("button", name="Hide what sits under B3").click()
+    expect(page.get_by_role("button", name="Show what sits under B3")).to_be_visible()
+    assert "cell=" not in page.url
