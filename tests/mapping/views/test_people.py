@@ -517,6 +517,9 @@ def test_people_are_found_by_name_or_address_and_listed_a_page_at_a_time(db, peo
     url = reverse("people")
     page = _text(admin_client.get(url))
     assert "65 people: 1–50 shown" in page and "Page 1 of 2" in page
+    html = admin_client.get(url).content.decode()
+    assert '<span aria-current="page">Page 1 of 2</span>' in html
+    assert 'rel="next">Next<span class="visually-hidden"> page</span>' in html
     assert "person59" not in page and "person59" in _text(admin_client.get(url, {"page": 2}))
     found = _text(admin_client.get(url, {"q": "P7@HOMES"}))
     assert "1 person found for “P7@HOMES”" in found and "person07" in found
