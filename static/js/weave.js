@@ -178,15 +178,24 @@
 
   // The address it is already at (Enter after a search that ran as it was typed) replaces
   // the history entry instead of adding another, and so does typing on in a search already
-  // shown: one Back press a view, not one a letter.
+  // shown, or changing again the filter just changed (a closed list stepped through with
+  // the arrow keys, a date typed digit by digit): one Back press a view, not one a key.
+  var lastPush = null;
+  var AGAIN_MS = 3000;
   document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
     var update = event.detail.history;
     if (update.type !== "push") return;
     var config = event.detail.requestConfig || {};
-    var typed = config.triggeringEvent && config.triggeringEvent.type === "input";
+    var trigger = config.triggeringEvent;
+    var typed = trigger && trigger.type === "input";
     var searching = new URLSearchParams(location.search).get("q");
-    if (new URL(update.path, location.href).href === location.href || (typed && searching && searching.trim())) {
+    var control = trigger && trigger.type === "change" ? trigger.target : null;
+    var again = control && lastPush && lastPush.control === control &&
+      Date.now() - lastPush.at < AGAIN_MS;
+    if (new URL(update.path, location.href).href === location.href || again ||
+        (typed && searching && searching.trim())) {
       update.type = "replace";
     }
+    lastPush = { control: control, at: Date.now() };
   });
 })();

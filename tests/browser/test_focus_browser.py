@@ -175,3 +175,18 @@ def test_leaving_a_form_in_place_gives_focus_back_to_what_opened_it(live_demo, p
     expect(page.locator("#results tr.editing")).to_be_visible()
     page.locator("#results tr.editing").get_by_role("link", name="Cancel").click()
     expect(edit).to_be_focused()
+
+
+def test_a_date_typed_digit_by_digit_is_one_step_back(live_demo, page):
+    """Typing a year into a date field changes it four times: one history entry, one
+    announcement of what it shows."""
+    log_in(page, live_demo.url, "publisher")
+    page.goto(f"{live_demo.url}/changes/")
+    entries = page.evaluate("history.length")
+    since = page.locator("#id_since")
+    since.focus()
+    page.keyboard.type("01012026", delay=80)
+    page.wait_for_url(lambda url: "since=2026-01-01" in url)
+    page.wait_for_timeout(600)
+    assert "since=2026-01-01" in page.url
+    assert page.evaluate("history.length") == entries + 1

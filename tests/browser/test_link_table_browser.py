@@ -1,4 +1,5 @@
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -180,3 +181,31 @@ def test_a_filter_change_is_read_out_from_a_region_that_stays_on_the_page(live_d
     expect(page.locator(".results-summary")).to_contain_text("that match the filters")
     expect(announcer).to_have_text(page.locator(".results-summary").inner_text().strip())
     assert page.evaluate("(node) => node === document.getElementById('announcer')", node)
+
+
+def test_stepping_through_a_closed_list_with_the_arrow_keys_is_one_step_back(live_demo, page):
+    """On Windows the arrow keys change a closed list's choice one at a time: the table
+    waits for the last, and Back goes to the table before the list was touched."""
+    page.goto(f"{live_demo.url}/links/")
+    entries = page.evaluate("history.length")
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "source=" in r.url else None)
+    behaviour = page.get_by_label("Behaviour")
+    behaviour.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowDown")
+        page.wait_for_timeout(60)
+    expect(page.locator(".results-summary")).to_contain_text("that match the filters")
+    chosen = behaviour.input_value()
+    page.wait_for_timeout(500)
+    assert f"source={chosen}" in page.url
+    assert len(asked) == 1, asked
+    assert page.evaluate("history.length") == entries + 1
+    page.wait_for_timeout(3100)  # a later change of the list is a step of its own
+    page.keyboard.press("ArrowDown")
+    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("source") != [chosen])
+    page.wait_for_timeout(400)
+    assert page.evaluate("history.length") == entries + 2
+    page.go_back()
+    page.go_back()
+    expect(page.locator(".results-summary")).to_contain_text("Showing 1–50 of 86 links.")
