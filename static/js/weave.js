@@ -94,6 +94,15 @@
                        '[data-announce]']);
   });
 
+  // A field named in the list of what to put right: its link takes focus there.
+  document.addEventListener("click", function (event) {
+    var named = event.target.closest && event.target.closest(".errors-listed a[href^='#']");
+    var field = named && document.getElementById(named.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+  });
+
   // Escape in a row being edited in place puts it back, as its Cancel link does (and the
   // focus with it, on the row's Edit link).
   document.addEventListener("keydown", function (event) {
@@ -106,14 +115,16 @@
     }
   });
 
-  // A page that comes back with errors (a form sent without htmx) starts at the first one.
+  // A page that comes back with errors (a form sent without htmx) starts at the list of
+  // them where there are two or more, else at the one.
   // A refusal with no field of its own ("Choose at least one link.") is where focus starts;
   // else what the last action made, shown only this once (a token, invitation links), or
   // what it said ("Approved 1 link.", "Could not revert: …"), which a screen reader does
   // not read by itself from a page as it loads.
   document.addEventListener("DOMContentLoaded", function () {
     if (!document.querySelector("[autofocus]")) {
-      focusFirst([document.body], ['main [aria-invalid="true"]', 'main .field-error[role="alert"]',
+      focusFirst([document.body], ["main .errors-listed", 'main [aria-invalid="true"]',
+                                   'main .field-error[role="alert"]',
                                    'main .error-summary[role="alert"]', "main .notice.made",
                                    "main #messages"]);
     }

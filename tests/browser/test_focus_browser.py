@@ -3,7 +3,7 @@ after a form comes back with errors: never lost to the top of the page."""
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import axe_violations, log_in
 
 FOCUSED = "document.activeElement === document.body ? 'body' : " \
           "(document.activeElement.id || document.activeElement.textContent.trim())"  # fmt: skip
@@ -41,11 +41,17 @@ def test_adding_a_link_in_place_keeps_focus_in_the_form(live_demo, page):
     assert page.evaluate(FOCUSED) != "body"
 
 
-def test_a_page_with_errors_starts_at_the_first(live_demo, page):
+def test_a_page_with_errors_starts_at_the_list_of_them_which_leads_to_each(live_demo, page):
     log_in(page, live_demo.url, "editor")
     page.goto(f"{live_demo.url}/frameworks/new/")
     page.get_by_role("button", name="Save").click()
-    invalid = page.locator('main [aria-invalid="true"]').first
+    listed = page.locator("main .errors-listed")
+    expect(listed).to_be_focused()
+    assert axe_violations(page) == []
+    invalid = page.locator('main [aria-invalid="true"]')
+    expect(listed.get_by_role("link")).to_have_count(invalid.count())
+    listed.get_by_role("link").first.click()
+    invalid = invalid.first
     expect(invalid).to_be_focused()
     described = invalid.get_attribute("aria-describedby") or ""
     for name in described.split():  # each description it points at is on the page

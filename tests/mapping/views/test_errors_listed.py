@@ -1,0 +1,57 @@
+"""A form sent back with two or more things to put right lists them first, each linked to
+its field (focus starts there: tests/browser/test_focus_browser.py); with one, the field's
+own message is enough."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+
+def listed(response) -> list[tuple[str, str]]:
+    """(field id, label) for each entry in the list of what to put right."""
+    html = response.content.decode()
+    found = re.search(
+        r'<div class="error-summary errors-listed" role="alert">(.*?)</div>', html, re.S
+    )
+    if found is None:
+        return []
+    return re.findall(r'<li><a href="#([^"]+)">([^<]+)</a>: ', found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "data", "fields"),
+    [
+        ("editor", "framework_create", {"name": ""}, {"id_name", "id_kind", "id_publisher"}),
+        ("publisher", "mapping_create", {"name": ""}, {"id_name", "id_slug"}),
+        (
+            "viewer",
+            "password_change",
+            {"old_password": ""},
+            {"id_old_password", "id_new_password1"},
+        ),
+        ("editor", "link_create", {"source": ""}, {"new-link-source", "new-link-target"}),
+    ],
+)
+def test_two_or_more_things_to_put_right_are_listed_with_links(
+    demo, as_role, role, url, data, fields
+):
+    response = as_role(role).post(reverse(url), data)
+    assert response.status_code in (200, 400)
+    entries = listed(response)
+    assert fields <= {field for field, _label in entries}, entries
+    html = response.content.decode()
+    for field, _label in entries:  # each link leads to a field marked as wrong
+        assert re.search(
+            rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field}"', html
+        ), field
+
+
+def test_one_thing_to_put_right_is_not_listed_twice(demo, as_role):
+    password = "a-Long-pass-2026!"
+    response = as_role("viewer").post(
+        reverse("password_change"),
+        {"old_password": "wrong", "new_password1": password, "new_password2": password},
+    )
+    assert "Your old password was entered incorrectly" in response.content.decode()
+    assert listed(response) == []
