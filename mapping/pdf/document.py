@@ -22,6 +22,8 @@ from django.utils.safestring import mark_safe
 
 from mapping.citing.citations import cite
 from mapping.coverage.rules import Coverage, ElementCoverage
+from mapping.models import Relation
+from mapping.models.inference import composition_table
 from mapping.models.link_rows import LinkClaim
 from mapping.pdf import parts as pdf_parts
 from mapping.pdf import pool
@@ -29,7 +31,7 @@ from mapping.register import Register
 
 URL_START = re.compile(r"(https?://[^/\s<]+/?)")
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
-LAYOUT_VERSION = "16"
+LAYOUT_VERSION = "17"
 TEMPLATE = "mapping/register_pdf.html"
 STYLESHEET = "mapping/register_pdf.css"
 # Most links in one part of the link table: enough parts to keep every worker busy, few
@@ -282,6 +284,9 @@ def document_context(
         "qr_code": segno.make(permalink, error="m").svg_data_uri(scale=4, border=2),
         "as_of": timezone.localtime(as_of),
         "today": today,
+        # How to read a link, and the words used: the web guide's, on paper too.
+        "relations": [(relation, relation.explained(register.words)) for relation in Relation],
+        "composition": composition_table() if coverage.inferred else [],
         "cite_apa": _unbroken_host(citation.apa_html()),
         "cite_harvard": _unbroken_host(citation.harvard_html()),
     }

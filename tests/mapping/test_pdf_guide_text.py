@@ -141,3 +141,34 @@ def test_each_parts_font_subset_has_a_name_of_its_own(client, demo):
     assert len(names) > 3, "several parts, each with its fonts"
     assert len(set(names)) == len(names), names
     assert all(name[7] == "+" for name in names)
+
+
+def test_the_guide_on_paper_says_how_to_read_a_link_and_the_words_used(client, demo):
+    content = client.get("/guide.pdf").content
+    text = " ".join(text_of(content).split())
+    guide = text.split("The link table, by behaviour Every link")[0]
+    assert "How to read a link Each link reads “behaviour relation standard”" in guide
+    assert "Partly covers Living the behaviour meets part of the standard." in guide
+    assert "Words used here" in guide and "Edition The register as it stood" in guide
+    # Each behaviour and each characteristic is a heading a screen reader can jump to.
+    tree = subprocess.run(
+        ["pdfinfo", "-struct", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    assert tree.count("H3") >= 17
+
+
+def test_a_register_inferred_through_a_crosswalk_says_how_relations_compose(client, demo):
+    text = " ".join(text_of(client.get("/m/example-homes-cc/guide.pdf").content).split())
+    assert "How relations compose through a crosswalk" in text
+
+
+def test_an_empty_register_says_so_on_paper(client, db):
+    from tests.synthetic import build_register
+
+    mapping = build_register(1)
+    mapping.links.all().delete()
+    response = client.get("/guide.pdf")
+    assert response.status_code == 200
+    text = " ".join(text_of(response.content).split())
+    assert "No links yet." in text.split("The link table, by behaviour")[-1]
+    assert "links from a part of one" not in text
