@@ -20,7 +20,7 @@ from datetime import datetime
 
 import pikepdf
 
-from mapping.pdf import fonts, structure
+from mapping.pdf import continued, fonts, structure
 
 PAGE_LINK_SCHEME = "weave-page:"
 
@@ -97,6 +97,7 @@ def _laid_out(html: str, base_url: str, stylesheet: str, tagged: bool, prefix: s
     from weasyprint import HTML
 
     stylesheets = [_stylesheet(stylesheet)] if stylesheet else []
+    continued.mark_elements()
     page = HTML(string=html, base_url=base_url, url_fetcher=nothing_fetched())
     document = page.render(stylesheets=stylesheets)
     bookmarks = [
@@ -108,6 +109,7 @@ def _laid_out(html: str, base_url: str, stylesheet: str, tagged: bool, prefix: s
     if tagged and prefix:
         with pikepdf.open(io.BytesIO(pdf)) as part:
             structure.finish_tables(part, prefix)
+            continued.join_part(part)
             output = io.BytesIO()
             part.save(output, compress_streams=True,
                       object_stream_mode=pikepdf.ObjectStreamMode.generate)  # fmt: skip
@@ -166,6 +168,7 @@ def join(
         start += part.page_count
 
     structure.join_trees(document, sources)
+    continued.join_parts(document)
     fonts.unique_subset_tags(document)
     _make_page_links_live(document)
     _add_outline(document, parts)

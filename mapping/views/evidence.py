@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from mapping.citing import evidence
 from mapping.citing.citations import STYLE_FILES
 from mapping.citing.evidence_docx import docx
-from mapping.pdf import structure
+from mapping.pdf import continued, structure
 from mapping.pdf.parts import nothing_fetched
 from mapping.register import Register
 from mapping.views.lookups import HtmxHttpRequest, register_page
@@ -35,10 +35,12 @@ def pdf(pack: evidence.Pack, *, address: str) -> bytes:
     # citeproc's HTML, made from values escaped first (mapping/citing/citations.py)
     references = [mark_safe(text) for text, _url in pack.reference_list(html_output=True)]
     html = render_to_string("mapping/evidence_pdf.html", {"pack": pack, "references": references})
+    continued.mark_elements()
     page = HTML(string=html, base_url=address, url_fetcher=nothing_fetched())
     content = page.write_pdf(pdf_variant="pdf/ua-1")
     with pikepdf.open(io.BytesIO(content)) as document:  # header cells say what they head
         structure.finish_tables(document, "")
+        continued.join_part(document)  # a table over several pages is one table
         output = io.BytesIO()
         document.save(output, compress_streams=True,
                       object_stream_mode=pikepdf.ObjectStreamMode.generate)  # fmt: skip

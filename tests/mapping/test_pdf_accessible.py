@@ -77,6 +77,13 @@ def test_a_two_thousand_link_pdf_joined_from_many_parts_keeps_one_valid_tree(cli
         ids = [str(obj.ID) for obj in pdf.objects
                if isinstance(obj, pikepdf.Dictionary) and "/ID" in obj]  # fmt: skip
         assert len(ids) == len(set(ids)), "header cell ids unique across parts"
+        assert not [obj for obj in pdf.objects
+                    if isinstance(obj, pikepdf.Dictionary) and "/WeaveKey" in obj]  # fmt: skip
+    # The link table is one section however many parts laid it out, each behaviour's
+    # table one table however many pages it runs over (a table a part at most).
+    top = [line.strip() for line in tree if line.startswith("  ") and not line.startswith("   ")]
+    assert top.count("Sect") <= 6, top
+    assert sum(1 for line in tree if line.strip() == "Table (block)") < 40
 
 
 def test_headings_tables_lists_and_pictures_are_tagged(demo_pdf):
@@ -189,3 +196,24 @@ def test_every_id_the_header_cells_have_is_in_the_trees_id_tree(demo_pdf):
         assert headers <= set(tree)
         for cell in cells:
             assert tree[str(cell.ID)].objgen == cell.objgen
+
+
+def test_a_table_or_a_section_over_several_pages_is_one_element(demo_pdf, demo):
+    """WeasyPrint tags page by page; Weave joins what continues: one Table a table (the
+    link table's ten, the index's seven, the contents' and the coverage summary's), one
+    Sect a section, and one header row a table, its repeats printed as artifacts."""
+    from mapping.register import LiveRegister
+
+    coverage = LiveRegister(demo).coverage
+    tree = structure(demo_pdf)
+    tables = [line for line in tree if line.strip() == "Table (block)"]
+    assert len(tables) == len(coverage.top_sources) + len(coverage.top_targets) + 2
+    top = [line.strip() for line in tree if line.startswith("  ") and not line.startswith("   ")]
+    assert top.count("Sect") == 6, top  # cover, guide, link table, index, coverage, citing
+    with pikepdf.open(io.BytesIO(demo_pdf)) as pdf:
+        heads = list(_elements(pdf, "/THead"))
+        assert len(heads) == len(tables)
+        assert all(len([k for k in head.K if isinstance(k, pikepdf.Dictionary)]) == 1
+                   for head in heads)  # fmt: skip
+    headers = _texts(demo_pdf, "THead")
+    assert all(" ".join(text).count("Reference") <= 1 for text in headers), headers
