@@ -163,9 +163,14 @@ def link_create(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespon
         "form": form,
         "created": created,
         "next": back_to(request, register.urls.links),
+        "in_place": wants_fragment(request),
     }
     template_name = "mapping/link_create.html"
-    if wants_fragment(request):
+    if wants_fragment(request) and request.method == "GET" and request.GET.get("closed"):
+        # Close: the button that opens the form again, in focus.
+        template_name += "#add_button"
+        context["closed"] = True
+    elif wants_fragment(request):
         template_name += "#add_form"
     response = render(request, template_name, context, status=400 if form.errors else 200)
     patch_vary_headers(response, ["HX-Request"])

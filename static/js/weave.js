@@ -104,14 +104,17 @@
   });
 
   // Escape in a row being edited in place puts it back, as its Cancel link does (and the
-  // focus with it, on the row's Edit link).
+  // focus with it, on the button that opened the form); in the form to add a link that
+  // opened in place, it closes the form, as its Close link does.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" || !event.target.closest) return;
-    var row = event.target.closest("tr.editing");
+    var row = event.target.closest("tr.editing, #add-link");
     var cancel = row && row.querySelector("[data-cancel]");
     if (cancel) {
       event.preventDefault();
-      cancel.click();
+      // Asked of htmx directly: a click could come before htmx has taken up a form just
+      // swapped in, and would then leave the page.
+      htmx.ajax("GET", cancel.getAttribute("hx-get"), { source: cancel, target: row, swap: "outerHTML" });
     }
   });
 

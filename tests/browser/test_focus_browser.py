@@ -196,3 +196,20 @@ def test_a_date_typed_digit_by_digit_is_one_step_back(live_demo, page):
     page.wait_for_timeout(600)
     assert "since=2026-01-01" in page.url
     assert page.evaluate("history.length") == entries + 1
+
+
+def test_the_form_to_add_a_link_in_place_closes_with_escape_or_close(live_demo, page):
+    log_in(page, live_demo.url, "editor")
+    page.goto(f"{live_demo.url}/links/?source=B2")
+    opener = page.locator("#add-link").get_by_role("link", name="Add a link")
+    opener.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#add-link input[name=source]")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#add-link").get_by_role("link", name="Add a link")).to_be_focused()
+    assert page.locator("#add-link form").count() == 0
+    page.keyboard.press("Enter")
+    expect(page.locator("#add-link input[name=source]")).to_be_focused()
+    page.locator("#add-link").get_by_role("link", name="Close").click()
+    expect(page.locator("#add-link").get_by_role("link", name="Add a link")).to_be_focused()
+    assert "source=B2" in page.url

@@ -511,3 +511,22 @@ def test_an_edit_loads_the_link_once(small, as_role):
             assert action().status_code == 200
         reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "mapping_link"')]
         assert len(reads) == 1, reads
+
+
+def test_the_form_to_add_a_link_opened_in_place_has_close_and_closing_gives_the_button(
+    demo, as_role
+):
+    editor = as_role("editor")
+    url = reverse("link_create")
+    opened = editor.get(url, {"next": "/links/?source=B2"}, headers={"HX-Request": "true"})
+    html = opened.content.decode()
+    assert "data-cancel>Close</a>" in html and "closed=1" in html
+    page = editor.get(url).content.decode()
+    assert "closed=1" not in page  # a page of its own has Back instead
+    closed = editor.get(
+        url, {"closed": "1", "next": "/links/?source=B2"}, headers={"HX-Request": "true"}
+    )
+    html = closed.content.decode()
+    assert html.strip().startswith('<div id="add-link">') and "autofocus" in html
+    assert "next=/links/%3Fsource%3DB2" in html
+    assert "<form" not in html
