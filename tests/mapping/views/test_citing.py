@@ -166,7 +166,7 @@ class TestStanding:
         assert "Not in edition 2:</strong> it was changed and not approved again" in html
         pinned = f"/m/example-homes-cih/editions/1/links/{link.pk}/"
         assert f'<a href="{pinned}">Read it as edition 1 published it</a>' in html
-        assert f'cite <a href="{pinned}">edition 1</a> (it may read' in html
+        assert f'cite <a href="{pinned}">this page in edition 1</a> (it may read' in html
         assert client.get(pinned).status_code == 200
 
     def test_a_new_link_is_not_in_any_edition_yet(self, demo, client, people):
