@@ -28,8 +28,8 @@ ACROSS_PARTS = "d:"  # the prefix of a mark kept for the join
 MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 # The HTML elements whose boxes WeasyPrint may split over pages, as elements of the tree.
 SPLIT = {
-    "section", "div", "table", "thead", "tbody", "ul", "ol", "dl", "li", "dd", "p",
-    "blockquote", "main", "article",
+    "section", "nav", "div", "table", "thead", "tbody", "tr", "th", "td", "ul", "ol", "dl",
+    "li", "dd", "p", "blockquote", "main", "article",
 }  # fmt: skip
 
 
@@ -85,6 +85,30 @@ def join_parts(document: pikepdf.Pdf) -> None:
     joiner.finish()
 
 
+def unlisted_as_artifacts(pdf: pikepdf.Pdf) -> None:
+    """Content marked for an element that is not in the structure tree becomes an
+    artifact: what WeasyPrint lays out in a page's margins (an evidence pack's "Page N of
+    M") is tagged, but left out of the tree."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return
+    listed, waiting = set(), _kids(tree)
+    while waiting:
+        node = waiting.pop()
+        if isinstance(node, Dictionary) and node.get("/Type") == Name.StructElem:
+            listed.add(node.objgen)
+            waiting += _kids(node)
+    joiner = _Joiner(pdf, tree)
+    for page in pdf.pages:
+        index = page.obj.get("/StructParents")
+        owners = joiner.parents.get(int(index)) if index is not None else None
+        for mcid, owner in enumerate(owners or []):
+            if isinstance(owner, Dictionary) and owner.objgen not in listed:
+                joiner.artifacts.setdefault(page.objgen, set()).add(mcid)
+                joiner._owner(page.obj, mcid, None)
+    joiner.finish()
+
+
 class _Joiner:
     def __init__(self, pdf: pikepdf.Pdf, tree) -> None:
         self.pdf = pdf
@@ -100,8 +124,8 @@ class _Joiner:
         """Join node's neighbouring kids that continue one another, then (deep) theirs."""
         kept: list = []
         for kid in _kids(node):
-            before = kept[-1] if kept else None
-            if _continues(before, kid):
+            before = _continued(kept, kid)
+            if before is not None:
                 self._absorb(before, kid)
             else:
                 kept.append(kid)
@@ -114,10 +138,14 @@ class _Joiner:
     def _absorb(self, first, later) -> None:
         """Move later's contents into first (later is first continued on a next page)."""
         heads = [kid for kid in _kids(first) if _is(kid, "/THead")]
-        moved = []
+        moved, ahead = [], []
         for kid in _kids(later):
             if heads and _is(kid, "/THead"):
                 self._repeated(heads[0], kid)
+            elif _is(kid, "/THead"):  # no header on the first page (a row taller than it)
+                kid.P = first
+                ahead.append(kid)
+                heads.append(kid)
             elif _is_mcid(kid):  # content on later's page: named with its page from now on
                 self._owner(later.Pg, kid, first)
                 moved.append(Dictionary(Type=Name.MCR, Pg=later.Pg, MCID=kid))
@@ -130,7 +158,7 @@ class _Joiner:
                 elif kind == Name.OBJR and "/StructParent" in kid.Obj:
                     self.parents[int(kid.Obj.StructParent)] = first
                 moved.append(kid)
-        first.K = Array([*_kids(first), *moved])
+        first.K = Array([*ahead, *_kids(first), *moved])
         self.removed.add(later.objgen)
 
     def _repeated(self, head, again) -> None:
@@ -184,17 +212,18 @@ class _Joiner:
             ids.Names = Array(kept)
 
 
-def _continues(before, kid) -> bool:
-    return (
-        isinstance(before, Dictionary)
-        and isinstance(kid, Dictionary)
-        and KEY in before
-        and KEY in kid
-        and str(before[KEY]) == str(kid[KEY])
-        and before.get("/Pg") is not None
-        and kid.get("/Pg") is not None
-        and before.Pg.objgen != kid.Pg.objgen
-    )
+def _continued(kept: list, kid):
+    """The element kid continues on a next page: the last one kept, or the one before the
+    lists that follow it (WeasyPrint puts a nested list beside its list item, not in it)."""
+    if not (isinstance(kid, Dictionary) and KEY in kid and kid.get("/Pg") is not None):
+        return None
+    for before in reversed(kept):
+        if (isinstance(before, Dictionary) and KEY in before and before.get("/Pg") is not None
+                and str(before[KEY]) == str(kid[KEY])):  # fmt: skip
+            return before if before.Pg.objgen != kid.Pg.objgen else None
+        if not _is(before, "/L"):
+            return None
+    return None
 
 
 def _kids(node) -> list:

@@ -41,6 +41,7 @@ def pdf(pack: evidence.Pack, *, address: str) -> bytes:
     with pikepdf.open(io.BytesIO(content)) as document:  # header cells say what they head
         structure.finish_tables(document, "")
         continued.join_part(document)  # a table over several pages is one table
+        continued.unlisted_as_artifacts(document)  # the footers, laid out in the margins
         output = io.BytesIO()
         document.save(output, compress_streams=True,
                       object_stream_mode=pikepdf.ObjectStreamMode.generate)  # fmt: skip

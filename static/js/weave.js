@@ -125,6 +125,8 @@
   // what it said ("Approved 1 link.", "Could not revert: …"), which a screen reader does
   // not read by itself from a page as it loads.
   document.addEventListener("DOMContentLoaded", function () {
+    // The list of what to put right comes before any field a form puts in focus itself.
+    if (focusFirst([document.body], ["main .errors-listed"])) return;
     if (!document.querySelector("[autofocus]")) {
       focusFirst([document.body], ["main .errors-listed", 'main [aria-invalid="true"]',
                                    'main .field-error[role="alert"]',

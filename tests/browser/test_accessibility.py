@@ -171,7 +171,7 @@ def test_axe_finds_no_violations_on_forms_with_errors_and_inline_forms(with_edit
     log_in(page, with_editions.url, "publisher")
     page.goto(f"{with_editions.url}/links/new/")
     page.get_by_role("button", name="Save as draft").click()
-    page.get_by_text("Choose the behaviour.").wait_for()
+    page.get_by_text("Choose the behaviour.", exact=True).wait_for()
     assert axe_violations(page) == []
     page.goto(f"{with_editions.url}/links/?source=B1")
     page.locator("#results").get_by_role("link", name="Edit").first.click()

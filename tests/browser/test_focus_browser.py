@@ -213,3 +213,14 @@ def test_the_form_to_add_a_link_in_place_closes_with_escape_or_close(live_demo, 
     page.locator("#add-link").get_by_role("link", name="Close").click()
     expect(page.locator("#add-link").get_by_role("link", name="Add a link")).to_be_focused()
     assert "source=B2" in page.url
+
+
+def test_the_list_of_what_to_put_right_comes_before_a_field_in_focus_of_its_own(live_demo, page):
+    """Django's password form puts its first field in focus itself (autofocus)."""
+    log_in(page, live_demo.url, "viewer")
+    page.goto(f"{live_demo.url}/accounts/password_change/")
+    page.get_by_label("Old password").fill("not the password")
+    page.get_by_label("New password", exact=True).fill("one-Long-pass-2026")
+    page.get_by_label("New password confirmation").fill("another-Long-pass-2026")
+    page.get_by_role("button", name="Change the password").click()
+    expect(page.locator("main .errors-listed")).to_be_focused()

@@ -304,3 +304,7 @@ def test_in_forced_colours_the_map_keeps_its_ground_and_its_legend_matches_it(li
         return [s.borderTopStyle, s.borderTopWidth, s.borderTopColor, s.backgroundImage].join();
     })""")
     assert len(set(lines)) == len(lines), lines
+    legend = page.locator(".map-legend ul").first.evaluate(
+        "e => getComputedStyle(e).backgroundColor"
+    )
+    assert legend == "rgb(255, 255, 255)", "the keys keep the ground they are legible on"

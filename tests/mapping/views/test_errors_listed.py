@@ -55,3 +55,29 @@ def test_one_thing_to_put_right_is_not_listed_twice(demo, as_role):
     )
     assert "Your old password was entered incorrectly" in response.content.decode()
     assert listed(response) == []
+
+
+def test_a_choice_of_radio_buttons_is_listed_by_its_first_button(demo, as_role, people):
+    html = as_role("admin").post(reverse("mapping_create"), {"starting": "1"}).content.decode()
+    entries = listed_html(html)
+    assert ("start-route_0", "Start from") in entries, entries
+    assert 'id="start-route_0"' in html
+
+
+def test_a_refusal_for_the_whole_form_is_not_counted_as_a_field(demo, as_role):
+    """One field to put right and a refusal of the whole form: the field's message and the
+    refusal, no list of one."""
+    response = as_role("editor").post(
+        reverse("link_create"),
+        {"source": "B1", "target": "INC", "relation": "supports", "rationale": ""},
+    )
+    html = response.content.decode()
+    assert "already linked" in html
+    assert listed(response) == []
+
+
+def listed_html(html: str) -> list[tuple[str, str]]:
+    found = re.search(
+        r'<div class="error-summary errors-listed" role="alert">(.*?)</div>', html, re.S
+    )
+    return re.findall(r'<li><a href="#([^"]*)">([^<]+)</a>: ', found.group(1)) if found else []
