@@ -109,23 +109,21 @@ def _name_tree(entries: list[tuple[str, object]]) -> Dictionary:
 
 def _name_tree_entries(node) -> list[tuple[str, object]]:
     """Every (key, value) of a PDF name tree, flat or with kids."""
-    entries = []
-    if "/Names" in node:
-        values = list(node.Names)
-        entries += [(str(values[i]), values[i + 1]) for i in range(0, len(values), 2)]
-    for kid in node.get("/Kids", []):
-        entries += _name_tree_entries(kid)
-    return entries
+    return [(str(key), value) for key, value in _tree_entries(node, "/Names")]
 
 
 def _number_tree(node) -> list[tuple[int, object]]:
     """Every (key, value) of a PDF number tree, flat or with kids."""
+    return [(int(key), value) for key, value in _tree_entries(node, "/Nums")]
+
+
+def _tree_entries(node, leaves: str) -> list[tuple[object, object]]:
     entries = []
-    if "/Nums" in node:
-        values = list(node.Nums)
-        entries += [(int(values[i]), values[i + 1]) for i in range(0, len(values), 2)]
+    if leaves in node:
+        values = list(node[leaves])
+        entries += [(values[i], values[i + 1]) for i in range(0, len(values), 2)]
     for kid in node.get("/Kids", []):
-        entries += _number_tree(kid)
+        entries += _tree_entries(kid, leaves)
     return entries
 
 
