@@ -115,6 +115,7 @@ class _Joiner:
         self.tree = tree
         nums = list(tree.ParentTree.get("/Nums", []))
         self.parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        self.slots = {int(nums[i]): i + 1 for i in range(0, len(nums), 2)}  # in /Nums
         self.pages = {page.objgen: page for page in pdf.pages}
         self.artifacts: dict[tuple[int, int], set[int]] = {}  # page's objgen: its MCIDs
         self.renamed: dict[str, str] = {}  # a repeated header cell's id: the first's
@@ -155,8 +156,8 @@ class _Joiner:
                     kid.P = first
                 elif kind == Name.MCR:
                     self._owner(kid.Pg, int(kid.MCID), first)
-                elif kind == Name.OBJR and "/StructParent" in kid.Obj:
-                    self.parents[int(kid.Obj.StructParent)] = first
+                elif kind == Name.OBJR and "/StructParent" in kid.Obj:  # a link's annotation
+                    self.tree.ParentTree.Nums[self.slots[int(kid.Obj.StructParent)]] = first
                 moved.append(kid)
         first.K = Array([*ahead, *_kids(first), *moved])
         self.removed.add(later.objgen)

@@ -120,3 +120,47 @@ def test_nested_lists_broken_by_a_page_keep_their_items_whole(client, demo, tmp_
 def test_an_evidence_packs_footers_are_artifacts(client, demo):
     content = client.get("/elements/cih-professional-standards-2021/INT/evidence.pdf").content
     owned_everywhere(content)
+
+
+def test_a_link_broken_by_a_page_is_one_link_owning_both_its_parts():
+    """Built by hand: a link element on page 1 continued on page 2, each part with marked
+    content and an annotation. Joined, the first owns both parts of each."""
+    from pikepdf import Array, Dictionary, Name, String
+
+    from mapping.pdf import continued
+
+    pdf = pikepdf.new()
+    pages = [pdf.add_blank_page(), pdf.add_blank_page()]
+    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    top = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root))
+    parts, annotations = [], []
+    for index, page in enumerate(pages):
+        annotation = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link,
+                                                  StructParent=2 + index))  # fmt: skip
+        page.obj.Annots = Array([annotation])
+        page.obj.StructParents = index
+        page.obj.Contents = pdf.make_stream(b"/Link <</MCID 0>> BDC EMC")
+        part = pdf.make_indirect(Dictionary(
+            Type=Name.StructElem, S=Name.Link, P=top, Pg=page.obj, WeaveKey=String("a:1"),
+            K=Array([0, Dictionary(Type=Name.OBJR, Obj=annotation, Pg=page.obj)]),
+        ))  # fmt: skip
+        parts.append(part)
+        annotations.append(annotation)
+    top.K = Array(parts)
+    root.K = Array([top])
+    root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array([
+        0, Array([parts[0]]), 1, Array([parts[1]]), 2, parts[0], 3, parts[1],
+    ])))  # fmt: skip
+    pdf.Root.StructTreeRoot = root
+
+    continued.join_part(pdf)
+
+    [link] = list(top.K)
+    assert link.objgen == parts[0].objgen
+    nums = list(root.ParentTree.Nums)
+    owners = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    assert owners[1][0].objgen == link.objgen  # page 2's marked content
+    assert owners[3].objgen == link.objgen  # page 2's annotation
+    on_page_two = [kid for kid in link.K if isinstance(kid, Dictionary) and kid.get("/MCID") == 0]
+    assert on_page_two and on_page_two[0].Pg.objgen == pages[1].obj.objgen
+    assert "/WeaveKey" not in link
