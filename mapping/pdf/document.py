@@ -31,7 +31,7 @@ from mapping.register import Register
 
 URL_START = re.compile(r"(https?://[^/\s<]+/?)")
 # Part of the cache key: bump it when the PDF's template or stylesheet changes.
-LAYOUT_VERSION = "19"
+LAYOUT_VERSION = "20"
 TEMPLATE = "mapping/register_pdf.html"
 STYLESHEET = "mapping/register_pdf.css"
 # Most links in one part of the link table: enough parts to keep every worker busy, few

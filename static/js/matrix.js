@@ -76,19 +76,31 @@ document.addEventListener("htmx:afterSwap", (event) => {
 // A cell chosen in place (only the panel beside the grid is swapped) stays chosen when a row
 // or column opens or closes: the toggles' addresses were made before it was chosen. Unless
 // closing would hide it: then the address goes without it, as the server's own do.
+let panelAfter = null; // the address whose panel to fetch once the grid is swapped in
 document.addEventListener("htmx:configRequest", (event) => {
   const toggle = event.detail.elt.closest && event.detail.elt.closest(".matrix .toggle");
   const chosen = document.querySelector("#matrix-grid td.cell a[aria-current]");
   if (!toggle || !chosen) return;
   const cell = new URL(chosen.href, location.href).searchParams.get("cell");
   const address = new URL(event.detail.path, location.href);
-  if (cell && !hides(toggle, cell.split(":"))) {
+  const hidden = cell && hides(toggle, cell.split(":"));
+  if (cell && !hidden) {
     address.searchParams.set("cell", cell);
   } else {
     address.searchParams.delete("cell");
   }
   // Commas and colons as the server writes them: an address people read and share.
   event.detail.path = address.pathname + address.search.replace(/%2C/gi, ",").replace(/%3A/gi, ":");
+  panelAfter = hidden ? event.detail.path : null;
+});
+
+// Closing hid the chosen cell: once the grid is in, the panel beside it goes back to
+// asking for a cell, as a fresh page of that address would.
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (!panelAfter || event.detail.target.id !== "matrix-grid") return;
+  const path = panelAfter;
+  panelAfter = null;
+  htmx.ajax("GET", path, { target: "#cell-detail", swap: "outerHTML" });
 });
 
 // Whether pressing toggle closes the row or column the cell [row, column] sits in.

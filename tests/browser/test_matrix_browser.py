@@ -212,3 +212,5 @@ def test_a_cell_chosen_in_place_stays_chosen_as_rows_open_and_close(live_demo, p
     page.get_by_role("button", name="Hide what sits under B3").click()
     expect(page.get_by_role("button", name="Show what sits under B3")).to_be_visible()
     assert "cell=" not in page.url
+    # The panel no longer shows the hidden cell: it asks for one, as the page would.
+    expect(page.locator("#cell-detail")).to_contain_text("Choose a cell")

@@ -172,3 +172,21 @@ def test_an_empty_register_says_so_on_paper(client, db):
     text = " ".join(text_of(response.content).split())
     assert "No links yet." in text.split("The link table, by behaviour")[-1]
     assert "links from a part of one" not in text
+
+
+def test_a_register_of_empty_frameworks_prints_no_empty_paragraph_or_table(client, db, tmp_path):
+    from mapping.models import Mapping
+    from standards.models import Framework
+    from tests.mapping.test_pdf_accessible import _texts, assert_accessible
+
+    source = Framework.objects.create(name="Ways", slug="ways", kind="behaviours", publisher="Us")
+    target = Framework.objects.create(
+        name="Rules", slug="rules", kind="standards", publisher="Them"
+    )
+    Mapping.objects.create(name="Bare", slug="bare", organisation="Us", is_default=True,
+                           source_framework=source, target_framework=target)  # fmt: skip
+    content = client.get("/guide.pdf").content
+    assert_accessible(content, tmp_path)
+    assert "nothing to cover" in " ".join(text_of(content).split())
+    assert [] not in _texts(content, "P"), "no paragraph without text"
+    assert [] not in _texts(content, "Table")
