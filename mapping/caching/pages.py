@@ -19,7 +19,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -135,11 +135,13 @@ def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bo
             if kept is None:
                 if variant != "anonymous":
                     request.weave_placeholders = True
+                request.GET = asked = _Watched(request.META.get("QUERY_STRING", ""))
                 response = view(request, *args, **kwargs)
                 if (
                     response.status_code != 200
                     or response.streaming
                     or response.has_header("Cache-Control")
+                    or not asked.all_read()
                 ):
                     return _filled(request, response)
                 kept = _kept(response, variant)
@@ -154,6 +156,33 @@ def cached_page(view=None, *, of_register: bool = False, frozen_when_edition: bo
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+class _Watched(QueryDict):
+    """A query string that notes which of its parameters the page asked for. A page is kept
+    only if it asked for all of them: one with parameters it ignores (a tracking tag, a
+    made-up name, a different one each time) is made afresh, so that such addresses
+    neither fill the cache nor push out the pages people read."""
+
+    def __init__(self, query_string=None, mutable=False, encoding=None) -> None:
+        self.read: set[str] = set()
+        super().__init__(query_string, mutable=mutable, encoding=encoding)
+        self.read.clear()  # filling it in is not asking
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key) -> bool:
+        self.read.add(key)
+        return super().__contains__(key)
+
+    def getlist(self, key, default=None):
+        self.read.add(key)
+        return super().getlist(key, default)
+
+    def all_read(self) -> bool:
+        return self.read.issuperset(self.keys())
 
 
 def forget() -> None:

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mapping.models.events import announce
+from mapping.models.reverting import Revertible
 from mapping.models.rows import place_in_tree, save_fields
 from mapping.models.tracked import field_label, in_words, tracked_values
-from standards.models import Element, Framework
+from standards.models import Framework
 from standards.text import refuse_unprintable
 
 
@@ -214,7 +215,7 @@ def _action_for(instance: models.Model, before: dict) -> str:
     return Change.Action.EDITED
 
 
-class Change(models.Model):
+class Change(Revertible, models.Model):
     """One recorded change to a link, element or framework: who, when, before and after."""
 
     class Subject(models.TextChoices):
@@ -335,65 +336,3 @@ class Change(models.Model):
         if self.subject_type != Change.Subject.LINK or self.mapping is None:
             return ""
         return reverse("link_detail", kwargs={**self.mapping.url_kwargs, "pk": self.subject_id})
-
-    @property
-    def can_be_reverted(self) -> bool:
-        """Whether revert makes sense at all; revert() still checks the data first."""
-        if hasattr(self, "reverted_by") or self.action == Change.Action.DELETED:
-            return False
-        return self.action != Change.Action.CREATED or self.subject_type in ("link", "element")
-
-    @transaction.atomic
-    def revert(self, *, by, why: str = "") -> Change:
-        """Undo this change, as a change of its own (why: the reviser's reason, if given).
-        Refused if anything has changed the same fields since, so a revert never silently
-        discards someone else's work."""
-        if hasattr(self, "reverted_by"):
-            raise ValidationError("This change has already been reverted.")
-        subject = self.subject()
-        if subject is None:
-            raise ValidationError(f"{self.subject_label} no longer exists.")
-        reason = f"Reverts change {self.pk}" + (f": {why}" if why else ".")
-        if self.action == Change.Action.CREATED:
-            return self._revert_creation(subject, by=by, reason=reason)
-        now = tracked_values(subject)
-        changed = {
-            name
-            for name in self.after
-            if name in self.before and self.after[name] != self.before[name]
-        }
-        if any(now.get(name) != self.after[name] for name in changed):
-            raise ValidationError(
-                f"{self.subject_label} has been changed again since; revert the later "
-                "changes first."
-            )
-        values = {name: self.before[name] for name in changed}
-        change = Change.objects.apply(subject, values, by=by, reason=reason, reverts=self)
-        if change is None:
-            raise ValidationError("Reverting this change would change nothing.")
-        return change
-
-    def _revert_creation(self, subject, *, by, reason: str) -> Change:
-        if self.subject_type == Change.Subject.LINK:
-            if subject.is_retired:
-                raise ValidationError("This link has already been retired.")
-            changes = {"status": "retired", "retired_reason": reason}
-            return Change.objects.apply(subject, changes, by=by, reason=reason, reverts=self)
-        if isinstance(subject, Element):
-            if (
-                subject.children.exists()
-                or subject.links_as_source.exists()
-                or subject.links_as_target.exists()
-            ):
-                raise ValidationError(
-                    f"{subject.code} now has links or elements under it, so it cannot be "
-                    "removed; edit it instead."
-                )
-            before = tracked_values(subject)
-            change = Change.objects.record(
-                subject, action=Change.Action.DELETED, before=before, by=by, reason=reason,
-                reverts=self,
-            )  # fmt: skip
-            subject.delete()
-            return change
-        raise ValidationError("A new framework cannot be reverted; edit it instead.")

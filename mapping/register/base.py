@@ -67,7 +67,7 @@ class Register:
         """These inferred links with their paths (path_list), strongest first."""
         raise NotImplementedError
 
-    def history_of(self, subject) -> models.QuerySet | None:
+    def history_of(self, subject) -> list | None:
         """The recent recorded changes of an element or link; None where the register
         keeps no history (an edition never changes)."""
         return None

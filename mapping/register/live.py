@@ -7,12 +7,11 @@ import re
 from datetime import date, datetime
 from functools import cached_property
 
-from django.db import models
-
 from mapping.caching.versioning import paths_version_name, per_version
 from mapping.models import Change, Edition, Link, LinkStatus, Mapping
 from mapping.models.inference import InferredLink, inferred_for, inferred_rows, paths_between
 from mapping.models.link_rows import RELATION_RANK
+from mapping.models.reverting import note_refusals
 from mapping.register.base import Register
 from mapping.register.standing import Standing, live_standing
 from standards.models import CODE_PATTERN, Element
@@ -88,8 +87,9 @@ class LiveRegister(Register):
                 found.depth = 0
         return found
 
-    def history_of(self, subject) -> models.QuerySet:
-        return Change.objects.for_object(subject).with_people()[:HISTORY_ON_PAGE]
+    def history_of(self, subject) -> list[Change]:
+        changes = Change.objects.for_object(subject).with_people()[:HISTORY_ON_PAGE]
+        return note_refusals(changes, subject=subject)
 
     def standing(self, subject) -> Standing | None:
         return live_standing(self, subject)

@@ -13,6 +13,7 @@ from mapping.caching.pages import cached_page
 from mapping.forms.editing import FrameworkEditForm, FrameworkForm
 from mapping.models import Change, Mapping, Role
 from mapping.models.retiring import retire_framework
+from mapping.models.reverting import note_refusals
 from mapping.register import LiveRegister
 from mapping.register.addresses import RegisterUrls
 from mapping.versions.crosswalk import version_crosswalk
@@ -59,7 +60,10 @@ def framework_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "from_old": LiveRegister(crosswalk) if crosswalk else None,
         "movable": [LiveRegister(m) for m in on_old],
         "elements": elements,
-        "history": Change.objects.for_object(framework).with_people()[:HISTORY_ON_PAGE],
+        "history": note_refusals(
+            Change.objects.for_object(framework).with_people()[:HISTORY_ON_PAGE],
+            subject=framework,
+        ),
         "mapped_in": mapping,
     }
     return render(request, "mapping/framework_detail.html", context)

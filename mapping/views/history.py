@@ -16,6 +16,7 @@ from mapping.caching.pages import cached_page
 from mapping.forms.editing import RevertForm
 from mapping.forms.filters import ChangeFilterForm
 from mapping.models import Change, EditConflict, Role
+from mapping.models.reverting import note_refusals
 from mapping.views.lookups import HtmxHttpRequest, back_to, page_of, wants_fragment
 
 
@@ -29,6 +30,7 @@ def changes(request: HtmxHttpRequest) -> HttpResponse:
         page = page_of(form, form.apply(Change.objects.with_people()), "changes")
         for change in page or []:  # a publisher of one register reverts its changes alone
             change.revertable = change.can_be_reverted and may_revert(request.user, change)
+        note_refusals(change for change in page or [] if change.revertable)
         context["page"] = page
         # Across every register, each change says which it belongs to.
         context["name_registers"] = not form.cleaned_data.get("register")

@@ -292,3 +292,50 @@ def test_changes_across_registers_name_each_and_one_registers_keep_its_header(si
     everything = client.get("/changes/").content.decode()
     assert "B1 → S1.1</bdi></a> in Another view" in everything
     assert "Another view</span>" not in everything  # the default register's header
+
+
+def _entry(page: str, change: Change) -> str:
+    """One change's item in a history list."""
+    start = page.index(f'<li id="change-{change.pk}">')
+    return page[start : page.index("</li>", start)]
+
+
+def test_the_history_says_why_instead_of_offering_a_revert_that_would_be_refused(
+    edited, as_role, people
+):
+    """A change whose fields were changed again since, and a new link retired since: the
+    history says why each cannot be reverted now, on /changes/ and on the link's page,
+    and offers Revert only where it would work."""
+    link = edited["b11_s11"]
+    first = Change.objects.for_object(link).get()
+    link.refresh_from_db()
+    link.edit(by=people["editor"], revision=link.revision, rationale="Edited twice.")
+    second = Change.objects.for_object(link).first()
+    new = Link.objects.create(
+        mapping=edited["mapping"], source=edited["b12"], target=edited["s1"],
+        relation="supports", rationale="New.",
+    )  # fmt: skip
+    created = Change.objects.record(new, action=Change.Action.CREATED, before={}, by=None)
+    new.retire(by=people["editor"], reason="Not needed.")
+    publisher = as_role("publisher")
+    for page in (publisher.get(URL).content.decode(),
+                 publisher.get(link.get_absolute_url()).content.decode()):  # fmt: skip
+        refused = html.unescape(_entry(page, first))
+        assert "Cannot be reverted now:" in refused and "changed again since" in refused
+        assert "Revert…" not in refused
+        assert "Revert…" in _entry(page, second)
+    page = html.unescape(publisher.get(URL).content.decode())
+    assert "Cannot be reverted now: This link has already been retired." in _entry(page, created)
+    # Anyone who may not revert is told nothing about reverting.
+    assert "Cannot be reverted" not in as_role("editor").get(URL).content.decode()
+    assert (
+        "Cannot be reverted"
+        not in as_role("anonymous").get(link.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_change_that_changed_nothing_is_not_offered_for_revert(small, as_role, people):
+    link = small["b11_s11"]
+    empty = Change.objects.record(link, action=Change.Action.EDITED, before={}, by=None)
+    entry = _entry(as_role("publisher").get(URL).content.decode(), empty)
+    assert "Reverting this change would change nothing." in entry and "Revert…" not in entry

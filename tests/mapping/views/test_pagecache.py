@@ -134,3 +134,29 @@ def test_without_the_cache_pages_are_rendered_each_time(demo, client, settings):
     again, _ = _queries(client, "/links/")
     # Only the element tree is kept between requests (once per version of the register).
     assert first - 1 == again > 0
+
+
+# Addresses with the query strings people use: every parameter is one the page reads.
+ASKED = ["/links/?sort=target&page=2", "/links/?source=B1&q=rationale&sort=-relation",
+         "/matrix/?expand=B1", "/links.csv?relation=supports",
+         "/changes/?action=edited", "/editions/1/links/?relation=supports&page=1"]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", ASKED)
+def test_a_page_is_kept_per_query_it_asks_for_and_made_afresh_with_one_it_ignores(
+    published, client, url
+):
+    """A parameter the page never reads (a tracking tag, a made-up name) would otherwise
+    keep one more copy of it for every value anyone sends; such a page is made afresh, and
+    answered all the same."""
+    from mapping.caching import pages
+
+    assert _queries(client, url)[1].status_code == 200
+    assert _queries(client, url)[0] == 0
+    kept = len(pages._near)
+    for value in range(5):
+        first, response = _queries(client, f"{url}&utm_source=letter-{value}")
+        assert response.status_code == 200 and first > 0
+        again, response = _queries(client, f"{url}&utm_source=letter-{value}")
+        assert response.status_code == 200 and again > 0
+    assert len(pages._near) == kept
