@@ -26,6 +26,24 @@ def _rank_here(request: HttpRequest) -> int:
     return roles.rank()
 
 
+def _role_name(rank: int) -> str:
+    return next((role.label for role, value in RANK.items() if value == rank), "No role")
+
+
+def _roles_elsewhere(request: HttpRequest, by_id: dict[int, int]) -> str:
+    """What someone with roles in some registers holds, on a page where they hold none: of
+    one register ("No role in this register"), or across registers ("Editor in 2
+    registers")."""
+    if getattr(request, "register", None) is not None or hasattr(request, "weave_register_slug"):
+        return "No role in this register"
+    count = len(by_id)
+    registers = f"{count} register{'s' if count > 1 else ''}"
+    ranks = set(by_id.values())
+    if len(ranks) == 1:
+        return f"{_role_name(ranks.pop())} in {registers}"
+    return f"Roles in {registers}"
+
+
 def register(request: HttpRequest) -> dict:
     """What every page's header needs: the reader's role here, the register the navigation
     leads to (a register page passes its own; other pages get the default mapping's live
@@ -38,10 +56,13 @@ def register(request: HttpRequest) -> dict:
     user = request.user
 
     def role_label() -> str:
-        if roles_of(user).superuser:
+        roles = roles_of(user)
+        if roles.superuser:
             return "Administrator"
         rank = _rank_here(request)
-        return next((role.label for role, value in RANK.items() if value == rank), "No role")
+        if rank == 0 and roles.by_id:  # roles in some registers, but not here
+            return _roles_elsewhere(request, roles.by_id)
+        return _role_name(rank)
 
     def default_register() -> LiveRegister | None:
         """The default register; on a page across registers narrowed to one (the changes,

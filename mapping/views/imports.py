@@ -45,6 +45,19 @@ def _get_batch(request: HtmxHttpRequest, pk) -> ImportBatch:
     return batch
 
 
+NEEDS_A_PUBLISHER = (
+    "This import saves its links approved, which only a publisher of this register may do: "
+    "ask one to apply it, or import the file again to propose its links."
+)
+
+
+def _may_apply(user, batch: ImportBatch) -> bool:
+    """Applying is judged by the role of whoever applies, not of whoever uploaded: links
+    saved approved need a publisher of the register."""
+    approved = batch.kind == ImportBatch.Kind.LINKS and batch.options.get("status") == "approved"
+    return not approved or may(user, Role.PUBLISHER, batch.mapping)
+
+
 def _start(request: HtmxHttpRequest, form, **batch) -> HttpResponse:
     upload = form.cleaned_data["file"]
     ImportBatch.objects.abandoned().delete()  # their files are let go as new ones come
@@ -110,6 +123,7 @@ def import_batch(request: HtmxHttpRequest, pk) -> HttpResponse:
         "unstarted": batch.state == ImportBatch.State.CHECKING and progress is None
                      and waited > UNSTARTED_SECONDS,
         "links_url": RegisterUrls(batch.mapping).links if batch.mapping else "",
+        "may_apply": _may_apply(request.user, batch), "needs_a_publisher": NEEDS_A_PUBLISHER,
     }  # fmt: skip
     if batch.mapping is not None:  # the header and its banner are that register's
         request.register = context["register"] = LiveRegister(batch.mapping)
@@ -126,11 +140,8 @@ def import_apply(request: HtmxHttpRequest, pk) -> HttpResponse:
     """Apply an import, judged by the role of whoever applies it: links saved approved need a
     publisher of the register, whoever uploaded the file."""
     batch = _get_batch(request, pk)
-    approved = batch.kind == ImportBatch.Kind.LINKS and batch.options.get("status") == "approved"
-    if approved and not may(request.user, Role.PUBLISHER, batch.mapping):
-        raise PermissionDenied("This import saves its links approved, which only a publisher of "
-                               "this register may do: ask one to apply it, or import the file "
-                               "again to propose its links.")  # fmt: skip
+    if not _may_apply(request.user, batch):
+        raise PermissionDenied(NEEDS_A_PUBLISHER)
     if batch.can_be_applied:
         # Claimed first, so that a second click cannot apply the same file twice.
         claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.PLANNED)

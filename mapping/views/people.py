@@ -154,7 +154,10 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     tokens = someone.api_tokens.order_by("revoked_at", "-created_at")
     context = {"someone": someone, "role_form": role_form, "active_form": active_form,
                "entries": entries, "tokens": tokens,
-               "yourself": someone == request.user and someone.is_superuser}  # fmt: skip
+               "yourself": someone == request.user and someone.is_superuser,
+               "is_you": someone == request.user,
+               # Deactivating the last administrator is refused: not offered either.
+               "last_administrator": operations.is_last_administrator(someone)}  # fmt: skip
     return render(request, "mapping/person.html", context, status=status)
 
 
@@ -282,7 +285,10 @@ def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
                    "copied, or ask for a new invitation.")  # fmt: skip
         return render(request, "mapping/invitation_accept.html", {"problem": problem},
                       status=404)  # fmt: skip
-    context = {"invitation": invitation, "problem": invitation.problem}
+    problem = invitation.problem
+    if invitation.accepted_at and request.user.is_authenticated:  # already signed in
+        problem = problem.replace(" Sign in instead.", "")
+    context = {"invitation": invitation, "problem": problem}
     if invitation.problem or request.user.is_authenticated:
         status = 410 if invitation.problem else 200  # signed in: a page saying so
         response = render(request, "mapping/invitation_accept.html", context, status=status)

@@ -221,3 +221,18 @@ def test_each_person_chooses_on_their_account_page(publishers, small, people):
     viewer.force_login(people["viewer"])
     assert "Email me when a link is proposed" not in viewer.get("/accounts/notifications/")\
         .content.decode()  # fmt: skip
+
+
+def test_a_site_that_cannot_send_email_says_so_in_words_for_each_reader(
+    publishers, people, settings
+):
+    settings.EMAIL_ENABLED = False
+    said = {}
+    for name in ("publisher", "admin"):
+        client = Client()
+        client.force_login(people[name])
+        said[name] = client.get("/accounts/notifications/").content.decode()
+    assert "This site cannot send email yet" in said["publisher"]
+    assert "An administrator can set that up." in said["publisher"]
+    assert "EMAIL_URL" not in said["publisher"]
+    assert "<code>EMAIL_URL</code>" in said["admin"]

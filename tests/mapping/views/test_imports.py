@@ -40,6 +40,7 @@ def test_an_editor_uploads_reads_the_dry_run_and_applies(small, as_role):
     assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
     page = editor.get(batch.get_absolute_url()).content.decode()
     assert "Dry run: Our ways to the standards" in page
+    assert '<p class="lead">Links into the register Our ways to the standards, uploaded' in page
     assert "B2 → S2: Supports" in page
     assert "<del>Fully covers</del>" in page and "<ins>Partly covers</ins>" in page
     assert "Apply this import" in page
@@ -122,6 +123,7 @@ def test_a_new_framework_by_upload_and_the_details_it_needs(small, as_role):
     batch = ImportBatch.objects.get()
     dry_run = editor.get(batch.get_absolute_url()).content.decode()
     assert "A new behaviours framework, Our values, made by this import." in dry_run
+    assert '<p class="lead">A new framework, uploaded' in dry_run
     assert "To add: 1" in dry_run
     editor.post(reverse("import_apply", args=[batch.pk]))
     values = Framework.objects.get(slug="values")

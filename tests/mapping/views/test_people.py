@@ -84,9 +84,17 @@ def test_the_site_keeps_an_active_administrator(db, people, admin_client):
         assert "only active administrator" in _text(response)
     admin.refresh_from_db()
     assert admin.is_superuser and admin.is_active
+    # The page does not offer what it would refuse, and speaks to the reader of themselves.
+    page = _text(admin_client.get(url))
+    assert "You are the site's only active administrator, so this account cannot be " \
+        "deactivated" in page  # fmt: skip
+    assert "Deactivate the account" not in page
     # With a second administrator, the first may step down, once they say they mean it,
     # and lands on a page they may still see.
     User.objects.create_superuser("second")
+    page = _text(admin_client.get(url))
+    assert "Deactivate the account" in page
+    assert "You will not be able to sign in, and your API tokens are revoked." in page
     stepping_down = {"role": "publisher", "mapping": "", "reason": "Stepping down."}
     response = admin_client.post(url, stepping_down)
     assert response.status_code == 400
@@ -267,6 +275,17 @@ def test_an_invitation_that_cannot_be_used_says_why(db, client, changes, said):
         assert response.status_code == 410
         assert said in _text(response)
     assert not User.objects.filter(username="a").exists()
+
+
+def test_a_used_invitation_opened_when_signed_in_does_not_ask_to_sign_in(db, people, client):
+    client.force_login(people["viewer"])
+    response = client.get(_invitation(accepted_at=timezone.now()))
+    assert response.status_code == 410
+    text = _text(response)
+    main = text[text.index("<main") :]
+    assert "This invitation has already been used.</p>" in main
+    assert "Sign in" not in main
+    assert 'You are signed in as viewer. <a href="/">Go to the start page</a>' in main
 
 
 def test_a_tampered_invitation_link_is_not_found(db, client):

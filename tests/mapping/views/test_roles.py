@@ -4,6 +4,8 @@ publisher of the default register alone, and an editor of another register: a ro
 register writes there and nowhere else (frameworks shared with another register, and the
 site's own business, need the role site-wide)."""
 
+import html
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -367,6 +369,10 @@ def test_applying_an_approved_import_needs_a_publisher_whoever_uploaded_it(
     )  # fmt: skip
     run_dry_run(batch)
     client = _register_client(small, role) if role.startswith("ours") else as_role(role)
+    # The dry run offers Apply only to those it would let apply it, and tells the rest why.
+    page = html.unescape(client.get(batch.get_absolute_url()).content.decode())
+    assert ("Apply this import</button>" in page) is allowed
+    assert ("ask one to apply it, or import the file again" in page) is not allowed
     response = client.post(reverse("import_apply", args=[batch.pk]))
     batch.refresh_from_db()
     made = Link.objects.filter(source=small["b12"], target=small["s11"])
@@ -378,3 +384,40 @@ def test_applying_an_approved_import_needs_a_publisher_whoever_uploaded_it(
         assert response.status_code == 403
         assert "only a publisher of this register may do" in response.content.decode()
         assert batch.state == ImportBatch.State.PLANNED and not made.exists()
+
+
+def test_the_guide_offers_a_framework_import_only_to_those_it_would_let_in(small, as_role):
+    """An editor of one register whose frameworks another register shares may import links
+    but not a framework: the guide does not offer what the next page would refuse."""
+    Mapping.objects.create(name="Other", slug="other", organisation="Org",
+                           source_framework=small["behaviours"],
+                           target_framework=small["standards"])  # fmt: skip
+    guide = "/"  # the default register's guide
+    for client, offered in ((_register_client(small, "ours editor"), False),
+                            (as_role("editor"), True)):  # fmt: skip
+        page = client.get(guide).content.decode()
+        assert "Import links into this register" in page
+        assert ("Import a framework" in page) is offered
+        status = client.get(reverse("framework_import")).status_code
+        assert status == (200 if offered else 403)
+
+
+def test_the_header_names_roles_held_elsewhere_rather_than_no_role(small):
+    """Someone whose roles are in registers: their role in the register they are in, "No
+    role in this register" in another, and on pages across registers what they hold."""
+    Mapping.objects.create(name="Other", slug="other", organisation="Org",
+                           source_framework=small["behaviours"],
+                           target_framework=small["standards"])  # fmt: skip
+    client = _register_client(small, "ours publisher")
+
+    def role(url: str) -> str:
+        page = client.get(url).content.decode()
+        return page[page.index('<span class="role">') :].split("</span>")[0]
+
+    assert role("/").endswith("(Publisher)")
+    assert role("/m/other/").endswith("(No role in this register)")
+    assert role(reverse("changes")).endswith("(Publisher in 1 register)")
+    Membership.objects.create(user=User.objects.get(username="ours-publisher"),
+                              mapping=Mapping.objects.get(slug="other"), role="editor")  # fmt: skip
+    assert role(reverse("changes")).endswith("(Roles in 2 registers)")
+    assert role("/m/other/").endswith("(Editor)")

@@ -178,3 +178,14 @@ def test_the_gap_report_never_calls_what_only_inference_reaches_covered(demo, cl
     assert '<th scope="col">Not covered: reached only by inference</th>' in page
     assert "<strong>Not covered</strong>, reached only by inference: " in page
     assert "Covered only by inference" not in page
+
+
+def test_the_gap_tables_say_not_linked_of_sources_and_are_named_by_their_headings(demo, client):
+    page = client.get("/m/example-homes-cc/coverage/").content.decode()
+    targets = page[page.index('id="target-gaps-heading"') : page.index('id="source-gaps-heading"')]
+    sources = page[page.index('id="source-gaps-heading"') : page.index('id="inferred-heading"')]
+    assert '<div class="table-scroll" tabindex="0" role="group" aria-labelledby="target-gaps' \
+        in targets  # fmt: skip
+    assert 'aria-labelledby="source-gaps-heading"' in sources
+    assert "<strong>Not linked</strong>, reached only by inference: " in sources
+    assert "Not covered" not in sources
