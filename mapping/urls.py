@@ -166,6 +166,7 @@ urlpatterns = [
     path("links/<int:pk>/restore/", link_editing.link_restore, name="link_restore"),
     path("links/<int:pk>/propose/", link_editing.link_propose, name="link_propose"),
     path("links/<int:pk>/approve/", link_editing.link_approve, name="link_approve"),
+    path("links/<int:pk>/still-holds/", link_editing.link_still_holds, name="link_still_holds"),
     path("elements/<int:pk>/edit/", elements.element_edit, name="element_edit"),
     path("elements/<int:pk>/retire/", elements.element_retire, name="element_retire"),
     path("elements/<int:pk>/restore/", elements.element_restore, name="element_restore"),

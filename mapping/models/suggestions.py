@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from mapping.models.events import announce
 from mapping.models.history import Change
@@ -152,3 +153,24 @@ def flags(links) -> list[Flag]:
         if changes:
             found.append(Flag(link, changes))
     return found
+
+
+def still_holds(link: Link, *, by) -> None:
+    """Someone who edits the link's register has checked that a link accepted from an
+    inference still holds, now that its path has changed: each path now records its steps
+    as they stand (a path with a retired step is let go), so the link is no longer flagged,
+    and it says who checked and when."""
+    paths = link.accepted_from.get("paths", [])
+    steps = Link.objects.in_bulk({path[key] for path in paths for key in ("first", "second")})
+    kept = []
+    for path in paths:
+        first, second = steps.get(path["first"]), steps.get(path["second"])
+        if first is None or second is None or first.is_retired or second.is_retired:
+            continue
+        kept.append(path | {"first_relation": first.relation, "second_relation": second.relation})
+    checked = {"at": timezone.now().isoformat(timespec="seconds"),
+               "by": by.get_username() if by is not None else ""}  # fmt: skip
+    link.accepted_from = link.accepted_from | {"paths": kept, "checked": checked}
+    Link.objects.filter(pk=link.pk).update(accepted_from=link.accepted_from)
+    announce(action="checked", subject_type="link", subject_id=link.pk,
+             mapping_ids=[link.mapping_id], by=by)  # fmt: skip

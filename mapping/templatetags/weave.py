@@ -1,5 +1,7 @@
 """Weave's template filters, available in every template (settings: builtins)."""
 
+from difflib import SequenceMatcher
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -20,6 +22,32 @@ def sentence(text: str) -> str:
     if not text or text.endswith(SENTENCE_ENDINGS):
         return text
     return f"{text}."
+
+
+# How many words either side of a change a brief comparison keeps, and how short a text is
+# shown whole.
+AROUND = 6
+WHOLE = 24
+
+
+@register.filter
+def changed_part(text, other) -> str:
+    """Of a text and what it became (or was), the part that differs, with a few words either
+    side and "…" for what is left out: a long rationale with a word added at its end reads
+    as its end, where cutting both to their first words would read the same."""
+    if not isinstance(text, str) or not isinstance(other, str):
+        return text
+    words = text.split()
+    if len(words) <= WHOLE:
+        return text
+    blocks = SequenceMatcher(None, words, other.split(), autojunk=False).get_opcodes()
+    changed = [(i1, i2) for tag, i1, i2, _j1, _j2 in blocks if tag != "equal"]
+    if not changed:
+        return " ".join(words[:WHOLE]) + " …"
+    start, end = max(changed[0][0] - AROUND, 0), min(changed[-1][1] + AROUND, len(words))
+    if end - start > WHOLE * 2:  # changes far apart: the first of them, then the rest elided
+        end = min(changed[0][1] + AROUND, len(words))
+    return ("… " if start else "") + " ".join(words[start:end]) + (" …" if end < len(words) else "")
 
 
 @register.filter

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from mapping.access.policy import NotSignedIn, may, registers_where
 from mapping.forms.text import TextField
 from mapping.models import Change, EditConflict, ImportBatch, Link, LinkStatus, Role
+from mapping.models.suggestions import flags
 from mapping.register import LiveRegister
 from mapping.suggesting.listing import to_review
 from mapping.views.lookups import HtmxHttpRequest, flash
@@ -83,9 +84,12 @@ def waiting_imports(registers) -> list[ImportBatch]:
 
 
 def waiting_count(user) -> int:
-    """What the header counts for a publisher: links and imports waiting on them."""
+    """What the header counts for a publisher: links and imports waiting on them, and links
+    accepted from an inference whose path has changed, in the registers they publish."""
     registers = registers_where(user, Role.PUBLISHER)
-    return waiting(user, Role.PUBLISHER).count() + len(waiting_imports(registers))
+    accepted = Link.objects.filter(mapping__in=registers).current().exclude(accepted_from={})
+    return (waiting(user, Role.PUBLISHER).count() + len(waiting_imports(registers))
+            + len(flags(accepted)))  # fmt: skip
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -102,6 +102,8 @@ VIEWS = [
          "editor", for_register_editor=True),
     View("link_approve", "/links/{link}/approve/", "/links/999999/approve/", ("POST",),
          "publisher"),
+    View("link_still_holds", "/links/{link}/still-holds/", "/links/999999/still-holds/",
+         ("POST",), "editor", for_register_editor=True),
     View("element_edit", "/elements/{element}/edit/", "/elements/999999/edit/",
          ("GET", "POST"), "editor"),
     View("element_retire", "/elements/{element}/retire/", "/elements/999999/retire/",

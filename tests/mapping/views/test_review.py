@@ -197,3 +197,33 @@ def test_nobody_approves_words_changed_since_the_queue_was_loaded(waiting, as_ro
     now_seen = f"{changed.pk}:{Link.objects.get(pk=changed.pk).revision}"
     assert publisher.post(reverse("review"), again | {"seen": now_seen}).status_code == 302
     assert Link.objects.get(pk=changed.pk).status == LinkStatus.DRAFT
+
+
+def test_what_changed_shows_where_a_long_rationale_changed(small, as_role, people):
+    """Words added at the end of a long approved rationale: both sides show its end, where
+    the words differ, not its first words, which read the same."""
+    link = small["b11_s11"]
+    opening = " ".join(f"word{i}" for i in range(40))
+    Change.objects.apply(link, {"rationale": opening, "status": "approved"}, by=None)
+    link.refresh_from_db()
+    link.edit(by=people["editor"], revision=link.revision, rationale=f"{opening} and one more.")
+    page = _text(as_role("publisher").get(reverse("review")))
+    assert "<del>… word34 word35 word36 word37 word38 word39</del>" in page
+    assert "<ins>… word34 word35 word36 word37 word38 word39 and one more.</ins>" in page
+
+
+def test_changed_part_keeps_short_texts_whole_and_cuts_long_ones_around_the_change():
+    from mapping.templatetags.weave import changed_part
+
+    assert changed_part("Short and sweet.", "Short.") == "Short and sweet."
+    assert changed_part(None, "Anything") is None
+    words = [f"w{i}" for i in range(60)]
+    middle = " ".join([*words[:30], "NEW", *words[31:]])
+    assert (
+        changed_part(middle, " ".join(words))
+        == "… " + " ".join([*words[24:30], "NEW", *words[31:37]]) + " …"
+    )
+    # Two changes far apart: the first, with the rest left out.
+    both = " ".join(["NEW", *words[1:59], "END"])
+    assert changed_part(both, " ".join(words)) == " ".join(["NEW", *words[1:7]]) + " …"
+    assert changed_part(" ".join(words), " ".join(words)) == " ".join(words[:24]) + " …"

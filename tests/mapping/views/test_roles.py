@@ -80,6 +80,11 @@ def _write_views(small):
         mapping=small["mapping"], source=small["b12"], target=small["s11"],
         relation="supports", rationale="Thanks is hearing.", status=LinkStatus.PROPOSED,
     )  # fmt: skip
+    # Accepted from an inference whose step has since changed relation: flagged for review.
+    step = small["b11_s11"]
+    Link.objects.filter(pk=proposed.pk).update(accepted_from={"kind": "inferred", "via": "S1",
+        "paths": [{"first": step.pk, "first_relation": "supports", "second": step.pk,
+                   "second_relation": step.relation, "via": "S1"}]})  # fmt: skip
     change = Change.objects.record(
         small["b12"], action=Change.Action.EDITED, before={"title": "Old"}, by=None
     )
@@ -110,6 +115,7 @@ def _write_views(small):
         ("link_restore", reverse("link_restore", args=[old_link.pk]), {}, "editor"),
         ("link_propose", reverse("link_propose", args=[draft.pk]), {}, "editor"),
         ("link_approve", reverse("link_approve", args=[draft.pk]), {}, "publisher"),
+        ("link_still_holds", reverse("link_still_holds", args=[proposed.pk]), {}, "editor"),
         ("element_edit", reverse("element_edit", args=[small["b1"].pk]),
          {"title": "Be very kind", "description": "", "revision": 1, "source_check": "unchecked"},
          "editor"),
@@ -167,6 +173,7 @@ def _write_views(small):
 FOR_OURS = {
     "link_create": "editor", "link_edit": "editor", "link_retire": "editor",
     "link_restore": "editor", "link_propose": "editor", "link_approve": "publisher",
+    "link_still_holds": "editor",
     "edition_publish": "publisher", "link_import": "editor", "import_apply": "editor",
     "suggestion_accept": "editor", "suggestion_dismiss": "editor", "suggestions_bulk": "editor",
     "review": "publisher",
@@ -174,7 +181,8 @@ FOR_OURS = {
 
 # Views that only take a POST: a GET is the wrong method, whoever asks.
 POST_ONLY = {
-    "link_restore", "link_propose", "link_approve", "element_restore", "framework_restore",
+    "link_restore", "link_propose", "link_approve", "link_still_holds", "element_restore",
+    "framework_restore",
     "change_revert", "import_apply", "mapping_make_default", "suggestion_dismiss",
     "suggestions_bulk", "invitation_withdraw", "person_token_revoke", "invitation_again",
 }  # fmt: skip
@@ -184,7 +192,8 @@ EDITORS_READ = {"review"}
 
 WRITE_VIEWS = [
     "link_create", "link_edit", "link_retire", "link_restore", "link_propose", "link_approve",
-    "element_edit", "element_retire", "element_restore", "element_create", "framework_create",
+    "link_still_holds", "element_edit", "element_retire", "element_restore", "element_create",
+    "framework_create",
     "framework_edit", "framework_retire", "framework_restore", "change_revert",
     "edition_publish", "framework_import", "link_import", "import_apply", "mapping_create",
     "mapping_make_default", "suggestion_accept", "suggestion_dismiss", "suggestions_bulk",

@@ -7,6 +7,7 @@ import re
 from html import escape
 
 import pytest
+from django.urls import reverse
 
 from mapping.models import Change, Link, LinkStatus, Mapping
 from mapping.models.inference import ReviewedPair
@@ -259,6 +260,43 @@ def test_a_link_whose_path_changed_is_flagged_with_what_changed(cc, as_role, peo
     first.retire(by=people["publisher"], revision=first.revision, reason="Folded in.")
     flagged = _text(as_role("editor").get(BASE))
     assert f"{first.reference} was retired" in flagged
+
+
+def test_a_flagged_link_checked_as_still_holding_is_flagged_no_more(cc, as_role, people):
+    """The header counts a flagged link for its publishers; an editor says it still holds
+    (from the review queue or its page): it leaves the queue and the count, says who checked
+    it, and is flagged again only if its path changes again."""
+    accepted = cc.links.get(source__code="B5", target__code="CC1")  # through KNO, in the demo
+    step = Link.objects.get(mapping__slug="cih-cc", source__code="KNO", target__code="CC1")
+    publisher = as_role("publisher")
+
+    def waiting() -> int:
+        page = publisher.get("/m/example-homes-cc/").content.decode()
+        found = re.search(r'To review <span class="count">\((\d+)', page)
+        return int(found[1]) if found else 0
+
+    before = waiting()
+    step.edit(by=people["publisher"], revision=step.revision, relation="supports")
+    assert waiting() == before + 1
+    link_page = f"/m/example-homes-cc/links/{accepted.pk}/"
+    page = as_role("editor").get(link_page).content.decode()
+    assert "It still holds<span" in page
+    assert "It still holds<span" not in as_role("viewer").get(link_page).content.decode()
+    # A viewer may not say so; an editor may.
+    url = reverse("link_still_holds", args=[accepted.pk])
+    assert as_role("viewer").post(url).status_code == 403
+    response = as_role("editor").post(url, {"next": BASE})
+    assert response.status_code == 302 and response["Location"] == BASE
+    assert waiting() == before
+    assert f"{step.reference} now supports" not in _text(as_role("editor").get(BASE))
+    page = _text(as_role("viewer").get(link_page))
+    assert "To review:" not in page
+    assert "Checked after its path changed: it still holds (editor, " in page
+    step.refresh_from_db()
+    step.edit(by=people["publisher"], revision=step.revision, relation="partly_covers")
+    assert f"{step.reference} now partly covers (was supports)" in _text(
+        as_role("editor").get(BASE)
+    )
 
 
 def test_a_post_without_the_suggestion_says_so_once(cc, as_role):
