@@ -156,8 +156,19 @@ class LevelOut(Payload):
     total: int
     covered: int
     covered_directly: int
-    covered_through_children: int
+    covered_through_children: int = Field(
+        description="Covered through what sits under them, whether or not also directly."
+    )
+    covered_only_through_children: int = Field(
+        description="Covered, but not directly: only through what sits under them (the "
+        "coverage page's figure). With covered_directly, it makes up covered."
+    )
     reviewed_and_left_unlinked: int
+    reached_only_by_inference: int = Field(
+        description="Not covered and not reviewed, but reached by a link inferred through a "
+        "crosswalk (never counted as coverage). covered, reviewed_and_left_unlinked, this and "
+        "not_yet_reviewed make up total."
+    )
     not_yet_reviewed: int
     percent: int = Field(description="Covered, rounded down.")
 
@@ -166,7 +177,9 @@ class LevelOut(Payload):
         return cls(
             label=level.label, total=level.total, covered=level.covered,
             covered_directly=level.direct, covered_through_children=level.through,
-            reviewed_and_left_unlinked=level.reviewed, not_yet_reviewed=level.not_reviewed,
+            covered_only_through_children=level.only_through,
+            reviewed_and_left_unlinked=level.reviewed, reached_only_by_inference=level.inferred,
+            not_yet_reviewed=level.not_reviewed,
             percent=level.percent,
         )  # fmt: skip
 

@@ -33,8 +33,11 @@ class Figures:
         return sum(total for _level, _covered, total, _only in self.levels)
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.covered / self.total) if self.total else 0
+    def by_level(self) -> list[tuple[str, int, int, int, int]]:
+        """(level, covered, total, only by inference, percent covered) for each level: the
+        percentages the register's own coverage page gives, never one pooled over levels."""
+        return [(level, covered, total, only, round(100 * covered / total) if total else 0)
+                for level, covered, total, only in self.levels]  # fmt: skip
 
 
 def figures(register: LiveRegister) -> Figures:

@@ -108,9 +108,10 @@ class FrameworkImportForm(forms.Form):
         self.fields["replaces"].queryset = Framework.objects.order_by("kind", "name")
         for name in ("framework", "replaces"):
             self.fields[name].label_from_instance = Framework.choice_label.fget
-        if not can_add:
+        if not can_add:  # into a framework they may change, never a new one
             field.required, field.empty_label = True, None
-            del self.fields["replaces"]
+            for name in ("name", "slug", "kind", "publisher", "replaces"):
+                del self.fields[name]
 
     def clean(self) -> dict:
         data = super().clean()

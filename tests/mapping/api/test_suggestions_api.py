@@ -111,3 +111,19 @@ def test_coverage_names_what_is_covered_only_by_inference(register, client):
     assert "covered only by inference" in gaps.values()
     edition = client.get("/api/mappings/example-homes-cc/coverage", {"edition": 1})
     assert edition.status_code == 200, edition.content
+
+
+def test_coverages_figures_are_the_pages_and_add_up(register, client):
+    """Each level as the coverage page gives it: covered only through what sits under it
+    (not also directly), and what only inference reaches, so that the parts make the whole."""
+    answer = client.get("/api/mappings/example-homes-cc/coverage").json()
+    levels = answer["targets"] + answer["sources"]
+    pages = [*register.coverage.target_levels, *register.coverage.source_levels]
+    for got, level in zip(levels, pages, strict=True):
+        assert got["covered_only_through_children"] == level.only_through
+        assert got["covered_directly"] + got["covered_only_through_children"] == got["covered"]
+        assert got["reached_only_by_inference"] == level.inferred
+        parts = ("covered", "reviewed_and_left_unlinked", "reached_only_by_inference",
+                 "not_yet_reviewed")  # fmt: skip
+        assert sum(got[part] for part in parts) == got["total"]
+    assert any(got["reached_only_by_inference"] for got in levels)

@@ -430,3 +430,20 @@ def test_the_header_names_roles_held_elsewhere_rather_than_no_role(small):
                               mapping=Mapping.objects.get(slug="other"), role="editor")  # fmt: skip
     assert role(reverse("changes")).endswith("(Roles in 2 registers)")
     assert role("/m/other/").endswith("(Editor)")
+
+
+def test_an_editor_who_may_not_add_a_framework_is_not_asked_for_a_new_ones_details(small):
+    """An editor of the only register using its frameworks may import into them, not make
+    a new one: the form asks nothing of a new framework, and a file goes into the chosen."""
+    client = _register_client(small, "ours editor")
+    page = client.get(reverse("framework_import")).content.decode()
+    assert "For a new framework" not in page and "New framework&#x27;s name" not in page
+    assert "A new framework" not in page
+    upload = SimpleUploadedFile("more.csv", b"code,title,level label\nB9,Be brave,Behaviour\n")
+    response = client.post(reverse("framework_import"), {
+        "file": upload, "framework": small["behaviours"].pk,
+        "name": "Ignored", "slug": "ignored", "kind": "standards", "publisher": "Nobody",
+    })  # fmt: skip
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get(filename="more.csv")
+    assert batch.framework == small["behaviours"] and batch.details == {}

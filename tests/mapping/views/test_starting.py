@@ -111,16 +111,25 @@ def test_the_home_lists_every_register_and_crosswalk_with_coverage(demo, client)
     assert "CIH Professional Standards onto the Competence and Conduct Standard" in text
     assert "Crosswalk" in text
     cc = LiveRegister(Mapping.objects.get(slug="example-homes-cc")).coverage.target_levels[0]
-    assert f"{cc.covered} of {cc.total} required outcomes ({cc.inferred} only by inference)" \
-        in text  # fmt: skip
-    assert "100% of CIH Professional Standards covered" in text
+    percent = round(100 * cc.covered / cc.total)
+    assert f"{percent}% of required outcomes of Competence and Conduct Standard covered in " \
+        f"Our Behaviours and the Competence and Conduct Standard ({cc.covered} of {cc.total}; " \
+        f"{cc.inferred} reached only by inference)" in text  # fmt: skip
+    assert "100% of characteristics of CIH Professional Standards covered" in text
     # …and it follows the data: the home is kept per version of the whole site.
     Link.objects.filter(mapping__slug="example-homes-cc").delete()
-    assert f"0 of {cc.total} required outcomes" in _text(client.get("/"))
+    assert f"0% of required outcomes of Competence and Conduct Standard covered in Our " \
+        f"Behaviours and the Competence and Conduct Standard (0 of {cc.total}" \
+        in _text(client.get("/"))  # fmt: skip
 
 
 def test_the_list_of_registers_shows_their_figures(demo, client):
     text = _text(client.get(reverse("mapping_list")))
+    # Each level of the target its own percentage, as the coverage page gives it: never
+    # one pooled over levels, which no other page shows.
+    for level in LiveRegister(Mapping.objects.get(slug="example-homes-cih")).coverage.target_levels:
+        said = f"{level.percent}% of {level.label.lower()}s"
+        assert f"{said} ({level.covered} of {level.total})" in text or said in text
     assert "Our Behaviours and the Competence and Conduct Standard" in text
     assert "links inferred through a crosswalk, not reviewed" in text
 
