@@ -39,6 +39,9 @@ def elements_from_rows(rows) -> tuple[list[tuple[int, ElementPayload]], list[Pro
             payload = ElementPayload.model_validate(data, context=FROM_PEOPLE)
         except ValidationError as error:
             problems += problems_of(error, row=number)
+            # A row with a problem still holds its code: another row with it is said too.
+            if code := str(data.get("code") or "").strip():
+                first_row.setdefault(code, number)
             continue
         if payload.code in first_row:
             problems.append(Problem(

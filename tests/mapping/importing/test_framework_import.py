@@ -126,6 +126,9 @@ BAD_ROWS = [
     ("code,title,level label\nB1,Kind,\n", "Row 2, column “level label”", "Give a level label"),
     ("code,title,level label\nB1,Kind,Top\nB1,Again,Top\n", "Row 3, column “code”",
      "The code B1 is also on row 2"),
+    # A first row with another problem still holds its code.
+    ("code,title,level label\nB1,,Top\nB1,Again,Top\n", "Row 3, column “code”",
+     "The code B1 is also on row 2"),
     ("code,title,level label,parent code\nB1,Kind,Top,B9\n", "Row 2, column “parent code”",
      "The parent code B9 is not in the file"),
     ("code,title,level label,parent code\nA,One,Top,B\nB,Two,Top,A\n",
