@@ -107,7 +107,12 @@ def _digest_item(change: Change, mapping: Mapping) -> list[str]:
     """A line of a digest: when, what, by whom; leading to the link changed, or to the
     register's own changes."""
     subject = change.get_subject_type_display().lower()
+    undid = ""
+    if change.action == Change.Action.REVERTED:  # which change it undid, and what it did
+        retired = change.after.get("status") == "retired" != change.before.get("status")
+        undid = f" (undoing change {change.reverts_id}" + (
+            f"; the {subject} is now retired)" if retired else ")")  # fmt: skip
     text = (f"{change.at:%H:%M} {change.get_action_display()} {subject} "
-            f"{change.subject_label}, by {change.who}")  # fmt: skip
+            f"{change.subject_label}{undid}, by {change.who}")  # fmt: skip
     url = change.link_url or f"{reverse('changes')}?register={mapping.slug}"
     return [text, absolute(url)]

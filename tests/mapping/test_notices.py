@@ -154,7 +154,18 @@ def test_the_daily_digest_tells_what_changed_in_the_day(publishers, small, inbox
     Watch.objects.create(user=people["editor"], mapping=small["mapping"], editions=False,
                          digest=True)  # fmt: skip
     now = timezone.now()
-    Change.objects.apply(small["b11_s11"], {"rationale": "Changed."}, by=people["publisher"])
+    edited = Change.objects.apply(small["b11_s11"], {"rationale": "Changed."},
+                                  by=people["publisher"])  # fmt: skip
+    undone = edited.revert(by=people["publisher"])
+    new = Link.objects.create(
+        mapping=small["mapping"],
+        source=small["b12"],
+        target=small["s1"],
+        relation="supports",
+        rationale="New.",
+    )
+    created = Change.objects.record(new, action=Change.Action.CREATED, before={}, by=None)
+    retired = created.revert(by=people["publisher"])
     old = Change.objects.apply(small["b2_s12"], {"rationale": "Long ago."}, by=people["publisher"])
     Change.objects.filter(pk=old.pk).update(at=now - timedelta(days=2))
     assert queue_digests(now + timedelta(minutes=1)) == 1
@@ -165,6 +176,11 @@ def test_the_daily_digest_tells_what_changed_in_the_day(publishers, small, inbox
     assert "B1.1 → S1.1" in plain and "B2 → S1.2" not in plain
     # Each line says who, and leads to the link changed.
     assert "Edited link B1.1 → S1.1, by publisher" in plain
+    # A revert says which change it undid, and when it retired a link, that it did.
+    assert f"Reverted link B1.1 → S1.1 (undoing change {edited.pk}), by publisher" in plain
+    assert f"Reverted link B1.2 → S1 (undoing change {created.pk}; the link is now retired)" \
+        in plain  # fmt: skip
+    assert undone.pk and retired.pk
     assert f"http://testserver/links/{small['b11_s11'].pk}/" in plain
 
 
