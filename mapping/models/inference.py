@@ -309,3 +309,63 @@ def strongest_paths(links: list[InferredLink]) -> list[Path]:
         )  # fmt: skip
         paths.append(Path(second.source.code, second.source.title, step(first), step(second)))
     return paths
+
+
+@dataclass(frozen=True)
+class Downstream:
+    """Another register whose inferred links pass through a link: how many it infers
+    through it, and how many of its links were accepted from such an inference."""
+
+    mapping: Mapping
+    inferred: int
+    accepted: int
+
+
+def downstream_of(link: Link) -> list[Downstream]:
+    """The other registers that infer links through this one, as a first step or as a
+    second: what changing or retiring it would change elsewhere. Only an approved link is
+    a step."""
+    if link.status != LinkStatus.APPROVED:
+        return []
+    own = link.mapping
+    pairs: dict[int, set[tuple[int, int]]] = {}
+    # As a second step: first steps into its source, from registers onto its framework.
+    firsts = Link.objects.filter(target_id=link.source_id, status=LinkStatus.APPROVED,
+                                 mapping__target_framework_id=own.source_framework_id)  # fmt: skip
+    by_framework: dict[int, set[int]] = {}
+    for framework_id, source_id in firsts.values_list("mapping__source_framework_id", "source_id"):
+        by_framework.setdefault(framework_id, set()).add(source_id)
+    # As a first step: second steps onward from its target, in crosswalks from its target's
+    # framework.
+    seconds = Link.objects.filter(source_id=link.target_id, status=LinkStatus.APPROVED,
+                                  mapping__source_framework_id=own.target_framework_id)  # fmt: skip
+    onward: dict[int, set[int]] = {}
+    for framework_id, target_id in seconds.values_list("mapping__target_framework_id", "target_id"):
+        onward.setdefault(framework_id, set()).add(target_id)
+    registers = Mapping.objects.exclude(pk=own.pk).filter(
+        Q(source_framework_id__in=by_framework, target_framework_id=own.target_framework_id)
+        | Q(source_framework_id=own.source_framework_id, target_framework_id__in=onward)
+    )
+    for mapping in registers:
+        reached = pairs.setdefault(mapping.pk, set())
+        if mapping.target_framework_id == own.target_framework_id:
+            sources = by_framework.get(mapping.source_framework_id, ())
+            reached |= {(source, link.target_id) for source in sources}
+        if mapping.source_framework_id == own.source_framework_id:
+            targets = onward.get(mapping.target_framework_id, ())
+            reached |= {(link.source_id, target) for target in targets}
+    accepted: dict[int, int] = {}
+    for mapping_id, origin in (Link.objects.current().exclude(mapping=own)
+                               .filter(accepted_from__kind="inferred")
+                               .values_list("mapping_id", "accepted_from")):  # fmt: skip
+        if any(link.pk in (path["first"], path["second"]) for path in origin.get("paths", [])):
+            accepted[mapping_id] = accepted.get(mapping_id, 0) + 1
+    found = []
+    also = Mapping.objects.filter(pk__in=set(accepted) - set(pairs))
+    for mapping in [*registers, *also]:
+        decided = set(mapping.links.values_list("source_id", "target_id"))
+        decided |= set(mapping.reviewed_pairs.values_list("source_id", "target_id"))
+        inferred = len(pairs.get(mapping.pk, set()) - decided)
+        if inferred or accepted.get(mapping.pk):
+            found.append(Downstream(mapping, inferred, accepted.get(mapping.pk, 0)))
+    return sorted(found, key=lambda entry: entry.mapping.name)

@@ -9,8 +9,10 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from mapping.access.policy import may
 from mapping.forms.filters import LinkFilterForm
-from mapping.models import EditionLink, Mapping, Relation
+from mapping.models import EditionLink, Mapping, Relation, Role
+from mapping.models.inference import downstream_of
 from mapping.models.suggestions import flags
 from mapping.register import Register
 from mapping.register.addresses import RegisterUrls
@@ -70,6 +72,10 @@ def link_detail(request: HtmxHttpRequest, register: Register, pk: int) -> HttpRe
     extra = {"standing": register.standing(link)}
     if register.is_live and link.accepted_from:
         extra["path_changed"] = flags([link])
+    if register.is_live and may(request.user, Role.EDITOR, link.mapping):
+        # What an edit would change elsewhere: other registers inferring through it.
+        extra["downstream"] = [(entry, RegisterUrls(entry.mapping).home)
+                               for entry in downstream_of(link)]  # fmt: skip
     unapproved = register.is_live and not link.is_approved
     extra |= panel(citation, elements=[link.source, link.target],
                    entry={"kind": "link", "link_id": link.link_id},

@@ -306,3 +306,24 @@ def test_a_post_without_the_suggestion_says_so_once(cc, as_role):
     assert "Choose a suggestion." in page and "This field is required" not in page
     assert "Choose a suggestion. Choose a suggestion." not in page
     assert _state(cc) == before
+
+
+def test_a_crosswalk_link_tells_its_editors_what_other_registers_infer_through_it(cc, as_role):
+    """INT.4 → CC4 is the second step of inferred links in the Competence and Conduct
+    register, two of them accepted: editing it would change or flag those, and its page
+    says so to those who may edit it (computed as the register infers)."""
+    step = Link.objects.get(mapping__slug="cih-cc", source__code="INT.4", target__code="CC4")
+    through = {(s, step.target_id) for s in Link.objects.filter(
+        target=step.source, status="approved", mapping__slug="example-homes-cih"
+    ).values_list("source_id", flat=True)}  # fmt: skip
+    decided = set(cc.links.values_list("source_id", "target_id"))
+    accepted = cc.links.filter(accepted_from__kind="inferred", target=step.target).count()
+    url = f"/m/cih-cc/links/{step.pk}/"
+    page = _text(as_role("editor").get(url))
+    inferred = len(through - decided)
+    assert (
+        f"This link is a step in what other registers infer through crosswalks: {inferred} "
+        f"inferred link{'s' if inferred != 1 else ''} and {accepted} links accepted from such "
+        "an inference in Our Behaviours and the Competence and Conduct Standard" in page
+    )
+    assert "what other registers infer" not in _text(as_role("viewer").get(url))
