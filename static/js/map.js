@@ -97,6 +97,14 @@
     return [...pairs.values()];
   }
 
+  // The start of a text, cut at a word where one ends near enough, and "…".
+  function shorten(text, most) {
+    if (text.length <= most) return text;
+    const cut = text.slice(0, most - 1);
+    const space = cut.lastIndexOf(" ");
+    return `${(space > most / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, "")}…`;
+  }
+
   function layout(side, visible) {
     const placed = {};
     let y = 0;
@@ -131,8 +139,9 @@
       const n = byId.get(id);
       const open = state.open.has(id);
       const under = (members.get(id) || []).length;
-      // What sits under a cluster: its code and the start of its title (the whole in the panel).
-      const title = n.parent && n.title.length > 40 ? `${n.title.slice(0, 38).trimEnd()}…` : n.title;
+      // An element's code and the start of its title (the whole in the panel and the list
+      // below): at most three lines, so that a label never runs into the next one's.
+      const title = shorten(n.title, n.parent ? 40 : 34);
       const label = `${n.code} ${title}${!n.parent && under ? (open ? " ▾" : ` ▸ ${under}`) : ""}`;
       return { group: "nodes", data: { ...n, parent: undefined, part_of: n.parent, label }, position: positions[id], classes: `${n.kind}${open ? " open" : ""}` };
     });

@@ -99,6 +99,25 @@ def test_on_a_laptop_every_label_is_inside_the_map(live_demo, make_page, width):
     assert outside == []
 
 
+@pytest.mark.parametrize("path", ["/map/", "/m/example-homes-cc/map/"])
+def test_no_label_runs_into_another(live_demo, make_page, path):
+    """Long titles (the Competence and Conduct Standard's outcomes) are cut at a word, so
+    that each label keeps to its own row."""
+    page = make_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_demo.url}{path}")
+    page.wait_for_selector("#map[data-ready=true]")
+    overlaps = page.evaluate("""(() => {
+        const boxes = weaveMap.nodes().map(n => [n.id(), n.boundingBox({ includeLabels: true })]);
+        const found = [];
+        for (const [a, p] of boxes) for (const [b, q] of boxes) {
+            const meet = p.x1 < q.x2 && q.x1 < p.x2 && p.y1 < q.y2 && q.y1 < p.y2;
+            if (a < b && meet) found.push([a, b]);
+        }
+        return found;
+    })()""")
+    assert overlaps == []
+
+
 def test_on_a_phone_the_map_says_how_to_reach_what_is_off_screen(live_demo, make_page):
     page = make_page(viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True)
     open_map(page, live_demo.url)
