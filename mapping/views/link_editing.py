@@ -50,7 +50,9 @@ def link_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             ", and sent to a publisher for approval." if sent_back else "."))  # fmt: skip
         if wants_fragment(request):
             saved = "Saved, and sent to a publisher for approval." if sent_back else True
-            return link_page(request, register, link, partial="row", saved=saved, focus_row=True)
+            response = link_page(request, register, link, partial="row", saved=saved,
+                                 focus_row=True)  # fmt: skip
+            return _off_the_form(request, response, link)
         return redirect(back_to(request, link.url))
     return link_page(request, register, link, partial="row_form", status=edit.status,
                      form=edit.form, conflict=edit.conflict)  # fmt: skip
@@ -83,11 +85,19 @@ def link_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             if wants_fragment(request):
                 response = link_page(request, register, link, partial="row", just_retired=True)
                 # The table's counts above the row redraw themselves (link_table.html).
-                return trigger_client_event(response, "linkRetired")
+                return trigger_client_event(_off_the_form(request, response, link), "linkRetired")
             return redirect(back_to(request, link.url))
     status = 400 if form.errors else 200
     return link_page(request, register, link, partial="retire_form", status=status,
                      retire_form=form)  # fmt: skip
+
+
+def _off_the_form(request: HtmxHttpRequest, response: HttpResponse, link) -> HttpResponse:
+    """A form opened as a page of its own (/links/N/edit/), saved in place: the address
+    becomes the link's, so that reloading does not open the form again."""
+    if request.htmx.current_url_abs_path == request.path:
+        response["HX-Replace-Url"] = link.url
+    return response
 
 
 def _status_action(

@@ -530,3 +530,27 @@ def test_the_form_to_add_a_link_opened_in_place_has_close_and_closing_gives_the_
     assert html.strip().startswith('<div id="add-link">') and "autofocus" in html
     assert "next=/links/%3Fsource%3DB2" in html
     assert "<form" not in html
+
+
+def test_a_form_opened_as_its_own_page_and_saved_in_place_leaves_that_address(small, as_role):
+    """Saved in place from /links/N/edit/ (or /retire/) opened as a page: the address
+    becomes the link's, so that reloading shows the link, not the form again."""
+    editor, link = as_role("editor"), small["b11_s11"]
+    edit = {"relation": link.relation, "rationale": "Saved from its own page.", "example": "",
+            "revision": link.revision}  # fmt: skip
+    retire = {"reason": "Done with.", "revision": link.revision + 1}
+    for name, data in (("link_edit", edit), ("link_retire", retire)):
+        url = reverse(name, args=[link.pk])
+        here = HTMX | {"HX-Current-URL": f"http://testserver{url}"}
+        response = editor.post(url, data, headers=here)
+        assert response.status_code == 200, response.content
+        assert response["HX-Replace-Url"] == link.get_absolute_url()
+    link.refresh_from_db()
+    assert link.is_retired and link.rationale == "Saved from its own page."
+    # In place on another page (the link table), the address stays that page's own.
+    elsewhere = HTMX | {"HX-Current-URL": "http://testserver/links/"}
+    other = small["b2_s12"]
+    response = editor.post(reverse("link_edit", args=[other.pk]),
+                           {"relation": other.relation, "rationale": "Elsewhere.", "example": "",
+                            "revision": other.revision}, headers=elsewhere)  # fmt: skip
+    assert response.status_code == 200 and "HX-Replace-Url" not in response
