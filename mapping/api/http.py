@@ -55,6 +55,10 @@ class ApiHeadersMiddleware:
         )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(PREFIX) and request.method not in ("GET", "HEAD", "OPTIONS"):
+            # Every address of the API, its description and docs too, only reads: the
+            # method is wrong before anything (a form's CSRF check) is asked of it.
+            return _in_json(HttpResponse(status=405))
         head = request.method == "HEAD" and request.path.startswith(PREFIX)
         if head:  # answered as a GET (the operations are declared for GET alone)...
             request.method = "GET"

@@ -45,7 +45,8 @@ SIDE = Path(..., examples=["target"], description="Which framework: source (the 
             "from) or target (the one they go to). Deprecated, for one release: behaviours "
             "(the source) and standards (the target).")  # fmt: skip
 OLD = Query(..., ge=1, le=1_000_000, description="The earlier edition.", examples=[1])
-NEW = Query(..., ge=1, le=1_000_000, description="The later edition.", examples=[2])
+NEW = Query(..., ge=1, le=1_000_000, examples=[2],
+            description="The later edition (the same as old: nothing changed).")  # fmt: skip
 EDITION = Query(None, ge=1, le=1_000_000, examples=[1],
                 description="An edition's number; without it, the live register.")  # fmt: skip
 
@@ -160,13 +161,15 @@ class LinkQuery(Schema):
         None,
         max_length=32,
         deprecated=True,
-        description="Deprecated: the same as source, for one release.",
+        description="Deprecated: the same as source, for one release; ignored when source "
+        "is given.",
     )
     standard: str | None = Field(
         None,
         max_length=32,
         deprecated=True,
-        description="Deprecated: the same as target, for one release.",
+        description="Deprecated: the same as target, for one release; ignored when target "
+        "is given.",
     )
     relation: Relation | None = Field(None, description="Only links of this relation.")
     status: Literal["draft", "proposed", "approved"] | None = Field(
@@ -189,7 +192,7 @@ def links(request, query: Query[LinkQuery], slug: str = SLUG):
     data = {name: value for name, value in query.dict().items() if value is not None}
     for side, old in ((Side.SOURCE, "behaviour"), (Side.TARGET, "standard")):
         if (code := data.pop(old, None)) and side.value not in data:
-            data[side.value] = code
+            data[side.value] = code  # beside its new name, the old one is ignored (as said)
         code = data.get(side.value)
         if code and register.element(side, code) is None:
             raise HttpError(404, f"There is no {register.words.one(side)} “{code}” in this "

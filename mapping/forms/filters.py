@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.http import QueryDict
 
 from mapping.citing.citations import FORMATS
+from mapping.forms.query import AskedOnce
 from mapping.models import Change, Edition, LinkSort, LinkStatus, Mapping, Relation, Side
 from mapping.models.link_rows import SORT_ALIASES
 from mapping.register import LinkFilter, Register
@@ -73,13 +74,13 @@ PAGE = forms.IntegerField(
 )
 
 
-class PageForm(forms.Form):
+class PageForm(AskedOnce):
     """A list's page number, and nothing else."""
 
     page = PAGE
 
 
-class LinkFilterForm(forms.Form):
+class LinkFilterForm(AskedOnce):
     """The link table's query string, for any register (a live one also filters by status).
     It names the two ends of a link source and target; behaviour and standard, their names
     when every register was behaviours → standards, still work (for one release)."""
@@ -113,6 +114,9 @@ class LinkFilterForm(forms.Form):
     before = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def __init__(self, data, *, register: Register) -> None:
+        # An old name beside its new one (?behaviour=B1&source=B2): which was meant?
+        self.named_twice = [(old, new) for old, new in OLD_NAMES.items()
+                            if data is not None and old in data and new in data]  # fmt: skip
         super().__init__(_renamed(data))
         words = register.words
         for side in Side:
@@ -142,6 +146,13 @@ class LinkFilterForm(forms.Form):
     def choice_fields(self) -> list[forms.BoundField]:
         names = ("source", "target", "relation", "status", "sort")
         return [self[name] for name in names if name in self.fields]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for old, new in self.named_twice:
+            self.add_error(new, f"“{new}” and “{old}” (its old name) are both in the address: "
+                           "give one of them.")  # fmt: skip
+        return data
 
     def clean_sort(self) -> str:
         return self.cleaned_data["sort"] or LinkSort.SOURCE
@@ -174,7 +185,7 @@ class LinkFilterForm(forms.Form):
         )
 
 
-class MatrixForm(forms.Form):
+class MatrixForm(AskedOnce):
     """The matrix's query string: which rows and columns are open, which cell is chosen."""
 
     expand = forms.CharField(label="Rows and columns opened", required=False, max_length=2000)
@@ -206,7 +217,7 @@ class MatrixForm(forms.Form):
         return row, column
 
 
-class ChangeFilterForm(forms.Form):
+class ChangeFilterForm(AskedOnce):
     """/changes/'s query string."""
 
     register = forms.ChoiceField(
@@ -302,7 +313,7 @@ class ChangeFilterForm(forms.Form):
         return changes
 
 
-class CompareForm(forms.Form):
+class CompareForm(AskedOnce):
     old = forms.TypedChoiceField(
         label="From edition", coerce=int,
         error_messages={"invalid_choice": "There is no edition %(value)s.",
@@ -326,7 +337,7 @@ class CompareForm(forms.Form):
         return data
 
 
-class CitationFormatForm(forms.Form):
+class CitationFormatForm(AskedOnce):
     """?format= on a citable page: the citation itself instead of the page."""
 
     format = forms.ChoiceField(

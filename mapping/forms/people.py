@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from mapping.access.people import ADMINISTRATOR, NO_ROLE, why_not_invite
+from mapping.forms.query import AskedOnce
 from mapping.forms.text import TextField
 from mapping.models import Audit, Mapping, Role
 from mapping.models.search import QUOTES
@@ -142,7 +143,7 @@ class AcceptForm(forms.Form):
         return data
 
 
-class LogFilter(forms.Form):
+class LogFilter(AskedOnce):
     action = forms.ChoiceField(
         label="What happened",
         required=False,
@@ -153,7 +154,7 @@ class LogFilter(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
 
-class PeopleFilter(forms.Form):
+class PeopleFilter(AskedOnce):
     """/people/'s query string: whom to find (quote marks round it left out, curly
     apostrophes read as straight ones, as the link table's search does), and the page."""
 

@@ -48,8 +48,8 @@ LINK_FIELDS = ["relation", "rationale", "example", "updated_at"]
 
 
 class NothingToPublish(Exception):
-    """The latest edition is the one asked for: the same title and notes, and the register
-    holds just what it froze."""
+    """The latest edition is the one asked for: the same title (whatever its notes), and the
+    register holds just what it froze."""
 
     def __init__(self, latest: Edition) -> None:
         super().__init__(f"Nothing has changed since edition {latest.number}.")
@@ -104,15 +104,17 @@ class EditionQuerySet(models.QuerySet):
                  "register_description": mapping.description,
                  "guide_intro": mapping.guide_intro}  # fmt: skip
         digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode())
-        # The same edition again (a second press, the same form sent twice at once) is
-        # refused; a new title for what the latest holds is a re-issue, and is published.
-        texts |= {"title": title.strip(), "notes": notes.strip()}
+        # The same edition again (a second press, the same form sent twice at once, other
+        # notes alone) is refused; a new title for what the latest holds is a re-issue, and
+        # is published.
+        texts |= {"title": title.strip()}
         if (
             last is not None
             and last.digest == digest.hexdigest()
             and all(getattr(last, name) == text for name, text in texts.items())
         ):
             raise NothingToPublish(last)
+        texts["notes"] = notes.strip()
         edition = self.create(
             mapping=mapping,
             number=(last.number + 1) if last else 1,

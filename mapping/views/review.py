@@ -18,6 +18,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from mapping.access.policy import NotSignedIn, may, registers_where
+from mapping.forms.query import AskedOnce
 from mapping.forms.text import TextField
 from mapping.models import Change, EditConflict, ImportBatch, Link, LinkStatus, Role
 from mapping.models.suggestions import flags
@@ -28,7 +29,7 @@ from mapping.views.lookups import HtmxHttpRequest, flash
 AT_MOST = 500  # links listed at once; the filters narrow the rest
 
 
-class ReviewFilter(forms.Form):
+class ReviewFilter(AskedOnce):
     register = forms.SlugField(
         required=False, max_length=100,
         error_messages={"invalid": "not the address of a register (letters, digits and hyphens)."},

@@ -5,6 +5,7 @@ JSON that name what is wrong; the CASE endpoints answer with what the CASE expor
 import json
 
 import pytest
+from django.test import Client
 
 from mapping.models import Link
 from tests.rows import demo_per_module
@@ -159,11 +160,13 @@ def test_cors_lets_any_origin_read_and_nothing_else(published, client):
     assert preflight.status_code == 200  # an ok status, as the Fetch standard asks
     assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
     before = Link.objects.count()
-    for method in ("post", "put", "patch", "delete"):
-        refused = getattr(client, method)(f"{API}/links")
-        assert refused.status_code == 405, method
-        assert refused.json()["detail"].startswith("The API only reads: GET"), method
-        assert refused["Allow"] == "GET, HEAD"
+    checked = Client(enforce_csrf_checks=True)  # as a browser or curl is: CSRF is checked
+    for url in (f"{API}/links", "/api/openapi.json", "/api/docs/"):
+        for method in ("post", "put", "patch", "delete"):
+            refused = getattr(checked, method)(url)
+            assert refused.status_code == 405, (url, method)
+            assert refused.json()["detail"].startswith("The API only reads: GET"), method
+            assert refused["Allow"] == "GET, HEAD"
     assert Link.objects.count() == before
 
 
@@ -265,3 +268,15 @@ def test_every_try_it_on_the_reference_page_answers(demo, client):
     # Reading one link: one of this site's (ids are not 1 on every database).
     first = demo.links.current().order_by("pk").first()
     assert f"/api/mappings/example-homes-cih/links/{first.pk}" in tried
+
+
+def test_an_old_parameter_name_beside_its_new_one_is_ignored_as_the_description_says(
+    published, client
+):
+    both = client.get(f"{API}/links", {"behaviour": "B1", "source": "B2"}).json()
+    assert both == client.get(f"{API}/links", {"source": "B2"}).json()
+    description = client.get("/api/openapi.json").json()
+    parameters = description["paths"]["/api/mappings/{slug}/links"]["get"]["parameters"]
+    said = {p["name"]: p.get("description", "") for p in parameters}
+    assert "ignored when source is given" in said["behaviour"]
+    assert client.get(f"{API}/editions/compare", {"old": 1, "new": 1}).json()["added_links"] == []

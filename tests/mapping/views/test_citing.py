@@ -40,9 +40,9 @@ def test_every_citable_page_has_the_panel_and_the_meta_tags(link, client, page):
     assert '<h2 id="cite-heading">Cite this</h2>' in html, url
     for label in ("APA 7th edition", "Harvard (Cite Them Right)", "BibTeX", "RIS", "CSL-JSON"):
         assert label in html, (url, label)
-    # A standard's page offers its publisher's citation too (what to cite when quoting it).
+    # A standard's page offers its publisher's citation too, in APA and Harvard (to quote it).
     quoting = "cih-professional-standards-2021" in url
-    assert html.count('data-copy="cite-') == 5 + quoting and "hidden>Copy" in html
+    assert html.count('data-copy="cite-') == 5 + 2 * quoting and "hidden>Copy" in html
     assert ("Quoting CIH Professional Standards itself" in html) == quoting, url
     for name in ("bibtex", "ris", "csl-json"):
         assert f'href="?format={name}&amp;download=1" download' in html, (url, name)
@@ -314,6 +314,10 @@ def test_a_standards_page_says_how_to_cite_the_standards_themselves(demo, client
             '<p class="citation" id="cite-publisher">Chartered Institute of Housing (2021) '
             "<i>CIH Professional Standards</i>. Available at: https://www.cih.org/psf "
             f"(Accessed: {today.day} {today:%B %Y}).</p>"
+        ) in text, prefix
+        assert (
+            '<p class="citation" id="cite-publisher-apa">Chartered Institute of Housing. (2021). '
+            "<i>CIH Professional Standards</i>. https://www.cih.org/psf</p>"
         ) in text, prefix
     behaviour = client.get("/elements/example-homes-behaviours/B1/").content.decode()
     assert 'id="cite-publisher"' not in behaviour  # the organisation's own: the register is it

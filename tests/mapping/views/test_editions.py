@@ -257,6 +257,11 @@ def test_the_same_edition_sent_twice_is_published_once(demo, as_role, people):
     said = " ".join(again.content.decode().split())
     assert "Edition 2, “Spring”, was published" in said and "it is already there" in said
     assert sorted(demo.editions.values_list("number", flat=True)) == [1, 2]
+    # Other notes alone make no new edition either: an edition never changes, and one
+    # the same as the last under the same title would be a copy of it.
+    other_notes = client.post(reverse("edition_publish"), form | {"notes": "Hello again"})
+    assert other_notes.status_code == 400
+    assert sorted(demo.editions.values_list("number", flat=True)) == [1, 2]
     link = demo.links.approved().first()
     link.edit(by=people["publisher"], revision=link.revision, rationale="Reworded.")
     assert client.post(reverse("edition_publish"), form)["Location"] == "/editions/3/"
