@@ -25,7 +25,7 @@ from standards.models import Framework
 
 __all__ = [
     "NotSignedIn", "Role", "frameworks_they_may_change", "may", "may_change_framework",
-    "may_revert", "people_who_may", "registers_where", "require",
+    "may_import_framework", "may_revert", "people_who_may", "registers_where", "require",
 ]  # fmt: skip
 
 
@@ -70,6 +70,12 @@ def frameworks_they_may_change(user, role: Role = Role.EDITOR):
         for framework_id in ends:
             users[framework_id].add(pk)
     return Framework.objects.filter(pk__in=[f for f, regs in users.items() if regs <= theirs])
+
+
+def may_import_framework(user) -> bool:
+    """Whether the framework import page lets user in: a site-wide editor (a new framework),
+    or one who may change some framework (its elements, again from a file)."""
+    return may(user, Role.EDITOR) or frameworks_they_may_change(user).exists()
 
 
 def may_revert(user, change: Change) -> bool:

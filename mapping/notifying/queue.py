@@ -90,8 +90,8 @@ def queue_digests(now=None) -> int:
     queued = 0
     watches = Watch.objects.filter(digest=True, user__is_active=True).exclude(user__email="")
     for mapping in Mapping.objects.filter(pk__in=watches.values("mapping")):
-        changes = list(Change.objects.filter(mapping=mapping, at__gt=since, at__lte=now)
-                       .select_related("user", "mapping").order_by("at")[:200])  # fmt: skip
+        changes = Change.objects.filter(mapping=mapping, at__gt=since, at__lte=now)
+        changes = list(changes.select_related("user", "mapping", "reverts").order_by("at")[:200])
         if not changes:
             continue
         items = [_digest_item(change, mapping) for change in changes]
@@ -103,15 +103,23 @@ def queue_digests(now=None) -> int:
     return queued
 
 
+# What a revert undid, in a digest's words: "undoing the edit of 7 December, 09:30".
+UNDONE = {"created": "creation", "edited": "edit", "proposed": "proposal", "approved": "approval",
+          "sent_back": "sending back", "retired": "retirement", "restored": "restoring",
+          "reverted": "revert"}  # fmt: skip
+
+
 def _digest_item(change: Change, mapping: Mapping) -> list[str]:
     """A line of a digest: when, what, by whom; leading to the link changed, or to the
     register's own changes."""
     subject = change.get_subject_type_display().lower()
     undid = ""
-    if change.action == Change.Action.REVERTED:  # which change it undid, and what it did
+    if (undone := change.reverts) is not None:  # what it undid, and what that did
         retired = change.after.get("status") == "retired" != change.before.get("status")
-        undid = f" (undoing change {change.reverts_id}" + (
-            f"; the {subject} is now retired)" if retired else ")")  # fmt: skip
+        noun = UNDONE.get(undone.action, "change")
+        when = timezone.localtime(undone.at)
+        what = "its creation" if noun == "creation" else f"the {noun} of {when:%-d %B, %H:%M}"
+        undid = f" (undoing {what}" + (f"; the {subject} is now retired)" if retired else ")")
     text = (f"{change.at:%H:%M} {change.get_action_display()} {subject} "
             f"{change.subject_label}{undid}, by {change.who}")  # fmt: skip
     url = change.link_url or f"{reverse('changes')}?register={mapping.slug}"

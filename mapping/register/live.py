@@ -11,7 +11,6 @@ from mapping.caching.versioning import paths_version_name, per_version
 from mapping.models import Change, Edition, Link, LinkStatus, Mapping
 from mapping.models.inference import InferredLink, inferred_for, inferred_rows, paths_between
 from mapping.models.link_rows import RELATION_RANK
-from mapping.models.reverting import note_refusals
 from mapping.register.base import Register
 from mapping.register.standing import Standing, live_standing
 from standards.models import CODE_PATTERN, Element
@@ -88,8 +87,7 @@ class LiveRegister(Register):
         return found
 
     def history_of(self, subject) -> list[Change]:
-        changes = Change.objects.for_object(subject).with_people()[:HISTORY_ON_PAGE]
-        return note_refusals(changes, subject=subject)
+        return list(Change.objects.for_object(subject).with_people()[:HISTORY_ON_PAGE])
 
     def standing(self, subject) -> Standing | None:
         return live_standing(self, subject)

@@ -32,22 +32,30 @@ WHOLE = 24
 
 @register.filter
 def changed_part(text, other) -> str:
-    """Of a text and what it became (or was), the part that differs, with a few words either
-    side and "…" for what is left out: a long rationale with a word added at its end reads
-    as its end, where cutting both to their first words would read the same."""
+    """Of a text and what it became (or was), the parts that differ, each with a few words
+    either side, and "…" for what is left out between and around them: a long rationale
+    with a word added at its end reads as its end, where cutting both to their first words
+    would read the same."""
     if not isinstance(text, str) or not isinstance(other, str):
         return text
     words = text.split()
     if len(words) <= WHOLE:
         return text
     blocks = SequenceMatcher(None, words, other.split(), autojunk=False).get_opcodes()
-    changed = [(i1, i2) for tag, i1, i2, _j1, _j2 in blocks if tag != "equal"]
-    if not changed:
+    windows: list[list[int]] = []
+    for tag, i1, i2, _j1, _j2 in blocks:
+        if tag == "equal":
+            continue
+        start, end = max(i1 - AROUND, 0), min(i2 + AROUND, len(words))
+        if windows and start <= windows[-1][1]:  # close to the one before: one window
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    if not windows:
         return " ".join(words[:WHOLE]) + " …"
-    start, end = max(changed[0][0] - AROUND, 0), min(changed[-1][1] + AROUND, len(words))
-    if end - start > WHOLE * 2:  # changes far apart: the first of them, then the rest elided
-        end = min(changed[0][1] + AROUND, len(words))
-    return ("… " if start else "") + " ".join(words[start:end]) + (" …" if end < len(words) else "")
+    shown = " … ".join(" ".join(words[start:end]) for start, end in windows)
+    before = "… " if windows[0][0] > 0 else ""
+    return before + shown + (" …" if windows[-1][1] < len(words) else "")
 
 
 @register.filter

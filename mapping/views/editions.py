@@ -48,9 +48,12 @@ def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpRe
         except NothingToPublish as nothing:
             latest = nothing.latest
             when = date_format(timezone.localtime(latest.published_at), "j F Y, H:i")
+            notes = form.cleaned_data["notes"].strip() != latest.notes
             form.add_error(None, f"Edition {latest.number}, “{latest.title}”, was published "
-                           f"{when} with these words, and nothing has changed since: it is "
-                           "already there. (To issue it again, give it a new title.)")  # fmt: skip
+                           f"{when}" + (" under this title" if notes else " with these words")
+                           + ", and nothing has changed since: it is already there. "
+                           + ("New notes alone do not make a new edition. " if notes else "")
+                           + "(To issue it again, give it a new title.)")  # fmt: skip
         else:
             flash(request, f"Published edition {edition.number}.")
             return redirect(edition.get_absolute_url())

@@ -19,6 +19,7 @@ from mapping.models import Change, Mapping, Side
 from mapping.models.retiring import retire_element
 from mapping.register import Register
 from mapping.views.citing import citation_of, formatted, panel
+from mapping.views.history import mark_revertable
 from mapping.views.lookups import (
     HtmxHttpRequest,
     element_page,
@@ -76,7 +77,7 @@ def element_detail(
         "through_children": through_children,
         "is_source": side == Side.SOURCE,
         "other_framework": register.framework(side.other),
-        "history": register.history_of(element),
+        "history": mark_revertable(request.user, register.history_of(element), subject=element),
         "inferred": inferred,
         "inferred_count": inferred_count,
         "across": across_frameworks(element, register) if register.is_live else [],

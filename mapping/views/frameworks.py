@@ -8,15 +8,15 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mapping.access.policy import may, may_change_framework, require
+from mapping.access.policy import may, may_change_framework, may_import_framework, require
 from mapping.caching.pages import cached_page
 from mapping.forms.editing import FrameworkEditForm, FrameworkForm
 from mapping.models import Change, Mapping, Role
 from mapping.models.retiring import retire_framework
-from mapping.models.reverting import note_refusals
 from mapping.register import LiveRegister
 from mapping.register.addresses import RegisterUrls
 from mapping.versions.crosswalk import version_crosswalk
+from mapping.views.history import mark_revertable
 from mapping.views.lookups import HtmxHttpRequest, flash, get_framework_for_editing
 from mapping.views.saving import restore_page, retire_page, save_edit
 from standards.models import Framework
@@ -30,7 +30,8 @@ def framework_list(request: HtmxHttpRequest) -> HttpResponse:
     frameworks = Framework.objects.annotate(element_count=Count("elements")).order_by(
         "retired", "kind", "name"
     )
-    return render(request, "mapping/frameworks.html", {"frameworks": frameworks})
+    context = {"frameworks": frameworks, "can_import_framework": may_import_framework(request.user)}
+    return render(request, "mapping/frameworks.html", context)
 
 
 @require_safe
@@ -60,7 +61,8 @@ def framework_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "from_old": LiveRegister(crosswalk) if crosswalk else None,
         "movable": [LiveRegister(m) for m in on_old],
         "elements": elements,
-        "history": note_refusals(
+        "history": mark_revertable(
+            request.user,
             Change.objects.for_object(framework).with_people()[:HISTORY_ON_PAGE],
             subject=framework,
         ),

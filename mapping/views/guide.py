@@ -13,11 +13,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from mapping.access.policy import may, may_change_framework
+from mapping.access.policy import may_import_framework
 from mapping.coverage.across import every_register
-from mapping.models import Mapping, Relation, Role
+from mapping.models import Mapping, Relation
 from mapping.models.inference import composition_table
-from mapping.models.link_rows import Side
 from mapping.pdf.store import PrintedRegister, remember_origin
 from mapping.register import Register
 from mapping.tasks import offered_pdf, queue_pdf
@@ -53,18 +52,9 @@ def guide(request: HtmxHttpRequest, register: Register | None) -> HttpResponse:
         "composition": composition_table(),
         # The site's home: where the organisation stands in every register.
         "every": every_register() if _at_home(request, register) else [],
-        "can_import_framework": register.is_live and _may_import_framework(request, register),
+        "can_import_framework": register.is_live and may_import_framework(request.user),
     } | panel(citation)
     return render(request, "mapping/guide.html", context)
-
-
-def _may_import_framework(request: HtmxHttpRequest, register: Register) -> bool:
-    """Whether the framework import page would let this reader in: a site-wide editor, or
-    one who may change either of the register's frameworks."""
-    user = request.user
-    return may(user, Role.EDITOR) or any(
-        may_change_framework(user, register.framework(side)) for side in Side
-    )
 
 
 def _at_home(request: HtmxHttpRequest, register: Register) -> bool:

@@ -28,9 +28,7 @@ def changes(request: HtmxHttpRequest) -> HttpResponse:
     context = {"form": form, "page": None}
     if form.is_valid():
         page = page_of(form, form.apply(Change.objects.with_people()), "changes")
-        for change in page or []:  # a publisher of one register reverts its changes alone
-            change.revertable = change.can_be_reverted and may_revert(request.user, change)
-        note_refusals(change for change in page or [] if change.revertable)
+        mark_revertable(request.user, page or [])  # a register's publisher: its changes
         context["page"] = page
         # Across every register, each change says which it belongs to.
         context["name_registers"] = not form.cleaned_data.get("register")
@@ -41,6 +39,23 @@ def changes(request: HtmxHttpRequest) -> HttpResponse:
     response = render(request, template_name, context, status=400 if form.errors else 200)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def mark_revertable(user, changes, *, subject=None) -> list | None:
+    """The changes, each with .revertable (of a kind that can be reverted, by this reader:
+    a publisher in its register, or over the framework it changed) and, where it is,
+    .refused: why reverting it now would be refused, or "". subject: what they all changed,
+    as loaded already. None (an edition keeps no history) stays None."""
+    if changes is None:
+        return None
+    changes, allowed = list(changes), {}
+    for change in changes:
+        where = (change.mapping_id, change.framework_id)
+        if change.can_be_reverted and user.is_authenticated and where not in allowed:
+            allowed[where] = may_revert(user, change)
+        change.revertable = change.can_be_reverted and allowed.get(where, False)
+    note_refusals([change for change in changes if change.revertable], subject=subject)
+    return changes
 
 
 @require_POST

@@ -3,6 +3,8 @@ into a form and back (htmx); without JavaScript each is an ordinary page and POS
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpResponse
@@ -95,7 +97,7 @@ def link_retire(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _off_the_form(request: HtmxHttpRequest, response: HttpResponse, link) -> HttpResponse:
     """A form opened as a page of its own (/links/N/edit/), saved in place: the address
     becomes the link's, so that reloading does not open the form again."""
-    if request.htmx.current_url_abs_path == request.path:
+    if urlsplit(request.htmx.current_url or "").path == request.path:
         response["HX-Replace-Url"] = link.url
     return response
 

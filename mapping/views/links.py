@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +20,7 @@ from mapping.register import Register
 from mapping.register.addresses import RegisterUrls
 from mapping.register.paging import page_of_links
 from mapping.views.citing import citation_of, formatted, panel
+from mapping.views.history import mark_revertable
 from mapping.views.lookups import HtmxHttpRequest, back_to, register_page, wants_fragment
 
 # How a link row is drawn: on the link table, or on a source's or a target's element page.
@@ -72,6 +75,10 @@ def link_detail(request: HtmxHttpRequest, register: Register, pk: int) -> HttpRe
     extra = {"standing": register.standing(link)}
     if register.is_live and link.accepted_from:
         extra["path_changed"] = flags([link])
+        checked = link.accepted_from.get("checked")
+        if checked and not extra["path_changed"]:  # said only while it stands
+            extra["checked"] = {"by": checked.get("by") or "someone",
+                                "at": datetime.fromisoformat(checked["at"])}  # fmt: skip
     if register.is_live and may(request.user, Role.EDITOR, link.mapping):
         # What an edit would change elsewhere: other registers inferring through it.
         extra["downstream"] = [(entry, RegisterUrls(entry.mapping).home)
@@ -152,7 +159,7 @@ def link_page(
         "style": style,
         "element_id": element_id,
         "on_link_page": on_link_page,
-        "history": register.history_of(link),
+        "history": mark_revertable(request.user, register.history_of(link), subject=link),
         "relations": list(Relation),
         "next": back_to(request, link.url),
         "permalink": request.build_absolute_uri(register.urls.permanent(link.url)),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mapping.access.policy import require
+from mapping.access.policy import may_import_framework, require
 from mapping.caching.pages import cached_page
 from mapping.coverage.across import every_register
 from mapping.forms.registers import MappingForm, StartFromForm
@@ -30,7 +30,8 @@ def mapping_list(request: HtmxHttpRequest) -> HttpResponse:
     rows = every_register()
     for row in rows:
         row.latest = latest.get(row.register.mapping.pk)
-    return render(request, "mapping/mappings.html", {"rows": rows})
+    context = {"rows": rows, "can_import_framework": may_import_framework(request.user)}
+    return render(request, "mapping/mappings.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -99,7 +99,7 @@
 
   // The start of a text, cut at a word where one ends near enough, and "…".
   function shorten(text, most) {
-    if (text.length <= most) return text;
+    if (text.length <= most + 6) return text; // never cut to leave out a word or so
     const cut = text.slice(0, most - 1);
     const space = cut.lastIndexOf(" ");
     return `${(space > most / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, "")}…`;

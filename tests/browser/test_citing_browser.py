@@ -8,13 +8,15 @@ def test_the_copy_buttons_put_citations_on_the_clipboard_and_say_so(live_demo, m
     page.goto(f"{live_demo.url}/elements/cih-professional-standards-2021/INT.4/")
     status = page.locator("[data-cite-status]")
     # By keyboard: focus the button and press Enter.
-    page.get_by_role("button", name="Copy the Harvard citation").focus()
+    page.get_by_role("button", name="Copy the Harvard citation", exact=True).focus()
     page.keyboard.press("Enter")
     expect(status).to_have_text("Copied the Harvard citation.")
     # Seen as well as heard: the button says so for a moment, then offers itself again.
     copied = page.get_by_role("button", name="Copied the Harvard citation")
     expect(copied).to_be_visible()
-    expect(page.get_by_role("button", name="Copy the Harvard citation")).to_be_visible(timeout=5000)
+    expect(page.get_by_role("button", name="Copy the Harvard citation", exact=True)).to_be_visible(
+        timeout=5000
+    )
     # The page's own confirm() (htmx's hx-confirm asks through it) is the browser's still.
     assert page.evaluate("window.confirm.toString().includes('[native code]')")
     harvard = page.evaluate("navigator.clipboard.readText()")
@@ -30,7 +32,7 @@ def test_the_copy_buttons_put_citations_on_the_clipboard_and_say_so(live_demo, m
 def test_without_javascript_the_plain_addresses_stand_in_for_copying(live_demo, make_page):
     page = make_page(java_script_enabled=False)
     page.goto(f"{live_demo.url}/editions/1/elements/cih-professional-standards-2021/INT.4/")
-    expect(page.get_by_role("button", name="Copy the Harvard citation")).to_be_hidden()
+    expect(page.get_by_role("button", name="Copy the Harvard citation", exact=True)).to_be_hidden()
     page.get_by_role("link", name="As plain text (Harvard)").click()
     assert (
         "Available at: " in page.content()

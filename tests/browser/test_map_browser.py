@@ -116,6 +116,9 @@ def test_no_label_runs_into_another(live_demo, make_page, path):
         return found;
     })()""")
     assert overlaps == []
+    # A title a word or so too long is left whole: cutting it would hide that word alone.
+    label = page.evaluate("weaveMap.getElementById('source:B10').data('label')")
+    assert label.startswith("B10 Look after ourselves and each other"), label
 
 
 def test_on_a_phone_the_map_says_how_to_reach_what_is_off_screen(live_demo, make_page):

@@ -177,9 +177,10 @@ def test_the_daily_digest_tells_what_changed_in_the_day(publishers, small, inbox
     # Each line says who, and leads to the link changed.
     assert "Edited link B1.1 → S1.1, by publisher" in plain
     # A revert says which change it undid, and when it retired a link, that it did.
-    assert f"Reverted link B1.1 → S1.1 (undoing change {edited.pk}), by publisher" in plain
-    assert f"Reverted link B1.2 → S1 (undoing change {created.pk}; the link is now retired)" \
+    at = timezone.localtime(edited.at)
+    assert f"Reverted link B1.1 → S1.1 (undoing the edit of {at:%-d %B, %H:%M}), by publisher" \
         in plain  # fmt: skip
+    assert "Reverted link B1.2 → S1 (undoing its creation; the link is now retired)" in plain
     assert undone.pk and retired.pk
     assert f"http://testserver/links/{small['b11_s11'].pk}/" in plain
 

@@ -339,3 +339,29 @@ def test_a_change_that_changed_nothing_is_not_offered_for_revert(small, as_role,
     empty = Change.objects.record(link, action=Change.Action.EDITED, before={}, by=None)
     entry = _entry(as_role("publisher").get(URL).content.decode(), empty)
     assert "Reverting this change would change nothing." in entry and "Revert…" not in entry
+
+
+def test_revert_is_offered_on_an_element_page_only_to_those_who_may_revert_it(
+    edited, as_role, people
+):
+    """A publisher of one register, whose frameworks another register shares, may not
+    revert a change to an element: its page does not offer it (the site's publisher is)."""
+    from django.contrib.auth.models import User
+
+    from mapping.models import Membership
+
+    Mapping.objects.create(name="Other", slug="other", organisation="Org",
+                           source_framework=edited["behaviours"],
+                           target_framework=edited["standards"])  # fmt: skip
+    element_change = Change.objects.for_object(edited["b1"]).get()
+    user = User.objects.create_user("ours-publisher")
+    Membership.objects.create(user=user, mapping=edited["mapping"], role="publisher")
+    ours = as_role("anonymous")
+    ours.force_login(user)
+    url = "/elements/our-ways/B1/"
+    page = ours.get(url).content.decode()
+    assert f'id="change-{element_change.pk}"' in page
+    assert "Revert…" not in _entry(page, element_change)
+    assert "Cannot be reverted" not in _entry(page, element_change)
+    site = as_role("publisher").get(url).content.decode()
+    assert "Revert…" in _entry(site, element_change)

@@ -261,6 +261,9 @@ def test_the_same_edition_sent_twice_is_published_once(demo, as_role, people):
     # the same as the last under the same title would be a copy of it.
     other_notes = client.post(reverse("edition_publish"), form | {"notes": "Hello again"})
     assert other_notes.status_code == 400
+    said = " ".join(other_notes.content.decode().split())
+    assert "was published" in said and "under this title, and nothing has changed" in said
+    assert "New notes alone do not make a new edition." in said
     assert sorted(demo.editions.values_list("number", flat=True)) == [1, 2]
     link = demo.links.approved().first()
     link.edit(by=people["publisher"], revision=link.revision, rationale="Reworded.")

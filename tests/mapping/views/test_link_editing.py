@@ -541,7 +541,8 @@ def test_a_form_opened_as_its_own_page_and_saved_in_place_leaves_that_address(sm
     retire = {"reason": "Done with.", "revision": link.revision + 1}
     for name, data in (("link_edit", edit), ("link_retire", retire)):
         url = reverse(name, args=[link.pk])
-        here = HTMX | {"HX-Current-URL": f"http://testserver{url}"}
+        # As its Edit and Retire buttons lead there: with the row's query string.
+        here = HTMX | {"HX-Current-URL": f"http://testserver{url}?style=table&element=&on=link"}
         response = editor.post(url, data, headers=here)
         assert response.status_code == 200, response.content
         assert response["HX-Replace-Url"] == link.get_absolute_url()

@@ -111,6 +111,7 @@ def test_the_site_keeps_an_active_administrator(db, people, admin_client):
 
 def test_the_box_for_stepping_down_is_only_on_your_own_page(db, people, admin_client):
     box = "I am taking away my own administrator role"
+    User.objects.create_superuser("second")  # so that stepping down is offered at all
     assert box in _text(admin_client.get(reverse("person", args=[people["admin"].pk])))
     assert box not in _text(admin_client.get(reverse("person", args=[people["editor"].pk])))
 
@@ -645,3 +646,14 @@ def test_registers_are_not_deleted_in_bulk_in_the_admin(small, admin_client):
     page = _text(admin_client.get(reverse("admin:mapping_mapping_changelist")))
     assert "delete_selected" not in page
     assert admin_client.get("/admin/auth/group/").status_code == 404
+
+
+def test_the_only_administrators_roles_are_not_offered_for_change(db, people, admin_client):
+    page = _text(admin_client.get(reverse("person", args=[people["admin"].pk])))
+    assert "You are the site's only active administrator, so this role cannot be changed" \
+        in page  # fmt: skip
+    assert "Change the role</button>" not in page
+    User.objects.create_superuser("second")
+    assert "Change the role</button>" in _text(
+        admin_client.get(reverse("person", args=[people["admin"].pk]))
+    )

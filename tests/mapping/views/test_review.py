@@ -223,7 +223,9 @@ def test_changed_part_keeps_short_texts_whole_and_cuts_long_ones_around_the_chan
         changed_part(middle, " ".join(words))
         == "… " + " ".join([*words[24:30], "NEW", *words[31:37]]) + " …"
     )
-    # Two changes far apart: the first, with the rest left out.
+    # Two changes far apart: each with its words around it, what lies between left out.
     both = " ".join(["NEW", *words[1:59], "END"])
-    assert changed_part(both, " ".join(words)) == " ".join(["NEW", *words[1:7]]) + " …"
+    assert changed_part(both, " ".join(words)) == (
+        " ".join(["NEW", *words[1:7]]) + " … " + " ".join([*words[53:59], "END"])
+    )
     assert changed_part(" ".join(words), " ".join(words)) == " ".join(words[:24]) + " …"

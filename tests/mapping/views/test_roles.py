@@ -447,3 +447,15 @@ def test_an_editor_who_may_not_add_a_framework_is_not_asked_for_a_new_ones_detai
     assert response.status_code == 302
     batch = ImportBatch.objects.get(filename="more.csv")
     assert batch.framework == small["behaviours"] and batch.details == {}
+
+
+def test_the_lists_offer_a_framework_import_to_whoever_may_change_a_framework(small, as_role):
+    """An editor of the only register using its frameworks may import into them: the
+    frameworks and registers lists offer it, though not adding a framework or register."""
+    client = _register_client(small, "ours editor")
+    for url in (reverse("framework_list"), reverse("mapping_list")):
+        page = client.get(url).content.decode()
+        assert "Import a framework</a>" in page, url
+        assert "Add a framework</a>" not in page and "Add a register</a>" not in page
+    assert "Import a framework</a>" not in as_role("viewer").get(reverse("framework_list"))\
+        .content.decode()  # fmt: skip

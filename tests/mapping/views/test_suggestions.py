@@ -8,6 +8,7 @@ from html import escape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from mapping.models import Change, Link, LinkStatus, Mapping
 from mapping.models.inference import ReviewedPair
@@ -291,12 +292,16 @@ def test_a_flagged_link_checked_as_still_holding_is_flagged_no_more(cc, as_role,
     assert f"{step.reference} now supports" not in _text(as_role("editor").get(BASE))
     page = _text(as_role("viewer").get(link_page))
     assert "To review:" not in page
-    assert "Checked after its path changed: it still holds (editor, " in page
+    today = timezone.localdate()
+    assert f"Checked after its path changed: it still holds (editor, {today:%-d %B %Y})" in page
     step.refresh_from_db()
     step.edit(by=people["publisher"], revision=step.revision, relation="partly_covers")
     assert f"{step.reference} now partly covers (was supports)" in _text(
         as_role("editor").get(BASE)
     )
+    # Flagged again: the page says so, and no longer that it was checked.
+    page = _text(as_role("viewer").get(link_page))
+    assert "To review:" in page and "Checked after its path changed" not in page
 
 
 def test_a_post_without_the_suggestion_says_so_once(cc, as_role):
