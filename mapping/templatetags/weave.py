@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from mapping.citing.citations import cite
+from mapping.register.words import plural
 
 register = template.Library()
 
@@ -56,6 +57,13 @@ def changed_part(text, other) -> str:
     shown = " … ".join(" ".join(words[start:end]) for start, end in windows)
     before = "… " if windows[0][0] > 0 else ""
     return before + shown + (" …" if windows[-1][1] < len(words) else "")
+
+
+@register.filter(name="plural")
+def plural_of(word) -> str:
+    """A level's label, said of several: "Behaviour" → "Behaviours", "Category" →
+    "Categories" (mapping/register/words.py's rule)."""
+    return plural(str(word)) if word else word
 
 
 @register.filter

@@ -99,6 +99,9 @@ def _off_the_form(request: HtmxHttpRequest, response: HttpResponse, link) -> Htt
     becomes the link's, so that reloading does not open the form again."""
     if urlsplit(request.htmx.current_url or "").path == request.path:
         response["HX-Replace-Url"] = link.url
+        # ...and the tab's title the link page's (static/js/weave.js sets it).
+        title = f"{link.reference} · {link.mapping.name} · Weave"
+        response = trigger_client_event(response, "weaveTitle", {"value": title}, after="settle")
     return response
 
 

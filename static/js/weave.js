@@ -156,6 +156,11 @@
     });
   });
   document.addEventListener("htmx:afterSettle", announce);
+  // A form opened as a page of its own, saved in place: the address is the link's again
+  // (HX-Replace-Url), and so is the tab's title.
+  document.addEventListener("weaveTitle", function (event) {
+    if (event.detail && typeof event.detail.value === "string") document.title = event.detail.value;
+  });
 
   // A table's box that scrolls sideways is a Tab stop (so it scrolls by keyboard); one
   // whose table fits is not an empty stop on the way.

@@ -269,3 +269,20 @@ def test_on_a_phone_an_editors_rows_fit_their_cards(live_demo, make_page, path):
     assert overflowing == 0
     for cell in page.locator("tbody td").all()[:40]:
         assert cell.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), cell.inner_text()
+
+
+def test_an_edit_form_opened_as_its_own_page_leaves_its_address_and_title_when_saved(
+    live_demo, page
+):
+    log_in(page, live_demo.url, "editor")
+    link = Link.objects.get(source__code="B1.1", target__code="INC.3")
+    page.goto(f"{live_demo.url}/links/{link.pk}/edit/?style=table&element=&on=link")
+    assert page.title().startswith(f"Edit {link.reference}")
+    form_row = page.locator(f"#link-{link.pk}.editing")
+    form_row.get_by_label("Rationale").fill("Saved from the form's own page.")
+    form_row.get_by_role("button", name="Save").click()
+    page.locator(f"#link-{link.pk}:not(.editing)").wait_for()
+    page.wait_for_url(f"{live_demo.url}/links/{link.pk}/")
+    expect(page).to_have_title(re.compile(rf"^{re.escape(link.reference)} · "))
+    page.reload()
+    expect(page.locator(f"#link-{link.pk}.editing")).to_have_count(0)

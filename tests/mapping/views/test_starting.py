@@ -3,9 +3,11 @@ make S → B, empty but full of inferred suggestions), and the organisation's vi
 register with its coverage figures on the site's home and the list of registers, and a
 behaviour's standing in every standards framework on its page."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from mapping.models import Link, Mapping
@@ -198,3 +200,17 @@ def test_the_gap_tables_say_not_linked_of_sources_and_are_named_by_their_heading
     assert 'aria-labelledby="source-gaps-heading"' in sources
     assert "<strong>Not linked</strong>, reached only by inference: " in sources
     assert "Not covered" not in sources
+
+
+def test_a_level_is_made_plural_by_the_rules_of_english(demo, client):
+    """A framework's levels are its publisher's words: "Category" becomes "Categories",
+    not "Categorys", wherever a page counts them."""
+    from mapping.templatetags.weave import plural_of
+
+    assert [plural_of(w) for w in ("Behaviour", "Category", "Box", "Day", "")] == [
+        "Behaviours", "Categories", "Boxes", "Days", ""]  # fmt: skip
+    demo.target_framework.elements.filter(parent=None).update(level_label="Category")
+    call_command("announce_changes", stdout=io.StringIO())  # an UPDATE, behind the write path
+    for url in ("/coverage/", reverse("mapping_list")):
+        page = client.get(url).content.decode()
+        assert "ategories" in page and "ategorys" not in page, url
