@@ -17,6 +17,7 @@ from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
@@ -24,6 +25,7 @@ from mapping.api import api
 from mapping.core.middleware import NUL, SAID
 
 PREFIX = "/api/"
+ALLOW = "GET, HEAD, OPTIONS"  # HEAD is answered as GET is; OPTIONS says so
 YEAR = 365 * 24 * 3600
 
 
@@ -59,6 +61,8 @@ class ApiHeadersMiddleware:
             # Every address of the API, its description and docs too, only reads: the
             # method is wrong before anything (a form's CSRF check) is asked of it.
             return _in_json(HttpResponse(status=405))
+        if request.path.startswith(PREFIX) and request.method == "OPTIONS":
+            return _options(request)  # a CORS preflight was answered before (CorsMiddleware)
         head = request.method == "HEAD" and request.path.startswith(PREFIX)
         if head:  # answered as a GET (the operations are declared for GET alone)...
             request.method = "GET"
@@ -87,7 +91,19 @@ def _in_json(response: HttpResponse) -> JsonResponse:
                           status=response.status_code,
                           content_type="application/json; charset=utf-8")  # fmt: skip
     if response.status_code == 405:
-        answer["Allow"] = "GET, HEAD"  # HEAD is answered as GET is (above)
+        answer["Allow"] = ALLOW
+    return answer
+
+
+def _options(request: HttpRequest) -> HttpResponse:
+    """OPTIONS says the same of every address the API has, its description and docs too:
+    what it may be asked (RFC 9110, 9.3.7), and of an address it has not, a JSON 404."""
+    try:
+        resolve(request.path_info)
+    except Resolver404:
+        return _in_json(HttpResponse(status=404))
+    answer = HttpResponse(status=200)
+    answer["Allow"] = ALLOW
     return answer
 
 

@@ -166,7 +166,13 @@ def test_cors_lets_any_origin_read_and_nothing_else(published, client):
             refused = getattr(checked, method)(url)
             assert refused.status_code == 405, (url, method)
             assert refused.json()["detail"].startswith("The API only reads: GET"), method
-            assert refused["Allow"] == "GET, HEAD"
+            assert refused["Allow"] == "GET, HEAD, OPTIONS"
+        asked = checked.options(url)  # not a preflight: what the address may be asked
+        assert (asked.status_code, asked["Allow"], asked.content) == (
+            200, "GET, HEAD, OPTIONS", b""), url  # fmt: skip
+    nowhere = checked.options("/api/nonexistent")
+    assert nowhere.status_code == 404
+    assert nowhere.json()["detail"].startswith("There is nothing at this address in the API")
     assert Link.objects.count() == before
 
 
