@@ -233,6 +233,7 @@ class Change(Revertible, models.Model):
         RESTORED = "restored", "Restored"
         REVERTED = "reverted", "Reverted"
         DELETED = "deleted", "Deleted"
+        CHECKED = "checked", "Checked"  # a link accepted from an inference still holds
 
     # Which register the change belongs to: the mapping of a link, the framework of an
     # element or of the framework itself.

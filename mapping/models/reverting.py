@@ -20,7 +20,7 @@ class Revertible:
     def can_be_reverted(self) -> bool:
         """Whether revert makes sense at all for a change of this kind; refusal() says
         whether it would work now."""
-        if hasattr(self, "reverted_by") or self.action == "deleted":
+        if hasattr(self, "reverted_by") or self.action in ("deleted", "checked"):
             return False
         return self.action != "created" or self.subject_type in ("link", "element")
 

@@ -16,6 +16,7 @@ from mapping.models.inference import InferredLink, Path, ReviewedPair
 from mapping.models.link_rows import Relation
 from mapping.models.links import Link, LinkStatus
 from mapping.models.memberships import Role, roles_of
+from mapping.models.tracked import tracked_values
 
 INFERRED, LEXICAL = "inferred", "lexical"
 
@@ -155,11 +156,14 @@ def flags(links) -> list[Flag]:
     return found
 
 
-def still_holds(link: Link, *, by) -> None:
+@transaction.atomic
+def still_holds(link: Link, *, by) -> Change:
     """Someone who edits the link's register has checked that a link accepted from an
     inference still holds, now that its path has changed: each path now records its steps
     as they stand (a path with a retired step is let go), so the link is no longer flagged,
-    and it says who checked and when."""
+    and it says who checked and when; the history records the check, with what had
+    changed in the path."""
+    found = [said for flag in flags([link]) for said in flag.changes]
     paths = link.accepted_from.get("paths", [])
     steps = Link.objects.in_bulk({path[key] for path in paths for key in ("first", "second")})
     kept = []
@@ -172,5 +176,6 @@ def still_holds(link: Link, *, by) -> None:
                "by": by.get_username() if by is not None else ""}  # fmt: skip
     link.accepted_from = link.accepted_from | {"paths": kept, "checked": checked}
     Link.objects.filter(pk=link.pk).update(accepted_from=link.accepted_from)
-    announce(action="checked", subject_type="link", subject_id=link.pk,
-             mapping_ids=[link.mapping_id], by=by)  # fmt: skip
+    reason = "It still holds" + (f", though {'; '.join(found)}." if found else ".")
+    return Change.objects.record(link, action=Change.Action.CHECKED, before=tracked_values(link),
+                                 by=by, reason=reason)  # fmt: skip

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mapping.models import Change, Link, LinkStatus, Mapping
 from mapping.models.inference import ReviewedPair
+from mapping.models.tracked import tracked_values
 from mapping.register import LiveRegister
 from mapping.suggesting.listing import lexical
 from tests.rows import demo_per_module
@@ -294,6 +295,14 @@ def test_a_flagged_link_checked_as_still_holding_is_flagged_no_more(cc, as_role,
     assert "To review:" not in page
     today = timezone.localdate()
     assert f"Checked after its path changed: it still holds (editor, {today:%-d %B %Y})" in page
+    # The history records the check, with what had changed, and offers no revert of it.
+    check = Change.objects.get(subject_type="link", subject_id=accepted.pk, action="checked")
+    assert (check.user, check.before, check.after) == (
+        people["editor"], tracked_values(accepted), tracked_values(accepted))  # fmt: skip
+    said = f"It still holds, though {step.reference} now supports (was partly covers)."
+    assert check.reason == said
+    assert said in page and "Cannot be reverted" not in page
+    assert f"Checked link {accepted.reference} by editor" in page
     step.refresh_from_db()
     step.edit(by=people["publisher"], revision=step.revision, relation="partly_covers")
     assert f"{step.reference} now partly covers (was supports)" in _text(
