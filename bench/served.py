@@ -83,9 +83,10 @@ def served(*, workers: int = 2, threads: int = 4, app: str = "mapping.wsgi"
         try:
             for _ in range(200):
                 try:
-                    if requests.get(base + "/", timeout=2).status_code == 200:
+                    # The first page a fresh worker makes can take seconds on a busy machine.
+                    if requests.get(base + "/", timeout=10).status_code == 200:
                         break
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):
                     time.sleep(0.1)
             else:
                 raise RuntimeError("The server did not start.")

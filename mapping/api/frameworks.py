@@ -107,14 +107,16 @@ def _package(request, sourced_id: uuid.UUID) -> dict[str, Any]:
     if found is None:
         raise HttpError(404, f"There is no CASE document {sourced_id} here.")
     register, side = found
-    return case_package(register, side, absolute=request.build_absolute_uri)
+    return case_package(register, side, absolute=register.urls.lasting(request.build_absolute_uri))
 
 
 @case.get("/CFDocuments", response={200: dict[str, list[dict[str, Any]]], **ERRORS},
           summary="Every framework as a CASE document")  # fmt: skip
 def cf_documents(request):
     documents = [
-        case_package(register, side, absolute=request.build_absolute_uri)["CFDocument"]
+        case_package(register, side, absolute=register.urls.lasting(request.build_absolute_uri))[
+            "CFDocument"
+        ]
         for register, side in _packages(request).values()
     ]
     return {"CFDocuments": documents}
@@ -140,6 +142,8 @@ def cf_item(request, sourced_id: uuid.UUID = ITEM_ID):
         framework = register.framework(side)
         for element in register.elements(side):
             if str(element_identifier(framework, element)) == wanted:
-                package = case_package(register, side, absolute=request.build_absolute_uri)
+                package = case_package(
+                    register, side, absolute=register.urls.lasting(request.build_absolute_uri)
+                )
                 return next(i for i in package["CFItems"] if i["identifier"] == wanted)
     raise HttpError(404, f"There is no CASE item {sourced_id} here.")

@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -83,7 +84,8 @@ def _register_out(request, register: Register) -> RegisterOut:
         link_count=register.links().count(), last_changed=register.last_changed,
         source_framework=frameworks[Side.SOURCE], target_framework=frameworks[Side.TARGET],
         behaviours_framework=frameworks[Side.SOURCE],
-        standards_framework=frameworks[Side.TARGET], url=absolute(register.urls.home),
+        standards_framework=frameworks[Side.TARGET],
+        url=register.urls.lasting(absolute)(register.urls.home),
         api_url=absolute(f"/api/mappings/{mapping.slug}{suffix}"),
     )  # fmt: skip
 
@@ -106,7 +108,7 @@ def mapping(request, slug: str = SLUG, edition: int | None = EDITION):
 
 def _element_out(request, register: Register, element) -> ElementOut:
     children = [child.code for child in register.children(element)]
-    return ElementOut.of(element, children, request.build_absolute_uri)
+    return ElementOut.of(element, children, register.urls.lasting(request.build_absolute_uri))
 
 
 @router.get("/mappings/{slug}/elements/{side}", response={200: list[ElementOut], **ERRORS},
@@ -129,8 +131,8 @@ def element(request, slug: str = SLUG, side: SideParameter = SIDE, code: str = C
         raise HttpError(404, f"There is no {register.words.one(end)} “{code}” in this register.")
     chosen = LinkFilterForm({end.value: code}, register=register)
     chosen.is_valid()
-    links = [LinkOut.of(link, request.build_absolute_uri)
-             for link in register.fetch(register.links(chosen.chosen()))]  # fmt: skip
+    lasting = register.urls.lasting(request.build_absolute_uri)
+    links = [LinkOut.of(link, lasting) for link in register.fetch(register.links(chosen.chosen()))]
     shown = _element_out(request, register, found)
     parent = getattr(found, "parent", None) if found.parent_id else None
     return ElementDetailOut(**shown.model_dump(), links=links,
@@ -208,7 +210,8 @@ def links(request, query: Query[LinkQuery], slug: str = SLUG):
     pages = max(1, math.ceil(count / query.page_size))
     start = (query.page - 1) * query.page_size  # past the last page: no items
     rows = register.rows(selection[start : start + query.page_size]) if start < count else []
-    items = [LinkOut.of(link, request.build_absolute_uri) for link in rows]
+    lasting = register.urls.lasting(request.build_absolute_uri)
+    items = [LinkOut.of(link, lasting) for link in rows]
     return LinkPage(count=count, page=query.page, pages=pages, page_size=query.page_size,
                     items=items)  # fmt: skip
 
@@ -220,7 +223,7 @@ def link(request, slug: str = SLUG, link_id: int = LINK_ID, edition: int | None 
     found = register.link(link_id) if 0 < link_id < 2**31 else None
     if found is None:
         raise HttpError(404, f"There is no link {link_id} in this register.")
-    return LinkOut.of(found, request.build_absolute_uri)
+    return LinkOut.of(found, register.urls.lasting(request.build_absolute_uri))
 
 
 @router.get("/mappings/{slug}/coverage", response={200: CoverageOut, **ERRORS},
@@ -234,7 +237,7 @@ def _edition_out(request, edition: Edition) -> EditionOut:
     return EditionOut(
         number=edition.number, title=edition.title, notes=edition.notes,
         published_at=edition.published_at, digest=edition.digest,
-        url=absolute(edition.get_absolute_url()),
+        url=absolute(reverse("home", kwargs={"slug": slug, "number": edition.number})),
         api_url=absolute(f"/api/mappings/{slug}?edition={edition.number}"),
     )  # fmt: skip
 

@@ -65,7 +65,11 @@ class ElementOut(ElementPayload):
     framework_kind: Literal["behaviours", "standards"]
     depth: int = Field(description="0 at the top of the framework.")
     children: list[str] = Field(description="The codes of the elements directly under it.")
-    url: str = Field(description="The element's page in this register.")
+    url: str = Field(
+        description="The element's page in this register, at the address that "
+        "names the register (/m/<slug>/…), which stays its own whichever register "
+        "is the site's default."
+    )
 
     @classmethod
     def of(cls, element, children: list[str], absolute) -> ElementOut:
@@ -94,7 +98,10 @@ class LinkOut(LinkPayload):
     standard_title: str = old_name("target_title")
     status: Literal["draft", "proposed", "approved", "retired"]
     updated_at: datetime
-    url: str = Field(description="The link's page in this register.")
+    url: str = Field(
+        description="The link's page in this register, at the address that names "
+        "the register (/m/<slug>/…)."
+    )
 
     @classmethod
     def of(cls, link, absolute) -> LinkOut:

@@ -4,6 +4,7 @@ element's page is named by its framework's slug and its code: elements/<framewor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from urllib.parse import quote
 
@@ -47,6 +48,12 @@ class RegisterUrls:
         top = reverse("home")
         named = reverse("home", kwargs={"slug": self.mapping.slug})
         return named + path[len(top) :] if path.startswith(top) else path
+
+    def lasting(self, absolute: Callable[[str], str]) -> Callable[[str], str]:
+        """absolute() (a request's build_absolute_uri) for this register's own pages, in
+        the form that names the register (permanent()): what the API and the exports give,
+        which must go on naming this register when another becomes the default."""
+        return lambda path: absolute(self.permanent(path))
 
     @cached_property
     def home(self) -> str:

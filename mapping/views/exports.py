@@ -94,7 +94,9 @@ def framework_export(
         raise Http404(f"{register.name} does not map a framework “{framework}”.")
     what = register.words.many(side).replace(" ", "-")
     if extension == "case.json":
-        package = case_package(register, side, absolute=request.build_absolute_uri)
+        package = case_package(
+            register, side, absolute=register.urls.lasting(request.build_absolute_uri)
+        )
         content = json.dumps(package, ensure_ascii=False, indent=2)
         return _download(register, content, f"{what}-case", "json", "application/json")
     payload = FrameworkPayload.of(register.framework(side), register.elements(side))
@@ -141,7 +143,7 @@ def sssom_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
         return _refused(403, "include: only the register's editors see its lexical "
                         "suggestions.")  # fmt: skip
     inferred = register.with_paths(list(register.inferred)) if "inferred" in asked else []
-    content = sssom_tsv(register, absolute=request.build_absolute_uri,
+    content = sssom_tsv(register, absolute=register.urls.lasting(request.build_absolute_uri),
                         today=timezone.localdate(), inferred=inferred,
                         lexical=lexical(register) if "lexical" in asked else [])  # fmt: skip
     return _download(register, content, "sssom", "tsv", "text/tab-separated-values; charset=utf-8")
@@ -154,7 +156,7 @@ def _refused(status: int, said: str) -> HttpResponse:
 @require_safe
 @register_page(frozen_when_edition=True)
 def kumu_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
-    blueprint = kumu_blueprint(register, absolute=request.build_absolute_uri)
+    blueprint = kumu_blueprint(register, absolute=register.urls.lasting(request.build_absolute_uri))
     return _download(register, json.dumps(blueprint, ensure_ascii=False, indent=2), "kumu",
                      "json", "application/json")  # fmt: skip
 

@@ -51,7 +51,7 @@ def test_a_link_reads_as_on_its_page(published, client):
         "id": link.pk, "source": link.source.code, "target": link.target.code,
         "source_title": link.source.title, "target_title": link.target.title,
         "relation": link.relation, "rationale": link.rationale, "status": link.status,
-        "reference": link.reference, "url": f"http://testserver/links/{link.pk}/",
+        "reference": link.reference, "url": f"http://testserver/m/{link.mapping.slug}/links/{link.pk}/",
         "updated_at": None,
     }  # fmt: skip
     draft = published["draft"]

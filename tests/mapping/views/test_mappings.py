@@ -1,5 +1,6 @@
 """Any mapping has the register's pages, under /m/<slug>/, live and at its editions."""
 
+import json
 import re
 
 import pytest
@@ -126,6 +127,38 @@ def test_a_citation_outlives_another_register_becoming_the_default(other, small,
         response = client.get(old)
         assert (response.status_code, response["Location"]) == (302, new), old
     assert client.get("/elements/nowhere/S1/").status_code == 404
+
+
+def test_the_api_and_the_exports_name_their_register_as_citations_do(other, small, people,
+                                                                     client):  # fmt: skip
+    """The addresses the API and the downloads give (an edition's answers are cached for a
+    year) name their register, so they still lead to it once another is the default."""
+    ours, link = small["mapping"], small["b11_s11"]
+    Link.objects.filter(pk=link.pk).update(status=LinkStatus.APPROVED)
+    Edition.objects.publish(ours, by=people["publisher"], title="Ours")
+    api, target = "/api/mappings/ours", ours.target_framework.slug
+    given = {
+        "link": client.get(f"{api}/links/{link.pk}?edition=1").json()["url"],
+        "element": client.get(f"{api}/elements/target/S1").json()["url"],
+        "register": client.get(api).json()["url"],
+        "edition": client.get(f"{api}/editions").json()[0]["url"],
+        "in a link page": client.get(f"{api}/links").json()["items"][0]["url"],
+        "CASE": next(item["uri"] for item in json.loads(client.get(
+            f"/elements/{target}.case.json").content)["CFItems"]
+            if item["humanCodingScheme"] == "S1"),
+        "Kumu": next(e["url"] for e in json.loads(client.get("/kumu.json").content)["elements"]
+                     if e["label"].startswith("S1 ")),
+    }  # fmt: skip
+    sssom = client.get("/sssom.tsv").content.decode()
+    assert "mapping_set_id: http://testserver/m/ours/sssom.tsv" in sssom.replace('"', "")
+    assert 'target: "http://testserver/m/ours/elements/' in sssom
+    assert all(url.startswith("http://testserver/m/ours/") for url in given.values()), given
+    other["mapping"].make_default()
+    for what, url in given.items():
+        page = client.get(url.removeprefix("http://testserver"))
+        assert page.status_code == 200, what
+        assert "Our Behaviours" in page.content.decode() or ours.name in page.content.decode()
+    assert link.rationale in client.get(given["link"]).content.decode()
 
 
 def test_a_register_needs_a_name_of_its_own_and_frameworks_are_told_apart(small, as_role):
