@@ -291,10 +291,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 WEAVE_LOGIN_ADDRESS_LIMIT = env_int("WEAVE_LOGIN_ADDRESS_LIMIT", 50)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind WEAVE_PROXY_COUNT reverse proxies, the visitor's address is in X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env_int("WEAVE_PROXY_COUNT", 0)
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Behind WEAVE_PROXY_COUNT reverse proxies, the visitor's address is in X-Forwarded-For:
+# read alike by django-axes, the address limit and the audit log (mapping/access/client.py).
+WEAVE_PROXY_COUNT = env_int("WEAVE_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "mapping.access.client.client_address"
 AXES_VERBOSE = True
 # Each failed login after the second in a row waits this much longer (mapping/logins.py).
 WEAVE_LOGIN_SLOWDOWN_SECONDS = 0.5

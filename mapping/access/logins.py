@@ -2,7 +2,9 @@
 logged (who, from where, how many in a row) and, after the second in a row, answered more
 slowly, half a second more each time; django-axes then locks the account out from that
 address (settings: AXES_*), and an address alone is locked out only after many more
-failures (WEAVE_LOGIN_ADDRESS_LIMIT), whatever accounts they were for."""
+failures (WEAVE_LOGIN_ADDRESS_LIMIT), whatever accounts they were for: counted from
+django-axes's own records, so that whatever lifts a lockout (`manage.py axes_reset`, the
+admin's Access attempts) lifts this one too."""
 
 from __future__ import annotations
 
@@ -11,8 +13,11 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.core.cache import cache
+from django.db.models import Sum
+from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from mapping.access.client import client_address
 
 logger = logging.getLogger("weave.logins")
 # The backend Django names on the signed-in user (settings.AUTHENTICATION_BACKENDS).
@@ -43,27 +48,16 @@ def signed_out(sender, request, user, **kwargs) -> None:
         _record("signed_out", by=user, person=user, request=request)
 
 
-def _address(request) -> str:
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "?")
-
-
-def _failures_key(request) -> str:
-    return f"weave:login-failures:{_address(request)}"
-
-
 def address_locked(request) -> bool:
     """Whether so many logins have failed from this address, for any accounts, that it
     is locked out (for as long as an account's lockout lasts)."""
-    return (cache.get(_failures_key(request)) or 0) >= settings.WEAVE_LOGIN_ADDRESS_LIMIT
+    from axes.models import AccessAttempt  # not loaded yet when this module is
 
-
-def _count_for_address(request) -> None:
-    key, seconds = _failures_key(request), int(settings.AXES_COOLOFF_TIME.total_seconds())
-    cache.add(key, 0, seconds)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired in between
-        cache.set(key, 1, seconds)
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(ip_address=client_address(request) or None,
+                                            attempt_time__gte=since)  # fmt: skip
+    failures = attempts.aggregate(failures=Sum("failures_since_start"))["failures"] or 0
+    return failures >= settings.WEAVE_LOGIN_ADDRESS_LIMIT
 
 
 def slow_down(sender, credentials: dict, request=None, **kwargs) -> None:
@@ -75,9 +69,8 @@ def slow_down(sender, credentials: dict, request=None, **kwargs) -> None:
     )
     if request is None:
         return
-    _count_for_address(request)
     failures = getattr(request, "axes_failures_since_start", 1)
-    address = request.META.get("REMOTE_ADDR", "?")
+    address = client_address(request) or "?"
     logger.warning("Failed login for %r from %s (%d in a row).",
                    credentials.get("username", ""), address, failures)  # fmt: skip
     if failures > 2:

@@ -18,7 +18,7 @@ from django.conf import settings
 PARTS = ("mapping", "standards", "templates", "static", "requirements.txt")
 SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".csl", ".json", ".md"}
 # Keys every release of one site shares.
-SHARED = ("weave:version:", "weave:login-failures:", "weave:import:")
+SHARED = ("weave:version:", "weave:import:")
 
 
 def release_digest(root: Path, parts: tuple[str, ...] = PARTS) -> str:

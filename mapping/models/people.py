@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from mapping.access.client import client_address
 from mapping.models.memberships import Role
 
 INVITATION_DAYS = 7
@@ -48,7 +49,7 @@ class AuditQuerySet(models.QuerySet):
         """One entry; entries older than the site keeps are removed on the way."""
         now = timezone.now()
         self.filter(at__lt=now - timedelta(days=settings.WEAVE_AUDIT_DAYS)).delete()
-        address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+        address = client_address(request) if request is not None else ""
         return self.create(
             at=now, action=action, actor=by if by is not None and by.pk else None,
             actor_name=by.get_username() if by is not None and by.pk else "",

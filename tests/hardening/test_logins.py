@@ -4,12 +4,14 @@ whatever password comes next, until the lockout ends or an administrator lifts i
 address alone is locked only after many more failures, so that one person guessing does
 not lock out a whole office behind one address."""
 
+import io
 import logging
 import re
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -99,3 +101,43 @@ def test_a_refused_login_points_both_fields_at_why_and_starts_at_the_password(pe
     assert all('aria-describedby="login-error"' in f and 'aria-invalid="true"' in f
                for f in fields)  # fmt: skip
     assert ["autofocus" in f for f in fields] == [False, True]
+
+
+@pytest.mark.parametrize(("proxies", "forwarded", "seen"), [
+    (0, "203.0.113.9", "10.0.0.1"),  # no proxy of ours: the header is anyone's say-so
+    (1, "203.0.113.9", "203.0.113.9"),
+    (1, "198.51.100.7, 203.0.113.9", "203.0.113.9"),  # the left one was made up
+    (2, "203.0.113.9, 10.0.0.5", "203.0.113.9"),
+    (2, "10.0.0.5", "10.0.0.1"),  # did not come through both: not trusted
+    (1, "not-an-address", "10.0.0.1"),
+])  # fmt: skip
+def test_behind_the_sites_proxies_the_visitor_is_who_they_saw(
+    person, settings, caplog, proxies, forwarded, seen
+):
+    settings.WEAVE_PROXY_COUNT = proxies
+    with caplog.at_level(logging.WARNING):
+        Client().post(reverse("login"), {"username": "sam", "password": "wrong"},
+                      REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)  # fmt: skip
+    assert AccessAttempt.objects.get(username="sam").ip_address == seen
+    assert AuditEntry.objects.get(action="sign_in_failed").address == seen
+    assert f"Failed login for 'sam' from {seen} (1 in a row)." in caplog.messages
+
+
+def test_behind_a_proxy_guessing_from_many_addresses_locks_out_only_those(person, settings):
+    """Every request reaches the site from its proxy's address: the lockouts are by the
+    visitor's, so one outsider's guessing locks nobody else out; and `axes_reset` lifts
+    the address's lockout as it lifts an account's."""
+    settings.WEAVE_PROXY_COUNT, settings.WEAVE_LOGIN_ADDRESS_LIMIT = 1, 12
+
+    def through_proxy(username: str, password: str, visitor: str):
+        return Client().post(reverse("login"), {"username": username, "password": password},
+                             REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=visitor)  # fmt: skip
+
+    for number in range(12):
+        through_proxy(f"nobody-{number}", "guess", f"198.51.100.{number + 1}")
+    assert through_proxy("sam", "the-right-password-1", "192.0.2.77").status_code == 302
+    for number in range(12):
+        through_proxy(f"nobody-{number}", "guess", "198.51.100.200")
+    assert through_proxy("sam", "the-right-password-1", "198.51.100.200").status_code == 429
+    call_command("axes_reset", stdout=io.StringIO())
+    assert through_proxy("sam", "the-right-password-1", "198.51.100.200").status_code == 302
