@@ -5,12 +5,19 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from mapping.core.environment import email_settings, proxy_header
+from mapping.core.environment import (
+    database_settings,
+    email_settings,
+    hidden,
+    log_level,
+    proxy_header,
+    role_map,
+    site_url,
+)
 from mapping.core.release import release_digest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -134,6 +141,12 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 # roles are left to administrators (/people/).
 WEAVE_OIDC_ROLES_CLAIM = env_str("WEAVE_OIDC_ROLES_CLAIM", "")
 WEAVE_OIDC_ROLE_MAP = env_str("WEAVE_OIDC_ROLE_MAP", "")
+role_map(WEAVE_OIDC_ROLE_MAP)  # read now: a pair that cannot be read stops start-up
+if WEAVE_OIDC_ISSUER and not OIDC_RP_CLIENT_ID:
+    raise ImproperlyConfigured(
+        "WEAVE_OIDC_ISSUER is set: set WEAVE_OIDC_CLIENT_ID (and "
+        "WEAVE_OIDC_CLIENT_SECRET) to Weave's client at the provider."
+    )
 # false: only the identity provider signs people in (the login page shows its button alone).
 WEAVE_PASSWORD_LOGIN = env_bool("WEAVE_PASSWORD_LOGIN", True)
 
@@ -185,7 +198,7 @@ TEMPLATES = [
 WSGI_APPLICATION = "mapping.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_settings(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=60,
         conn_health_checks=True,  # a connection the database dropped is replaced, not reused
@@ -234,6 +247,7 @@ SECURE_PROXY_SSL_HEADER = proxy_header(os.environ.get("SECURE_PROXY_SSL_HEADER",
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "mapping.views.errors.csrf_failure"
 SECURE_SSL_REDIRECT = WEAVE_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a probe on the server's own plain-HTTP port
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", WEAVE_HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if WEAVE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", WEAVE_HTTPS)
@@ -258,7 +272,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"one_line": {"()": "mapping.core.logs.OneLineUnlessFault"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": log_level(env_str("LOG_LEVEL", "WARNING"))},
     "loggers": {
         "axes": {"level": "WARNING"},
         "weave": {"level": "INFO"},
@@ -277,7 +291,12 @@ if EMAIL_ENABLED:
     globals().update(email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "weave@localhost")
 # Where the site is, for the links in the emails it sends (notifications).
-WEAVE_SITE_URL = env_str("WEAVE_SITE_URL", "http://127.0.0.1:8000")
+# The PDF's layout processes (mapping/pdf/pool.py reads it as it renders); read now too, so
+# that a value that is not a number stops start-up, not the first render.
+if env_int("WEAVE_PDF_WORKERS", 1) < 1:
+    raise ImproperlyConfigured("WEAVE_PDF_WORKERS must be 1 or more.")
+# Unset: the first of ALLOWED_HOSTS, over HTTPS with WEAVE_HTTPS.
+WEAVE_SITE_URL = site_url(env_str("WEAVE_SITE_URL", ""), hosts=ALLOWED_HOSTS, https=WEAVE_HTTPS)
 
 # Login throttling (django-axes): five failures in a row for one account from one address
 # lock that account out from that address for WEAVE_LOGIN_LOCKOUT_MINUTES, so that one
@@ -337,7 +356,7 @@ CACHES = {
     }
 }
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}.")
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {hidden(CACHE_URL)!r}.")
 # Whether pages are kept ready in the cache (mapping/pagecache.py).
 WEAVE_PAGE_CACHE = env_bool("WEAVE_PAGE_CACHE", default=True)
 

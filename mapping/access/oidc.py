@@ -27,10 +27,11 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from mapping.access.people import NO_ROLE, change_role, free_username
+from mapping.core import environment
 
 logger = logging.getLogger("weave.logins")
 DISCOVERY_SECONDS = 3600
-RANKED = ["viewer", "editor", "publisher", "administrator"]
+RANKED = list(environment.SITE_ROLES)
 
 
 class ProviderDown(Exception):
@@ -72,10 +73,9 @@ def audience() -> str:
 
 
 def role_map() -> dict[str, str]:
-    """WEAVE_OIDC_ROLE_MAP, "group=role,group=role", as a dict."""
-    pairs = (item.partition("=") for item in settings.WEAVE_OIDC_ROLE_MAP.split(","))
-    return {group.strip(): role.strip().lower() for group, _eq, role in pairs
-            if group.strip() and role.strip().lower() in RANKED}  # fmt: skip
+    """WEAVE_OIDC_ROLE_MAP, "group=role,group=role", as a dict (read once at start-up, so
+    that a pair that cannot be read stops it: mapping/core/environment.py)."""
+    return environment.role_map(settings.WEAVE_OIDC_ROLE_MAP)
 
 
 def role_from(claims: dict) -> str | None:

@@ -1,9 +1,10 @@
-"""What a reader sees when something fails on the server. Losing the database (a restart,
-a network blip) is a 503 that says to try again in a moment, and the next request gets a
-fresh connection; a write that waited too long for a busy database says so, and that its
-text was not saved. Anything else is the plain 500 page. None shows a traceback, and none
-touches the database. On a private site, a visitor who has not signed in gets error pages
-that say nothing about what the site holds: no register, organisation or attribution."""
+"""What a reader sees when something fails on the server. Losing the database or the
+cache (a restart, a network blip) is a 503 that says to try again in a moment, and the
+next request gets a fresh connection; a write that waited too long for a busy database
+says so, and that its text was not saved. Anything else is the plain 500 page. None shows
+a traceback, and none touches the database. On a private site, a visitor who has not
+signed in gets error pages that say nothing about what the site holds: no register,
+organisation or attribution. The API's are in JSON, as its other answers are."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views import defaults
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 
 def busy(error: BaseException) -> bool:
@@ -27,13 +30,27 @@ def busy(error: BaseException) -> bool:
     return isinstance(error, OperationalError) and "locked" in str(error).lower()
 
 
+# What is gone for a moment, not broken: the database, or the cache every server shares.
+UNAVAILABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
-        html = loader.render_to_string("503.html", {"busy": busy(error)})
-        response = HttpResponse(html, status=503)
+    api = request.path.startswith("/api/")
+    if isinstance(error, UNAVAILABLE):
+        if api:
+            response = JsonResponse({"detail": "Try again in a moment.", "parameter": None},
+                                    status=503)  # fmt: skip
+        else:
+            cache = isinstance(error, RedisConnectionError | RedisTimeoutError)
+            html = loader.render_to_string("503.html", {
+                "busy": busy(error), "unreachable": "cache" if cache else "database"})  # fmt: skip
+            response = HttpResponse(html, status=503)
         response["Retry-After"] = "5"
         return response
+    if api:
+        return JsonResponse({"detail": "Something went wrong on the server; it has been logged.",
+                             "parameter": None}, status=500)  # fmt: skip
     return HttpResponse(loader.render_to_string("500.html"), status=500)
 
 

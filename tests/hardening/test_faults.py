@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from mapping.core.logs import OneLineUnlessFault
 from mapping.models import Link
@@ -30,6 +31,8 @@ def quiet_client(people):
     (OperationalError("connection to server at 127.0.0.1 failed: Connection refused"), 503,
      "Weave cannot reach its database just now"),
     (OperationalError("database is locked"), 503, "The register is busy"),
+    (RedisConnectionError("Error 111 connecting to 127.0.0.1:6389. Connection refused."), 503,
+     "Weave cannot reach its cache just now"),
     (RuntimeError("a bug"), 500, "Something went wrong"),
 ])  # fmt: skip
 def test_a_server_fault_is_a_plain_page(small, quiet_client, monkeypatch, error, status, said):
@@ -47,6 +50,21 @@ def test_a_server_fault_is_a_plain_page(small, quiet_client, monkeypatch, error,
     if status == 503:
         assert response["Retry-After"] == "5"
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(("error", "status", "said"), [
+    (RedisConnectionError("Connection refused."), 503, "Try again in a moment."),
+    (OperationalError("connection to server at 127.0.0.1 failed"), 503, "Try again in a moment."),
+    (RuntimeError("a bug"), 500, "Something went wrong on the server; it has been logged."),
+])  # fmt: skip
+def test_the_apis_faults_are_in_json_too(small, monkeypatch, error, status, said):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("mapping.models.mappings.MappingQuerySet.with_frameworks", fail)
+    response = Client(raise_request_exception=False).get("/api/mappings")
+    assert (response.status_code, response.json()) == (status, {"detail": said, "parameter": None})
+    assert response.get("Retry-After") == ("5" if status == 503 else None)
 
 
 @pytest.mark.parametrize("url", [

@@ -9,6 +9,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from mapping.core.environment import email_settings, proxy_header
@@ -47,6 +48,50 @@ def test_production_refuses_to_start_without_a_real_secret_key(key, said):
     assert said in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("DATABASE_URL", "postgres://weave:Sup3rSecret@127.0.0.1:54x39/weave",
+     "DATABASE_URL must look like postgres://user:password@host:5432/name or "
+     "sqlite:////path/to/weave.sqlite3, not 'postgres://weave:***@127.0.0.1:54x39/weave'."),
+    ("DATABASE_URL", "nonsense", "DATABASE_URL must look like"),
+    ("EMAIL_URL", "smpt://weave:Sup3rSecret@smtp.example.org:587",
+     "EMAIL_URL must look like smtp://user:password@host:587, not "
+     "'smpt://weave:***@smtp.example.org:587'."),
+    ("EMAIL_URL", "smtp://weave:Sup3rSecret@smtp.example.org:5x7",
+     "EMAIL_URL has a port that is not a number: 'smtp://weave:***@smtp.example.org:5x7'."),
+    ("CACHE_URL", "redi://:Sup3rSecret@cache", "not 'redi://:***@cache'."),
+    ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+    ("WEAVE_PDF_WORKERS", "many", "WEAVE_PDF_WORKERS must be a whole number, not 'many'."),
+    ("WEAVE_PDF_WORKERS", "0", "WEAVE_PDF_WORKERS must be 1 or more."),
+    ("WEAVE_SITE_URL", "weave.example.org", "WEAVE_SITE_URL must look like https://"),
+    ("WEAVE_OIDC_ROLE_MAP", "weave-admins=admin,staff=viewer",
+     "WEAVE_OIDC_ROLE_MAP: 'weave-admins=admin' must be group=role, the role one of viewer, "
+     "editor, publisher, administrator."),
+    ("WEAVE_OIDC_ISSUER", "https://id.example.org", "set WEAVE_OIDC_CLIENT_ID"),
+])  # fmt: skip
+def test_a_setting_that_cannot_be_read_stops_start_up_naming_it(name, value, said):
+    """One line naming the setting, no traceback, and never the password it held."""
+    result = _manage("check", **(PRODUCTION | {name: value}))
+    assert result.returncode != 0
+    assert result.stderr.strip() == result.stderr.strip().splitlines()[0]
+    assert result.stderr.startswith("Weave cannot start: ") and said in result.stderr
+    assert "Sup3rSecret" not in result.stderr + result.stdout
+
+
+def test_emails_lead_to_the_sites_own_address_without_being_told_twice():
+    """Unset, WEAVE_SITE_URL is where ALLOWED_HOSTS and WEAVE_HTTPS say the site is; the
+    development server's address only where no other is named."""
+    read = "from django.conf import settings; print(settings.WEAVE_SITE_URL)"
+    for env, url in [
+        (PRODUCTION, "https://weave.example"),
+        (PRODUCTION | {"WEAVE_HTTPS": "false", "SECURE_PROXY_SSL_HEADER": ""}, "http://weave.example"),
+        (PRODUCTION | {"ALLOWED_HOSTS": ".example.org,weave.example.org"}, "https://weave.example.org"),
+        (PRODUCTION | {"WEAVE_SITE_URL": "https://register.example.org/"}, "https://register.example.org"),
+        ({"DEBUG": "true", "ALLOWED_HOSTS": "127.0.0.1,localhost"}, "http://127.0.0.1:8000"),
+    ]:  # fmt: skip
+        result = _manage("shell", "-v", "0", "-c", read, **env)
+        assert result.stdout.strip() == url, result.stderr
+
+
 def test_check_deploy_finds_nothing_under_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -73,6 +118,14 @@ def test_hsts_is_sent_over_tls(demo, client, settings):
     assert "Strict-Transport-Security" not in client.get("/")
     secure = client.get("/", secure=True)
     assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_over_tls_everything_but_the_health_probe_is_sent_to_https(db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # its handler reads the settings as it is made
+    assert client.get("/guide/")["Location"] == "https://testserver/guide/"
+    probe = client.get("/healthz")
+    assert (probe.status_code, probe.content) == (200, b"ok")
 
 
 def test_email_comes_from_one_url():
