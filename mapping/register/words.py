@@ -49,11 +49,11 @@ class Words:
 def _level(framework, tops: Sequence) -> str:
     if framework.kind == FrameworkKind.BEHAVIOURS and not tops:
         return "behaviour"
-    labels = Counter(_lower(element.level_label) for element in tops if element.level_label)
+    labels = Counter(in_sentence(element.level_label) for element in tops if element.level_label)
     return labels.most_common(1)[0][0] if labels else "element"
 
 
-def _lower(label: str) -> str:
+def in_sentence(label: str) -> str:
     """ "Standard statement" → "standard statement"; an acronym ("KSB") stays as it is."""
     label = " ".join(label.split())
     if len(label) > 1 and label[1].isupper():

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from mapping.citing.citations import cite
-from mapping.register.words import plural
+from mapping.register.words import in_sentence, plural
 
 register = template.Library()
 
@@ -64,6 +64,19 @@ def plural_of(word) -> str:
     """A level's label, said of several: "Behaviour" → "Behaviours", "Category" →
     "Categories" (mapping/register/words.py's rule)."""
     return plural(str(word)) if word else word
+
+
+@register.filter
+def lowered(word) -> str:
+    """A level's label inside a sentence: "Standard statement" → "standard statement", but
+    an acronym ("KSB") as it is (mapping/register/words.py's rule)."""
+    return in_sentence(str(word)) if word else word
+
+
+@register.filter
+def plural_for(word, count) -> str:
+    """A level's label for count of them: "1 value", "5 values", "0 categories"."""
+    return word if count == 1 or not word else plural(str(word))
 
 
 @register.filter

@@ -214,3 +214,31 @@ def test_a_level_is_made_plural_by_the_rules_of_english(demo, client):
     for url in ("/coverage/", reverse("mapping_list")):
         page = client.get(url).content.decode()
         assert "ategories" in page and "ategorys" not in page, url
+
+
+def test_a_levels_name_is_counted_and_kept_as_written_in_every_sentence(demo, client):
+    """An acronym stays one ("2 KSBs", not "2 ksbs"), and a count of one is singular: on the
+    guide's headline, the coverage page and the PDF; and a framework without a citation
+    note has no empty line about it."""
+    from mapping.templatetags.weave import lowered, plural_for
+
+    assert [lowered(w) for w in ("KSB", "Standard statement", "")] == [
+        "KSB",
+        "standard statement",
+        "",
+    ]
+    assert [plural_for("Capability", n) for n in (0, 1, 2)] == [
+        "Capabilities", "Capability", "Capabilities"]  # fmt: skip
+    standards = demo.target_framework
+    standards.elements.filter(parent=None).update(level_label="Capability")
+    standards.elements.exclude(parent=None).update(level_label="KSB")
+    type(standards).objects.filter(pk=standards.pk).update(citation_note="", source_url="")
+    call_command("announce_changes", stdout=io.StringIO())
+    guide = _text(client.get("/"))
+    assert re.search(r"\d+ of \d+ capabilities are covered", guide), guide
+    assert re.search(r"\d+ of \d+ KSBs are covered", guide), guide
+    assert "capabilitys" not in guide and "ksb" not in guide
+    assert "About the standards" not in guide
+    for url in ("/coverage/", reverse("mapping_list")):
+        page = _text(client.get(url))
+        assert "ksb" not in page and "capabilitys" not in page and "KSBs" in page, url
