@@ -86,7 +86,8 @@ def _table(document, pack: Pack, groups: list[PackGroup]) -> bool:
         cells = table.add_row().cells
         _hyperlink(cells[0].paragraphs[0], link.reference, link.url)
         cells[1].text = _t(f"{link.other_code} {link.other_title}")
-        cells[2].text = _t(link.relation_label)
+        marked = f" ({link.unapproved})" if link.unapproved else ""
+        cells[2].text = _t(link.relation_label + marked)
         cells[3].text = _t(link.rationale)
         cells[4].text = _t(link.example)
     document.add_paragraph()

@@ -224,3 +224,29 @@ def test_the_element_page_offers_the_pack_in_both_styles(client, demo):
     for extension in ("pdf", "docx", "md"):
         assert f'href="{INT}evidence.{extension}" download' in page
         assert f'href="{INT}evidence.{extension}?style=harvard" download' in page
+
+
+def test_a_link_not_yet_approved_is_marked_in_every_format(client, demo, tmp_path):
+    """A student should not cite a draft as the organisation's word: a live pack marks
+    each link not yet approved, as the element's page does; an approved one is not."""
+    from mapping.models import Link, LinkStatus
+
+    draft, approved = demo.links.filter(target__code__startswith="INT").order_by("pk")[:2]
+    Link.objects.filter(pk=draft.pk).update(status=LinkStatus.DRAFT)
+    from django.core.management import call_command
+
+    call_command("announce_changes", stdout=io.StringIO())  # an UPDATE, behind the write path
+    said = f"{draft.reference} (draft, not yet approved)"
+    markdown = client.get(INT + "evidence.md").content.decode()
+    assert f"**[{draft.reference}](" in markdown and "*(draft, not yet approved)*" in markdown
+    assert markdown.count("not yet approved") == 1
+    word = docx.Document(io.BytesIO(client.get(INT + "evidence.docx").content))
+    rows = [[cell.text for cell in row.cells] for table in word.tables for row in table.rows]
+    marked = [row for row in rows if row[0] == draft.reference]
+    assert marked and marked[0][2].endswith("(draft, not yet approved)")
+    assert all("not yet approved" not in row[2] for row in rows if row[0] == approved.reference)
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(client.get(INT + "evidence.pdf").content)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())  # fmt: skip
+    assert said in text and text.count("not yet approved") == 1
