@@ -10,7 +10,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from django.core.management import call_command
 
+from mapping.models import Link, LinkStatus
 from mapping.models.retiring import retire_element
 from standards.models import Element
 from tests.rows import demo_per_module
@@ -229,12 +231,8 @@ def test_the_element_page_offers_the_pack_in_both_styles(client, demo):
 def test_a_link_not_yet_approved_is_marked_in_every_format(client, demo, tmp_path):
     """A student should not cite a draft as the organisation's word: a live pack marks
     each link not yet approved, as the element's page does; an approved one is not."""
-    from mapping.models import Link, LinkStatus
-
     draft, approved = demo.links.filter(target__code__startswith="INT").order_by("pk")[:2]
     Link.objects.filter(pk=draft.pk).update(status=LinkStatus.DRAFT)
-    from django.core.management import call_command
-
     call_command("announce_changes", stdout=io.StringIO())  # an UPDATE, behind the write path
     said = f"{draft.reference} (draft, not yet approved)"
     markdown = client.get(INT + "evidence.md").content.decode()
