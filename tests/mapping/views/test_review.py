@@ -44,6 +44,10 @@ def test_a_publisher_sees_everything_waiting_and_the_header_counts_it(waiting, a
     assert "Another view" in page
     assert 'To review <span class="count">(3' in page
     assert "To review" not in _text(as_role("editor").get("/"))
+    # Each row says what it would approve: both ends by name, and the relation.
+    for link in waiting.values():
+        reads = f"{link.source.title} <em>supports</em> {link.target.title}"
+        assert f'<span class="link-reads">{reads}</span>' in page
 
 
 def test_a_publisher_approves_several_at_once(waiting, as_role):
