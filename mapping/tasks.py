@@ -147,6 +147,13 @@ def deliver_notices() -> None:
     """Send the notices that are due; come back when the next one is (where the backend
     can run a task later: a notice gathering proposals waits up to 15 minutes)."""
     deliver_due()
+    deliver_when_due()
+
+
+def deliver_when_due() -> None:
+    """Come back when the next notice waiting falls due: one that waits to be gathered,
+    or to be tried again after the mail server failed (where the backend can run a task
+    later)."""
     later = next_due()
     if later is not None and default_task_backend.supports_defer:
         deliver_notices.using(run_after=max(later, timezone.now())).enqueue()

@@ -84,22 +84,25 @@ def published(edition: Edition) -> None:
 
 def queue_digests(now=None) -> int:
     """A digest for each watcher who asked for one, of each watched register that changed
-    in the day before now. Returns how many notices it queued."""
+    since their last digest of it (the day before now, for a first). Each change is in one
+    digest only, however often this runs. Returns how many notices it queued."""
     now = now or timezone.now()
-    since = now - timedelta(days=1)
     queued = 0
     watches = Watch.objects.filter(digest=True, user__is_active=True).exclude(user__email="")
-    for mapping in Mapping.objects.filter(pk__in=watches.values("mapping")):
-        changes = Change.objects.filter(mapping=mapping, at__gt=since, at__lte=now)
+    for watch in watches.select_related("mapping"):
+        last = (Notice.objects.filter(user_id=watch.user_id, mapping=watch.mapping,
+                                      kind=Notice.Kind.DIGEST)
+                .order_by("-created_at").values_list("created_at", flat=True).first())  # fmt: skip
+        changes = Change.objects.filter(mapping=watch.mapping, at__lte=now,
+                                        at__gt=last or now - timedelta(days=1))  # fmt: skip
         changes = list(changes.select_related("user", "mapping", "reverts").order_by("at")[:200])
         if not changes:
             continue
-        items = [_digest_item(change, mapping) for change in changes]
-        for watch in watches.filter(mapping=mapping):
-            Notice.objects.create(user_id=watch.user_id, kind=Notice.Kind.DIGEST,
-                                  mapping=mapping, items=items, created_at=now,
-                                  send_after=now)  # fmt: skip
-            queued += 1
+        items = [_digest_item(change, watch.mapping) for change in changes]
+        Notice.objects.create(user_id=watch.user_id, kind=Notice.Kind.DIGEST,
+                              mapping=watch.mapping, items=items, created_at=now,
+                              send_after=now)  # fmt: skip
+        queued += 1
     return queued
 
 
@@ -120,7 +123,7 @@ def _digest_item(change: Change, mapping: Mapping) -> list[str]:
         when = timezone.localtime(undone.at)
         what = "its creation" if noun == "creation" else f"the {noun} of {when:%-d %B, %H:%M}"
         undid = f" (undoing {what}" + (f"; the {subject} is now retired)" if retired else ")")
-    text = (f"{change.at:%H:%M} {change.get_action_display()} {subject} "
+    text = (f"{timezone.localtime(change.at):%H:%M} {change.get_action_display()} {subject} "
             f"{change.subject_label}{undid}, by {change.who}")  # fmt: skip
     url = change.link_url or f"{reverse('changes')}?register={mapping.slug}"
     return [text, absolute(url)]

@@ -4,6 +4,7 @@ frozen clock), watchers of published editions and, daily, of what changed; every
 a plain and an HTML part and a link that unsubscribes without signing in; a mail server that
 is down is tried again later, and the failure logged."""
 
+import io
 import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -11,9 +12,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from mapping.models import Change, Edition, Link, LinkStatus, Membership
 from mapping.models.notices import Notice, Preferences, Watch
@@ -150,6 +153,29 @@ def test_watchers_hear_of_an_edition_with_the_comparison(publishers, small, inbo
     assert Client().get(f"{path.path}?{path.query}").status_code == 200
 
 
+def test_each_change_is_in_one_digest_told_in_the_sites_time(publishers, small, people, settings):
+    """Run twice, the digest job queues nothing new the second time; a change after it
+    is in the next digest alone; and its time is the site's (TIME_ZONE), not UTC."""
+    settings.TIME_ZONE = "Asia/Tokyo"  # nine hours from UTC all year
+    Watch.objects.create(user=people["editor"], mapping=small["mapping"], editions=False,
+                         digest=True)  # fmt: skip
+    first = Change.objects.apply(small["b11_s11"], {"rationale": "Changed."},
+                                 by=people["publisher"])  # fmt: skip
+    now = timezone.now()
+    assert queue_digests(now + timedelta(minutes=1)) == 1
+    assert queue_digests(now + timedelta(minutes=2)) == 0
+    [notice] = Notice.objects.filter(kind=Notice.Kind.DIGEST)
+    tokyo = timezone.localtime(first.at)
+    assert tokyo.utcoffset() == timedelta(hours=9)
+    assert notice.items[0][0].startswith(f"{tokyo:%H:%M} Edited link B1.1 → S1.1")
+    second = Change.objects.apply(small["b2_s12"], {"rationale": "Later."}, by=people["publisher"])
+    Change.objects.filter(pk=second.pk).update(at=now + timedelta(minutes=3))
+    assert queue_digests(now + timedelta(minutes=4)) == 1
+    latest = Notice.objects.filter(kind=Notice.Kind.DIGEST).order_by("-created_at").first()
+    assert [item[0].split(" ", 1)[1] for item in latest.items] == [
+        "Edited link B2 → S1.2, by publisher"]  # fmt: skip
+
+
 def test_the_daily_digest_tells_what_changed_in_the_day(publishers, small, inbox, people):
     Watch.objects.create(user=people["editor"], mapping=small["mapping"], editions=False,
                          digest=True)  # fmt: skip
@@ -221,6 +247,26 @@ def test_a_mail_server_that_is_down_is_tried_again_and_logged(publishers, small,
     notice.refresh_from_db()
     assert (notice.attempts, notice.given_up) == (5, True)
     assert "Gave up emailing publisher@example.org (proposals) after 5 attempts" in caplog.text
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_a_digest_the_mail_server_refused_is_left_to_the_worker_to_try_again(
+    publishers, small, people, settings
+):
+    """send_digests runs once a day: what the mail server refused then is queued for the
+    worker, to be tried again when it falls due, not the next day."""
+    settings.EMAIL_ENABLED = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    Watch.objects.create(user=people["editor"], mapping=small["mapping"], editions=False,
+                         digest=True)  # fmt: skip
+    Change.objects.apply(small["b11_s11"], {"rationale": "Changed."}, by=people["publisher"])
+    DBTaskResult.objects.all().delete()
+    call_command("send_digests", stdout=io.StringIO())
+    notice = Notice.objects.get(kind=Notice.Kind.DIGEST)
+    assert (notice.attempts, notice.sent_at) == (1, None)
+    [retry] = DBTaskResult.objects.filter(task_path="mapping.tasks.deliver_notices")
+    assert retry.run_after == notice.send_after
 
 
 def test_each_person_chooses_on_their_account_page(publishers, small, people):

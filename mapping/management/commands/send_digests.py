@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from mapping.notifying.queue import queue_digests
 from mapping.notifying.sending import deliver_due
+from mapping.tasks import deliver_when_due
 
 
 class Command(BaseCommand):
@@ -13,4 +14,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         queued = queue_digests()
         sent = deliver_due()
+        deliver_when_due()  # what the mail server refused is tried again by the worker
         self.stdout.write(f"Queued {queued} digest(s); sent {sent} email(s).")
