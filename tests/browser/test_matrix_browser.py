@@ -33,6 +33,32 @@ def test_opening_a_row_swaps_the_matrix_in_place(live_demo, page):
     assert "expand=B2" not in page.url
 
 
+def test_back_and_forward_make_the_grid_again_without_a_script_error(live_demo, page):
+    """htmx keeps no copies of pages: Back fetches the page again, and its script runs
+    again with it. It adds no second set of listeners and throws nothing; the grid it
+    makes works as the first did."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_demo.url}/matrix/")
+    page.get_by_role("link", name="4 links, B2 and INT, 2 is the same as, 2 fully covers").click()
+    expect(page.locator("#cell-detail")).to_contain_text("Owning mistakes")
+    page.get_by_role("button", name="Show what sits under B2").click()
+    expect(page.get_by_role("button", name="Hide what sits under B2")).to_be_visible()
+    for _step in range(2):
+        page.go_back()
+        page.wait_for_load_state("networkidle")
+    expect(page.locator("#cell-detail")).not_to_contain_text("Owning mistakes")
+    page.go_forward()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#cell-detail")).to_contain_text("Owning mistakes")
+    # Space still presses a toggle once (one listener, not two that undo each other).
+    toggle = page.get_by_role("button", name="Show what sits under B2")
+    toggle.focus()
+    page.keyboard.press(" ")
+    expect(page.get_by_role("button", name="Hide what sits under B2")).to_be_visible()
+    assert errors == []
+
+
 def test_arrow_keys_move_between_cells_and_enter_opens_one(live_demo, page):
     page.goto(f"{live_demo.url}/matrix/")
     page.get_by_role("link", name="B1 and INT", exact=False).first.focus()
