@@ -10,9 +10,12 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 
 class BadParameter(Exception):
-    def __init__(self, parameter: str, message: str) -> None:
+    """A parameter at fault: a 400, or a 404 where its value names what is not there (a
+    schema-valid request that finds nothing)."""
+
+    def __init__(self, parameter: str, message: str, status: int = 400) -> None:
         super().__init__(message)
-        self.parameter, self.message = parameter, message
+        self.parameter, self.message, self.status = parameter, message, status
 
 
 def _said(error: dict) -> tuple[str | None, str]:
@@ -32,7 +35,7 @@ def install(api: NinjaAPI) -> None:
     def bad_parameter(request: HttpRequest, error: BadParameter) -> HttpResponse:
         detail = f"{error.parameter}: {error.message}"
         return api.create_response(request, {"detail": detail, "parameter": error.parameter},
-                                   status=400)  # fmt: skip
+                                   status=error.status)  # fmt: skip
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:

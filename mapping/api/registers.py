@@ -106,6 +106,15 @@ def mapping(request, slug: str = SLUG, edition: int | None = EDITION):
     return _register_out(request, register_for(request, slug, edition))
 
 
+def _element_in_any_case(register: Register, side: Side, code: str):
+    """The element with this code, as written or in another case ("int.1" is INT.1)."""
+    found = register.element(side, code)
+    if found is None:
+        wanted = code.casefold()
+        found = next((e for e in register.elements(side) if e.code.casefold() == wanted), None)
+    return found
+
+
 def _element_out(request, register: Register, element) -> ElementOut:
     children = [child.code for child in register.children(element)]
     return ElementOut.of(element, children, register.urls.lasting(request.build_absolute_uri))
@@ -126,10 +135,10 @@ def element(request, slug: str = SLUG, side: SideParameter = SIDE, code: str = C
             edition: int | None = EDITION):  # fmt: skip
     register = register_for(request, slug, edition)
     end = Side(OLD_SIDES.get(side, side))
-    found = register.element(end, code)
+    found = _element_in_any_case(register, end, code)
     if found is None:
         raise HttpError(404, f"There is no {register.words.one(end)} “{code}” in this register.")
-    chosen = LinkFilterForm({end.value: code}, register=register)
+    chosen = LinkFilterForm({end.value: found.code}, register=register)
     chosen.is_valid()
     lasting = register.urls.lasting(request.build_absolute_uri)
     links = [LinkOut.of(link, lasting) for link in register.fetch(register.links(chosen.chosen()))]
@@ -195,10 +204,10 @@ def links(request, query: Query[LinkQuery], slug: str = SLUG):
     for side, old in ((Side.SOURCE, "behaviour"), (Side.TARGET, "standard")):
         if (code := data.pop(old, None)) and side.value not in data:
             data[side.value] = code  # beside its new name, the old one is ignored (as said)
-        code = data.get(side.value)
-        if code and register.element(side, code) is None:
-            raise HttpError(404, f"There is no {register.words.one(side)} “{code}” in this "
-                            "register.")  # fmt: skip
+        code = data.get(side.value)  # in any case, as on the link table
+        if code and _element_in_any_case(register, side, code) is None:
+            raise BadParameter(side.value, f"There is no {register.words.one(side)} “{code}” "
+                               "in this register.", status=404)  # fmt: skip
     form = LinkFilterForm(data, register=register)
     if not form.is_valid():
         name, errors = next(iter(form.errors.items()))

@@ -71,6 +71,17 @@ def test_an_element_comes_with_its_tree_and_links(published, client):
     assert [e["code"] for e in every][:2] == ["B1", "B1.1"]
 
 
+def test_codes_are_read_in_any_case_as_on_the_pages(published, client):
+    """?source=b1 is B1, on the link table and in the API alike; so is an element's code
+    in its address."""
+    upper = client.get(f"{API}/links", {"source": "B1", "target": "INT"}).json()
+    lower = client.get(f"{API}/links", {"source": "b1", "target": "int"}).json()
+    assert lower == upper and upper["count"] > 0
+    element = client.get(f"{API}/elements/target/int.1").json()
+    assert element == client.get(f"{API}/elements/target/INT.1").json()
+    assert element["code"] == "INT.1" and element["links"]
+
+
 def test_the_old_names_are_still_answered_with_the_same_values(published, client):
     """For one release, the names of the time when every register was behaviours →
     standards are answered beside the new ones, with the same values."""
@@ -186,7 +197,8 @@ def test_cors_lets_any_origin_read_and_nothing_else(published, client):
     (f"{API}/elements/sideways", 400, "side: Input should be 'source', 'target', 'behaviours' "
      "or 'standards'", "side"),
     (f"{API}/links/999999", 404, "There is no link 999999 in this register.", None),
-    (f"{API}/links?source=ZZ", 404, "There is no behaviour “ZZ” in this register.", None),
+    (f"{API}/links?source=ZZ", 404, "source: There is no behaviour “ZZ” in this register.",
+     "source"),
     (f"{API}/links?page=abc", 400, "page: Input should be a valid integer", "page"),
     (f"{API}/links?page_size=0", 400, "page_size: Input should be greater than or equal to 1",
      "page_size"),
