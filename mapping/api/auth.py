@@ -1,5 +1,7 @@
 """Who may read the API: anyone while the site is public (WEAVE_PUBLIC_READ); otherwise
-a logged-in session, or a personal token sent as "Authorization: Bearer <token>"."""
+a logged-in session, or a personal token sent as "Authorization: Bearer <token>". A token
+sent that the site does not know (revoked, or mistyped) is refused even where none is
+needed: the caller learns at once that it will not work where one is."""
 
 from __future__ import annotations
 
@@ -16,11 +18,14 @@ class ReaderAuth(HttpBearer):
     )
 
     def __call__(self, request: HttpRequest):
+        sent = request.headers.get("Authorization", "")
         if settings.WEAVE_PUBLIC_READ:
-            return True
+            return True if not sent.lower().startswith("bearer ") else super().__call__(request)
         if request.user.is_authenticated:
             return request.user
         return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, token: str):
-        return ApiToken.objects.user_for(token)
+        user = ApiToken.objects.user_for(token)
+        request.weave_unknown_token = user is None  # said in the 401 (mapping/api/errors.py)
+        return user

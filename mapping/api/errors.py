@@ -50,11 +50,15 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthorised(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-        why = ("Only a register's editors see its suggestions" if settings.WEAVE_PUBLIC_READ
-               else "This site is private")  # fmt: skip
-        response = api.create_response(request, {
-            "detail": f"{why}: send a personal API token (make one on your account page) as "
-            "“Authorization: Bearer <token>”.", "parameter": None,
-        }, status=401)  # fmt: skip
+        if getattr(request, "weave_unknown_token", False):
+            detail = ("The token sent is not one this site knows: it was revoked, or is "
+                      "mistyped. Make a new one on your account page.")  # fmt: skip
+        else:
+            why = ("Only a register's editors see its suggestions" if settings.WEAVE_PUBLIC_READ
+                   else "This site is private")  # fmt: skip
+            detail = (f"{why}: send a personal API token (make one on your account page) as "
+                      "“Authorization: Bearer <token>”.")  # fmt: skip
+        response = api.create_response(request, {"detail": detail, "parameter": None},
+                                       status=401)  # fmt: skip
         response["WWW-Authenticate"] = 'Bearer realm="weave"'
         return response

@@ -33,7 +33,9 @@ class EditorAuth(HttpBearer):
         return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, token: str):
-        return ApiToken.objects.user_for(token)
+        user = ApiToken.objects.user_for(token)
+        request.weave_unknown_token = user is None  # said in the 401 (mapping/api/errors.py)
+        return user
 
 
 class SuggestionQuery(Schema):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from mapping.models import ApiToken
 from tests.rows import demo_per_module
@@ -74,6 +75,21 @@ def test_a_revoked_token_opens_nothing(demo, private, as_role, client, people):
     assert token.revoked_at is not None
     assert client.get(API, headers={"Authorization": f"Bearer {key}"}).status_code == 401
     assert "Revoked" in viewer.get(reverse("account")).content.decode()
+
+
+def test_a_token_the_site_does_not_know_is_refused_and_said_to_be_unknown(demo, as_role, client):
+    """On a public site no token is needed, but one sent that would not work where one is
+    (revoked, mistyped) is refused at once, saying so, not quietly ignored; a known one
+    and no token at all read alike."""
+    key = _made(as_role("viewer").post(reverse("account"), {"name": "Intranet"}))
+    assert client.get(API).status_code == 200
+    assert client.get(API, headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    refused = client.get(API, headers={"Authorization": f"Bearer {key}x"})
+    assert refused.status_code == 401
+    assert refused.json()["detail"].startswith("The token sent is not one this site knows")
+    assert refused["WWW-Authenticate"] == 'Bearer realm="weave"'
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert client.get(API, headers={"Authorization": f"Bearer {key}"}).status_code == 401
 
 
 def test_a_deactivated_persons_token_opens_nothing(demo, private, people, client):
