@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import models
 from django.db.models import BigIntegerField, Case, Count, F, Min, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 
 from mapping.models.link_rows import RELATION_RANK, Relation
@@ -104,6 +105,11 @@ class Step:
 
     def get_relation_display(self) -> str:
         return Relation(self.relation).label
+
+    @property
+    def url(self) -> str:
+        """The step's own page, in its register (the address that names the register)."""
+        return reverse("link_detail", kwargs={"slug": self.register_slug, "pk": self.link_id})
 
 
 @dataclass(eq=False)

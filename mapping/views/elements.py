@@ -75,6 +75,7 @@ def element_detail(
         "children": [section.element for section in through_children],
         "direct": direct,
         "through_children": through_children,
+        "linked": any(section.total for section in (direct, *through_children)),
         "is_source": side == Side.SOURCE,
         "other_framework": register.framework(side.other),
         "history": mark_revertable(request.user, register.history_of(element), subject=element),

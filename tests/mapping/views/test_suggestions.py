@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mapping.models import Change, Link, LinkStatus, Mapping
+from mapping.models import Change, Link, LinkStatus, Mapping, Side
 from mapping.models.inference import ReviewedPair
 from mapping.models.tracked import tracked_values
 from mapping.register import LiveRegister
@@ -341,3 +341,27 @@ def test_a_crosswalk_link_tells_its_editors_what_other_registers_infer_through_i
         "an inference in Our Behaviours and the Competence and Conduct Standard" in page
     )
     assert "what other registers infer" not in _text(as_role("viewer").get(url))
+
+
+def test_an_inferred_link_shows_why_each_step_holds_and_leads_to_it(cc, client):
+    """On an element's page, each path of a link inferred through a crosswalk names its two
+    steps as links to their pages, with each step's rationale; an element with no links of
+    its own offers no link table that would list none."""
+    register = LiveRegister(cc)
+    target = next(
+        e for e in register.elements(Side.TARGET)
+        if register.inferred_of(e, at_most=5)[0] and not cc.links.filter(target=e).exists()
+        and not e.children.exists()
+    )  # fmt: skip
+    html = client.get(target.url).content.decode()
+    [inferred, *_] = register.inferred_of(target, at_most=5)[0]
+    path = register.with_paths([inferred])[0].path_list[0]
+    for step in (path.first, path.second):
+        assert f'<a href="/m/{step.register_slug}/links/{step.link_id}/">' in html
+        assert f"<q>{escape(step.rationale)}</q>" in html
+    assert "See these links in the link table" not in html
+    linked = cc.links.exclude(status="retired").select_related("target").first().target
+    assert (
+        "See these links in the link table"
+        in client.get(register.urls.element(Side.TARGET, linked.code)).content.decode()
+    )
