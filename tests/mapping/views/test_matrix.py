@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapping.coverage.matrix import build_matrix
-from mapping.models import Link
+from mapping.models import Link, Mapping
 from mapping.register import LiveRegister
 
 URL = reverse("matrix")
@@ -159,3 +159,19 @@ def test_uncovered_rows_and_columns_say_whether_they_were_reviewed(client, small
     assert "reviewed gap" in b12_head and "On purpose." in b12_head
     b11_head = html.split("Listen well</a>")[1].split("</th>")[0]
     assert "gap-flag" not in b11_head
+
+
+def test_its_gap_flags_agree_with_the_coverage_page(demo, client):
+    """An element reached only by inferred links is flagged as such, not as "not
+    reviewed": the matrix's flags count what the coverage page's figures count."""
+    register = LiveRegister(Mapping.objects.get(slug="example-homes-cc"))
+    coverage = register.coverage
+    html = client.get("/m/example-homes-cc/matrix/").content.decode()
+    open_ = len([e for e in [*coverage.sources, *coverage.targets]
+                 if not e.covered and not e.review and not e.covered_only_by_inference
+                 and e.element.depth == 0])  # fmt: skip
+    inferred = [e for e in [*coverage.sources, *coverage.targets]
+                if e.covered_only_by_inference and e.element.depth == 0]  # fmt: skip
+    assert inferred, "the demo has elements reached only by inference"
+    assert html.count('<span aria-hidden="true">!</span> not reviewed') == open_ + 1  # + legend
+    assert html.count('<span aria-hidden="true">◌</span> inferred only') == len(inferred) + 1
