@@ -19,10 +19,13 @@ from django.core.exceptions import (
 )
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from mapping.views.lookups import NoRegisterYet
 
 
 def busy(error: BaseException) -> bool:
@@ -70,6 +73,8 @@ def _plain(request: HttpRequest, title: str, said: str, status: int) -> HttpResp
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if stranger_on_a_private_site(request):
         return _plain(request, "Page not found", "There is nothing at this address.", 404)
+    if isinstance(exception, NoRegisterYet):  # a register's page, on a site with none yet
+        return render(request, "404.html", {"no_register": True}, status=404)
     return defaults.page_not_found(request, exception)
 
 

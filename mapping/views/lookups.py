@@ -28,12 +28,19 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+class NoRegisterYet(Http404):
+    """A page of the default register, on a site that has none yet: its 404 says how to
+    start one (mapping/views/errors.py)."""
+
+
 def get_mapping(slug: str | None = None) -> Mapping:
     """The site's default mapping, or the one with this slug."""
     mappings = Mapping.objects.with_frameworks()
     mapping = mappings.filter(**({"is_default": True} if slug is None else {"slug": slug})).first()
     if mapping is None:
-        raise Http404("No mapping has been set up yet." if slug is None else "No such register.")
+        if slug is None:
+            raise NoRegisterYet("No mapping has been set up yet.")
+        raise Http404("No such register.")
     return mapping
 
 
