@@ -242,17 +242,3 @@ def test_a_levels_name_is_counted_and_kept_as_written_in_every_sentence(demo, cl
     for url in ("/coverage/", reverse("mapping_list")):
         page = _text(client.get(url))
         assert "ksb" not in page and "capabilitys" not in page and "KSBs" in page, url
-
-
-@pytest.mark.parametrize("url", ["/links/", "/matrix/", "/map/", "/coverage/", "/editions/",
-                                 "/guide.pdf", "/elements/anything/A1/"])  # fmt: skip
-def test_a_site_with_no_register_yet_says_so_where_a_register_would_be(db, client, url):
-    """A brand-new site (no register): the home page says how to start; a register's page
-    is a 404 that says there is none yet and leads there, not "nothing at this address"."""
-    home = _text(client.get("/"))
-    assert "There is no register yet." in home and "Log in to start one." in home
-    response = client.get(url)
-    assert response.status_code == 404
-    page = _text(response)
-    assert "No register yet" in page and "The home page says how to start one." in page
-    assert "mistyped" not in page
