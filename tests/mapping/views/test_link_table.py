@@ -69,6 +69,12 @@ class TestPage:
         assert "Download all 0 links" not in html
         html = as_role("editor").get(URL).content.decode()
         assert f'<a href="{reverse("link_create")}">Add a link</a>' in html
+        assert f'<a href="{reverse("suggestions")}">suggested links</a>' in html
+
+    def test_its_editors_find_the_suggestions_from_it(self, small, as_role):
+        link = f'<a href="{reverse("suggestions")}">Suggested links to review</a>'
+        assert link in as_role("editor").get(URL).content.decode()
+        assert link not in as_role("viewer").get(URL).content.decode()
 
     def test_one_link_is_one_link(self, small, client):
         Link.objects.filter(mapping=small["mapping"]).exclude(pk=small["b11_s11"].pk).delete()
