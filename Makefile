@@ -78,7 +78,7 @@ serve: setup
 ## backup: the whole site (registers, editions, history, accounts, tokens) as one file in
 ## var/backups/, named by the time; restore with `make restore FILE=…` into an empty database
 backup: setup
-	@mkdir -p var/backups
+	@mkdir -p -m 700 var/backups
 	$(BIN)/python manage.py backup --output var/backups/weave-$$(date -u +%Y%m%dT%H%M%SZ).json
 
 restore: setup

@@ -1,8 +1,10 @@
 """A backup of the whole site: the register document (every framework, register, edition
 and the history: mapping/exchange/register_json.py) with the accounts that use it, their
-roles (site-wide and per register), password hashes and API tokens. Restored into an empty
-database (SQLite or PostgreSQL) it is the same site: people log in as before and every
-permalink holds. Uploads waiting in an import, login attempts and queued tasks are not kept."""
+roles (site-wide and per register), password hashes and API tokens, and what else is kept of
+them (what they are emailed about, invitations, the audit log: backup_people.py). Restored
+into an empty database (SQLite or PostgreSQL) it is the same site: people log in as before
+and every permalink holds. Uploads waiting in an import, login attempts, sessions, emails
+waiting to be sent and queued tasks are not kept."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from mapping.exchange.backup_people import PeopleRecords, people_records, restore_people
 from mapping.exchange.register_json.restore import NotEmpty, restore
 from mapping.exchange.register_json.schema import RegisterDocument
 from mapping.exchange.register_json.writer import live_document
@@ -57,10 +60,11 @@ class TokenRecord(Payload):
 
 class Backup(Payload):
     format: Literal["weave-backup"] = "weave-backup"
-    version: Literal[1, 2] = 2
+    version: Literal[1, 2, 3] = 3  # 3: with what is kept of people beyond their accounts
     made_at: datetime
     accounts: list[AccountRecord]
     tokens: list[TokenRecord] = []
+    people: PeopleRecords = PeopleRecords()
     site: RegisterDocument  # every framework, register, edition and the history
 
 
@@ -87,6 +91,7 @@ def make_backup() -> Backup:
                         revoked_at=t.revoked_at)
             for t in tokens
         ],
+        people=people_records(),
         site=live_document(Mapping.objects.order_by("pk"), whole_site=True),
     )  # fmt: skip
 
@@ -113,7 +118,8 @@ def restore_backup(backup: Backup) -> dict[str, int]:
     # created_at is set on creation; put back the dates the tokens were made.
     for token, record in zip(made, backup.tokens, strict=True):
         ApiToken.objects.filter(pk=token.pk).update(created_at=record.created_at)
-    return {"accounts": len(backup.accounts), "tokens": len(backup.tokens), **counts}
+    people = restore_people(backup.people, by_name)
+    return {"accounts": len(backup.accounts), "tokens": len(backup.tokens), **counts, **people}
 
 
 def _restore_roles(accounts: list[AccountRecord], by_name: dict) -> None:

@@ -15,6 +15,8 @@ from django.test import Client
 from mapping.models import ApiToken, Change, Edition, Link, Membership
 from mapping.models.frozen import EditionInferred
 from mapping.models.inference import ReviewedPair
+from mapping.models.notices import Preferences, Watch
+from mapping.models.people import Audit, AuditEntry, Invitation
 from standards.models import Element
 
 
@@ -45,10 +47,20 @@ def test_a_backup_restores_as_the_same_site(published, people, tmp_path):
     sam = User.objects.create_user("sam", password="sams-own-password-1", email="s@ex.org")
     Membership.objects.create(user=sam, mapping=None, role="viewer")
     Membership.objects.create(user=sam, mapping=published["mapping"], role="editor")
+    # What is kept of people beyond their accounts: what they are emailed about, an
+    # invitation standing, the audit log.
+    Watch.objects.create(user=sam, mapping=published["mapping"], editions=True, digest=True)
+    Preferences.objects.create(user=sam, proposals=False)
+    Invitation.objects.issue("new@ex.org", "editor", published["mapping"], by=people["admin"])
+    AuditEntry.objects.record(Audit.ROLE_CHANGED, by=people["admin"], person=sam,
+                              detail="Editor in Example Homes.")  # fmt: skip
     kept = (Edition.objects.count(), ReviewedPair.objects.count(), EditionInferred.objects.count(),
             Link.objects.exclude(accepted_from={}).count())  # fmt: skip
     assert min(kept) > 0  # the demo has dismissed and accepted suggestions, frozen inferences
     before = _backup(tmp_path / "one.json")
+    assert all(before["people"][kind] for kind in ("preferences", "watches", "invitations",
+                                                   "audit"))  # fmt: skip
+    assert (tmp_path / "one.json").stat().st_mode & 0o777 == 0o600  # hashes: its owner's only
     assert ".".join(before["site"]["changes"][-1]["at"].split(".")[1:])  # microseconds kept
 
     _empty_the_database()

@@ -9,7 +9,8 @@ from mapping.management.commands._files import write
 class Command(BaseCommand):
     help = (
         "Write a backup of the whole site: every framework, register, edition and the "
-        "history, with the accounts (roles, password hashes) and API tokens. "
+        "history, with the accounts (roles, password hashes), API tokens, what people are "
+        "emailed about, invitations and the audit log; the file is readable by its owner only. "
         "`manage.py restore` puts it back into an empty database, SQLite or PostgreSQL."
     )
 
@@ -18,6 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, **options):
         text = make_backup().model_dump_json(indent=1) + "\n"
+        if output is not None:  # password hashes and token digests: for its owner's eyes only
+            output.touch(mode=0o600, exist_ok=True)
+            output.chmod(0o600)
         write(text, output)
         if output is not None:
             self.stderr.write(f"Wrote the backup to {output} ({len(text) // 1024:,} KB).")
