@@ -73,7 +73,8 @@ serve: setup
 	$(BIN)/python manage.py weave_worker & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/gunicorn mapping.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
-		--threads $${WEAVE_THREADS:-4} --graceful-timeout 20 --access-logfile -
+		--threads $${WEAVE_THREADS:-4} --graceful-timeout 20 --access-logfile - \
+		--logger-class mapping.core.access_log.KeysHidden
 
 ## backup: the whole site (registers, editions, history, accounts, tokens) as one file in
 ## var/backups/, named by the time; restore with `make restore FILE=…` into an empty database

@@ -76,7 +76,7 @@ def served(*, workers: int = 2, threads: int = 4, app: str = "mapping.wsgi"
             [str(BIN / "gunicorn"), app, "--pythonpath", str(ROOT / "bench"),
              "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--threads", str(threads), "--timeout", "60",
-             "--log-level", "warning"],
+             "--log-level", "warning", "--logger-class", "mapping.core.access_log.KeysHidden"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
