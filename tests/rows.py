@@ -31,12 +31,15 @@ def build_small() -> dict:
     )
 
     def element(framework, code, title, parent=None, position=0):
+        # An organisation's behaviours are named so by their framework's level, as the
+        # register's words for them are (mapping/register/words.py).
+        levels = ("Top", "Child") if framework.kind == "standards" else ("Behaviour", "Descriptor")
         return Element.objects.create(
             framework=framework,
             code=code,
             title=title,
             parent=parent,
-            level_label="Child" if parent else "Top",
+            level_label=levels[1] if parent else levels[0],
             position=position,
         )
 

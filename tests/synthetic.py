@@ -22,7 +22,7 @@ def synthetic_framework(slug: str, kind: str, tops: int, children_each: int) -> 
             framework=framework,
             code=f"{prefix}{top}",
             title=f"{kind.title()} {top}",
-            level_label="Top",
+            level_label="Behaviour" if kind == Framework.Kind.BEHAVIOURS else "Top",
             position=top,
         )
         for top in range(1, tops + 1)

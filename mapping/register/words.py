@@ -1,9 +1,10 @@
 """What a register calls the two ends of its links, in its pages' prose.
 
-A register from a behaviours framework onto a standards framework says "behaviour" and
-"standard", as the original register did. Any other register says each framework's own
-level name (that of its top-level elements: "characteristic", "outcome"), or "element"
-when a framework has none yet.
+A register from a behaviours framework onto a standards framework says "standard" for the
+standards, as the original register did, and the behaviours framework's own level name for
+the other end ("behaviour", or "value" where an organisation has values). Any other register
+says each framework's own level name (that of its top-level elements: "characteristic",
+"outcome"), or "element" when a framework has none yet.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ class Words:
         """The words of a register between these frameworks; tops(side) gives a side's
         top-level elements (each with its level_label), asked for only when needed."""
         if source.kind == FrameworkKind.BEHAVIOURS and target.kind == FrameworkKind.STANDARDS:
-            return cls("behaviour", "behaviours", "standard", "standards", "Living", ours=True)
+            one = _level(source, tops("source"))
+            return cls(one, plural(one), "standard", "standards", "Living", ours=True)
         one, other = _level(source, tops("source")), _level(target, tops("target"))
         meeting = "Living" if source.kind == FrameworkKind.BEHAVIOURS else "Meeting"
         ours = source.kind == FrameworkKind.BEHAVIOURS

@@ -54,9 +54,9 @@ def test_the_same_file_twice_changes_nothing(dry_run, apply, people):
 def test_a_framework_in_use_is_updated_by_code_and_nothing_is_deleted(small, dry_run, apply,
                                                                      people):  # fmt: skip
     text = """code,title,description,parent code,level label,position
-B1,Be kind always,,,Top,1
-B1.1,Listen well,,B1,Child,1
-B3,Be curious,,,Top,3
+B1,Be kind always,,,Behaviour,1
+B1.1,Listen well,,B1,Descriptor,1
+B3,Be curious,,,Behaviour,3
 """
     batch = dry_run("framework", text, framework=small["behaviours"])
     (part,) = batch.summary
@@ -76,7 +76,10 @@ B3,Be curious,,,Top,3
 
 
 def test_retiring_what_is_not_in_the_file_is_the_editors_choice(small, dry_run, apply, people):
-    text = "code,title,level label,parent code\nB1,Be kind,Top,\nB1.1,Listen well,Child,B1\n"
+    text = (
+        "code,title,level label,parent code\nB1,Be kind,Behaviour,\n"
+        "B1.1,Listen well,Descriptor,B1\n"
+    )
     batch = dry_run("framework", text, framework=small["behaviours"],
                     options={"retire_missing": True})  # fmt: skip
     assert batch.summary[0]["retire_missing"] and len(batch.summary[0]["missing"]) == 2
@@ -113,7 +116,7 @@ def test_the_publishers_wording_is_shown_side_by_side_and_marked_checked(small, 
 
 
 def test_the_tree_can_be_rearranged(small, dry_run, apply):
-    text = "code,title,level label,parent code\nB2,Be brave,Child,B1\n"
+    text = "code,title,level label,parent code\nB2,Be brave,Descriptor,B1\n"
     apply(dry_run("framework", text, framework=small["behaviours"]))
     small["b2"].refresh_from_db()
     assert small["b2"].parent == small["b1"]
@@ -129,15 +132,15 @@ BAD_ROWS = [
     # A first row with another problem still holds its code.
     ("code,title,level label\nB1,,Top\nB1,Again,Top\n", "Row 3, column “code”",
      "The code B1 is also on row 2"),
-    ("code,title,level label,parent code\nB1,Kind,Top,B9\n", "Row 2, column “parent code”",
+    ("code,title,level label,parent code\nB1,Kind,Behaviour,B9\n", "Row 2, column “parent code”",
      "The parent code B9 is not in the file"),
     ("code,title,level label,parent code\nA,One,Top,B\nB,Two,Top,A\n",
      "Row 2, column “parent code”", "A would sit under itself: its parents go round in a "
      "circle (A → B → A)"),
-    ("code,title,level label,position\nB1,Kind,Top,first\n", "Row 2, column “position”",
+    ("code,title,level label,position\nB1,Kind,Behaviour,first\n", "Row 2, column “position”",
      "“first” is not a position"),
     # Checked in the dry run, not found out by the database when applying.
-    ("code,title,level label,position\nB1,Kind,Top,99999999999999999999999\n",
+    ("code,title,level label,position\nB1,Kind,Behaviour,99999999999999999999999\n",
      "Row 2, column “position”", "“99999999999999999999999” is not a position: give a whole "
      "number from 0 to 100,000"),
 ]  # fmt: skip
@@ -263,7 +266,7 @@ def test_an_apply_that_fails_half_way_writes_nothing(small, dry_run, apply, monk
 
 def test_a_register_that_changed_after_the_dry_run_shows_the_new_dry_run(small, dry_run,
                                                                          apply):  # fmt: skip
-    text = "code,title,level label\nB1,Be kind always,Top\n"
+    text = "code,title,level label\nB1,Be kind always,Behaviour\n"
     batch = dry_run("framework", text, framework=small["behaviours"])
     Element.objects.filter(pk=small["b1"].pk).update(title="Be kind always")
     batch = apply(batch)
@@ -290,7 +293,10 @@ def test_a_file_whose_every_row_is_wrong_does_not_say_it_changes_nothing(small, 
 def test_retiring_what_is_missing_never_retires_what_the_file_holds(small, dry_run, apply,
                                                                      people):  # fmt: skip
     """B1.1 is in the file, B1 (its parent) is not: retiring B1 would retire B1.1 with it."""
-    text = "code,title,level label,parent code\nB1.1,Listen well,Child,B1\nB2,Be brave,Top,\n"
+    text = (
+        "code,title,level label,parent code\nB1.1,Listen well,Descriptor,B1\n"
+        "B2,Be brave,Behaviour,\n"
+    )
     batch = dry_run("framework", text, framework=small["behaviours"],
                     options={"retire_missing": True})  # fmt: skip
     assert not batch.can_be_applied
@@ -305,7 +311,7 @@ def test_retiring_what_is_missing_never_retires_what_the_file_holds(small, dry_r
 
 def test_an_element_cannot_be_put_under_a_retired_one(small, dry_run, apply, people):
     Element.objects.filter(code="B2").update(retired=True, retired_reason="Gone.")
-    text = "code,title,level label,parent code\nB2.1,Be bold,Child,B2\n"
+    text = "code,title,level label,parent code\nB2.1,Be bold,Descriptor,B2\n"
     batch = dry_run("framework", text, framework=small["behaviours"])
     assert not batch.can_be_applied
     assert problems_said(batch.summary[0]) == [
@@ -327,7 +333,7 @@ def test_a_framework_thousands_of_levels_deep_is_laid_out_without_recursion(db):
 
 
 def test_a_code_differing_only_in_case_from_another_is_a_problem(small, dry_run):
-    text = "code,title,level label,parent code\nb1,Be kind,Top,\nB7,New,Top,\nb7,Newer,Top,\n"
+    text = "code,title,level label,parent code\nb1,Be kind,Top,\nB7,New,Behaviour,\nb7,Newer,Top,\n"
     batch = dry_run("framework", text, framework=small["behaviours"])
     assert not batch.can_be_applied
     assert problems_said(batch.summary[0]) == [

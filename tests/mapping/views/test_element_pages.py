@@ -26,7 +26,7 @@ def test_a_behaviour_page_shows_its_children_and_the_standards_it_covers(client,
     html = response.content.decode()
     assert '<h1><span class="code">B1</span> Be kind</h1>' in html
     assert "Listen well" in html and "Say thank you" in html  # children
-    assert "Standards this top covers" in html
+    assert "Standards this behaviour covers" in html
     # direct link first, then the descriptor's link under "Through its …"
     assert link_rows(html) == [str(small["b1_s2"].pk), str(small["b11_s11"].pk)]
     assert "Kindness makes for good service." in html

@@ -371,7 +371,7 @@ def test_a_stale_element_form_is_refused(small, as_role):
 def test_adding_an_element_under_another(small, as_role):
     url = reverse("element_create", args=["our-ways"]) + "?parent=B1"
     form = as_role("editor").get(url).content.decode()
-    assert 'value="Child"' in form and 'value="3"' in form  # level and next position
+    assert 'value="Descriptor"' in form and 'value="3"' in form  # level and next position
     response = as_role("editor").post(
         reverse("element_create", args=["our-ways"]),
         {"parent": small["b2"].pk, "code": "B2.1", "title": "Speak up", "level_label": "Child",

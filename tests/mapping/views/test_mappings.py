@@ -1,9 +1,11 @@
 """Any mapping has the register's pages, under /m/<slug>/, live and at its editions."""
 
+import io
 import json
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from mapping.models import Edition, Link, LinkStatus, Mapping
@@ -174,3 +176,24 @@ def test_a_register_needs_a_name_of_its_own_and_frameworks_are_told_apart(small,
     })  # fmt: skip
     assert response.status_code == 400
     assert "Another register has that name" in response.content.decode()
+
+
+def test_an_organisations_values_are_called_values_not_behaviours(small, client):
+    """A behaviours framework whose top level is "Value" (a charity's "Our Values"): the
+    register's pages call them values, in the guide, the link table's filter, the matrix
+    and the coverage page; the standards stay standards."""
+    Element.objects.filter(framework=small["behaviours"], parent=None).update(level_label="Value")
+    call_command("announce_changes", stdout=io.StringIO())  # an UPDATE, behind the write path
+    pages = {url: client.get(url).content.decode() for url in ("/", "/links/", "/matrix/",
+                                                                "/coverage/")}  # fmt: skip
+    assert "Our values and what they cover" in pages["/"]
+    assert "2 of 2 values link to The standards" in _words(pages["/"])
+    assert '<label for="id_source">Value</label>' in pages["/links/"]
+    assert "Links between values (rows) and standards (columns)" in _words(pages["/matrix/"])
+    assert "Values not linked" in _words(pages["/coverage/"])
+    for url, html in pages.items():
+        assert "behaviour" not in html.lower(), url
+
+
+def _words(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

@@ -32,9 +32,9 @@ PAGES = [
     # + elements, the count (up to 2,000), the page's rows, read in order from an index
     ("links/?sort=target&page=2", 5, 6),
     ("links/?source=B1&q=rationale&sort=-relation", 5 + PROBE, 6 + PROBE),
-    # + the link with its elements, its twin (in the latest edition, or live), and its
-    # history (live)
-    ("links/1/", 5, 5),
+    # + the link with its elements, its twin (in the latest edition, or live), its history
+    # (live), and the behaviours' level name, which names them in the page's words
+    ("links/1/", 6, 6),
     ("matrix/", 6, 7),  # + elements, links, gaps, inferred links
     # + the open cell's links, whole, for their citations (COinS spans)
     ("matrix/?expand=B1,S1&cell=B1.1:S1.1", 7, 8),
