@@ -123,6 +123,7 @@ mapping_pages = [
     ),
     path("move/", versions.register_move, name="register_move"),
     path("default/", mappings.mapping_make_default, name="mapping_make_default"),
+    path("details/", mappings.mapping_edit, name="mapping_edit"),
     path("editions/", editions.edition_list, name="edition_list"),
     path("editions/publish/", editions.edition_publish, name="edition_publish"),
     path("editions/compare/", editions.edition_compare, name="edition_compare"),

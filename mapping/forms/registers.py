@@ -77,6 +77,27 @@ class MappingForm(forms.ModelForm):
         return slug
 
 
+class RegisterDetailsForm(forms.ModelForm):
+    """What a register says of itself: its name, who publishes it, what it is, its licence
+    and the introduction that opens its guide. Its short name (its addresses, which
+    citations hold) and its two frameworks stay as they were made."""
+
+    licence_url = MappingForm.base_fields["licence_url"]
+
+    class Meta:
+        model = Mapping
+        fields = ["name", "organisation", "description", "licence_url", "guide_intro"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "guide_intro": forms.Textarea(attrs={"rows": 12})}  # fmt: skip
+        error_messages = {
+            "name": MappingForm.Meta.error_messages["name"],
+            "organisation": MappingForm.Meta.error_messages["organisation"],
+        }
+
+    def clean_name(self) -> str:
+        return name_of_its_own(self.cleaned_data["name"], self.instance.pk)
+
+
 class StartFromForm(forms.Form):
     """A new register S → B started from what is already mapped: a register S → A and a
     crosswalk A → B, whose links give the new register its inferred suggestions."""

@@ -116,6 +116,11 @@ class RegisterUrls:
         return reverse("suggestions", kwargs=self.mapping_kwargs)
 
     @cached_property
+    def details(self) -> str:
+        """Where its publishers edit what the register says of itself."""
+        return reverse("mapping_edit", kwargs=self.mapping_kwargs)
+
+    @cached_property
     def suggestion_accept(self) -> str:
         return reverse("suggestion_accept", kwargs=self.mapping_kwargs)
 

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from mapping.access.policy import may_import_framework, require
 from mapping.caching.pages import cached_page
 from mapping.coverage.across import every_register
-from mapping.forms.registers import MappingForm, StartFromForm
+from mapping.forms.registers import MappingForm, RegisterDetailsForm, StartFromForm
 from mapping.forms.text import add_refusal
 from mapping.models import Mapping, Role
 from mapping.register import LiveRegister
 from mapping.register.addresses import RegisterUrls
-from mapping.views.lookups import HtmxHttpRequest, flash, get_mapping
+from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register, get_mapping
 
 
 @require_safe
@@ -65,6 +65,20 @@ def mapping_create(request: HtmxHttpRequest) -> HttpResponse:
     status = 400 if form.errors or start.errors else 200
     context = {"form": form, "start": start}
     return render(request, "mapping/mapping_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def mapping_edit(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+    """A register's own details, for its publishers: saved as any write is (its pages,
+    PDF and exports renew); an edition keeps what it said when it was published."""
+    register = get_live_register(request, slug, need=Role.PUBLISHER)
+    form = RegisterDetailsForm(request.POST or None, instance=register.mapping)
+    if request.method == "POST" and form.is_valid():
+        mapping = form.save()
+        flash(request, f"Saved the details of {mapping.name}.")
+        return redirect(RegisterUrls(mapping).home)
+    context = {"form": form, "register": register}
+    return render(request, "mapping/mapping_edit.html", context, status=400 if form.errors else 200)
 
 
 def _default_if_first(mapping: Mapping, user) -> None:

@@ -157,6 +157,7 @@ VIEWS = [
     View("mapping_create", "/m/new/", "/m/new/nope/", ("GET", "POST"), "editor"),
     View("mapping_make_default", "/m/other/default/", "/m/nope/default/", ("POST",),
          "publisher"),
+    View("mapping_edit", "/details/", "/m/nope/details/", ("GET", "POST"), "publisher"),
     # The API's reference page, your account and its API tokens (the API itself is
     # tests/mapping/api/'s).
     View("api_docs", "/api/docs/", "/api/docs/nope/"),

@@ -197,3 +197,32 @@ def test_an_organisations_values_are_called_values_not_behaviours(small, client)
 
 def _words(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_registers_publishers_edit_its_details_on_the_web(small, people, as_role):
+    """Its name, organisation, description, licence and the guide's introduction, for its
+    publishers; an editor may not; a published edition keeps what it said; a bad form
+    changes nothing."""
+    ours = small["mapping"]
+    Link.objects.filter(mapping=ours).update(status=LinkStatus.APPROVED)
+    Edition.objects.publish(ours, by=people["publisher"], title="First")
+    url, link = reverse("mapping_edit"), '<a href="/details/">Edit the register'
+    assert link in as_role("publisher").get("/").content.decode()
+    assert link not in as_role("editor").get("/").content.decode()
+    assert as_role("editor").get(url).status_code == 403
+    before = Mapping.objects.filter(pk=ours.pk).values().get()
+    refused = as_role("publisher").post(url, {"name": "", "organisation": "Org"})
+    assert refused.status_code == 400 and "Give the register a name." in refused.content.decode()
+    assert Mapping.objects.filter(pk=ours.pk).values().get() == before
+    saved = as_role("publisher").post(url, {
+        "name": "Our ways, renamed", "organisation": "Org Ltd", "description": "Why we map.",
+        "licence_url": "https://creativecommons.org/licenses/by-sa/4.0/",
+        "guide_intro": "## Start here\n\nRead *this* first.",
+    })  # fmt: skip
+    assert (saved.status_code, saved["Location"]) == (302, "/")
+    ours.refresh_from_db()
+    assert (ours.name, ours.slug, ours.organisation) == ("Our ways, renamed", "ours", "Org Ltd")
+    guide = as_role("viewer").get("/").content.decode()
+    assert "<h2>Start here</h2>" in guide and "<em>this</em>" in guide
+    assert "Our ways, renamed" in guide
+    assert "Our ways, renamed" not in as_role("viewer").get("/editions/1/").content.decode()

@@ -146,6 +146,8 @@ def _write_views(small):
           "target_framework": small["standards"].pk}, "editor"),
         ("mapping_make_default", reverse("mapping_make_default", args=[other.slug]), {},
          "publisher"),
+        ("mapping_edit", reverse("mapping_edit"),
+         {"name": "Our ways, renamed", "organisation": "Org"}, "publisher"),
         ("suggestion_accept", reverse("suggestion_accept"),
          {"kind": "inferred", "pair": "B2:S2", "relation": "supports", "rationale": "Why."},
          "editor"),
@@ -176,7 +178,7 @@ FOR_OURS = {
     "link_still_holds": "editor",
     "edition_publish": "publisher", "link_import": "editor", "import_apply": "editor",
     "suggestion_accept": "editor", "suggestion_dismiss": "editor", "suggestions_bulk": "editor",
-    "review": "publisher",
+    "review": "publisher", "mapping_edit": "publisher",
 }  # fmt: skip
 
 # Views that only take a POST: a GET is the wrong method, whoever asks.
@@ -196,8 +198,8 @@ WRITE_VIEWS = [
     "framework_create",
     "framework_edit", "framework_retire", "framework_restore", "change_revert",
     "edition_publish", "framework_import", "link_import", "import_apply", "mapping_create",
-    "mapping_make_default", "suggestion_accept", "suggestion_dismiss", "suggestions_bulk",
-    "register_move", "review", "person", "people_invite", "invitation_withdraw",
+    "mapping_make_default", "mapping_edit", "suggestion_accept", "suggestion_dismiss",
+    "suggestions_bulk", "register_move", "review", "person", "people_invite", "invitation_withdraw",
     "person_token_revoke", "invitation_again",
 ]  # fmt: skip
 
