@@ -167,6 +167,16 @@ def test_axe_finds_no_violations_on_editing_pages(with_editions, page, role, pat
     assert axe_violations(page) == [], path
 
 
+def test_axe_finds_no_violations_on_the_registers_details(with_editions, page):
+    log_in(page, with_editions.url, "publisher")
+    page.goto(f"{with_editions.url}/details/")
+    assert axe_violations(page) == []
+    page.get_by_label("Name").fill("")
+    page.get_by_role("button", name="Save the details").click()
+    page.get_by_text("Give the register a name.").first.wait_for()
+    assert axe_violations(page) == []
+
+
 def test_axe_finds_no_violations_on_forms_with_errors_and_inline_forms(with_editions, page):
     log_in(page, with_editions.url, "publisher")
     page.goto(f"{with_editions.url}/links/new/")
