@@ -116,6 +116,10 @@ class RegisterUrls:
         return reverse("suggestions", kwargs=self.mapping_kwargs)
 
     @cached_property
+    def gap_review(self) -> str:
+        return reverse("gap_review", kwargs=self.mapping_kwargs)
+
+    @cached_property
     def details(self) -> str:
         """Where its publishers edit what the register says of itself."""
         return reverse("mapping_edit", kwargs=self.mapping_kwargs)

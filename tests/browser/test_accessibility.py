@@ -133,6 +133,8 @@ EDITOR_PAGES = [
     "/m/example-homes-cc/suggestions/accept/?kind=inferred&pair=B1.1:CC5",
     "/review/",
     "/accounts/notifications/",
+    "/coverage/",
+    "/m/example-homes-cc/coverage/",
 ]
 
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from mapping.models import ReviewedGap
+from standards.models import Element
 
 URL = reverse("coverage")
 CSV_URL = reverse("coverage_csv")
@@ -107,3 +108,35 @@ def test_it_allows_only_get(client, small, url):
 
 def test_without_a_mapping_it_is_not_found(client, db):
     assert client.get(URL).status_code == 404
+
+
+def test_its_editors_review_a_gap_on_the_page_and_may_open_it_again(small, as_role):
+    """An element with no link is left unlinked on purpose, with the reason, from the
+    coverage page; its figures count it as reviewed; "Review again" undoes it. A reason is
+    needed, an element with links cannot be left unlinked, and readers see no form."""
+    Element.objects.create(framework=small["standards"], code="S9", title="Nobody's yet",
+                           level_label="Top", position=9)  # fmt: skip
+    url, editor = reverse("coverage"), as_role("editor")
+    page = editor.get(url).content.decode()
+    assert "Why is S9 left without a link?" in page
+    assert "Why is S9 left without a link?" not in as_role("viewer").get(url).content.decode()
+    review = reverse("gap_review")
+    refused = editor.post(review, {"side": "target", "code": "S9", "reason": "  ", "next": url},
+                          follow=True)  # fmt: skip
+    assert "Say why S9 is left unlinked" in refused.content.decode()
+    assert not ReviewedGap.objects.exists()
+    covered = editor.post(review, {"side": "target", "code": "S2", "reason": "Why not."},
+                          follow=True)  # fmt: skip
+    assert "S2 has links now: nothing was changed." in covered.content.decode()
+    assert editor.post(review, {"side": "target", "code": "ZZ", "reason": "x"}).status_code == 400
+    saved = editor.post(review, {"side": "target", "code": "S9", "reason": "Not ours to meet.",
+                                 "next": url}, follow=True)  # fmt: skip
+    assert "S9 is left unlinked, on purpose" in saved.content.decode()
+    gap = ReviewedGap.objects.get()
+    assert (gap.element.code, gap.reason, gap.decided_by.username) == ("S9", "Not ours to meet.",
+                                                                       "editor")  # fmt: skip
+    page = as_role("viewer").get(url).content.decode()
+    assert "Reviewed and left unlinked" in page and "Not ours to meet." in page
+    again = editor.post(review, {"side": "target", "code": "S9", "action": "reopen"}, follow=True)
+    assert "S9 is open for review again." in again.content.decode()
+    assert not ReviewedGap.objects.exists()

@@ -158,6 +158,8 @@ VIEWS = [
     View("mapping_make_default", "/m/other/default/", "/m/nope/default/", ("POST",),
          "publisher"),
     View("mapping_edit", "/details/", "/m/nope/details/", ("GET", "POST"), "publisher"),
+    View("gap_review", "/gaps/review/", "/m/nope/gaps/review/", ("POST",), "editor",
+         for_register_editor=True),
     # The API's reference page, your account and its API tokens (the API itself is
     # tests/mapping/api/'s).
     View("api_docs", "/api/docs/", "/api/docs/nope/"),

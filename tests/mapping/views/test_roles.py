@@ -22,6 +22,7 @@ from mapping.models import (
     LinkStatus,
     Mapping,
     Membership,
+    ReviewedGap,
 )
 from mapping.models.inference import ReviewedPair
 from standards.models import Element, Framework
@@ -44,6 +45,7 @@ def _state():
         Change.objects.count(),
         Edition.objects.count(),
         list(ReviewedPair.objects.order_by("pk").values()),
+        list(ReviewedGap.objects.order_by("pk").values("element", "reason")),
         list(Membership.objects.order_by("pk").values("user", "mapping", "role")),
         list(User.objects.order_by("pk").values("is_active", "is_superuser")),
         list(Invitation.objects.order_by("pk").values("email", "withdrawn_at")),
@@ -71,6 +73,8 @@ def _write_views(small):
         framework=small["behaviours"], code="B0", title="Old", level_label="Top", retired=True,
         retired_reason="Replaced.",
     )  # fmt: skip
+    Element.objects.create(framework=small["standards"], code="S9", title="Nobody's yet",
+                           level_label="Top", position=9)  # a gap to review  # fmt: skip
     old_link = Link.objects.create(
         mapping=small["mapping"], source=small["b12"], target=small["s2"],
         relation="supports", rationale="Once.", status=LinkStatus.RETIRED,
@@ -148,6 +152,8 @@ def _write_views(small):
          "publisher"),
         ("mapping_edit", reverse("mapping_edit"),
          {"name": "Our ways, renamed", "organisation": "Org"}, "publisher"),
+        ("gap_review", reverse("gap_review"),
+         {"side": "target", "code": "S9", "reason": "Not ours to meet."}, "editor"),
         ("suggestion_accept", reverse("suggestion_accept"),
          {"kind": "inferred", "pair": "B2:S2", "relation": "supports", "rationale": "Why."},
          "editor"),
@@ -178,7 +184,7 @@ FOR_OURS = {
     "link_still_holds": "editor",
     "edition_publish": "publisher", "link_import": "editor", "import_apply": "editor",
     "suggestion_accept": "editor", "suggestion_dismiss": "editor", "suggestions_bulk": "editor",
-    "review": "publisher", "mapping_edit": "publisher",
+    "review": "publisher", "mapping_edit": "publisher", "gap_review": "editor",
 }  # fmt: skip
 
 # Views that only take a POST: a GET is the wrong method, whoever asks.
@@ -187,6 +193,7 @@ POST_ONLY = {
     "framework_restore",
     "change_revert", "import_apply", "mapping_make_default", "suggestion_dismiss",
     "suggestions_bulk", "invitation_withdraw", "person_token_revoke", "invitation_again",
+    "gap_review",
 }  # fmt: skip
 
 # Write views whose page editors may read, though only publishers may post to them.
@@ -198,9 +205,9 @@ WRITE_VIEWS = [
     "framework_create",
     "framework_edit", "framework_retire", "framework_restore", "change_revert",
     "edition_publish", "framework_import", "link_import", "import_apply", "mapping_create",
-    "mapping_make_default", "mapping_edit", "suggestion_accept", "suggestion_dismiss",
-    "suggestions_bulk", "register_move", "review", "person", "people_invite", "invitation_withdraw",
-    "person_token_revoke", "invitation_again",
+    "mapping_make_default", "mapping_edit", "gap_review", "suggestion_accept",
+    "suggestion_dismiss", "suggestions_bulk", "register_move", "review", "person",
+    "people_invite", "invitation_withdraw", "person_token_revoke", "invitation_again",
 ]  # fmt: skip
 
 
