@@ -43,5 +43,5 @@ def gap_review(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespons
     ReviewedGap.objects.update_or_create(
         mapping=mapping, element=element, defaults={"reason": reason, "decided_by": request.user}
     )
-    flash(request, f"{element.code} is left unlinked, on purpose: “{reason}”.")
+    flash(request, f"Left {element.code} unlinked on purpose: {reason}")
     return redirect(back)

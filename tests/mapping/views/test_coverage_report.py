@@ -131,7 +131,7 @@ def test_its_editors_review_a_gap_on_the_page_and_may_open_it_again(small, as_ro
     assert editor.post(review, {"side": "target", "code": "ZZ", "reason": "x"}).status_code == 400
     saved = editor.post(review, {"side": "target", "code": "S9", "reason": "Not ours to meet.",
                                  "next": url}, follow=True)  # fmt: skip
-    assert "S9 is left unlinked, on purpose" in saved.content.decode()
+    assert "Left S9 unlinked on purpose: Not ours to meet." in saved.content.decode()
     gap = ReviewedGap.objects.get()
     assert (gap.element.code, gap.reason, gap.decided_by.username) == ("S9", "Not ours to meet.",
                                                                        "editor")  # fmt: skip
