@@ -115,3 +115,15 @@ def test_a_table_wider_than_a_phone_says_it_scrolls_and_one_that_fits_does_not(
     for path in ("/links/", "/m/example-homes-cc/coverage/"):
         laptop.goto(f"{live_demo.url}{path}")
         assert set(laptop.evaluate(hint)) <= {"none"}, path
+
+
+def test_on_a_phone_the_coverage_figures_keep_each_rows_level_in_sight(live_demo, make_page):
+    """The figures table is wider than a phone and scrolls sideways in its box: the level
+    each row counts stays at the box's left edge, not scrolled away with the numbers."""
+    page = make_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(f"{live_demo.url}/m/example-homes-cc/coverage/")
+    box = page.locator(".table-scroll").filter(has=page.locator("table.figures"))
+    left = box.bounding_box()["x"]
+    box.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+    for head in page.locator(".figures tbody th").all():
+        assert abs(head.bounding_box()["x"] - left) < 2, head.inner_text()
