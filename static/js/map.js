@@ -68,12 +68,19 @@
     if (state.focus) state.open.add(clusterOf(state.focus));
   }
 
+  // What the reader chose (an element, a filter, a reset) is a step of its own in the
+  // browser's history, so that Back returns to the view before it; what an address asks
+  // for (opened, shared, or come back to) is drawn without adding one.
+  let chosen = false;
   function writeAddress() {
     const params = new URLSearchParams();
     if (state.open.size) params.set("open", [...state.open].join(","));
     for (const name of ["focus", "source", "target", "relation"]) if (state[name]) params.set(name, state[name]);
     const hash = params.toString();
-    history.replaceState(null, "", hash ? `#${hash}` : location.pathname + location.search);
+    const address = hash ? `#${hash}` : location.pathname + location.search;
+    if (chosen && `#${hash}` !== (location.hash || "#")) history.pushState(null, "", address);
+    else history.replaceState(null, "", address);
+    chosen = false;
   }
 
   const shown = (id) => (state.open.has(clusterOf(id)) ? id : clusterOf(id));
@@ -240,6 +247,7 @@
       if (fit) fitLegibly(cy.elements());
     }
     writeAddress();
+    drawn = location.hash;
     const shownLinks = cy.edges(".relation").reduce((sum, e) => sum + e.data("count"), 0);
     return { elements: cy.nodes().length, lines: cy.edges(".relation").length, links: shownLinks };
   }
@@ -289,6 +297,7 @@
     else if (closing) state.open.delete(id);
     else if (cluster) state.open.add(id);
     state.focus = id;
+    chosen = true;
     draw();
     const own = links.filter((l) => l.source === id || l.target === id).length;
     say(`${node.code} ${node.title}${closing ? " closed" : ""}: ${own} link${own === 1 ? "" : "s"} shown beside the map.`);
@@ -299,13 +308,17 @@
     state.open.clear();
     state.focus = state.source = state.target = state.relation = "";
     for (const id of Object.values(controls)) document.getElementById(id).value = "";
+    chosen = true;
     draw();
     say("Map reset: the summary of the whole register.");
   }
 
   function applyFilters() {
     for (const [name, id] of Object.entries(controls)) state[name] = document.getElementById(id).value;
-    state.focus = "";
+    // The element in focus stays so while any of its links (or those under it) is shown.
+    const within = (id) => id === state.focus || clusterOf(id) === state.focus;
+    if (!links.some((link) => kept(link) && (within(link.source) || within(link.target)))) state.focus = "";
+    chosen = true;
     const counts = draw();
     say(`${counts.elements} element${counts.elements === 1 ? "" : "s"} and ${counts.links} link${counts.links === 1 ? "" : "s"} shown.`);
   }
@@ -352,7 +365,15 @@
     // Chosen again from the list, an open cluster closes, as a second tap on it does.
     if (button) choose(button.dataset.node, { moveFocus: true });
   });
-  window.addEventListener("hashchange", () => { readAddress(); draw(); });
+  // Back and Forward (and an address changed by hand): the view that address asks for.
+  let drawn = location.hash;
+  const follow = () => {
+    if (location.hash === drawn) return;
+    readAddress();
+    draw();
+  };
+  window.addEventListener("popstate", follow);
+  window.addEventListener("hashchange", follow);
 
   // Ready once the first view is painted (or at once when there is nothing to paint).
   const ready = () => {

@@ -183,18 +183,43 @@ def test_filters_are_kept_in_the_address_and_reset_restores_the_summary(live_dem
 
 
 def test_the_panel_follows_the_focus_as_the_address_does(live_demo, page):
-    """A filter or Reset takes the element out of focus: the panel says "Choose an element",
-    as the address it leaves would show anyone who opens it."""
+    """A filter that hides all the links of the element in focus, or Reset, takes it out of
+    focus: the panel says "Choose an element", as the address it leaves would show anyone
+    who opens it."""
     open_map(page, live_demo.url)
     page.get_by_role("button", name="B2 Do the right thing").first.click()
     expect(page.locator("#map-panel h2")).to_contain_text("B2 Do the right thing")
-    page.get_by_label("Characteristic").select_option("target:LEA")
+    page.locator("#map-source").select_option("source:B1")
     expect(page.locator("#map-panel h2")).to_have_text("Choose an element")
     assert "focus=" not in page.url
-    tap(page, "target:LEA")
-    expect(page.locator("#map-panel h2")).to_contain_text("LEA")
+    tap(page, "source:B1")
+    expect(page.locator("#map-panel h2")).to_contain_text("B1")
     page.get_by_role("button", name="Reset").click()
     expect(page.locator("#map-panel h2")).to_have_text("Choose an element")
+
+
+def test_back_steps_through_what_was_chosen_and_a_filter_keeps_a_focus_it_shows(live_demo,
+                                                                                page):  # fmt: skip
+    """Each choice is a step of the browser's history: Back returns to the view before it,
+    focus, filters and panel alike. A filter leaves the element in focus while any of its
+    links is still shown (ADV's link from B8 fully covers it)."""
+    page.goto(f"{live_demo.url}/")
+    open_map(page, live_demo.url)
+    page.get_by_label("Find an element").fill("advocate")
+    page.get_by_role("button", name="Find").click()
+    expect(page.locator("#map-panel h2")).to_contain_text("ADV")
+    page.get_by_label("Relation").select_option("fully_covers")
+    expect(page.locator("#map-status")).to_contain_text("links shown")
+    assert "focus=target%3AADV" in page.url and "relation=fully_covers" in page.url
+    expect(page.locator("#map-panel h2")).to_contain_text("ADV")
+    page.go_back()
+    expect(page.get_by_label("Relation")).to_have_value("")
+    expect(page.locator("#map-panel h2")).to_contain_text("ADV")
+    page.go_back()
+    expect(page.locator("#map-panel h2")).to_have_text("Choose an element")
+    assert page.url.endswith("/map/")
+    page.go_forward()
+    expect(page.locator("#map-panel h2")).to_contain_text("ADV")
 
 
 def test_the_list_and_search_work_from_the_keyboard(live_demo, page):
