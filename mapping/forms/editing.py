@@ -3,6 +3,7 @@ in words next to the field, and a refused save changes nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from django import forms
@@ -226,6 +227,12 @@ class ElementCreateForm(forms.ModelForm):
                 "level_label": parent.children.values_list("level_label", flat=True).first() or "",
                 "position": parent.children.count() + 1,
             }
+        else:  # at the top: after the last top-level element, at its level
+            tops = framework.elements.current().filter(parent=None)
+            kwargs["initial"] = {
+                "level_label": tops.values_list("level_label", flat=True).first() or "",
+                "position": tops.count() + 1,
+            }
         super().__init__(*args, **kwargs)
         self.instance.framework = framework
         parent_field = self.fields["parent"]
@@ -297,10 +304,21 @@ class FrameworkEditForm(forms.ModelForm):
 
 
 class EditionForm(forms.Form):
-    title = TextField(max_length=200, error_messages={"required": "Give the edition a title."})
+    title = TextField(
+        max_length=200, error_messages={"required": "Give the edition a title."},
+        help_text="What it is, in a few words: “Launch”, “After the 2027 review”. Its number "
+        "is given with it (“Edition 2: …”).",
+    )  # fmt: skip
     notes = TextField(
         required=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What is new in this edition, for readers.",
     )
+
+    def clean_title(self) -> str:
+        """Its number is given with it: "Edition 2: Edition 2: Launch" is not wanted."""
+        title = re.sub(r"^edition\s*\d+\s*[:.,–—-]?\s*", "", self.cleaned_data["title"], flags=re.I)
+        if not title:
+            raise forms.ValidationError("Give the edition a title besides its number.")
+        return title

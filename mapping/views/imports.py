@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
@@ -27,8 +28,8 @@ from mapping.views.lookups import HtmxHttpRequest, get_live_register, wants_frag
 UNSTARTED_SECONDS = 20
 TEMPLATES = {
     "framework": (FRAMEWORK_COLUMNS, [
-        ["B1", "Put residents first", "We start from what residents need.", "", "Behaviour", "1"],
-        ["B1.1", "We listen first", "", "B1", "Culture descriptor", "1"],
+        ["V1", "Our first value", "What it asks of everyone.", "", "Value", "1"],
+        ["V1.1", "One way it shows", "", "V1", "Descriptor", "1"],
     ]),
     "links": (LINK_COLUMNS, [
         ["B1", "INC", "partly covers", "Why the source element relates to the target.", ""],
@@ -123,6 +124,8 @@ def import_batch(request: HtmxHttpRequest, pk) -> HttpResponse:
         "unstarted": batch.state == ImportBatch.State.CHECKING and progress is None
                      and waited > UNSTARTED_SECONDS,
         "links_url": RegisterUrls(batch.mapping).links if batch.mapping else "",
+        "upload_again": (RegisterUrls(batch.mapping).link_import if batch.mapping
+                         else reverse("framework_import")),
         "may_apply": _may_apply(request.user, batch), "needs_a_publisher": NEEDS_A_PUBLISHER,
     }  # fmt: skip
     if batch.mapping is not None:  # the header and its banner are that register's

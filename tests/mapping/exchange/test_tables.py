@@ -35,7 +35,7 @@ def test_the_framework_template_imports_as_it_is(db, client, dry_run, apply, ext
                     details={"name": "Ours", "slug": "ours", "kind": "behaviours",
                              "publisher": "Us"})  # fmt: skip
     (part,) = batch.summary
-    assert part["creates"] == ["B1 Put residents first", "B1.1 We listen first"]
+    assert part["creates"] == ["V1 Our first value", "V1.1 One way it shows"]
     assert not part["problems"]
     apply(batch)
 

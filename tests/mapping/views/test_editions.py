@@ -235,9 +235,15 @@ def test_publishing_through_the_page(demo, as_role):
     page = client.get(reverse("edition_publish")).content.decode()
     assert "86 approved links" in page and "It becomes edition 2" in page
     assert client.post(reverse("edition_publish"), {"title": " "}).status_code == 400
+    # Its number is given with its title: typed into the title too, it is not said twice.
+    number_only = client.post(reverse("edition_publish"), {"title": "Edition 2"})
+    assert number_only.status_code == 400
+    assert "Give the edition a title besides its number." in number_only.content.decode()
     assert demo.editions.count() == 1  # the demo's own
-    response = client.post(reverse("edition_publish"), {"title": "Spring", "notes": "Hi"})
+    response = client.post(reverse("edition_publish"), {"title": "Edition 2: Spring",
+                                                        "notes": "Hi"})  # fmt: skip
     assert response.status_code == 302
+    assert demo.editions.get(number=2).title == "Spring"
     assert response["Location"] == "/editions/2/"
     # The edition's own page carries the notes written for its readers.
     edition_page = client.get("/editions/2/").content.decode()

@@ -71,6 +71,7 @@ def test_a_file_with_problems_cannot_be_applied(small, as_role):
     assert "<strong>Row 2, column “relation”</strong>: “frobs” is not a relation" in page
     assert "<strong>Row 3, column “source code”</strong>: “B9” is not a behaviour" in page
     assert "Apply this import" not in page
+    assert f'and <a href="{reverse("link_import")}">upload it again</a>.' in page
     before = snapshot()
     editor.post(reverse("import_apply", args=[batch.pk]))
     assert snapshot() == before

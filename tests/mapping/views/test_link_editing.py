@@ -372,6 +372,8 @@ def test_adding_an_element_under_another(small, as_role):
     url = reverse("element_create", args=["our-ways"]) + "?parent=B1"
     form = as_role("editor").get(url).content.decode()
     assert 'value="Descriptor"' in form and 'value="3"' in form  # level and next position
+    top = as_role("editor").get(reverse("element_create", args=["our-ways"])).content.decode()
+    assert 'value="Behaviour"' in top and 'value="3"' in top  # after B1 and B2, at their level
     response = as_role("editor").post(
         reverse("element_create", args=["our-ways"]),
         {"parent": small["b2"].pk, "code": "B2.1", "title": "Speak up", "level_label": "Child",
