@@ -1,4 +1,5 @@
-// "Cite this": copy a citation by keyboard or pointer, and say so to screen readers.
+// "Cite this": copy a citation (or a one-time link) by keyboard or pointer, and say so to
+// screen readers.
 // Formatted citations (APA, Harvard) are copied as rich text with a plain-text fallback.
 // Made again with its page by a Back or Forward: its listener is added once.
 if (!window.weaveCite) {
@@ -11,12 +12,13 @@ if (!window.weaveCite) {
     const status = panel && panel.querySelector("[data-cite-status]");
     const name = button.dataset.copyName || "citation";
     // A <pre> as it is written (innerText folds a visually hidden one's lines into one).
-    const text = (source.tagName === "PRE" ? source.textContent : source.innerText).trim();
+    const text = (source.tagName === "INPUT" ? source.value
+      : source.tagName === "PRE" ? source.textContent : source.innerText).trim();
     // A list's plain text comes with its formatted citations (data-copy-html: where they are).
     const rich = button.dataset.copyHtml
       ? [...document.getElementById(button.dataset.copyHtml).querySelectorAll(".citation")]
           .map((citation) => `<p>${citation.innerHTML}</p>`).join("")
-      : source.tagName !== "PRE" && source.innerHTML;
+      : !["PRE", "INPUT"].includes(source.tagName) && source.innerHTML;
     try {
       if (rich && window.ClipboardItem && navigator.clipboard.write) {
         await navigator.clipboard.write([new ClipboardItem({

@@ -10,7 +10,7 @@ from tests.browser.conftest import DEMO_PASSWORD, axe_violations, log_in
 
 
 def test_an_administrator_invites_a_colleague_who_sets_up_an_account(live_demo, make_page):
-    admin = make_page()
+    admin = make_page(permissions=["clipboard-read", "clipboard-write"])
     log_in(admin, live_demo.url, "admin")
     admin.get_by_role("link", name="People", exact=True).click()
     admin.wait_for_url(f"{live_demo.url}/people/")
@@ -25,6 +25,11 @@ def test_an_administrator_invites_a_colleague_who_sets_up_an_account(live_demo, 
     expect(admin.locator("main .notice.made")).to_be_focused()  # shown only this once
     link = admin.get_by_label("Invitation link").input_value()
     assert "/invitations/" in link
+    copy = admin.get_by_role("button", name="Copy the invitation link")
+    copy.click()
+    # Its words say so for a moment (and so its name, which no longer matches the above).
+    expect(admin.locator('[data-copy="invitation-link"]')).to_contain_text("Copied")
+    assert admin.evaluate("navigator.clipboard.readText()") == link
     assert axe_violations(admin) == []
 
     colleague = make_page()
