@@ -71,6 +71,23 @@
     }
   });
 
+  // A row or column opened or closed swaps the grid, its own scroll box: it is put back
+  // where it was scrolled to, and the toggle pressed (in focus again) kept in sight.
+  let scrolled = null;
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.target?.id !== "matrix-grid") return;
+    scrolled = { left: event.detail.target.scrollLeft, top: event.detail.target.scrollTop };
+  });
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const grid = document.getElementById("matrix-grid");
+    if (!scrolled || event.detail.target?.id !== "matrix-grid" || !grid) return;
+    grid.scrollLeft = scrolled.left;
+    grid.scrollTop = scrolled.top;
+    scrolled = null;
+    const pressed = document.activeElement?.closest(".matrix .toggle");
+    if (pressed) pressed.scrollIntoView({ block: "nearest", inline: "nearest" });
+  });
+
   // Where the cell's links are drawn below the grid (a narrow screen), take the reader there.
   document.addEventListener("htmx:afterSwap", (event) => {
     const detail = document.getElementById("cell-detail");

@@ -127,6 +127,25 @@ def test_on_a_phone_only_the_matrix_scrolls_sideways_not_the_page(live_demo, mak
         assert grid.evaluate("e => e.scrollWidth > e.clientWidth")  # the grid scrolls itself
 
 
+def test_on_a_phone_opening_a_column_keeps_the_grid_where_it_was_scrolled(live_demo, make_page):
+    """The grid is swapped when a column opens: it stays scrolled where the reader had it,
+    and the toggle they pressed (in focus) stays in sight."""
+    page = make_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(f"{live_demo.url}/matrix/")
+    grid = page.locator("#matrix-grid")
+    toggle = page.get_by_role("button", name="Show what sits under ADV")
+    toggle.scroll_into_view_if_needed()
+    before = grid.evaluate("e => e.scrollLeft")
+    assert before > 0
+    toggle.focus()
+    page.keyboard.press("Enter")
+    pressed = page.get_by_role("button", name="Hide what sits under ADV")
+    expect(pressed).to_be_focused()
+    assert abs(grid.evaluate("e => e.scrollLeft") - before) < 50
+    box = pressed.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= 390
+
+
 def test_on_a_phone_the_row_heads_leave_room_and_a_chosen_cell_is_brought_into_view(
     live_demo, make_page
 ):
