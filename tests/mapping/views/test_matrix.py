@@ -175,3 +175,12 @@ def test_its_gap_flags_agree_with_the_coverage_page(demo, client):
     assert inferred, "the demo has elements reached only by inference"
     assert html.count('<span aria-hidden="true">!</span> not reviewed') == open_ + 1  # + legend
     assert html.count('<span aria-hidden="true">◌</span> inferred only') == len(inferred) + 1
+
+
+def test_its_column_codes_are_named_in_a_key_for_those_without_a_pointer(demo, client):
+    """The column heads are codes (their names are a pointer's tooltip): a key under the
+    legend names each top-level column, for touch and keyboard readers alike."""
+    html = client.get("/matrix/").content.decode()
+    key = html[html.index('<details class="column-key">') : html.index("</details>")]
+    for element in demo.target_framework.elements.filter(parent=None):
+        assert f'<span class="code">{element.code}</span> {element.title}</li>' in key
