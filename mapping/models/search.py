@@ -14,6 +14,11 @@ quotes and apostrophes count as straight ones (a curly apostrophe in "people's" 
 straight one and the other way round), and a link's reference, "B2.3 → INT.3" (or "->"),
 is its two codes. A code ("B1", "INT.3") finds that element and those under it, not one
 whose code merely starts the same ("B10", "INT.31").
+
+A word of five letters or more is looked for by its stem, so that one form finds the
+others: "advocates" finds "advocate" and "advocating", "policies" finds "policy", "promised"
+finds "promise" (stem(): common English endings taken off, never below four letters).
+A phrase in quotes is looked for as typed.
 """
 
 from __future__ import annotations
@@ -41,8 +46,27 @@ COMMON = 2_000
 def terms(text: str) -> list[str]:
     """The words and phrases of a search, as typed: see the module's docstring."""
     text = ARROWS.sub(" ", text.translate(QUOTES))
-    found = (" ".join((phrase or word).split()) for phrase, word in TERMS.findall(text))
+    found = (" ".join(phrase.split()) if phrase else stem(word)
+             for phrase, word in TERMS.findall(text))  # fmt: skip
     return [term for term in found if term]
+
+
+# Endings taken off a word to find its other forms, longest first: each leaves a stem the
+# other forms hold ("polic" in "policy", "advocat" in "advocate", "advocacy" aside).
+ENDINGS = ("ations", "ation", "ings", "ing", "ies", "ied", "acy", "es", "ed", "ly", "s", "e", "y")
+SHORTEST_STEM = 4
+
+
+def stem(word: str) -> str:
+    """A word's stem for looking up its other forms; a code, a word with an apostrophe or
+    digits, or a word of under five letters, as it is."""
+    if len(word) < 5 or CODE.fullmatch(word) or "'" in word or not word.isalpha():
+        return word
+    lowered = word.lower()
+    for ending in ENDINGS:
+        if lowered.endswith(ending) and len(word) - len(ending) >= SHORTEST_STEM:
+            return word[: -len(ending)]
+    return word
 
 
 def matching(links: QuerySet, words: list[str]) -> QuerySet:

@@ -143,7 +143,7 @@ def test_on_a_phone_opening_a_column_keeps_the_grid_where_it_was_scrolled(live_d
     expect(pressed).to_be_focused()
     assert abs(grid.evaluate("e => e.scrollLeft") - before) < 50
     box = pressed.bounding_box()
-    assert 0 <= box["x"] and box["x"] + box["width"] <= 390
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
 
 
 def test_on_a_phone_the_row_heads_leave_room_and_a_chosen_cell_is_brought_into_view(

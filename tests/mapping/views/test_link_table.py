@@ -97,6 +97,15 @@ class TestFilters:
     def test_relation(self, client, small):
         assert rows(client.get(URL, {"relation": "partly_covers"})) == ids(small["b2_s12"])
 
+    def test_a_word_finds_its_other_forms_but_a_phrase_in_quotes_only_itself(self, client,
+                                                                           small):  # fmt: skip
+        """ "listens" finds "Listening", "challenged" finds "challenging", "services"
+        finds "service"; quoted, "listens" finds nothing (no link says it)."""
+        for typed, link in [("listens", "b11_s11"), ("challenged", "b2_s12"),
+                            ("services", "b1_s2"), ("SERVICES", "b1_s2")]:  # fmt: skip
+            assert rows(client.get(URL, {"q": typed})) == ids(small[link]), typed
+        assert rows(client.get(URL, {"q": '"listens"'})) == []
+
     def test_free_text_over_titles_codes_and_rationale(self, client, small):
         assert rows(client.get(URL, {"q": "kindness"})) == ids(small["b1_s2"])
         assert rows(client.get(URL, {"q": "S1.2"})) == ids(small["b2_s12"])
