@@ -276,6 +276,8 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "weave": {"level": "INFO"},
+        # The PDF's libraries say each step of every render at INFO: only their warnings.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "pikepdf")},
         # Not Django's own console handler (DEBUG's), which prints a refusal's traceback:
         # its records pass up to the one above.
         "django": {"handlers": [], "level": "INFO"},

@@ -157,3 +157,11 @@ def test_a_refusal_logs_one_line_with_debug_on_too():
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                           text=True, check=True, cwd=settings.BASE_DIR)  # fmt: skip
     assert done.stderr.splitlines() == ["Forbidden (Permission denied): /people/log/"]
+
+
+def test_the_pdf_libraries_say_only_their_warnings_at_info():
+    """LOG_LEVEL=INFO is for Weave's own lines, not every step of every PDF render."""
+    import logging
+
+    for name in ("weasyprint", "fontTools", "pikepdf"):
+        assert logging.getLogger(name).getEffectiveLevel() == logging.WARNING, name
