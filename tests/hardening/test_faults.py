@@ -161,7 +161,5 @@ def test_a_refusal_logs_one_line_with_debug_on_too():
 
 def test_the_pdf_libraries_say_only_their_warnings_at_info():
     """LOG_LEVEL=INFO is for Weave's own lines, not every step of every PDF render."""
-    import logging
-
     for name in ("weasyprint", "fontTools", "pikepdf"):
         assert logging.getLogger(name).getEffectiveLevel() == logging.WARNING, name
