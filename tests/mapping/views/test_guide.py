@@ -245,3 +245,15 @@ def test_drafts_and_proposals_are_marked_where_the_guide_shows_them(client, publ
     assert "not yet approved" not in edition
     text = " ".join(pdftotext(client.get("/guide.pdf").content).split())
     assert "Leadership · Supports · draft, not yet approved A draft nobody approved." in text
+
+
+def test_the_guide_offers_a_search_of_the_links_that_leads_to_the_link_table(client, demo):
+    """Staff start at the guide: a search there opens the link table with its results."""
+    html = client.get("/").content.decode()
+    form = html[html.index('<form class="guide-search') : html.index("</form>", html.index(
+        '<form class="guide-search'))]  # fmt: skip
+    assert 'action="/links/"' in form and 'name="q"' in form and 'role="search"' in form
+    found = client.get("/links/", {"q": "advocates"}).content.decode()
+    assert "No links match these filters." not in found
+    edition = client.get("/editions/1/").content.decode()
+    assert 'action="/editions/1/links/"' in edition
