@@ -17,7 +17,6 @@ from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
@@ -56,13 +55,30 @@ class ApiHeadersMiddleware:
             unknown[0], f"{unknown[0]}: not a parameter here; this address takes {listed}."
         )
 
+    def _options(self, request: HttpRequest) -> HttpResponse:
+        """OPTIONS says of an address what GET would (RFC 9110, 9.3.7): where GET finds
+        something, what it may be asked (a 204 with Allow); otherwise GET's own answer (a
+        JSON 404 for a register that is not there, a 401 on a private site)."""
+        request.method = "GET"
+        try:
+            found = self.get_response(request)
+        finally:
+            request.method = "OPTIONS"
+        if found.status_code != 200:
+            json = found.get("Content-Type", "").startswith("application/json")
+            return _in_json(found) if found.status_code in NOT_JSON and not json else found
+        answer = HttpResponse(status=204)
+        del answer["Content-Type"]
+        answer["Allow"] = ALLOW
+        return answer
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(PREFIX) and request.method not in ("GET", "HEAD", "OPTIONS"):
             # Every address of the API, its description and docs too, only reads: the
             # method is wrong before anything (a form's CSRF check) is asked of it.
             return _in_json(HttpResponse(status=405))
         if request.path.startswith(PREFIX) and request.method == "OPTIONS":
-            return _options(request)  # a CORS preflight was answered before (CorsMiddleware)
+            return self._options(request)  # a CORS preflight was answered (CorsMiddleware)
         head = request.method == "HEAD" and request.path.startswith(PREFIX)
         if head:  # answered as a GET (the operations are declared for GET alone)...
             request.method = "GET"
@@ -92,18 +108,6 @@ def _in_json(response: HttpResponse) -> JsonResponse:
                           content_type="application/json; charset=utf-8")  # fmt: skip
     if response.status_code == 405:
         answer["Allow"] = ALLOW
-    return answer
-
-
-def _options(request: HttpRequest) -> HttpResponse:
-    """OPTIONS says the same of every address the API has, its description and docs too:
-    what it may be asked (RFC 9110, 9.3.7), and of an address it has not, a JSON 404."""
-    try:
-        resolve(request.path_info)
-    except Resolver404:
-        return _in_json(HttpResponse(status=404))
-    answer = HttpResponse(status=200)
-    answer["Allow"] = ALLOW
     return answer
 
 

@@ -316,9 +316,20 @@ class EditionForm(forms.Form):
         help_text="What is new in this edition, for readers.",
     )
 
+    def __init__(self, *args, number: int, **kwargs) -> None:
+        """number: the edition's, given with its title."""
+        super().__init__(*args, **kwargs)
+        self.number = number
+
     def clean_title(self) -> str:
-        """Its number is given with it: "Edition 2: Edition 2: Launch" is not wanted."""
-        title = re.sub(r"^edition\s*\d+\s*[:.,–—-]?\s*", "", self.cleaned_data["title"], flags=re.I)
-        if not title:
-            raise forms.ValidationError("Give the edition a title besides its number.")
-        return title
+        """Its number is given with it: "Edition 2: Launch", typed for edition 2, is kept as
+        "Launch" (not shown as "Edition 2: Edition 2: Launch"); any other title as typed."""
+        title = self.cleaned_data["title"]
+        own = re.match(rf"edition\s+{self.number}\s*(?:[:.,–—-]\s*|$)", title, flags=re.I)
+        if own is None:
+            return title
+        if not title[own.end() :].strip():
+            raise forms.ValidationError(
+                f"Give edition {self.number} a title besides its number: “Launch”, say."
+            )
+        return title[own.end() :].strip()

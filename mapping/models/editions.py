@@ -71,7 +71,8 @@ class EditionQuerySet(models.QuerySet):
 
     def with_changes_since(self) -> EditionQuerySet:
         """Each edition with how many changes to its own register (its mapping's links, its
-        two frameworks and their elements) were recorded after it was published."""
+        two frameworks and their elements) were recorded after it was published: changes to
+        what it holds, not the checks that a link still holds."""
         # COUNT() as a plain function, so the subquery counts every row without GROUP BY.
         count = Func(F("pk"), function="COUNT", output_field=models.IntegerField())
         later = (
@@ -81,6 +82,7 @@ class EditionQuerySet(models.QuerySet):
                 OuterRef("mapping__target_framework_id"),
             )
             .filter(at__gt=OuterRef("published_at"))
+            .exclude(action=Change.Action.CHECKED)  # a record of a check changes nothing
             .order_by()
             .annotate(count=count)
             .values("count")

@@ -17,7 +17,7 @@ whose code merely starts the same ("B10", "INT.31").
 
 A word of five letters or more is looked for by its stem, so that one form finds the
 others: "advocates" finds "advocate" and "advocating", "policies" finds "policy", "promised"
-finds "promise" (stem(): common English endings taken off, never below four letters).
+finds "promise", "states" finds "state" (stem(): English Snowball, never below four letters).
 A phrase in quotes is looked for as typed.
 """
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+import snowballstemmer
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -51,22 +52,22 @@ def terms(text: str) -> list[str]:
     return [term for term in found if term]
 
 
-# Endings taken off a word to find its other forms, longest first: each leaves a stem the
-# other forms hold ("polic" in "policy", "advocat" in "advocate", "advocacy" aside).
-ENDINGS = ("ations", "ation", "ings", "ing", "ies", "ied", "acy", "es", "ed", "ly", "s", "e", "y")
 SHORTEST_STEM = 4
+_stemmer = snowballstemmer.stemmer("english")  # as the lexical suggestions stem words
 
 
 def stem(word: str) -> str:
-    """A word's stem for looking up its other forms; a code, a word with an apostrophe or
-    digits, or a word of under five letters, as it is."""
+    """A word's stem for looking up its other forms (English Snowball, less a closing "i"
+    that stands for a "y": "polici" would not be found in "policy"); a code, a word with an
+    apostrophe or digits, or a word of under five letters, as it is."""
     if len(word) < 5 or CODE.fullmatch(word) or "'" in word or not word.isalpha():
         return word
-    lowered = word.lower()
-    for ending in ENDINGS:
-        if lowered.endswith(ending) and len(word) - len(ending) >= SHORTEST_STEM:
-            return word[: -len(ending)]
-    return word
+    found = _stemmer.stemWord(word.lower())
+    if found.endswith("i"):
+        found = found[:-1]
+    if len(found) < SHORTEST_STEM or not word.lower().startswith(found):
+        return word
+    return word[: len(found)]
 
 
 def matching(links: QuerySet, words: list[str]) -> QuerySet:

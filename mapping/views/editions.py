@@ -34,7 +34,8 @@ def edition_list(request: HtmxHttpRequest, register: LiveRegister) -> HttpRespon
 def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
     """Publish the register as it stands (approved links only) as the next edition."""
     register = get_live_register(request, slug, need=Role.PUBLISHER)
-    form = EditionForm(request.POST or None)
+    next_number = (register.latest_edition.number + 1) if register.latest_edition else 1
+    form = EditionForm(request.POST or None, number=next_number)
     if request.method == "POST" and form.is_valid():
         try:
             edition = Edition.objects.publish(
@@ -66,7 +67,7 @@ def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpRe
         "approved": counts[LinkStatus.APPROVED],
         "waiting": counts[LinkStatus.PROPOSED],
         "drafts": counts[LinkStatus.DRAFT],
-        "next_number": (register.latest_edition.number + 1) if register.latest_edition else 1,
+        "next_number": next_number,
     }
     return render(
         request, "mapping/edition_publish.html", context, status=400 if form.errors else 200

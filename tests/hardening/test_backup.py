@@ -104,3 +104,8 @@ def test_restore_refuses_a_database_in_use(demo, tmp_path):
     (tmp_path / "bad.json").write_text('{"format": "weave-backup"}')
     with pytest.raises(CommandError, match="is not a Weave backup"):
         call_command("restore", tmp_path / "bad.json")
+
+
+def test_a_backup_to_a_folder_that_is_not_there_says_so_in_one_line(demo, tmp_path):
+    with pytest.raises(CommandError, match=r"site\.json cannot be written: No such file"):
+        call_command("backup", output=tmp_path / "nowhere" / "site.json", stderr=io.StringIO())

@@ -11,11 +11,15 @@ from django.core.management.base import CommandError
 from pydantic import BaseModel, ValidationError
 
 
-def write(text: str, output: Path | None) -> None:
+def write(text: str, output: Path | None, *, private: bool = False) -> None:
+    """private: the file is its owner's alone (0600), from before anything is written."""
     if output is None:
         sys.stdout.write(text)
         return
     try:
+        if private:
+            output.touch(mode=0o600, exist_ok=True)
+            output.chmod(0o600)
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         raise CommandError(f"{output} cannot be written: {error.strerror}.") from error

@@ -19,9 +19,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, **options):
         text = make_backup().model_dump_json(indent=1) + "\n"
-        if output is not None:  # password hashes and token digests: for its owner's eyes only
-            output.touch(mode=0o600, exist_ok=True)
-            output.chmod(0o600)
-        write(text, output)
+        write(text, output, private=True)  # password hashes and token digests
         if output is not None:
             self.stderr.write(f"Wrote the backup to {output} ({len(text) // 1024:,} KB).")

@@ -180,10 +180,15 @@ def test_cors_lets_any_origin_read_and_nothing_else(published, client):
             assert refused["Allow"] == "GET, HEAD, OPTIONS"
         asked = checked.options(url)  # not a preflight: what the address may be asked
         assert (asked.status_code, asked["Allow"], asked.content) == (
-            200, "GET, HEAD, OPTIONS", b""), url  # fmt: skip
+            204, "GET, HEAD, OPTIONS", b""), url  # fmt: skip
+    # Where GET finds nothing, OPTIONS says so as GET does.
     nowhere = checked.options("/api/nonexistent")
     assert nowhere.status_code == 404
     assert nowhere.json()["detail"].startswith("There is nothing at this address in the API")
+    missing = checked.options("/api/mappings/no-such-register")
+    assert (missing.status_code, missing.json()["detail"]) == (
+        404, "There is no register “no-such-register”.")  # fmt: skip
+    assert checked.options(f"{API}/links/999999").status_code == 404
     assert Link.objects.count() == before
 
 

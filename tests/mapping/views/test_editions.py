@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from mapping.forms.editing import EditionForm
 from mapping.models import Change, Edition, Link, LinkStatus, Mapping, Relation
 from mapping.models.retiring import retire_element
 from tests.rows import demo_per_module
@@ -238,12 +239,16 @@ def test_publishing_through_the_page(demo, as_role):
     # Its number is given with its title: typed into the title too, it is not said twice.
     number_only = client.post(reverse("edition_publish"), {"title": "Edition 2"})
     assert number_only.status_code == 400
-    assert "Give the edition a title besides its number." in number_only.content.decode()
+    assert "Give edition 2 a title besides its number" in number_only.content.decode()
     assert demo.editions.count() == 1  # the demo's own
     response = client.post(reverse("edition_publish"), {"title": "Edition 2: Spring",
                                                         "notes": "Hi"})  # fmt: skip
     assert response.status_code == 302
     assert demo.editions.get(number=2).title == "Spring"
+    # Another number after "Edition" is the publisher's own words, kept as typed.
+    for typed in ("Edition 2027 review", "Edition 2027", "Edition 2: Spring"):
+        form = EditionForm({"title": typed}, number=3)
+        assert form.is_valid() and form.cleaned_data["title"] == typed, typed
     assert response["Location"] == "/editions/2/"
     # The edition's own page carries the notes written for its readers.
     edition_page = client.get("/editions/2/").content.decode()

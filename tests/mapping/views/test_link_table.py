@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from mapping.models import Link
+from mapping.models.search import stem
 from tests.synthetic import build_register
 
 URL = reverse("link_table")
@@ -105,6 +106,9 @@ class TestFilters:
                             ("services", "b1_s2"), ("SERVICES", "b1_s2")]:  # fmt: skip
             assert rows(client.get(URL, {"q": typed})) == ids(small[link]), typed
         assert rows(client.get(URL, {"q": '"listens"'})) == []
+        # Stems by English rules: "states" is "state" (not "stat", in "statement" alone).
+        assert [stem(w) for w in ("states", "Policies", "process", "B2.3", "kind")] == [
+            "state", "Polic", "process", "B2.3", "kind"]  # fmt: skip
 
     def test_free_text_over_titles_codes_and_rationale(self, client, small):
         assert rows(client.get(URL, {"q": "kindness"})) == ids(small["b1_s2"])

@@ -204,6 +204,7 @@ def test_an_invitation_is_sent_and_accepted(small, people, admin_client, client,
         "email": "Sam@Example.org", "role": "editor", "mapping": small["mapping"].pk})  # fmt: skip
     assert response.status_code == 200
     assert "The link is on its way by email." in _text(response)
+    assert "<title>Invite people: People · Weave</title>" in response.content.decode()
     [message] = mail.outbox
     assert message.to == ["sam@example.org"]
     link = next(line for line in message.body.splitlines() if "/invitations/" in line)

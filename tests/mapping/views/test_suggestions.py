@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mapping.models import Change, Link, LinkStatus, Mapping, Side
+from mapping.models import Change, Edition, Link, LinkStatus, Mapping, Side
 from mapping.models.inference import ReviewedPair
 from mapping.models.tracked import tracked_values
 from mapping.register import LiveRegister
@@ -302,6 +302,9 @@ def test_a_flagged_link_checked_as_still_holding_is_flagged_no_more(cc, as_role,
     said = f"It still holds, though {step.reference} now supports (was partly covers)."
     assert check.reason == said
     assert said in page and "Cannot be reverted" not in page
+    # A check changes nothing an edition holds: the banner counts no change for it.
+    banner = as_role("viewer").get(link_page).content.decode()
+    assert cc.editions.exists() and "No changes since <a" in banner
     assert f"Checked link {accepted.reference} by editor" in page
     step.refresh_from_db()
     step.edit(by=people["publisher"], revision=step.revision, relation="partly_covers")
@@ -343,7 +346,7 @@ def test_a_crosswalk_link_tells_its_editors_what_other_registers_infer_through_i
     assert "what other registers infer" not in _text(as_role("viewer").get(url))
 
 
-def test_an_inferred_link_shows_why_each_step_holds_and_leads_to_it(cc, client):
+def test_an_inferred_link_shows_why_each_step_holds_and_leads_to_it(cc, client, people):
     """On an element's page, each path of a link inferred through a crosswalk names its two
     steps as links to their pages, with each step's rationale; an element with no links of
     its own offers no link table that would list none."""
@@ -360,6 +363,12 @@ def test_an_inferred_link_shows_why_each_step_holds_and_leads_to_it(cc, client):
         assert f'<a href="/m/{step.register_slug}/links/{step.link_id}/">' in html
         assert f"<q>{escape(step.rationale)}</q>" in html
     assert "See these links in the link table" not in html
+    # An edition shows each step as it froze it, not leading to its live page.
+    edition = Edition.objects.publish(cc, by=people["publisher"], title="Pinned")
+    pinned = client.get(f"/m/{cc.slug}/editions/{edition.number}{target.url.split(cc.slug)[1]}")
+    pinned = pinned.content.decode()
+    assert f"<q>{escape(path.first.rationale)}</q>" in pinned
+    assert f'<a href="/m/{path.first.register_slug}/links/{path.first.link_id}/">' not in pinned
     linked = cc.links.exclude(status="retired").select_related("target").first().target
     assert (
         "See these links in the link table"
