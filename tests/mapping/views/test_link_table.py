@@ -111,7 +111,9 @@ class TestFilters:
             "state", "Polic", "process", "B2.3", "kind"]  # fmt: skip
 
     def test_free_text_over_titles_codes_and_rationale(self, client, small):
-        assert rows(client.get(URL, {"q": "kindness"})) == ids(small["b1_s2"])
+        assert rows(client.get(URL, {"q": "service"})) == ids(small["b1_s2"])
+        # "kindness" is found by its stem, "kind": in a rationale and in B1's title "Be kind".
+        assert rows(client.get(URL, {"q": "kindness"})) == ids(small["b1_s2"], small["b11_s11"])
         assert rows(client.get(URL, {"q": "S1.2"})) == ids(small["b2_s12"])
         assert rows(client.get(URL, {"q": "hear people"})) == ids(small["b11_s11"])
 
