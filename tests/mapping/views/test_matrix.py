@@ -54,7 +54,10 @@ def test_the_htmx_grid_and_cell_fragments(client, small):
     html = detail.content.decode()
     assert html.strip().startswith('<aside id="cell-detail"') and "<table" not in html
     assert "Listening is hearing people out." in html
-    assert "including what sits under them" in html
+    assert "(including what sits under each)" in html  # B1 and S1, both closed
+    # With B1 open, only S1's parts are counted in: the panel says which.
+    opened = client.get(URL, {"expand": "B1", "cell": "B1:S1"}).content.decode()
+    assert "(including what sits under S1)" in opened
 
 
 def test_a_chosen_cell_lists_its_links_on_the_full_page(client, small):
