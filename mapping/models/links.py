@@ -170,7 +170,8 @@ class Link(LinkClaim):
     def edit(self, *, by, revision: int, **changes) -> Change | None:
         """Save new wording or relation. An edit to an approved link by someone who
         cannot approve it goes back to proposed, so published text is always approved."""
-        if self.is_approved and not roles_of(by).holds(Role.PUBLISHER, self.mapping_id):
+        differs = any(getattr(self, name) != value for name, value in changes.items())
+        if differs and self.is_approved and not roles_of(by).holds(Role.PUBLISHER, self.mapping_id):
             changes["status"] = LinkStatus.PROPOSED
         return Change.objects.apply(self, changes, by=by, revision=revision)
 

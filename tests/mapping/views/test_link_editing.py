@@ -106,6 +106,19 @@ def test_an_editor_edit_to_an_approved_link_goes_back_for_approval(small, as_rol
     assert (link.relation, link.status) == ("partly_covers", LinkStatus.PROPOSED)
 
 
+def test_an_editor_saving_an_approved_link_unchanged_leaves_it_approved(small, as_role):
+    link = small["b11_s11"]
+    link.status = LinkStatus.APPROVED
+    link.save()
+    changes = Change.objects.count()
+    response = _edit(as_role("editor"), link)
+    link.refresh_from_db()
+    assert response.status_code == 200
+    assert (link.status, link.revision) == (LinkStatus.APPROVED, 1)
+    assert Change.objects.count() == changes
+    assert "goes back" not in response.content.decode()
+
+
 def test_a_plain_post_redirects(small, as_role):
     link = small["b11_s11"]
     response = as_role("editor").post(
