@@ -48,6 +48,8 @@ class RegisterEvent:
     subject_id: int | None = None
     framework_ids: frozenset[int] = frozenset()
     by_id: int | None = None
+    # Every subject of a batch ("imported": many links at once), where subject_id is None.
+    subject_ids: frozenset[int] = frozenset()
     # The addresses a register had, where it no longer has them (a register deleted or
     # renamed): their kept pages are to go too.
     old_slugs: frozenset[str] = frozenset()
@@ -72,6 +74,7 @@ def announce(
     framework_ids: Iterable[int | None] = (),
     by=None,
     old_slugs: Iterable[str] = (),
+    subject_ids: Iterable[int] = (),
 ) -> None:
     """Say that registers changed: those named, and every register that maps one of the
     frameworks named (an element's or a framework's change is theirs: found once, when
@@ -80,7 +83,7 @@ def announce(
         frozenset(pk for pk in mapping_ids if pk is not None), action, subject_type,
         subject_id, frozenset(pk for pk in framework_ids if pk is not None),
         by_id=by.pk if by is not None and getattr(by, "is_authenticated", False) else None,
-        old_slugs=frozenset(old_slugs),
+        old_slugs=frozenset(old_slugs), subject_ids=frozenset(subject_ids),
     )  # fmt: skip
     connection = transaction.get_connection()
     if not connection.in_atomic_block:

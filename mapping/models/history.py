@@ -193,6 +193,7 @@ def _announce(changes: list[Change], *, by) -> None:
         action=first.action if len(changes) == 1 else "imported",
         subject_type=first.subject_type,
         subject_id=first.subject_id if len(changes) == 1 else None,
+        subject_ids=[change.subject_id for change in changes] if len(changes) > 1 else (),
         mapping_ids={change.mapping_id for change in changes},
         framework_ids={change.framework_id for change in changes},
         by=by,

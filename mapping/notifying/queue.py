@@ -19,6 +19,8 @@ from mapping.notifying.sending import absolute
 from mapping.tasks import deliver_notices
 
 WAITING_AFTER = {Change.Action.PROPOSED, Change.Action.CREATED, Change.Action.EDITED}
+IMPORTED = "imported"  # the write path's action for a batch of changes (models/history.py)
+ITEMS_A_BATCH = 10
 
 
 def registers_changed(sender, events: list[RegisterEvent], committed: bool, **kwargs) -> None:
@@ -26,41 +28,60 @@ def registers_changed(sender, events: list[RegisterEvent], committed: bool, **kw
     if not committed or not settings.EMAIL_ENABLED:  # no mail server: nobody to tell
         return
     before = Notice.objects.count()
+    waiting: dict[int | None, set[int]] = {}  # who did it: the links that came to wait
     for event in events:
-        if event.action in WAITING_AFTER and event.subject_type == "link":
-            # Proposed with its button, added as proposed ("Save and propose"), or an
-            # approved link an editor changed (it goes back for approval): a link waits.
-            link = Link.objects.select_related("mapping", "source", "target").filter(
-                pk=event.subject_id, status=LinkStatus.PROPOSED).first()  # fmt: skip
-            if link is not None:
-                proposed(link, by_id=event.by_id)
+        if event.subject_type == "link" and event.action in WAITING_AFTER | {IMPORTED}:
+            # Proposed with its button, added as proposed ("Save and propose"), an
+            # approved link an editor changed (it goes back for approval), or any of these
+            # by the hundred from an import: the links that now wait.
+            ids = {event.subject_id} if event.subject_id is not None else event.subject_ids
+            waiting.setdefault(event.by_id, set()).update(ids)
         elif event.action == "published" and event.subject_type == "edition":
             edition = Edition.objects.select_related("mapping").filter(pk=event.subject_id)
             if (found := edition.first()) is not None:
                 published(found)
+    for by_id, ids in waiting.items():
+        links = Link.objects.select_related("mapping", "source", "target").filter(
+            pk__in=ids, status=LinkStatus.PROPOSED).order_by("pk")  # fmt: skip
+        proposed(list(links), by_id=by_id)
     if Notice.objects.count() != before:
         deliver_notices.enqueue()
 
 
-def proposed(link: Link, *, by_id: int | None, now=None) -> None:
+def proposed(links: list[Link], *, by_id: int | None, now=None) -> None:
+    """Tell each register's publishers (but whoever proposed them, and those who asked not
+    to hear) of links that wait for them, in the notice gathering for each."""
     now = now or timezone.now()
-    item = [f"{link.history_label} in {link.mapping.name}: {link.get_relation_display()}",
-            absolute(link.get_absolute_url())]  # fmt: skip
     off = set(Preferences.objects.filter(proposals=False).values_list("user_id", flat=True))
-    for person in people_who_may(Role.PUBLISHER, link.mapping).exclude(email=""):
-        if person.pk == by_id or person.pk in off:
-            continue
-        notice = Notice.gathering(person, Notice.Kind.PROPOSALS)
-        if notice is not None:
-            notice.items = [*notice.items, item]
-            notice.save(update_fields=["items"])
-            continue
-        last = (Notice.objects.filter(user=person, kind=Notice.Kind.PROPOSALS,
-                                      sent_at__isnull=False)
-                .order_by("-sent_at").values_list("sent_at", flat=True).first())  # fmt: skip
-        send_after = max(now, last + PROPOSALS_EVERY) if last else now
-        Notice.objects.create(user=person, kind=Notice.Kind.PROPOSALS, items=[item],
-                              created_at=now, send_after=send_after)  # fmt: skip
+    by_register: dict[Mapping, list[Link]] = {}
+    for link in links:
+        by_register.setdefault(link.mapping, []).append(link)
+    for mapping, waiting in by_register.items():
+        items = _waiting_items(mapping, waiting)
+        for person in people_who_may(Role.PUBLISHER, mapping).exclude(email=""):
+            if person.pk == by_id or person.pk in off:
+                continue
+            notice = Notice.gathering(person, Notice.Kind.PROPOSALS)
+            if notice is not None:
+                notice.items = [*notice.items, *items]
+                notice.save(update_fields=["items"])
+                continue
+            last = (Notice.objects.filter(user=person, kind=Notice.Kind.PROPOSALS,
+                                          sent_at__isnull=False)
+                    .order_by("-sent_at").values_list("sent_at", flat=True).first())  # fmt: skip
+            send_after = max(now, last + PROPOSALS_EVERY) if last else now
+            Notice.objects.create(user=person, kind=Notice.Kind.PROPOSALS, items=items,
+                                  created_at=now, send_after=send_after)  # fmt: skip
+
+
+def _waiting_items(mapping: Mapping, links: list[Link]) -> list[list[str]]:
+    """A line a link, each leading to it; or, for more than ITEMS_A_BATCH at once (an
+    import), one line with how many, leading to the review queue for that register."""
+    if len(links) > ITEMS_A_BATCH:
+        queue = f"{reverse('review')}?register={mapping.slug}"
+        return [[f"{len(links)} links in {mapping.name} wait for approval", absolute(queue)]]
+    return [[f"{link.history_label} in {mapping.name}: {link.get_relation_display()}",
+             absolute(link.get_absolute_url())] for link in links]  # fmt: skip
 
 
 def published(edition: Edition) -> None:

@@ -12,13 +12,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from mapping.models import Change, Edition, Link, LinkStatus, Membership
+from mapping.models import Change, Edition, ImportBatch, Link, LinkStatus, Membership
 from mapping.models.notices import Notice, Preferences, Watch
 from mapping.notifying.queue import proposed, queue_digests
 from mapping.notifying.sending import deliver_due
@@ -128,10 +129,10 @@ def test_proposals_are_gathered_at_most_one_email_per_15_minutes(publishers, sma
                                 relation="supports", rationale="A.")  # fmt: skip
     second = Link.objects.create(mapping=ours, source=small["b2"], target=small["s2"],
                                  relation="supports", rationale="B.")  # fmt: skip
-    proposed(first, by_id=None, now=noon)
+    proposed([first], by_id=None, now=noon)
     assert deliver_due(noon) == 1  # the first goes at once
-    proposed(second, by_id=None, now=noon + timedelta(minutes=2))
-    proposed(first, by_id=None, now=noon + timedelta(minutes=3))
+    proposed([second], by_id=None, now=noon + timedelta(minutes=2))
+    proposed([first], by_id=None, now=noon + timedelta(minutes=3))
     assert deliver_due(noon + timedelta(minutes=14)) == 0  # gathering
     assert deliver_due(noon + timedelta(minutes=15)) == 1  # both in one email
     assert len(inbox.messages) == 2
@@ -299,3 +300,38 @@ def test_a_site_that_cannot_send_email_says_so_in_words_for_each_reader(
     assert "An administrator can set that up." in said["publisher"]
     assert "EMAIL_URL" not in said["publisher"]
     assert "<code>EMAIL_URL</code>" in said["admin"]
+
+
+def _import_proposed(client, rows: str) -> None:
+    header = "source code,target code,relation,rationale,example\n"
+    upload = SimpleUploadedFile("links.csv", (header + rows).encode(), content_type="text/csv")
+    client.post(reverse("link_import"), {"file": upload, "status": "proposed"})
+    batch = ImportBatch.objects.latest("pk")
+    client.post(reverse("import_apply", args=[batch.pk]))
+
+
+def test_links_imported_as_proposed_reach_the_publishers_too(publishers, small, inbox):
+    """An import saves its links in one batch: each that comes to wait is told, as the
+    Propose button's are; an import of many is one line leading to the review queue."""
+    editor = Client()
+    editor.force_login(publishers["editor"])
+    _import_proposed(editor, "B2,S2,supports,Bravery serves people.,\n"
+                             "B1.2,S1.1,partly covers,Listening is part of it.,\n")  # fmt: skip
+    [message] = inbox.messages
+    assert message["To"] == "publisher@example.org"
+    plain, html = _parts(message)
+    assert "B2 → S2 in Our ways to the standards: Supports" in plain
+    assert "B1.2 → S1.1 in Our ways to the standards: Partly covers" in plain
+    many = Link.objects.filter(mapping=small["mapping"]).count()
+    Notice.objects.update(sent_at=timezone.now() - timedelta(hours=1))  # past the gathering
+    codes = [element.code for element in small["mapping"].source_framework.elements.all()]
+    targets = [element.code for element in small["mapping"].target_framework.elements.all()]
+    rows = "".join(f"{source},{target},supports,Imported in bulk.,\n" for source in codes
+                   for target in targets if not Link.objects.filter(
+                       source__code=source, target__code=target).exists())  # fmt: skip
+    _import_proposed(editor, rows)
+    waiting = Link.objects.filter(mapping=small["mapping"]).count() - many
+    assert waiting > 10
+    plain, html = _parts(inbox.messages[1])
+    assert f"{waiting} links in Our ways to the standards wait for approval" in plain
+    assert f'href="http://testserver{reverse("review")}?register=' in html
