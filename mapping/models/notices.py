@@ -82,7 +82,8 @@ class Notice(models.Model):
 
     @classmethod
     def gathering(cls, user, kind: str, mapping=None):
-        """The notice still gathering items for this person, if there is one."""
-        return cls.objects.filter(Q(mapping=mapping) if mapping else Q(mapping__isnull=True),
-                                  user=user, kind=kind, sent_at__isnull=True,
-                                  given_up=False, attempts=0).first()  # fmt: skip
+        """The notice still gathering items for this person, if there is one, locked
+        until the transaction ends (call it in one): two proposals at once both land."""
+        where = Q(mapping=mapping) if mapping else Q(mapping__isnull=True)
+        return cls.objects.select_for_update().filter(where, user=user, kind=kind,
+            sent_at__isnull=True, given_up=False, attempts=0).first()  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from mapping.tasks import deliver_notices
 WAITING_AFTER = {Change.Action.PROPOSED, Change.Action.CREATED, Change.Action.EDITED}
 IMPORTED = "imported"  # the write path's action for a batch of changes (models/history.py)
 ITEMS_A_BATCH = 10
+DIGEST_LINES = 200
 
 
 def registers_changed(sender, events: list[RegisterEvent], committed: bool, **kwargs) -> None:
@@ -61,17 +63,24 @@ def proposed(links: list[Link], *, by_id: int | None, now=None) -> None:
         for person in people_who_may(Role.PUBLISHER, mapping).exclude(email=""):
             if person.pk == by_id or person.pk in off:
                 continue
-            notice = Notice.gathering(person, Notice.Kind.PROPOSALS)
-            if notice is not None:
-                notice.items = [*notice.items, *items]
-                notice.save(update_fields=["items"])
-                continue
-            last = (Notice.objects.filter(user=person, kind=Notice.Kind.PROPOSALS,
-                                          sent_at__isnull=False)
-                    .order_by("-sent_at").values_list("sent_at", flat=True).first())  # fmt: skip
-            send_after = max(now, last + PROPOSALS_EVERY) if last else now
-            Notice.objects.create(user=person, kind=Notice.Kind.PROPOSALS, items=items,
-                                  created_at=now, send_after=send_after)  # fmt: skip
+            with transaction.atomic():
+                _gather(person, items, now)
+
+
+def _gather(person, items: list[list[str]], now) -> None:
+    """Add items to the person's notice still gathering, or start one: due now, or
+    PROPOSALS_EVERY after their last (at most one email in that time)."""
+    notice = Notice.gathering(person, Notice.Kind.PROPOSALS)
+    if notice is not None:
+        notice.items = [*notice.items, *items]
+        notice.save(update_fields=["items"])
+        return
+    last = (Notice.objects.filter(user=person, kind=Notice.Kind.PROPOSALS,
+                                  sent_at__isnull=False)
+            .order_by("-sent_at").values_list("sent_at", flat=True).first())  # fmt: skip
+    send_after = max(now, last + PROPOSALS_EVERY) if last else now
+    Notice.objects.create(user=person, kind=Notice.Kind.PROPOSALS, items=items,
+                          created_at=now, send_after=send_after)  # fmt: skip
 
 
 def _waiting_items(mapping: Mapping, links: list[Link]) -> list[list[str]]:
@@ -111,20 +120,34 @@ def queue_digests(now=None) -> int:
     queued = 0
     watches = Watch.objects.filter(digest=True, user__is_active=True).exclude(user__email="")
     for watch in watches.select_related("mapping"):
-        last = (Notice.objects.filter(user_id=watch.user_id, mapping=watch.mapping,
-                                      kind=Notice.Kind.DIGEST)
-                .order_by("-created_at").values_list("created_at", flat=True).first())  # fmt: skip
-        changes = Change.objects.filter(mapping=watch.mapping, at__lte=now,
-                                        at__gt=last or now - timedelta(days=1))  # fmt: skip
-        changes = list(changes.select_related("user", "mapping", "reverts").order_by("at")[:200])
-        if not changes:
-            continue
-        items = [_digest_item(change, watch.mapping) for change in changes]
-        Notice.objects.create(user_id=watch.user_id, kind=Notice.Kind.DIGEST,
-                              mapping=watch.mapping, items=items, created_at=now,
-                              send_after=now)  # fmt: skip
-        queued += 1
+        with transaction.atomic():
+            queued += _queue_digest(watch, now)
     return queued
+
+
+def _queue_digest(watch: Watch, now) -> int:
+    """One watcher's digest of one register, if it changed since their last; the watch
+    is locked meanwhile, so two runs at once do not both queue it."""
+    Watch.objects.select_for_update().filter(pk=watch.pk).first()
+    last = (Notice.objects.filter(user_id=watch.user_id, mapping=watch.mapping,
+                                  kind=Notice.Kind.DIGEST)
+            .order_by("-created_at").values_list("created_at", flat=True).first())  # fmt: skip
+    changes = Change.objects.filter(mapping=watch.mapping, at__lte=now,
+                                    at__gt=last or now - timedelta(days=1))  # fmt: skip
+    listed = list(
+        changes.select_related("user", "mapping", "reverts").order_by("at")[:DIGEST_LINES]
+    )
+    if not listed:
+        return 0
+    items = [_digest_item(change, watch.mapping) for change in listed]
+    if len(listed) == DIGEST_LINES and (more := changes.count() - DIGEST_LINES):
+        everything = f"{reverse('changes')}?register={watch.mapping.slug}"
+        items.append(
+            [f"and {more} more {'change' if more == 1 else 'changes'}", absolute(everything)]
+        )
+    Notice.objects.create(user_id=watch.user_id, kind=Notice.Kind.DIGEST, mapping=watch.mapping,
+                          items=items, created_at=now, send_after=now)  # fmt: skip
+    return 1
 
 
 # What a revert undid, in a digest's words: "undoing the edit of 7 December, 09:30".

@@ -72,11 +72,18 @@ def deliver_due(now=None) -> int:
 
 
 def _deliver(ids: list[int], now) -> int:
+    """Send these notices, each claimed first (marked sent, if nobody has): two workers
+    running at once never send one twice, and items gathered into a notice before its
+    claim go with it. A notice that could not go is put back, to be tried again later."""
     sent = 0
-    for notice in Notice.objects.filter(pk__in=ids).select_related("user", "mapping"):
+    for pk in ids:
+        if not Notice.due(now).filter(pk=pk).update(sent_at=now):
+            continue  # another worker sent it, or is sending it
+        notice = Notice.objects.select_related("user", "mapping").get(pk=pk)
         try:
             message(notice).send(fail_silently=False)
         except OSError as error:  # the mail server is down or refused it
+            notice.sent_at = None
             notice.attempts += 1
             notice.last_error = str(error)[:1000]
             if notice.attempts > len(RETRY_AFTER):
@@ -88,10 +95,10 @@ def _deliver(ids: list[int], now) -> int:
                 logger.warning("Could not email %s (%s), attempt %d; trying again at %s: %s",
                                notice.user.email, notice.kind, notice.attempts,
                                notice.send_after, error)  # fmt: skip
-            notice.save(update_fields=["attempts", "last_error", "given_up", "send_after"])
+            notice.save(
+                update_fields=["sent_at", "attempts", "last_error", "given_up", "send_after"]
+            )
             continue
-        notice.sent_at = now
-        notice.save(update_fields=["sent_at"])
         sent += 1
     return sent
 

@@ -21,6 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from mapping.models import Change, Edition, ImportBatch, Link, LinkStatus, Membership
 from mapping.models.notices import Notice, Preferences, Watch
+from mapping.notifying import queue, sending
 from mapping.notifying.queue import proposed, queue_digests
 from mapping.notifying.sending import deliver_due
 
@@ -306,7 +307,7 @@ def _import_proposed(client, rows: str) -> None:
     header = "source code,target code,relation,rationale,example\n"
     upload = SimpleUploadedFile("links.csv", (header + rows).encode(), content_type="text/csv")
     client.post(reverse("link_import"), {"file": upload, "status": "proposed"})
-    batch = ImportBatch.objects.latest("pk")
+    batch = ImportBatch.objects.get(applied_at__isnull=True)  # the one just uploaded
     client.post(reverse("import_apply", args=[batch.pk]))
 
 
@@ -335,3 +336,30 @@ def test_links_imported_as_proposed_reach_the_publishers_too(publishers, small, 
     plain, html = _parts(inbox.messages[1])
     assert f"{waiting} links in Our ways to the standards wait for approval" in plain
     assert f'href="http://testserver{reverse("review")}?register=' in html
+
+
+def test_a_digest_longer_than_its_lines_says_how_many_more(publishers, small, people,
+                                                           monkeypatch):  # fmt: skip
+    monkeypatch.setattr(queue, "DIGEST_LINES", 2)
+    Watch.objects.create(user=people["editor"], mapping=small["mapping"], editions=False,
+                         digest=True)  # fmt: skip
+    for text in ("One.", "Two.", "Three.", "Four."):
+        Change.objects.apply(small["b11_s11"], {"rationale": text}, by=people["publisher"])
+    assert queue_digests(timezone.now() + timedelta(minutes=1)) == 1
+    [notice] = Notice.objects.filter(kind=Notice.Kind.DIGEST)
+    assert len(notice.items) == 3
+    assert notice.items[-1] == ["and 2 more changes",
+                                f"http://testserver{reverse('changes')}?register=ours"]  # fmt: skip
+
+
+def test_a_notice_another_worker_claimed_is_not_sent_twice(publishers, small, inbox, people):
+    """Two workers listing the same due notices: whichever claims one first sends it."""
+    now = timezone.now()
+    notice = Notice.objects.create(user=people["publisher"], kind=Notice.Kind.PROPOSALS,
+                                   items=[["B1.1 → S1.1", "http://testserver/"]],
+                                   send_after=now - timedelta(minutes=1))  # fmt: skip
+    listed = list(Notice.due(now).values_list("pk", flat=True))
+    assert listed == [notice.pk]
+    assert sending._deliver(listed, now) == 1  # the first worker
+    assert sending._deliver(listed, now) == 0  # the second, with the same list
+    assert len(inbox.messages) == 1
