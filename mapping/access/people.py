@@ -36,6 +36,14 @@ def _administrators():
     return get_user_model().objects.filter(is_active=True, is_superuser=True)
 
 
+def _locked(person):
+    """The person's row, locked, after every active administrator's (in one order, so two
+    administrators removing each other at once wait in turn: the second then sees the
+    first gone, and is refused as the last one)."""
+    list(_administrators().select_for_update().order_by("pk").values_list("pk", flat=True))
+    return get_user_model().objects.select_for_update().get(pk=person.pk)
+
+
 def is_last_administrator(person) -> bool:
     others = _administrators().exclude(pk=person.pk)
     return person.is_superuser and person.is_active and not others.exists()
@@ -62,7 +70,7 @@ def role_in(person, mapping) -> str:
 def change_role(person, role: str, mapping, *, by, reason: str, request=None) -> bool:
     """Give person this role site-wide (mapping None) or in one register; NO_ROLE takes it
     away. Returns whether anything changed."""
-    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    person = _locked(person)
     before = role_in(person, mapping)
     if role == before:
         return False
@@ -100,7 +108,7 @@ def _said(role: str) -> str:
 def set_active(person, active: bool, *, by, reason: str, request=None) -> int:
     """Deactivate or reactivate an account; returns how many API tokens deactivating it
     revoked."""
-    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    person = _locked(person)
     if person.is_active == active:
         return 0
     if not active:
