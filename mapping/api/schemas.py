@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
+from django.utils import timezone
 from pydantic import Field
 
 from mapping.exchange.schemas import LinkPayload, Payload
@@ -208,7 +209,7 @@ class GapOut(Payload):
             title=entry.element.title, status=entry.status,
             reason=review.reason if review else None,
             decided_by=(review.decided_by_name or None) if review else None,
-            decided_on=review.decided_at.date() if review else None,
+            decided_on=timezone.localdate(review.decided_at) if review else None,
         )  # fmt: skip
 
 

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from mapping.coverage.plain import PlainLink
 from mapping.models import EditionGap, ReviewedGap
 from mapping.models.link_rows import LinkClaim
@@ -281,7 +283,7 @@ class Coverage:
                 len(entry.inferred_within),
                 shown_review.reason if shown_review else "",
                 (shown_review.decided_by_name or "unknown") if shown_review else "",
-                shown_review.decided_at.date().isoformat() if shown_review else "",
+                timezone.localdate(shown_review.decided_at).isoformat() if shown_review else "",
             ]
 
     def children_of(self, entry: ElementCoverage) -> list[ElementCoverage]:

@@ -9,6 +9,8 @@ import json
 from collections.abc import Callable
 from datetime import date
 
+from django.utils import timezone
+
 from mapping.models import Relation, Side
 
 SSSOM_COLUMNS = (
@@ -31,6 +33,7 @@ def sssom_tsv(register, *, absolute: Callable[[str], str], today: date,
         "skos": "http://www.w3.org/2004/02/skos/core#",
         "semapv": "https://w3id.org/semapv/vocab/",
     }
+    made = (timezone.localdate(edition.published_at) if edition else today).isoformat()
     metadata = [
         ("curie_map", None),
         *((f"  {prefix}", url) for prefix, url in prefixes.items()),
@@ -44,7 +47,7 @@ def sssom_tsv(register, *, absolute: Callable[[str], str], today: date,
         ("license", register.mapping.licence_url or "https://creativecommons.org/licenses/by/4.0/"),
         ("creator_label", None),
         ("  -", register.organisation),  # a list of one
-        ("publication_date", (edition.published_at.date() if edition else today).isoformat()),
+        ("publication_date", made),
     ]
     lines = [
         f"#{key}:" if value is None
@@ -61,9 +64,8 @@ def sssom_tsv(register, *, absolute: Callable[[str], str], today: date,
             f"skos:{Relation(link.relation).skos}",
             f"target:{link.target.code}", _one_line(link.target.title),
             "semapv:ManualMappingCuration", register.organisation,
-            link.updated_at.date().isoformat(), _one_line(link.rationale),
+            timezone.localdate(link.updated_at).isoformat(), _one_line(link.rationale),
         ])  # fmt: skip
-    made = (edition.published_at.date() if edition else today).isoformat()
     for link in inferred:
         path = link.path_list[0] if link.path_list else None
         steps = (f": {path.first.source_code} {path.first.get_relation_display().lower()} "

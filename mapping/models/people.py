@@ -154,6 +154,7 @@ class Invitation(models.Model):
             return ("This invitation was withdrawn, or sent again with a new link: use the link "
                     "in the newest email, or ask whoever invited you for a new one.")  # fmt: skip
         if self.expires_at <= timezone.now():
-            return (f"This invitation expired on {self.expires_at:%-d %B %Y}. Ask whoever "
-                    "invited you for a new one.")  # fmt: skip
+            expired = timezone.localtime(self.expires_at)
+            return (f"This invitation expired on {expired:%-d %B %Y}. Ask whoever invited "
+                    "you for a new one.")  # fmt: skip
         return ""

@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from mapping.models import ReviewedGap
+from mapping.models import Link, ReviewedGap
 from standards.models import Element
 
 URL = reverse("coverage")
@@ -140,3 +141,22 @@ def test_its_editors_review_a_gap_on_the_page_and_may_open_it_again(small, as_ro
     again = editor.post(review, {"side": "target", "code": "S9", "action": "reopen"}, follow=True)
     assert "S9 is open for review again." in again.content.decode()
     assert not ReviewedGap.objects.exists()
+
+
+def test_dates_in_the_exports_are_the_sites_days_not_utcs(client, reviewed, settings):
+    """A decision at 00:30 in London on 1 July (23:30 UTC the day before) is dated 1 July in
+    coverage.csv, the API and SSSOM, as on every page."""
+    settings.TIME_ZONE = "Europe/London"
+    late = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    ReviewedGap.objects.update(decided_at=late)
+    Link.objects.filter(pk=reviewed["b11_s11"].pk).update(updated_at=late)
+    rows = list(csv.reader(io.StringIO(client.get(CSV_URL).content.decode())))
+    [gap] = [row for row in rows if "B1.2" in row[:3]]
+    assert gap[-1] == "2026-07-01"
+    api = client.get("/api/mappings/ours/coverage").json()
+    [found] = [entry for entry in api["unlinked_sources"] if entry["code"] == "B1.2"]
+    assert found["decided_on"] == "2026-07-01"
+    sssom = client.get("/sssom.tsv").content.decode()
+    [row] = [line for line in sssom.splitlines() if line.startswith("source:B1.1\t")
+             and "\ttarget:S1.1\t" in line]  # fmt: skip
+    assert "\t2026-07-01\t" in row
