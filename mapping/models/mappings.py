@@ -149,6 +149,8 @@ class Mapping(models.Model):
     def make_default(self, *, by=None) -> None:
         """Make this the site's default register: its pages move to the top of the site,
         and those of the one it replaces under /m/<slug>/."""
+        # Every register locked first (a short list), so two at once take turns.
+        list(Mapping.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
         before = list(Mapping.objects.filter(is_default=True).exclude(pk=self.pk)
                       .values_list("pk", flat=True))  # fmt: skip
         Mapping.objects.filter(pk__in=before).update(is_default=False)
@@ -156,6 +158,23 @@ class Mapping(models.Model):
         self.is_default = True
         announce(action="edited", subject_type="mapping", subject_id=self.pk,
                  mapping_ids=[self.pk, *before], by=by)  # fmt: skip
+
+    @transaction.atomic
+    def leave_unlinked(self, element: Element, *, reason: str, by) -> ReviewedGap:
+        """Record that element, of one of this register's frameworks, is left without
+        links on purpose, why, by whom and when (again, if it was: the newer decision)."""
+        gap = ReviewedGap.objects.select_for_update().filter(mapping=self, element=element).first()
+        gap = gap or ReviewedGap(mapping=self, element=element)
+        gap.reason, gap.decided_at = reason, timezone.now()
+        gap.decided_by = by if by is not None and by.is_authenticated else None
+        gap.full_clean()
+        gap.save()
+        return gap
+
+    def review_again(self, element: Element) -> bool:
+        """Open a gap left unlinked for review again; whether it had been left so."""
+        deleted, _ = ReviewedGap.objects.filter(mapping=self, element=element).delete()
+        return bool(deleted)
 
     @property
     def url_kwargs(self) -> dict[str, str]:

@@ -138,6 +138,17 @@ def test_its_editors_review_a_gap_on_the_page_and_may_open_it_again(small, as_ro
                                                                        "editor")  # fmt: skip
     page = as_role("viewer").get(url).content.decode()
     assert "Reviewed and left unlinked" in page and "Not ours to meet." in page
+    # A control character pasted into the reason is refused, as on every form; a second
+    # decision replaces the first, with its own who and when.
+    odd = editor.post(review, {"side": "target", "code": "S9", "reason": "ok\x01"}, follow=True)
+    assert "Say why S9 is left unlinked" in odd.content.decode()
+    assert ReviewedGap.objects.get().reason == "Not ours to meet."
+    first = gap.decided_at
+    as_role("publisher").post(review, {"side": "target", "code": "S9", "reason": "Agreed."})
+    gap.refresh_from_db()
+    assert (gap.reason, gap.decided_by.username) == ("Agreed.", "publisher")
+    assert gap.decided_at > first
+    assert editor.post(review, {"side": "target", "code": "S9", "action": "x"}).status_code == 400
     again = editor.post(review, {"side": "target", "code": "S9", "action": "reopen"}, follow=True)
     assert "S9 is open for review again." in again.content.decode()
     assert not ReviewedGap.objects.exists()

@@ -1,0 +1,70 @@
+"""Two people doing at the same moment what only one may: two administrators removing each
+other (one goes, the other is refused as the site's last); two registers made the site's
+default (the site keeps one). On PostgreSQL, where two transactions run at once; SQLite
+runs Weave's writes one at a time (BEGIN IMMEDIATE), and its in-memory test database cannot
+hold two connections' transactions side by side."""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from mapping.access import people as operations
+from mapping.models import Mapping
+
+
+def _at_once(*calls) -> list[Exception]:
+    """Run each call in a thread of its own, all let go together; what each raised."""
+    start, raised = threading.Barrier(len(calls)), []
+
+    def run(call):
+        try:
+            start.wait()
+            call()
+        except Exception as error:  # what it raised is the test's to judge
+            raised.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=[call]) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return raised
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["demote", "deactivate"])
+def test_two_administrators_removing_each_other_at_once_leave_one(how):
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions at once need PostgreSQL (SQLite writes one at a time)")
+    first, second = User.objects.create_superuser("first"), User.objects.create_superuser("second")
+
+    def remove(person, by):
+        if how == "demote":
+            return lambda: operations.change_role(person, "publisher", None, by=by, reason="Race.")
+        return lambda: operations.set_active(person, False, by=by, reason="Race.")
+
+    raised = _at_once(remove(first, second), remove(second, first))
+    assert len(raised) == 1 and isinstance(raised[0], ValidationError)
+    assert "the site's only active administrator" in str(raised[0])
+    assert User.objects.filter(is_superuser=True, is_active=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_registers_made_the_default_at_once_leave_one_default(small):
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions at once need PostgreSQL (SQLite writes one at a time)")
+    other = Mapping.objects.create(
+        name="Another", slug="another", source_framework=small["behaviours"],
+        target_framework=small["standards"],
+    )  # fmt: skip
+    third = Mapping.objects.create(
+        name="A third", slug="third", source_framework=small["behaviours"],
+        target_framework=small["standards"],
+    )  # fmt: skip
+    assert _at_once(other.make_default, third.make_default) == []
+    assert Mapping.objects.filter(is_default=True).count() == 1
