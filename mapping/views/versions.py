@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -54,8 +55,13 @@ def register_move(request: HtmxHttpRequest, slug: str | None = None) -> HttpResp
     form = MoveForm(request.POST if request.method == "POST" else None,
                     initial={"to": wanted.slug, "name": plan.name, "slug": plan.slug})  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        moved = plan.apply(by=request.user, name=form.cleaned_data["name"],
-                           slug=form.cleaned_data["slug"])  # fmt: skip
+        try:
+            moved = plan.apply(by=request.user, name=form.cleaned_data["name"],
+                               slug=form.cleaned_data["slug"])  # fmt: skip
+        except (ValidationError, IntegrityError):  # the short name taken meanwhile
+            form.add_error("slug", "A register already has that short name: choose another.")
+            context = {"register": register, "plan": plan, "form": form}
+            return render(request, "mapping/register_move.html", context, status=400)
         carried = len(plan.carried) + len(plan.review)
         flash(request, f"Moved onto {wanted.name}: {carried} link(s) carried, "
                        f"{len(plan.review)} of them for review; {len(plan.left)} left on "

@@ -236,3 +236,21 @@ def test_the_versions_survive_a_backup(imported, tmp_path):
     assert record.replaces == CIH
     between = Link.objects.filter(mapping__source_framework__slug=CIH)
     assert between.filter(mapping__target_framework__slug="cih-2026").count() == 39
+
+
+def test_a_short_name_taken_while_the_form_was_checked_is_said_on_the_form(
+    imported, as_role, demo, monkeypatch
+):
+    """The form checks the short name, then the move saves it: a register given that name
+    in between (by someone else) is the form's error, and nothing is moved."""
+    from mapping.views import versions
+
+    monkeypatch.setattr(versions.MoveForm, "clean_slug", lambda form: form.cleaned_data["slug"])
+    Mapping.objects.create(name="Taken", slug="on-2026", source_framework=demo.source_framework,
+                           target_framework=demo.target_framework)  # fmt: skip
+    before = snapshot()
+    response = as_role("publisher").post(f"/m/{demo.slug}/move/", {
+        "to": "cih-2026", "name": "On 2026", "slug": "on-2026"})  # fmt: skip
+    assert response.status_code == 400
+    assert "A register already has that short name: choose another." in _text(response)
+    assert snapshot() == before
