@@ -43,6 +43,12 @@ def prefilled_rationale(suggestion: InferredLink) -> str:
             f"{path.second.target_code}: {path.second.rationale}")  # fmt: skip
 
 
+def _decide_in_turn(mapping) -> None:
+    """Lock the register's row until the transaction ends: an accept and a dismissal of
+    one pair at the same moment take turns, and the second is refused as out of date."""
+    type(mapping).objects.select_for_update().filter(pk=mapping.pk).first()
+
+
 def _refuse_if_decided(mapping, source, target) -> None:
     """A pair linked or dismissed meanwhile (someone else, a moment ago) is not offered."""
     link = Link.objects.filter(mapping=mapping, source=source, target=target).first()
@@ -67,6 +73,7 @@ def accept(mapping, suggestion, *, by, relation: str, rationale: str, example: s
         raise ValidationError({"rationale": "Say why the one relates to the other."})
     Relation(relation)  # a relation Weave knows, or a ValueError
     source, target = suggestion.source, suggestion.target
+    _decide_in_turn(mapping)
     _refuse_if_decided(mapping, source, target)
     origin = origin_of(suggestion)
     reason = (f"Accepted from a suggestion inferred through {suggestion.via_code}."
@@ -90,23 +97,24 @@ def accept(mapping, suggestion, *, by, relation: str, rationale: str, example: s
 def offer_again(mapping, pk: int, *, by) -> ReviewedPair:
     """Undo a dismissal: the pair is suggested again (where something still infers it or
     shares words with it). Refused (ValidationError) if it is not dismissed here."""
-    with transaction.atomic():
-        found = ReviewedPair.objects.select_related("source", "target").filter(mapping=mapping)
-        pair = found.select_for_update(of=("self",)).filter(pk=pk).first()
-        if pair is None:
-            raise ValidationError("That suggestion is not dismissed in this register (someone "
-                                  "may have offered it again a moment ago).")  # fmt: skip
-        pair.delete()
-        announce(action="offered again", subject_type="suggestion", subject_id=pk,
-                 mapping_ids=[mapping.pk], by=by)  # fmt: skip
+    found = ReviewedPair.objects.select_related("source", "target").filter(mapping=mapping)
+    pair = found.select_for_update(of=("self",)).filter(pk=pk).first()
+    if pair is None:
+        raise ValidationError("That suggestion is not dismissed in this register (someone "
+                              "may have offered it again a moment ago).")  # fmt: skip
+    pair.delete()
+    announce(action="offered again", subject_type="suggestion", subject_id=pk,
+             mapping_ids=[mapping.pk], by=by)  # fmt: skip
     return pair
 
 
+@transaction.atomic
 def dismiss(mapping, source, target, *, by, reason: str) -> ReviewedPair:
     """Dismiss a suggestion, with the reason: a reviewed pair, never suggested again."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why it is dismissed."})
+    _decide_in_turn(mapping)
     _refuse_if_decided(mapping, source, target)
     try:
         with transaction.atomic():
@@ -157,13 +165,18 @@ def flags(links) -> list[Flag]:
 
 
 @transaction.atomic
-def still_holds(link: Link, *, by) -> Change:
+def still_holds(link: Link, *, by) -> Change | None:
     """Someone who edits the link's register has checked that a link accepted from an
     inference still holds, now that its path has changed: each path now records its steps
     as they stand (a path with a retired step is let go), so the link is no longer flagged,
     and it says who checked and when; the history records the check, with what had
-    changed in the path."""
+    changed in the path. None if it was not flagged (checked a moment ago: the link is
+    locked meanwhile, so a double click records one check)."""
+    locked = Link.objects.select_for_update().filter(pk=link.pk)
+    link.accepted_from = locked.values_list("accepted_from", flat=True).get()
     found = [said for flag in flags([link]) for said in flag.changes]
+    if not found:
+        return None
     paths = link.accepted_from.get("paths", [])
     steps = Link.objects.in_bulk({path[key] for path in paths for key in ("first", "second")})
     kept = []

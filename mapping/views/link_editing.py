@@ -16,7 +16,7 @@ from django_htmx.http import trigger_client_event
 from mapping.forms.editing import LinkEditForm, LinkForm, RetireForm, SeenForm
 from mapping.forms.text import add_refusal
 from mapping.models import EditConflict, Link, Role
-from mapping.models.suggestions import flags, still_holds
+from mapping.models.suggestions import still_holds
 from mapping.views.links import link_page, live_banner
 from mapping.views.lookups import (
     HtmxHttpRequest,
@@ -210,8 +210,7 @@ def link_still_holds(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """An editor of its register has checked that a link accepted from an inference still
     holds, now that its path has changed: it is no longer flagged for review."""
     link, _register = get_link_for_editing(request, pk)
-    if flags([link]):
-        still_holds(link, by=request.user)
+    if still_holds(link, by=request.user) is not None:
         flash(request, f"Checked: {link.history_label} still holds. It is no longer flagged.")
     else:
         flash(request, f"{link.history_label} was not waiting to be checked.")

@@ -1,8 +1,9 @@
 """Two people doing at the same moment what only one may: two administrators removing each
 other (one goes, the other is refused as the site's last); two registers made the site's
-default (the site keeps one). On PostgreSQL, where two transactions run at once; SQLite
-runs Weave's writes one at a time (BEGIN IMMEDIATE), and its in-memory test database cannot
-hold two connections' transactions side by side."""
+default (the site keeps one); a suggestion accepted and dismissed (one or the other). On
+PostgreSQL, where two transactions run at once; SQLite runs Weave's writes one at a time
+(BEGIN IMMEDIATE), and its in-memory test database cannot hold two connections'
+transactions side by side."""
 
 import threading
 
@@ -13,6 +14,10 @@ from django.db import connection
 
 from mapping.access import people as operations
 from mapping.models import Mapping
+from mapping.models.inference import ReviewedPair
+from mapping.models.suggestions import accept, dismiss
+from mapping.register import LiveRegister
+from mapping.suggesting.listing import lexical
 
 
 def _at_once(*calls) -> list[Exception]:
@@ -68,3 +73,22 @@ def test_two_registers_made_the_default_at_once_leave_one_default(small):
     )  # fmt: skip
     assert _at_once(other.make_default, third.make_default) == []
     assert Mapping.objects.filter(is_default=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_suggestion_accepted_and_dismissed_at_once_is_one_or_the_other(demo, people):
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions at once need PostgreSQL (SQLite writes one at a time)")
+    cc = Mapping.objects.with_frameworks().get(slug="example-homes-cc")
+    first = lexical(LiveRegister(cc))[0]
+    raised = _at_once(
+        lambda: accept(
+            cc, first, by=people["publisher"], relation="supports", rationale="Shares its words."
+        ),
+        lambda: dismiss(cc, first.source, first.target, by=people["editor"], reason="No."),
+    )
+    assert len(raised) == 1 and isinstance(raised[0], ValidationError)
+    linked = cc.links.filter(source=first.source, target=first.target).exists()
+    dismissed = ReviewedPair.objects.filter(mapping=cc, source=first.source,
+                                            target=first.target).exists()  # fmt: skip
+    assert linked != dismissed

@@ -306,6 +306,10 @@ def test_a_flagged_link_checked_as_still_holding_is_flagged_no_more(cc, as_role,
     banner = as_role("viewer").get(link_page).content.decode()
     assert cc.editions.exists() and "No changes since <a" in banner
     assert f"Checked link {accepted.reference} by editor" in page
+    # A second press (a double click, or a colleague a moment later) records nothing more.
+    again = as_role("editor").post(url, {"next": BASE}, follow=True)
+    assert "was not waiting to be checked" in _text(again)
+    assert Change.objects.filter(subject_id=accepted.pk, action="checked").count() == 1
     step.refresh_from_db()
     step.edit(by=people["publisher"], revision=step.revision, relation="partly_covers")
     assert f"{step.reference} now partly covers (was supports)" in _text(
