@@ -30,6 +30,14 @@ class ImportBatchQuerySet(models.QuerySet):
     def kept(self) -> ImportBatchQuerySet:
         return self.exclude(self._abandoned())
 
+    def ready_to_apply(self, registers) -> list[ImportBatch]:
+        """Imports checked and ready to apply in these registers: not one the dry run found
+        problems in, or that would change nothing (no one can act on those), nor one
+        abandoned; newest first."""
+        planned = self.kept().filter(mapping__in=registers, state=ImportBatch.State.PLANNED)
+        batches = planned.defer("content").select_related("mapping", "created_by")
+        return [batch for batch in batches.order_by("-created_at") if batch.can_be_applied]
+
 
 class ImportBatch(models.Model):
     class Kind(models.TextChoices):

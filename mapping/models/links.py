@@ -34,6 +34,16 @@ class LinkQuerySet(LinkRowQuerySet):
         published = edition.links.values("link_id") if edition is not None else []
         return self.filter(status__in=[LinkStatus.DRAFT, LinkStatus.PROPOSED], pk__in=published)
 
+    def awaiting_decision(self) -> LinkQuerySet:
+        """Links waiting on a publisher: proposed ones, and drafts accepted from a
+        suggestion (they came from a list, not from an editor's own hand)."""
+        return self.filter(Q(status=LinkStatus.PROPOSED)
+                           | (Q(status=LinkStatus.DRAFT) & ~Q(accepted_from={})))  # fmt: skip
+
+    def accepted_from_suggestions(self) -> LinkQuerySet:
+        """Current links accepted from a suggestion (their path may since have changed)."""
+        return self.current().exclude(accepted_from={})
+
     def touching(self, element_ids: set[int]) -> LinkQuerySet:
         return self.filter(Q(source_id__in=element_ids) | Q(target_id__in=element_ids))
 

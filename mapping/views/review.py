@@ -11,7 +11,6 @@ import re
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -20,10 +19,8 @@ from django.views.decorators.http import require_http_methods
 from mapping.access.policy import NotSignedIn, may, registers_where
 from mapping.forms.query import AskedOnce
 from mapping.forms.text import TextField
-from mapping.models import Change, EditConflict, ImportBatch, Link, LinkStatus, Role
+from mapping.models import Change, EditConflict, ImportBatch, Link, Role
 from mapping.models.suggestions import flags
-from mapping.register import LiveRegister
-from mapping.suggesting.listing import to_review
 from mapping.views.lookups import HtmxHttpRequest, flash
 
 AT_MOST = 500  # links listed at once; the filters narrow the rest
@@ -66,31 +63,14 @@ class DecisionForm(forms.Form):
         return data
 
 
-def waiting(user, role: Role = Role.EDITOR):
-    """Links waiting on a decision in the registers where user holds role."""
-    registers = registers_where(user, role)
-    return Link.objects.filter(mapping__in=registers).filter(
-        Q(status=LinkStatus.PROPOSED) | (Q(status=LinkStatus.DRAFT) & ~Q(accepted_from={}))
-    )  # fmt: skip
-
-
-def waiting_imports(registers) -> list[ImportBatch]:
-    """Imports checked and ready to apply in these registers: not one the dry run found
-    problems in, or that would change nothing (no one can act on those), nor one abandoned,
-    newest first."""
-    kept = ImportBatch.objects.kept()
-    planned = kept.filter(mapping__in=registers, state=ImportBatch.State.PLANNED)
-    batches = planned.defer("content").select_related("mapping", "created_by")
-    return [batch for batch in batches.order_by("-created_at") if batch.can_be_applied]
-
-
 def waiting_count(user) -> int:
     """What the header counts for a publisher: links and imports waiting on them, and links
     accepted from an inference whose path has changed, in the registers they publish."""
     registers = registers_where(user, Role.PUBLISHER)
-    accepted = Link.objects.filter(mapping__in=registers).current().exclude(accepted_from={})
-    return (waiting(user, Role.PUBLISHER).count() + len(waiting_imports(registers))
-            + len(flags(accepted)))  # fmt: skip
+    links = Link.objects.filter(mapping__in=registers)
+    return (links.awaiting_decision().count()
+            + len(ImportBatch.objects.ready_to_apply(registers))
+            + len(flags(links.accepted_from_suggestions())))  # fmt: skip
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -103,8 +83,9 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
         raise PermissionDenied("The review queue is for editors and publishers.")
     publishing = set(registers_where(user, Role.PUBLISHER).values_list("pk", flat=True))
     chosen = ReviewFilter(request.GET)
-    links = waiting(user).select_related("mapping", "source", "target", "updated_by")
-    imports = waiting_imports(editing)
+    links = Link.objects.filter(mapping__in=editing).awaiting_decision()
+    links = links.select_related("mapping", "source", "target", "updated_by")
+    imports = ImportBatch.objects.ready_to_apply(editing)
     status, problem = 200, ""
     if chosen.is_valid():
         if (slug := chosen.cleaned_data["register"]) and not editing.filter(slug=slug).exists():
@@ -157,7 +138,11 @@ def _decide(data: dict, user) -> str:
         links = (Link.objects.select_related("source", "target")  # named in the message
                  .select_for_update(of=("self",)).filter(pk__in=data["chosen"]))  # fmt: skip
         for link in links:
-            revision = data["seen"].get(link.pk)
+            if (revision := data["seen"].get(link.pk)) is None:  # what did they read?
+                raise ValidationError(
+                    f"The page did not say which version of {link.history_label} you read: "
+                    "load it again, read it, then decide."
+                )
             try:
                 if action == "approve":
                     link.approve(by=user, revision=revision)
@@ -176,7 +161,10 @@ def _decide(data: dict, user) -> str:
 
 
 def _flags(editing, chosen: ReviewFilter) -> list:
-    """Links accepted from an inference whose path has changed, in every register shown."""
+    """Links accepted from an inference whose path has changed, in every register shown
+    (read at once, whatever the number of registers)."""
     slug = chosen.cleaned_data.get("register") if chosen.is_valid() else ""
-    registers = editing.with_frameworks().filter(slug=slug) if slug else editing.with_frameworks()
-    return [flag for mapping in registers for flag in to_review(LiveRegister(mapping))]
+    registers = editing.filter(slug=slug) if slug else editing
+    accepted = Link.objects.filter(mapping__in=registers).accepted_from_suggestions()
+    return flags(accepted.select_related("mapping", "source", "target")
+                 .order_by("mapping__name", "source_rank", "target_rank"))  # fmt: skip

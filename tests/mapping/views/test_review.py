@@ -50,10 +50,21 @@ def test_a_publisher_sees_everything_waiting_and_the_header_counts_it(waiting, a
         assert f'<span class="link-reads">{reads}</span>' in page
 
 
+def _seen(waiting) -> list[str]:
+    """What the queue's page carries for each link: its id and the revision it showed."""
+    return [f"{link.pk}:{link.revision}" for link in waiting.values()]
+
+
 def test_a_publisher_approves_several_at_once(waiting, as_role):
     chosen = [link.pk for link in waiting.values()][:2]
     publisher = as_role("publisher")
+    # Without the versions the page showed, nothing is decided.
     response = publisher.post(reverse("review"), {"action": "approve", "chosen": chosen})
+    assert response.status_code == 409
+    assert "The page did not say which version of" in _text(response)
+    assert not Link.objects.filter(pk__in=chosen, status=LinkStatus.APPROVED).exists()
+    response = publisher.post(reverse("review"), {"action": "approve", "chosen": chosen,
+                                                  "seen": _seen(waiting)})  # fmt: skip
     assert response.status_code == 302
     assert set(Link.objects.filter(pk__in=chosen).values_list("status", flat=True)) == {
         LinkStatus.APPROVED}  # fmt: skip
@@ -73,7 +84,7 @@ def test_sending_back_needs_one_reason_and_then_returns_drafts(waiting, as_role)
     assert "Say why they go back" in _text(response)
     assert 'aria-invalid="true" aria-describedby="review-reason-error"' in _text(response)
     assert Link.objects.filter(pk__in=chosen, status=LinkStatus.PROPOSED).count() == 3
-    client.post(reverse("review"), {"action": "send_back", "chosen": chosen,
+    client.post(reverse("review"), {"action": "send_back", "chosen": chosen, "seen": _seen(waiting),
                                     "reason": "Cite the statement."})  # fmt: skip
     assert Link.objects.filter(pk__in=chosen, status=LinkStatus.DRAFT).count() == 3
     changes = Change.objects.filter(subject_type="link", subject_id__in=chosen)
@@ -173,6 +184,14 @@ def test_the_queue_reads_in_as_many_queries_however_many_wait(waiting, as_role, 
     Link.objects.create(mapping=small["mapping"], source=small["b12"], target=small["s2"],
                         relation="supports", rationale="Another.", status=LinkStatus.PROPOSED,
                         updated_by=people["editor"])  # fmt: skip
+    assert queries() == before
+    # …and however many registers it spans.
+    for slug in ("second", "third"):
+        other = Mapping.objects.create(name=slug, slug=slug, source_framework=small["behaviours"],
+                                       target_framework=small["standards"])  # fmt: skip
+        Link.objects.create(mapping=other, source=small["b12"], target=small["s2"],
+                            relation="supports", rationale="Elsewhere.",
+                            status=LinkStatus.PROPOSED, updated_by=people["editor"])  # fmt: skip
     assert queries() == before
 
 
