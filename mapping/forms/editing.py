@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
+from django.db.models import Q
 
+from mapping.access.policy import frameworks_they_may_change
 from mapping.forms.text import TextField
 from mapping.models import Link, Side
 from mapping.register import LiveRegister
@@ -295,12 +297,21 @@ class FrameworkEditForm(forms.ModelForm):
         widgets = FrameworkForm.Meta.widgets
         labels = {"replaces": "A new version of"}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # What it replaces changes that framework's page too: one of the same kind that this
+        # person may change (or the one it already names).
         field = self.fields["replaces"]
-        field.queryset = Framework.objects.exclude(pk=self.instance.pk).order_by("kind", "name")
+        theirs = frameworks_they_may_change(user).filter(kind=self.instance.kind)
+        already = Q(pk=self.instance.replaces_id) if self.instance.replaces_id else Q(pk__in=[])
+        field.queryset = (Framework.objects.filter(Q(pk__in=theirs.values("pk")) | already)
+                          .exclude(pk=self.instance.pk).order_by("name"))  # fmt: skip
         field.empty_label = "None"
         field.label_from_instance = Framework.choice_label.fget
+        field.error_messages["invalid_choice"] = (
+            "Choose one of the frameworks listed: a framework of the same kind that you may "
+            "change (its page will say this one replaces it)."
+        )
 
 
 class EditionForm(forms.Form):

@@ -90,7 +90,7 @@ def framework_create(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def framework_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     framework = get_framework_for_editing(request, slug)
-    edit = save_edit(request, FrameworkEditForm, framework)
+    edit = save_edit(request, FrameworkEditForm, framework, user=request.user)
     if edit.saved:
         flash(request, f"Saved {framework.name}.")
         return redirect(framework.get_absolute_url())

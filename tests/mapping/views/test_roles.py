@@ -163,7 +163,9 @@ def _write_views(small):
          {"chosen": "inferred:B2:S2", "action": "dismiss", "reason": "Not for us."}, "editor"),
         ("register_move", reverse("register_move"),
          {"to": "the-standards-2", "name": "Moved", "slug": "moved"}, "publisher"),
-        ("review", reverse("review"), {"action": "approve", "chosen": proposed.pk}, "publisher"),
+        ("review", reverse("review"), {"action": "approve", "chosen": proposed.pk,
+                                       "seen": f"{proposed.pk}:{proposed.revision}"},
+         "publisher"),
         ("person", reverse("person", args=[newcomer.pk]),
          {"role": "viewer", "mapping": "", "reason": "Joined the team."}, "admin"),
         ("people_invite", reverse("people_invite"),
@@ -468,3 +470,27 @@ def test_the_lists_offer_a_framework_import_to_whoever_may_change_a_framework(sm
         assert "Add a framework</a>" not in page and "Add a register</a>" not in page
     assert "Import a framework</a>" not in as_role("viewer").get(reverse("framework_list"))\
         .content.decode()  # fmt: skip
+
+
+def test_a_new_version_of_only_a_framework_they_may_change(small, as_role):
+    """Saying which framework this one replaces changes that one's page too: an editor of
+    one register is offered only frameworks of the same kind that they may change, and
+    naming another is refused, with nothing changed."""
+    other = Framework.objects.create(name="Other standards", slug="other-standards",
+                                     kind=small["standards"].kind)  # fmt: skip
+    Mapping.objects.create(name="Other", slug="other", organisation="Org",
+                           source_framework=small["behaviours"],
+                           target_framework=other)  # fmt: skip
+    url = reverse("framework_edit", args=[small["standards"].slug])
+    client = _register_client(small, "ours editor")
+    page = client.get(url).content.decode()
+    choices = page.split('name="replaces"')[1].split("</select>")[0]
+    assert "Other standards" not in choices and "Our ways" not in choices
+    response = client.post(url, {"name": "The standards", "publisher": "Org", "revision": 1,
+                                 "replaces": other.pk})  # fmt: skip
+    assert response.status_code == 400
+    assert "Choose one of the frameworks listed" in response.content.decode()
+    assert Framework.objects.get(pk=small["standards"].pk).replaces_id is None
+    # Someone who holds the role site-wide may say so.
+    page = as_role("editor").get(url).content.decode()
+    assert "Other standards" in page.split('name="replaces"')[1].split("</select>")[0]
