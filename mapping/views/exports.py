@@ -112,9 +112,11 @@ def framework_export(
 @register_page(frozen_when_edition=True)
 def register_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
     """The whole register as JSON: live, every row of it (a complete backup of this
-    register); from an edition, the register as it was published."""
+    register; the suggestions dismissed, with why, for its editors only, as on the
+    suggestions page); from an edition, the register as it was published."""
     if register.edition is None:
-        document = live_document(Mapping.objects.filter(pk=register.mapping.pk))
+        editor = may(request.user, Role.EDITOR, register.mapping)
+        document = live_document(Mapping.objects.filter(pk=register.mapping.pk), dismissed=editor)
     else:
         document = edition_document(register.edition)
     return _download(register, document.model_dump_json(indent=2), "register", "json",

@@ -106,7 +106,7 @@ def _edition(edition: Edition) -> EditionRecord:
     )  # fmt: skip
 
 
-def _mapping(mapping: Mapping) -> MappingRecord:
+def _mapping(mapping: Mapping, *, dismissed: bool = True) -> MappingRecord:
     links = mapping.links.select_related("source", "target", "created_by", "updated_by")
     gaps = mapping.reviewed_gaps.select_related("element__framework", "decided_by")
     editions = mapping.editions.select_related("published_by").order_by("number")
@@ -132,7 +132,7 @@ def _mapping(mapping: Mapping) -> MappingRecord:
             DismissedRecord(source=d.source.code, target=d.target.code, reason=d.reason,
                             decided_by=_name(d.decided_by), decided_at=d.decided_at)
             for d in mapping.reviewed_pairs.select_related("source", "target", "decided_by")
-            .order_by("pk")
+            .order_by("pk") if dismissed
         ],
         gaps=[
             _gap("source" if g.element.framework_id == mapping.source_framework_id else "target",
@@ -143,9 +143,11 @@ def _mapping(mapping: Mapping) -> MappingRecord:
     )  # fmt: skip
 
 
-def live_document(mappings, *, whole_site: bool = False) -> RegisterDocument:
+def live_document(mappings, *, whole_site: bool = False, dismissed: bool = True
+                  ) -> RegisterDocument:  # fmt: skip
     """Every row of these mappings' registers: a complete backup of them. The whole site's
-    document also keeps frameworks no register uses yet, and all the history."""
+    document also keeps frameworks no register uses yet, and all the history. Without
+    dismissed, the suggestions dismissed (the editors' business) are left out."""
     mappings = list(mappings.select_related("source_framework", "target_framework"))
     framework_ids = {m.source_framework_id for m in mappings} | {
         m.target_framework_id for m in mappings
@@ -161,7 +163,7 @@ def live_document(mappings, *, whole_site: bool = False) -> RegisterDocument:
         exported_at=timezone.now(),
         source="whole site" if whole_site else "live",
         frameworks=[_framework(framework) for framework in frameworks],
-        mappings=[_mapping(mapping) for mapping in mappings],
+        mappings=[_mapping(mapping, dismissed=dismissed) for mapping in mappings],
         changes=[
             ChangeRecord(
                 id=c.pk, mapping=c.mapping.slug if c.mapping else None,

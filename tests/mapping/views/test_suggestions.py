@@ -378,3 +378,14 @@ def test_an_inferred_link_shows_why_each_step_holds_and_leads_to_it(cc, client, 
         "See these links in the link table"
         in client.get(register.urls.element(Side.TARGET, linked.code)).content.decode()
     )
+
+
+def test_the_register_json_gives_the_suggestions_dismissed_to_its_editors_only(cc, as_role):
+    """register.json is every row of the register; what was dismissed, and why, is the
+    editors' business, as on the suggestions page (which asks anyone else to sign in)."""
+    url = "/m/example-homes-cc/register.json"
+    for role in ("anonymous", "viewer"):
+        [record] = as_role(role).get(url).json()["mappings"]
+        assert record["dismissed"] == []
+    [record] = as_role("editor").get(url).json()["mappings"]
+    assert [(d["source"], d["target"]) for d in record["dismissed"]] == [("B6", "CC1")]
