@@ -111,8 +111,14 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
     offered = [link.pk for link in links if link.mapping_id in publishing]
     form = DecisionForm(request.POST if request.method == "POST" else None, offered=offered)
     if request.method == "POST":
-        if not publishing:
-            raise PermissionDenied("Only a register's publishers approve or send back its links.")
+        asked = {int(pk) for pk in request.POST.getlist("chosen") if pk.isascii() and
+                 pk.isdigit() and len(pk) < 11}  # fmt: skip
+        elsewhere = Link.objects.filter(pk__in=asked).exclude(mapping__in=publishing)
+        if not publishing or (other := elsewhere.select_related("mapping").first()):
+            where = f" {other.mapping.name} is not one of yours." if publishing else ""
+            raise PermissionDenied(
+                f"Only a register's publishers approve or send back its links.{where}"
+            )
         if form.is_valid():
             try:
                 done = _decide(form.cleaned_data, user)

@@ -113,8 +113,14 @@ def test_a_publisher_of_one_register_decides_there_only(waiting, small):
     assert page.count('name="chosen"') == 2
     assert "Another view" not in page
     theirs = waiting["other:b1"]
-    response = client.post(reverse("review"), {"action": "approve", "chosen": [theirs.pk]})
-    assert response.status_code == 400
+    # A link of a register they do not publish was never waiting for them: a 403 that
+    # says so (not "no longer waiting"), and nothing changes.
+    response = client.post(
+        reverse("review"),
+        {"action": "approve", "chosen": [theirs.pk], "seen": f"{theirs.pk}:{theirs.revision}"},
+    )
+    assert response.status_code == 403
+    assert "Another view is not one of yours" in response.content.decode()
     theirs.refresh_from_db()
     assert theirs.status == LinkStatus.PROPOSED
 
