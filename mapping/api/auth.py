@@ -1,7 +1,9 @@
 """Who may read the API: anyone while the site is public (WEAVE_PUBLIC_READ); otherwise
 a logged-in session, or a personal token sent as "Authorization: Bearer <token>". A token
-sent that the site does not know (revoked, or mistyped) is refused even where none is
-needed: the caller learns at once that it will not work where one is."""
+sent that the site does not know (revoked, or mistyped) is refused by every operation, even
+where none is needed: the caller learns at once that it will not work where one is. (The
+description, /api/openapi.json, is no operation: it answers anyone, as the reference page
+does.) Some operations need more than reading (a register's suggestions: EditorAuth)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,17 @@ from ninja.security import HttpBearer
 from mapping.models import ApiToken
 
 
-class ReaderAuth(HttpBearer):
+class TokenAuth(HttpBearer):
+    """A personal token, as "Authorization: Bearer <token>"; one the site does not know is
+    said in the 401 (mapping/api/errors.py)."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = ApiToken.objects.user_for(token)
+        request.weave_unknown_token = user is None
+        return user
+
+
+class ReaderAuth(TokenAuth):
     openapi_description = (
         "Needed only when the site is private: a personal token, made on your account page."
     )
@@ -25,7 +37,13 @@ class ReaderAuth(HttpBearer):
             return request.user
         return super().__call__(request)
 
-    def authenticate(self, request: HttpRequest, token: str):
-        user = ApiToken.objects.user_for(token)
-        request.weave_unknown_token = user is None  # said in the 401 (mapping/api/errors.py)
-        return user
+
+class EditorAuth(TokenAuth):
+    """Signed in, by session or by token, whether or not the site is public to read."""
+
+    openapi_description = "A personal token of an editor of the register (or a session)."
+
+    def __call__(self, request: HttpRequest):
+        if request.user.is_authenticated:
+            return request.user
+        return super().__call__(request)

@@ -8,34 +8,17 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.security import HttpBearer
 
 from mapping.access.policy import may
+from mapping.api.auth import EditorAuth
 from mapping.api.registers import SLUG, register_for
 from mapping.api.schemas import ERRORS, ErrorOut, SuggestionOut, SuggestionPage
-from mapping.models import ApiToken, Role
+from mapping.models import Role
 from mapping.suggesting.listing import inferred_in_order, lexical
 
 router = Router(tags=["Suggestions"])
-
-
-class EditorAuth(HttpBearer):
-    """Signed in, by session or by token, whether or not the site is public to read."""
-
-    openapi_description = "A personal token of an editor of the register (or a session)."
-
-    def __call__(self, request: HttpRequest):
-        if request.user.is_authenticated:
-            return request.user
-        return super().__call__(request)
-
-    def authenticate(self, request: HttpRequest, token: str):
-        user = ApiToken.objects.user_for(token)
-        request.weave_unknown_token = user is None  # said in the 401 (mapping/api/errors.py)
-        return user
 
 
 class SuggestionQuery(Schema):
