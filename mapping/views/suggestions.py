@@ -173,7 +173,9 @@ def suggestions_bulk(request: HtmxHttpRequest, slug: str | None = None) -> HttpR
                             by=request.user, reason=reason)  # fmt: skip
                     continue
                 inferred = suggestion.is_inferred
-                rationale = f"{reason} {prefilled_rationale(suggestion)}" if inferred else reason
+                said = reason.strip()
+                said += "" if said.endswith((".", "!", "?")) else "."
+                rationale = f"{said} {prefilled_rationale(suggestion)}" if inferred else reason
                 relation = suggestion.relation if inferred else Relation.SUPPORTS
                 accept(register.mapping, suggestion, by=request.user, relation=relation,
                        rationale=rationale)  # fmt: skip

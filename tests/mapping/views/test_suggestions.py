@@ -207,6 +207,11 @@ def test_bulk_accept_and_dismiss_with_one_reason(cc, as_role):
     assert all(link.status == LinkStatus.APPROVED for link in made)
     assert made[0].rationale.startswith("Tenants' voice. Accepted from the path through INC.3")
     assert made[0].relation == "partly_covers"
+    # A reason without its full stop is given one before the path's words follow it.
+    client.post(f"{BASE}bulk/", {"chosen": ["inferred:B5:CC3"], "action": "accept",
+                                 "reason": "Batch accepted in review"})  # fmt: skip
+    rationale = cc.links.get(source__code="B5", target__code="CC3").rationale
+    assert rationale.startswith("Batch accepted in review. Accepted from the path through")
     words = lexical(LiveRegister(cc))[:2]
     chance = {"chosen": [w.choice for w in words], "action": "dismiss", "reason": "Chance words."}
     response = client.post(f"{BASE}bulk/", chance)
