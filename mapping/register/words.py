@@ -69,3 +69,9 @@ def plural(word: str) -> str:
     if word.endswith(("s", "x", "ch", "sh")):
         return word + "es"
     return word + "s"
+
+
+def possessive(name: str) -> str:
+    """A name owning something: "the register's", and "the Standards'" (a name ending in s
+    takes the apostrophe alone)."""
+    return f"{name}’" if name.endswith("s") else f"{name}’s"

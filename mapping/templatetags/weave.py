@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from mapping.citing.citations import cite
-from mapping.register.words import in_sentence, plural
+from mapping.register.words import in_sentence, plural, possessive
 
 register = template.Library()
 
@@ -77,6 +77,12 @@ def lowered(word) -> str:
 def plural_for(word, count) -> str:
     """A level's label for count of them: "1 value", "5 values", "0 categories"."""
     return word if count == 1 or not word else plural(str(word))
+
+
+@register.filter(name="possessive")
+def possessive_of(name) -> str:
+    """A name owning something: "Our Values' latest edition", "the Standards' latest"."""
+    return possessive(str(name)) if name else name
 
 
 @register.filter

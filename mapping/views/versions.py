@@ -17,6 +17,7 @@ from mapping.access.policy import require
 from mapping.forms.text import TextField
 from mapping.models import Mapping, Role
 from mapping.register import LiveRegister
+from mapping.register.words import possessive
 from mapping.versions.moving import MovePlan
 from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register
 from standards.models import Framework
@@ -65,7 +66,7 @@ def register_move(request: HtmxHttpRequest, slug: str | None = None) -> HttpResp
         carried = len(plan.carried) + len(plan.review)
         flash(request, f"Moved onto {wanted.name}: {carried} link(s) carried, "
                        f"{len(plan.review)} of them for review; {len(plan.left)} left on "
-                       f"{register.name}'s last edition.")  # fmt: skip
+                       f"{possessive(register.name)} last edition.")  # fmt: skip
         return redirect(LiveRegister(moved).urls.home)
     context = {"register": register, "plan": plan, "form": form}
     return render(request, "mapping/register_move.html", context,
