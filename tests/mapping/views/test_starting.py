@@ -189,6 +189,10 @@ def test_the_gap_report_never_calls_what_only_inference_reaches_covered(demo, cl
     assert '<th scope="col">Not covered: reached only by inference</th>' in page
     assert "<strong>Not covered</strong>, reached only by inference: " in page
     assert "Covered only by inference" not in page
+    # More than three inferred links to one element: the rest are counted as links, not
+    # read as another path of the last one named.
+    assert re.search(r"; and \d+ more inferred links?, not reviewed\.", page)
+    assert " more, not reviewed" not in page
 
 
 def test_the_gap_tables_say_not_linked_of_sources_and_are_named_by_their_headings(demo, client):
