@@ -71,6 +71,8 @@ def sssom_tsv(register, *, absolute: Callable[[str], str], today: date,
         steps = (f": {path.first.source_code} {path.first.get_relation_display().lower()} "
                  f"{path.via_code}, which {path.second.get_relation_display().lower()} "
                  f"{path.second.target_code}") if path else ""  # fmt: skip
+        if (others := link.paths - 1) > 0:  # counted, as an edition keeps one path
+            steps += f" (and {others} other path{'s' if others > 1 else ''})"
         writer.writerow([
             f"source:{link.source.code}", _one_line(link.source.title),
             f"skos:{Relation(link.relation).skos}",

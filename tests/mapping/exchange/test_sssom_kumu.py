@@ -93,6 +93,11 @@ def test_inferred_links_are_chained_mappings_the_toolkit_accepts(demo, client, t
     b11 = next(m for m in chained if m["subject_id"] == "source:B1.1")
     assert b11["comment"] == ("Inferred through INC.3: B1.1 fully covers INC.3, which partly "
                               "covers CC5; not reviewed.")  # fmt: skip
+    # Reached two ways, it says so, as the pages do.
+    b2 = next(
+        m for m in chained if m["subject_id"] == "source:B2" and m["object_id"] == "target:CC4"
+    )
+    assert b2["comment"].endswith("CC4 (and 1 other path); not reviewed.")
 
 
 def test_lexical_suggestions_are_for_editors_and_the_toolkit_accepts_them(demo, as_role,
