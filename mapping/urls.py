@@ -147,9 +147,8 @@ accounts = [
 ]  # fmt: skip
 # Reset links, offered only where the site can send email.
 password_resets = [
-    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(
-        extra_email_context={"days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)}),
-        name="password_reset"),
+    path("accounts/password_reset/", account.PasswordResetView.as_view(),
+         name="password_reset"),
     path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),
     path("accounts/reset/<uidb64>/<token>/", account.PasswordResetConfirmView.as_view(),

@@ -87,6 +87,16 @@ class PasswordChangeView(LoggedPassword, auth_views.PasswordChangeView):
     said = "Changed by themselves."
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """A reset link that leads where the site is (WEAVE_SITE_URL), whatever address the
+    request came in by (an internal host name, a proxy that does not say)."""
+
+    def form_valid(self, form):
+        days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+        self.extra_email_context = {"days": days, "site": settings.WEAVE_SITE_URL.rstrip("/")}
+        return super().form_valid(form)
+
+
 class PasswordResetConfirmView(LoggedPassword, auth_views.PasswordResetConfirmView):
     said = "With a reset link sent by e-mail."
 

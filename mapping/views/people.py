@@ -36,6 +36,7 @@ from mapping.forms.people import (
 from mapping.forms.text import add_refusal
 from mapping.models import ApiToken, AuditEntry, Invitation, Membership
 from mapping.models.memberships import RANK, Role, Roles
+from mapping.notifying.sending import absolute
 from mapping.views.lookups import flash
 
 LOG_PAGE = 100
@@ -227,7 +228,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 def _sent(request: HttpRequest, invitation: Invitation, key: str) -> dict:
     """An invitation emailed where the site can: its link, and whether it went."""
-    link = request.build_absolute_uri(reverse("invitation_accept", args=[key]))
+    link = absolute(reverse("invitation_accept", args=[key]))  # where the site is
     return {"invitation": invitation, "link": link, "sent": _send(invitation, link)}
 
 

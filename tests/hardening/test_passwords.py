@@ -101,13 +101,18 @@ def test_a_refused_admin_form_logs_nothing(sam, admin):
 
 
 @override_settings(ROOT_URLCONF=__name__, PASSWORD_RESET_TIMEOUT=3 * 86400)
-def test_the_reset_email_is_weaves_own(sam):
-    response = Client().post("/accounts/password_reset/", {"email": "SAM@example.org"})
+def test_the_reset_email_is_weaves_own(sam, settings):
+    """Its link leads where the site is (WEAVE_SITE_URL), whatever host the request named."""
+    settings.WEAVE_SITE_URL = "https://weave.example.org"
+    response = Client().post("/accounts/password_reset/", {"email": "SAM@example.org"},
+                             headers={"Host": "localhost"})  # fmt: skip
     assert response.status_code == 302
     (sent,) = mail.outbox
     assert sent.subject == "Set a new password for Weave"
     assert sent.body.startswith("Hello sam,")
     assert "It works once, for 3 days:" in sent.body
-    assert "http://testserver/accounts/reset/" in sent.body
+    assert "your Weave account at https://weave.example.org/." in sent.body
+    assert "https://weave.example.org/accounts/reset/" in sent.body
+    assert "localhost" not in sent.body
     assert "Your username is sam." in sent.body
     assert "Thanks for using our site" not in sent.body
