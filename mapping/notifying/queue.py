@@ -84,13 +84,14 @@ def _gather(person, items: list[list[str]], now) -> None:
 
 
 def _waiting_items(mapping: Mapping, links: list[Link]) -> list[list[str]]:
-    """A line a link, each leading to it; or, for more than ITEMS_A_BATCH at once (an
+    """A line a link, each leading to it (and naming it, so that a link decided before
+    the email goes is left out); or, for more than ITEMS_A_BATCH at once (an
     import), one line with how many, leading to the review queue for that register."""
     if len(links) > ITEMS_A_BATCH:
         queue = f"{reverse('review')}?register={mapping.slug}"
         return [[f"{len(links)} links in {mapping.name} wait for approval", absolute(queue)]]
     return [[f"{link.history_label} in {mapping.name}: {link.get_relation_display()}",
-             absolute(link.get_absolute_url())] for link in links]  # fmt: skip
+             absolute(link.get_absolute_url()), link.pk] for link in links]  # fmt: skip
 
 
 def published(edition: Edition) -> None:

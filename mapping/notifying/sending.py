@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from mapping.models import Link
 from mapping.models.notices import RETRY_AFTER, Notice
 
 logger = logging.getLogger("weave.notices")
@@ -48,7 +49,7 @@ def message(notice: Notice) -> EmailMultiAlternatives:
     context = {
         "notice": notice, "items": notice.items, "person": notice.user,
         "unsubscribe": absolute(reverse("unsubscribe", args=[unsubscribe_token(notice)])),
-        "account": absolute(reverse("notices")),
+        "account": absolute(reverse("notices")), "review": absolute(reverse("review")),
     }  # fmt: skip
     email = EmailMultiAlternatives(
         SUBJECTS[notice.kind].format(mapping=name),
@@ -80,6 +81,8 @@ def _deliver(ids: list[int], now) -> int:
         if not Notice.due(now).filter(pk=pk).update(sent_at=now):
             continue  # another worker sent it, or is sending it
         notice = Notice.objects.select_related("user", "mapping").get(pk=pk)
+        if not _still_to_tell(notice):
+            continue
         try:
             message(notice).send(fail_silently=False)
         except OSError as error:  # the mail server is down or refused it
@@ -101,6 +104,30 @@ def _deliver(ids: list[int], now) -> int:
             continue
         sent += 1
     return sent
+
+
+def _still_to_tell(notice: Notice) -> bool:
+    """Whether the notice, claimed, still has someone to tell and something to say: not
+    to an account deactivated since it was queued (given up, saying so), nor of links
+    decided since (their lines are dropped; with none left, the notice goes unsent)."""
+    if not notice.user.is_active:
+        Notice.objects.filter(pk=notice.pk).update(
+            sent_at=None, given_up=True, last_error="The account was deactivated.")  # fmt: skip
+        return False
+    if notice.kind != Notice.Kind.PROPOSALS:
+        return True
+    named = {item[2] for item in notice.items if len(item) > 2}
+    waiting = set(
+        Link.objects.filter(pk__in=named).awaiting_decision().values_list("pk", flat=True)
+    )
+    items = [item for item in notice.items if len(item) < 3 or item[2] in waiting]
+    if not items:
+        Notice.objects.filter(pk=notice.pk).delete()  # nothing waits any more
+        return False
+    if items != notice.items:
+        notice.items = items
+        Notice.objects.filter(pk=notice.pk).update(items=items)
+    return True
 
 
 def next_due():

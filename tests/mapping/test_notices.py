@@ -127,9 +127,11 @@ def test_proposals_are_gathered_at_most_one_email_per_15_minutes(publishers, sma
     noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
     ours = small["mapping"]
     first = Link.objects.create(mapping=ours, source=small["b12"], target=small["s11"],
-                                relation="supports", rationale="A.")  # fmt: skip
+                                relation="supports", rationale="A.",
+                                status=LinkStatus.PROPOSED)  # fmt: skip
     second = Link.objects.create(mapping=ours, source=small["b2"], target=small["s2"],
-                                 relation="supports", rationale="B.")  # fmt: skip
+                                 relation="supports", rationale="B.",
+                                 status=LinkStatus.PROPOSED)  # fmt: skip
     proposed([first], by_id=None, now=noon)
     assert deliver_due(noon) == 1  # the first goes at once
     proposed([second], by_id=None, now=noon + timedelta(minutes=2))
@@ -139,6 +141,41 @@ def test_proposals_are_gathered_at_most_one_email_per_15_minutes(publishers, sma
     assert len(inbox.messages) == 2
     later, _html = _parts(inbox.messages[1])
     assert "B2 → S2" in later and "B1.2 → S1.1" in later
+    assert "the review queue has them all: http://testserver/review/" in later
+
+
+def test_a_proposal_decided_or_a_person_deactivated_before_the_email_goes(
+    publishers, small, inbox, people
+):
+    """What the email would say is looked at again when it goes: a link approved meanwhile
+    is left out (with nothing left, no email), and a deactivated account gets none."""
+    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    ours = small["mapping"]
+    made = [Link.objects.create(mapping=ours, source=small[source], target=small[target],
+                                relation="supports", rationale="A.", status=LinkStatus.PROPOSED)
+            for source, target in (("b12", "s11"), ("b2", "s2"))]  # fmt: skip
+    proposed(made, by_id=None, now=noon)
+    made[0].approve(by=people["admin"])
+    assert deliver_due(noon) == 1
+    plain, _html = _parts(inbox.messages[-1])
+    assert "B2 → S2" in plain and "B1.2 → S1.1" not in plain
+    Notice.objects.update(sent_at=noon - timedelta(hours=1))
+    proposed([made[1]], by_id=None, now=noon)
+    made[1].approve(by=people["admin"])
+    assert deliver_due(noon) == 0 and not Notice.objects.filter(sent_at__isnull=True).exists()
+    third = Link.objects.create(
+        mapping=ours,
+        source=small["b12"],
+        target=small["s2"],
+        relation="supports",
+        rationale="C.",
+        status=LinkStatus.PROPOSED,
+    )
+    proposed([third], by_id=None, now=noon)
+    people["publisher"].is_active = False
+    people["publisher"].save()
+    assert deliver_due(noon) == 0
+    assert Notice.objects.get(sent_at__isnull=True).last_error == "The account was deactivated."
 
 
 def test_watchers_hear_of_an_edition_with_the_comparison(publishers, small, inbox, people):
