@@ -84,8 +84,7 @@ class InviteForm(_Where):
 
     def clean_email(self) -> list[str]:
         """The addresses typed or pasted, each once, in lower case; a bad one is named."""
-        found = list(dict.fromkeys(a.lower() for a in re.split(r"[\s,;]+", self.cleaned_data[
-            "email"]) if a))  # fmt: skip
+        found = list(dict.fromkeys(a.lower() for a in addresses_in(self.cleaned_data["email"])))
         if not found:
             raise ValidationError("Give the email address to invite.")
         if len(found) > AT_ONCE:
@@ -102,6 +101,19 @@ class InviteForm(_Where):
             raise ValidationError(problems[:10] + ([f"… and {len(problems) - 10} more."]
                                                    if len(problems) > 10 else []))  # fmt: skip
         return found
+
+
+def addresses_in(text: str) -> list[str]:
+    """The addresses in what was pasted: one a line, or separated by commas, semicolons or
+    spaces; "Jane Smith <jane@example.org>" (as Outlook and Excel copy them) is Jane's."""
+    found = []
+    text = re.sub(r'"[^"]*"', " ", text)  # a quoted name ("Jones, Bob") is no address
+    for entry in re.split(r"[,;\r\n]+", text):
+        if named := re.search(r"<([^<>]*)>", entry):
+            found.append(named[1].strip())
+        else:
+            found += entry.split()
+    return [address for address in found if address]
 
 
 def _is_email(address: str) -> bool:

@@ -661,3 +661,15 @@ def test_the_only_administrators_roles_are_not_offered_for_change(db, people, ad
     assert "Change the role</button>" in _text(
         admin_client.get(reverse("person", args=[people["admin"].pk]))
     )
+
+
+def test_addresses_pasted_from_an_address_book_are_read_with_their_names(db, people,
+                                                                         admin_client):  # fmt: skip
+    """Outlook and Excel copy "Name <address>; Name <address>": each is that address."""
+    pasted = ('Jane Smith <Jane.Smith@homes.example>; "Jones, Bob" <bob.jones@homes.example>\n'
+              "ann@homes.example")  # fmt: skip
+    response = admin_client.post(reverse("people_invite"),
+                                 {"email": pasted, "role": "viewer", "mapping": ""})  # fmt: skip
+    assert response.status_code == 200, _text(response)
+    assert set(Invitation.objects.values_list("email", flat=True)) == {
+        "jane.smith@homes.example", "bob.jones@homes.example", "ann@homes.example"}  # fmt: skip
