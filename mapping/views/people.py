@@ -94,10 +94,11 @@ def people(request: HttpRequest) -> HttpResponse:
     invitations = Invitation.objects.select_related("mapping", "invited_by")
     if said := form.cleaned_data["q"]:
         invitations = invitations.filter(email__icontains=said)
-        found = found.filter(
-            Q(username__icontains=said) | Q(email__icontains=said)
-            | Q(first_name__icontains=said) | Q(last_name__icontains=said)
-        )  # fmt: skip
+        for word in said.split():  # "Amelia Hughes": each word in some part of them
+            found = found.filter(
+                Q(username__icontains=word) | Q(email__icontains=word)
+                | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            )  # fmt: skip
     page = Paginator(found, PEOPLE_PAGE).get_page(form.cleaned_data["page"] or 1)
     if form.cleaned_data["page"] and form.cleaned_data["page"] > page.paginator.num_pages:
         form.add_error("page", f"There is no page {form.cleaned_data['page']}.")

@@ -629,6 +629,11 @@ def test_the_people_search_reads_quotes_as_typed_and_finds_invitations_too(
     Invitation.objects.issue("zed@homes.example", "viewer", None, by=None)
     for typed in ("O’Brien", "“O'Brien”"):
         assert "obrien" in _text(admin_client.get(reverse("people"), {"q": typed})), typed
+    # A whole name, as people say it, finds them; a name that is not theirs does not.
+    User.objects.create_user("ahughes", "a.h@homes.example", first_name="Amelia",
+                             last_name="Hughes")  # fmt: skip
+    assert "ahughes" in _text(admin_client.get(reverse("people"), {"q": "Amelia Hughes"}))
+    assert "ahughes" not in _text(admin_client.get(reverse("people"), {"q": "Amelia Brien"}))
     page = _text(admin_client.get(reverse("people"), {"q": "obi"}))
     waiting = page[page.index("Invitations waiting") :]
     assert "obi@homes.example" in waiting and "zed@homes.example" not in waiting
