@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 
 from mapping.access.client import client_address
+from mapping.models.mappings import Mapping
 from mapping.models.memberships import Role
 
 INVITATION_DAYS = 7
@@ -146,15 +147,34 @@ class Invitation(models.Model):
         return f"in {self.mapping.name}" if self.mapping_id else "site-wide"
 
     @property
+    def inviter(self) -> str:
+        """Who invited them, as they would know them: a name, with the address to write to."""
+        person = self.invited_by
+        if person is None:
+            return "An administrator"
+        name = person.get_full_name() or person.get_username()
+        return f"{name} ({person.email})" if person.email else name
+
+    @property
+    def _who(self) -> str:
+        return self.inviter if self.invited_by_id else "an administrator"
+
+    @property
+    def organisation(self) -> str:
+        """Whose Weave it is: the register's organisation (or the site's default one's)."""
+        mapping = self.mapping if self.mapping_id else Mapping.objects.default()
+        return mapping.organisation if mapping is not None else ""
+
+    @property
     def problem(self) -> str:
         """Why it can no longer be used, or "" if it can."""
         if self.accepted_at:
             return "This invitation has already been used. Sign in instead."
         if self.withdrawn_at:
             return ("This invitation was withdrawn, or sent again with a new link: use the link "
-                    "in the newest email, or ask whoever invited you for a new one.")  # fmt: skip
+                    f"in the newest email, or ask {self._who} for a new one.")  # fmt: skip
         if self.expires_at <= timezone.now():
             expired = timezone.localtime(self.expires_at)
-            return (f"This invitation expired on {expired:%-d %B %Y}. Ask whoever invited "
-                    "you for a new one.")  # fmt: skip
+            return (f"This invitation expired on {expired:%-d %B %Y}. Ask {self._who} "
+                    "for a new one.")  # fmt: skip
         return ""

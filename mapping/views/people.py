@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -255,11 +255,15 @@ def _send(invitation: Invitation, link: str) -> bool:
     if not settings.EMAIL_ENABLED:
         return False
     context = {"invitation": invitation, "link": link}
+    whose = f" at {invitation.organisation}" if invitation.organisation else ""
+    email = EmailMultiAlternatives(
+        f"You are invited to Weave{whose}",
+        render_to_string("mapping/invitation_email.txt", context), None, [invitation.email],
+    )  # fmt: skip
+    email.attach_alternative(render_to_string("mapping/invitation_email.html", context),
+                             "text/html")  # fmt: skip
     try:
-        send_mail(
-            "You are invited to Weave", render_to_string("mapping/invitation_email.txt", context),
-            None, [invitation.email], fail_silently=False,
-        )  # fmt: skip
+        email.send(fail_silently=False)
     except OSError as error:  # the mail server is down: the invitation stands, its link shown
         logger.warning("Could not email the invitation to %s: %s", invitation.email, error)
         return False

@@ -198,6 +198,9 @@ def test_a_deactivated_person_is_told_why_they_cannot_sign_in(db, people, client
 
 
 def test_an_invitation_is_sent_and_accepted(small, people, admin_client, client, settings):
+    people["admin"].first_name, people["admin"].last_name = "Admin", "Person"
+    people["admin"].email = "admin@example.org"
+    people["admin"].save()
     settings.EMAIL_ENABLED = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     response = admin_client.post(reverse("people_invite"), {
@@ -207,6 +210,13 @@ def test_an_invitation_is_sent_and_accepted(small, people, admin_client, client,
     assert "<title>Invite people: People · Weave</title>" in response.content.decode()
     [message] = mail.outbox
     assert message.to == ["sam@example.org"]
+    # Who invited them, whose Weave it is and what it is for, in a plain and an HTML part.
+    assert message.subject == "You are invited to Weave at Org"
+    assert message.body.startswith("Hello,\n\nAdmin Person (admin@example.org) has invited you "
+                                   "to Weave, where Org keeps its registers, as editor in Our "
+                                   "ways to the standards.")  # fmt: skip
+    [(html, media_type)] = message.alternatives
+    assert media_type == "text/html" and '<a href="http://testserver/invitations/' in html
     link = next(line for line in message.body.splitlines() if "/invitations/" in line)
     path = link[link.index("/invitations/") :]
     invitation = Invitation.objects.get()
