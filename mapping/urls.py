@@ -200,6 +200,7 @@ urlpatterns = [
     path("people/invite/", people.invite, name="people_invite"),
     path("people/log/", people.people_log, name="people_log"),
     path("people/<int:pk>/", people.person, name="person"),
+    path("people/<int:pk>/unlock/", people.person_unlock, name="person_unlock"),
     path(
         "people/<int:pk>/tokens/<int:token>/revoke/",
         people.person_token_revoke,

@@ -75,3 +75,33 @@ def slow_down(sender, credentials: dict, request=None, **kwargs) -> None:
                    credentials.get("username", ""), address, failures)  # fmt: skip
     if failures > 2:
         time.sleep(min(2.0, (failures - 2) * settings.WEAVE_LOGIN_SLOWDOWN_SECONDS))
+
+
+def lockouts(person) -> list:
+    """Where this person is locked out of signing in now (django-axes's records of their
+    username, whatever its case): each with the address, the failures and the last one."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return list(AccessAttempt.objects.filter(
+        username__iexact=person.get_username(), attempt_time__gte=since,
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+    ).order_by("-attempt_time"))  # fmt: skip
+
+
+def unlock(person, *, by, request=None) -> int:
+    """Lift every lockout of this person's username (as `manage.py axes_reset_username`
+    does), in the audit log; how many addresses were locked."""
+    from axes.models import AccessAttempt
+
+    locked = len(lockouts(person))
+    AccessAttempt.objects.filter(username__iexact=person.get_username()).delete()
+    if locked:
+        _record(
+            "unlocked",
+            by=by,
+            person=person,
+            request=request,
+            detail=f"Signing in unlocked from {locked} address{'es' if locked > 1 else ''}.",
+        )
+    return locked

@@ -42,6 +42,7 @@ class Audit(models.TextChoices):
     TOKEN_USED = "token_used", "API token used"
     TOKEN_MADE = "token_made", "API token made"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
+    UNLOCKED = "unlocked", "Unlocked after failed sign-ins"
 
 
 class AuditQuerySet(models.QuerySet):

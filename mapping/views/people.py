@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from mapping.access import oidc
 from mapping.access import people as operations
+from mapping.access.logins import lockouts, unlock
 from mapping.forms.people import (
     AcceptForm,
     ActiveForm,
@@ -158,6 +159,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                "entries": entries, "tokens": tokens,
                "yourself": someone == request.user and someone.is_superuser,
                "is_you": someone == request.user,
+               "lockouts": lockouts(someone),
+               "cooloff": f"{settings.AXES_COOLOFF_TIME.total_seconds() // 60:.0f} minutes",
                # Deactivating the last administrator is refused: not offered either.
                "last_administrator": operations.is_last_administrator(someone)}  # fmt: skip
     return render(request, "mapping/person.html", context, status=status)
@@ -203,6 +206,18 @@ def person_token_revoke(request: HttpRequest, pk: int, token: int) -> HttpRespon
                        "longer opens the API.")  # fmt: skip
     else:
         flash(request, f"The token “{found.name}” was already revoked: nothing changed.")
+    return redirect("person", pk=pk)
+
+
+@require_POST
+def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a lockout after failed sign-ins, so that the person may try again at once."""
+    operations.require_administrator(request.user)
+    someone = get_object_or_404(_people(), pk=pk)
+    if unlock(someone, by=request.user, request=request):
+        flash(request, f"{someone.get_username()} may sign in again.")
+    else:
+        flash(request, f"{someone.get_username()} was not locked out: nothing changed.")
     return redirect("person", pk=pk)
 
 

@@ -77,6 +77,25 @@ def test_an_administrator_can_lift_a_lockout(person, as_role):
     assert _try(client, "sam", "the-right-password-1").status_code == 302
 
 
+def test_the_persons_page_says_they_are_locked_out_and_unlocks_them(person, as_role):
+    """People shows a lockout where the administrator looks for the person, with a button
+    that lifts it (in the audit log); the locked-out page says who can, and offers a reset."""
+    client = Client()
+    for attempt in range(5):
+        locked = _try(client, "SAM", f"wrong-{attempt}", address="10.0.0.7")
+    assert "on its page under People" in locked.content.decode()
+    admin, page = as_role("admin"), reverse("person", args=[person.pk])
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", admin.get(page).content.decode()))
+    assert "Locked out of signing in after 5 failed attempts in a row, from 10.0.0.7" in text
+    assert "It lifts by itself 15 minutes after the last failure." in text
+    response = admin.post(reverse("person_unlock", args=[person.pk]), follow=True)
+    assert "sam may sign in again." in response.content.decode()
+    assert "Locked out of signing in" not in response.content.decode()
+    assert AuditEntry.objects.get(action="unlocked", person=person).actor_name == "admin"
+    assert _try(client, "sam", "the-right-password-1", address="10.0.0.7").status_code == 302
+    assert as_role("editor").post(reverse("person_unlock", args=[person.pk])).status_code == 403
+
+
 def test_a_success_resets_the_count(person):
     client = Client()
     for attempt in range(4):

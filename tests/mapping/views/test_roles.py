@@ -7,6 +7,7 @@ site's own business, need the role site-wide)."""
 import html
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -50,6 +51,7 @@ def _state():
         list(User.objects.order_by("pk").values("is_active", "is_superuser")),
         list(Invitation.objects.order_by("pk").values("email", "withdrawn_at")),
         list(ApiToken.objects.order_by("pk").values("revoked_at")),
+        AccessAttempt.objects.count(),
     )
 
 
@@ -104,6 +106,9 @@ def _write_views(small):
     crosswalk_suggestion(small)  # B2 → S2, inferred through A1 of an older set of standards
     new_version(small)  # the-standards-2, which the register can move onto
     newcomer = User.objects.create_user("newcomer")
+    AccessAttempt.objects.create(username="newcomer", ip_address="10.0.0.1", user_agent="",
+                                 failures_since_start=5, get_data="", post_data="",
+                                 http_accept="", path_info="/login/")  # locked out  # fmt: skip
     token, _key = ApiToken.issue(newcomer, "Intranet")
     invitation, _key = Invitation.objects.issue("invited@example.org", "viewer", None, by=None)
     framework_file = "code,title,level label\nV1,Be kind,Value\n"
@@ -175,6 +180,7 @@ def _write_views(small):
         ("person_token_revoke", reverse("person_token_revoke", args=[newcomer.pk, token.pk]),
          {}, "admin"),
         ("invitation_again", reverse("invitation_again", args=[invitation.pk]), {}, "admin"),
+        ("person_unlock", reverse("person_unlock", args=[newcomer.pk]), {}, "admin"),
     ]  # fmt: skip
 
 
@@ -195,7 +201,7 @@ POST_ONLY = {
     "framework_restore",
     "change_revert", "import_apply", "mapping_make_default", "suggestion_dismiss",
     "suggestions_bulk", "invitation_withdraw", "person_token_revoke", "invitation_again",
-    "gap_review",
+    "gap_review", "person_unlock",
 }  # fmt: skip
 
 # Write views whose page editors may read, though only publishers may post to them.
@@ -210,6 +216,7 @@ WRITE_VIEWS = [
     "mapping_make_default", "mapping_edit", "gap_review", "suggestion_accept",
     "suggestion_dismiss", "suggestions_bulk", "register_move", "review", "person",
     "people_invite", "invitation_withdraw", "person_token_revoke", "invitation_again",
+    "person_unlock",
 ]  # fmt: skip
 
 
