@@ -290,6 +290,9 @@ class PersonForm(UserChangeForm):
         return email
 
 
+NAMED = ("first_name", "last_name", "email")  # what the admin corrects of a person
+
+
 @admin.register(get_user_model())
 class WeaveUserAdmin(PeopleElsewhere, UserAdmin):
     """Django's user admin, with each person's roles beside their account. Who is active,
@@ -307,6 +310,27 @@ class WeaveUserAdmin(PeopleElsewhere, UserAdmin):
     ]  # fmt: skip
     readonly_fields = ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]
     list_filter = ["is_active", "is_superuser"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Saved as Django does; a corrected name or email (where resets are sent) is in
+        the people log, with what it was."""
+        before = type(obj).objects.filter(pk=obj.pk).values(*NAMED).first() if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None and (
+            said := [
+                f"{field.replace('_', ' ')}: {before[field] or '(none)'}"
+                f" → {getattr(obj, field) or '(none)'}"
+                for field in NAMED
+                if before[field] != getattr(obj, field)
+            ]
+        ):
+            AuditEntry.objects.record(
+                Audit.DETAILS_CHANGED,
+                by=request.user,
+                person=obj,
+                detail=f"In the admin. {'; '.join(said)}.",
+                request=request,
+            )
 
     def user_change_password(self, request, id, form_url=""):
         """Django's own form, with what it did in the people log."""

@@ -180,9 +180,11 @@ def why_not_invite(emails: list[str]) -> dict[str, str]:
     return said
 
 
-def _issue(email: str, role, mapping, *, by, request=None) -> tuple[Invitation, str]:
+def _issue(email: str, role, mapping, *, by, request=None, again=False
+           ) -> tuple[Invitation, str]:  # fmt: skip
     invitation, key = Invitation.objects.issue(email, role, mapping, by=by)
     said = f"{invitation.get_role_display()} {invitation.where}."
+    said += " Sent again, with a new link (the old one no longer works)." if again else ""
     AuditEntry.objects.record(Audit.INVITED, by=by, subject=email, request=request, detail=said)
     return invitation, key
 
@@ -206,7 +208,7 @@ def invite_again(invitation: Invitation, *, by, request=None) -> tuple[Invitatio
     invitation.withdrawn_at = timezone.now()
     invitation.save(update_fields=["withdrawn_at"])
     return _issue(invitation.email, Role(invitation.role), invitation.mapping, by=by,
-                  request=request)  # fmt: skip
+                  request=request, again=True)  # fmt: skip
 
 
 @transaction.atomic

@@ -43,6 +43,7 @@ class Audit(models.TextChoices):
     TOKEN_MADE = "token_made", "API token made"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
     UNLOCKED = "unlocked", "Unlocked after failed sign-ins"
+    DETAILS_CHANGED = "details_changed", "Name or email changed"
 
 
 class AuditQuerySet(models.QuerySet):

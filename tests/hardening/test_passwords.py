@@ -79,6 +79,23 @@ def test_a_password_set_in_the_admin_is_logged_with_who_set_it(sam, admin):
     assert "Password set" in log and "Set by an administrator in the admin." in log
 
 
+def test_an_email_corrected_in_the_admin_is_logged_with_what_it_was(sam, admin):
+    """Where reset links go is worth a line in the people log."""
+    client = Client()
+    client.force_login(admin)
+    page = client.get(f"/admin/auth/user/{sam.pk}/change/")
+    assert page.status_code == 200
+    response = client.post(f"/admin/auth/user/{sam.pk}/change/", {
+        "username": "sam", "first_name": "", "last_name": "", "email": "sam@elsewhere.example",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.get(action="details_changed")
+    said = "In the admin. email: sam@example.org → sam@elsewhere.example."
+    assert _set(entry) == ("ada", "sam", said)
+
+
 def test_switching_password_sign_in_off_in_the_admin_is_logged(sam, admin):
     client = Client()
     client.force_login(admin)

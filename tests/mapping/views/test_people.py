@@ -536,6 +536,10 @@ def test_an_invitation_is_sent_again_with_a_new_link(db, people, admin_client, c
     assert client.get(reverse("invitation_accept", args=[old_key])).status_code == 410
     new = Invitation.objects.pending().get()
     assert new.email == "ann@homes.example" and new.pk != waiting.pk
+    # The audit log tells a second sending from the first.
+    [entry] = AuditEntry.objects.filter(action=Audit.INVITED, subject="ann@homes.example")
+    assert entry.detail == "Viewer site-wide. Sent again, with a new link (the old one no " \
+        "longer works)."  # fmt: skip
     # One that ran out is listed on People, and can be sent again too.
     new.expires_at = timezone.now() - timedelta(days=2)
     new.save()
