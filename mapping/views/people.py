@@ -12,12 +12,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -37,7 +35,7 @@ from mapping.forms.people import (
 from mapping.forms.text import add_refusal
 from mapping.models import ApiToken, AuditEntry, Invitation, Membership
 from mapping.models.memberships import RANK, Role, Roles
-from mapping.notifying.sending import absolute
+from mapping.notifying.invitations import send_invitations
 from mapping.views.lookups import flash
 
 LOG_PAGE = 100
@@ -234,18 +232,12 @@ def invite(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("email", error)
         else:
-            made, form = [_sent(request, *pair) for pair in issued], InviteForm()
+            made, form = send_invitations(issued), InviteForm()
     context = {"form": form, "made": made, "all_sent": all(one["sent"] for one in made)}
     response = render(request, "mapping/people_invite.html", context,
                       status=400 if form.errors else 200)  # fmt: skip
     add_never_cache_headers(response)  # the link is on this page once
     return response
-
-
-def _sent(request: HttpRequest, invitation: Invitation, key: str) -> dict:
-    """An invitation emailed where the site can: its link, and whether it went."""
-    link = absolute(reverse("invitation_accept", args=[key]))  # where the site is
-    return {"invitation": invitation, "link": link, "sent": _send(invitation, link)}
 
 
 @require_POST
@@ -254,8 +246,8 @@ def invitation_again(request: HttpRequest, pk: int) -> HttpResponse:
     operations.require_administrator(request.user)
     invitation = get_object_or_404(Invitation, pk=pk)
     try:
-        made = _sent(request, *operations.invite_again(invitation, by=request.user,
-                                                       request=request))  # fmt: skip
+        [made] = send_invitations([operations.invite_again(invitation, by=request.user,
+                                                           request=request)])  # fmt: skip
     except ValidationError as error:
         flash(request, " ".join(error.messages))
         return redirect("people")
@@ -263,26 +255,6 @@ def invitation_again(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, "mapping/people_invite.html", context)
     add_never_cache_headers(response)  # the link is on this page once
     return response
-
-
-def _send(invitation: Invitation, link: str) -> bool:
-    """Email the invitation, where the site can send email; whether it went."""
-    if not settings.EMAIL_ENABLED:
-        return False
-    context = {"invitation": invitation, "link": link}
-    whose = f" at {invitation.organisation}" if invitation.organisation else ""
-    email = EmailMultiAlternatives(
-        f"You are invited to Weave{whose}",
-        render_to_string("mapping/invitation_email.txt", context), None, [invitation.email],
-    )  # fmt: skip
-    email.attach_alternative(render_to_string("mapping/invitation_email.html", context),
-                             "text/html")  # fmt: skip
-    try:
-        email.send(fail_silently=False)
-    except OSError as error:  # the mail server is down: the invitation stands, its link shown
-        logger.warning("Could not email the invitation to %s: %s", invitation.email, error)
-        return False
-    return True
 
 
 @require_POST

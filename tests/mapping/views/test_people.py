@@ -2,9 +2,11 @@
 deactivated and reactivated, invitations sent, withdrawn and accepted, and the audit log
 that keeps all of it (with sign-ins and token use) for the days the site keeps."""
 
+import socket
 from datetime import timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
@@ -692,3 +694,34 @@ def test_addresses_pasted_from_an_address_book_are_read_with_their_names(db, peo
     assert response.status_code == 200, _text(response)
     assert set(Invitation.objects.values_list("email", flat=True)) == {
         "jane.smith@homes.example", "bob.jones@homes.example", "ann@homes.example"}  # fmt: skip
+
+
+def test_a_batch_of_invitations_goes_over_one_connection(db, people, admin_client, settings):
+    """150 invitations are one conversation with the mail server, not 150 (each of which
+    would wait its own time-out while the server is down)."""
+    sessions, messages = set(), []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name for it
+            sessions.add(id(session))
+            messages.append(envelope.rcpt_tos)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_ENABLED = True
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        typed = " ".join(f"p{n}@homes.example" for n in range(3))
+        response = admin_client.post(reverse("people_invite"),
+                                     {"email": typed, "role": "viewer", "mapping": ""})  # fmt: skip
+    finally:
+        controller.stop()
+    assert "The links are on their way by email." in _text(response)
+    assert sorted(messages) == [[f"p{n}@homes.example"] for n in range(3)]
+    assert len(sessions) == 1
