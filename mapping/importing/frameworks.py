@@ -19,6 +19,7 @@ from mapping.exchange.tabular import FRAMEWORK_FIELDS
 from mapping.importing import Difference, Progress, Summary, no_progress, problems_of
 from mapping.models import Change
 from mapping.models.retiring import retire_element
+from mapping.register.words import counted
 from mapping.versions.crosswalk import build_version_crosswalk
 from standards.models import Element, Framework, SourceCheck, renumbering_once
 from standards.schemas import FROM_PEOPLE, ElementPayload, FrameworkDetails
@@ -226,12 +227,26 @@ class FrameworkPlan:
         changed = sum(1 for code in codes if code in before) - same
         new = sum(1 for code in codes if code not in before)
         removed = sum(1 for code in before if code not in codes)
+        kept = "" if self.wanted.official_wording else (
+            f" Of those the same, {len(self._kept_checks(old))} keep their mark “checked "
+            f"against the source” from {old.name}."
+        )  # fmt: skip
         return (
             f"It is the new version of {old.name}: a crosswalk between the two versions "
-            f"is made, {same} element(s) the same, {changed} with changed wording (to "
-            f"review), {new} new and {removed} removed. Registers on {old.name} can then "
-            "be moved onto the new version, from its page."
+            f"is made, {counted(same, 'element')} the same, {changed} with changed wording "
+            f"(to review), {new} new and {removed} removed.{kept} Registers on {old.name} can "
+            "then be moved onto the new version, from its page."
         )
+
+    def _kept_checks(self, old: Framework) -> dict[str, Element]:
+        """The old version's elements checked against the source whose code and wording
+        the new version keeps as they were: each new element keeps that mark."""
+        before = {e.code: e for e in old.elements.current() if e.is_checked}
+        return {
+            p.code: before[p.code] for p in self.creates if p.code in before
+            and (p.title.strip(), p.description.strip())
+            == (before[p.code].title.strip(), before[p.code].description.strip())
+        }  # fmt: skip
 
     def _difference(self, element: Element, changed: dict) -> Difference:
         fields = []
@@ -258,6 +273,7 @@ class FrameworkPlan:
         for code in [*self.existing, *(payload.code for _origin, payload in wanted.elements)]:
             folded.setdefault(code.casefold(), code)
         checked = {"source_check": SourceCheck.CHECKED, "checked_on": timezone.localdate()}
+        kept = self._kept_checks(wanted.replaces) if wanted.replaces is not None else {}
         for payload in _parents_first(self.creates, made):
             element = Element(
                 framework=framework, parent=made.get(payload.parent),
@@ -266,6 +282,8 @@ class FrameworkPlan:
             )  # fmt: skip
             if wanted.official_wording:
                 element.source_check, element.checked_on = checked.values()
+            elif (earlier := kept.get(payload.code)) is not None:  # unchanged since checked
+                element.source_check, element.checked_on = earlier.source_check, earlier.checked_on
             Change.objects.save_new(element, by=by, reason=reason)
             made[payload.code] = element
         edits = []

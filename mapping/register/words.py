@@ -75,3 +75,8 @@ def possessive(name: str) -> str:
     """A name owning something: "the register's", and "the Standards'" (a name ending in s
     takes the apostrophe alone)."""
     return f"{name}’" if name.endswith("s") else f"{name}’s"
+
+
+def counted(count: int, word: str) -> str:
+    """A count said with its word: "1 element", "3 elements"."""
+    return f"{count} {word if count == 1 else plural(word)}"

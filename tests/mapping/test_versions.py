@@ -70,10 +70,27 @@ def imported(new_version_file, people):
 
 def test_the_dry_run_says_what_the_crosswalk_will_be(new_version_file):
     said = _import(new_version_file)
+    old = Framework.objects.get(slug=CIH)
+    checked = old.elements.current().exclude(code__in=["INT.4", "ETH.3"]).filter(
+        source_check="checked").count()  # fmt: skip
     assert ("It is the new version of CIH Professional Standards: a crosswalk between the two "
-            "versions is made, 38 element(s) the same, 1 with changed wording (to review), 1 "
-            "new and 1 removed.") in said  # fmt: skip
+            "versions is made, 38 elements the same, 1 with changed wording (to review), 1 "
+            f"new and 1 removed. Of those the same, {checked} keep their mark “checked against "
+            "the source” from CIH Professional Standards.") in said  # fmt: skip
     assert not Framework.objects.filter(slug="cih-2026").exists()
+
+
+def test_an_element_checked_and_unchanged_keeps_its_mark_in_the_new_version(imported):
+    """What was checked against the publisher's wording, and has the same words in the new
+    version, stays checked (on the same day); a reworded or new element is not."""
+    old = {e.code: e for e in Framework.objects.get(slug=CIH).elements.all()}
+    new = {e.code: e for e in imported.elements.all()}
+    assert old["INT"].source_check == "checked"
+    assert (new["INT"].source_check, new["INT"].checked_on) == ("checked", old["INT"].checked_on)
+    for code in ("INT.4", "INT.7"):
+        assert new[code].source_check == "unchecked"
+    assert all(new[code].source_check == element.source_check for code, element in old.items()
+               if code in new and code not in ("INT.4", "INT.7"))  # fmt: skip
 
 
 def test_importing_a_new_version_builds_the_crosswalk(imported):
