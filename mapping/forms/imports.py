@@ -91,6 +91,12 @@ class FrameworkImportForm(forms.Form):
     retire_missing = forms.BooleanField(
         required=False, label="Retire what is not in the file (with its links)"
     )
+    version_label = TextField(
+        label="Its version",
+        required=False,
+        max_length=60,
+        help_text="For a new version: what tells it from the one it replaces, such as “2026”.",
+    )
     replaces = forms.ModelChoiceField(
         label="A new version of", queryset=Framework.objects.none(), required=False,
         empty_label="None: it is not a new version of a framework in Weave",
@@ -110,7 +116,7 @@ class FrameworkImportForm(forms.Form):
             self.fields[name].label_from_instance = Framework.choice_label.fget
         if not can_add:  # into a framework they may change, never a new one
             field.required, field.empty_label = True, None
-            for name in ("name", "slug", "kind", "publisher", "replaces"):
+            for name in ("name", "slug", "kind", "publisher", "version_label", "replaces"):
                 del self.fields[name]
 
     def clean(self) -> dict:
@@ -122,6 +128,8 @@ class FrameworkImportForm(forms.Form):
             # file (fixtures/) all four.
             named = case and _a_weave_framework(upload)
             needed = () if named else ("slug", "kind") + (() if case else ("name", "publisher"))
+            if data.get("replaces") is not None:  # a new version says what the old one did
+                needed = ("slug", "version_label") if not case else ("slug",)
             for name in needed:
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, "Give this for a new framework.")

@@ -65,14 +65,13 @@ def plans_for(batch: ImportBatch, progress) -> list:
             elements, problems = elements_from_rows(rows)
         if not elements and not any(problem.blocking for problem in problems):
             problems.append(Problem("The file has no elements: it has no items (CFItems)."))
-        details = None
+        details, replaces = None, _replaced(options.get("replaces"), problems)
         if batch.framework is None:
-            details = _details(batch.details, package, problems)
+            details = _details(batch.details, package, problems, replaces)
         wanted = FrameworkImport(
             framework=batch.framework, details=details, elements=elements,
             source=batch.filename, retire_missing=options.get("retire_missing", False),
-            official_wording=options.get("official_wording", False),
-            replaces=_replaced(options.get("replaces"), problems),
+            official_wording=options.get("official_wording", False), replaces=replaces,
         )  # fmt: skip
         plan = FrameworkPlan(wanted, problems, progress)
         if package is not None and package.associations:
@@ -105,9 +104,19 @@ def _replaced(slug: str | None, problems: list[Problem]) -> Framework | None:
     return found
 
 
-def _details(given: dict, package: Package | None, problems: list[Problem]):
-    """A new framework's details: the editor's, with the package's where they left a blank."""
+# What a new version says of itself as the one it replaces did, where nobody said otherwise
+# (not its description, nor its year: those are the version's own).
+CARRIED = ("name", "kind", "publisher", "source_url", "citation_note")
+
+
+def _details(given: dict, package: Package | None, problems: list[Problem],
+             replaces: Framework | None = None):  # fmt: skip
+    """A new framework's details: the editor's, with the package's where they left a blank,
+    and then (a new version) the old version's."""
     merged = dict(given)
+    for name in CARRIED if replaces is not None and package is None else ():
+        if not merged.get(name):
+            merged[name] = getattr(replaces, name)
     if package is not None:
         for name, value in package.details.items():
             if value and not merged.get(name):

@@ -51,6 +51,29 @@ def _said(old: Element, new: Element) -> str:
     return f"Same code, changed wording, to review: {'; '.join(parts)}."
 
 
+def _called(framework: Framework) -> str:
+    """A framework's name with its version, unless the name says it already."""
+    label = framework.version_label or (str(framework.year) if framework.year else "")
+    return f"{framework.name} {label}" if label and label not in framework.name else framework.name
+
+
+def _whose(old: Framework) -> str:
+    """The organisation the crosswalk is for: the one whose registers map the old version
+    (the site's default register's, else), never the framework's publisher, who made none
+    of it."""
+    registers = Mapping.objects.using_framework(old).exclude(organisation="")
+    found = registers.order_by("-is_default", "pk").values_list("organisation", flat=True).first()
+    default = Mapping.objects.default()
+    return found or (default.organisation if default is not None else "")
+
+
+def _listed(elements: list[Element], most: int = 20) -> str:
+    if not elements:
+        return "none"
+    named = ", ".join(f"{e.code} {e.title}" for e in elements[:most])
+    return named + (f" and {len(elements) - most} more" if len(elements) > most else "")
+
+
 def version_slug(old: Framework, new: Framework) -> str:
     base = slugify(f"{old.slug}-to-{new.slug}")[:72] or "versions"
     slug, n = base, 1
@@ -64,18 +87,19 @@ def version_slug(old: Framework, new: Framework) -> str:
 def build_version_crosswalk(old: Framework, new: Framework, *, by) -> Mapping:
     """The crosswalk from the old version onto the new, every link recorded in the history."""
     difference = VersionDifference.between(old, new)
-    label = new.version_label or str(new.year or "new")
+    before, after = _called(old), _called(new)
+    if before == after:  # nothing tells them apart but being new
+        after = f"{after} (new version)"
     crosswalk = Mapping(
-        name=f"{old.name} {old.version_label or old.year or ''} onto version {label}".replace(
-            "  ", " "
+        name=f"{before} onto {after}"[:200], slug=version_slug(old, new),
+        organisation=_whose(old), source_framework=old, target_framework=new,
+        description=(
+            f"Made by Weave when {after} was imported as the new version of {before}: each "
+            "element beside its counterpart, matched by code. The same code and wording “is "
+            "the same as”; the same code with changed wording “closely matches”, proposed for "
+            f"review. New in {after}: {_listed(difference.new)}. Removed: "
+            f"{_listed(difference.removed)}."
         ),
-        slug=version_slug(old, new), organisation=new.publisher, source_framework=old,
-        target_framework=new,
-        description=(f"Each element of {old.name} beside its counterpart in the new version "
-                     f"({label}): the same code and wording “is the same as”; the same code with "
-                     f"changed wording “closely matches”, proposed for review. "
-                     f"{len(difference.new)} new element(s) and {len(difference.removed)} "
-                     "removed element(s) have no counterpart."),
     )  # fmt: skip
     crosswalk.full_clean()
     crosswalk.save()

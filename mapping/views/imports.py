@@ -82,7 +82,8 @@ def framework_import(request: HtmxHttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        details = {name: data.get(name) for name in ("name", "slug", "kind", "publisher")}
+        details = {name: data.get(name) for name in
+                   ("name", "slug", "kind", "publisher", "version_label")}  # fmt: skip
         return _start(
             request, form, kind=ImportBatch.Kind.FRAMEWORK, framework=data["framework"],
             details={} if data["framework"] else details,

@@ -136,6 +136,30 @@ def test_a_new_framework_by_upload_and_the_details_it_needs(small, as_role):
     assert f'<a href="{reverse("mapping_create")}">add a register</a>' in done
 
 
+def test_a_new_version_by_upload_takes_what_it_is_not_told_from_the_old(small, as_role):
+    """On the form, a new version needs its short name and its version; its name, kind,
+    publisher, source and citation note are the old version's where left blank."""
+    old = small["standards"]
+    Framework.objects.filter(pk=old.pk).update(
+        source_url="https://standards.example/", citation_note="Cite the body's page.",
+        version_label="2021")  # fmt: skip
+    editor, url = as_role("editor"), reverse("framework_import")
+    rows = "code,title,level label\nS1,Respect,Top\nS2,Service,Top\n"
+    refused = editor.post(url, {"file": _file("v2.csv", rows), "replaces": old.slug})
+    assert refused.status_code == 400
+    assert refused.content.decode().count("Give this for a new framework.") == 2
+    editor.post(url, {"file": _file("v2.csv", rows), "replaces": old.slug, "slug": "standards-v2",
+                      "version_label": "2026"})  # fmt: skip
+    editor.post(reverse("import_apply", args=[ImportBatch.objects.get().pk]))
+    new = Framework.objects.get(slug="standards-v2")
+    assert (new.name, new.kind, new.publisher, new.version_label, new.replaces) == (
+        old.name, old.kind, old.publisher, "2026", old)  # fmt: skip
+    assert (new.source_url, new.citation_note) == ("https://standards.example/",
+                                                   "Cite the body's page.")  # fmt: skip
+    crosswalk = Mapping.objects.get(source_framework=old, target_framework=new)
+    assert crosswalk.name == f"{old.name} 2021 onto {old.name} 2026"
+
+
 def test_official_wording_is_shown_side_by_side_then_marked_checked(small, as_role):
     editor = as_role("editor")
     editor.post(reverse("framework_import"), {
