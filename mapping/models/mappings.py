@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from mapping.core.markdown import render_markdown
@@ -26,6 +26,13 @@ class MappingQuerySet(models.QuerySet):
     def using_framework(self, framework: Framework) -> MappingQuerySet:
         """The mappings that map from or onto framework."""
         return self.using_framework_id(framework.pk)
+
+    def read_for(self, framework: Framework) -> MappingQuerySet:
+        """The registers that map framework, in the order a reader is best sent to one: the
+        site's default; then those that map an organisation's own behaviours (not a
+        crosswalk between two sets of standards, or two versions of one); oldest first."""
+        own = Case(When(source_framework__kind=Framework.Kind.BEHAVIOURS, then=0), default=1)
+        return self.using_framework(framework).order_by("-is_default", own, "pk")
 
     def using_framework_id(self, framework_id: int) -> MappingQuerySet:
         return self.using_framework_ids({framework_id})

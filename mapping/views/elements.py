@@ -6,7 +6,6 @@ standards/<code>/) lead there for good."""
 from __future__ import annotations
 
 from django.db import IntegrityError
-from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from mapping.views.lookups import (
     register_page,
 )
 from mapping.views.saving import restore_page, retire_page, save_edit
+from standards.models import Framework
 
 # How many links an element page lists in each group (those made to the element, those
 # through each element under it); the link table, filtered to the group, has the rest.
@@ -94,16 +94,12 @@ def element_detail(
 def _at_a_register_of_its_own(request, register: Register, framework: str, code: str):
     """An address at the top of the site (the default register's) naming an element of a
     framework that register does not map: one handed out while a register that does was
-    the default. It leads to that register's page (the first by name, if several map it)."""
+    the default. It leads to that register's page (if several map it, the one a reader is
+    best sent to: MappingQuerySet.read_for)."""
     if "slug" in request.resolver_match.kwargs:
         return None
-    found = (
-        Mapping.objects.filter(
-            Q(source_framework__slug=framework) | Q(target_framework__slug=framework)
-        )
-        .order_by("name")
-        .first()
-    )
+    named = Framework.objects.filter(slug=framework).first()
+    found = Mapping.objects.read_for(named).first() if named is not None else None
     if found is None:
         return None
     kwargs = {"slug": found.slug, "framework": framework, "code": code}

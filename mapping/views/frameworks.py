@@ -38,9 +38,9 @@ def framework_list(request: HtmxHttpRequest) -> HttpResponse:
 @cached_page
 def framework_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A framework with every element (each linked to its page in a register that maps it,
-    the default one first) and its history."""
+    MappingQuerySet.read_for) and its history."""
     framework = get_object_or_404(Framework.objects.select_related("replaces"), slug=slug)
-    mapping = Mapping.objects.using_framework(framework).order_by("-is_default").first()
+    mapping = Mapping.objects.read_for(framework).first()
     elements = framework.elements.in_tree_order()
     if mapping is not None:
         urls = RegisterUrls(mapping)

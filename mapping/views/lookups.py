@@ -129,13 +129,8 @@ def get_framework_for_editing(request: HttpRequest, slug: str) -> Framework:
 
 def element_page(element: Element) -> str:
     """Where an element is read: its page in the live register of a mapping that maps its
-    framework (the default one first), or else its framework's page."""
-    mapping = (
-        Mapping.objects.with_frameworks()
-        .using_framework(element.framework)
-        .order_by("-is_default")
-        .first()
-    )
+    framework (MappingQuerySet.read_for), or else its framework's page."""
+    mapping = Mapping.objects.with_frameworks().read_for(element.framework).first()
     if mapping is None:
         return element.framework.get_absolute_url()
     register = LiveRegister(mapping)

@@ -167,6 +167,10 @@ def test_a_register_moves_onto_the_new_version_with_a_dry_run(imported, as_role,
     frozen = EditionRegister(Edition.objects.select_related("mapping").get(pk=last.pk))
     assert {link.target.code for link in frozen.all_links()} >= {"ETH.3"}
     assert client.get(f"/m/{demo.slug}/editions/1/").status_code == 200  # citations hold
+    # An old element's address leads to the register that maps the behaviours onto it, not
+    # to the crosswalk between the versions.
+    response = client.get(reverse("element_detail", kwargs={"framework": CIH, "code": "INT.4"}))
+    assert response["Location"] == f"/m/{demo.slug}/elements/{CIH}/INT.4/"
     assert "On 2026" in _text(client.get("/"))  # the site's home is the new register
     assert LiveRegister(moved).coverage.link_count == moved.links.count()
 
