@@ -120,6 +120,11 @@ class Mapping(models.Model):
         default=False,
         help_text="The mapping the register's pages show. Only one can be the default.",
     )
+    moved_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The register on a new version of one of its frameworks that this one was "
+        "moved onto, if it was: its pages say so.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

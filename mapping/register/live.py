@@ -106,6 +106,14 @@ class LiveRegister(Register):
         return max(filter(None, [latest, self.mapping.updated_at]))
 
     @cached_property
+    def moved_to(self):
+        """The register this one was moved onto (a new version of a framework), if any."""
+        if self.mapping.moved_to_id is None:
+            return None
+        return LiveRegister(type(self.mapping).objects.with_frameworks()
+                            .get(pk=self.mapping.moved_to_id))  # fmt: skip
+
+    @cached_property
     def latest_edition(self) -> Edition | None:
         """The latest edition, with how many changes have been recorded since."""
         return (

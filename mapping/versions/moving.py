@@ -117,6 +117,8 @@ class MovePlan:
         )
         if self.mapping.is_default:
             moved.make_default(by=by)
+        Mapping.objects.filter(pk=self.mapping.pk).update(moved_to=moved)  # its pages say so
+        self.mapping.moved_to = moved
         return moved
 
     def _copy(self, moved: Mapping, carried: Carried, made, *, review: bool) -> Link:

@@ -167,6 +167,12 @@ def test_a_register_moves_onto_the_new_version_with_a_dry_run(imported, as_role,
     frozen = EditionRegister(Edition.objects.select_related("mapping").get(pk=last.pk))
     assert {link.target.code for link in frozen.all_links()} >= {"ETH.3"}
     assert client.get(f"/m/{demo.slug}/editions/1/").status_code == 200  # citations hold
+    # The old register's pages say where it carries on; a backup keeps that.
+    assert (
+        'carries on as <a href="/">On 2026</a>' in client.get(f"/m/{demo.slug}/").content.decode()
+    )
+    [record] = [m for m in live_document(Mapping.objects.filter(pk=demo.pk)).mappings]
+    assert record.moved_to == "on-2026"
     # An old element's address leads to the register that maps the behaviours onto it, not
     # to the crosswalk between the versions.
     response = client.get(reverse("element_detail", kwargs={"framework": CIH, "code": "INT.4"}))

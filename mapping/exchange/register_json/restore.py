@@ -71,6 +71,9 @@ def restore(document: RegisterDocument) -> dict[str, int]:
         for record in document.mappings:
             _restore_mapping(record, frameworks, elements, users)
         mappings = {m.slug: m for m in Mapping.objects.all()}
+        for record in document.mappings:  # moved onto a register restored with it
+            if record.moved_to in mappings:
+                Mapping.objects.filter(slug=record.slug).update(moved_to=mappings[record.moved_to])
         changes = (
             Change(
                 pk=c.id, mapping=mappings.get(c.mapping), framework=frameworks.get(c.framework),

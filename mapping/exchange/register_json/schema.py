@@ -134,6 +134,7 @@ class MappingRecord(Payload):
     guide_intro: str = ""
     licence_url: str = ""
     is_default: bool = False
+    moved_to: str | None = None  # the slug of the register it was moved onto, if any
     source_framework: str = Field(  # slugs
         validation_alias=AliasChoices("source_framework", "behaviours_framework")
     )

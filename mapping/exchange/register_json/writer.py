@@ -114,6 +114,7 @@ def _mapping(mapping: Mapping, *, dismissed: bool = True) -> MappingRecord:
         id=mapping.pk, name=mapping.name, slug=mapping.slug, organisation=mapping.organisation,
         description=mapping.description, guide_intro=mapping.guide_intro,
         licence_url=mapping.licence_url, is_default=mapping.is_default,
+        moved_to=mapping.moved_to.slug if mapping.moved_to_id else None,
         source_framework=mapping.source_framework.slug,
         target_framework=mapping.target_framework.slug,
         created_at=mapping.created_at, updated_at=mapping.updated_at,
