@@ -29,6 +29,7 @@ PDF_DEBOUNCE_SECONDS = 2
 # A queued render not started by then is taken for lost (no worker running): readers then
 # get a PDF rendered in their own request rather than an old one for ever.
 PDF_OVERDUE_SECONDS = 5 * 60
+PDF_FRESH_WAIT = 3.0  # seconds a reader waits for the render a change queued, at most
 LIVE_QUEUED_KEY = "weave:pdf-queued:live:{}"
 
 
@@ -86,8 +87,9 @@ def offered_pdf(printed: PrintedRegister) -> tuple[RegisterPdf, bool]:
     """The PDF to give a reader, and whether it shows the register as it is now.
 
     The one kept for now if there is one; else a render is queued (with the immediate
-    backend it is done at once) and meanwhile the latest one is given. Only when there is
-    none at all, or the queued render looks lost, is the reader kept waiting for one.
+    backend it is done at once), waited for a few seconds (PDF_FRESH_WAIT), and meanwhile
+    the latest one is given. Only when there is none at all, or the queued render looks
+    lost, is the reader kept waiting for one.
     """
     found = printed.current()
     if found is not None:
@@ -99,9 +101,16 @@ def offered_pdf(printed: PrintedRegister) -> tuple[RegisterPdf, bool]:
     queued = cache.get(printed.queued_key)
     overdue = queued is not None and time.time() - queued > PDF_OVERDUE_SECONDS
     latest = None if overdue else printed.latest()
-    if latest is not None:
-        return latest, False
-    return printed.keep(), True
+    if latest is None:
+        return printed.keep(), True
+    # A render after an edit lays out only what changed: it is often done in a moment,
+    # worth a short wait rather than handing out what the reader has just changed.
+    deadline = time.monotonic() + PDF_FRESH_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        if (found := printed.current()) is not None:
+            return found, True
+    return latest, False
 
 
 def registers_changed(sender, events: list[RegisterEvent], mapping_ids, committed: bool,

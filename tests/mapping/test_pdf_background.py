@@ -127,7 +127,10 @@ def test_a_published_editions_pdf_is_rendered_and_kept(
     assert f"{edition.number} (Spring), published" in flat(response.content)
 
 
-def test_while_a_new_pdf_renders_the_last_one_is_served_and_the_page_says_so(client, demo):
+def test_while_a_new_pdf_renders_the_last_one_is_served_and_the_page_says_so(
+    client, demo, monkeypatch
+):
+    monkeypatch.setattr(tasks, "PDF_FRESH_WAIT", 0.5)  # no worker here: waited for in vain
     first = client.get(URL)
     assert "X-Weave-PDF" not in first
     with DATABASE_QUEUE:
@@ -216,3 +219,20 @@ def test_a_change_to_a_crosswalk_renders_the_registers_inferring_through_it_agai
     after = client.get(url)
     assert after.status_code == 200 and "X-Weave-PDF" not in after
     assert flat(after.content) != flat(before.content)
+
+
+def test_a_reader_waits_a_moment_for_the_render_a_change_queued(monkeypatch):
+    """A render after an edit is often done in a moment: the download waits a few seconds
+    for it (PDF_FRESH_WAIT) before handing out the one from before the change."""
+    fresh, old = mock.Mock(name="fresh"), mock.Mock(name="old")
+    printed = mock.Mock(queued_key="queued")
+    printed.current.side_effect = [None, None, None, fresh]  # done on the third look
+    printed.latest.return_value = old
+    monkeypatch.setattr(tasks, "queue_pdf", lambda printed: None)
+    assert tasks.offered_pdf(printed) == (fresh, True)
+    printed.current.side_effect = None
+    printed.current.return_value = None  # never done in time
+    monkeypatch.setattr(tasks, "PDF_FRESH_WAIT", 0.5)
+    started = time.monotonic()
+    assert tasks.offered_pdf(printed) == (old, False)
+    assert 0.4 < time.monotonic() - started < 2
