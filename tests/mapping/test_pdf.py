@@ -327,6 +327,9 @@ def test_links_inferred_through_a_crosswalk_are_printed_apart_and_not_counted(cl
             "inferred through SKI.4") in flat  # fmt: skip
     assert "Inferred, not reviewed: B1.1 (partly covers, inferred through INC.3)" in flat
     assert "Besides its 3 links, the register infers 21 links through a crosswalk" in flat
+    # Outcomes with nothing under them are covered by a link to them, and nothing else.
+    assert "A required outcome is covered when at least one link targets it." in flat
+    assert "covered directly when a link targets it, or through" not in flat
 
 
 def _addresses(content: bytes) -> set[str]:
