@@ -78,6 +78,13 @@ class FrameworkText(models.Model):
         return self.name
 
     @property
+    def name_with_version(self) -> str:
+        """Its name with its version ("CIH Professional Standards 2026"), unless the name
+        says it already."""
+        label = self.version_label or (str(self.year) if self.year else "")
+        return f"{self.name} {label}" if label and label not in self.name else self.name
+
+    @property
     def choice_label(self) -> str:
         """The framework as a list of choices names it: two versions, or two frameworks
         with the same name, told apart by version, year, kind and address."""

@@ -51,12 +51,6 @@ def _said(old: Element, new: Element) -> str:
     return f"Same code, changed wording, to review: {'; '.join(parts)}."
 
 
-def _called(framework: Framework) -> str:
-    """A framework's name with its version, unless the name says it already."""
-    label = framework.version_label or (str(framework.year) if framework.year else "")
-    return f"{framework.name} {label}" if label and label not in framework.name else framework.name
-
-
 def _whose(old: Framework) -> str:
     """The organisation the crosswalk is for: the one whose registers map the old version
     (the site's default register's, else), never the framework's publisher, who made none
@@ -87,7 +81,7 @@ def version_slug(old: Framework, new: Framework) -> str:
 def build_version_crosswalk(old: Framework, new: Framework, *, by) -> Mapping:
     """The crosswalk from the old version onto the new, every link recorded in the history."""
     difference = VersionDifference.between(old, new)
-    before, after = _called(old), _called(new)
+    before, after = old.name_with_version, new.name_with_version
     if before == after:  # nothing tells them apart but being new
         after = f"{after} (new version)"
     crosswalk = Mapping(

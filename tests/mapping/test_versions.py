@@ -116,6 +116,15 @@ def test_importing_a_new_version_builds_the_crosswalk(imported):
         "ETH.3 " in crosswalk.description  # fmt: skip
 
 
+def test_the_version_crosswalks_guide_names_each_version(imported, client):
+    """Both ends have "characteristics": the guide names the frameworks instead."""
+    crosswalk = Mapping.objects.get(target_framework=imported)
+    text = _text(client.get(f"/m/{crosswalk.slug}/"))
+    assert "CIH Professional Standards 2021 and what it covers in CIH Professional Standards " \
+        "2026" in text  # fmt: skip
+    assert "The characteristics and the characteristics they cover" not in text
+
+
 def test_the_framework_pages_show_the_versions(imported, client):
     text = _text(client.get(reverse("framework_detail", args=["cih-2026"])))
     assert "A new version of CIH Professional Standards" in text
