@@ -88,7 +88,7 @@ class MovePlan:
         return plan
 
     @transaction.atomic
-    def apply(self, *, by, name: str, slug: str) -> Mapping:
+    def apply(self, *, by, name: str, slug: str, make_default: bool = True) -> Mapping:
         """The register on the new version, its links carried; all or nothing."""
         if self.needs_edition:
             # Unless the changes since its latest edition left what it holds as it was.
@@ -115,7 +115,7 @@ class MovePlan:
         Change.objects.record_created(
             links, by=by, reason=f"Carried from {self.mapping.name} onto {self.new.name}."
         )
-        if self.mapping.is_default:
+        if self.mapping.is_default and make_default:
             moved.make_default(by=by)
         Mapping.objects.filter(pk=self.mapping.pk).update(moved_to=moved)  # its pages say so
         self.mapping.moved_to = moved

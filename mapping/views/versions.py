@@ -28,6 +28,10 @@ class MoveForm(forms.Form):
         "required": "Say which new version to move onto (?to=<its short name>)."})  # fmt: skip
     name = TextField(max_length=200, label="Name of the register on the new version")
     slug = forms.SlugField(max_length=80, help_text="A short name for its addresses: /m/<slug>/.")
+    make_default = forms.BooleanField(
+        required=False, initial=True,
+        label="Make it the site's default register (its pages at the top of the site)",
+    )  # fmt: skip
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
@@ -57,8 +61,9 @@ def register_move(request: HtmxHttpRequest, slug: str | None = None) -> HttpResp
                     initial={"to": wanted.slug, "name": plan.name, "slug": plan.slug})  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
-            moved = plan.apply(by=request.user, name=form.cleaned_data["name"],
-                               slug=form.cleaned_data["slug"])  # fmt: skip
+            data = form.cleaned_data
+            moved = plan.apply(by=request.user, name=data["name"], slug=data["slug"],
+                               make_default=data["make_default"])  # fmt: skip
         except (ValidationError, IntegrityError):  # the short name taken meanwhile
             form.add_error("slug", "A register already has that short name: choose another.")
             context = {"register": register, "plan": plan, "form": form}

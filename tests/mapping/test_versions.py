@@ -158,8 +158,10 @@ def test_a_register_moves_onto_the_new_version_with_a_dry_run(imported, as_role,
     assert "has changes no edition holds: its last edition is published first" in text
     assert snapshot() == before  # a dry run writes nothing
     old_editions = demo.editions.count()
+    assert 'name="make_default" id="id_make_default" checked' in client_.get(url).content.decode()
     response = client_.post(f"/m/{demo.slug}/move/", {"to": "cih-2026", "name": "On 2026",
-                                                      "slug": "on-2026"})  # fmt: skip
+                                                      "slug": "on-2026",
+                                                      "make_default": "on"})  # fmt: skip
     assert response.status_code == 302
     moved = Mapping.objects.with_frameworks().get(slug="on-2026")
     assert moved.target_framework == imported and moved.is_default
@@ -298,3 +300,13 @@ def test_a_short_name_taken_while_the_form_was_checked_is_said_on_the_form(
     assert response.status_code == 400
     assert "A register already has that short name: choose another." in _text(response)
     assert snapshot() == before
+
+
+def test_a_move_can_leave_the_default_where_it_is(imported, as_role, demo):
+    response = as_role("publisher").post(
+        f"/m/{demo.slug}/move/", {"to": "cih-2026", "name": "On 2026", "slug": "on-2026"}
+    )  # the box unticked
+    assert response.status_code == 302
+    demo.refresh_from_db()
+    assert demo.is_default and not Mapping.objects.get(slug="on-2026").is_default
+    assert demo.moved_to.slug == "on-2026"
