@@ -93,10 +93,6 @@ class FrameworkText(models.Model):
         return f"{self.name}{f', {said}' if said else ''} ({self.get_kind_display().lower()}, " \
             f"{self.slug})"  # fmt: skip
 
-    @property
-    def is_behaviours(self) -> bool:
-        return self.kind == FrameworkKind.BEHAVIOURS
-
 
 class Framework(FrameworkText):
     """A published set of elements: an organisation's behaviours or a body's standards."""

@@ -23,9 +23,6 @@ class LinkFilter:
     def is_filtered(self) -> bool:
         return any((self.source, self.target, self.relation, self.status, self.text))
 
-    def of_side(self, side: str) -> str:
-        return self.source if side == "source" else self.target
-
 
 @dataclass(frozen=True)
 class LinkSection:

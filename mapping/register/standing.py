@@ -55,10 +55,6 @@ class Standing:
     def is_new(self) -> bool:
         return self.state == "new"
 
-    @property
-    def is_deleted(self) -> bool:
-        return self.state == "deleted"
-
 
 WORDS = {"relation": "relation", "rationale": "rationale", "example": "example in practice",
          "code": "code", "title": "title", "description": "description"}  # fmt: skip

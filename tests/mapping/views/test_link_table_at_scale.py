@@ -135,7 +135,12 @@ class TestPagesBeyondCounting:
     def test_an_updated_marker_round_trips_microseconds(self, client, big):
         html = client.get(URL, {"sort": "updated"}).content.decode()
         found = re.search(r'href="\?([^"]*)" rel="next"', html)
-        assert client.get(f"{URL}?{unescape(found.group(1))}").status_code == 200
+        following = client.get(f"{URL}?{unescape(found.group(1))}")
+        assert following.status_code == 200
+        # The next page goes on from the first: no link repeated, none skipped between.
+        every = [str(pk) for pk in expected_order(LiveRegister(big), "updated")]
+        first = re.findall(r'<tr id="link-(\d+)"', html)
+        assert first + rows(following) == every[: len(first) + len(rows(following))]
 
 
 WORDS = st.sampled_from(
