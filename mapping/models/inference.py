@@ -126,8 +126,22 @@ class Path:
         return compose(self.first.relation, self.second.relation)
 
 
+class Pair:
+    """What a suggested pair (inferred, or lexical: mapping/suggesting/lexical.py) says of
+    itself, from its two elements and its kind."""
+
+    @property
+    def reference(self) -> str:
+        return f"{self.source.code} → {self.target.code}"
+
+    @property
+    def choice(self) -> str:
+        """How a form names it: its kind and its two codes."""
+        return f"{self.kind}:{self.source.code}:{self.target.code}"
+
+
 @dataclass(eq=False)
-class InferredLink:
+class InferredLink(Pair):
     """A link nobody made, inferred through a crosswalk: the strongest relation of its
     paths, the element its strongest path goes through, and how many paths there are. It
     reads like a link (reference, get_relation_display) so pages show either alike."""
@@ -144,15 +158,6 @@ class InferredLink:
 
     is_inferred = True
     kind = "inferred"
-
-    @property
-    def reference(self) -> str:
-        return f"{self.source.code} → {self.target.code}"
-
-    @property
-    def choice(self) -> str:
-        """How a form names it: its kind and its two codes."""
-        return f"{self.kind}:{self.source.code}:{self.target.code}"
 
     def get_relation_display(self) -> str:
         return Relation(self.relation).label

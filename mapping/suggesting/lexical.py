@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import snowballstemmer
 from rank_bm25 import BM25Okapi
 
+from mapping.models.inference import Pair
+
 # Words that say nothing about what an element asks for.
 STOP_WORDS = """
 a about above after again against all also am an and any are as at be because been before
@@ -49,7 +51,7 @@ def document(element, below: Iterable) -> list[tuple[str, str]]:
 
 
 @dataclass(eq=False)
-class LexicalSuggestion:
+class LexicalSuggestion(Pair):
     source_id: int
     target_id: int
     score: float
@@ -59,15 +61,6 @@ class LexicalSuggestion:
 
     is_inferred = False
     kind = "lexical"
-
-    @property
-    def reference(self) -> str:
-        return f"{self.source.code} → {self.target.code}"
-
-    @property
-    def choice(self) -> str:
-        """How a form names it: its kind and its two codes."""
-        return f"{self.kind}:{self.source.code}:{self.target.code}"
 
 
 def _below(elements: Sequence) -> dict[int, list]:
