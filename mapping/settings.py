@@ -309,6 +309,7 @@ WEAVE_SITE_URL = site_url(env_str("WEAVE_SITE_URL", ""), hosts=ALLOWED_HOSTS, ht
 AXES_FAILURE_LIMIT = env_int("WEAVE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("WEAVE_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "mapping.access.logins.lockout_name"  # one account, however typed
 WEAVE_LOGIN_ADDRESS_LIMIT = env_int("WEAVE_LOGIN_ADDRESS_LIMIT", 50)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

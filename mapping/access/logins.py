@@ -12,6 +12,7 @@ import logging
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Sum
 from django.utils import timezone
@@ -105,3 +106,23 @@ def unlock(person, *, by, request=None) -> int:
             detail=f"Signing in unlocked from {locked} address{'es' if locked > 1 else ''}.",
         )
     return locked
+
+
+def account_name(typed: str | None) -> str | None:
+    """The username an account is known by, from what someone typed to sign in: its
+    username in any case ("Sam" is sam), or the email address of exactly one account."""
+    if not typed:
+        return typed
+    users = get_user_model().objects
+    found = list(users.filter(username__iexact=typed).values_list("username", flat=True)[:2])
+    if len(found) != 1 and "@" in typed:
+        found = list(users.filter(email__iexact=typed).values_list("username", flat=True)[:2])
+    return found[0] if len(found) == 1 else typed
+
+
+def lockout_name(request, credentials) -> str | None:
+    """Whom django-axes counts a failure against (AXES_USERNAME_CALLABLE): the account, however
+    its name was typed, so that "SAM", "Sam" and sam's email address share five tries."""
+    typed = (credentials or {}).get("username") or getattr(request, "POST", {}).get("username")
+    found = account_name(typed)
+    return found.lower() if found else found

@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from mapping.access.logins import account_name
 from mapping.access.people import NO_ROLE, change_role, free_username
 from mapping.core import environment
 
@@ -89,12 +90,14 @@ def role_from(claims: dict) -> str | None:
 
 
 class PasswordBackend(ModelBackend):
-    """Django's username and password, unless the site has switched passwords off."""
+    """Django's username and password, unless the site has switched passwords off; the
+    username in any case, or the account's email address (logins.account_name)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not settings.WEAVE_PASSWORD_LOGIN:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        return super().authenticate(request, username=account_name(username),
+                                    password=password, **kwargs)  # fmt: skip
 
 
 class ProviderBackend(OIDCAuthenticationBackend):

@@ -160,3 +160,23 @@ def test_behind_a_proxy_guessing_from_many_addresses_locks_out_only_those(person
     assert through_proxy("sam", "the-right-password-1", "198.51.100.200").status_code == 429
     call_command("axes_reset", stdout=io.StringIO())
     assert through_proxy("sam", "the-right-password-1", "198.51.100.200").status_code == 302
+
+
+def test_a_username_in_any_case_or_the_email_address_signs_in(person):
+    person.email = "Sam@Example.org"
+    person.save()
+    for typed in ("SAM", "Sam", "sam@example.org"):
+        client = Client()
+        assert _try(client, typed, "the-right-password-1").status_code == 302, typed
+        assert client.get("/").wsgi_request.user == person
+
+
+def test_every_way_of_typing_one_account_shares_its_five_tries(person):
+    """"SAM", "Sam" and the email address are one account to the lockout as to the sign-in:
+    nobody gets five more guesses by typing the name another way."""
+    person.email = "sam@example.org"
+    person.save()
+    client = Client()
+    for typed in ("sam", "SAM", "Sam", "sam@example.org", "sAm"):
+        _try(client, typed, "wrong")
+    assert _try(client, "sam", "the-right-password-1").status_code == 429
