@@ -335,6 +335,10 @@ def people_log(request: HttpRequest) -> HttpResponse:
             found = Q()
             for said in {name, name.lower(), name.upper()}:
                 found |= Q(subject__iexact=said) | Q(actor_name__iexact=said)
+            # …and what was about them before they had an account (invited by address).
+            emails = get_user_model().objects.filter(username__iexact=name).exclude(email="")
+            for email in emails.values_list("email", flat=True):
+                found |= Q(subject__iexact=email)
             entries = entries.filter(found)
         number = data["page"] or 1
     else:

@@ -350,6 +350,13 @@ def test_sign_ins_failures_and_token_use_are_in_the_audit_log(
     assert "Signed in</td>" not in _text(only_failures)
     assert admin_client.get(reverse("people_log"), {"action": "nope"}).status_code == 400
     assert admin_client.get(reverse("people_log"), {"page": "x"}).status_code == 400
+    # A person's entries include those from before they had an account (their invitation).
+    Invitation.objects.issue("viewer@homes.example", "viewer", None, by=people["admin"])
+    AuditEntry.objects.record(Audit.INVITED, by=people["admin"], subject="viewer@homes.example")
+    people["viewer"].email = "Viewer@homes.example"
+    people["viewer"].save()
+    theirs = _text(admin_client.get(reverse("people_log"), {"person": "viewer"}))
+    assert "Invited" in theirs and "viewer@homes.example" in theirs
 
 
 def test_the_audit_log_keeps_the_days_the_site_keeps(db, people, settings):
