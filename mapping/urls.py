@@ -134,7 +134,7 @@ mapping_pages = [
 ]
 
 # Logging in and out, and changing one's password; resetting a forgotten one only where
-# the site can send e-mail (EMAIL_URL): otherwise an administrator sets a new one.
+# the site can send email (EMAIL_URL): otherwise an administrator sets a new one.
 accounts = [
     path("accounts/login/", account.LoginView.as_view(), name="login"),
     path("accounts/oidc/start/", signin.oidc_start, name="oidc_authentication_init"),

@@ -1,5 +1,5 @@
 """Reading the settings that come as one string from the environment: the database and an
-e-mail server as URLs, the header a TLS-terminating proxy sets, the log level, the site's
+email server as URLs, the header a TLS-terminating proxy sets, the log level, the site's
 own address and the identity provider's groups. A value that cannot be read stops
 start-up with one line that names the setting, and never repeats a password."""
 

@@ -100,7 +100,12 @@ def published(edition: Edition) -> None:
     before = edition.number - 1
     items = [
         [
-            f"Edition {edition.number} of {mapping.name}: {edition.title}",
+            f"Edition {edition.number} of {mapping.name}: {edition.title}"
+            + (
+                f". The publisher's notes: {' '.join(edition.notes.split())}"
+                if edition.notes
+                else ""
+            ),
             absolute(reverse("home", kwargs={"slug": mapping.slug, "number": edition.number})),
         ]
     ]

@@ -98,7 +98,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(LoggedPassword, auth_views.PasswordResetConfirmView):
-    said = "With a reset link sent by e-mail."
+    said = "With a reset link sent by email."
 
 
 class TokenForm(forms.Form):

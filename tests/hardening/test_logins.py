@@ -172,7 +172,7 @@ def test_a_username_in_any_case_or_the_email_address_signs_in(person):
 
 
 def test_every_way_of_typing_one_account_shares_its_five_tries(person):
-    """"SAM", "Sam" and the email address are one account to the lockout as to the sign-in:
+    """ "SAM", "Sam" and the email address are one account to the lockout as to the sign-in:
     nobody gets five more guesses by typing the name another way."""
     person.email = "sam@example.org"
     person.save()

@@ -14,7 +14,7 @@ from mapping.models.people import AuditEntry
 from mapping.urls import password_resets
 from mapping.urls import urlpatterns as site_urls
 
-# The site offers reset links only where it can send e-mail (mapping/urls.py): here they are
+# The site offers reset links only where it can send email (mapping/urls.py): here they are
 # added to the site's own addresses, as with EMAIL_URL set.
 urlpatterns = [*password_resets, *site_urls]
 NEW = "a-new-long-password-42"
@@ -62,7 +62,7 @@ def test_a_password_set_with_a_reset_link_is_logged(sam):
     sam.refresh_from_db()
     assert sam.check_password(NEW)
     entry = AuditEntry.objects.get(action="password_set")
-    assert _set(entry) == ("sam", "sam", "With a reset link sent by e-mail.")
+    assert _set(entry) == ("sam", "sam", "With a reset link sent by email.")
 
 
 def test_a_password_set_in_the_admin_is_logged_with_who_set_it(sam, admin):
@@ -118,11 +118,13 @@ def test_a_refused_admin_form_logs_nothing(sam, admin):
 
 
 @override_settings(ROOT_URLCONF=__name__, PASSWORD_RESET_TIMEOUT=3 * 86400)
-def test_the_reset_email_is_weaves_own(sam, settings):
-    """Its link leads where the site is (WEAVE_SITE_URL), whatever host the request named."""
-    settings.WEAVE_SITE_URL = "https://weave.example.org"
-    response = Client().post("/accounts/password_reset/", {"email": "SAM@example.org"},
-                             headers={"Host": "localhost"})  # fmt: skip
+def test_the_reset_email_is_weaves_own(sam):
+    """Its link leads where the site is (WEAVE_SITE_URL), whatever host the request named.
+    (override_settings, not pytest-django's settings fixture: that one, undone after this
+    module's urls mark, leaves the mark's addresses to the tests after it.)"""
+    with override_settings(WEAVE_SITE_URL="https://weave.example.org"):
+        response = Client().post("/accounts/password_reset/", {"email": "SAM@example.org"},
+                                 headers={"Host": "localhost"})  # fmt: skip
     assert response.status_code == 302
     (sent,) = mail.outbox
     assert sent.subject == "Set a new password for Weave"

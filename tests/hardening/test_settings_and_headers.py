@@ -1,6 +1,6 @@
 """Production settings refuse to start without a real secret key and say so; under the
 settings a deployment behind TLS uses, `check --deploy` finds nothing; every page carries
-the security headers; e-mail and the proxy's header are read from the environment."""
+the security headers; email and the proxy's header are read from the environment."""
 
 import os
 import subprocess

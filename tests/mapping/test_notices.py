@@ -182,11 +182,13 @@ def test_watchers_hear_of_an_edition_with_the_comparison(publishers, small, inbo
     Watch.objects.create(user=people["editor"], mapping=small["mapping"], editions=True)
     Edition.objects.publish(small["mapping"], by=people["publisher"], title="One")
     Change.objects.apply(small["b11_s11"], {"rationale": "Changed."}, by=people["publisher"])
-    Edition.objects.publish(small["mapping"], by=people["publisher"], title="Two")
+    Edition.objects.publish(small["mapping"], by=people["publisher"], title="Two",
+                            notes="Three rationales\nreviewed.")  # fmt: skip
     subjects = [m["Subject"] for m in inbox.messages]
     assert subjects == ["A new edition of Our ways to the standards"] * 2
     plain, _html = _parts(inbox.messages[1])
-    assert "Edition 2 of Our ways to the standards: Two" in plain
+    assert "Edition 2 of Our ways to the standards: Two. The publisher's notes: Three " \
+        "rationales reviewed." in plain  # fmt: skip
     compare = next(line.strip() for line in plain.splitlines() if "compare" in line)
     path = urlsplit(compare)
     assert Client().get(f"{path.path}?{path.query}").status_code == 200
