@@ -345,5 +345,9 @@ def people_log(request: HttpRequest) -> HttpResponse:
         status = 400
     paginator = Paginator(entries, LOG_PAGE)
     page = paginator.get_page(number)
+    if status == 200 and number > paginator.num_pages:  # as People says of its pages
+        form.add_error("page", f"There is no page {number}: the log has "
+                       f"{paginator.num_pages}.")  # fmt: skip
+        status = 400
     context = {"form": form, "page": page, "days": settings.WEAVE_AUDIT_DAYS}
     return render(request, "mapping/people_log.html", context, status=status)

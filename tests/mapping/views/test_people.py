@@ -350,6 +350,8 @@ def test_sign_ins_failures_and_token_use_are_in_the_audit_log(
     assert "Signed in</td>" not in _text(only_failures)
     assert admin_client.get(reverse("people_log"), {"action": "nope"}).status_code == 400
     assert admin_client.get(reverse("people_log"), {"page": "x"}).status_code == 400
+    past = admin_client.get(reverse("people_log"), {"page": "999"})
+    assert past.status_code == 400 and "There is no page 999: the log has 1." in _text(past)
     # A person's entries include those from before they had an account (their invitation).
     Invitation.objects.issue("viewer@homes.example", "viewer", None, by=people["admin"])
     AuditEntry.objects.record(Audit.INVITED, by=people["admin"], subject="viewer@homes.example")
