@@ -89,7 +89,13 @@ def _waiting_items(mapping: Mapping, links: list[Link]) -> list[list[str]]:
     import), one line with how many, leading to the review queue for that register."""
     if len(links) > ITEMS_A_BATCH:
         queue = f"{reverse('review')}?register={mapping.slug}"
-        return [[f"{len(links)} links in {mapping.name} wait for approval", absolute(queue)]]
+        return [
+            [
+                f"{len(links)} links in {mapping.name} wait for approval",
+                absolute(queue),
+                [link.pk for link in links],
+            ]
+        ]
     return [[f"{link.history_label} in {mapping.name}: {link.get_relation_display()}",
              absolute(link.get_absolute_url()), link.pk] for link in links]  # fmt: skip
 

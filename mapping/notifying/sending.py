@@ -5,6 +5,7 @@ kind of notice); a failure is logged and tried again later (RETRY_AFTER), then g
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.core import signing
@@ -116,11 +117,14 @@ def _still_to_tell(notice: Notice) -> bool:
         return False
     if notice.kind != Notice.Kind.PROPOSALS:
         return True
-    named = {item[2] for item in notice.items if len(item) > 2}
+    named = set()  # a line's third item: its link's id, or the ids of a batch's links
+    for item in notice.items:
+        named |= set(item[2]) if len(item) > 2 and isinstance(item[2], list) else \
+            {item[2]} if len(item) > 2 else set()  # fmt: skip
     waiting = set(
         Link.objects.filter(pk__in=named).awaiting_decision().values_list("pk", flat=True)
     )
-    items = [item for item in notice.items if len(item) < 3 or item[2] in waiting]
+    items = [said for item in notice.items if (said := _as_now(item, waiting))]
     if not items:
         Notice.objects.filter(pk=notice.pk).delete()  # nothing waits any more
         return False
@@ -128,6 +132,23 @@ def _still_to_tell(notice: Notice) -> bool:
         notice.items = items
         Notice.objects.filter(pk=notice.pk).update(items=items)
     return True
+
+
+def _as_now(item: list, waiting: set[int]) -> list | None:
+    """A line of a proposals notice as it stands now: gone if its link no longer waits; a
+    batch's line counting those of its links that still do (none: gone)."""
+    if len(item) < 3:
+        return item
+    if not isinstance(item[2], list):
+        return item if item[2] in waiting else None
+    still = [pk for pk in item[2] if pk in waiting]
+    if not still:
+        return None
+    count = len(still)
+    text = re.sub(r"^\d+ links? (.*) waits? for approval$",
+                  lambda found: f"{count} link{'s' if count > 1 else ''} {found[1]} "
+                  f"wait{'' if count > 1 else 's'} for approval", item[0])  # fmt: skip
+    return [text, item[1], still]
 
 
 def next_due():

@@ -402,3 +402,26 @@ def test_a_notice_another_worker_claimed_is_not_sent_twice(publishers, small, in
     assert sending._deliver(listed, now) == 1  # the first worker
     assert sending._deliver(listed, now) == 0  # the second, with the same list
     assert len(inbox.messages) == 1
+
+
+def test_a_batchs_line_counts_what_still_waits_when_the_email_goes(
+    publishers, small, inbox, people, monkeypatch
+):
+    """An import's one line ("12 links … wait for approval") is counted again when it goes:
+    fewer if some were decided, and no email if none still waits."""
+    monkeypatch.setattr(queue, "ITEMS_A_BATCH", 1)
+    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    ours = small["mapping"]
+    made = [Link.objects.create(mapping=ours, source=small[source], target=small[target],
+                                relation="supports", rationale="A.", status=LinkStatus.PROPOSED)
+            for source, target in (("b12", "s11"), ("b2", "s2"), ("b12", "s2"))]  # fmt: skip
+    proposed(made, by_id=None, now=noon)
+    made[0].approve(by=people["admin"])
+    made[1].approve(by=people["admin"])
+    assert deliver_due(noon) == 1
+    plain, _html = _parts(inbox.messages[-1])
+    assert "1 link in Our ways to the standards waits for approval" in plain
+    Notice.objects.update(sent_at=noon - timedelta(hours=1))
+    proposed(made[2:] + made[:1], by_id=None, now=noon)
+    made[2].approve(by=people["admin"])
+    assert deliver_due(noon) == 0 and len(inbox.messages) == 1
