@@ -69,8 +69,9 @@ class InviteForm(_Where):
     email = forms.CharField(
         label="Email addresses", max_length=AT_ONCE * 100,
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
-        help_text=f"One or more, one a line or separated by commas or semicolons: up to "
-                  f"{AT_ONCE} at once, all with the role chosen below.",
+        help_text=f"One or more, one a line or separated by commas or semicolons, or pasted "
+                  f"from an address book (Jane Smith <jane@example.org>): up to {AT_ONCE} at "
+                  "once, all with the role chosen below.",
         error_messages={"required": "Give the email address to invite."},
     )  # fmt: skip
     role = forms.ChoiceField(
@@ -105,15 +106,16 @@ class InviteForm(_Where):
 
 def addresses_in(text: str) -> list[str]:
     """The addresses in what was pasted: one a line, or separated by commas, semicolons or
-    spaces; "Jane Smith <jane@example.org>" (as Outlook and Excel copy them) is Jane's."""
-    found = []
+    spaces; or as an address book copies them, "Smith, Jane <jane@example.org>; …", where
+    each <address> is one and the names around them are not."""
     text = re.sub(r'"[^"]*"', " ", text)  # a quoted name ("Jones, Bob") is no address
-    for entry in re.split(r"[,;\r\n]+", text):
-        if named := re.search(r"<([^<>]*)>", entry):
-            found.append(named[1].strip())
-        else:
-            found += entry.split()
-    return [address for address in found if address]
+    if "<" in text:
+        named = re.findall(r"<([^<>]*)>", text)
+        rest = re.sub(r"<[^<>]*>", " ", text)
+        return [a.strip() for a in named if a.strip()] + [
+            word for word in re.split(r"[\s,;]+", rest) if "@" in word
+        ]  # fmt: skip
+    return [word for word in re.split(r"[\s,;]+", text) if word]
 
 
 def _is_email(address: str) -> bool:

@@ -697,12 +697,14 @@ def test_addresses_pasted_from_an_address_book_are_read_with_their_names(db, peo
                                                                          admin_client):  # fmt: skip
     """Outlook and Excel copy "Name <address>; Name <address>": each is that address."""
     pasted = ('Jane Smith <Jane.Smith@homes.example>; "Jones, Bob" <bob.jones@homes.example>\n'
-              "ann@homes.example")  # fmt: skip
+              "ann@homes.example Erin Fox <erin@homes.example> Finn Lee <finn@homes.example>; "
+              "Hughes, Amelia <amelia@homes.example>")  # fmt: skip
     response = admin_client.post(reverse("people_invite"),
                                  {"email": pasted, "role": "viewer", "mapping": ""})  # fmt: skip
     assert response.status_code == 200, _text(response)
     assert set(Invitation.objects.values_list("email", flat=True)) == {
-        "jane.smith@homes.example", "bob.jones@homes.example", "ann@homes.example"}  # fmt: skip
+        "jane.smith@homes.example", "bob.jones@homes.example", "ann@homes.example",
+        "erin@homes.example", "finn@homes.example", "amelia@homes.example"}  # fmt: skip
 
 
 def test_a_batch_of_invitations_goes_over_one_connection(db, people, admin_client, settings):
