@@ -16,7 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mapping.access import oidc
-from mapping.access.logins import address_locked
+from mapping.access.logins import account_name, address_locked
 from mapping.access.people import revoke_token
 from mapping.forms.text import TextField
 from mapping.models import ApiToken, Audit, AuditEntry, Membership, Role
@@ -27,10 +27,19 @@ class SignInForm(AuthenticationForm):
     """Django's form, which tells a deactivated person who gives their right password why
     they cannot come in, rather than that the password is wrong."""
 
+    error_messages = AuthenticationForm.error_messages | {
+        "invalid_login": "That username (or email address) and password do not match an "
+        "account here. Check them and try again.",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Username or email address"
+
     def get_invalid_login_error(self) -> ValidationError:
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
-        person = get_user_model()._default_manager.filter(
-            **{get_user_model().USERNAME_FIELD: username}).first()  # fmt: skip
+        person = get_user_model()._default_manager.filter(  # typed as sign-in takes it
+            **{get_user_model().USERNAME_FIELD: account_name(username)}).first()  # fmt: skip
         if person is not None and not person.is_active and person.check_password(password):
             return ValidationError(
                 "This account has been deactivated, so it cannot sign in. Ask an "

@@ -34,7 +34,8 @@ def test_five_failures_lock_the_account_out(person, caplog, settings):
         for attempt in range(1, 5):
             response = _try(client, "sam", f"wrong-{attempt}")
             assert response.status_code == 200
-            assert "Please enter a correct username and password" in response.content.decode()
+            assert "That username (or email address) and password do not match" in \
+                response.content.decode()  # fmt: skip
         locked = _try(client, "sam", "wrong-5")
     assert locked.status_code == 429
     html = locked.content.decode()

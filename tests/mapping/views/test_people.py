@@ -191,12 +191,16 @@ def test_a_deactivated_person_is_told_why_they_cannot_sign_in(db, people, client
     people["editor"].set_password("pw")
     people["editor"].is_active = False
     people["editor"].save()
+    people["editor"].email = "ed@homes.example"
+    people["editor"].save()
     said = "This account has been deactivated"
-    response = client.post(reverse("login"), {"username": "editor", "password": "pw"})
-    assert said in _text(response)
+    for typed in ("editor", "EDITOR", "ed@homes.example"):  # however sign-in takes it
+        response = client.post(reverse("login"), {"username": typed, "password": "pw"})
+        assert said in _text(response), typed
     # A wrong password says only that: it does not give away whether the account is active.
     response = client.post(reverse("login"), {"username": "editor", "password": "wrong"})
-    assert said not in _text(response) and "correct username and password" in _text(response)
+    assert said not in _text(response)
+    assert "username (or email address) and password do not match" in _text(response)
 
 
 def test_an_invitation_is_sent_and_accepted(small, people, admin_client, client, settings):
