@@ -128,11 +128,15 @@ class FrameworkImportForm(forms.Form):
             # file (fixtures/) all four.
             named = case and _a_weave_framework(upload)
             needed = () if named else ("slug", "kind") + (() if case else ("name", "publisher"))
+            said = {}
             if data.get("replaces") is not None:  # a new version says what the old one did
                 needed = ("slug", "version_label") if not case else ("slug",)
+                said = {"slug": "Give the new version a short name of its own, for its "
+                                "addresses (such as cih-2026).",
+                        "version_label": "Say which version it is, such as 2026."}  # fmt: skip
             for name in needed:
                 if not data.get(name) and name not in self.errors:
-                    self.add_error(name, "Give this for a new framework.")
+                    self.add_error(name, said.get(name, "Give this for a new framework."))
         old = data.get("replaces")
         if old is not None and data.get("framework"):
             self.add_error("replaces", "A new version is a new framework: choose “A new "

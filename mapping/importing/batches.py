@@ -136,7 +136,13 @@ def _details(given: dict, package: Package | None, problems: list[Problem],
     if Framework.objects.filter(slug=merged.get("slug")).exists():
         problems.append(Problem(f"There is already a framework with the slug {merged['slug']}: "
                                 "give the new one a short name of its own."))  # fmt: skip
-    elif same := Framework.objects.filter(name=merged.get("name")).first():
+    elif (
+        same := Framework.objects.filter(name=merged.get("name"))
+        .exclude(
+            pk=replaces.pk if replaces is not None else None  # a new version may share its name
+        )
+        .first()
+    ):
         problems.append(Problem(
             f"There is already a framework named {same.name} ({same.slug}): if this is the same, "
             "import the file into it instead, to bring it up to date.", blocking=False,

@@ -194,7 +194,11 @@ class FrameworkPlan:
     @property
     def summary(self) -> Summary:
         wanted = self.wanted
-        name = wanted.framework.name if wanted.framework else wanted.details.name
+        name = (
+            wanted.framework.name
+            if wanted.framework
+            else " ".join(filter(None, [wanted.details.name, wanted.details.version_label or None]))
+        )  # a new version is told from the old by its version
         summary = Summary(
             kind="framework",
             target=name,
@@ -227,14 +231,15 @@ class FrameworkPlan:
         changed = sum(1 for code in codes if code in before) - same
         new = sum(1 for code in codes if code not in before)
         removed = sum(1 for code in before if code not in codes)
+        called = old.name_with_version
         kept = "" if self.wanted.official_wording else (
             f" Of those the same, {len(self._kept_checks(old))} keep their mark “checked "
-            f"against the source” from {old.name}."
+            f"against the source” from {called}."
         )  # fmt: skip
         return (
-            f"It is the new version of {old.name}: a crosswalk between the two versions "
+            f"It is the new version of {called}: a crosswalk between the two versions "
             f"is made, {counted(same, 'element')} the same, {changed} with changed wording "
-            f"(to review), {new} new and {removed} removed.{kept} Registers on {old.name} can "
+            f"(to review), {new} new and {removed} removed.{kept} Registers on {called} can "
             "then be moved onto the new version, from its page."
         )
 

@@ -17,7 +17,7 @@ from mapping.access.policy import require
 from mapping.forms.text import TextField
 from mapping.models import Mapping, Role
 from mapping.register import LiveRegister
-from mapping.register.words import possessive
+from mapping.register.words import counted, possessive
 from mapping.versions.moving import MovePlan
 from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register
 from standards.models import Framework
@@ -27,7 +27,11 @@ class MoveForm(forms.Form):
     to = forms.SlugField(widget=forms.HiddenInput, error_messages={
         "required": "Say which new version to move onto (?to=<its short name>)."})  # fmt: skip
     name = TextField(max_length=200, label="Name of the register on the new version")
-    slug = forms.SlugField(max_length=80, help_text="A short name for its addresses: /m/<slug>/.")
+    slug = forms.SlugField(
+        max_length=80,
+        label="Its short name, for addresses",
+        help_text="Letters, digits and hyphens: /m/<short name>/.",
+    )
     make_default = forms.BooleanField(
         required=False, initial=True,
         label="Make it the site's default register (its pages at the top of the site)",
@@ -69,8 +73,8 @@ def register_move(request: HtmxHttpRequest, slug: str | None = None) -> HttpResp
             context = {"register": register, "plan": plan, "form": form}
             return render(request, "mapping/register_move.html", context, status=400)
         carried = len(plan.carried) + len(plan.review)
-        flash(request, f"Moved onto {wanted.name}: {carried} link(s) carried, "
-                       f"{len(plan.review)} of them for review; {len(plan.left)} left on "
+        flash(request, f"Moved onto {wanted.name_with_version}: {counted(carried, 'link')} "
+                       f"carried, {len(plan.review)} of them for review; {len(plan.left)} left on "
                        f"{possessive(register.name)} last edition.")  # fmt: skip
         return redirect(LiveRegister(moved).urls.home)
     context = {"register": register, "plan": plan, "form": form}

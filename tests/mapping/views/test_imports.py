@@ -147,7 +147,9 @@ def test_a_new_version_by_upload_takes_what_it_is_not_told_from_the_old(small, a
     rows = "code,title,level label\nS1,Respect,Top\nS2,Service,Top\n"
     refused = editor.post(url, {"file": _file("v2.csv", rows), "replaces": old.slug})
     assert refused.status_code == 400
-    assert refused.content.decode().count("Give this for a new framework.") == 2
+    said = refused.content.decode()
+    assert "Give the new version a short name of its own" in said
+    assert "Say which version it is, such as 2026." in said
     editor.post(url, {"file": _file("v2.csv", rows), "replaces": old.slug, "slug": "standards-v2",
                       "version_label": "2026"})  # fmt: skip
     editor.post(reverse("import_apply", args=[ImportBatch.objects.get().pk]))
@@ -287,7 +289,7 @@ def test_a_new_organisation_imports_the_standards_weave_ships(db, people, as_rol
     assert response.status_code == 302, response.content.decode()
     batch = ImportBatch.objects.get()
     page = editor.get(batch.get_absolute_url()).content.decode()
-    assert "A new standards framework, CIH Professional Standards, made by this import." in page
+    assert "A new standards framework, CIH Professional Standards 2021, made by this import." in page
     assert batch.can_be_applied
     editor.post(reverse("import_apply", args=[batch.pk]))
     cih = Framework.objects.get(slug="cih-professional-standards-2021")
