@@ -46,9 +46,8 @@ def gap_review(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespons
         return redirect(back)
     reason = " ".join(data.get("reason", "").split())
     if "reason" in form.errors or not reason:
-        said = " ".join(form.errors.get("reason", []))
-        messages.error(request, f"Say why {element.code} is left unlinked, in at most "
-                       f"{REASON_LIMIT:,} characters: nothing was changed. {said}")  # fmt: skip
+        messages.error(request, _reason_refused(element.code, request.POST.get("reason", ""),
+                                                form))  # fmt: skip
         return redirect(back)
     coverage = register.coverage
     entry = next(e for e in [*coverage.sources, *coverage.targets] if e.element.pk == element.pk)
@@ -62,3 +61,13 @@ def gap_review(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespons
         return redirect(back)
     flash(request, f"Left {element.code} unlinked on purpose: {reason}")
     return redirect(back)
+
+
+def _reason_refused(code: str, typed: str, form: GapReviewForm) -> str:
+    """Why the reason given was not taken, in one sentence of its own a case."""
+    if len(typed) > REASON_LIMIT:
+        return (f"The reason for {code} is {len(typed):,} characters long: say it in at most "
+                f"{REASON_LIMIT:,}. Nothing was changed.")  # fmt: skip
+    if "reason" in form.errors and typed.strip():  # something in it is refused
+        return f"The reason for {code}: {' '.join(form.errors['reason'])} Nothing was changed."
+    return f"Say why {code} is left unlinked: nothing was changed."

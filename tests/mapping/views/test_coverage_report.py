@@ -130,6 +130,8 @@ def test_its_editors_review_a_gap_on_the_page_and_may_open_it_again(small, as_ro
                           follow=True)  # fmt: skip
     assert "S2 has links now: nothing was changed." in covered.content.decode()
     assert editor.post(review, {"side": "target", "code": "ZZ", "reason": "x"}).status_code == 400
+    row = f"gap-target-{Element.objects.get(code='S9').pk}"
+    assert f'<tr id="{row}">' in page and f'value="{url}#{row}"' in page  # back to the row
     saved = editor.post(review, {"side": "target", "code": "S9", "reason": "Not ours to meet.",
                                  "next": url}, follow=True)  # fmt: skip
     assert "Left S9 unlinked on purpose: Not ours to meet." in saved.content.decode()
@@ -141,7 +143,11 @@ def test_its_editors_review_a_gap_on_the_page_and_may_open_it_again(small, as_ro
     # A control character pasted into the reason is refused, as on every form; a second
     # decision replaces the first, with its own who and when.
     odd = editor.post(review, {"side": "target", "code": "S9", "reason": "ok\x01"}, follow=True)
-    assert "Say why S9 is left unlinked" in odd.content.decode()
+    assert "The reason for S9: " in odd.content.decode()
+    long = editor.post(review, {"side": "target", "code": "S9", "reason": "x" * 2001},
+                       follow=True)  # fmt: skip
+    assert "The reason for S9 is 2,001 characters long: say it in at most 2,000. Nothing " \
+        "was changed." in long.content.decode()  # fmt: skip
     assert ReviewedGap.objects.get().reason == "Not ours to meet."
     first = gap.decided_at
     as_role("publisher").post(review, {"side": "target", "code": "S9", "reason": "Agreed."})

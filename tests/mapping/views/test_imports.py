@@ -289,7 +289,9 @@ def test_a_new_organisation_imports_the_standards_weave_ships(db, people, as_rol
     assert response.status_code == 302, response.content.decode()
     batch = ImportBatch.objects.get()
     page = editor.get(batch.get_absolute_url()).content.decode()
-    assert "A new standards framework, CIH Professional Standards 2021, made by this import." in page
+    assert (
+        "A new standards framework, CIH Professional Standards 2021, made by this import." in page
+    )
     assert batch.can_be_applied
     editor.post(reverse("import_apply", args=[batch.pk]))
     cih = Framework.objects.get(slug="cih-professional-standards-2021")
