@@ -78,6 +78,16 @@ def slow_down(sender, credentials: dict, request=None, **kwargs) -> None:
         time.sleep(min(2.0, (failures - 2) * settings.WEAVE_LOGIN_SLOWDOWN_SECONDS))
 
 
+def locked_out_names() -> set[str]:
+    """Every username (in lower case) locked out of signing in now, from anywhere."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return {name.lower() for name in AccessAttempt.objects.filter(
+        attempt_time__gte=since, failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+    ).values_list("username", flat=True) if name}  # fmt: skip
+
+
 def lockouts(person) -> list:
     """Where this person is locked out of signing in now (django-axes's records of their
     username, whatever its case): each with the address, the failures and the last one."""

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from mapping.access import oidc
 from mapping.access import people as operations
-from mapping.access.logins import lockouts, unlock
+from mapping.access.logins import locked_out_names, lockouts, unlock
 from mapping.forms.people import (
     AcceptForm,
     ActiveForm,
@@ -92,7 +92,8 @@ def people(request: HttpRequest) -> HttpResponse:
     found = _people(by_where=True)
     invitations = Invitation.objects.select_related("mapping", "invited_by")
     if said := form.cleaned_data["q"]:
-        invitations = invitations.filter(email__icontains=said)
+        for word in said.split():
+            invitations = invitations.filter(email__icontains=word)
         for word in said.split():  # "Amelia Hughes": each word in some part of them
             found = found.filter(
                 Q(username__icontains=word) | Q(email__icontains=word)
@@ -107,7 +108,7 @@ def people(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "query": form.cleaned_data["q"],
         "invitations": waiting[:PEOPLE_PAGE], "invitations_more": waiting.count() - PEOPLE_PAGE,
         "expired": invitations.ran_out(since=timezone.now() - timedelta(days=INVITATIONS_KEPT)),
-        "expired_days": INVITATIONS_KEPT,
+        "expired_days": INVITATIONS_KEPT, "locked": locked_out_names(),
     }  # fmt: skip
     return render(request, "mapping/people.html", context)
 

@@ -23,6 +23,10 @@ def person(db):
     return User.objects.create_user("sam", password="the-right-password-1")
 
 
+def _flat(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
 def _try(client: Client, username: str, password: str, address: str = "10.0.0.1"):
     return client.post(reverse("login"), {"username": username, "password": password},
                        REMOTE_ADDR=address)  # fmt: skip
@@ -87,7 +91,10 @@ def test_the_persons_page_says_they_are_locked_out_and_unlocks_them(person, as_r
     assert "on its page under People" in locked.content.decode()
     admin, page = as_role("admin"), reverse("person", args=[person.pk])
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", admin.get(page).content.decode()))
-    assert "Locked out of signing in after 5 failed attempts in a row, from 10.0.0.7" in text
+    assert "Locked out of signing in after failed attempts in a row (5, counting any made " \
+        "while locked out), from 10.0.0.7" in text  # fmt: skip
+    assert "Active, but locked out of signing in for now" in text
+    assert "Active, locked out of signing in" in _flat(admin.get(reverse("people")))
     assert "It lifts by itself 15 minutes after the last failure." in text
     response = admin.post(reverse("person_unlock", args=[person.pk]), follow=True)
     assert "sam may sign in again." in response.content.decode()

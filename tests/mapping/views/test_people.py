@@ -576,7 +576,7 @@ def test_people_are_found_by_name_or_address_and_listed_a_page_at_a_time(db, peo
     assert "person59" not in page and "person59" in _text(admin_client.get(url, {"page": 2}))
     found = _text(admin_client.get(url, {"q": "P7@HOMES"}))
     assert "1 person found for “P7@HOMES”" in found and "person07" in found
-    assert "Nobody's name" in _text(admin_client.get(url, {"q": "zebra"}))
+    assert "Nobody found for “zebra”" in _text(admin_client.get(url, {"q": "zebra"}))
     for odd in ({"page": "x"}, {"page": "0"}, {"page": "99"}, {"q": "x" * 201}):
         assert admin_client.get(url, odd).status_code == 400, odd
 
