@@ -74,7 +74,7 @@ def plural(word: str) -> str:
 def possessive(name: str) -> str:
     """A name owning something: "the register's", and "the Standards'" (a name ending in s
     takes the apostrophe alone)."""
-    return f"{name}’" if name.endswith("s") else f"{name}’s"
+    return f"{name}'" if name.lower().endswith("s") else f"{name}'s"
 
 
 def counted(count: int, word: str) -> str:
