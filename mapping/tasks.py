@@ -83,11 +83,11 @@ def queue_pdf(printed: PrintedRegister, *, delay: int = 0) -> None:
         raise
 
 
-def offered_pdf(printed: PrintedRegister) -> tuple[RegisterPdf, bool]:
+def offered_pdf(printed: PrintedRegister, *, wait: bool = True) -> tuple[RegisterPdf, bool]:
     """The PDF to give a reader, and whether it shows the register as it is now.
 
     The one kept for now if there is one; else a render is queued (with the immediate
-    backend it is done at once), waited for a few seconds (PDF_FRESH_WAIT), and meanwhile
+    backend it is done at once), waited for a few seconds (PDF_FRESH_WAIT, if wait), and meanwhile
     the latest one is given. Only when there is none at all, or the queued render looks
     lost, is the reader kept waiting for one.
     """
@@ -104,8 +104,9 @@ def offered_pdf(printed: PrintedRegister) -> tuple[RegisterPdf, bool]:
     if latest is None:
         return printed.keep(), True
     # A render after an edit lays out only what changed: it is often done in a moment,
-    # worth a short wait rather than handing out what the reader has just changed.
-    deadline = time.monotonic() + PDF_FRESH_WAIT
+    # worth a short wait rather than handing out what the reader has just changed (for
+    # someone signed in, who may have: anyone else is not kept a moment).
+    deadline = time.monotonic() + (PDF_FRESH_WAIT if wait else 0)
     while time.monotonic() < deadline:
         time.sleep(0.2)
         if (found := printed.current()) is not None:

@@ -111,9 +111,9 @@ def framework_export(
 @require_safe
 @register_page(frozen_when_edition=True)
 def register_export(request: HtmxHttpRequest, register: Register) -> HttpResponse:
-    """The whole register as JSON: live, every row of it (a complete backup of this
-    register; the suggestions dismissed, with why, for its editors only, as on the
-    suggestions page); from an edition, the register as it was published."""
+    """The whole register as JSON: live, every row of it (for its editors, a complete
+    backup of this register; anyone else is not given the suggestions dismissed, with why,
+    as on the suggestions page); from an edition, the register as it was published."""
     if register.edition is None:
         editor = may(request.user, Role.EDITOR, register.mapping)
         document = live_document(Mapping.objects.filter(pk=register.mapping.pk), dismissed=editor)

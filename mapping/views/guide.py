@@ -69,7 +69,7 @@ def guide_pdf(
     """The printable register, as an A4 PDF download named by its date or edition: the
     latest one rendered while a new one is being prepared."""
     register = get_register(request, slug, number)
-    pdf, current = offered_pdf(_printed(request, register))
+    pdf, current = offered_pdf(_printed(request, register), wait=request.user.is_authenticated)
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=pdf.filename

@@ -222,8 +222,8 @@ def test_a_change_to_a_crosswalk_renders_the_registers_inferring_through_it_agai
 
 
 def test_a_reader_waits_a_moment_for_the_render_a_change_queued(monkeypatch):
-    """A render after an edit is often done in a moment: the download waits a few seconds
-    for it (PDF_FRESH_WAIT) before handing out the one from before the change."""
+    """A render after an edit is often done in a moment: a signed-in reader's download
+    waits a few seconds for it (PDF_FRESH_WAIT) before handing out the one from before."""
     fresh, old = mock.Mock(name="fresh"), mock.Mock(name="old")
     printed = mock.Mock(queued_key="queued")
     printed.current.side_effect = [None, None, None, fresh]  # done on the third look
@@ -236,3 +236,7 @@ def test_a_reader_waits_a_moment_for_the_render_a_change_queued(monkeypatch):
     started = time.monotonic()
     assert tasks.offered_pdf(printed) == (old, False)
     assert 0.4 < time.monotonic() - started < 2
+    # Nobody signed in (most readers) is not kept waiting at all.
+    started = time.monotonic()
+    assert tasks.offered_pdf(printed, wait=False) == (old, False)
+    assert time.monotonic() - started < 0.3
