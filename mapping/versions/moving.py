@@ -15,8 +15,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from mapping.models import Change, Edition, Link, LinkStatus, Mapping, Relation, Side
+from mapping.models import (
+    Audit,
+    AuditEntry,
+    Change,
+    Edition,
+    Link,
+    LinkStatus,
+    Mapping,
+    Membership,
+    Relation,
+    Side,
+)
 from mapping.models.editions import NothingToPublish
+from mapping.models.notices import Watch
 from mapping.versions.crosswalk import version_crosswalk
 from standards.models import Framework
 
@@ -117,9 +129,27 @@ class MovePlan:
         )
         if self.mapping.is_default and make_default:
             moved.make_default(by=by)
+        self._carry_people(moved, by=by)
         Mapping.objects.filter(pk=self.mapping.pk).update(moved_to=moved)  # its pages say so
         self.mapping.moved_to = moved
         return moved
+
+    def _carry_people(self, moved: Mapping, *, by) -> None:
+        """Whoever holds a role in the old register holds it in the new one (in the audit
+        log, as any role given), and whoever watches it watches the new one too: the
+        register carries on, and so does the work of the people in it."""
+        for membership in self.mapping.memberships.select_related("user"):
+            Membership.objects.create(user=membership.user, mapping=moved, role=membership.role)
+            AuditEntry.objects.record(
+                Audit.ROLE_CHANGED, by=by, person=membership.user,
+                detail=f"no role → {membership.get_role_display().lower()} in {moved.name}. "
+                f"Reason: carried from {self.mapping.name} as it moved onto {self.new.name}.",
+            )  # fmt: skip
+        Watch.objects.bulk_create(
+            Watch(user_id=watch.user_id, mapping=moved, editions=watch.editions,
+                  digest=watch.digest)
+            for watch in Watch.objects.filter(mapping=self.mapping)
+        )  # fmt: skip
 
     def _copy(self, moved: Mapping, carried: Carried, made, *, review: bool) -> Link:
         link = carried.link

@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from mapping.exchange.register_json.writer import live_document
-from mapping.models import Edition, Link, LinkStatus, Mapping
+from mapping.models import AuditEntry, Edition, Link, LinkStatus, Mapping, Membership
+from mapping.models.notices import Watch
 from mapping.register import EditionRegister, LiveRegister
 from standards.models import Framework
 from tests.mapping.conftest import snapshot
@@ -302,6 +303,22 @@ def test_a_short_name_taken_while_the_form_was_checked_is_said_on_the_form(
     assert response.status_code == 400
     assert "A register already has that short name: choose another." in _text(response)
     assert snapshot() == before
+
+
+def test_roles_and_watches_in_a_register_carry_on_into_the_one_it_moved_onto(
+    imported, as_role, demo, people
+):
+    Membership.objects.create(user=people["nobody"], mapping=demo, role="editor")
+    Watch.objects.create(user=people["viewer"], mapping=demo, editions=False, digest=True)
+    as_role("publisher").post(f"/m/{demo.slug}/move/", {
+        "to": "cih-2026", "name": "On 2026", "slug": "on-2026"})  # fmt: skip
+    moved = Mapping.objects.get(slug="on-2026")
+    assert Membership.objects.get(user=people["nobody"], mapping=moved).role == "editor"
+    assert Membership.objects.filter(user=people["nobody"], mapping=demo).exists()  # kept
+    watch = Watch.objects.get(user=people["viewer"], mapping=moved)
+    assert (watch.editions, watch.digest) == (False, True)
+    entry = AuditEntry.objects.get(action="role_changed", person=people["nobody"])
+    assert "carried from Our Behaviours" in entry.detail and entry.actor_name == "publisher"
 
 
 def test_a_move_can_leave_the_default_where_it_is(imported, as_role, demo):
