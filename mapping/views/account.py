@@ -91,6 +91,15 @@ class LoggedPassword:
                                   detail=self.said, request=self.request)  # fmt: skip
         return response
 
+    def form_invalid(self, form):
+        """Two passwords that differ: both boxes come back empty, so the first (where
+        focus goes) says to type it in both again, not the second alone."""
+        mismatch = form.has_error("new_password2", "password_mismatch")
+        if mismatch and not form.has_error("new_password1"):
+            form.add_error("new_password1", "The two did not match: type the new password in "
+                                            "both boxes again.")  # fmt: skip
+        return super().form_invalid(form)
+
 
 class PasswordChangeView(LoggedPassword, auth_views.PasswordChangeView):
     said = "Changed by themselves."

@@ -57,6 +57,12 @@ def test_a_password_set_with_a_reset_link_is_logged(sam):
     token = default_token_generator.make_token(sam)
     form_page = client.get(f"/accounts/reset/{uid}/{token}/")  # swaps the token for a session
     assert form_page.status_code == 302
+    # Two that differ: the first box, where typing starts again, says so.
+    differ = client.post(form_page["Location"], {"new_password1": NEW, "new_password2": "x"})
+    html = differ.content.decode()
+    assert differ.status_code == 200
+    assert html.index("type the new password in both boxes again") < html.index(
+        'name="new_password2"')  # fmt: skip
     response = client.post(form_page["Location"], {"new_password1": NEW, "new_password2": NEW})
     assert response.status_code == 302
     sam.refresh_from_db()
