@@ -9,6 +9,20 @@ from tests.rows import build_people, build_site, build_small
 
 
 @pytest.fixture(autouse=True)
+def tasks_at_once():
+    """Each test's background tasks run at once, as tests/settings.py says, whatever a test
+    before it chose (override_settings(TASKS=…) has been seen, under xdist, to leave the
+    database's queue in place after its test): a test that wants the queue overrides this
+    in turn."""
+    from django.test import override_settings
+
+    from tests import settings as test_settings
+
+    with override_settings(TASKS=test_settings.TASKS):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing kept: no page kept for another test's data."""
     forget_everything_kept()

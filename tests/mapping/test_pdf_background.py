@@ -28,9 +28,13 @@ demo = demo_per_module()
 URL = reverse("guide_pdf")
 STATUS = reverse("pdf_status")
 ORIGIN = "http://testserver"
-DATABASE_QUEUE = override_settings(
-    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-)
+
+
+def database_queue() -> override_settings:
+    """The database's task queue, with no worker: what is queued stays queued. A fresh
+    override each time (one instance shared by several tests has left the queue in place
+    for the tests after them, under xdist)."""
+    return override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 
 
 def queued() -> list[list]:
@@ -63,7 +67,7 @@ def test_it_remembers_the_site_address_readers_use(client, demo):
     assert known_origins() == [ORIGIN]
 
 
-@DATABASE_QUEUE
+@database_queue()
 def test_a_committed_write_queues_one_render_per_live_register(
     demo, django_capture_on_commit_callbacks
 ):
@@ -81,7 +85,7 @@ def test_a_committed_write_queues_one_render_per_live_register(
     assert sorted(queued()) == expected
 
 
-@DATABASE_QUEUE
+@database_queue()
 def test_nothing_is_queued_before_anyone_has_asked_for_a_pdf(
     demo, django_capture_on_commit_callbacks
 ):
@@ -106,7 +110,7 @@ def test_with_the_immediate_backend_the_new_pdf_is_ready_after_the_write(
     assert "A rationale written after the first PDF." in flat(response.content)
 
 
-@DATABASE_QUEUE
+@database_queue()
 def test_publishing_an_edition_queues_its_pdf(demo, django_capture_on_commit_callbacks):
     remember_origin(ORIGIN)
     with django_capture_on_commit_callbacks(execute=True):
@@ -133,7 +137,7 @@ def test_while_a_new_pdf_renders_the_last_one_is_served_and_the_page_says_so(
     monkeypatch.setattr(tasks, "PDF_FRESH_WAIT", 0.5)  # no worker here: waited for in vain
     first = client.get(URL)
     assert "X-Weave-PDF" not in first
-    with DATABASE_QUEUE:
+    with database_queue():
         rewrite_a_link(demo, "A rationale the old PDF does not have.")
         served = client.get(URL)
         status = client.get(STATUS, headers={"HX-Request": "true"})
@@ -162,7 +166,7 @@ def test_the_guide_asks_for_the_pdfs_state_without_keeping_it(client, demo):
     assert f'href="{URL}" download' in html
 
 
-@DATABASE_QUEUE
+@database_queue()
 def test_the_very_first_pdf_is_rendered_for_the_reader(client, demo):
     response = client.get(URL)
     assert response.status_code == 200
@@ -172,7 +176,7 @@ def test_the_very_first_pdf_is_rendered_for_the_reader(client, demo):
 
 def test_a_render_queued_long_ago_and_never_done_is_done_for_the_reader(client, demo):
     client.get(URL)
-    with DATABASE_QUEUE:
+    with database_queue():
         rewrite_a_link(demo, "Written while no worker runs.")
         printed = PrintedRegister(LiveRegister(demo), ORIGIN, today=tasks._today())
         cache.set(printed.queued_key, time.time() - tasks.PDF_OVERDUE_SECONDS - 1, 60)
