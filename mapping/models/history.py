@@ -33,6 +33,12 @@ class ChangeQuerySet(models.QuerySet):
     def for_object(self, instance: models.Model) -> ChangeQuerySet:
         return self.filter(subject_type=instance._meta.model_name, subject_id=instance.pk)
 
+    def seen_in(self, mapping) -> ChangeQuerySet:
+        """What one register's pages show of a subject's history: changes to it as such
+        (an element's own edits belong to no register) and this register's decisions on
+        it, not another register's decisions on the same element."""
+        return self.filter(Q(mapping=None) | Q(mapping=mapping))
+
     def with_people(self) -> ChangeQuerySet:
         return self.select_related("user", "mapping", "reverts", "reverted_by")
 
@@ -71,6 +77,19 @@ class ChangeQuerySet(models.QuerySet):
         """Record one change to a link, element or framework, and announce it."""
         change = self.model.of(instance, action=action, before=before, by=by, reason=reason,
                                reverts=reverts)  # fmt: skip
+        change.save(force_insert=True)
+        _announce([change], by=by)
+        return change
+
+    def record_gap(self, mapping, element, *, action: str, by, reason: str = "") -> Change:
+        """Record a decision on a gap of one register (mapping/views/gaps.py): element left
+        unlinked on purpose, and why, or opened for review again. It belongs to that
+        register alone, not to the element's framework, which other registers share."""
+        change = self.model(
+            mapping=mapping, subject_type=Change.Subject.ELEMENT, subject_id=element.pk,
+            subject_label=element.history_label, action=action, reason=reason,
+            user=by if by is not None and by.is_authenticated else None,
+        )  # fmt: skip
         change.save(force_insert=True)
         _announce([change], by=by)
         return change
@@ -235,6 +254,9 @@ class Change(Revertible, models.Model):
         REVERTED = "reverted", "Reverted"
         DELETED = "deleted", "Deleted"
         CHECKED = "checked", "Checked"  # a link accepted from an inference still holds
+        # A gap of one register (an element with no link) decided on the coverage page.
+        LEFT_UNLINKED = "unlinked", "Left unlinked"
+        REOPENED = "reopened", "Reopened for review"
 
     # Which register the change belongs to: the mapping of a link, the framework of an
     # element or of the framework itself.

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mapping.core.markdown import render_markdown
 from mapping.models.events import announce, inferring_through
+from mapping.models.history import Change
 from standards.models import Element, Framework
 from standards.text import refuse_unprintable
 
@@ -181,11 +182,16 @@ class Mapping(models.Model):
         gap.decided_by = by if by is not None and by.is_authenticated else None
         gap.full_clean()
         gap.save()
+        Change.objects.record_gap(self, element, action=Change.Action.LEFT_UNLINKED, by=by,
+                                  reason=reason)  # fmt: skip
         return gap
 
-    def review_again(self, element: Element) -> bool:
+    @transaction.atomic
+    def review_again(self, element: Element, *, by=None) -> bool:
         """Open a gap left unlinked for review again; whether it had been left so."""
         deleted, _ = ReviewedGap.objects.filter(mapping=self, element=element).delete()
+        if deleted:
+            Change.objects.record_gap(self, element, action=Change.Action.REOPENED, by=by)
         return bool(deleted)
 
     @property

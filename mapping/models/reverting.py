@@ -12,6 +12,8 @@ from django.db import transaction
 from mapping.models.tracked import tracked_values
 from standards.models import Element
 
+NOT_REVERTED = {"deleted", "checked", "unlinked", "reopened"}
+
 
 class Revertible:
     """What a Change (mapping/models/history.py) knows of undoing itself."""
@@ -20,7 +22,9 @@ class Revertible:
     def can_be_reverted(self) -> bool:
         """Whether revert makes sense at all for a change of this kind; refusal() says
         whether it would work now."""
-        if hasattr(self, "reverted_by") or self.action in ("deleted", "checked"):
+        # Records of a check, or of a gap's decision (the coverage page makes the opposite
+        # one), undo nothing.
+        if hasattr(self, "reverted_by") or self.action in NOT_REVERTED:
             return False
         return self.action != "created" or self.subject_type in ("link", "element")
 

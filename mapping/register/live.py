@@ -87,7 +87,8 @@ class LiveRegister(Register):
         return found
 
     def history_of(self, subject) -> list[Change]:
-        return list(Change.objects.for_object(subject).with_people()[:HISTORY_ON_PAGE])
+        changes = Change.objects.for_object(subject).seen_in(self.mapping)
+        return list(changes.with_people()[:HISTORY_ON_PAGE])
 
     def standing(self, subject) -> Standing | None:
         return live_standing(self, subject)

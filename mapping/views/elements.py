@@ -131,7 +131,8 @@ def element_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {"element": element, "form": edit.form, "conflict": edit.conflict,
                "cancel_url": element_page(element)}  # fmt: skip
     if edit.conflict is not None:  # who saved it meanwhile, as a link's conflict says
-        last = Change.objects.for_object(element).select_related("user").order_by("-at").first()
+        edits = Change.objects.for_object(element).filter(mapping=None)  # not a gap's decision
+        last = edits.select_related("user").order_by("-at").first()
         context["conflict_by"] = last.who if last is not None else "Someone"
     return render(request, "mapping/element_form.html", context, status=edit.status)
 

@@ -41,7 +41,7 @@ def gap_review(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespons
     mapping = register.mapping
     if data["action"] == "reopen":
         flash(request, f"{element.code} is open for review again."
-              if mapping.review_again(element)
+              if mapping.review_again(element, by=request.user)
               else f"{element.code} was not marked as reviewed.")  # fmt: skip
         return redirect(back)
     reason = " ".join(data.get("reason", "").split())

@@ -177,3 +177,47 @@ def test_dates_in_the_exports_are_the_sites_days_not_utcs(client, reviewed, sett
     [row] = [line for line in sssom.splitlines() if line.startswith("source:B1.1\t")
              and "\ttarget:S1.1\t" in line]  # fmt: skip
     assert "\t2026-07-01\t" in row
+
+
+def test_a_gaps_decisions_are_in_the_registers_history_and_not_anothers(small, as_role):
+    """Leaving an element unlinked, deciding it again and opening it for review again are
+    each a line of the register's history (who, when, why), on the changes page and the
+    element's page in this register; a register sharing the framework shows none of them.
+    They count as changes since an edition, and none offers Revert: the coverage page makes
+    the opposite decision. A refused decision records nothing."""
+    from mapping.models import Change, Edition, Mapping
+    from mapping.register import LiveRegister
+
+    s9 = Element.objects.create(framework=small["standards"], code="S9", title="Nobody's yet",
+                                level_label="Top", position=9)  # fmt: skip
+    other = Mapping.objects.create(name="Another register", slug="another", organisation="Org",
+                                   source_framework=Element.objects.get(code="B1").framework,
+                                   target_framework=small["standards"])  # fmt: skip
+    Link.objects.filter(status="proposed").update(status="approved")
+    edition = Edition.objects.publish(small["mapping"], by=None, title="First")
+    review, editor = reverse("gap_review"), as_role("editor")
+    editor.post(review, {"side": "target", "code": "S9", "reason": ""})
+    editor.post(review, {"side": "target", "code": "S9", "action": "reopen"})  # nothing to open
+    assert not Change.objects.filter(subject_type="element").exists()
+
+    editor.post(review, {"side": "target", "code": "S9", "reason": "Not ours to meet."})
+    as_role("publisher").post(review, {"side": "target", "code": "S9", "reason": "Agreed."})
+    editor.post(review, {"side": "target", "code": "S9", "action": "reopen"})
+    rows = Change.objects.filter(subject_type="element", subject_id=s9.pk).order_by("pk")
+    assert [(c.action, c.reason, c.user.username, c.mapping_id, c.framework_id) for c in rows] == [
+        ("unlinked", "Not ours to meet.", "editor", small["mapping"].pk, None),
+        ("unlinked", "Agreed.", "publisher", small["mapping"].pk, None),
+        ("reopened", "", "editor", small["mapping"].pk, None),
+    ]
+
+    history = as_role("publisher").get(reverse("changes"), {"register": "ours"})
+    html = " ".join(history.content.decode().split())
+    assert "<strong>Left unlinked</strong> element <bdi>S9 Nobody&#x27;s yet</bdi>" in html
+    assert "Reason: Not ours to meet." in html and "Reason: Agreed." in html
+    assert "<strong>Reopened for review</strong>" in html
+    assert "Revert change" not in html  # the publisher may revert other changes, not these
+    page = as_role("viewer").get(LiveRegister(small["mapping"]).urls.element("target", "S9"))
+    assert page.content.decode().count("Left unlinked</strong>") == 2
+    elsewhere = as_role("viewer").get(LiveRegister(other).urls.element("target", "S9"))
+    assert elsewhere.status_code == 200 and "Left unlinked" not in elsewhere.content.decode()
+    assert Edition.objects.with_changes_since().get(pk=edition.pk).changes_since == 3
