@@ -209,26 +209,30 @@ def build(register: Register, element, *, absolute, today: date, style: str = "a
 
 
 def markdown(pack: Pack) -> str:
-    lines = [f"# {pack.heading}", "", f"{pack.register_name}, {pack.organisation}. {pack.as_of}.",
-             f"Permalink: <{pack.url}>", ""]  # fmt: skip
+    """The pack as Markdown, every text people wrote shown as written (_md)."""
+    said = f"{_md(pack.register_name)}, {_md(pack.organisation)}. {_md(pack.as_of)}."
+    lines = [f"# {_md(pack.heading)}", "", said, f"Permalink: <{pack.url}>", ""]
     if pack.retired:
-        lines += [f"> **Retired.** {pack.retired}", ""]
-    lines += [f"## The {pack.level.lower()}", "", f"**{pack.code} {pack.title}** "
-              f"({pack.level}, {pack.framework_name})", ""]  # fmt: skip
+        lines += [f"> **Retired.** {_md(pack.retired, indent='> ')}", ""]
+    lines += [f"## The {_md(pack.level.lower())}", "", f"**{_md(pack.code)} {_md(pack.title)}** "
+              f"({_md(pack.level)}, {_md(pack.framework_name)})", ""]  # fmt: skip
     if pack.description:
-        lines += [pack.description, ""]
+        lines += [_md(pack.description, indent=""), ""]
     if pack.wording:
         lines += [f"*{pack.wording}*", ""]
-    lines += [f"## {pack.what}", ""]
-    lines += _groups_md(pack.direct, "###") or [f"No links are made to {pack.code} itself.", ""]
+    lines += [f"## {_md(pack.what)}", ""]
+    lines += _groups_md(pack.direct, "###") or [
+        f"No links are made to {_md(pack.code)} itself.",
+        "",
+    ]
     if pack.under:
-        lines += [f"## What sits under {pack.code}", ""]
+        lines += [f"## What sits under {_md(pack.code)}", ""]
         for section in pack.under:
-            lines += [f"### {section.code} {section.title}", ""]
+            lines += [f"### {_md(section.code)} {_md(section.title)}", ""]
             lines += _groups_md(section.groups, "####") or ["No links.", ""]
     lines += [f"## {pack.references_heading}", ""]
     lines += [pack.references_note, ""] if pack.references_note else []
-    lines += [f"- {text}" for text, _url in pack.reference_list()]
+    lines += [f"- {_md(text)}" for text, _url in pack.reference_list()]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -238,9 +242,33 @@ def _groups_md(groups: list[PackGroup], level: str) -> list[str]:
         lines += [f"{level} {group.relation_label}", ""]
         for link in group.links:
             marked = f" *({link.unapproved})*" if link.unapproved else ""
-            lines.append(f"- **[{link.reference}]({link.url})**{marked} {link.other_code} "
-                         f"{link.other_title}: {link.rationale}")  # fmt: skip
+            other = f"{_md(link.other_code)} {_md(link.other_title)}"
+            lines.append(f"- **[{_md(link.reference)}]({link.url})**{marked} {other}: "
+                         f"{_md(link.rationale)}")  # fmt: skip
             if link.example:  # a paragraph of its own in the item, not run on
-                lines += ["", f"  *In practice:* {link.example}", ""]
+                lines += ["", f"  *In practice:* {_md(link.example)}", ""]
         lines.append("")
     return lines
+
+
+# What Markdown would read as markup inside a line: emphasis, code, links, headings, a
+# backslash itself (escaped with a backslash, as every Markdown reader takes it); and a "<"
+# or "&" that could start a tag or an entity (written as entities: not every reader takes
+# a backslash before them).
+_INLINE = re.compile(r"([\\`*_\[\]#])")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# What would start a block at the start of a line: a list, a quote, a heading's underline.
+_LINE_START = re.compile(r"^(\s*)([-+>=])")
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
+
+
+def _md(text: str, *, indent: str = "  ") -> str:
+    """Text as Markdown shows it, as written: its markup characters escaped, and each line
+    break kept inside the list item or paragraph it is in (indent: the continuation's), as
+    a hard break (two spaces at the end of the line: every reader takes those)."""
+    lines = []
+    for line in str(text).splitlines() or [""]:
+        line = _TAG_START.sub("&lt;", _ENTITY.sub("&amp;", _INLINE.sub(r"\\\1", line)))
+        lines.append(_NUMBERED.sub(r"\1\\\2", _LINE_START.sub(r"\1\\\2", line)))
+    return f"  \n{indent}".join(lines)

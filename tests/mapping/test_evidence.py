@@ -248,3 +248,41 @@ def test_a_link_not_yet_approved_is_marked_in_every_format(client, demo, tmp_pat
     text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
                                    text=True, check=True).stdout.split())  # fmt: skip
     assert said in text and text.count("not yet approved") == 1
+
+
+ODD = ("She said \"don't\" & it's <b>bold</b> <script>alert(1)</script> &amp; *star* _under_ "
+       "`code` [x](javascript:alert(1)) # hash \\ slash\n- not a list\n1. nor this\n"
+       "# nor a heading")  # fmt: skip
+
+
+@pytest.mark.parametrize("reader", ["python-markdown", "commonmark"])
+def test_markdown_shows_what_people_wrote_as_written(client, demo, int_links, reader):
+    """Read by two Markdown readers (Python-Markdown, and markdown-it as CommonMark), a
+    rationale full of markup is the text as typed: no tag, emphasis, link or heading of its
+    own, its line breaks kept inside the link's item."""
+    import html as html_lib
+
+    import markdown
+    from markdown_it import MarkdownIt
+
+    link = int_links[0]
+    Link.objects.filter(pk=link.pk).update(rationale=ODD, example="Line <i>one</i>\n> two")
+    text = client.get(INT + "evidence.md").content.decode()
+    page = markdown.markdown(text) if reader == "python-markdown" else MarkdownIt().render(text)
+    assert "<script" not in page and "<b>" not in page and "<i>" not in page
+    assert 'href="javascript' not in page and "<em>under</em>" not in page
+    assert "<em>star</em>" not in page and "<code>" not in page
+    headings = re.findall(r"<h(\d)>(.*?)</h\1>", page)
+    assert not [h for h in headings if "heading" in h[1]]
+    item = next(li for li in re.findall(r"<li>(.*?)</li>", page, re.S) if "She said" in li)
+    assert item.count("<br") >= 3  # each line break in the rationale, kept in its item
+
+    def plain(html: str) -> str:
+        return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+    assert (
+        "She said \"don't\" & it's <b>bold</b> <script>alert(1)</script> &amp; *star* _under_ "
+        "`code` [x](javascript:alert(1)) # hash \\ slash - not a list 1. nor this # nor a "
+        "heading"
+    ) in plain(item), plain(item)
+    assert "In practice: Line <i>one</i> > two" in plain(page)
