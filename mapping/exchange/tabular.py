@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -39,6 +40,7 @@ ALIASES = {"behaviour code": "source code", "standard code": "target code",
 # Columns Weave's own exports add for reading, which an import passes over.
 READ_ONLY = ("reference", "source", "target", "status", "last changed", "wording")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ZIP_START = b"PK\x03\x04"  # an .xlsx workbook is a zip file
 
 
 def column_name(header: str) -> str:
@@ -84,11 +86,13 @@ def read_rows(
         raise UnreadableFile(f"The column “{sorted(duplicated)[0]}” appears twice.")
     rows = []
     for number, cells in enumerate(table[1:], start=2):
-        values = {
-            name: _text(cell) for name, cell in zip(header, cells, strict=False) if name in columns
-        }
-        if any(values.values()):
-            rows.append((number, {name: values.get(name, "") for name in columns}))
+        values = {name: _text(cell) for name, cell in zip(header, cells, strict=False)
+                  if name in columns or name in READ_ONLY}  # fmt: skip
+        if any(values[name] for name in values if name in columns):
+            # The columns for reading come along, for the dry run to say that an edit made
+            # there is not read (mapping/importing/shown.py).
+            shown = {name: values[name] for name in READ_ONLY if name in values}
+            rows.append((number, {name: values.get(name, "") for name in columns} | shown))
     if not rows:
         raise UnreadableFile("The file has a header row but no rows under it.")
     return rows
@@ -99,6 +103,10 @@ def _text(cell) -> str:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
+    if isinstance(cell, datetime):  # a date a spreadsheet recognised, as it showed it
+        return cell.date().isoformat() if cell.time() == time() else f"{cell:%Y-%m-%d %H:%M}"
+    if isinstance(cell, date | time):
+        return cell.isoformat()
     return str(cell).strip()
 
 
@@ -115,12 +123,15 @@ def _unguarded(cell: str) -> str:
 
 
 def _csv_table(content: bytes) -> list[list[str]]:
+    if content.startswith(ZIP_START):  # a workbook with a .csv name: read as what it is
+        return _xlsx_table(content)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        row = content[: error.start].count(b"\n") + 1
         raise UnreadableFile(
-            f"The file is not UTF-8 text (a byte at position {error.start} is not): in your "
-            "spreadsheet, save it as “CSV UTF-8” and upload it again."
+            f"The file is not UTF-8 text: row {row} has a character in another encoding (such "
+            "as Windows' own). In your spreadsheet, save it as “CSV UTF-8” and upload it again."
         ) from error
     if "\x00" in text:
         raise UnreadableFile("The file has NUL characters: it is not a CSV table.")
@@ -169,11 +180,37 @@ def _xlsx_table(content: bytes) -> list[list]:
         ) from error
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        if any(cell is None for row in table for cell in row):
+            _refuse_formulas_without_values(content, table)
+        return table
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as error:
         # SyntaxError: XML the parser refuses (xml.etree's ParseError), such as a sheet
         # declaring entities that expand without end.
         raise UnreadableFile("The workbook's first sheet cannot be read.") from error
+    finally:
+        workbook.close()
+
+
+def _refuse_formulas_without_values(content: bytes, table: list[list]) -> None:
+    """A formula's cell reads as the value the spreadsheet saved with it. A program that
+    wrote the formula without working it out saved none: the cell would read as empty and
+    its column's text be lost, so say where instead."""
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    try:
+        sheet = workbook.worksheets[0]
+        header = [column_name(cell) for cell in table[0]] if table else []
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            for index, cell in enumerate(row):
+                value = table[number - 1][index] if index < len(table[number - 1]) else None
+                if cell.data_type == "f" and value is None:
+                    column = header[index] if index < len(header) else f"{index + 1}"
+                    raise UnreadableFile(
+                        f"Row {number}, column “{column}” holds a formula ({str(cell.value)[:40]})"
+                        " with no value saved with it, so Weave cannot read what it shows. "
+                        "Type the text instead, or open the file in your spreadsheet and save "
+                        "it again (that saves each formula's value)."
+                    )
     finally:
         workbook.close()
 

@@ -43,9 +43,12 @@ class UploadField(forms.FileField):
             )
         limit = settings.WEAVE_IMPORT_MAX_BYTES
         if upload.size > limit:
+            size, most = filesizeformat(upload.size), filesizeformat(limit)
+            if size == most:  # "5.0 MB: files up to 5.0 MB" would say nothing
+                size, most = f"{upload.size:,} bytes", f"{limit:,} bytes ({most})"
             raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}: files up to "
-                f"{filesizeformat(limit)} can be imported. Split it, or ask your administrator."
+                f"The file is {size}: files up to {most} can be imported. Split it, or ask "
+                "your administrator."
             )
         head = upload.read(4)
         upload.seek(0)

@@ -31,7 +31,8 @@ from mapping.exchange.tabular import (
 )
 from mapping.importing import problems_of
 from mapping.importing.frameworks import FrameworkImport, FrameworkPlan, elements_from_rows
-from mapping.importing.links import LinkPlan, LinksImport, links_from_rows
+from mapping.importing.links import LinkPlan, LinksImport, codes_in, links_from_rows
+from mapping.importing.shown import rows_shown
 from mapping.models import ImportBatch, Relation, Side
 from standards.models import Framework
 from standards.schemas import FROM_PEOPLE, FrameworkDetails
@@ -57,12 +58,14 @@ def plans_for(batch: ImportBatch, progress) -> list:
     package = read_package(content) if batch.file_format == ImportBatch.Format.CASE else None
     options = batch.options
     if batch.kind == ImportBatch.Kind.FRAMEWORK:
+        shown = {}
         if package is not None:
             elements, problems = package.elements, list(package.problems)
         else:
             rows = read_rows(content, batch.file_format, columns=FRAMEWORK_COLUMNS,
                              required=FRAMEWORK_REQUIRED)  # fmt: skip
             elements, problems = elements_from_rows(rows)
+            shown = rows_shown(rows)
         if not elements and not any(problem.blocking for problem in problems):
             problems.append(Problem("The file has no elements: it has no items (CFItems)."))
         details, replaces = None, _replaced(options.get("replaces"), problems)
@@ -72,6 +75,7 @@ def plans_for(batch: ImportBatch, progress) -> list:
             framework=batch.framework, details=details, elements=elements,
             source=batch.filename, retire_missing=options.get("retire_missing", False),
             official_wording=options.get("official_wording", False), replaces=replaces,
+            shown=shown,
         )  # fmt: skip
         plan = FrameworkPlan(wanted, problems, progress)
         if package is not None and package.associations:
@@ -81,15 +85,17 @@ def plans_for(batch: ImportBatch, progress) -> list:
                 "file into a register's links to turn them into links."
             ]
         return [plan]
+    shown, in_file = {}, set()
     if package is not None:
         links, problems = _links_from_package(package, batch.mapping)
     else:
         rows = read_rows(content, batch.file_format, columns=LINK_COLUMNS, required=LINK_REQUIRED)
         links, problems = links_from_rows(rows)
+        shown, in_file = rows_shown(rows), codes_in(rows)
     wanted = LinksImport(
         mapping=batch.mapping, links=links, source=batch.filename,
         status=options.get("status", "draft"),
-        retire_missing=options.get("retire_missing", False),
+        retire_missing=options.get("retire_missing", False), shown=shown, in_file=in_file,
     )  # fmt: skip
     return [LinkPlan(wanted, problems, progress)]
 

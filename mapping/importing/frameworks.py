@@ -8,6 +8,7 @@ it as checked against the source.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from mapping.exchange.problems import Problem
 from mapping.exchange.tabular import FRAMEWORK_FIELDS
 from mapping.importing import Difference, Progress, Summary, no_progress, problems_of
+from mapping.importing.shown import unread
 from mapping.models import Change
 from mapping.models.retiring import retire_element
 from mapping.register.words import counted
@@ -67,6 +69,8 @@ class FrameworkImport:
     retire_missing: bool = False
     official_wording: bool = False
     replaces: Framework | None = None  # a new framework, as the new version of this one
+    # Each row's columns for reading, by row number (mapping/importing/shown.py).
+    shown: dict[int, dict[str, str]] = dataclasses.field(default_factory=dict)
 
 
 class FrameworkPlan:
@@ -136,6 +140,8 @@ class FrameworkPlan:
                 ))  # fmt: skip
                 continue
             element = self.existing.get(payload.code)
+            if origin in wanted.shown:
+                self._say_unread(origin, element)
             if element is None:
                 same = folded.get(payload.code.casefold())
                 if same is not None and same != payload.code:
@@ -174,6 +180,14 @@ class FrameworkPlan:
         ]
         if wanted.retire_missing:
             self._keep_what_the_file_holds(parents, codes)
+
+    def _say_unread(self, origin, element: Element | None) -> None:
+        """Warn where the row's wording column says other than the element will."""
+        check = element.source_check if element is not None else SourceCheck.UNCHECKED
+        if self.wanted.official_wording:
+            check = SourceCheck.CHECKED
+        self.problems += unread(origin, self.wanted.shown[origin],
+                                {"wording": SourceCheck(check).label})  # fmt: skip
 
     def _keep_what_the_file_holds(self, parents: dict, codes: set) -> None:
         """Retiring an element retires what sits under it: one missing from the file with

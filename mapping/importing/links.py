@@ -9,7 +9,7 @@ left alone unless the editor asks to retire them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from pydantic import ValidationError
@@ -18,12 +18,18 @@ from mapping.exchange.problems import Problem
 from mapping.exchange.schemas import LinkPayload
 from mapping.exchange.tabular import LINK_FIELDS
 from mapping.importing import Difference, Progress, Summary, no_progress, problems_of
+from mapping.importing.shown import unread
 from mapping.models import Change, Link, LinkStatus, Mapping, Relation, Role, Side
 from mapping.models.memberships import roles_of
 from mapping.register.words import Words
 from standards.schemas import FROM_PEOPLE
 
 WORDS = ("relation", "rationale", "example")
+
+
+def codes_in(rows) -> set[tuple[str, str]]:
+    """Every row's (source code, target code), casefolded, whatever else is wrong with it."""
+    return {(row["source code"].casefold(), row["target code"].casefold()) for _, row in rows}
 
 
 def links_from_rows(rows) -> tuple[list[tuple[int, LinkPayload]], list[Problem]]:
@@ -45,6 +51,11 @@ class LinksImport:
     source: str
     status: str = LinkStatus.DRAFT  # of new links
     retire_missing: bool = False
+    # Each row's columns for reading, by row number (mapping/importing/shown.py).
+    shown: dict[int, dict[str, str]] = field(default_factory=dict)
+    # Every row's (source code, target code), casefolded, those with problems too: a link
+    # whose row has a problem is in the file, not missing from it.
+    in_file: set[tuple[str, str]] = field(default_factory=set)
 
 
 class LinkPlan:
@@ -54,6 +65,10 @@ class LinkPlan:
         mapping = wanted.mapping
         frameworks = {Side.SOURCE: mapping.source_framework, Side.TARGET: mapping.target_framework}
         elements = {side: {e.code: e for e in f.elements.all()} for side, f in frameworks.items()}
+        # A code as typed in another case ("b1.2") is the element's: a framework never holds
+        # two codes that differ only in case (mapping/importing/frameworks.py).
+        folded = {side: {code.casefold(): e for code, e in found.items()}
+                  for side, found in elements.items()}  # fmt: skip
         words = Words.of(*frameworks.values(), lambda side: [
             e for e in elements[side].values() if e.parent_id is None
         ])  # fmt: skip
@@ -72,7 +87,7 @@ class LinkPlan:
             where = {"row": origin} if isinstance(origin, int) else {"item": str(origin)}
             pair = []
             for side, code in ((Side.SOURCE, payload.source), (Side.TARGET, payload.target)):
-                element = elements[side].get(code)
+                element = elements[side].get(code) or folded[side].get(code.casefold())
                 framework = frameworks[side]
                 if element is None:
                     self.problems.append(Problem(
@@ -96,26 +111,28 @@ class LinkPlan:
                 ))  # fmt: skip
                 continue
             seen[key] = origin
-            self._compare(existing.get(key), payload, pair)
+            link = self._compare(existing.get(key), payload, pair)
+            if origin in wanted.shown:
+                self.problems += unread(origin, wanted.shown[origin], {
+                    "reference": link.reference, "source": link.source.title,
+                    "target": link.target.title, "status": link.get_status_display(),
+                })  # fmt: skip
         progress(total, total)
         self.missing = [
-            link for key, link in existing.items() if key not in seen and not link.is_retired
-        ]
+            link for key, link in existing.items()
+            if key not in seen and not link.is_retired
+            and (link.source.code.casefold(), link.target.code.casefold()) not in wanted.in_file
+        ]  # fmt: skip
 
-    def _compare(self, link: Link | None, payload: LinkPayload, pair) -> None:
+    def _compare(self, link: Link | None, payload: LinkPayload, pair) -> Link:
+        """Plan the row's link (a new one, or changes to the one there is), and return it."""
         wanted = {"relation": payload.relation.value, "rationale": payload.rationale,
                   "example": payload.example}  # fmt: skip
         if link is None:
-            self.creates.append(
-                Link(
-                    mapping=self.wanted.mapping,
-                    source=pair[0],
-                    target=pair[1],
-                    status=self.wanted.status,
-                    **wanted,
-                )
-            )
-            return  # fmt: skip
+            link = Link(mapping=self.wanted.mapping, source=pair[0], target=pair[1],
+                        status=self.wanted.status, **wanted)  # fmt: skip
+            self.creates.append(link)
+            return link
         changed = {name: value for name, value in wanted.items() if getattr(link, name) != value}
         if link.is_retired:
             changed["status"] = LinkStatus.DRAFT  # restored: it is in the file
@@ -123,6 +140,7 @@ class LinkPlan:
             self.changes.append((link, changed))
         else:
             self.unchanged += 1
+        return link
 
     @property
     def summary(self) -> Summary:

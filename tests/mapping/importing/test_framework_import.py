@@ -342,3 +342,22 @@ def test_a_code_differing_only_in_case_from_another_is_a_problem(small, dry_run)
         "Row 4, column “code”: b7 differs from B7 only in case: nobody reading could tell them "
         "apart. Use B7, or another code.",
     ]
+
+
+def test_wording_typed_in_its_column_is_said_not_read(small, dry_run):
+    """The export's “wording” column is for reading: a row that says other than what the
+    element will have gets a warning naming the upload form's box; with the box ticked,
+    a row saying “checked” gets none."""
+    text = ("code,title,level label,wording\n"
+            "S1,Respect,Top,Checked against the publisher's wording\n"
+            'S2,Service,Top,"Paraphrase, not checked against the source"\n')  # fmt: skip
+    batch = dry_run("framework", text, framework=small["standards"])
+    (part,) = batch.summary
+    (warning,) = part["problems"]
+    assert (warning["row"], warning["column"], warning["blocking"]) == (2, "wording", False)
+    assert "tick “This file is the publisher's own wording” on the upload form" in \
+        warning["message"]  # fmt: skip
+    assert warning["message"].endswith("Weave's is “Paraphrase, not checked against the source”.")
+    ticked = dry_run("framework", text, framework=small["standards"],
+                     options={"official_wording": True})  # fmt: skip
+    assert [p["row"] for p in ticked.summary[0]["problems"]] == [3]  # S2 says it is unchecked

@@ -173,3 +173,87 @@ def test_applying_tells_postgresql_how_big_the_live_tables_are(small, dry_run, a
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'mapping_link'")
         assert cursor.fetchone()[0] >= 16
+
+
+def _workbook(rows: list[list]) -> bytes:
+    """A workbook as a program (not a spreadsheet) writes one: formulas without values."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+COLUMNS = ["source code", "target code", "relation", "rationale", "example"]
+
+
+def test_a_formula_saved_without_its_value_is_refused_where_it_is(small, dry_run):
+    """Read as empty, it would erase the example it replaced: the file is refused instead,
+    naming the row, the column and the formula."""
+    content = _workbook([COLUMNS, ["B1.1", "S1.1", "fully covers", "Listening.", "=1+1"]])
+    batch = dry_run("links", content, "links.xlsx", mapping=small["mapping"])
+    assert batch.is_failed
+    assert batch.error.startswith("Row 2, column “example” holds a formula (=1+1) with no value")
+
+
+def test_a_date_cell_reads_as_the_date_it_shows(small, dry_run, apply):
+    from datetime import datetime
+
+    content = _workbook([COLUMNS, ["B2", "S2", "supports", "Why.", datetime(2026, 12, 25)]])
+    batch = dry_run("links", content, "links.xlsx", mapping=small["mapping"])
+    assert batch.summary[0]["creates"] == ["B2 → S2: Supports"]
+    apply(batch)
+    assert Link.objects.get(source=small["b2"], target=small["s2"]).example == "2026-12-25"
+
+
+def test_a_workbook_named_csv_is_read_as_a_workbook(small, dry_run):
+    content = _workbook([COLUMNS, ["B2", "S2", "supports", "Why.", ""]])
+    batch = dry_run("links", content, "links.csv", mapping=small["mapping"])
+    assert batch.summary[0]["creates"] == ["B2 → S2: Supports"]
+
+
+def test_a_file_in_another_encoding_names_the_row(small, dry_run):
+    text = HEADER + "B2,S2,supports,Why.,\nB1.2,S1,supports,Café society.,\n"
+    batch = dry_run("links", text.encode("cp1252"), mapping=small["mapping"])
+    assert batch.is_failed and "row 3 has a character in another encoding" in batch.error
+
+
+def test_codes_in_another_case_are_the_elements_own(small, dry_run):
+    batch = dry_run("links", HEADER + "b2,s2,supports,Why.,\n", mapping=small["mapping"])
+    assert batch.summary[0]["creates"] == ["B2 → S2: Supports"] and not batch.summary[0]["blocked"]
+
+
+def test_an_edit_in_a_column_for_reading_is_said_not_lost(small, dry_run):
+    """The export's reference, titles and status are for reading: a row that changes them
+    gets a warning saying so, and what Weave has; a row as exported gets none."""
+    from mapping.exchange.tabular import LINK_COLUMNS, csv_bytes
+
+    header = [*LINK_COLUMNS, "reference", "source", "target", "status"]
+    rows = [
+        ["B1.1", "S1.1", "fully covers", "Listening is hearing people out.", "",
+         "B1.1 → S1.1", "Listen well", "Hear people out", "Retired"],
+        ["B2", "S1.2", "partly covers", small["b2_s12"].rationale, small["b2_s12"].example,
+         "B2 → S1.2", "Be brave", "Challenge unfairness", small["b2_s12"].get_status_display()],
+        ["B2", "S2", "supports", "Why.", "", "B2 → S2", "Be bold", "Service", "Approved"],
+    ]  # fmt: skip
+    batch = dry_run("links", csv_bytes(header, rows), mapping=small["mapping"])
+    (part,) = batch.summary
+    said = [(p["row"], p["column"], p["blocking"]) for p in part["problems"]]
+    assert said == [(2, "status", False), (4, "source", False), (4, "status", False)]
+    status = part["problems"][0]["message"]
+    assert status.startswith("“Retired” in “status” is not read (a link's status changes on ")
+    assert status.endswith("Weave's is “Draft”.")
+    assert part["problems"][1]["message"].endswith("Weave's is “Be brave”.")
+    assert part["counts"]["unchanged"] == 2 and part["creates"] == ["B2 → S2: Supports"]
+
+
+def test_a_row_with_a_problem_is_in_the_file_not_missing_from_it(small, dry_run):
+    text = HEADER + "B1.1,S1.1,sort of covers,Listening.,\nB1,S2,supports,Kindness.,\n"
+    batch = dry_run("links", text, mapping=small["mapping"], options={"retire_missing": True})
+    (part,) = batch.summary
+    assert part["blocked"] and part["missing"] == ["B2 → S1.2"]

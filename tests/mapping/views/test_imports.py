@@ -61,6 +61,14 @@ def test_an_editor_uploads_reads_the_dry_run_and_applies(small, as_role):
     assert snapshot() == before
 
 
+def test_the_dry_runs_first_line_counts_what_it_would_retire(small, as_role):
+    editor = as_role("editor")
+    upload = _file("links.csv", LINKS + "B2,S2,supports,Why.,\n")
+    editor.post(reverse("link_import"), {"file": upload, "status": "draft", "retire_missing": "on"})
+    page = editor.get(ImportBatch.objects.get().get_absolute_url()).content.decode()
+    assert "The dry run is ready: 1 to add, 0 to change, 3 to retire, 0 problems." in page
+
+
 def test_a_file_with_problems_cannot_be_applied(small, as_role):
     editor = as_role("editor")
     upload = _file("links.csv", LINKS + "B1,S2,frobs,,\nB9,S2,supports,Why.,\n")
@@ -90,6 +98,8 @@ def test_an_unreadable_file_says_why_and_changes_nothing(small, as_role):
     ("links.txt", b"x", "“links.txt” is not a file Weave imports: choose a .csv, an .xlsx"),
     ("links.xlsx", b"code,title\n", "“links.xlsx” is called .xlsx but is not an Excel workbook."),
     ("big.csv", b"x" * 2048, "The file is 2.0\xa0KB: files up to 1.0\xa0KB can be imported."),
+    ("just.csv", b"x" * 1025, "The file is 1,025 bytes: files up to 1,024 bytes (1.0\xa0KB) can "
+     "be imported."),
     ("empty.csv", b"", "The submitted file is empty."),
 ])  # fmt: skip
 def test_an_upload_of_the_wrong_size_or_type_is_refused_with_a_message(
