@@ -15,12 +15,23 @@ from mapping.models import ApiToken
 
 
 class TokenAuth(HttpBearer):
-    """A personal token, as "Authorization: Bearer <token>"; one the site does not know is
-    said in the 401 (mapping/api/errors.py)."""
+    """A personal token, as "Authorization: Bearer <token>". Why one is refused is said in
+    the 401 (mapping/api/errors.py): an Authorization header of another kind ("Token …", a
+    bare key), a token the site does not know, or one of an account deactivated since.
+    HTTP Basic is the sign-in of a proxy in front, passed on: no token."""
+
+    def __call__(self, request: HttpRequest):
+        sent = request.headers.get("Authorization", "")
+        if sent and not sent.lower().startswith(("bearer ", "basic ")):
+            request.weave_refused = "scheme"
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = ApiToken.objects.user_for(token)
-        request.weave_unknown_token = user is None
+        user = ApiToken.objects.user_for(token, request=request)
+        if user is None:
+            inactive = ApiToken.objects.of_someone_inactive(token)
+            request.weave_refused = "inactive" if inactive else "unknown"
         return user
 
 
@@ -31,9 +42,9 @@ class ReaderAuth(TokenAuth):
 
     def __call__(self, request: HttpRequest):
         sent = request.headers.get("Authorization", "")
-        if settings.WEAVE_PUBLIC_READ:
-            return True if not sent.lower().startswith("bearer ") else super().__call__(request)
-        if request.user.is_authenticated:
+        if settings.WEAVE_PUBLIC_READ and (not sent or sent.lower().startswith("basic ")):
+            return True  # no token; or the sign-in of a proxy in front (HTTP Basic), passed on
+        if not settings.WEAVE_PUBLIC_READ and request.user.is_authenticated:
             return request.user
         return super().__call__(request)
 

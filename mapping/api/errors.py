@@ -50,7 +50,15 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthorised(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-        if getattr(request, "weave_unknown_token", False):
+        refused = getattr(request, "weave_refused", "")
+        if refused == "scheme":
+            detail = ("The Authorization header is not “Bearer <token>”: send a personal API "
+                      "token (make one on your account page) as “Authorization: Bearer "
+                      "<token>”, or no Authorization header at all.")  # fmt: skip
+        elif refused == "inactive":
+            detail = ("The token sent belongs to an account that has been deactivated: ask "
+                      "an administrator of this site.")  # fmt: skip
+        elif refused == "unknown":
             detail = ("The token sent is not one this site knows: it was revoked, or is "
                       "mistyped. Make a new one on your account page.")  # fmt: skip
         else:

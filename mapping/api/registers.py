@@ -61,15 +61,26 @@ def register_for(request: HttpRequest, slug: str, edition: int | None) -> Regist
     except Http404:
         if not Mapping.objects.filter(slug=slug).exists():
             raise HttpError(404, f"There is no register “{slug}”.") from None
-        raise HttpError(404, f"The register “{slug}” has no edition {edition}.") from None
+        raise BadParameter("edition", f"the register “{slug}” has no edition {edition}.",
+                           404) from None  # fmt: skip
     request.weave_frozen = register.edition is not None
-    request.weave_last_modified = register.last_changed
+    request.weave_last_modified = _modified(register)
     return register
+
+
+def _modified(register: Register):
+    """When the API's answer about the register last changed: its content, or (live) a
+    new edition, which the answer names as the latest."""
+    latest = register.latest_edition
+    published = latest.published_at if latest is not None and not register.edition else None
+    return max(filter(None, [register.last_changed, published]))
 
 
 def _register_out(request, register: Register) -> RegisterOut:
     mapping, absolute = register.mapping, request.build_absolute_uri
-    latest = register.latest_edition
+    # The register's latest edition, whichever edition is asked for.
+    latest = Edition.objects.filter(mapping=mapping).latest_first().first() \
+        if register.edition else register.latest_edition  # fmt: skip
     frameworks = {
         side: FrameworkOut.of(register.framework(side), len(register.elements(side)), absolute)
         for side in SIDES
@@ -96,14 +107,19 @@ def _register_out(request, register: Register) -> RegisterOut:
 def mappings(request):
     found = Mapping.objects.with_frameworks().order_by("-is_default", "name")
     registers = [register_for(request, mapping.slug, None) for mapping in found]
-    request.weave_last_modified = max((r.last_changed for r in registers), default=None)
+    request.weave_last_modified = max((_modified(r) for r in registers), default=None)
     return [_register_out(request, register) for register in registers]
 
 
 @router.get("/mappings/{slug}", response={200: RegisterOut, **ERRORS},
             summary="One register, live or at an edition")  # fmt: skip
 def mapping(request, slug: str = SLUG, edition: int | None = EDITION):
-    return _register_out(request, register_for(request, slug, edition))
+    register = register_for(request, slug, edition)
+    if register.edition is not None:
+        # Not frozen: besides the edition, the answer says whether the register is the
+        # default and which edition is its latest, which change. Its ETag still stands.
+        request.weave_frozen, request.weave_last_modified = False, None
+    return _register_out(request, register)
 
 
 def _element_in_any_case(register: Register, side: Side, code: str):
@@ -265,9 +281,9 @@ def editions(request, slug: str = SLUG):
 def compare(request, slug: str = SLUG, old: int = OLD, new: int = NEW):
     register = register_for(request, slug, None)
     found = {e.number: e for e in register.mapping.editions.filter(number__in=[old, new])}
-    for number in (old, new):
+    for name, number in (("old", old), ("new", new)):
         if number not in found:
-            raise HttpError(404, f"The register “{slug}” has no edition {number}.")
+            raise BadParameter(name, f"the register “{slug}” has no edition {number}.", 404)
     request.weave_frozen = True
     request.weave_last_modified = max(e.published_at for e in found.values())
     changes = diff(EditionContent.of(found[old]), EditionContent.of(found[new]))

@@ -16,6 +16,7 @@ from typing import Literal
 from django.utils import timezone
 from pydantic import Field
 
+from mapping.exchange.case.reader import element_identifier, framework_identifier
 from mapping.exchange.schemas import LinkPayload, Payload
 from mapping.models import Relation
 from standards.schemas import ElementPayload, FrameworkDetails
@@ -52,7 +53,8 @@ class FrameworkOut(FrameworkDetails):
         """A framework, live or as an edition froze it."""
         slug = framework.slug
         return cls(
-            **{name: getattr(framework, name) for name in FrameworkDetails.model_fields},
+            **{name: getattr(framework, name) for name in FrameworkDetails.model_fields}
+            | {"case_identifier": framework_identifier(framework)},  # as the CASE API gives it
             element_count=element_count, url=absolute(f"/frameworks/{slug}/"),
             api_url=absolute(f"/api/frameworks/{slug}"),
         )  # fmt: skip
@@ -81,7 +83,8 @@ class ElementOut(ElementPayload):
             level_label=element.level_label, position=element.position,
             parent=parent.code if parent is not None else None,
             source_check=element.source_check, checked_on=element.checked_on,
-            case_identifier=element.case_identifier, side=getattr(element, "side", None),
+            case_identifier=element_identifier(element.framework, element),
+            side=getattr(element, "side", None),
             framework_kind=element.framework.kind, depth=element.depth,
             children=children, url=absolute(element.url),
         )  # fmt: skip

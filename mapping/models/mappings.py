@@ -166,9 +166,10 @@ class Mapping(models.Model):
         list(Mapping.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
         before = list(Mapping.objects.filter(is_default=True).exclude(pk=self.pk)
                       .values_list("pk", flat=True))  # fmt: skip
-        Mapping.objects.filter(pk__in=before).update(is_default=False)
-        Mapping.objects.filter(pk=self.pk).update(is_default=True)
-        self.is_default = True
+        now = timezone.now()  # both registers' details changed (an API answer says which)
+        Mapping.objects.filter(pk__in=before).update(is_default=False, updated_at=now)
+        Mapping.objects.filter(pk=self.pk).update(is_default=True, updated_at=now)
+        self.is_default, self.updated_at = True, now
         announce(action="edited", subject_type="mapping", subject_id=self.pk,
                  mapping_ids=[self.pk, *before], by=by)  # fmt: skip
 

@@ -28,8 +28,9 @@ class ApiTokenQuerySet(models.QuerySet):
     def active(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True, user__is_active=True)
 
-    def user_for(self, key: str):
-        """The active user a token belongs to, or None; notes when it was last used."""
+    def user_for(self, key: str, *, request=None):
+        """The active user a token belongs to, or None; notes when it was last used, and
+        (request) from where."""
         if not key.startswith(PREFIX) or len(key) > 200:
             return None
         token = self.active().select_related("user").filter(digest=digest_of(key)).first()
@@ -39,8 +40,16 @@ class ApiTokenQuerySet(models.QuerySet):
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_EVERY:
             type(token).objects.filter(pk=token.pk).update(last_used_at=now)
             AuditEntry.objects.record(Audit.TOKEN_USED, by=token.user, person=token.user,
-                                      subject=str(token))  # fmt: skip
+                                      subject=str(token), request=request)  # fmt: skip
         return token.user
+
+    def of_someone_inactive(self, key: str) -> bool:
+        """Whether a token refused by user_for is a live one of an account deactivated
+        since: its owner cannot sign in to make another, so the refusal says so."""
+        if not key.startswith(PREFIX) or len(key) > 200:
+            return False
+        return self.filter(digest=digest_of(key), revoked_at__isnull=True,
+                           user__is_active=False).exists()  # fmt: skip
 
 
 class ApiToken(models.Model):

@@ -7,6 +7,8 @@ import re
 from datetime import date, datetime
 from functools import cached_property
 
+from django.db.models import Q
+
 from mapping.caching.versioning import paths_version_name, per_version
 from mapping.models import Change, Edition, Link, LinkStatus, Mapping
 from mapping.models.inference import InferredLink, inferred_for, inferred_rows, paths_between
@@ -95,16 +97,26 @@ class LiveRegister(Register):
 
     @cached_property
     def last_changed(self) -> datetime:
-        """When anything in the register last changed, as far as the history knows."""
+        """When anything the register shows last changed, as far as the history knows: its
+        links and gaps, its two frameworks, its own details, and what its inferred links
+        read (the links of the registers beside it, S → A and A → B, and their frameworks:
+        a few more than those, in one query, which at worst dates a change a little late)."""
+        mapping = self.mapping
+        beside = Mapping.objects.filter(
+            Q(source_framework_id=mapping.source_framework_id)
+            | Q(target_framework_id=mapping.target_framework_id)
+        )
         latest = (
-            Change.objects.of_register(
-                self.mapping.pk, self.source_framework.pk, self.target_framework.pk
+            Change.objects.filter(
+                Q(mapping__in=beside.values("pk"))
+                | Q(framework__in=beside.values("source_framework_id"))
+                | Q(framework__in=beside.values("target_framework_id"))
             )
             .order_by("-at")
             .values_list("at", flat=True)
             .first()
         )
-        return max(filter(None, [latest, self.mapping.updated_at]))
+        return max(filter(None, [latest, mapping.updated_at]))
 
     @cached_property
     def moved_to(self):

@@ -224,4 +224,5 @@ def test_odd_characters_in_a_title_or_organisation_still_cite(demo, client):
     [record] = rispy.loads(client.get(page, {"format": "ris"}).content.decode())
     assert record["title"].endswith(":-} $x^2$ \\LaTeX ER -") and record["urls"]
     markdown = client.get(page + "evidence.md").content.decode()
-    assert markdown.startswith("# Evidence pack: B1 Keep smiling :-} $x^2$ \\LaTeX ER -\n")
+    # The backslash escaped, as Markdown shows one as written.
+    assert markdown.startswith("# Evidence pack: B1 Keep smiling :-} $x^2$ \\\\LaTeX ER -\n")

@@ -148,6 +148,58 @@ def test_conditional_get(published, client, people):
                       headers={"If-None-Match": frozen["ETag"]}).status_code == 304  # fmt: skip
 
 
+def test_last_modified_moves_with_everything_an_answer_says(published, client, people):
+    """If-Modified-Since is answered 304 only while nothing the answer says has changed:
+    not after a new edition (it names the latest), a new default register, a gap's
+    decision, or a change to a crosswalk the register's inferred links pass through."""
+    import time
+
+    from mapping.models import Edition, Mapping
+
+    def modified_since(url: str) -> str:
+        stamp = client.get(url)["Last-Modified"]
+        time.sleep(1.05)  # what follows happens a second later (HTTP dates count seconds)
+        return stamp
+
+    mapping = published["mapping"]
+    stamp = modified_since(API)
+    Edition.objects.publish(mapping, by=people["publisher"], title="Third")
+    assert client.get(API, headers={"If-Modified-Since": stamp}).status_code == 200
+    stamp = modified_since(API)
+    Mapping.objects.get(slug="cih-cc").make_default(by=people["publisher"])
+    assert client.get(API, headers={"If-Modified-Since": stamp}).json()["is_default"] is False
+    cc = "/api/mappings/example-homes-cc/coverage"
+    stamp = modified_since(cc)
+    crosswalk_link = Link.objects.filter(mapping__slug="cih-cc").first()
+    crosswalk_link.edit(by=people["publisher"], revision=crosswalk_link.revision,
+                        rationale="Looked at again.")  # fmt: skip
+    assert client.get(cc, headers={"If-Modified-Since": stamp}).status_code == 200
+    stamp = modified_since(cc)
+    element = Mapping.objects.get(slug="example-homes-cc").target_framework.elements.first()
+    Mapping.objects.get(slug="example-homes-cc").leave_unlinked(element, reason="Not ours.",
+                                                                by=people["publisher"])  # fmt: skip
+    assert client.get(cc, headers={"If-Modified-Since": stamp}).status_code == 200
+
+
+def test_an_editions_register_answer_is_not_kept_as_if_it_never_changed(published, client):
+    """It says whether the register is the default and which edition is its latest, which
+    change: revalidated by its ETag, not kept for a year. Its links are kept."""
+    answer = client.get(API, {"edition": 1})
+    assert answer["Cache-Control"] == "public, no-cache" and "Last-Modified" not in answer
+    assert answer.json()["edition"] == 1 and answer.json()["latest_edition"] == 2
+
+
+def test_frameworks_and_elements_give_the_case_identifiers_the_case_api_uses(published, client):
+    documents = client.get("/api/ims/case/v1p0/CFDocuments").json()["CFDocuments"]
+    cih = next(d for d in documents if d["title"].startswith("CIH"))
+    framework = client.get(f"{API}").json()["target_framework"]
+    assert framework["case_identifier"] == cih["identifier"]
+    package = client.get(f"/api/ims/case/v1p0/CFPackages/{cih['identifier']}").json()
+    item = next(i for i in package["CFItems"] if i["humanCodingScheme"] == "INT")
+    element = client.get(f"{API}/elements/target/INT").json()
+    assert element["case_identifier"] == item["identifier"]
+
+
 @pytest.mark.parametrize("url", [
     "/api/mappings", API, f"{API}/links?source=B1", f"{API}/links?edition=1", "/api/frameworks",
     "/api/mappings/nope", f"{API}/links?page=-1", f"{API}/links?tagret=INT",
@@ -196,7 +248,8 @@ def test_cors_lets_any_origin_read_and_nothing_else(published, client):
     ("/api/mappings/nope", 404, "There is no register “nope”.", None),
     ("/api/nonexistent", 404, "There is nothing at this address in the API", None),
     (f"{API}/links?source=B1&source=B2", 400, "source: given 2 times; give it once.", "source"),
-    (f"{API}?edition=9", 404, "The register “example-homes-cih” has no edition 9.", None),
+    (f"{API}?edition=9", 404, "edition: the register “example-homes-cih” has no edition 9.",
+     "edition"),
     (f"{API}/elements/target/NOPE", 404, "There is no standard “NOPE” in this register.",
      None),
     (f"{API}/elements/sideways", 400, "side: Input should be 'source', 'target', 'behaviours' "
@@ -209,7 +262,8 @@ def test_cors_lets_any_origin_read_and_nothing_else(published, client):
      "page_size"),
     (f"{API}/links?relation=loves", 400, "relation: Input should be", "relation"),
     (f"{API}/editions/compare?old=1", 400, "new: Give this parameter.", "new"),
-    (f"{API}/editions/compare?old=1&new=7", 404, "has no edition 7", None),
+    (f"{API}/editions/compare?old=1&new=7", 404, "new: the register “example-homes-cih” has "
+     "no edition 7.", "new"),
     ("/api/ims/case/v1p0/CFItems/not-a-uuid", 400, "sourced_id: Input should be a valid UUID",
      "sourced_id"),
     ("/api/ims/case/v1p0/CFPackages/00000000-0000-0000-0000-000000000000", 404,

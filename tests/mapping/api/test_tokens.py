@@ -96,7 +96,29 @@ def test_a_deactivated_persons_token_opens_nothing(demo, private, people, client
     _token, key = ApiToken.issue(people["viewer"], "Intranet")
     people["viewer"].is_active = False
     people["viewer"].save()
-    assert client.get(API, headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    refused = client.get(API, headers={"Authorization": f"Bearer {key}"})
+    assert refused.status_code == 401  # and says why: the person cannot make another
+    said = "The token sent belongs to an account that has been deactivated: ask an administrator"
+    assert refused.json()["detail"] == f"{said} of this site."
+
+
+@pytest.mark.parametrize("header", ["Token weave_abc", "weave_abc", "Bearer", "Digest x=1"])
+def test_an_authorization_header_of_another_kind_is_refused_saying_so(demo, client, header):
+    """On a public site too: a script sending its token wrongly learns it at once, not when
+    the site goes private. HTTP Basic (a proxy's own sign-in, passed on) reads as none."""
+    refused = client.get(API, headers={"Authorization": header})
+    assert refused.status_code == 401
+    assert refused.json()["detail"].startswith("The Authorization header is not “Bearer <token>”")
+    assert client.get(API, headers={"Authorization": "Basic dXNlcjpwYXNz"}).status_code == 200
+
+
+def test_a_tokens_use_is_logged_with_where_it_came_from(demo, people, client):
+    from mapping.models.people import Audit, AuditEntry
+
+    _token, key = ApiToken.issue(people["viewer"], "Intranet")
+    client.get(API, headers={"Authorization": f"Bearer {key}"}, REMOTE_ADDR="192.0.2.7")
+    used = AuditEntry.objects.get(action=Audit.TOKEN_USED)
+    assert (used.person, used.address) == (people["viewer"], "192.0.2.7")
 
 
 def test_the_account_page_asks_anonymous_visitors_to_log_in(db, client):
