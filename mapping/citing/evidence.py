@@ -18,7 +18,7 @@ from datetime import date
 from django.utils import timezone
 
 from mapping.citing.citations import Citation, cite, render_many, with_year_letters
-from mapping.models.link_rows import RELATION_RANK, LinkStatus, Relation
+from mapping.models.link_rows import RELATION_RANK, Relation, not_yet_approved
 from mapping.register import Register
 from standards.models import FrameworkKind
 from standards.text import printable
@@ -142,16 +142,6 @@ def _plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text)).casefold()
 
 
-def _unapproved(row) -> str:
-    """What a live link not yet approved is marked with wherever a pack shows it: a
-    student should not cite a draft as the organisation's word (an edition's are all
-    approved)."""
-    status = getattr(row, "status", LinkStatus.APPROVED)
-    if status == LinkStatus.APPROVED:
-        return ""
-    return f"{LinkStatus(status).label.lower()}, not yet approved"
-
-
 def build(register: Register, element, *, absolute, today: date, style: str = "apa") -> Pack:
     side = element.side
     other = "target" if side == "source" else "source"
@@ -165,7 +155,7 @@ def build(register: Register, element, *, absolute, today: date, style: str = "a
             relation_label=row.get_relation_display(), rationale=row.rationale,
             example=row.example, url=absolute(register.urls.permanent(row.url)),
             citation=cite(register, row, absolute=absolute, today=read),
-            unapproved=_unapproved(row),
+            unapproved=not_yet_approved(row),
         )  # fmt: skip
 
     def grouped(rows) -> list[PackGroup]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mapping.models import Side
+from mapping.models.link_rows import not_yet_approved
 
 
 def kumu_blueprint(register, *, absolute: Callable[[str], str]) -> dict:
@@ -45,7 +46,9 @@ def kumu_blueprint(register, *, absolute: Callable[[str], str]) -> dict:
             "type": link.get_relation_display(),
             "direction": "directed",
             "description": link.rationale,
-            "tags": ["link"],
+            # A live link not yet approved says so, in its tags too (Kumu filters by them).
+            "tags": ["link", *(["not yet approved"] if not_yet_approved(link) else [])],
+            "status": not_yet_approved(link) or "approved",
             "reference": link.reference,
             "in practice": link.example,
             "url": absolute(link.url),

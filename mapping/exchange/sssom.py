@@ -12,6 +12,7 @@ from datetime import date
 from django.utils import timezone
 
 from mapping.models import Relation, Side
+from mapping.models.link_rows import not_yet_approved
 
 SSSOM_COLUMNS = (
     "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
@@ -64,7 +65,7 @@ def sssom_tsv(register, *, absolute: Callable[[str], str], today: date,
             f"skos:{Relation(link.relation).skos}",
             f"target:{link.target.code}", _one_line(link.target.title),
             "semapv:ManualMappingCuration", register.organisation,
-            timezone.localdate(link.updated_at).isoformat(), _one_line(link.rationale),
+            timezone.localdate(link.updated_at).isoformat(), _comment(link),
         ])  # fmt: skip
     for link in inferred:
         path = link.path_list[0] if link.path_list else None
@@ -90,6 +91,13 @@ def sssom_tsv(register, *, absolute: Callable[[str], str], today: date,
             f"{', '.join(suggestion.shared)}.",
         ])  # fmt: skip
     return "\n".join(lines) + "\n" + buffer.getvalue()
+
+
+def _comment(link) -> str:
+    """The rationale; for a live link not yet approved, saying so first, as its page does."""
+    marked = not_yet_approved(link)
+    return _one_line(f"{marked[:1].upper()}{marked[1:]}: {link.rationale}" if marked
+                     else link.rationale)  # fmt: skip
 
 
 def _one_line(text: str) -> str:

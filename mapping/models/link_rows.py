@@ -83,6 +83,16 @@ RELATION_EXPLANATIONS = {
 }
 
 
+def not_yet_approved(row) -> str:
+    """What a live link not yet approved is marked with wherever it is shown or exported
+    ("draft, not yet approved"): nobody should take a draft as the organisation's word.
+    "" for an approved link, and for every link of an edition (all approved)."""
+    status = getattr(row, "status", LinkStatus.APPROVED)
+    if status == LinkStatus.APPROVED:
+        return ""
+    return f"{LinkStatus(status).label.lower()}, not yet approved"
+
+
 class LinkSort(models.TextChoices):
     """The link table's orders; a register names them in its own words (a behaviours →
     standards register says "Behaviour, in framework order")."""

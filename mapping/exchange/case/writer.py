@@ -12,7 +12,8 @@ from mapping.exchange.case.reader import (
     element_identifier,
     framework_identifier,
 )
-from mapping.models.link_rows import Relation, Side
+from mapping.models.link_rows import LinkStatus, Relation, Side
+from standards.models import FrameworkKind
 
 LINK_TYPE = {Relation.SAME_AS: "exactMatchOf"}  # every other relation: isRelatedTo
 
@@ -59,6 +60,11 @@ def case_package(register, side: str, *, absolute: Callable[[str], str]) -> dict
     }
     if framework.source_url:
         document["officialSourceURL"] = framework.source_url
+    licence = _licence(register, changed)
+    if licence and framework.kind == FrameworkKind.BEHAVIOURS:
+        # The organisation's own framework is the register's to license; a publisher's
+        # standards are not: there the licence covers the links (the associations) alone.
+        document["licenseURI"] = {key: licence[key] for key in ("title", "identifier", "uri")}
     items, associations = [], []
     for element in elements:
         item = {
@@ -89,8 +95,10 @@ def case_package(register, side: str, *, absolute: Callable[[str], str]) -> dict
             CFAssociationGroupingURI=_grouping_uri(Relation(link.relation), page),
             notes=link.rationale,
         )  # fmt: skip
-        if link.example:
-            association["extensions"] = {"weave": {"example": link.example}}
+        # Its status as Weave keeps it (a live link may be a draft, not yet approved).
+        weave = {"status": getattr(link, "status", LinkStatus.APPROVED)}
+        association["extensions"] = {"weave": weave | ({"example": link.example}
+                                                       if link.example else {})}  # fmt: skip
         associations.append(association)
     return {
         "CFDocument": document,
@@ -99,7 +107,7 @@ def case_package(register, side: str, *, absolute: Callable[[str], str]) -> dict
         "CFDefinitions": {
             "CFConcepts": [],
             "CFSubjects": [],
-            "CFLicenses": [],
+            "CFLicenses": [licence] if licence else [],
             "CFItemTypes": [
                 {
                     **_type_uri(label, absolute, page),
@@ -120,6 +128,23 @@ def case_package(register, side: str, *, absolute: Callable[[str], str]) -> dict
                 for relation in Relation
             ],
         },
+    }
+
+
+def _licence(register, changed: str) -> dict | None:
+    """The register's licence (its links, and its organisation's own framework), as a CASE
+    licence definition."""
+    url = register.mapping.licence_url
+    if not url:
+        return None
+    return {
+        "identifier": str(derived_identifier("licence", url)),
+        "uri": url,
+        "title": f"The licence of {register.name}",
+        "description": "Covers the register's links (the associations) and the "
+        "organisation's own framework; a publisher's standards keep their publisher's terms.",
+        "licenseText": f"{register.organisation} publishes this register's links under {url}.",
+        "lastChangeDateTime": changed,
     }
 
 

@@ -169,3 +169,39 @@ def test_the_kumu_blueprint_has_every_element_and_link(published, client, prefix
     some = next(c for c in connections if c["reference"] == links[0].reference)
     assert some["description"] == links[0].rationale
     assert some["type"] == links[0].get_relation_display()
+
+
+def test_a_draft_says_so_in_every_export_that_carries_it(published, client, tmp_path):
+    """A live link not yet approved is marked where a tool downstream reads it, as on its
+    page: SSSOM's comment (the toolkit still accepts it), Kumu's tags, CASE's extension.
+    An approved one is not; an edition has only approved links."""
+    draft = published["draft"]
+    document = _judged(client.get("/sssom.tsv").content, tmp_path)
+    comments = {(m["subject_id"], m["object_id"]): m["comment"] for m in document["mappings"]}
+    assert comments[("source:B1", "target:LEA")] == \
+        "Draft, not yet approved: A draft nobody approved."  # fmt: skip
+    assert sum("not yet approved" in comment for comment in comments.values()) == 1
+    blueprint = json.loads(client.get("/kumu.json").content)
+    marked = [c for c in blueprint["connections"] if "not yet approved" in c.get("tags", [])]
+    assert [(c["reference"], c["status"]) for c in marked] == [
+        (draft.reference, "draft, not yet approved")]  # fmt: skip
+    case = client.get("/elements/cih-professional-standards-2021.case.json").json()
+    statuses = {a["notes"]: a["extensions"]["weave"]["status"] for a in case["CFAssociations"]
+                if "extensions" in a}  # fmt: skip
+    assert statuses["A draft nobody approved."] == "draft"
+    assert set(statuses.values()) == {"approved", "draft"}
+    frozen = json.loads(client.get("/editions/2/kumu.json").content)
+    assert not [c for c in frozen["connections"] if "not yet approved" in c.get("tags", [])]
+
+
+def test_the_case_files_carry_the_registers_licence(published, client):
+    """As a licence definition in each; on the organisation's own framework's document too,
+    never on a publisher's standards (their terms are the publisher's)."""
+    standards = client.get("/elements/cih-professional-standards-2021.case.json").json()
+    behaviours = client.get("/elements/example-homes-behaviours.case.json").json()
+    for package in (standards, behaviours):
+        (licence,) = package["CFDefinitions"]["CFLicenses"]
+        assert licence["uri"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert "licenseURI" not in standards["CFDocument"]
+    assert behaviours["CFDocument"]["licenseURI"]["uri"] == licence["uri"]
+    assert behaviours["CFDocument"]["licenseURI"]["identifier"] == licence["identifier"]
