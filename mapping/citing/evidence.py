@@ -38,6 +38,12 @@ class PackLink:
     citation: Citation
     unapproved: str = ""  # "draft, not yet approved" for a live link that is not approved
 
+    @property
+    def reference_ends(self) -> list[str]:
+        """The reference's two codes ("B10.1", "SKI.5"): a line breaks between them, never
+        inside one (the PDF's narrow column)."""
+        return self.reference.split(" → ", 1)
+
 
 @dataclass(frozen=True)
 class PackGroup:
