@@ -2,8 +2,9 @@
 a logged-in session, or a personal token sent as "Authorization: Bearer <token>". A token
 sent that the site does not know (revoked, or mistyped) is refused by every operation, even
 where none is needed: the caller learns at once that it will not work where one is. (The
-description, /api/openapi.json, is no operation: it answers anyone, as the reference page
-does.) Some operations need more than reading (a register's suggestions: EditorAuth)."""
+description, /api/openapi.json, is no operation: it answers anyone. The reference page,
+/api/docs/, gives examples from this site's own registers, so on a private site it asks for
+a login, as every page does.) Some operations need more than reading (a register's suggestions: EditorAuth)."""
 
 from __future__ import annotations
 
