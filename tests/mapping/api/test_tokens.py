@@ -33,6 +33,8 @@ def test_a_token_is_shown_once_and_kept_as_a_digest(demo, as_role):
     viewer = as_role("viewer")
     page = viewer.get(reverse("account"))
     assert "You have no tokens." in page.content.decode()
+    # How to send one, on a public site too (where none is needed yet).
+    assert "Send it as <code>Authorization: Bearer &lt;token&gt;</code>." in page.content.decode()
     response = viewer.post(reverse("account"), {"name": "College intranet"})
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     key = _made(response)
