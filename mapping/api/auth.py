@@ -4,7 +4,8 @@ sent that the site does not know (revoked, or mistyped) is refused by every oper
 where none is needed: the caller learns at once that it will not work where one is. (The
 description, /api/openapi.json, is no operation: it answers anyone. The reference page,
 /api/docs/, gives examples from this site's own registers, so on a private site it asks for
-a login, as every page does.) Some operations need more than reading (a register's suggestions: EditorAuth)."""
+a login, as every page does.) Some operations need more than reading (a register's
+suggestions: EditorAuth)."""
 
 from __future__ import annotations
 
