@@ -219,4 +219,14 @@
     }
     lastPush = { control: control, at: Date.now() };
   });
+
+  // On paper, the footer says where the page came from and when (base.html): the address as
+  // it stands now, filters applied in place included, and today's date.
+  window.addEventListener("beforeprint", function () {
+    var note = document.querySelector("[data-printed-from]");
+    if (!note) return;
+    note.querySelector("[data-printed-address]").textContent = window.location.href;
+    var day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric" });
+    note.querySelector("[data-printed-on]").textContent = " on " + day.format(new Date());
+  });
 })();

@@ -245,6 +245,18 @@ def test_in_forced_colours_the_chosen_cell_and_the_focused_one_look_different(li
     assert len({resting, moved, both}) == 3, (resting, moved, both)
 
 
+def test_in_forced_colours_the_shading_key_is_left_out_and_the_counts_stay(live_demo, make_page):
+    """The system's colours replace the shading: a key of blank boxes would explain nothing."""
+    page = make_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_demo.url}/matrix/")
+    key = page.locator(".legend .shading-key")
+    expect(key).to_be_visible()
+    page.emulate_media(forced_colors="active")
+    expect(key).to_be_hidden()
+    expect(page.get_by_text("Relations:")).to_be_visible()
+    expect(page.locator("#matrix-grid tfoot td").first).to_have_text(re.compile(r"\d"))
+
+
 def test_a_cell_chosen_in_place_stays_chosen_as_rows_open_and_close(live_demo, page):
     page.goto(f"{live_demo.url}/matrix/?expand=B3")
     page.locator("#matrix-grid td.cell a", has_text="B3 and INC").first.click()

@@ -1,6 +1,9 @@
 """Pages on a phone with large text, and pages on paper: nothing wider than the window or the
 sheet, and nothing printed that only works on a screen."""
 
+import subprocess
+from datetime import date
+
 import pytest
 
 from tests.browser.conftest import log_in
@@ -79,3 +82,27 @@ def test_an_editors_actions_column_does_not_print(live_demo, make_page, path):
     page.emulate_media(media="print")
     assert actions.is_hidden()
     assert page.locator("td.row-actions").first.is_hidden()
+
+
+def test_paper_says_where_and_when_it_was_printed(live_demo, make_page, tmp_path):
+    """A sheet of the link table names its address as it stood, filters applied in place
+    included, and the day it was printed."""
+    page = make_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_demo.url + "/links/")
+    assert page.locator("[data-printed-from]").is_hidden()
+    with page.expect_response(lambda response: "q=tenant" in response.url):
+        page.get_by_label("Search titles, codes and rationale").fill("tenant")
+    page.wait_for_url("**/links/?q=tenant*")
+
+    pdf = tmp_path / "links.pdf"
+    page.pdf(path=str(pdf))
+    text = " ".join(pdf_text(pdf).split())
+    today = date.today()
+    assert f"Printed from {live_demo.url}/links/?q=tenant" in text
+    assert f"on {today.day} {today:%B %Y}." in text
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
