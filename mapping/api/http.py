@@ -149,6 +149,8 @@ def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response["Cache-Control"] = f"{reach}, no-cache"
     if not shared:
         patch_vary_headers(response, ["Authorization", "Cookie"])
+    # Said before the 304 copies Vary: it is the 200's, which GZipMiddleware adds to later.
+    patch_vary_headers(response, ["Accept-Encoding"])
     return get_conditional_response(
         request, etag=etag, last_modified=last_modified and int(last_modified.timestamp()),
         response=response,

@@ -138,6 +138,13 @@ def test_conditional_get(published, client, people):
     assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
     since = client.get(f"{API}/links", headers={"If-Modified-Since": modified})
     assert since.status_code == 304
+    # A 304 varies as its 200 does, compressed or not (RFC 9110 15.4.5).
+    gzipped = client.get(f"{API}/links", headers={"Accept-Encoding": "gzip"})
+    assert gzipped["Content-Encoding"] == "gzip"
+    unchanged = client.get(f"{API}/links", headers={"Accept-Encoding": "gzip",
+                                                    "If-None-Match": gzipped["ETag"]})  # fmt: skip
+    assert unchanged.status_code == 304
+    assert set(unchanged["Vary"].split(", ")) == set(gzipped["Vary"].split(", "))
     link = published["mapping"].links.first()
     link.edit(by=people["publisher"], revision=link.revision, rationale="A new reason.")
     changed = client.get(f"{API}/links", headers={"If-None-Match": etag})
