@@ -19,8 +19,8 @@ from mapping.models import ApiToken
 class TokenAuth(HttpBearer):
     """A personal token, as "Authorization: Bearer <token>". Why one is refused is said in
     the 401 (mapping/api/errors.py): an Authorization header of another kind ("Token …", a
-    bare key), a token the site does not know, or one of an account deactivated since.
-    HTTP Basic is the sign-in of a proxy in front, passed on: no token."""
+    bare key), a token the site does not know, one that has expired, or one of an account
+    deactivated since. HTTP Basic is the sign-in of a proxy in front, passed on: no token."""
 
     def __call__(self, request: HttpRequest):
         sent = request.headers.get("Authorization", "")
@@ -32,8 +32,8 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         user = ApiToken.objects.user_for(token, request=request)
         if user is None:
-            inactive = ApiToken.objects.of_someone_inactive(token)
-            request.weave_refused = "inactive" if inactive else "unknown"
+            request.weave_refused, request.weave_refused_token = ApiToken.objects.why_refused(
+                token)  # fmt: skip
         return user
 
 

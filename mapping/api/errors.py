@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -58,6 +60,11 @@ def install(api: NinjaAPI) -> None:
         elif refused == "inactive":
             detail = ("The token sent belongs to an account that has been deactivated: ask "
                       "an administrator of this site.")  # fmt: skip
+        elif refused == "expired":
+            when = date_format(timezone.localtime(request.weave_refused_token.expires_at),
+                               "j F Y")  # fmt: skip
+            detail = (f"The token sent expired on {when}: make a new one on your account "
+                      "page.")  # fmt: skip
         elif refused == "unknown":
             detail = ("The token sent is not one this site knows: it was revoked, or is "
                       "mistyped. Make a new one on your account page.")  # fmt: skip

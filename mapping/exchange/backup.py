@@ -56,6 +56,7 @@ class TokenRecord(Payload):
     created_at: datetime
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    expires_at: datetime | None = None  # a backup before tokens expired: never
 
 
 class Backup(Payload):
@@ -88,7 +89,7 @@ def make_backup() -> Backup:
         tokens=[
             TokenRecord(username=t.user.get_username(), name=t.name, prefix=t.prefix,
                         digest=t.digest, created_at=t.created_at, last_used_at=t.last_used_at,
-                        revoked_at=t.revoked_at)
+                        revoked_at=t.revoked_at, expires_at=t.expires_at)
             for t in tokens
         ],
         people=people_records(),

@@ -1,6 +1,7 @@
 """Personal API tokens: what reads the API when the site is not public. A token is shown
 once, when it is made; the database keeps only its SHA-256 digest and a short prefix by
-which its owner can recognise it."""
+which its owner can recognise it. It lasts as long as its owner chose (90 days unless they
+chose otherwise, or for ever), until revoked, or until its owner is deactivated."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from mapping.models.people import Audit, AuditEntry
@@ -25,8 +27,11 @@ def digest_of(key: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet):
+    def unexpired(self) -> ApiTokenQuerySet:
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+
     def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        return self.unexpired().filter(revoked_at__isnull=True, user__is_active=True)
 
     def user_for(self, key: str, *, request=None):
         """The active user a token belongs to, or None; notes when it was last used, and
@@ -43,13 +48,19 @@ class ApiTokenQuerySet(models.QuerySet):
                                       subject=str(token), request=request)  # fmt: skip
         return token.user
 
-    def of_someone_inactive(self, key: str) -> bool:
-        """Whether a token refused by user_for is a live one of an account deactivated
-        since: its owner cannot sign in to make another, so the refusal says so."""
+    def why_refused(self, key: str) -> tuple[str, ApiToken | None]:
+        """Why user_for refused a key, for the refusal to say: "inactive" (a live token of an
+        account deactivated since: its owner cannot sign in to make another), "expired"
+        (with the token, to say when), or "unknown" (revoked, or mistyped)."""
         if not key.startswith(PREFIX) or len(key) > 200:
-            return False
-        return self.filter(digest=digest_of(key), revoked_at__isnull=True,
-                           user__is_active=False).exists()  # fmt: skip
+            return "unknown", None
+        token = self.filter(digest=digest_of(key), revoked_at__isnull=True).select_related(
+            "user").first()  # fmt: skip
+        if token is None:
+            return "unknown", None
+        if not token.user.is_active:
+            return "inactive", token
+        return ("expired", token) if token.is_expired else ("unknown", None)
 
 
 class ApiToken(models.Model):
@@ -66,6 +77,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it stops opening the API; empty: never."
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -77,16 +91,23 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
-        """A new token for user: the saved row and the key, which is never stored."""
+    def issue(cls, user, name: str, *, lasts: timedelta | None = None) -> tuple[ApiToken, str]:
+        """A new token for user, lasting as long as lasts (None: until revoked): the saved
+        row and the key, which is never stored."""
         key = PREFIX + secrets.token_urlsafe(32)
+        expires_at = timezone.now() + lasts if lasts else None
         token = cls.objects.create(user=user, name=name, prefix=key[: len(PREFIX) + 6],
-                                   digest=digest_of(key))  # fmt: skip
+                                   digest=digest_of(key), expires_at=expires_at)  # fmt: skip
         return token, key
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """Not revoked and not expired: it opens the API (while its owner is active)."""
+        return self.revoked_at is None and not self.is_expired
 
     def revoke(self) -> None:
         if self.revoked_at is None:

@@ -3,6 +3,8 @@ API when the site is private). A new token is shown once; only its digest is kep
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -119,11 +121,21 @@ class PasswordResetConfirmView(LoggedPassword, auth_views.PasswordResetConfirmVi
     said = "With a reset link sent by email."
 
 
+# How long a new token may last, in days ("" for until revoked); 90 unless chosen otherwise.
+LASTING = [("30", "30 days"), ("90", "90 days"), ("365", "A year"), ("", "Until I revoke it")]
+
+
 class TokenForm(forms.Form):
     name = TextField(
         label="What the token is for", max_length=100,
         help_text="A name you will recognise, such as “College intranet”.",
         error_messages={"required": "Say what the token is for."},
+    )  # fmt: skip
+    lasts = forms.TypedChoiceField(
+        label="How long it lasts", choices=LASTING, initial="90", required=False,
+        coerce=lambda days: timedelta(days=int(days)), empty_value=None,
+        help_text="After that it no longer opens the API, and you make a new one.",
+        error_messages={"invalid_choice": "Choose one of the lengths offered."},
     )  # fmt: skip
 
 
@@ -133,7 +145,8 @@ def account(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     made = None
     if request.method == "POST" and form.is_valid():
-        token, key = ApiToken.issue(request.user, form.cleaned_data["name"])
+        token, key = ApiToken.issue(request.user, form.cleaned_data["name"],
+                                    lasts=form.cleaned_data["lasts"])  # fmt: skip
         AuditEntry.objects.record(Audit.TOKEN_MADE, by=request.user, person=request.user,
                                   detail=str(token), request=request)  # fmt: skip
         made, form = {"token": token, "key": key}, TokenForm()

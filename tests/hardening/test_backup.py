@@ -5,6 +5,7 @@ and timestamps to the microsecond."""
 
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -42,7 +43,7 @@ def test_a_backup_restores_as_the_same_site(published, people, tmp_path):
                                     level_label="Behaviour")  # fmt: skip
     Change.objects.apply(child, {"parent_id": parent.pk}, by=people["editor"])
     assert child.pk < parent.pk
-    _token, key = ApiToken.issue(people["viewer"], "Intranet")
+    _token, key = ApiToken.issue(people["viewer"], "Intranet", lasts=timedelta(days=90))
     User.objects.filter(username="sam").delete()
     sam = User.objects.create_user("sam", password="sams-own-password-1", email="s@ex.org")
     Membership.objects.create(user=sam, mapping=None, role="viewer")
@@ -62,6 +63,7 @@ def test_a_backup_restores_as_the_same_site(published, people, tmp_path):
                                                    "audit"))  # fmt: skip
     assert (tmp_path / "one.json").stat().st_mode & 0o777 == 0o600  # hashes: its owner's only
     assert ".".join(before["site"]["changes"][-1]["at"].split(".")[1:])  # microseconds kept
+    assert [token["expires_at"] is not None for token in before["tokens"]] == [True]
 
     _empty_the_database()
     assert not User.objects.exists() and not Element.objects.exists()

@@ -3,6 +3,7 @@ needed by the API when the site is private, and dead once revoked."""
 
 import hashlib
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -102,6 +103,45 @@ def test_a_deactivated_persons_token_opens_nothing(demo, private, people, client
     assert refused.status_code == 401  # and says why: the person cannot make another
     said = "The token sent belongs to an account that has been deactivated: ask an administrator"
     assert refused.json()["detail"] == f"{said} of this site."
+
+
+def test_a_token_lasts_as_long_as_its_maker_chose(demo, private, as_role, client):
+    """Ninety days unless chosen otherwise; after that a 401 that says when it expired, and
+    the account page says so too."""
+    viewer = as_role("viewer")
+    form = viewer.get(reverse("account")).content.decode()
+    assert '<option value="90" selected>90 days</option>' in form
+    assert '<option value="">Until I revoke it</option>' in form
+    made = viewer.post(reverse("account"), {"name": "Coursework script", "lasts": "30"})
+    key = _made(made)
+    token = ApiToken.objects.get()
+    lasts = token.expires_at - token.created_at
+    assert timedelta(days=30) - timedelta(seconds=5) < lasts <= timedelta(days=30)
+    ends = f"{timezone.localtime(token.expires_at):%-d %B %Y}"
+    assert f"It opens the API until {ends}," in made.content.decode()
+    assert client.get(API, headers={"Authorization": f"Bearer {key}"}).status_code == 200
+
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    expired = timezone.localtime(ApiToken.objects.get().expires_at)
+    refused = client.get(API, headers={"Authorization": f"Bearer {key}"})
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == (
+        f"The token sent expired on {expired:%-d %B %Y}: make a new one on your account page."
+    )
+    page = viewer.get(reverse("account")).content.decode()
+    assert '<td data-label="State">Expired</td>' in page
+    assert "Revoke<span" not in page
+
+
+def test_a_token_may_last_until_revoked_and_a_length_not_offered_is_refused(demo, as_role):
+    viewer = as_role("viewer")
+    viewer.post(reverse("account"), {"name": "Intranet", "lasts": ""})
+    assert ApiToken.objects.get().expires_at is None
+    assert '<td data-label="Expires">never</td>' in viewer.get(reverse("account")).content.decode()
+    refused = viewer.post(reverse("account"), {"name": "Another", "lasts": "99999999999"})
+    assert refused.status_code == 400
+    assert "Choose one of the lengths offered." in refused.content.decode()
+    assert ApiToken.objects.count() == 1
 
 
 @pytest.mark.parametrize("header", ["Token weave_abc", "weave_abc", "Bearer", "Digest x=1"])
