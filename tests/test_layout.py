@@ -133,3 +133,22 @@ def test_the_readme_says_how_to_start_right_away():
     for said in ("## Quick start", "make run", "make test", "http://127.0.0.1:8000/",
                  "/accounts/login/"):  # fmt: skip
         assert said in opening, said
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "templates").rglob("*.html")), ids=lambda path: path.name
+)
+def test_every_short_template_comment_ends_on_its_line(path):
+    """Django reads {# … #} on one line only: one spread over two is shown on the page."""
+    text = path.read_text()
+    spread = [text[opened:].splitlines()[0] for opened in _openings(text, "{#")
+              if "#}" not in text[opened:].splitlines()[0]]  # fmt: skip
+    assert spread == [], "use {% comment %} for these"
+
+
+def _openings(text: str, mark: str) -> list[int]:
+    found, at = [], text.find(mark)
+    while at != -1:
+        found.append(at)
+        at = text.find(mark, at + 1)
+    return found
