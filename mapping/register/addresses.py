@@ -88,6 +88,11 @@ class RegisterUrls:
         return self._page("guide_pdf")
 
     @cached_property
+    def pdf_lasting(self) -> str:
+        """The PDF's address for paper, which must go on naming this register (permanent())."""
+        return self.permanent(self.pdf)
+
+    @cached_property
     def pdf_status(self) -> str:
         return self._page("pdf_status")
 
