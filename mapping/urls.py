@@ -16,6 +16,7 @@ from mapping.views import (
     elements,
     evidence,
     exports,
+    forgetting,
     frameworks,
     gaps,
     guide,
@@ -201,6 +202,7 @@ urlpatterns = [
     path("people/log/", people.people_log, name="people_log"),
     path("people/<int:pk>/", people.person, name="person"),
     path("people/<int:pk>/unlock/", people.person_unlock, name="person_unlock"),
+    path("people/<int:pk>/forget/", forgetting.person_forget, name="person_forget"),
     path(
         "people/<int:pk>/tokens/<int:token>/revoke/",
         people.person_token_revoke,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from mapping.access.forgetting import is_forgotten
 from mapping.access.policy import NotSignedIn
 from mapping.models import ApiToken, Membership, Role
 from mapping.models.people import Audit, AuditEntry, Invitation
@@ -113,6 +114,9 @@ def set_active(person, active: bool, *, by, reason: str, request=None) -> int:
         return 0
     if not active:
         _keeps_an_administrator(person)
+    elif is_forgotten(person):
+        raise ValidationError("Their personal details were erased: the account stays closed. "
+                              "Invite them again if they come back.")  # fmt: skip
     person.is_active = active
     person.save(update_fields=["is_active"])
     revoked = 0 if active else _revoke_tokens(person)

@@ -65,6 +65,30 @@ class ActiveForm(forms.Form):
     reason = REASON
 
 
+class ForgetForm(forms.Form):
+    """Erasing someone's details: with a reason, and their username typed out, as the
+    one thing that says the administrator means this person."""
+
+    reason = REASON
+    username = forms.CharField(
+        label="Type their username to confirm", max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Type their username to confirm."},
+    )  # fmt: skip
+
+    def __init__(self, *args, person, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_username(self) -> str:
+        typed = self.cleaned_data["username"].strip()
+        if typed != self.person.get_username():
+            raise forms.ValidationError(
+                f"That is not their username: type “{self.person.get_username()}”."
+            )
+        return typed
+
+
 class InviteForm(_Where):
     email = forms.CharField(
         label="Email addresses", max_length=AT_ONCE * 100,

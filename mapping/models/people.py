@@ -44,6 +44,7 @@ class Audit(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", "API token revoked"
     UNLOCKED = "unlocked", "Unlocked after failed sign-ins"
     DETAILS_CHANGED = "details_changed", "Name or email changed"
+    FORGOTTEN = "forgotten", "Personal details erased"
 
 
 class AuditQuerySet(models.QuerySet):

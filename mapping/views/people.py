@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from mapping.access import oidc
 from mapping.access import people as operations
+from mapping.access.forgetting import is_forgotten
 from mapping.access.logins import locked_out_names, lockouts, unlock
 from mapping.forms.people import (
     AcceptForm,
@@ -157,7 +158,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"someone": someone, "role_form": role_form, "active_form": active_form,
                "entries": entries, "tokens": tokens,
                "yourself": someone == request.user and someone.is_superuser,
-               "is_you": someone == request.user,
+               "is_you": someone == request.user, "forgotten": is_forgotten(someone),
                "lockouts": lockouts(someone),
                "cooloff": f"{settings.AXES_COOLOFF_TIME.total_seconds() // 60:.0f} minutes",
                # Deactivating the last administrator is refused: not offered either.
