@@ -155,9 +155,10 @@ def element(request, slug: str = SLUG, side: SideParameter = SIDE, code: str = C
     if found is None:
         raise HttpError(404, f"There is no {register.words.one(end)} “{code}” in this register.")
     chosen = LinkFilterForm({end.value: found.code}, register=register)
-    chosen.is_valid()
     lasting = register.urls.lasting(request.build_absolute_uri)
-    links = [LinkOut.of(link, lasting) for link in register.fetch(register.links(chosen.chosen()))]
+    # A retired element is no filter's choice: its links were retired with it.
+    links = [LinkOut.of(link, lasting) for link in register.fetch(register.links(chosen.chosen()))
+             ] if chosen.is_valid() else []  # fmt: skip
     shown = _element_out(request, register, found)
     parent = getattr(found, "parent", None) if found.parent_id else None
     return ElementDetailOut(**shown.model_dump(), links=links,

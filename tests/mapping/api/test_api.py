@@ -71,6 +71,19 @@ def test_an_element_comes_with_its_tree_and_links(published, client):
     assert [e["code"] for e in every][:2] == ["B1", "B1.1"]
 
 
+def test_a_retired_element_is_answered_with_no_links(published, client, people):
+    """Its links were retired with it: none to list, and no error."""
+    from mapping.models.retiring import retire_element
+    from standards.models import Element
+
+    element = Element.objects.get(framework__slug="cih-professional-standards-2021", code="SKI.3")
+    retire_element(element, by=people["publisher"], reason="Merged into SKI.2.")
+    answer = client.get(f"{API}/elements/target/SKI.3")
+    assert answer.status_code == 200
+    assert (answer.json()["code"], answer.json()["links"]) == ("SKI.3", [])
+    assert client.get(f"{API}/elements/target/SKI.3?edition=1").json()["links"]
+
+
 def test_codes_are_read_in_any_case_as_on_the_pages(published, client):
     """?source=b1 is B1, on the link table and in the API alike; so is an element's code
     in its address."""
