@@ -47,6 +47,41 @@ def _delete_recorded(request, obj, delete) -> None:
 URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class FixedOnceMade:
+    """The fields that name a row in every address and citation (a register's or a
+    framework's slug, an element's code, a link's two ends and register) are chosen when it
+    is made and shown, not edited, after: changed, they would point what students cited at
+    something else, or at nothing. A framework's new version, or a register moved onto it
+    (its details page), is how they change."""
+
+    fixed: tuple[str, ...] = ()
+    fixed_help = "Fixed once made: addresses and citations use it."
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return _fixing(form, self.fixed, self.fixed_help) if obj is not None else form
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else super().get_prepopulated_fields(request, obj)
+
+
+def _fixing(form_class, names: tuple[str, ...], help_text: str):
+    """form_class with the fields names disabled on a row already saved (an inline's new
+    rows keep them open)."""
+
+    class Fixed(form_class):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            if self.instance.pk:
+                for name in names:
+                    if name in self.fields:
+                        self.fields[name].disabled = True
+                        self.fields[name].help_text = help_text
+
+    Fixed.__name__ = form_class.__name__
+    return Fixed
+
+
 class RecordedAdmin(admin.ModelAdmin):
     """Edits made in the admin go into the change history too."""
 
@@ -104,9 +139,15 @@ class ElementInline(admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _fixing(formset.form, ("code",), FixedOnceMade.fixed_help)
+        return formset
+
 
 @admin.register(Framework)
-class FrameworkAdmin(RecordedAdmin):
+class FrameworkAdmin(FixedOnceMade, RecordedAdmin):
+    fixed = ("slug",)
     list_display = ["name", "kind", "publisher", "version_label", "year"]
     list_filter = ["kind", "publisher", "year"]
     search_fields = ["name", "slug", "publisher", "description"]
@@ -115,7 +156,8 @@ class FrameworkAdmin(RecordedAdmin):
 
 
 @admin.register(Element)
-class ElementAdmin(RecordedAdmin):
+class ElementAdmin(FixedOnceMade, RecordedAdmin):
+    fixed = ("code", "framework")
     list_display = ["code", "title", "level_label", "parent", "framework", "position"]
     list_filter = ["framework", "level_label"]
     list_select_related = ["framework", "parent"]
@@ -125,7 +167,8 @@ class ElementAdmin(RecordedAdmin):
 
 
 @admin.register(Mapping)
-class MappingAdmin(admin.ModelAdmin):
+class MappingAdmin(FixedOnceMade, admin.ModelAdmin):
+    fixed = ("slug", "source_framework", "target_framework")
     formfield_overrides = URLS
     list_display = [
         "name",
@@ -172,7 +215,8 @@ def _kept(register: Mapping) -> str:
 
 
 @admin.register(Link)
-class LinkAdmin(RecordedAdmin):
+class LinkAdmin(FixedOnceMade, RecordedAdmin):
+    fixed = ("mapping", "source", "target")
     list_display = [
         "source", "relation", "target", "status", "mapping", "updated_at", "updated_by",
     ]  # fmt: skip

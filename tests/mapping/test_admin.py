@@ -54,10 +54,9 @@ def test_admin_edits_record_who_changed_a_link(admin_client, demo):
 
 
 def test_the_admin_refuses_a_link_to_the_wrong_framework(admin_client, demo):
-    link = demo.links.first()
     behaviour = demo.source_framework.elements.get(code="B1")
     response = admin_client.post(
-        f"/admin/mapping/link/{link.pk}/change/",
+        "/admin/mapping/link/add/",
         {
             "mapping": demo.pk,
             "source": behaviour.pk,
@@ -69,6 +68,39 @@ def test_the_admin_refuses_a_link_to_the_wrong_framework(admin_client, demo):
     )
     assert response.status_code == 200
     assert "Choose an element of CIH Professional Standards" in response.content.decode()
+
+
+def test_what_names_a_row_in_addresses_is_fixed_once_it_is_made(admin_client, demo):
+    """A register's or framework's slug, an element's code, a link's ends: posted changed,
+    they stay as they were (the form shows them, saying why), and the rest is saved."""
+    from django.forms.models import model_to_dict
+
+    framework = demo.target_framework
+    element = framework.elements.get(code="INT.4")
+    link = demo.links.filter(target=element).first()
+    other = framework.elements.get(code="INT.3")
+    rows = [
+        (demo, "/admin/mapping/mapping/", {"slug": "eh-cih", "name": "Renamed register"}),
+        (framework, "/admin/standards/framework/", {"slug": "cih-2", "name": "CIH renamed"}),
+        (element, "/admin/standards/element/", {"code": "INT.7", "title": "Retitled"}),
+        (link, "/admin/mapping/link/", {"target": other.pk, "rationale": "Rewritten."}),
+    ]
+    for row, prefix, changes in rows:
+        page = admin_client.get(f"{prefix}{row.pk}/change/").content.decode()
+        assert "Fixed once made: addresses and citations use it." in page, prefix
+        data = {name: "" if value is None else value for name, value in model_to_dict(row).items()}
+        if prefix.endswith("framework/"):
+            data |= {"elements-TOTAL_FORMS": 0, "elements-INITIAL_FORMS": 0}
+        response = admin_client.post(f"{prefix}{row.pk}/change/", data | changes)
+        assert response.status_code == 302, (prefix, response.content.decode()[:3000])
+    demo.refresh_from_db()
+    assert (demo.slug, demo.name) == ("example-homes-cih", "Renamed register")
+    framework.refresh_from_db()
+    assert (framework.slug, framework.name) == ("cih-professional-standards-2021", "CIH renamed")
+    element.refresh_from_db()
+    assert (element.code, element.title) == ("INT.4", "Retitled")
+    link.refresh_from_db()
+    assert (link.target_id, link.rationale) == (element.pk, "Rewritten.")
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, demo):
