@@ -3,6 +3,7 @@ before and after; and the one way such edits are saved, so none goes unrecorded.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.apps import apps
@@ -17,7 +18,7 @@ from mapping.models.events import announce
 from mapping.models.reverting import Revertible
 from mapping.models.rows import place_in_tree, save_fields
 from mapping.models.tracked import field_label, in_words, tracked_values
-from standards.models import Framework
+from standards.models import Element, Framework
 from standards.text import refuse_unprintable
 
 
@@ -326,17 +327,21 @@ class Change(Revertible, models.Model):
             return "someone no longer registered"
         return self.user.get_full_name() or self.user.get_username()
 
-    @property
+    @cached_property
     def differences(self) -> list[tuple[str, Any, Any]]:
         """(field, before, after) for each field this change altered, the field by its
-        label ("why it was retired", not "retired_reason") and a relation in words ("Partly
-        covers", not its stored "partly_covers")."""
-        names = list(dict.fromkeys([*self.before, *self.after]))
+        label ("why it was retired", not "retired_reason"), a relation in words ("Partly
+        covers", not its stored "partly_covers") and an element's parent by its code and
+        title ("ADV Advocate", not its row's id)."""
+        names = [name for name in dict.fromkeys([*self.before, *self.after])
+                 if self.before.get(name) != self.after.get(name)]  # fmt: skip
+        parents = _parents_named(self.before.get("parent_id"), self.after.get("parent_id")) \
+            if "parent_id" in names else {}  # fmt: skip
         return [
-            (field_label(self.subject_model, name), in_words(name, self.before.get(name)),
-             in_words(name, self.after.get(name)))
+            (field_label(self.subject_model, name),
+             *(parents.get(value, value) if name == "parent_id" else in_words(name, value)
+               for value in (self.before.get(name), self.after.get(name))))
             for name in names
-            if self.before.get(name) != self.after.get(name)
         ]  # fmt: skip
 
     @property
@@ -360,3 +365,11 @@ class Change(Revertible, models.Model):
         if self.subject_type != Change.Subject.LINK or self.mapping is None:
             return ""
         return reverse("link_detail", kwargs={**self.mapping.url_kwargs, "pk": self.subject_id})
+
+
+def _parents_named(*ids) -> dict[int, str]:
+    """Parents' row ids as the history shows them: code and title (one query)."""
+    wanted = {pk for pk in ids if pk}
+    found = {pk: f"{code} {title}" for pk, code, title in
+             Element.objects.filter(pk__in=wanted).values_list("pk", "code", "title")}  # fmt: skip
+    return {pk: found.get(pk, f"an element since deleted (row {pk})") for pk in wanted}

@@ -31,6 +31,16 @@ def test_changes_lists_every_change_newest_first(edited, client):
     assert "by editor" in html and "by publisher" in html
 
 
+def test_an_element_moved_says_from_which_parent_to_which(small, people, client):
+    """By code and title, as a manager knows them, not by the rows' ids."""
+    b11 = Element.objects.get(framework=small["b1"].framework, code="B1.1")
+    Change.objects.apply(b11, {"parent_id": small["b2"].pk}, by=people["publisher"],
+                         revision=b11.revision)  # fmt: skip
+    page = client.get(URL, {"subject": "element"}).content.decode()
+    assert f"<del>B1 {html.escape(small['b1'].title)}</del>" in page
+    assert f"<ins>B2 {html.escape(small['b2'].title)}</ins>" in page
+
+
 @pytest.mark.parametrize(
     ("query", "shown", "hidden"),
     [
