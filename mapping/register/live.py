@@ -99,18 +99,24 @@ class LiveRegister(Register):
     def last_changed(self) -> datetime:
         """When anything the register shows last changed, as far as the history knows: its
         links and gaps, its two frameworks, its own details, and what its inferred links
-        read (the links of the registers beside it, S → A and A → B, and their frameworks:
-        a few more than those, in one query, which at worst dates a change a little late)."""
+        read (the registers S → A and crosswalks A → B they pass through, and the middle
+        frameworks), in one query. A register that merely shares a framework, through which
+        nothing is inferred, does not count."""
         mapping = self.mapping
-        beside = Mapping.objects.filter(
-            Q(source_framework_id=mapping.source_framework_id)
-            | Q(target_framework_id=mapping.target_framework_id)
-        )
+        read = Mapping.objects.filter(
+            Q(pk=mapping.pk)
+            | Q(source_framework_id=mapping.source_framework_id,
+                target_framework_id__in=Mapping.objects.filter(
+                    target_framework_id=mapping.target_framework_id).values("source_framework_id"))
+            | Q(target_framework_id=mapping.target_framework_id,
+                source_framework_id__in=Mapping.objects.filter(
+                    source_framework_id=mapping.source_framework_id).values("target_framework_id"))
+        )  # fmt: skip
         latest = (
             Change.objects.filter(
-                Q(mapping__in=beside.values("pk"))
-                | Q(framework__in=beside.values("source_framework_id"))
-                | Q(framework__in=beside.values("target_framework_id"))
+                Q(mapping__in=read.values("pk"))
+                | Q(framework__in=read.values("source_framework_id"))
+                | Q(framework__in=read.values("target_framework_id"))
             )
             .order_by("-at")
             .values_list("at", flat=True)

@@ -201,6 +201,27 @@ def test_last_modified_moves_with_everything_an_answer_says(published, client, p
     assert client.get(cc, headers={"If-Modified-Since": stamp}).status_code == 200
 
 
+def test_a_register_that_only_shares_a_framework_does_not_date_this_one(published, people):
+    """Behaviours → C&C shares its source with Behaviours → CIH, but nothing CIH's register
+    infers passes through it: its edits leave CIH's register's date (its citations'
+    "issued", the API's last_changed) where it was. The crosswalk CIH → C&C dates C&C's."""
+    from mapping.models import Mapping
+    from mapping.register.live import LiveRegister
+
+    def dated(slug: str):
+        return LiveRegister(Mapping.objects.with_frameworks().get(slug=slug)).last_changed
+
+    cih, cc = dated("example-homes-cih"), dated("example-homes-cc")
+    link = Link.objects.filter(mapping__slug="example-homes-cc").first()
+    link.edit(by=people["publisher"], revision=link.revision, rationale="Reworded.")
+    assert dated("example-homes-cih") == cih and dated("example-homes-cc") > cc
+    cc = dated("example-homes-cc")
+    crosswalk_link = Link.objects.filter(mapping__slug="cih-cc").first()
+    crosswalk_link.edit(by=people["publisher"], revision=crosswalk_link.revision,
+                        rationale="Looked at again.")  # fmt: skip
+    assert dated("example-homes-cc") > cc
+
+
 def test_an_editions_register_answer_is_not_kept_as_if_it_never_changed(published, client):
     """It says whether the register is the default and which edition is its latest, which
     change: revalidated by its ETag, not kept for a year. Its links are kept."""
