@@ -159,7 +159,10 @@ def address_in_use(email: str) -> bool:
 @transaction.atomic
 def invite(emails: list[str], role: str, mapping, *, by, request=None) -> list[tuple]:
     """Invite everyone in emails with one role, all of them or, if any address is already
-    in Weave or invited, none: each such address is named. Returns (invitation, key) pairs."""
+    in Weave or invited, none: each such address is named. Returns (invitation, key) pairs.
+    Invitations take turns (only administrators invite: their rows are locked), so the same
+    address sent twice at once, by a double click, is invited once and refused once."""
+    list(_administrators().select_for_update().order_by("pk").values_list("pk", flat=True))
     if problems := list(why_not_invite(emails).values()):
         raise ValidationError(problems)
     return [_issue(email, Role(role), mapping, by=by, request=request) for email in emails]

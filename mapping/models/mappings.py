@@ -176,7 +176,12 @@ class Mapping(models.Model):
     @transaction.atomic
     def leave_unlinked(self, element: Element, *, reason: str, by) -> ReviewedGap:
         """Record that element, of one of this register's frameworks, is left without
-        links on purpose, why, by whom and when (again, if it was: the newer decision)."""
+        links on purpose, why, by whom and when (again, if it was: the newer decision).
+        Refused (ValidationError) for an element with links of its own here. Two decisions
+        at once take turns (the register's row locked), so the second finds the first's."""
+        list(Mapping.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))
+        if self.links.current().filter(Q(source=element) | Q(target=element)).exists():
+            raise ValidationError(f"{element.code} has links now: there is no gap to leave.")
         gap = ReviewedGap.objects.select_for_update().filter(mapping=self, element=element).first()
         gap = gap or ReviewedGap(mapping=self, element=element)
         gap.reason, gap.decided_at = reason, timezone.now()

@@ -6,6 +6,7 @@ PostgreSQL, where two transactions run at once; SQLite runs Weave's writes one a
 transactions side by side."""
 
 import threading
+import time
 
 import pytest
 from django.contrib.auth.models import User
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from mapping.access import people as operations
-from mapping.models import Mapping
+from mapping.models import Invitation, Mapping, ReviewedGap
 from mapping.models.inference import ReviewedPair
 from mapping.models.suggestions import accept, dismiss
 from mapping.register import LiveRegister
@@ -92,3 +93,37 @@ def test_a_suggestion_accepted_and_dismissed_at_once_is_one_or_the_other(demo, p
     dismissed = ReviewedPair.objects.filter(mapping=cc, source=first.source,
                                             target=first.target).exists()  # fmt: skip
     assert linked != dismissed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_gap_left_unlinked_by_two_people_at_once_is_recorded_once(small, people):
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions at once need PostgreSQL (SQLite writes one at a time)")
+    mapping, element = small["mapping"], small["standards"].elements.get(code="S2")
+    mapping.links.filter(target=element).delete()
+    raised = _at_once(
+        lambda: mapping.leave_unlinked(element, reason="Not ours.", by=people["editor"]),
+        lambda: mapping.leave_unlinked(element, reason="Out of scope.", by=people["publisher"]),
+    )
+    assert raised == []  # the second waits, finds the first's decision and replaces it
+    assert ReviewedGap.objects.filter(mapping=mapping, element=element).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_address_invited_twice_at_once_is_invited_once(db, people, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions at once need PostgreSQL (SQLite writes one at a time)")
+    checked = operations.why_not_invite
+
+    def slowly(emails):  # both would find the address free, were they not taking turns
+        found = checked(emails)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(operations, "why_not_invite", slowly)
+    raised = _at_once(*[
+        lambda: operations.invite(["twice@example.org"], "viewer", None, by=people["admin"])
+        for _ in range(2)
+    ])  # fmt: skip
+    assert len(raised) == 1 and isinstance(raised[0], ValidationError)
+    assert Invitation.objects.pending().filter(email="twice@example.org").count() == 1

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -177,6 +178,14 @@ def test_dates_in_the_exports_are_the_sites_days_not_utcs(client, reviewed, sett
     [row] = [line for line in sssom.splitlines() if line.startswith("source:B1.1\t")
              and "\ttarget:S1.1\t" in line]  # fmt: skip
     assert "\t2026-07-01\t" in row
+
+
+def test_an_element_with_links_of_its_own_is_never_left_unlinked(small, people):
+    """The register refuses it, whatever asks (the page checks first, and says so)."""
+    linked = small["mapping"].links.current().first().target
+    with pytest.raises(ValidationError, match=f"{re.escape(linked.code)} has links now"):
+        small["mapping"].leave_unlinked(linked, reason="Not ours.", by=people["editor"])
+    assert not ReviewedGap.objects.filter(element=linked).exists()
 
 
 def test_a_gaps_decisions_are_in_the_registers_history_and_not_anothers(small, as_role):
