@@ -10,9 +10,11 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
+from xml.etree import ElementTree
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
 
 from mapping.exchange.problems import UnreadableFile
@@ -86,6 +88,7 @@ def read_rows(
         raise UnreadableFile(f"The column “{sorted(duplicated)[0]}” appears twice.")
     rows = []
     for number, cells in enumerate(table[1:], start=2):
+        _refuse_unsaved_formulas(number, header, cells, columns)
         values = {name: _text(cell) for name, cell in zip(header, cells, strict=False)
                   if name in columns or name in READ_ONLY}  # fmt: skip
         if any(values[name] for name in values if name in columns):
@@ -98,8 +101,22 @@ def read_rows(
     return rows
 
 
+def _refuse_unsaved_formulas(number: int, header: list[str], cells: list,
+                             columns: Sequence[str]) -> None:  # fmt: skip
+    """Say where a formula saved without its value stands in a column that is read (in the
+    others, such as an export's "last changed", it is passed over like their text)."""
+    for name, cell in zip(header, cells, strict=False):
+        if isinstance(cell, UnsavedFormula) and name in columns:
+            raise UnreadableFile(
+                f"Row {number}, column “{name}” holds a formula ({cell[:40]}) with no value "
+                "saved with it, so Weave cannot read what it shows. Type the text instead, "
+                "or open the file in your spreadsheet and save it again (that saves each "
+                "formula's value)."
+            )
+
+
 def _text(cell) -> str:
-    if cell is None:
+    if cell is None or isinstance(cell, UnsavedFormula):
         return ""
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
@@ -170,6 +187,9 @@ def _check_quotes_close(text: str, delimiter: str, rows: int) -> None:
 
 
 def _xlsx_table(content: bytes) -> list[list]:
+    """The first sheet's rows as the spreadsheet showed them. A formula saved without its
+    value (as a program writes one) is refused where it is read (read_rows): its cell
+    would read as empty."""
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
@@ -182,7 +202,9 @@ def _xlsx_table(content: bytes) -> list[list]:
         sheet = workbook.worksheets[0]
         table = [list(row) for row in sheet.iter_rows(values_only=True)]
         if any(cell is None for row in table for cell in row):
-            _refuse_formulas_without_values(content, table)
+            for row, column, formula in _unsaved_formulas(content, sheet._worksheet_path):
+                if row <= len(table) and column <= len(table[row - 1]):
+                    table[row - 1][column - 1] = UnsavedFormula(formula)
         return table
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as error:
         # SyntaxError: XML the parser refuses (xml.etree's ParseError), such as a sheet
@@ -192,27 +214,29 @@ def _xlsx_table(content: bytes) -> list[list]:
         workbook.close()
 
 
-def _refuse_formulas_without_values(content: bytes, table: list[list]) -> None:
-    """A formula's cell reads as the value the spreadsheet saved with it. A program that
-    wrote the formula without working it out saved none: the cell would read as empty and
-    its column's text be lost, so say where instead."""
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    try:
-        sheet = workbook.worksheets[0]
-        header = [column_name(cell) for cell in table[0]] if table else []
-        for number, row in enumerate(sheet.iter_rows(), start=1):
-            for index, cell in enumerate(row):
-                value = table[number - 1][index] if index < len(table[number - 1]) else None
-                if cell.data_type == "f" and value is None:
-                    column = header[index] if index < len(header) else f"{index + 1}"
-                    raise UnreadableFile(
-                        f"Row {number}, column “{column}” holds a formula ({str(cell.value)[:40]})"
-                        " with no value saved with it, so Weave cannot read what it shows. "
-                        "Type the text instead, or open the file in your spreadsheet and save "
-                        "it again (that saves each formula's value)."
-                    )
-    finally:
-        workbook.close()
+class UnsavedFormula(str):
+    """A formula's cell saved without the value it works out to: what it shows is unknown."""
+
+
+SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+# Cell types whose value is saved as the text itself, empty included: an empty <v> in a
+# cell of one of these is the empty text a formula gave ("" from an IF, say).
+TEXT_TYPES = {"str", "s", "inlineStr", "e"}
+
+
+def _unsaved_formulas(content: bytes, path: str) -> Iterable[tuple[int, int, str]]:
+    """(row, column, formula) of each formula cell of the sheet at path saved with no value:
+    no <v>, or an empty one in a cell that is not text."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(path) as xml:
+        for _event, cell in ElementTree.iterparse(xml):
+            if cell.tag != f"{SHEET}c":
+                continue
+            formula, value = cell.find(f"{SHEET}f"), cell.find(f"{SHEET}v")
+            saved = value is not None and (value.text or cell.get("t") in TEXT_TYPES)
+            if formula is not None and not saved and cell.get("r"):
+                row, column = coordinate_to_tuple(cell.get("r"))
+                yield row, column, f"={formula.text or ''}"
+            cell.clear()
 
 
 def safe_cell(value) -> str:

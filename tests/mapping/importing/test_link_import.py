@@ -201,6 +201,42 @@ def test_a_formula_saved_without_its_value_is_refused_where_it_is(small, dry_run
     assert batch.error.startswith("Row 2, column “example” holds a formula (=1+1) with no value")
 
 
+def _saved_as_a_spreadsheet_would(content: bytes, saved: dict[str, str]) -> bytes:
+    """The workbook with each formula cell named in saved given the text value a
+    spreadsheet saves with it (t="str"): "" for a formula that gave empty text."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for cell, value in saved.items():
+                    start = text.index(f'<c r="{cell}"')
+                    end = text.index("</c>", start)
+                    formula = text[text.index("<f>", start) : text.index("</f>", start) + 4]
+                    text = (text[:start] + f'<c r="{cell}" t="str">{formula}<v>{value}</v>'
+                            + text[end:])  # fmt: skip
+                data = text.encode()
+            new.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_formula_saved_with_its_value_reads_as_that_value_even_empty(small, dry_run):
+    """A template's IF(…, "", …) saved by a spreadsheet: empty text, not a formula refused;
+    and a formula in a column only for reading (an export's "last changed") is passed over."""
+    columns = [*COLUMNS, "last changed"]
+    content = _saved_as_a_spreadsheet_would(_workbook([
+        columns,
+        ["B2", "S2", "supports", '=IF(1=1,"Why.","")', '=IF(1=2,"eg","")', "=TODAY()"],
+    ]), {"D2": "Why.", "E2": ""})  # fmt: skip
+    batch = dry_run("links", content, "links.xlsx", mapping=small["mapping"])
+    assert not batch.is_failed, batch.error
+    assert batch.summary[0]["creates"] == ["B2 → S2: Supports"]
+
+
 def test_a_date_cell_reads_as_the_date_it_shows(small, dry_run, apply):
     from datetime import datetime
 
