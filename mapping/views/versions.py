@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mapping.access.policy import require
-from mapping.forms.text import TextField
+from mapping.forms.registers import name_of_its_own
+from mapping.forms.text import TextField, add_refusal
 from mapping.models import Mapping, Role
 from mapping.register import LiveRegister
 from mapping.register.words import counted, possessive
@@ -36,6 +37,9 @@ class MoveForm(forms.Form):
         required=False, initial=True,
         label="Make it the site's default register (its pages at the top of the site)",
     )  # fmt: skip
+
+    def clean_name(self) -> str:
+        return name_of_its_own(self.cleaned_data["name"])
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
@@ -68,15 +72,18 @@ def register_move(request: HtmxHttpRequest, slug: str | None = None) -> HttpResp
             data = form.cleaned_data
             moved = plan.apply(by=request.user, name=data["name"], slug=data["slug"],
                                make_default=data["make_default"])  # fmt: skip
-        except (ValidationError, IntegrityError):  # the short name taken meanwhile
-            form.add_error("slug", "A register already has that short name: choose another.")
-            context = {"register": register, "plan": plan, "form": form}
-            return render(request, "mapping/register_move.html", context, status=400)
-        carried = len(plan.carried) + len(plan.review)
-        flash(request, f"Moved onto {wanted.name_with_version}: {counted(carried, 'link')} "
-                       f"carried, {len(plan.review)} of them for review; {len(plan.left)} left on "
-                       f"{possessive(register.name)} last edition.")  # fmt: skip
-        return redirect(LiveRegister(moved).urls.home)
+        except (ValidationError, IntegrityError) as error:
+            if isinstance(error, IntegrityError) or "slug" in getattr(error, "error_dict", {}):
+                # The short name taken by someone else since the form checked it.
+                form.add_error("slug", "A register already has that short name: choose another.")
+            else:  # whatever else the move refused, said as it said it
+                add_refusal(form, error)
+        else:
+            carried = len(plan.carried) + len(plan.review)
+            flash(request, f"Moved onto {wanted.name_with_version}: {counted(carried, 'link')} "
+                           f"carried, {len(plan.review)} of them for review; {len(plan.left)} left "
+                           f"on {possessive(register.name)} last edition.")  # fmt: skip
+            return redirect(LiveRegister(moved).urls.home)
     context = {"register": register, "plan": plan, "form": form}
     return render(request, "mapping/register_move.html", context,
                   status=400 if form.errors else 200)  # fmt: skip

@@ -225,6 +225,17 @@ def test_a_move_to_a_taken_short_name_is_refused(imported, as_role, demo):
     assert Mapping.objects.count() == before
 
 
+def test_a_move_to_a_name_another_register_has_is_refused(imported, as_role, demo):
+    """As everywhere a register is named: two of one name would be two identical choices."""
+    taken = Mapping.objects.exclude(pk=demo.pk).first().name
+    before = Mapping.objects.count()
+    response = as_role("publisher").post(f"/m/{demo.slug}/move/", {
+        "to": "cih-2026", "name": taken.upper(), "slug": "on-2026"})  # fmt: skip
+    assert response.status_code == 400
+    assert "Another register has that name" in response.content.decode()
+    assert Mapping.objects.count() == before
+
+
 def test_a_new_version_of_the_other_kind_is_refused(new_version_file):
     before = snapshot()
     out = io.StringIO()
