@@ -180,6 +180,8 @@ VIEWS = [
     View("people_log", "/people/log/", "/people/log/nope/", role="admin"),
     View("person_unlock", "/people/{person}/unlock/", "/people/999999/unlock/", ("POST",),
          "admin"),
+    View("person_forget", "/people/{person}/forget/", "/people/999999/forget/", ("GET", "POST"),
+         "admin"),
     View("person_token_revoke", "/people/{token_holder}/tokens/{token}/revoke/",
          "/people/{token_holder}/tokens/999999/revoke/", ("POST",), "admin"),
     View("invitation_withdraw", "/people/invitations/{invitation}/withdraw/",

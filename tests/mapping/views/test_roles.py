@@ -48,7 +48,7 @@ def _state():
         list(ReviewedPair.objects.order_by("pk").values()),
         list(ReviewedGap.objects.order_by("pk").values("element", "reason")),
         list(Membership.objects.order_by("pk").values("user", "mapping", "role")),
-        list(User.objects.order_by("pk").values("is_active", "is_superuser")),
+        list(User.objects.order_by("pk").values("username", "is_active", "is_superuser")),
         list(Invitation.objects.order_by("pk").values("email", "withdrawn_at")),
         list(ApiToken.objects.order_by("pk").values("revoked_at")),
         AccessAttempt.objects.count(),
@@ -110,6 +110,7 @@ def _write_views(small):
                                  failures_since_start=5, get_data="", post_data="",
                                  http_accept="", path_info="/login/")  # locked out  # fmt: skip
     token, _key = ApiToken.issue(newcomer, "Intranet")
+    leaver = User.objects.create_user("leaver", email="leaver@example.org", is_active=False)
     invitation, _key = Invitation.objects.issue("invited@example.org", "viewer", None, by=None)
     framework_file = "code,title,level label\nV1,Be kind,Value\n"
     return [
@@ -181,6 +182,8 @@ def _write_views(small):
          {}, "admin"),
         ("invitation_again", reverse("invitation_again", args=[invitation.pk]), {}, "admin"),
         ("person_unlock", reverse("person_unlock", args=[newcomer.pk]), {}, "admin"),
+        ("person_forget", reverse("person_forget", args=[leaver.pk]),
+         {"reason": "Asked to be forgotten.", "username": "leaver"}, "admin"),
     ]  # fmt: skip
 
 
@@ -216,7 +219,7 @@ WRITE_VIEWS = [
     "mapping_make_default", "mapping_edit", "gap_review", "suggestion_accept",
     "suggestion_dismiss", "suggestions_bulk", "register_move", "review", "person",
     "people_invite", "invitation_withdraw", "person_token_revoke", "invitation_again",
-    "person_unlock",
+    "person_unlock", "person_forget",
 ]  # fmt: skip
 
 
