@@ -355,6 +355,32 @@ def test_a_crosswalk_link_tells_its_editors_what_other_registers_infer_through_i
     assert "what other registers infer" not in _text(as_role("viewer").get(url))
 
 
+def test_what_a_crosswalk_link_tells_its_editors_costs_no_more_however_many_registers(
+    cc, as_role, settings
+):
+    """Each register that infers through it is counted in the same few queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.WEAVE_PAGE_CACHE = False
+    step = Link.objects.get(mapping__slug="cih-cc", source__code="INT.4", target__code="CC4")
+    editor, url = as_role("editor"), f"/m/cih-cc/links/{step.pk}/"
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert editor.get(url).status_code == 200
+        return len(queries)
+
+    before = cost()
+    for number in range(5):
+        Mapping.objects.create(name=f"Extra {number}", slug=f"extra-{number}",
+                               source_framework=cc.source_framework,
+                               target_framework=cc.target_framework)  # fmt: skip
+    page = _text(editor.get(url))
+    assert "Extra 4" in page  # each infers through it, and is named
+    assert cost() <= before
+
+
 def test_an_inferred_link_shows_why_each_step_holds_and_leads_to_it(cc, client, people):
     """On an element's page, each path of a link inferred through a crosswalk names its two
     steps as links to their pages, with each step's rationale; an element with no links of
