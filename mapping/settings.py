@@ -314,9 +314,9 @@ WEAVE_LOGIN_ADDRESS_LIMIT = env_int("WEAVE_LOGIN_ADDRESS_LIMIT", 50)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind WEAVE_PROXY_COUNT reverse proxies, the visitor's address is in X-Forwarded-For:
-# read alike by django-axes, the address limit and the audit log (mapping/access/client.py).
+# read alike by django-axes, the address limit and the audit log (mapping/core/client.py).
 WEAVE_PROXY_COUNT = env_int("WEAVE_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "mapping.access.client.client_address"
+AXES_CLIENT_IP_CALLABLE = "mapping.core.client.client_address"
 AXES_VERBOSE = True
 # Each failed login after the second in a row waits this much longer (mapping/logins.py).
 WEAVE_LOGIN_SLOWDOWN_SECONDS = 0.5

@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from mapping.access.client import client_address
+from mapping.core.client import client_address
 
 logger = logging.getLogger("weave.logins")
 # The backend Django names on the signed-in user (settings.AUTHENTICATION_BACKENDS).

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from mapping.access.client import client_address
+from mapping.core.client import client_address
 from mapping.models.mappings import Mapping
 from mapping.models.memberships import Role
 
