@@ -14,11 +14,11 @@ from django.views.decorators.http import require_safe
 from mapping.access.policy import may
 from mapping.forms.filters import LinkFilterForm
 from mapping.models import EditionLink, Mapping, Relation, Role
-from mapping.models.inference import downstream_of
 from mapping.models.suggestions import flags
 from mapping.register import Register
 from mapping.register.addresses import RegisterUrls
 from mapping.register.paging import page_of_links
+from mapping.suggesting.downstream import downstream_of
 from mapping.views.citing import citation_of, formatted, panel
 from mapping.views.history import mark_revertable
 from mapping.views.lookups import HtmxHttpRequest, back_to, register_page, wants_fragment
