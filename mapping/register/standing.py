@@ -61,12 +61,26 @@ WORDS = {"relation": "relation", "rationale": "rationale", "example": "example i
 LINKS_CHANGED = "the links shown on it"
 
 
-def _differs(one, other, words: tuple[str, ...]) -> str:
-    """What differs between two versions, in words ("its title and description"), or ""."""
+def _differs(one, other, words: tuple[str, ...], register=None) -> str:
+    """What differs between two versions, in words ("its title and description"), or "".
+    Of a link (register given), the code and title of either end too ("its rationale and
+    its standard's title"): a citation of the link gives them."""
     names = [WORDS[name] for name in words if getattr(one, name) != getattr(other, name)]
+    for side in ("source", "target") if register is not None else ():
+        ends = getattr(one, side), getattr(other, side)
+        if fields := [
+            name for name in ("code", "title") if len({getattr(end, name) for end in ends}) > 1
+        ]:
+            names.append(f"{getattr(register.words, side)}'s {' and '.join(fields)}")
     if not names:
         return ""
     return "its " + (names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}")
+
+
+def _last_changed(live) -> datetime:
+    """When a live link or element last changed; a link's, its ends' words included."""
+    ends = [live.source, live.target] if isinstance(live, LinkClaim) else []
+    return max(each.updated_at for each in [live, *ends])
 
 
 def live_standing(register, subject) -> Standing | None:
@@ -76,7 +90,8 @@ def live_standing(register, subject) -> Standing | None:
         return None
     urls = RegisterUrls(register.mapping, edition.number)
     if isinstance(subject, LinkClaim):
-        frozen = EditionLink.objects.filter(edition=edition, link=subject.pk).first()
+        frozen = (EditionLink.objects.select_related("source", "target")
+                  .filter(edition=edition, link=subject.pk).first())  # fmt: skip
         words, pinned = LINK_WORDS, frozen and urls.permanent(urls.link(subject.pk))
         retired = subject.is_retired
         reason = subject.retired_reason
@@ -94,8 +109,9 @@ def live_standing(register, subject) -> Standing | None:
         return Standing("retired", edition, subject.updated_at, reason, pinned or "")
     if frozen is None:
         return _left_out(register, subject) or Standing("new", edition)
-    if what := _differs(subject, frozen, words):
-        return Standing("changed", edition, subject.updated_at, other_url=pinned, what=what)
+    linked = register if isinstance(subject, LinkClaim) else None
+    if what := _differs(subject, frozen, words, linked):
+        return Standing("changed", edition, _last_changed(subject), other_url=pinned, what=what)
     if not isinstance(subject, LinkClaim):
         under = [each.pk for each in register.subtree(subject)]
         if changed := _links_changed(register.mapping, edition, under):
@@ -145,7 +161,7 @@ def pinned_standing(register, subject) -> Standing:
     """A link's or element's standing, as an edition froze it, against the live register."""
     edition, live_urls = register.edition, register.urls.live
     if isinstance(subject, LinkClaim):
-        live = Link.objects.filter(pk=subject.link_id).first()
+        live = Link.objects.select_related("source", "target").filter(pk=subject.link_id).first()
         words, retired = LINK_WORDS, live is not None and live.is_retired
         url = live_urls.link(subject.link_id)
     else:
@@ -156,8 +172,9 @@ def pinned_standing(register, subject) -> Standing:
         return Standing("deleted", edition)
     if retired:
         return Standing("retired", edition, live.updated_at, live.retired_reason, url)
-    if what := _differs(subject, live, words):
-        return Standing("changed", edition, live.updated_at, other_url=url, what=what)
+    linked = register if isinstance(subject, LinkClaim) else None
+    if what := _differs(subject, live, words, linked):
+        return Standing("changed", edition, _last_changed(live), other_url=url, what=what)
     if not isinstance(subject, LinkClaim):
         under = [each.element_id for each in register.subtree(subject)]
         if changed := _links_changed(register.mapping, edition, under):

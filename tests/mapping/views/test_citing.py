@@ -2,6 +2,7 @@
 <meta> tags for reference managers, short references that lead to a link's page, and
 what a page says when the version one might cite instead reads differently."""
 
+import html
 import io
 import re
 
@@ -147,6 +148,19 @@ class TestStanding:
         assert since in live and since in pinned
         # …and the pinned page still shows what was cited.
         assert "Reworded later." not in pinned
+
+    def test_a_link_whose_standard_was_retitled_does_not_read_as_published(
+        self, link, client, people
+    ):
+        """Its citation gives both ends' titles: a new title is a change to what is cited."""
+        Change.objects.apply(link.target, {"title": "Be open, honest and accountable"},
+                             by=people["publisher"], revision=link.target.revision)  # fmt: skip
+        today = timezone.localdate()
+        changed = f"Changed on {today.day} {today:%B %Y}, since edition 1: its standard's title."
+        live = html.unescape(client.get(f"/links/{link.pk}/").content.decode())
+        assert changed in live and "This reads as" not in live
+        pinned = html.unescape(client.get(f"/editions/1/links/{link.pk}/").content.decode())
+        assert changed in pinned and "The live register still says this" not in pinned
 
     @pytest.mark.parametrize("page", ["/links/{link}/", "/editions/1/links/{link}/"])
     def test_a_retired_link_says_why(self, link, client, people, page):
