@@ -10,6 +10,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
+from itertools import islice
 from xml.etree import ElementTree
 
 from openpyxl import Workbook, load_workbook
@@ -43,6 +44,12 @@ ALIASES = {"behaviour code": "source code", "standard code": "target code",
 READ_ONLY = ("reference", "source", "target", "status", "last changed", "wording")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ZIP_START = b"PK\x03\x04"  # an .xlsx workbook is a zip file
+# What an upload may hold, whatever its size on disk: rows (a 5 MB CSV holds some 50,000
+# links), columns read (a sheet's far columns are passed over) and a workbook unpacked
+# (a few megabytes can unpack to gigabytes).
+MOST_ROWS = 100_000
+MOST_COLUMNS = 64
+MOST_UNPACKED = 100 * 1024 * 1024
 
 
 def column_name(header: str) -> str:
@@ -163,7 +170,7 @@ def _csv_table(content: bytes) -> list[list[str]]:
         delimiter = ","
     try:
         rows = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
-        table = [[_unguarded(cell) for cell in row] for row in rows]
+        table = _at_most([_unguarded(cell) for cell in row] for row in rows)
     except csv.Error as error:
         raise UnreadableFile(f"The file is not a readable CSV table: {error}.") from error
     _check_quotes_close(text, delimiter, len(table))
@@ -190,6 +197,7 @@ def _xlsx_table(content: bytes) -> list[list]:
     """The first sheet's rows as the spreadsheet showed them. A formula saved without its
     value (as a program writes one) is refused where it is read (read_rows): its cell
     would read as empty."""
+    _refuse_unpacking_too_far(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
@@ -200,7 +208,8 @@ def _xlsx_table(content: bytes) -> list[list]:
         ) from error
     try:
         sheet = workbook.worksheets[0]
-        table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows = sheet.iter_rows(values_only=True, max_col=MOST_COLUMNS)
+        table = _at_most(list(row) for row in rows)
         if any(cell is None for row in table for cell in row):
             for row, column, formula in _unsaved_formulas(content, sheet._worksheet_path):
                 if row <= len(table) and column <= len(table[row - 1]):
@@ -212,6 +221,30 @@ def _xlsx_table(content: bytes) -> list[list]:
         raise UnreadableFile("The workbook's first sheet cannot be read.") from error
     finally:
         workbook.close()
+
+
+def _refuse_unpacking_too_far(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise UnreadableFile("The file is not an Excel workbook (.xlsx): save it as an .xlsx "
+                             "workbook, or as CSV UTF-8.") from error  # fmt: skip
+    if unpacked > MOST_UNPACKED:
+        raise UnreadableFile(
+            f"The workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB, more than the "
+            f"{MOST_UNPACKED // 1024 // 1024} MB Weave reads: save its first sheet alone, "
+            "without formatting, or as CSV UTF-8."
+        )
+
+
+def _at_most(rows: Iterable[list]) -> list[list]:
+    """The rows, refused past MOST_ROWS (read no further than one past it)."""
+    table = list(islice(rows, MOST_ROWS + 1))
+    if len(table) > MOST_ROWS:
+        raise UnreadableFile(f"The file has more than {MOST_ROWS:,} rows, the most Weave reads "
+                             "at once: split it into smaller files.")  # fmt: skip
+    return table
 
 
 class UnsavedFormula(str):
