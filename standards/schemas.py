@@ -8,6 +8,8 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from pydantic import (
     BaseModel,
@@ -102,6 +104,19 @@ class FrameworkDetails(Payload):
     citation_note: str = Field(default="", max_length=5_000)
     description: str = Field(default="", max_length=20_000)
     case_identifier: UUID | None = None
+
+    @field_validator("source_url")
+    @classmethod
+    def a_web_address(cls, url: str) -> str:
+        """An address a reader can open, as the framework's form takes: http or https."""
+        if url:
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except DjangoValidationError:
+                raise ValueError(
+                    f"“{url[:60]}” is not a web address (http:// or https://)."
+                ) from None
+        return url
 
     @field_validator("slug")
     @classmethod

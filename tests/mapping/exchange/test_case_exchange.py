@@ -187,3 +187,14 @@ def test_a_case_package_without_items_says_so(db, dry_run):
     assert part["blocked"] and not batch.can_be_applied
     assert "The file has no elements: it has no items (CFItems)." in " ".join(
         p["message"] for p in part["problems"])  # fmt: skip
+
+
+def test_a_case_packages_source_that_is_no_web_address_is_refused(db, dry_run):
+    """A javascript: address would be the "publisher's own text" link on every page of the
+    framework: refused, as the framework's own form refuses it."""
+    package = json.loads((VECTORS / VALID[0]).read_text())
+    package["CFDocument"]["officialSourceURL"] = "javascript:alert(document.domain)"
+    batch = dry_run("framework", json.dumps(package).encode(), "js.json", **NEW)
+    assert batch.is_failed and not batch.can_be_applied
+    assert "“javascript:alert(document.domain)” is not a web address" in batch.error, batch.error
+    assert not Framework.objects.filter(source_url__startswith="javascript").exists()
