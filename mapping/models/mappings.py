@@ -215,6 +215,9 @@ class Mapping(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        # One line each, as a page's heading and an email's subject show them.
+        self.name, self.organisation = (" ".join(self.name.split()),
+                                        " ".join(self.organisation.split()))  # fmt: skip
         errors = {}
         if self.source_framework_id and self.source_framework_id == self.target_framework_id:
             errors["target_framework"] = ("A register links two different frameworks: choose "

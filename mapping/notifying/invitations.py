@@ -46,7 +46,7 @@ def _message(invitation: Invitation, link: str, connection) -> EmailMultiAlterna
     context = {"invitation": invitation, "link": link}
     whose = f" at {invitation.organisation}" if invitation.organisation else ""
     email = EmailMultiAlternatives(
-        f"You are invited to Weave{whose}",
+        " ".join(f"You are invited to Weave{whose}".split()),  # one line, as a header is
         render_to_string("mapping/invitation_email.txt", context), None, [invitation.email],
         connection=connection,
     )  # fmt: skip

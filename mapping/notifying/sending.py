@@ -9,7 +9,7 @@ import re
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -53,7 +53,7 @@ def message(notice: Notice) -> EmailMultiAlternatives:
         "account": absolute(reverse("notices")), "review": absolute(reverse("review")),
     }  # fmt: skip
     email = EmailMultiAlternatives(
-        SUBJECTS[notice.kind].format(mapping=name),
+        " ".join(SUBJECTS[notice.kind].format(mapping=name).split()),  # one line, as a header is
         render_to_string("mapping/notice_email.txt", context), None, [notice.user.email],
         headers={"List-Unsubscribe": f"<{context['unsubscribe']}>"},
     )  # fmt: skip
@@ -86,7 +86,7 @@ def _deliver(ids: list[int], now) -> int:
             continue
         try:
             message(notice).send(fail_silently=False)
-        except OSError as error:  # the mail server is down or refused it
+        except (OSError, BadHeaderError) as error:  # the server is down or refused it
             notice.sent_at = None
             notice.attempts += 1
             notice.last_error = str(error)[:1000]

@@ -194,6 +194,22 @@ def test_watchers_hear_of_an_edition_with_the_comparison(publishers, small, inbo
     assert Client().get(f"{path.path}?{path.query}").status_code == 200
 
 
+def test_a_register_name_with_a_line_break_is_one_line_in_the_subject(
+    publishers, small, inbox, people
+):
+    """An older install may hold one (a form never takes it now): the subject is one line,
+    and no header is added by it."""
+    from mapping.models import Mapping
+
+    Mapping.objects.filter(pk=small["mapping"].pk).update(name="Ours\nBcc: all@example.org")
+    Watch.objects.create(user=people["editor"], mapping=small["mapping"], editions=True)
+    Edition.objects.publish(Mapping.objects.get(pk=small["mapping"].pk), by=people["publisher"],
+                            title="One")  # fmt: skip
+    [message] = inbox.messages
+    assert message["Subject"] == "A new edition of Ours Bcc: all@example.org"
+    assert message["Bcc"] is None
+
+
 def test_each_change_is_in_one_digest_told_in_the_sites_time(publishers, small, people, settings):
     """Run twice, the digest job queues nothing new the second time; a change after it
     is in the next digest alone; and its time is the site's (TIME_ZONE), not UTC."""
