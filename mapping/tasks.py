@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -167,3 +168,13 @@ def deliver_when_due() -> None:
     later = next_due()
     if later is not None and default_task_backend.supports_defer:
         deliver_notices.using(run_after=max(later, timezone.now())).enqueue()
+
+
+@task()
+def send_email(subject: str, body: str, to: list[str], html: str = "") -> None:
+    """One email, sent by the worker rather than in a request: a password reset's request
+    then takes as long whether or not the address has an account here."""
+    message = EmailMultiAlternatives(subject, body, None, to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
