@@ -98,6 +98,7 @@ MIDDLEWARE = [
     # stack gave it the first time (mapping/caching/early.py).
     "mapping.caching.early.EarlyPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "mapping.core.permissions.PermissionsPolicyMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",

@@ -107,6 +107,10 @@ def test_every_page_carries_the_security_headers(demo, client):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+    for answer in (response, client.get("/api/mappings"), client.get("/nowhere/"),
+                   client.get("/static/css/weave.css")):  # fmt: skip
+        assert "camera=(), " in answer["Permissions-Policy"], answer
+        assert "geolocation=(), " in answer["Permissions-Policy"]
     html = response.content.decode()
     assert "<script>" not in html and ' style="' not in html
     assert '"includeIndicatorStyles": false' in html
