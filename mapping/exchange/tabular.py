@@ -202,9 +202,12 @@ def _xlsx_table(content: bytes) -> list[list]:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
             SyntaxError) as error:  # fmt: skip
+        # A zip file (checked above) that is no workbook Weave reads: damaged, or holding
+        # XML it refuses (a DOCTYPE, which a spreadsheet never writes).
         raise UnreadableFile(
-            "The file is not an Excel workbook (.xlsx): save it as an .xlsx workbook, or as "
-            "CSV UTF-8."
+            "The workbook cannot be read: it is damaged, or holds what a spreadsheet does not "
+            "write. Open it in your spreadsheet and save it again as an .xlsx workbook, or "
+            "as CSV UTF-8."
         ) from error
     try:
         sheet = workbook.worksheets[0]
