@@ -134,3 +134,27 @@ def test_signing_in_through_the_identity_provider(live_demo, page, settings):
         page.wait_for_url(f"{live_demo.url}/")
         assert "robin" in page.locator(".site-header").inner_text()
         assert User.objects.get(email="robin@example.org").memberships.get().role == "editor"
+
+
+def test_an_administrator_erases_the_details_of_someone_who_has_left(live_demo, make_page):
+    """From their page once deactivated, on a phone: what goes and what stays, then their
+    username typed out; axe on the page, and nothing wider than the phone."""
+    User.objects.create_user("amelia", email="amelia@homes.example", first_name="Amelia",
+                             is_active=False)  # fmt: skip
+    phone = make_page(viewport={"width": 390, "height": 844})
+    log_in(phone, live_demo.url, "admin")
+    phone.goto(f"{live_demo.url}/people/")
+    phone.get_by_role("link", name="amelia").click()
+    phone.get_by_role("link", name="Erase their personal details").click()
+    expect(phone.get_by_role("heading", name="What stays")).to_be_visible()
+    assert axe_violations(phone) == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.get_by_label("Reason").fill("Asked to be forgotten.")
+    phone.get_by_label("Type their username to confirm").fill("amelia")
+    phone.get_by_role("button", name="Erase their details").click()
+    expect(phone.get_by_role("status").first).to_contain_text(
+        "The personal details of amelia are erased"
+    )
+    forgotten = User.objects.get(first_name="Former colleague")
+    assert (forgotten.username, forgotten.email) == (f"former-{forgotten.pk}", "")
+    assert axe_violations(phone) == []
