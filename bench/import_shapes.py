@@ -74,7 +74,9 @@ def main() -> None:
     files = {
         "10,000 links, every cell filled (xlsx)": (_workbook([COLUMNS, *links]), "xlsx"),
         "10,000 links, examples empty (xlsx)": (
-            _workbook([COLUMNS, *[row[:4] + [None] for row in links]]), "xlsx"),
+            _workbook([COLUMNS, *[[*row[:4], None] for row in links]]),
+            "xlsx",
+        ),
         "20,000 rows with a cell at XFD (xlsx, 106 KB)": (_far_column(20_000), "xlsx"),
         "1,000,000 rows of two cells (csv)": (("a,b\n" * 1_000_000).encode(), "csv"),
     }

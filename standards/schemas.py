@@ -107,11 +107,12 @@ class FrameworkDetails(Payload):
 
     @field_validator("source_url")
     @classmethod
-    def a_web_address(cls, url: str) -> str:
-        """An address a reader can open, as the framework's form takes: http or https."""
-        if url:
+    def a_web_address(cls, url: str, info: ValidationInfo) -> str:
+        """From people (an import), an address the framework's own form would take: never
+        a javascript: one. What Weave holds is written and read back as it is."""
+        if url and (info.context or {}).get("from_people"):
             try:
-                URLValidator(schemes=["http", "https"])(url)
+                URLValidator()(url)
             except DjangoValidationError:
                 raise ValueError(
                     f"“{url[:60]}” is not a web address (http:// or https://)."

@@ -10,7 +10,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
-from itertools import islice
+from itertools import chain, islice
 from xml.etree import ElementTree
 
 from openpyxl import Workbook, load_workbook
@@ -212,7 +212,9 @@ def _xlsx_table(content: bytes) -> list[list]:
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True, max_col=MOST_COLUMNS)
-        table = _at_most(list(row) for row in rows)
+        # As wide as the header: openpyxl pads each row with empty cells out to max_col.
+        header = _trimmed(next(rows, ()))
+        table = _at_most(chain([header], (list(row[: len(header)]) for row in rows)))
         if any(cell is None for row in table for cell in row):
             for row, column, formula in _unsaved_formulas(content, sheet._worksheet_path):
                 if row <= len(table) and column <= len(table[row - 1]):
@@ -239,6 +241,14 @@ def _refuse_unpacking_too_far(content: bytes) -> None:
             f"{MOST_UNPACKED // 1024 // 1024} MB Weave reads: save its first sheet alone, "
             "without formatting, or as CSV UTF-8."
         )
+
+
+def _trimmed(row: tuple) -> list:
+    """A row without the empty cells openpyxl pads it with out to max_col."""
+    cells = list(row)
+    while cells and cells[-1] is None:
+        cells.pop()
+    return cells
 
 
 def _at_most(rows: Iterable[list]) -> list[list]:

@@ -198,3 +198,16 @@ def test_a_case_packages_source_that_is_no_web_address_is_refused(db, dry_run):
     assert batch.is_failed and not batch.can_be_applied
     assert "“javascript:alert(document.domain)” is not a web address" in batch.error, batch.error
     assert not Framework.objects.filter(source_url__startswith="javascript").exists()
+
+
+def test_what_weave_holds_is_written_out_as_it_is(published, client):
+    """The check is for what comes in from people: an address the form took (ftp://), or
+    one an older install kept, still reads out in the API and in a backup."""
+    from mapping.exchange.backup import make_backup
+
+    Framework.objects.filter(slug="cih-professional-standards-2021").update(
+        source_url="ftp://example.org/standards.pdf")  # fmt: skip
+    assert client.get("/api/frameworks").status_code == 200
+    Framework.objects.filter(slug="cih-professional-standards-2021").update(
+        source_url="javascript:alert(1)")  # fmt: skip
+    assert make_backup().site.frameworks
