@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mapping.caching.versioning import DEFAULT, bump
-from mapping.models import ApiToken, Mapping, Membership
+from mapping.models import ApiToken, Change, Mapping, Membership, ReviewedGap
 from mapping.models.notices import Notice, Preferences, Watch
 from mapping.models.people import Audit, AuditEntry, Invitation
 
@@ -45,7 +45,7 @@ def forget(person, *, by, reason: str, request=None) -> str:
                               "sign in is forgotten.")  # fmt: skip
     if is_forgotten(person):
         raise ValidationError("They have been forgotten already: nothing changed.")
-    username, email = person.get_username(), person.email
+    username, email, full_name = person.get_username(), person.email, person.get_full_name()
     person.username = forgotten_username(person)
     person.first_name, person.last_name, person.email = FORMER, str(person.pk), ""
     person.is_staff = person.is_superuser = False
@@ -56,18 +56,47 @@ def forget(person, *, by, reason: str, request=None) -> str:
     _forget_invitations(person, email)
     _forget_sign_ins(username)
     _forget_in_the_audit_log(person, username, email)
+    _forget_in_waiting_emails(person, [full_name, username])
     AuditEntry.objects.record(Audit.FORGOTTEN, by=by, person=person,
-                              detail=f"Reason: {reason}")  # fmt: skip
-    # Every live page that names them (the history, a register's editions) is made again.
+                              detail=f"Reason: {reason}", request=request)  # fmt: skip
+    # The registers whose answers named them (their changes, their gap decisions) have
+    # changed: the API's Last-Modified moves, and every live page is made again.
+    named = Change.objects.filter(user=person).values("mapping")
+    decided = ReviewedGap.objects.filter(decided_by=person).values("mapping")
+    Mapping.objects.filter(Q(pk__in=named) | Q(pk__in=decided)).update(updated_at=timezone.now())
     slugs = set(Mapping.objects.values_list("slug", flat=True))
     transaction.on_commit(lambda: bump({*slugs, DEFAULT}))
     return username
 
 
 def _forget_invitations(person, email: str) -> None:
-    theirs = Q(accepted_by=person) | (Q(email__iexact=email) if email else Q(pk__in=[]))
-    Invitation.objects.pending().filter(theirs).update(withdrawn_at=timezone.now())
-    Invitation.objects.filter(theirs).update(email="")
+    """The one they accepted stays, without its address; any other to their address (one
+    waiting, or one that ran out and would be offered to send again) goes."""
+    if email:
+        Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).delete()
+    Invitation.objects.filter(Q(accepted_by=person) | Q(email__iexact=email or None)).update(
+        email="")  # fmt: skip
+
+
+def _forget_in_waiting_emails(person, names: list[str]) -> None:
+    """What others are still to be emailed (a digest, proposals) says "by <their name>" as
+    they were named (mapping/notifying/queue.py): it says the name that says nobody."""
+    said = [(f"by {name}", f"by {person.get_full_name()}") for name in names if name]
+    for notice in Notice.objects.filter(sent_at__isnull=True):
+        items = [
+            [_said_instead(item[0], said), *item[1:]] if isinstance(item, list) and item
+            and isinstance(item[0], str) else item
+            for item in notice.items
+        ]  # fmt: skip
+        if items != notice.items:
+            notice.items = items
+            notice.save(update_fields=["items"])
+
+
+def _said_instead(text: str, said: list[tuple[str, str]]) -> str:
+    for old, new in said:
+        text = text.replace(old, new)
+    return text
 
 
 def _forget_sign_ins(username: str) -> None:
@@ -82,10 +111,13 @@ def _forget_in_the_audit_log(person, username: str, email: str) -> None:
     name and email address wherever an entry wrote them out. (A username is replaced only
     where it names them, as the one who acted or the subject: in free text, "editor" may
     be a role.)"""
-    AuditEntry.objects.filter(Q(actor=person) | Q(person=person)).update(address="")
+    # Theirs too: a failed sign-in, logged with the name typed (in any case) and no person.
+    theirs = Q(actor=person) | Q(person=person) | Q(actor_name__iexact=username)
+    theirs |= Q(subject__iexact=username) | (Q(subject__iexact=email) if email else Q())
+    AuditEntry.objects.filter(theirs).update(address="")
     new = person.get_username()
-    AuditEntry.objects.filter(actor_name=username).update(actor_name=new)
-    AuditEntry.objects.filter(subject=username).update(subject=new)
+    AuditEntry.objects.filter(actor_name__iexact=username).update(actor_name=new)
+    AuditEntry.objects.filter(subject__iexact=username).update(subject=new)
     # What a change of their name or email address said was theirs alone.
     AuditEntry.objects.filter(person=person, action=Audit.DETAILS_CHANGED).update(
         detail=SCRUBBED)  # fmt: skip

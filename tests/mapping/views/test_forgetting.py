@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mapping.models import ApiToken, Audit, AuditEntry, Invitation, Membership
-from mapping.models.notices import Preferences, Watch
+from mapping.models import ApiToken, Audit, AuditEntry, Invitation, Mapping, Membership
+from mapping.models.notices import Notice, Preferences, Watch
 
 
 @pytest.fixture
@@ -47,6 +47,17 @@ def leaver(small, people, admin_client):
     AuditEntry.objects.create(action=Audit.INVITED, actor=people["admin"], actor_name="admin",
                               subject="amelia@homes.example",
                               detail="Invited amelia@homes.example as editor.")  # fmt: skip
+    # Failed sign-ins are logged with the name typed, in any case, and no person.
+    for typed in ("Editor", "AMELIA@homes.example"):
+        AuditEntry.objects.create(action=Audit.SIGN_IN_FAILED, subject=typed,
+                                  address="198.51.100.7")  # fmt: skip
+    # An invitation to their address that ran out, which People would offer to send again.
+    Invitation.objects.filter(pk=Invitation.objects.issue(
+        "amelia@homes.example", "viewer", None, by=people["admin"])[0].pk
+    ).update(expires_at=timezone.now() - timezone.timedelta(days=1))  # fmt: skip
+    # A digest still to be emailed to someone else, naming what she did.
+    said = [["B1.1 → S1.1 edited, by Amelia Hughes", "/links/1/"]]
+    Notice.objects.create(user=people["publisher"], kind=Notice.Kind.DIGEST, items=said)
     admin_client.post(reverse("person", args=[editor.pk]), {"active": "false", "reason": "Left."})
     editor.refresh_from_db()
     assert not editor.is_active
@@ -58,6 +69,7 @@ def test_forgetting_erases_what_identifies_them_and_keeps_what_they_did(
 ):
     history = admin_client.get(reverse("changes")).content.decode()
     assert "by Amelia Hughes" in history
+    dated = Mapping.objects.get(pk=small["mapping"].pk).updated_at
     page = admin_client.get(reverse("person_forget", args=[leaver.pk])).content.decode()
     assert "What goes" in page and f"“Former colleague {leaver.pk}”" in page
     response = admin_client.post(reverse("person_forget", args=[leaver.pk]),
@@ -74,9 +86,16 @@ def test_forgetting_erases_what_identifies_them_and_keeps_what_they_did(
         assert not model.objects.filter(user=leaver).exists(), model
     assert not AccessAttempt.objects.filter(username__iexact="editor").exists()
     assert not Invitation.objects.filter(email__iexact="amelia@homes.example").exists()
+    assert Invitation.objects.filter(accepted_by=leaver, email="").exists()
+    people_page = admin_client.get(reverse("people")).content.decode()
+    assert "Send again to ," not in people_page
+    [notice] = Notice.objects.filter(user=people["publisher"], sent_at__isnull=True)
+    assert notice.items == [[f"B1.1 → S1.1 edited, by Former colleague {leaver.pk}", "/links/1/"]]
     # The audit log keeps what was done, without where from or their names.
     entries = AuditEntry.objects.exclude(action=Audit.FORGOTTEN)
-    assert not entries.exclude(address="").filter(person=leaver).exists()
+    assert set(entries.exclude(address="").values_list("actor_name", flat=True)) <= {"admin"}
+    failed = entries.filter(action=Audit.SIGN_IN_FAILED)
+    assert sorted(failed.values_list("subject", "address")) == [(f"former-{leaver.pk}", "")] * 2
     written = " ".join(f"{e.actor_name} {e.subject} {e.detail}" for e in entries)
     for detail in ("amelia@", "Amelia", "Hughes", " editor "):
         assert detail not in f" {written} ", detail
@@ -88,6 +107,8 @@ def test_forgetting_erases_what_identifies_them_and_keeps_what_they_did(
     history = admin_client.get(reverse("changes")).content.decode()
     assert f"by Former colleague {leaver.pk}" in history and "Amelia" not in history
     assert "In their own words." in history
+    # What the register's answers say of her changed: the API's Last-Modified moves.
+    assert Mapping.objects.get(pk=small["mapping"].pk).updated_at > dated
     person = admin_client.get(reverse("person", args=[leaver.pk])).content.decode()
     assert "Deactivated, and their personal details erased" in person
     assert reverse("person_forget", args=[leaver.pk]) not in person
