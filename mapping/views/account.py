@@ -10,11 +10,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,7 +22,7 @@ from mapping.access.logins import account_name, address_locked
 from mapping.access.people import revoke_token
 from mapping.forms.text import TextField
 from mapping.models import ApiToken, Audit, AuditEntry, Membership, Role
-from mapping.tasks import send_email
+from mapping.tasks import send_password_reset
 from mapping.views.lookups import flash
 
 
@@ -109,29 +108,14 @@ class PasswordChangeView(LoggedPassword, auth_views.PasswordChangeView):
     said = "Changed by themselves."
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's form, whose email is sent by the worker: sent in the request, it made the
-    answer seconds slower for an address with an account, saying which have one."""
-
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None) -> None:  # fmt: skip
-        subject = " ".join(render_to_string(subject_template_name, context).split())
-        body = render_to_string(email_template_name, context)
-        html = render_to_string(html_email_template_name, context) if \
-            html_email_template_name else ""  # fmt: skip
-        send_email.enqueue(subject, body, [to_email], html)
-
-
 class PasswordResetView(auth_views.PasswordResetView):
-    """A reset link that leads where the site is (WEAVE_SITE_URL), whatever address the
-    request came in by (an internal host name, a proxy that does not say)."""
-
-    form_class = QueuedPasswordResetForm
+    """The address typed is handed to the worker (mapping/tasks.py), whatever it is: the
+    answer takes as long, and says as little, whether or not it has an account here, and
+    the reset link is made and sent by the worker alone."""
 
     def form_valid(self, form):
-        days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
-        self.extra_email_context = {"days": days, "site": settings.WEAVE_SITE_URL.rstrip("/")}
-        return super().form_valid(form)
+        send_password_reset.enqueue(form.cleaned_data["email"])
+        return redirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(LoggedPassword, auth_views.PasswordResetConfirmView):
