@@ -222,3 +222,11 @@ class LinkClaim(models.Model):
     @property
     def history_label(self) -> str:
         return self.reference
+
+    @property
+    def words_changed_at(self):
+        """When the link's words, or either end's, last changed (an end's date moves with
+        any edit of it: what a link's standing says once its ends' words differ). A frozen
+        copy's ends keep no date: its own."""
+        stamps = [getattr(each, "updated_at", None) for each in (self, self.source, self.target)]
+        return max(filter(None, stamps), default=None)

@@ -78,9 +78,8 @@ def _differs(one, other, words: tuple[str, ...], register=None) -> str:
 
 
 def _last_changed(live) -> datetime:
-    """When a live link or element last changed; a link's, its ends' words included."""
-    ends = [live.source, live.target] if isinstance(live, LinkClaim) else []
-    return max(each.updated_at for each in [live, *ends])
+    """When a live link (its ends' words included) or element last changed."""
+    return live.words_changed_at if isinstance(live, LinkClaim) else live.updated_at
 
 
 def live_standing(register, subject) -> Standing | None:
