@@ -335,8 +335,10 @@ class Change(Revertible, models.Model):
         title ("ADV Advocate", not its row's id)."""
         names = [name for name in dict.fromkeys([*self.before, *self.after])
                  if self.before.get(name) != self.after.get(name)]  # fmt: skip
-        parents = _parents_named(self.before.get("parent_id"), self.after.get("parent_id")) \
-            if "parent_id" in names else {}  # fmt: skip
+        parents = {}
+        if "parent_id" in names:  # named for a whole page at once by name_parents()
+            parents = self.__dict__.get("parents_named") or _parents_named(
+                self.before.get("parent_id"), self.after.get("parent_id"))  # fmt: skip
         return [
             (field_label(self.subject_model, name),
              *(parents.get(value, value) if name == "parent_id" else in_words(name, value)
@@ -365,6 +367,18 @@ class Change(Revertible, models.Model):
         if self.subject_type != Change.Subject.LINK or self.mapping is None:
             return ""
         return reverse("link_detail", kwargs={**self.mapping.url_kwargs, "pk": self.subject_id})
+
+
+def name_parents(changes) -> list:
+    """The changes, each element's move able to name both parents, for all of them in one
+    query (a page of changes); returns them."""
+    changes = list(changes)
+    ids = [change.before.get("parent_id") for change in changes] + [
+        change.after.get("parent_id") for change in changes]  # fmt: skip
+    named = _parents_named(*ids) if any(ids) else {}
+    for change in changes:
+        change.parents_named = named
+    return changes
 
 
 def _parents_named(*ids) -> dict[int, str]:

@@ -15,6 +15,7 @@ from mapping.access.policy import may_change_framework
 from mapping.coverage.across import across_frameworks
 from mapping.forms.editing import ElementCreateForm, ElementEditForm
 from mapping.models import Change, Mapping, Side
+from mapping.models.history import name_parents
 from mapping.models.retiring import retire_element
 from mapping.register import Register
 from mapping.views.citing import citation_of, formatted, panel
@@ -78,7 +79,8 @@ def element_detail(
         "linked": any(section.total for section in (direct, *through_children)),
         "is_source": side == Side.SOURCE,
         "other_framework": register.framework(side.other),
-        "history": mark_revertable(request.user, register.history_of(element), subject=element),
+        "history": mark_revertable(request.user, name_parents(register.history_of(element)),
+                                   subject=element),
         "inferred": inferred,
         "inferred_count": inferred_count,
         "across": across_frameworks(element, register) if register.is_live else [],

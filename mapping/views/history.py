@@ -16,6 +16,7 @@ from mapping.caching.pages import cached_page
 from mapping.forms.editing import RevertForm
 from mapping.forms.filters import ChangeFilterForm
 from mapping.models import Change, EditConflict, Role
+from mapping.models.history import name_parents
 from mapping.models.reverting import note_refusals
 from mapping.views.lookups import HtmxHttpRequest, back_to, page_of, wants_fragment
 
@@ -28,6 +29,7 @@ def changes(request: HtmxHttpRequest) -> HttpResponse:
     context = {"form": form, "page": None}
     if form.is_valid():
         page = page_of(form, form.apply(Change.objects.with_people()), "changes")
+        name_parents(page or [])
         mark_revertable(request.user, page or [])  # a register's publisher: its changes
         context["page"] = page
         # Across every register, each change says which it belongs to.

@@ -6,6 +6,8 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mapping.models import Change, Link, LinkStatus, Mapping
@@ -31,14 +33,26 @@ def test_changes_lists_every_change_newest_first(edited, client):
     assert "by editor" in html and "by publisher" in html
 
 
-def test_an_element_moved_says_from_which_parent_to_which(small, people, client):
+def test_an_element_moved_says_from_which_parent_to_which(small, people, client, settings):
     """By code and title, as a manager knows them, not by the rows' ids."""
+    settings.WEAVE_PAGE_CACHE = False  # each page made again, for its queries to be counted
     b11 = Element.objects.get(framework=small["b1"].framework, code="B1.1")
     Change.objects.apply(b11, {"parent_id": small["b2"].pk}, by=people["publisher"],
                          revision=b11.revision)  # fmt: skip
     page = client.get(URL, {"subject": "element"}).content.decode()
     assert f"<del>B1 {html.escape(small['b1'].title)}</del>" in page
     assert f"<ins>B2 {html.escape(small['b2'].title)}</ins>" in page
+    # Every move on the page is named in one query, however many there are.
+    with CaptureQueriesContext(connection) as one:
+        client.get(URL, {"subject": "element"})
+    for _ in range(5):
+        b11.refresh_from_db()
+        to = small["b1"] if b11.parent_id == small["b2"].pk else small["b2"]
+        Change.objects.apply(b11, {"parent_id": to.pk}, by=people["publisher"],
+                             revision=b11.revision)  # fmt: skip
+    with CaptureQueriesContext(connection) as six:
+        client.get(URL, {"subject": "element"})
+    assert len(six) == len(one)
 
 
 @pytest.mark.parametrize(
