@@ -369,9 +369,11 @@ class Change(Revertible, models.Model):
         return reverse("link_detail", kwargs={**self.mapping.url_kwargs, "pk": self.subject_id})
 
 
-def name_parents(changes) -> list:
+def name_parents(changes) -> list | None:
     """The changes, each element's move able to name both parents, for all of them in one
-    query (a page of changes); returns them."""
+    query (a page of changes); returns them (None, where an edition keeps no history)."""
+    if changes is None:
+        return None
     changes = list(changes)
     ids = [change.before.get("parent_id") for change in changes] + [
         change.after.get("parent_id") for change in changes]  # fmt: skip
