@@ -251,9 +251,13 @@ class ReviewedGapAdmin(admin.ModelAdmin):
     autocomplete_fields = ["element"]
     readonly_fields = ["decided_by"]
 
-    def save_model(self, request, obj, form, change):
-        obj.decided_by = request.user
-        super().save_model(request, obj, form, change)
+    # Decided on the register's coverage page, which checks the element has no links and
+    # puts the decision in the register's history: read here, not made or changed.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Change)

@@ -16,6 +16,8 @@ from mapping.models.history import Change
 from standards.models import Element, Framework
 from standards.text import refuse_unprintable
 
+NAME_TAKEN = "Another register has that name: choose one people can tell apart from it."
+
 
 class MappingQuerySet(models.QuerySet):
     def with_frameworks(self) -> MappingQuerySet:
@@ -180,7 +182,8 @@ class Mapping(models.Model):
         Refused (ValidationError) for an element with links of its own here. Two decisions
         at once take turns (the register's row locked), so the second finds the first's."""
         list(Mapping.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))
-        if self.links.current().filter(Q(source=element) | Q(target=element)).exists():
+        under = _subtree_ids(element)  # covered through what sits under it, as coverage says
+        if self.links.current().filter(Q(source__in=under) | Q(target__in=under)).exists():
             raise ValidationError(f"{element.code} has links now: there is no gap to leave.")
         gap = ReviewedGap.objects.select_for_update().filter(mapping=self, element=element).first()
         gap = gap or ReviewedGap(mapping=self, element=element)
@@ -219,6 +222,9 @@ class Mapping(models.Model):
         self.name, self.organisation = (" ".join(self.name.split()),
                                         " ".join(self.organisation.split()))  # fmt: skip
         errors = {}
+        # Two of one name would be two identical choices wherever a register is chosen.
+        if Mapping.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
+            errors["name"] = NAME_TAKEN
         if self.source_framework_id and self.source_framework_id == self.target_framework_id:
             errors["target_framework"] = ("A register links two different frameworks: choose "
                                           "another one to map onto.")  # fmt: skip
@@ -281,3 +287,13 @@ class ReviewedGap(models.Model):
             errors["element"] = "Choose an element of one of the mapping's two frameworks."
         if errors:
             raise ValidationError(errors)
+
+
+def _subtree_ids(element: Element) -> set[int]:
+    """The element's id and those of everything under it (a query a level)."""
+    found, level = {element.pk}, {element.pk}
+    while level:
+        level = set(Element.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        level -= found
+        found |= level
+    return found

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 
 from mapping.models import Link, ReviewedGap
@@ -185,7 +186,16 @@ def test_an_element_with_links_of_its_own_is_never_left_unlinked(small, people):
     linked = small["mapping"].links.current().first().target
     with pytest.raises(ValidationError, match=f"{re.escape(linked.code)} has links now"):
         small["mapping"].leave_unlinked(linked, reason="Not ours.", by=people["editor"])
-    assert not ReviewedGap.objects.filter(element=linked).exists()
+    # Nor one covered through what sits under it (S1: S1.1 and S1.2 are linked).
+    parent = Element.objects.get(framework=small["standards"], code="S1")
+    assert not small["mapping"].links.filter(target=parent).exists()
+    with pytest.raises(ValidationError, match="S1 has links now"):
+        small["mapping"].leave_unlinked(parent, reason="Not ours.", by=people["editor"])
+    assert not ReviewedGap.objects.filter(element__in=[linked, parent]).exists()
+    # The admin reads decisions; they are made on the coverage page alone.
+    admin = Client()
+    admin.force_login(people["admin"])
+    assert admin.get("/admin/mapping/reviewedgap/add/").status_code == 403
 
 
 def test_a_gaps_decisions_are_in_the_registers_history_and_not_anothers(small, as_role):
