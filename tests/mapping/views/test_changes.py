@@ -109,9 +109,10 @@ def test_changes_cost_the_same_queries_however_many(
         )  # fmt: skip
         # rows written round the write path, as raw SQL would: say so, as after raw SQL
         call_command("announce_changes", stdout=io.StringIO())
-        # the people and the registers to filter by, the count, the page of changes, and
-        # the default register's banner (its mapping and latest edition)
-        with django_assert_num_queries(6):
+        # the people and the registers to filter by, the count, the page of changes (and
+        # what reverted any of them), and the default register's banner (its mapping and
+        # latest edition)
+        with django_assert_num_queries(7):
             assert client.get(URL).status_code == 200
 
 

@@ -33,8 +33,9 @@ PAGES = [
     ("links/?sort=target&page=2", 5, 6),
     ("links/?source=B1&q=rationale&sort=-relation", 5 + PROBE, 6 + PROBE),
     # + the link with its elements, its twin (in the latest edition, or live), its history
-    # (live), and the behaviours' level name, which names them in the page's words
-    ("links/1/", 6, 6),
+    # and what reverted any of it (live), and the behaviours' level name, which names them
+    # in the page's words
+    ("links/1/", 7, 6),
     ("matrix/", 6, 7),  # + elements, links, gaps, inferred links
     # + the open cell's links, whole, for their citations (COinS spans)
     ("matrix/?expand=B1,S1&cell=B1.1:S1.1", 7, 8),
