@@ -3,11 +3,13 @@ code (so a renumbered id is not a change), each added, removed or changed, field
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mapping.models import Edition, EditionElement, EditionLink, Relation
 
 LINK_TEXT_FIELDS = ("relation", "rationale", "example")
+CODE_PARTS = re.compile(r"(\d+)")
 ELEMENT_TEXT_FIELDS = ("title", "description", "level_label")
 # What the page calls each field that can change.
 FIELD_WORDS = {"example": "practice example", "level_label": "level name"}
@@ -90,12 +92,18 @@ class EditionDiff:
         return not any(vars(self).values())
 
 
+def in_code_order(key: tuple[str, ...]) -> tuple:
+    """A key's codes as people order them: B2 before B10, S1.2 before S1.10."""
+    return tuple(tuple(int(part) if part.isdigit() else part for part in CODE_PARTS.split(code))
+                 for code in key)  # fmt: skip
+
+
 def diff(old: EditionContent, new: EditionContent) -> EditionDiff:
-    """What changed from old to new, in code order."""
+    """What changed from old to new, in code order (in_code_order)."""
 
     def changed(before: dict, after: dict, fields: tuple[str, ...]) -> list[Changed]:
         found = []
-        for key in sorted(before.keys() & after.keys()):
+        for key in sorted(before.keys() & after.keys(), key=in_code_order):
             differing = tuple(
                 name for name in fields if getattr(before[key], name) != getattr(after[key], name)
             )
@@ -104,7 +112,7 @@ def diff(old: EditionContent, new: EditionContent) -> EditionDiff:
         return found
 
     def only_in(one: dict, other: dict) -> list:
-        return [one[key] for key in sorted(one.keys() - other.keys())]
+        return [one[key] for key in sorted(one.keys() - other.keys(), key=in_code_order)]
 
     return EditionDiff(
         added_links=only_in(new.links, old.links),

@@ -47,6 +47,18 @@ def test_the_diff_finds_added_removed_and_changed_links():
     assert not result.changed_elements
 
 
+def test_the_diff_lists_codes_as_people_order_them():
+    """B2 before B10, S1.2 before S1.10: not as text, where B10 came first."""
+    codes = ["B10", "B2", "B1.10", "B1.2"]
+    elements = [*ELEMENTS, *(("source", code, "T") for code in codes), ("target", "S10", "T")]
+    new = content([(code, "S10", "supports", "Why") for code in codes]
+                  + [(code, "S2", "supports", "Why") for code in codes], elements)  # fmt: skip
+    added = [row.source.split()[0] + "→" + row.target.split()[0]
+             for row in diff(content([]), new).added_links]  # fmt: skip
+    assert added == ["B1.2→S2", "B1.2→S10", "B1.10→S2", "B1.10→S10", "B2→S2", "B2→S10",
+                     "B10→S2", "B10→S10"]  # fmt: skip
+
+
 def test_the_diff_matches_elements_by_code_not_id():
     old = content([])
     new = content([], [("source", "B0", "First"), *ELEMENTS[:2], ("target", "S1", "Respect all")])

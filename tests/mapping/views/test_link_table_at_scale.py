@@ -102,7 +102,7 @@ class TestPagesBeyondCounting:
             # Each page says where it is as far as it is known: never "Showing 7 of …",
             # which reads as if 7 were all there are.
             shown = re.search(r"Showing (the first|the last|a page of|1–7) ", html)
-            assert shown, html[html.index("results-summary"):][:300]
+            assert shown, html[html.index("results-summary") :][:300]
             pages.append(rows(response))
             seen += rows(response)
             found = re.search(r'href="\?([^"]*)" rel="next"', html)
