@@ -133,8 +133,10 @@ def set_active(person, active: bool, *, by, reason: str, request=None) -> int:
 def _revoke_tokens(person) -> int:
     """A deactivated account's tokens are revoked, so reactivating it does not open the API
     again to whatever still holds them: the person makes new ones."""
-    return ApiToken.objects.filter(user=person, revoked_at__isnull=True).update(
-        revoked_at=timezone.now())  # fmt: skip
+    standing = ApiToken.objects.filter(user=person, revoked_at__isnull=True)
+    working = standing.unexpired().count()  # what "N revoked" says: an expired one opened nothing
+    standing.update(revoked_at=timezone.now())
+    return working
 
 
 def tokens_said(count: int) -> str:

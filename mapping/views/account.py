@@ -122,8 +122,8 @@ class PasswordResetConfirmView(LoggedPassword, auth_views.PasswordResetConfirmVi
     said = "With a reset link sent by email."
 
 
-# How long a new token may last, in days ("" for until revoked); 90 unless chosen otherwise.
-LASTING = [("30", "30 days"), ("90", "90 days"), ("365", "A year"), ("", "Until I revoke it")]
+# How long a new token may last, in days ("never": until revoked); 90 unless chosen otherwise.
+LASTING = [("30", "30 days"), ("90", "90 days"), ("365", "A year"), ("never", "Until I revoke it")]
 
 
 class TokenForm(forms.Form):
@@ -134,7 +134,8 @@ class TokenForm(forms.Form):
     )  # fmt: skip
     lasts = forms.TypedChoiceField(
         label="How long it lasts", choices=LASTING, initial="90", required=False,
-        coerce=lambda days: timedelta(days=int(days)), empty_value=None,
+        coerce=lambda days: None if days == "never" else timedelta(days=int(days)),
+        empty_value=timedelta(days=90),
         help_text="After that it no longer opens the API, and you make a new one.",
         error_messages={"invalid_choice": "Choose one of the lengths offered."},
     )  # fmt: skip
