@@ -6,6 +6,8 @@ hyperlinks that work (a relationship to each permalink, not just blue text)."""
 from __future__ import annotations
 
 import io
+import re
+from datetime import UTC, datetime, time
 
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
@@ -27,6 +29,13 @@ def docx(pack: Pack) -> bytes:
     properties = document.core_properties
     properties.title, properties.author = _t(pack.heading), _t(pack.organisation)
     properties.subject, properties.language = _t(pack.register_name), "en-GB"
+    # What File, Properties shows: when what it says was issued (an edition's publishing,
+    # the live register's last change), not the python-docx template's own 2013 dates.
+    issued = datetime.combine(pack.citation.cited.issued, time(12), tzinfo=UTC)
+    properties.created = properties.modified = issued
+    properties.last_modified_by, properties.comments = _t(pack.organisation), _t(pack.as_of)
+    properties.revision, properties.keywords = 1, ""
+    _application(document)
     document.styles["Normal"].font.size = Pt(10)
     _british_a4(document)
     document.add_heading(_t(pack.heading), level=1)
@@ -138,3 +147,12 @@ def _hyperlink(paragraph, text: str, url: str) -> None:
     run.append(text_element)
     hyperlink.append(run)
     paragraph._p.append(hyperlink)
+
+
+def _application(document) -> None:
+    """docProps/app.xml names the program that made the file: Weave, not the template's
+    "Microsoft Macintosh Word"."""
+    for part in document.part.package.parts:
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = re.sub(rb"<Application>[^<]*</Application>",
+                                b"<Application>Weave</Application>", part.blob)  # fmt: skip

@@ -127,6 +127,23 @@ def test_the_word_pack_is_a4_and_british(client, demo):
     assert 'w:lang w:val="en-GB"' in styles and 'w:val="en-US"' not in styles
 
 
+def test_the_word_packs_properties_say_who_made_it_and_when(client, published):
+    """File, Properties: the edition's date and the organisation, made by Weave; not the
+    python-docx template's 2013 dates and "Microsoft Macintosh Word"."""
+    import zipfile
+
+    from mapping.models import Edition
+
+    content = client.get("/editions/1" + INT + "evidence.docx").content
+    properties = docx.Document(io.BytesIO(content)).core_properties
+    published_on = Edition.objects.get(mapping=published["mapping"], number=1).published_at
+    assert properties.created.date() == properties.modified.date() == published_on.date()
+    assert properties.author == properties.last_modified_by == "Example Homes (illustrative)"
+    assert "python-docx" not in (properties.comments or "")
+    app = zipfile.ZipFile(io.BytesIO(content)).read("docProps/app.xml").decode()
+    assert "<Application>Weave</Application>" in app and "Macintosh" not in app
+
+
 def test_an_editions_pack_cites_the_edition(client, published):
     text = client.get("/editions/1" + INT + "evidence.md").content.decode()
     assert "Edition 1: " in text.split("## ")[0]
