@@ -1,11 +1,13 @@
 """Weave's template filters, available in every template (settings: builtins)."""
 
+import re
 from difflib import SequenceMatcher
 
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from mapping.citing.citations import cite
 from mapping.register.words import in_sentence, plural, possessive
@@ -121,3 +123,19 @@ def this_page_in(context, number: int) -> str:
         return ""
     query = request.META.get("QUERY_STRING", "")
     return f"{url}?{query}" if query else url
+
+
+CODE_LIKE = re.compile(r"\b[A-Za-z]+\.?\d(?:[\w.]*\w)?")
+
+
+@register.filter
+def codes_whole(text) -> str:
+    """Text with each code in it ("SKI.4", "B2.1") kept on one line on paper (the "nb"
+    class): a narrow column would break "SKI." from "4"."""
+    text, said, at = str(text), [], 0
+    for found in CODE_LIKE.finditer(text):
+        said.append(conditional_escape(text[at : found.start()]))
+        said.append(format_html('<span class="nb">{}</span>', found.group(0)))
+        at = found.end()
+    said.append(conditional_escape(text[at:]))
+    return mark_safe("".join(said))  # every part escaped above

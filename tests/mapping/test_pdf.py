@@ -409,3 +409,15 @@ def test_the_index_names_each_behaviour_as_well_as_its_code(demo_pdf):
     index = text[text.index("Index by standard") :]
     assert re.search(r"B\d+(\.\d+)? [A-Z][a-z]+[^()]* \((is the same as|fully covers|partly "
                      r"covers|closely matches|supports)\)", index)  # fmt: skip
+
+
+def test_a_code_never_breaks_across_lines_in_the_index(client, demo):
+    """The Competence and Conduct register's index names the CIH statements its inferred
+    links pass through in a narrow column: "SKI." and "4" on two lines read as two things."""
+    import re
+
+    content = client.get("/m/example-homes-cc/guide.pdf").content
+    text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True,
+                          check=True).stdout.decode()  # fmt: skip
+    assert "inferred through" in text
+    assert re.findall(r"\b[A-Z]{2,4}\.\n\s*\d", text) == []
