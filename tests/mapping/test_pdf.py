@@ -421,3 +421,16 @@ def test_a_code_never_breaks_across_lines_in_the_index(client, demo):
                           check=True).stdout.decode()  # fmt: skip
     assert "inferred through" in text
     assert re.findall(r"\b[A-Z]{2,4}\.\n\s*\d", text) == []
+
+
+def test_an_editions_cover_says_who_published_it_and_what_is_new(client, demo, people):
+    from mapping.models import Edition
+
+    people["publisher"].first_name, people["publisher"].last_name = "Pat", "Lee"
+    people["publisher"].save()
+    edition = Edition.objects.publish(demo, by=people["publisher"], title="For the inspection",
+                                      notes="CC2 and CC6 reviewed and left unlinked.")  # fmt: skip
+    content = client.get(f"/editions/{edition.number}/guide.pdf").content
+    cover = " ".join(pdftotext(content, 1).split())
+    assert f"{edition.number} (For the inspection), published" in cover and "by Pat Lee" in cover
+    assert "What is new in it CC2 and CC6 reviewed and left unlinked." in cover
