@@ -74,6 +74,7 @@ class Pack:
     description: str
     wording: str  # whether the wording was checked against its publisher's own text
     retired: str  # why the element was retired, if it was
+    left_unlinked: str  # the register's decision to leave it without links, in words
     is_standard: bool
     is_target: bool  # the register's links are made to it (a standard, say), not from it
     as_of: str  # "Edition 2: Launch, published 4 December 2026" or "The live register, …"
@@ -189,6 +190,7 @@ def build(register: Register, element, *, absolute, today: date, style: str = "a
     if getattr(element, "retired", False):
         retired = element.retired_reason or "Retired from its framework."
     return Pack(
+        left_unlinked=_left_unlinked(register, element) if not direct.links else "",
         register_name=register.name, organisation=register.organisation,
         framework_name=register.framework(side).name,
         other_framework_name=register.framework(other).name,
@@ -202,6 +204,17 @@ def build(register: Register, element, *, absolute, today: date, style: str = "a
         under=[PackSection(s.element.code, _line(s.element.title), grouped(s.links))
                for s in children], style=style,
     )  # fmt: skip
+
+
+def _left_unlinked(register: Register, element) -> str:
+    """The register's decision to leave the element without links, in words, or ""."""
+    review = next((each for each in register.reviewed_gaps() if each.element_id == element.pk),
+                  None)  # fmt: skip
+    if review is None:
+        return ""
+    by = f" by {review.decided_by_name}" if review.decided_by_name else ""
+    day = timezone.localtime(review.decided_at)
+    return f"Reviewed and left unlinked on purpose on {day:%-d %B %Y}{by}: {_line(review.reason)}"
 
 
 def markdown(pack: Pack) -> str:
@@ -220,6 +233,7 @@ def markdown(pack: Pack) -> str:
     lines += _groups_md(pack.direct, "###") or [
         f"No links are made to {_md(pack.code)} itself.",
         "",
+        *([f"**{_md(pack.left_unlinked)}**", ""] if pack.left_unlinked else []),
     ]
     if pack.under:
         lines += [f"## What sits under {_md(pack.code)}", ""]

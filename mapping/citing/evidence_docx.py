@@ -57,6 +57,8 @@ def docx(pack: Pack) -> bytes:
     document.add_heading(_t(pack.what), level=2)
     if not _table(document, pack, pack.direct):
         document.add_paragraph(f"No links are made to {pack.code} itself.")
+        if pack.left_unlinked:
+            document.add_paragraph().add_run(_t(pack.left_unlinked)).bold = True
     if pack.under:
         document.add_heading(f"What sits under {pack.code}", level=2)
         for section in pack.under:

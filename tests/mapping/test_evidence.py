@@ -318,3 +318,35 @@ def test_a_references_codes_are_never_broken_across_lines_in_the_pdf(client, dem
     table = text.rsplit(" References ", 1)[0]  # not the reference list, which names them too
     for link in links:
         assert f"{link.source.code} → {link.target.code} " in table, link.reference
+
+
+def test_a_gap_left_unlinked_says_so_in_every_document_an_inspector_gets(client, demo, people):
+    """The decision, its reason, who and when: in the evidence pack (Markdown, Word, PDF),
+    the register's PDF, and the guide's coverage at a glance. Before, only the coverage
+    page and its CSV said it."""
+    from mapping.models import Mapping
+
+    people["publisher"].first_name, people["publisher"].last_name = "Pat", "Lee"
+    people["publisher"].save()
+    register = Mapping.objects.get(slug="example-homes-cc")
+    gap = register.target_framework.elements.exclude(
+        pk__in=register.links.current().values("target")).filter(parent=None).first()  # fmt: skip
+    register.leave_unlinked(gap, reason="Met through procurement, not a behaviour.",
+                            by=people["publisher"])  # fmt: skip
+    said = "Reviewed and left unlinked on purpose on"
+    reason = "by Pat Lee: Met through procurement, not a behaviour."
+    pack = f"/m/example-homes-cc/elements/{register.target_framework.slug}/{gap.code}/evidence"
+    markdown = client.get(pack + ".md").content.decode()
+    assert said in markdown and reason in markdown
+    word = docx.Document(io.BytesIO(client.get(pack + ".docx").content))
+    text = " ".join(paragraph.text for paragraph in word.paragraphs)
+    assert said in text and reason in text
+    for pdf in (pack + ".pdf", "/m/example-homes-cc/guide.pdf"):
+        printed = subprocess.run(["pdftotext", "-", "-"], input=client.get(pdf).content,
+                                 capture_output=True, check=True).stdout.decode()  # fmt: skip
+        assert (
+            "Reviewed and left unlinked" in printed
+            and "Met through procurement, not a behaviour." in " ".join(printed.split())
+        ), pdf
+    guide = client.get("/m/example-homes-cc/").content.decode()
+    assert "1 was reviewed and left unlinked on purpose" in guide
