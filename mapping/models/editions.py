@@ -231,6 +231,19 @@ class Edition(models.Model):
         raise ValidationError("A published edition cannot be deleted.")
 
     @property
+    def details_changed(self) -> bool:
+        """Whether the register's own words (its name, organisation, description and the
+        guide's introduction) differ now from what this edition froze: they are no change
+        in the history, but a new edition would read differently."""
+        mapping = self.mapping
+        return (mapping.name, mapping.organisation, mapping.description, mapping.guide_intro) != (
+            self.register_name,
+            self.organisation,
+            self.register_description,
+            self.guide_intro,
+        )
+
+    @property
     def guide_intro_html(self) -> str:
         return render_markdown(self.guide_intro)
 

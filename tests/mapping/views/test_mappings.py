@@ -238,3 +238,8 @@ def test_a_registers_publishers_edit_its_details_on_the_web(small, people, as_ro
     assert "<h2>Start here</h2>" in guide and "<em>this</em>" in guide
     assert "Our ways, renamed" in guide
     assert "Our ways, renamed" not in as_role("viewer").get("/editions/1/").content.decode()
+    # Its own details are no change in the history, but the banner and the publish form
+    # say they differ from the edition's, and a new edition would carry them.
+    assert "The register's own details" in guide and "No changes since" not in guide
+    publish = as_role("publisher").get(reverse("edition_publish")).content.decode()
+    assert "Nothing has changed since edition 1" not in publish
