@@ -239,8 +239,19 @@ def test_drafts_and_proposals_are_marked_where_the_guide_shows_them(client, publ
     from tests.mapping.test_pdf import pdftotext
 
     page = client.get("/").content.decode()
-    assert "(1 of them not yet approved: drafts and proposals, marked where they are shown)" in page
+    assert (
+        "(1 of them not yet approved: drafts and proposals, marked where they are shown "
+        "and counted in the figures above; an edition counts approved links alone)"
+    ) in page
     assert page.count('<span class="status-note">draft, not yet approved</span>') == 1
+    number = published["edition"].number
+    coverage = client.get("/coverage/").content.decode()
+    assert (
+        "These figures count the live register's 1 link not yet approved (drafts and "
+        "proposals) as well as its approved ones."
+    ) in coverage
+    assert f'<a href="/editions/{number}/coverage/">coverage in edition {number}</a>' in coverage
+    assert "These figures count" not in client.get(f"/editions/{number}/coverage/").content.decode()
     edition = client.get(f"/editions/{published['edition'].number}/").content.decode()
     assert "not yet approved" not in edition
     text = " ".join(pdftotext(client.get("/guide.pdf").content).split())
