@@ -193,6 +193,10 @@ def test_the_gap_report_never_calls_what_only_inference_reaches_covered(demo, cl
     # read as another path of the last one named.
     assert re.search(r"; and \d+ more inferred links?, not reviewed\.", page)
     assert " more, not reviewed" not in page
+    # The summary names each route, not the first one alone.
+    summary = page[page.index('id="inferred-heading"') :]
+    routes = re.findall(r"\d+ inferred, not reviewed: ([^)]*)\)", summary)
+    assert routes and any(route.count("inferred through") > 1 for route in routes), routes
 
 
 def test_the_gap_tables_say_not_linked_of_sources_and_are_named_by_their_headings(demo, client):
