@@ -7,6 +7,7 @@ from django import forms
 
 from mapping.forms.text import TextField
 from mapping.models import Mapping
+from mapping.models.mappings import NAME_TAKEN
 from standards.models import Framework
 
 
@@ -15,9 +16,7 @@ def name_of_its_own(name: str, pk: int | None = None) -> str:
     two identical choices wherever a register is chosen (a role, the review queue)."""
     name = name.strip()
     if Mapping.objects.filter(name__iexact=name).exclude(pk=pk).exists():
-        raise forms.ValidationError(
-            "Another register has that name: choose one people can tell apart from it."
-        )
+        raise forms.ValidationError(NAME_TAKEN)  # the register's own rule, said at once
     return name
 
 
