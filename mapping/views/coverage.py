@@ -18,6 +18,8 @@ from mapping.models import Relation, Side
 from mapping.register import Register
 from mapping.views.lookups import HtmxHttpRequest, register_page, wants_fragment
 
+# A chosen cell lists this many of its links at most; the link table has them all.
+CELL_AT_MOST = 25
 # Vendored under static/vendor with its licence; no CDN.
 CYTOSCAPE = "vendor/cytoscape-3.34.4/cytoscape.min.js"
 
@@ -66,7 +68,9 @@ def matrix(request: HtmxHttpRequest, register: Register) -> HttpResponse:
             if chosen is None:
                 form.add_error("cell", "That cell is hidden inside a closed row or column.")
             else:  # whole links, in one query: each is cited (its COinS span, its date)
-                context["cell_links"] = register.rows_by_id([link.link_id for link in chosen.links])
+                listed = [link.link_id for link in chosen.links[:CELL_AT_MOST]]
+                context["cell_links"] = register.rows_by_id(listed)
+                context["cell_total"] = len(chosen.links)
     template_name = "mapping/matrix.html"
     if wants_fragment(request):
         template_name += "#cell_detail" if request.htmx.target == "cell-detail" else "#grid"

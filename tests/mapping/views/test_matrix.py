@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from mapping.coverage.matrix import build_matrix
 from mapping.models import Link, Mapping
 from mapping.register import LiveRegister
+from tests.synthetic import build_register
 
 URL = reverse("matrix")
 
@@ -187,3 +188,17 @@ def test_its_column_codes_are_named_in_a_key_for_those_without_a_pointer(demo, c
     key = html[html.index('<details class="column-key">') : html.index("</details>")]
     for element in demo.target_framework.elements.filter(parent=None):
         assert f'<span class="code">{element.code}</span> {element.title}</li>' in key
+
+
+def test_a_crowded_cell_lists_its_first_links_and_leads_to_all_of_them(client, db):
+    """A cell of a hundred links shows 25 and the way to the rest, not a page of them all."""
+    build_register(400)  # B1 and what sits under it by S1 and what sits under it: 100
+    html = client.get(URL, {"cell": "B1:S1"}).content.decode()
+    assert html.count('class="detail-link"') == 25
+    assert ": 100 links</span></h2>" in html
+    assert "The first 25 of 100 are shown." in html
+    assert '<a href="/links/?source=B1&amp;target=S1">See all 100 in the link table</a>' in html
+    table = client.get("/links/", {"source": "B1", "target": "S1"}).content.decode()
+    assert "of 100 links" in table
+    opened = client.get(URL, {"expand": "B1", "cell": "B1:S1"}).content.decode()
+    assert opened.count('class="detail-link"') == 10 and "more-links" not in opened
