@@ -277,6 +277,21 @@ class ChangedElement(Payload):
     fields: list[str]
 
 
+class ComparedGap(Payload):
+    """An element an edition says was reviewed and left unlinked on purpose."""
+
+    side: Side
+    code: str
+    title: str
+    reason: str
+
+
+class ChangedGap(Payload):
+    before: ComparedGap
+    after: ComparedGap
+    fields: list[str]
+
+
 class ComparisonOut(Payload):
     old: int
     new: int
@@ -286,6 +301,9 @@ class ComparisonOut(Payload):
     added_elements: list[ComparedElement]
     removed_elements: list[ComparedElement]
     changed_elements: list[ChangedElement]
+    added_gaps: list[ComparedGap]
+    removed_gaps: list[ComparedGap]
+    changed_gaps: list[ChangedGap]
 
     @classmethod
     def of(cls, old: int, new: int, found) -> ComparisonOut:
@@ -299,11 +317,11 @@ class ComparisonOut(Payload):
 
         rows = {name: [row(found_row) for found_row in getattr(found, name)]
                 for name in ("added_links", "removed_links", "added_elements",
-                             "removed_elements")}  # fmt: skip
+                             "removed_elements", "added_gaps", "removed_gaps")}  # fmt: skip
         changed = {
             name: [{"before": row(c.before), "after": row(c.after), "fields": list(c.fields)}
                    for c in getattr(found, name)]
-            for name in ("changed_links", "changed_elements")
+            for name in ("changed_links", "changed_elements", "changed_gaps")
         }  # fmt: skip
         return cls.model_validate({"old": old, "new": new, **rows, **changed})
 

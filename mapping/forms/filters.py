@@ -324,6 +324,7 @@ class CompareForm(AskedOnce):
         error_messages={"invalid_choice": "There is no edition %(value)s.",
                         "required": "Choose the edition to compare to."},
     )  # fmt: skip
+    page = PAGE  # of the links that differ
 
     def __init__(self, data, *, editions: Sequence[Edition]) -> None:
         super().__init__(data)

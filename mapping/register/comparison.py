@@ -1,12 +1,13 @@
-"""Comparing two editions: links matched by their pair of codes, elements by their side and
-code (so a renumbered id is not a change), each added, removed or changed, field by field."""
+"""Comparing two editions: links matched by their pair of codes, elements and gaps left
+unlinked on purpose by their side and code (so a renumbered id is not a change), each added,
+removed or changed, field by field."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from mapping.models import Edition, EditionElement, EditionLink, Relation
+from mapping.models import Edition, EditionElement, EditionGap, EditionLink, Relation
 
 LINK_TEXT_FIELDS = ("relation", "rationale", "example")
 CODE_PARTS = re.compile(r"(\d+)")
@@ -39,21 +40,35 @@ class ElementRow:
 
 
 @dataclass(frozen=True)
+class GapRow:
+    """An element the edition says was reviewed and left unlinked on purpose."""
+
+    side: str
+    code: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class EditionContent:
     """What an edition says, keyed the way two editions are matched."""
 
     links: dict[tuple[str, str], LinkRow]
     elements: dict[tuple[str, str], ElementRow]
+    gaps: dict[tuple[str, str], GapRow] = field(default_factory=dict)
 
     @classmethod
     def of(cls, edition: Edition) -> EditionContent:
-        """Two queries, whatever the edition's size."""
+        """Three queries, whatever the edition's size."""
         links = EditionLink.objects.filter(edition=edition).values_list(
             "source__code", "source__title", "target__code", "target__title",
             *LINK_TEXT_FIELDS,
         )  # fmt: skip
         elements = EditionElement.objects.filter(edition=edition).values_list(
             "framework__side", "code", *ELEMENT_TEXT_FIELDS
+        )
+        gaps = EditionGap.objects.filter(edition=edition).values_list(
+            "element__framework__side", "element__code", "element__title", "reason"
         )
         return cls(
             links={
@@ -63,6 +78,7 @@ class EditionContent:
             elements={
                 (side, code): ElementRow(side, code, *text) for side, code, *text in elements
             },
+            gaps={(side, code): GapRow(side, code, *text) for side, code, *text in gaps},
         )
 
 
@@ -86,10 +102,21 @@ class EditionDiff:
     added_elements: list[ElementRow]
     removed_elements: list[ElementRow]
     changed_elements: list[Changed]
+    added_gaps: list[GapRow] = field(default_factory=list)
+    removed_gaps: list[GapRow] = field(default_factory=list)
+    changed_gaps: list[Changed] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not any(vars(self).values())
+
+    @property
+    def link_rows(self) -> list[tuple[str, LinkRow | Changed]]:
+        """Every link that differs as (what, row): added, then not in the new edition, then
+        changed, each in code order; what a page of the comparison lists."""
+        return [*(("added", row) for row in self.added_links),
+                *(("removed", row) for row in self.removed_links),
+                *(("changed", item) for item in self.changed_links)]  # fmt: skip
 
 
 def in_code_order(key: tuple[str, ...]) -> tuple:
@@ -121,4 +148,7 @@ def diff(old: EditionContent, new: EditionContent) -> EditionDiff:
         added_elements=only_in(new.elements, old.elements),
         removed_elements=only_in(old.elements, new.elements),
         changed_elements=changed(old.elements, new.elements, ELEMENT_TEXT_FIELDS),
+        added_gaps=only_in(new.gaps, old.gaps),
+        removed_gaps=only_in(old.gaps, new.gaps),
+        changed_gaps=changed(old.gaps, new.gaps, ("reason",)),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +17,8 @@ from mapping.models.editions import NothingToPublish
 from mapping.register import LiveRegister
 from mapping.register.comparison import EditionContent, diff
 from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register, register_page
+
+COMPARED_LINKS_PAGE = 200  # links that differ, a page of the comparison
 
 
 @require_safe
@@ -87,10 +90,19 @@ def edition_compare(request: HtmxHttpRequest, register: LiveRegister) -> HttpRes
     if form.is_bound and form.is_valid():
         by_number = {e.number: e for e in editions}
         old, new = by_number[form.cleaned_data["old"]], by_number[form.cleaned_data["new"]]
-        context |= {
-            "old": old,
-            "new": new,
-            "diff": diff(EditionContent.of(old), EditionContent.of(new)),
-        }
+        found = diff(EditionContent.of(old), EditionContent.of(new))
+        paginator = Paginator(found.link_rows, COMPARED_LINKS_PAGE)
+        number = form.cleaned_data["page"] or 1
+        if number > paginator.num_pages:
+            form.add_error("page", f"There is no page {number}: the links that differ fill "
+                           f"{paginator.num_pages}.")  # fmt: skip
+        else:
+            context |= {
+                "old": old,
+                "new": new,
+                "diff": found,
+                "page": paginator.page(number),
+                "page_numbers": paginator.get_elided_page_range(number, on_ends=1),
+            }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "mapping/edition_compare.html", context, status=status)

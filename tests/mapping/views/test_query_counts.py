@@ -121,7 +121,7 @@ def test_an_edition_page_costs_the_same_at_any_size(sized, client, db, page, liv
     ("page", "queries"),
     [
         ("editions/", 3),  # the mapping, its editions with their counts, the banner
-        ("editions/compare/?old=1&new=2", 7),  # + each edition's links and elements
+        ("editions/compare/?old=1&new=2", 9),  # + each edition's links, elements and gaps
     ],
 )
 def test_the_edition_list_and_comparison_cost_the_same_at_any_size(

@@ -1,0 +1,66 @@
+"""Comparing two editions: the links that differ a page at a time, and the gaps left
+unlinked on purpose, on the page and through the API."""
+
+import re
+
+from mapping.models import Edition, LinkStatus
+from tests.synthetic import build_register
+
+COMPARE = "/editions/compare/"
+
+
+def test_the_links_that_differ_come_a_page_at_a_time(db, client, people):
+    mapping = build_register(450)
+    mapping.links.update(status=LinkStatus.DRAFT)
+    Edition.objects.publish(mapping, by=people["publisher"], title="Empty")
+    mapping.links.update(status=LinkStatus.APPROVED)
+    Edition.objects.publish(mapping, by=people["publisher"], title="Full")
+    first = client.get(COMPARE, {"old": 1, "new": 2}).content.decode()
+    assert first.count('<tr class="added">') == 200
+    assert "450 added, 0 not in edition 2, 0 changed: 1–200 of 450 shown" in first
+    assert '<a href="?old=1&amp;new=2&amp;page=2" rel="next">' in first
+    assert '<span aria-current="page">1</span>' in first
+    last = client.get(COMPARE, {"old": 1, "new": 2, "page": 3}).content.decode()
+    assert last.count('<tr class="added">') == 50 and "401–450 of 450 shown" in last
+    assert 'rel="next"' not in last
+    # The page is not a field of the form: choosing editions again starts at the first.
+    assert 'name="page"' not in last
+    beyond = client.get(COMPARE, {"old": 1, "new": 2, "page": 4})
+    assert beyond.status_code == 400
+    assert "There is no page 4: the links that differ fill 3." in beyond.content.decode()
+    assert client.get(COMPARE, {"old": 1, "new": 2, "page": "x"}).status_code == 400
+
+
+def test_a_small_comparison_has_no_pages(published, client):
+    html = client.get(COMPARE).content.decode()
+    assert 'class="pagination"' not in html and " shown</caption>" not in html
+
+
+def test_gaps_left_unlinked_on_purpose_are_compared(small, people, client):
+    mapping, publisher = small["mapping"], people["publisher"]
+    mapping.leave_unlinked(small["b12"], reason="Thanks are said elsewhere.", by=publisher)
+    Edition.objects.publish(mapping, by=publisher, title="One")
+    mapping.leave_unlinked(small["b12"], reason="Covered by the thanks policy.", by=publisher)
+    Edition.objects.publish(mapping, by=publisher, title="Two")
+    mapping.review_again(small["b12"], by=publisher)
+    Edition.objects.publish(mapping, by=publisher, title="Three")
+
+    changed = client.get(COMPARE, {"old": 1, "new": 2}).content.decode()
+    section = re.search(r'<section aria-labelledby="gaps-heading">.*?</section>', changed, re.S)[0]
+    assert "0 newly left unlinked, 0 no longer, 1 with a new reason" in section
+    assert '<th scope="row">B1.2 Say thank you</th>' in section
+    assert "<del>Thanks are said elsewhere.</del>" in section
+    assert "<ins>Covered by the thanks policy.</ins>" in section
+    gone = client.get(COMPARE, {"old": 2, "new": 3}).content.decode()
+    assert "0 newly left unlinked, 1 no longer, 0 with a new reason" in gone
+    assert "No longer left unlinked" in gone
+    back = client.get(COMPARE, {"old": 3, "new": 1}).content.decode()
+    assert "1 newly left unlinked" in back and "<ins>Thanks are said elsewhere.</ins>" in back
+
+    api = client.get(f"/api/mappings/{mapping.slug}/editions/compare", {"old": 2, "new": 3})
+    assert api.json()["removed_gaps"] == [{"side": "source", "code": "B1.2",
+                                           "title": "Say thank you",
+                                           "reason": "Covered by the thanks policy."}]  # fmt: skip
+    changed_api = client.get(f"/api/mappings/{mapping.slug}/editions/compare",
+                             {"old": 1, "new": 2}).json()["changed_gaps"]  # fmt: skip
+    assert [item["fields"] for item in changed_api] == [["reason"]]
