@@ -51,6 +51,10 @@
     tops.target.sort((a, b) => keys.get(a.id) - keys.get(b.id));
   })();
 
+  // Lines drawn at once at most: past a few thousand, drawing freezes the tab for seconds.
+  // Opening a group that would pass it closes the others (the link table lists every link).
+  const MOST_LINES = 1500;
+
   const state = { open: new Set(), focus: "", source: "", target: "", relation: "" };
   const emptyPanel = [...panel.childNodes].map((node) => node.cloneNode(true));
   const controls = { source: "map-source", target: "map-target", relation: "map-relation" };
@@ -66,7 +70,22 @@
       select.value = state[name];
     }
     if (state.focus) state.open.add(clusterOf(state.focus));
+    // An address opening more than can be drawn keeps the group in focus, or the first.
+    const trimmed = keepDrawable(state.focus ? clusterOf(state.focus) : [...state.open][0]);
+    if (trimmed) say(tooManySaid(trimmed));
   }
+
+  const lineCount = () => lines(links, "links").length + lines(inferred, "inferred").length;
+  // With more lines than MOST_LINES to draw and more than one group open, only `keep` stays
+  // open; how many lines there would have been (0 when nothing was closed).
+  function keepDrawable(keep) {
+    if (state.open.size <= 1) return 0;
+    const count = lineCount();
+    if (count <= MOST_LINES) return 0;
+    state.open = new Set(state.open.has(keep) ? [keep] : []);
+    return count;
+  }
+  const tooManySaid = (count) => `The other groups were closed: with them all open the map would draw ${count.toLocaleString("en-GB")} lines, more than it can draw quickly (${MOST_LINES.toLocaleString("en-GB")}). The link table and the matrix list every link.`;
 
   // What the reader chose (an element, a filter, a reset) is a step of its own in the
   // browser's history, so that Back returns to the view before it; what an address asks
@@ -297,10 +316,11 @@
     else if (closing) state.open.delete(id);
     else if (cluster) state.open.add(id);
     state.focus = id;
+    const trimmed = keepDrawable(clusterOf(id));
     chosen = true;
     draw();
     const own = links.filter((l) => l.source === id || l.target === id).length;
-    say(`${node.code} ${node.title}${closing ? " closed" : ""}: ${own} link${own === 1 ? "" : "s"} shown beside the map.`);
+    say(`${node.code} ${node.title}${closing ? " closed" : ""}: ${own} link${own === 1 ? "" : "s"} shown beside the map.${trimmed ? ` ${tooManySaid(trimmed)}` : ""}`);
     if (moveFocus) panel.focus();
   }
 

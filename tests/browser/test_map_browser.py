@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 from tests.browser.test_csp_browser import _watch
+from tests.synthetic import build_register
 
 STRENGTH = [
     "same_as",
@@ -355,3 +356,27 @@ def test_in_forced_colours_the_map_keeps_its_ground_and_its_legend_matches_it(li
         "e => getComputedStyle(e).backgroundColor"
     )
     assert legend == "rgb(255, 255, 255)", "the keys keep the ground they are legible on"
+
+
+def test_at_ten_thousand_links_the_map_never_draws_more_lines_than_it_can(
+    live_server, transactional_db, page
+):
+    """Opening every group of a 10,000-link register would draw 10,000 lines and freeze the
+    tab: opening one past 1,500 lines closes the others, and says so."""
+    build_register(10_000)
+    tops = [f"source:B{n}" for n in range(1, 11)]
+    open_map(page, live_server.url, "#open=" + ",".join(tops))
+    assert page.evaluate("weaveMap.edges('.relation').length") == 1000  # 100 sources by 10
+    tap(page, "target:S1")  # 100 sources by 19 would be 1,900 lines
+    status = page.locator("#map-status")
+    expect(status).to_contain_text("The other groups were closed: with them all open the map")
+    expect(status).to_contain_text("would draw 1,900 lines")
+    assert page.evaluate("weaveMap.edges('.relation').length") == 190  # 10 tops by (10 + 9)
+    assert "open=target%3AS1&" in page.evaluate("location.hash")
+    # A shared address asking for everything keeps the group in focus.
+    every = ",".join([*tops, *(f"target:S{n}" for n in range(1, 11))])
+    open_map(page, live_server.url, f"#open={every}&focus=source%3AB3")
+    assert page.evaluate("weaveMap.edges('.relation').length") <= 1500
+    expect(status).to_contain_text("would draw 10,000 lines")
+    assert page.evaluate("[...document.querySelectorAll('#map-status')].length") == 1
+    assert "open=source%3AB3&" in page.evaluate("location.hash")
