@@ -170,7 +170,8 @@ def render_many(items: list[dict], style: str, *, html_output: bool) -> list[str
             fits = sample.count(TITLE_MARK) == 1 and sample.count(URL_MARK) == 1
             shapes[key] = sample if fits else None
         sample = shapes[key]
-        if sample is None or URL_MARK in item["title"] or TITLE_MARK in item["title"]:
+        if (sample is None or "URL" not in item or URL_MARK in item["title"]
+                or TITLE_MARK in item["title"]):  # fmt: skip
             written.append(_render(item, style, html_output))
         else:
             written.append(sample.replace(TITLE_MARK, escape(item["title"]))
@@ -186,6 +187,8 @@ def with_year_letters(written: list[str], items: list[dict]) -> list[str]:
     written = list(written)
     by_author_year: dict[tuple, list[int]] = {}
     for place, item in enumerate(items):
+        if "issued" not in item:  # "n.d.": no year to tell apart
+            continue
         key = (json.dumps(item["author"], sort_keys=True), item["issued"]["date-parts"][0][0])
         by_author_year.setdefault(key, []).append(place)
     for (_author, year), places in by_author_year.items():

@@ -62,6 +62,35 @@ class PackSection:
         return sum(len(group.links) for group in self.groups)
 
 
+@dataclass(frozen=True)
+class PublishedStandards:
+    """A standards framework of the register, as its publisher published it: named in the
+    pack (who sets the standard), and cited in its reference list (the primary source)."""
+
+    name: str
+    publisher: str
+    version: str
+    year: int | None
+    url: str
+    note: str
+
+    @property
+    def said(self) -> str:
+        """ "The Regulator of Social Housing, Competence and Conduct Standard (2026)"."""
+        dated = ", ".join(dict.fromkeys(filter(None, [self.version, str(self.year or "")])))
+        return f"{self.publisher}, {self.name}" + (f" ({dated})" if dated else "")
+
+    @property
+    def csl_item(self) -> dict:
+        """A report its publisher wrote; APA gives "n.d." for one without a year."""
+        shown = self.version and self.version != str(self.year)  # not "(2021)" twice
+        title = f"{self.name} ({self.version})" if shown else self.name
+        item = {"id": f"standards-{self.name}", "type": "report", "title": title,
+                "author": [{"literal": self.publisher}]}  # fmt: skip
+        item |= {"issued": {"date-parts": [[self.year]]}} if self.year else {}
+        return item | ({"URL": self.url} if self.url else {})
+
+
 @dataclass
 class Pack:
     register_name: str
@@ -83,6 +112,7 @@ class Pack:
     direct: list[PackGroup] = field(default_factory=list)
     under: list[PackSection] = field(default_factory=list)
     style: str = "apa"  # the reference list's: "apa" or "harvard"
+    standards: list[PublishedStandards] = field(default_factory=list)
 
     @property
     def references_note(self) -> str:
@@ -118,8 +148,10 @@ class Pack:
         return f"Which of {self.other_framework_name} this {level} evidences"
 
     @property
-    def references(self) -> list[Citation]:
-        return [self.citation, *(link.citation for link in self.links)]
+    def references(self) -> list:
+        """What the reference list cites (each with its csl_item): the pack's element,
+        the standards as their publishers published them, and every link."""
+        return [self.citation, *self.standards, *(link.citation for link in self.links)]
 
     @property
     def other_heading(self) -> str:
@@ -136,7 +168,8 @@ class Pack:
                         key=lambda entry: _plain(entry[0]))  # fmt: skip
         written = with_year_letters([text for text, _c in listed],
                                     [c.csl_item for _text, c in listed])  # fmt: skip
-        return [(text, c.cited.url) for text, (_text, c) in zip(written, listed, strict=True)]
+        return [(text, c.csl_item.get("URL", ""))
+                for text, (_text, c) in zip(written, listed, strict=True)]  # fmt: skip
 
 
 def _line(text: str) -> str:
@@ -189,7 +222,10 @@ def build(register: Register, element, *, absolute, today: date, style: str = "a
     retired = ""
     if getattr(element, "retired", False):
         retired = element.retired_reason or "Retired from its framework."
+    standards = [_published(register.framework(each)) for each in (side, other)
+                 if register.framework(each).kind == FrameworkKind.STANDARDS]  # fmt: skip
     return Pack(
+        standards=list(dict.fromkeys(standards)),
         left_unlinked=_left_unlinked(register, element) if not direct.links else "",
         register_name=register.name, organisation=register.organisation,
         framework_name=register.framework(side).name,
@@ -203,6 +239,14 @@ def build(register: Register, element, *, absolute, today: date, style: str = "a
         direct=grouped(direct.links),
         under=[PackSection(s.element.code, _line(s.element.title), grouped(s.links))
                for s in children], style=style,
+    )  # fmt: skip
+
+
+def _published(framework) -> PublishedStandards:
+    return PublishedStandards(
+        name=_line(framework.name), publisher=_line(framework.publisher),
+        version=_line(framework.version_label), year=framework.year, url=framework.source_url,
+        note=" ".join(printable(framework.citation_note).split()),
     )  # fmt: skip
 
 
@@ -229,6 +273,10 @@ def markdown(pack: Pack) -> str:
         lines += [_md(pack.description, indent=""), ""]
     if pack.wording:
         lines += [f"*{pack.wording}*", ""]
+    for standards in pack.standards:
+        where = f" <{standards.url}>" if standards.url else ""
+        lines += [f"The standards: {_md(standards.said)}.{where}" + (
+            f" {_md(standards.note)}" if standards.note else ""), ""]  # fmt: skip
     lines += [f"## {_md(pack.what)}", ""]
     lines += _groups_md(pack.direct, "###") or [
         f"No links are made to {_md(pack.code)} itself.",

@@ -54,6 +54,12 @@ def docx(pack: Pack) -> bytes:
         document.add_paragraph(_t(pack.description))
     if pack.wording:
         document.add_paragraph().add_run(_t(pack.wording)).italic = True
+    for standards in pack.standards:
+        said = document.add_paragraph(_t(f"The standards: {standards.said}. "))
+        if standards.url:
+            _hyperlink(said, standards.url, standards.url)
+        if standards.note:
+            said.add_run(_t(f" {standards.note}"))
     document.add_heading(_t(pack.what), level=2)
     if not _table(document, pack, pack.direct):
         document.add_paragraph(f"No links are made to {pack.code} itself.")
@@ -72,9 +78,10 @@ def docx(pack: Pack) -> bytes:
         entry = document.add_paragraph()  # no bullets, a hanging indent (both styles)
         entry.paragraph_format.left_indent = Cm(1.27)
         entry.paragraph_format.first_line_indent = Cm(-1.27)
-        before, _, after = text.partition(url)
+        before, found, after = text.partition(url) if url else (text, "", "")
         entry.add_run(_t(before))
-        _hyperlink(entry, url, url)
+        if found:
+            _hyperlink(entry, url, url)
         if after:
             entry.add_run(_t(after))
     output = io.BytesIO()

@@ -77,12 +77,13 @@ def test_word_has_real_headings_a_table_of_the_links_and_working_hyperlinks(clie
         f"{link.source.code} → {link.target.code}" for link in int_links
     }
     targets = {rel.target_ref for rel in document.part.rels.values() if "hyperlink" in rel.reltype}
-    assert targets == {f"{PERMALINKS}{INT}"} | {
+    standards = "https://www.cih.org/psf"  # the published standards, named and cited
+    assert targets == {f"{PERMALINKS}{INT}", standards} | {
         f"{PERMALINKS}/links/{link.pk}/" for link in int_links
     }
     linked = [row for row in rows if row.cells[0]._tc.xpath(".//w:hyperlink")]
     assert len(linked) == len(rows), "each row's reference is a hyperlink"
-    for target in targets:
+    for target in targets - {standards}:
         assert target.startswith("http://testserver/")
         assert client.get(target.removeprefix("http://testserver")).status_code == 200
     assert document.core_properties.title == "Evidence pack: INT Integrity"
@@ -109,6 +110,40 @@ def test_the_pdf_is_tagged_and_reads_as_the_pack(client, demo, int_links, tmp_pa
     assert "Evidence pack: INT Integrity" in text
     for link in int_links:
         assert f"{link.source.code} → {link.target.code}" in text
+    assert ("The standards: Chartered Institute of Housing, CIH Professional Standards "
+            "(2021). https://www.cih.org/psf") in text  # fmt: skip
+
+
+def test_every_pack_names_the_standards_and_cites_them_as_published(client, demo):
+    """An inspector or a marker reads who sets the standard and where its own text is, and
+    the reference list cites that text beside the register's pages."""
+    for page in (INT, B1):  # a standard's pack, and a behaviour's (the standards it meets)
+        text = client.get(page + "evidence.md").content.decode()
+        said = text.split("## ", 2)[1]
+        assert (
+            "The standards: Chartered Institute of Housing, CIH Professional Standards "
+            "(2021). <https://www.cih.org/psf> The official wording of the CIH"
+        ) in said
+        assert (
+            "- Chartered Institute of Housing. (2021). CIH Professional Standards. "
+            "https://www.cih.org/psf\n"
+        ) in text
+        assert text.count("Chartered Institute of Housing. (2021)") == 1
+    harvard = client.get(INT + "evidence.md", {"style": "harvard"}).content.decode()
+    assert ("- Chartered Institute of Housing (2021) CIH Professional Standards. Available at: "
+            "https://www.cih.org/psf.") in harvard  # fmt: skip
+    document = docx.Document(io.BytesIO(client.get(INT + "evidence.docx").content))
+    assert any(p.text.startswith("The standards: Chartered Institute of Housing, CIH")
+               for p in document.paragraphs)  # fmt: skip
+
+
+def test_a_standard_without_a_year_or_an_address_is_cited_without_them(client, demo):
+    demo.target_framework.__class__.objects.filter(pk=demo.target_framework_id).update(
+        year=None, version_label="", source_url=""
+    )
+    text = client.get(INT + "evidence.md").content.decode()
+    assert "The standards: Chartered Institute of Housing, CIH Professional Standards. The" in text
+    assert "- Chartered Institute of Housing. (n.d.). CIH Professional Standards.\n" in text
 
 
 def test_a_behaviours_pack_says_what_it_evidences(client, demo):
@@ -183,6 +218,7 @@ def test_the_reference_list_reads_as_each_citation_on_its_own(client, published,
     from django.utils import timezone
 
     from mapping.citing import evidence
+    from mapping.citing.citations import _render
     from mapping.register import EditionRegister, LiveRegister
 
     for register in (LiveRegister(published["mapping"]), EditionRegister(published["edition"])):
@@ -191,15 +227,20 @@ def test_the_reference_list_reads_as_each_citation_on_its_own(client, published,
                               today=timezone.localdate())  # fmt: skip
         for html_output in (False, True):
             listed = [text for text, _url in pack.reference_list(html_output=html_output)]
-            alone = [(c.apa_html() if html_output else c.text("apa")).strip()
+            alone = [_render(c.csl_item, "apa", html_output).strip()
                      for c in pack.references]  # fmt: skip
             assert sorted(_without_letters(text) for text in listed) == sorted(alone)
         plain = [text for text, _url in pack.reference_list()]
         assert plain == sorted(plain, key=str.casefold), "APA's order"
+        # The standards themselves, by their publisher, among the register's own pages.
+        assert plain[0] == (
+            "Chartered Institute of Housing. (2021). CIH Professional "
+            "Standards. https://www.cih.org/psf"
+        )
         # One author, one year: told apart in the text as 2026a, 2026b, … in the list's order.
         year = pack.references[0].cited.issued.year
-        letters = [re.search(rf"\({year}([a-z]+)", text)[1] for text in plain]
-        assert letters == [chr(ord("a") + n) for n in range(len(plain))]
+        letters = [re.search(rf"\({year}([a-z]+)", text)[1] for text in plain[1:]]
+        assert letters == [chr(ord("a") + n) for n in range(len(plain) - 1)]
 
 
 def _without_letters(text: str) -> str:
