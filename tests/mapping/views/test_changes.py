@@ -30,7 +30,7 @@ def test_changes_lists_every_change_newest_first(edited, client):
     assert html.index("Be kinder") < html.index("Edited once.")
     assert "<del>Listening is hearing people out.</del>" in html
     assert "<ins>Edited once.</ins>" in html
-    assert "by editor" in html and "by publisher" in html
+    assert "by <bdi>editor</bdi>" in html and "by <bdi>publisher</bdi>" in html
 
 
 def test_an_element_moved_says_from_which_parent_to_which(small, people, client, settings):
@@ -390,3 +390,16 @@ def test_revert_is_offered_on_an_element_page_only_to_those_who_may_revert_it(
     assert "Cannot be reverted" not in _entry(page, element_change)
     site = as_role("publisher").get(url).content.decode()
     assert "Revert…" in _entry(site, element_change)
+
+
+def test_a_right_to_left_name_cannot_turn_by_whom_and_when_around(small, people, client):
+    """A name in Hebrew or Arabic is isolated (<bdi>): the day that follows it stays after
+    it, as "by מרים כהן, 7 December 2026", in the history and on the link's page."""
+    editor = people["editor"]
+    editor.first_name, editor.last_name = "מרים", "כהן"
+    editor.save()
+    link = small["b11_s11"]
+    link.edit(by=editor, revision=1, rationale="Edited by Miriam.")
+    assert "by <bdi>מרים כהן</bdi>, <time" in client.get(URL).content.decode()
+    page = client.get(f"/links/{link.pk}/").content.decode()
+    assert "by <bdi>מרים כהן</bdi>, <time" in page

@@ -66,7 +66,7 @@ def test_on_the_links_own_page_its_facts_and_history_follow_the_row(small, as_ro
     assert '<input type="hidden" name="on" value="link">' in row_form
     html = _edit(editor, link, rationale="Heard out.", on="link").content.decode()
     facts = html[html.index('<dl class="facts" id="link-facts" hx-swap-oob="true">') :]
-    assert f"by {people['editor']}" in facts.split("</dl>")[0]
+    assert f"by <bdi>{people['editor']}</bdi>" in facts.split("</dl>")[0]
     # The permalink stays the full address the page showed (naming its register), not a path.
     permalink = f"http://testserver/m/ours{link.get_absolute_url()}"
     assert f">{permalink}</a>" in facts.split("</dl>")[0]

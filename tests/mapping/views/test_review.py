@@ -159,7 +159,7 @@ def test_imports_checked_but_not_applied_are_listed(small, people, as_role):
             mapping=small["mapping"], state=ImportBatch.State.PLANNED, created_by=people["editor"],
         )  # fmt: skip
     page = _text(as_role("publisher").get(reverse("review")))
-    assert "links.csv</a> into Our ways to the standards, by editor" in page
+    assert "links.csv</a> into Our ways to the standards, by <bdi>editor</bdi>" in page
     assert "with-problems.csv" not in page and "unchanged.csv" not in page
     assert 'To review <span class="count">(1' in page
 
