@@ -123,10 +123,16 @@
     return [...pairs.values()];
   }
 
-  // The start of a text, cut at a word where one ends near enough, and "…".
+  // The start of a text, cut at a word where one ends near enough, and "…"; counted and cut
+  // in characters as people see them (an emoji, a flag, a letter and its accent), never
+  // inside one.
+  const characters = typeof Intl.Segmenter === "function"
+    ? (text) => [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)].map((part) => part.segment)
+    : (text) => Array.from(text); // code points, at least: never half an emoji
   function shorten(text, most) {
-    if (text.length <= most + 6) return text; // never cut to leave out a word or so
-    const cut = text.slice(0, most - 1);
+    const seen = characters(text);
+    if (seen.length <= most + 6) return text; // never cut to leave out a word or so
+    const cut = seen.slice(0, most - 1).join("");
     const space = cut.lastIndexOf(" ");
     return `${(space > most / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, "")}…`;
   }
@@ -186,6 +192,7 @@
     style: [
       { selector: "node", style: {
         label: "data(label)", "font-size": FONT, "text-wrap": "wrap", "text-max-width": 135, "text-valign": "center",
+        "text-overflow-wrap": "anywhere", // a word longer than the label's width breaks, not runs off
         width: 30, height: 30, color: "#111", "background-color": (n) => COLOURS[n.data("kind")],
         shape: (n) => SHAPES[n.data("kind")], "border-width": 1, "border-color": "#333",
         "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": 2 } },

@@ -12,7 +12,7 @@ LONG_ADDRESS = "See https://example.org/" + "averyveryverylongpathsegment" * 12
 LONG_TITLE = "Partnerships" + "-andmore" * 40
 PAGES = [
     "/links/{id}/", "/changes/", "/review/", "/links/?source=B4.2", "/links/?q=averyvery",
-    "/elements/cih-professional-standards-2021/INC.4/", "/coverage/", "/matrix/", "/",
+    "/elements/cih-professional-standards-2021/INC.4/", "/coverage/", "/matrix/", "/", "/map/",
 ]  # fmt: skip
 
 # How far the page, or any line of the long words, reaches past the window's right edge (a
@@ -61,3 +61,33 @@ def test_a_long_word_wraps_inside_its_page(long_words, make_page, live_demo, wid
         assert shown or path in ("/coverage/", "/matrix/", "/"), path
         overflows[path] = page.evaluate(PAST_THE_EDGE)
     assert {path: overflow for path, overflow in overflows.items() if overflow > 0} == {}
+
+
+def test_ordinary_words_are_not_broken_to_squeeze_a_column(live_demo, make_page):
+    """With four buttons to each draft link, the link table's columns are squeezed at a
+    laptop's width: a standard's title still breaks between words ("Tegwch a
+    Chydraddoldeb"), never inside one."""
+    from mapping.models import LinkStatus
+
+    target = Element.objects.get(code="INC.4")
+    Element.objects.filter(pk=target.pk).update(title="Tegwch a Chydraddoldeb i bawb")
+    Link.objects.filter(target=target).update(status=LinkStatus.DRAFT)
+    page = make_page(viewport={"width": 1280, "height": 900})
+    log_in(page, live_demo.url, "publisher")
+    page.goto(f"{live_demo.url}/links/?target=INC.4")
+    broken = page.evaluate("""() => {
+        const main = document.querySelector("main");
+        const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+        const found = [];
+        while (walker.nextNode()) {
+            const at = walker.currentNode.data.indexOf("Chydraddoldeb");
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(walker.currentNode, at);
+            range.setEnd(walker.currentNode, at + "Chydraddoldeb".length);
+            found.push(range.getClientRects().length);
+        }
+        return found;
+    }""")
+    shown = [lines for lines in broken if lines]  # not the filters' hidden options
+    assert shown and all(lines == 1 for lines in shown), broken

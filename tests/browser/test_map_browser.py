@@ -380,3 +380,27 @@ def test_at_ten_thousand_links_the_map_never_draws_more_lines_than_it_can(
     expect(status).to_contain_text("would draw 10,000 lines")
     assert page.evaluate("[...document.querySelectorAll('#map-status')].length") == 1
     assert "open=source%3AB3&" in page.evaluate("location.hash")
+
+
+def test_a_label_is_shortened_between_characters_and_a_long_word_wraps(live_demo, page):
+    """A title shortened for its label is cut between characters as people see them (never
+    inside an emoji or a flag), and one word longer than the label breaks inside the map."""
+    from standards.models import Element
+
+    flag = "\U0001f3f4\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f"
+    long_word = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch"
+    Element.objects.filter(code="INT").update(
+        title=f"Llanfairpwllgwyngyllgogerychwyrn{flag} Cymru – Balchder a Hunaniaeth"
+    )
+    Element.objects.filter(code="SKI").update(title=f"{long_word} Balchder")
+    open_map(page, live_demo.url)
+    label = page.evaluate("weaveMap.getElementById('target:INT').data('label')")
+    assert label.startswith(f"INT Llanfairpwllgwyngyllgogerychwyrn{flag}…")  # the flag whole
+    assert not page.evaluate(
+        r"/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/"
+        ".test(weaveMap.getElementById('target:INT').data('label'))"
+    ), "half a character"
+    box = page.evaluate(
+        "weaveMap.getElementById('target:SKI').renderedBoundingBox({includeLabels: true})"
+    )
+    assert box["x2"] <= page.evaluate("weaveMap.width()"), "the long word runs off the map"
