@@ -4,6 +4,7 @@ formats cannot drift apart."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Literal
 from uuid import UUID
@@ -54,7 +55,8 @@ class Payload(BaseModel):
         given = isinstance(value, str) and (info.context or {}).get("from_people")
         if given and (problem := unprintable(value)):
             raise ValueError(problem)
-        return value
+        # Composed (NFC), as the forms keep it (mapping/forms/text.py): searchable as typed.
+        return unicodedata.normalize("NFC", value) if given else value
 
 
 class ElementPayload(Payload):

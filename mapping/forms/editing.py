@@ -12,7 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db.models import Q
 
 from mapping.access.policy import frameworks_they_may_change
-from mapping.forms.text import TextField
+from mapping.forms.text import Composed, TextField
 from mapping.models import Link, Side
 from mapping.register import LiveRegister
 from mapping.register.words import Words
@@ -66,7 +66,7 @@ def _in_their_words(form: forms.ModelForm, words: Words) -> None:
     relation.choices = [("", "Choose a relation"), *relation.choices[1:]]  # not "---------"
 
 
-class LinkForm(FormSaysItOnce, forms.ModelForm):
+class LinkForm(Composed, FormSaysItOnce, forms.ModelForm):
     """A new link. Duplicates are refused, pointing to the link that already exists."""
 
     class Meta:
@@ -126,7 +126,7 @@ class LinkForm(FormSaysItOnce, forms.ModelForm):
         pass  # clean() reports a duplicate pair, with a link to the existing one
 
 
-class LinkEditForm(FormSaysItOnce, forms.ModelForm):
+class LinkEditForm(Composed, FormSaysItOnce, forms.ModelForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
@@ -182,7 +182,7 @@ class SeenForm(forms.Form):
     )  # fmt: skip
 
 
-class ElementEditForm(forms.ModelForm):
+class ElementEditForm(Composed, forms.ModelForm):
     """An element's words, and whether they were checked against the publisher's."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -208,7 +208,7 @@ class ElementEditForm(forms.ModelForm):
         return data
 
 
-class ElementCreateForm(forms.ModelForm):
+class ElementCreateForm(Composed, forms.ModelForm):
     class Meta:
         model = Element
         fields = ["parent", "code", "title", "description", "level_label", "position"]
@@ -267,7 +267,7 @@ YEAR = forms.IntegerField(
 )  # fmt: skip
 
 
-class FrameworkForm(forms.ModelForm):
+class FrameworkForm(Composed, forms.ModelForm):
     source_url = forms.URLField(label="Source URL", required=False, assume_scheme="https")
     year = YEAR
 
@@ -283,7 +283,7 @@ class FrameworkForm(forms.ModelForm):
         }
 
 
-class FrameworkEditForm(forms.ModelForm):
+class FrameworkEditForm(Composed, forms.ModelForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     source_url = FrameworkForm.base_fields["source_url"]
     year = YEAR

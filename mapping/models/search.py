@@ -24,6 +24,7 @@ A phrase in quotes is looked for as typed.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import snowballstemmer
 from django.db import connection
@@ -46,7 +47,7 @@ COMMON = 2_000
 
 def terms(text: str) -> list[str]:
     """The words and phrases of a search, as typed: see the module's docstring."""
-    text = ARROWS.sub(" ", text.translate(QUOTES))
+    text = ARROWS.sub(" ", unicodedata.normalize("NFC", text).translate(QUOTES))
     found = (" ".join(phrase.split()) if phrase else stem(word)
              for phrase, word in TERMS.findall(text))  # fmt: skip
     return [term for term in found if term]
@@ -96,9 +97,12 @@ def matching(links: QuerySet, words: list[str]) -> QuerySet:
 
 
 def _containing(links: QuerySet, words: list[str]) -> QuerySet:
+    """Links whose search text holds every word, in any case. SQLite's LIKE folds the case
+    of A to Z alone, so a word is also looked for in lower and upper case: "TŶ" finds "tŷ"."""
     for word in words:
         held = Q()
-        for form in {word.replace("'", mark) for mark in APOSTROPHES}:
+        cases = {word, word.lower(), word.upper()} if connection.vendor == "sqlite" else {word}
+        for form in {case.replace("'", mark) for case in cases for mark in APOSTROPHES}:
             held |= Q(search_text__icontains=form)
         links = links.filter(held)
     return links

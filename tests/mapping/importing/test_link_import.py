@@ -346,3 +346,12 @@ def test_a_row_with_a_problem_is_in_the_file_not_missing_from_it(small, dry_run)
     batch = dry_run("links", text, mapping=small["mapping"], options={"retire_missing": True})
     (part,) = batch.summary
     assert part["blocked"] and part["missing"] == ["B2 → S1.2"]
+
+
+def test_text_pasted_decomposed_is_saved_composed(small, dry_run, apply):
+    """A rationale whose ŵ is a "w" and a combining circumflex (as some PDFs give it) is
+    saved as the one letter, as a form saves it: searching for what people type finds it."""
+    content = _workbook([COLUMNS, ["B2", "S2", "supports", "Am ddw\u0302r gla\u0302n.", ""]])
+    apply(dry_run("links", content, "links.xlsx", mapping=small["mapping"]))
+    saved = Link.objects.get(source=small["b2"], target=small["s2"])
+    assert saved.rationale == "Am ddŵr glân." and len(saved.rationale) == 13

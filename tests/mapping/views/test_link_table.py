@@ -152,6 +152,31 @@ class TestFilters:
         assert found["listening’s"] == []
         assert len(found["“"]) == 4  # a quote mark alone: no words, every link
 
+    def test_welsh_letters_are_found_in_any_case_and_however_they_were_typed(
+        self, client, small, as_role
+    ):
+        """SQLite folds the case of A to Z alone: a short word with ŷ or â is found in either
+        case. And text pasted decomposed ("w" then a combining circumflex) is saved as the
+        one letter people type, so that what they type finds it."""
+        from mapping.models import LinkStatus
+
+        welsh = Link.objects.create(
+            mapping=small["mapping"], source=small["b12"], target=small["s2"],
+            relation="supports", rationale="Mae’r tŷ â’r gymuned.", status=LinkStatus.APPROVED,
+        )  # fmt: skip
+        for typed in ("tŷ", "TŶ", "Tŷ", "Â’R", "â'r"):
+            assert rows(client.get(URL, {"q": typed})) == ids(welsh), typed
+        decomposed = "Rhannu gwybodaeth am ddw\u0302r gla\u0302n."
+        response = as_role("editor").post(
+            reverse("link_create"), {"source": "B2", "target": "S2", "relation": "supports",
+                                     "rationale": decomposed},
+        )  # fmt: skip
+        assert response.status_code in (200, 302), response.content.decode()[-500:]
+        saved = Link.objects.get(source=small["b2"], target=small["s2"])
+        assert saved.rationale == "Rhannu gwybodaeth am ddŵr glân."
+        for typed in ("glân", "ddŵr", "gla\u0302n"):
+            assert rows(client.get(URL, {"q": typed})) == ids(saved), typed
+
     def test_codes_in_the_address_are_read_in_any_case(self, client, small):
         assert rows(client.get(URL, {"source": "b1", "target": "s1"})) == ids(small["b11_s11"])
         html = client.get(URL, {"source": "b1"}).content.decode()
