@@ -12,7 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db.models import Q
 
 from mapping.access.policy import frameworks_they_may_change
-from mapping.forms.text import Composed, TextField
+from mapping.forms.text import Composed, TextField, slug_from_name
 from mapping.models import Link, Side
 from mapping.register import LiveRegister
 from mapping.register.words import Words
@@ -281,6 +281,17 @@ class FrameworkForm(Composed, forms.ModelForm):
             "citation_note": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+        help_texts = {"slug": "A short name for its addresses: /frameworks/<slug>/. Left "
+                              "blank, it is made from the name."}  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False  # made from the name when left blank
+
+    def clean(self) -> dict:
+        data = super().clean()
+        slug_from_name(self)
+        return data
 
 
 class FrameworkEditForm(Composed, forms.ModelForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from mapping.forms.text import Composed, TextField
+from mapping.forms.text import Composed, TextField, slug_from_name
 from mapping.models import Mapping
 from mapping.models.mappings import NAME_TAKEN
 from standards.models import Framework
@@ -39,7 +39,8 @@ class MappingForm(Composed, forms.ModelForm):
             "target_framework", "licence_url",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"slug": "A short name for its addresses: /m/<slug>/."}
+        help_texts = {"slug": "A short name for its addresses: /m/<slug>/. Left blank, it is "
+                              "made from the name."}  # fmt: skip
         # Said as the rest of Weave says it, not in Django's words ("Mapping with this Slug").
         error_messages = {
             "name": {"required": "Give the register a name."},
@@ -52,6 +53,7 @@ class MappingForm(Composed, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False  # made from the name when left blank
         current = Framework.objects.filter(retired=False).order_by("kind", "name")
         for name, label in (("source_framework", "Map from"), ("target_framework", "Onto")):
             field = self.fields[name]
@@ -74,6 +76,11 @@ class MappingForm(Composed, forms.ModelForm):
         if slug == "new":
             raise forms.ValidationError("“new” is kept for this page: choose another.")
         return slug
+
+    def clean(self) -> dict:
+        data = super().clean()
+        slug_from_name(self)
+        return data
 
 
 class RegisterDetailsForm(Composed, forms.ModelForm):

@@ -9,6 +9,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 
 from standards.text import refuse_unprintable
 
@@ -48,3 +49,33 @@ def add_refusal(form: forms.Form, error: ValidationError) -> None:
     for name, errors in error.error_dict.items():
         where = name if name in form.fields else None
         form.add_error(where, [message for e in errors for message in e.messages])
+
+
+SLUG_LETTERS = "letters a to z, digits and hyphens (no spaces or accents)"
+
+
+def slug_from_name(form: forms.ModelForm) -> None:
+    """From a form's clean(): a short name for addresses left blank is made from the name
+    ("Safonau Proffesiynol - Cymru": safonau-proffesiynol-cymru); one that cannot be an
+    address says which letters it may hold, and what would do."""
+    field = form.fields["slug"]
+    suggested = slugify(form.cleaned_data.get("name") or "")[: field.max_length]
+    if "slug" in form.errors:  # Django's "Enter a valid “slug”…" said in Weave's words
+        would_do = f" “{suggested}” would do." if suggested else ""
+        errors = form.errors.as_data()["slug"]
+        said = [f"Use only {SLUG_LETTERS}.{would_do}" if error.code == "invalid" else message
+                for error in errors for message in error.messages]  # fmt: skip
+        form.errors["slug"] = form.error_class(list(dict.fromkeys(said)))
+        return
+    if form.cleaned_data.get("slug"):
+        return
+    if not suggested:  # a name of other letters alone (Arabic, say): nothing to make it from
+        if form.cleaned_data.get("name"):
+            form.add_error("slug", f"Give it a short name for its addresses: {SLUG_LETTERS}.")
+        return
+    form.cleaned_data["slug"] = suggested
+    try:
+        if hasattr(form, "clean_slug"):
+            form.cleaned_data["slug"] = form.clean_slug()
+    except ValidationError as error:
+        form.add_error("slug", error)

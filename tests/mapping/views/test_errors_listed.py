@@ -23,7 +23,7 @@ def listed(response) -> list[tuple[str, str]]:
     ("role", "url", "data", "fields"),
     [
         ("editor", "framework_create", {"name": ""}, {"id_name", "id_kind", "id_publisher"}),
-        ("publisher", "mapping_create", {"name": ""}, {"id_name", "id_slug"}),
+        ("publisher", "mapping_create", {"name": ""}, {"id_name", "id_organisation"}),
         (
             "viewer",
             "password_change",
