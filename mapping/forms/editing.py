@@ -238,7 +238,7 @@ class ElementCreateForm(Composed, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.framework = framework
         parent_field = self.fields["parent"]
-        parent_field.queryset = framework.elements.current()
+        parent_field.queryset = framework.elements.current().order_by("tree_rank", "code")
         parent_field.required = False
         parent_field.empty_label = "Nothing: a top-level element"
         parent_field.label_from_instance = lambda element: f"{element.code} {element.title}"

@@ -395,6 +395,10 @@ def test_adding_an_element_under_another(small, as_role):
     assert response.status_code == 302
     element = Element.objects.get(code="B2.1")
     assert element.parent == small["b2"]
+    # The parents to choose from in the framework's order, each under its own parent.
+    again = as_role("editor").get(reverse("element_create", args=["our-ways"])).content.decode()
+    choices = re.findall(r'<option value="\d+">(B[\d.]+) ', again)
+    assert choices == ["B1", "B1.1", "B1.2", "B2", "B2.1"]
     assert Change.objects.for_object(element).get().action == Change.Action.CREATED
     duplicate = as_role("editor").post(
         reverse("element_create", args=["our-ways"]),
