@@ -17,6 +17,9 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import pikepdf
 
@@ -83,14 +86,27 @@ def render_part(
     return part
 
 
+# Where the system's fonts are: the one place a PDF may read a file from (a font named by
+# local() in an @font-face rule: the stylesheets' "Weave Arabic").
+FONT_DIRECTORIES = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+
+
 def nothing_fetched():
-    """A URL fetcher for WeasyPrint that fetches nothing but data: URIs: a PDF is laid out
-    from what it is given (the QR code is one), and base_url (the page's own address, so
-    that relative links in an organisation's text lead where they do on the web) is never
-    read from, here or anywhere."""
+    """A URL fetcher for WeasyPrint that fetches nothing but data: URIs and the system's
+    own fonts: a PDF is laid out from what it is given (the QR code is one), and base_url
+    (the page's own address, so that relative links in an organisation's text lead where
+    they do on the web) is never read from, here or anywhere."""
     from weasyprint.urls import URLFetcher
 
-    return URLFetcher(allowed_protocols={"data"})
+    class FontsAndData(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("file:"):
+                path = Path(url2pathname(urlsplit(url).path)).resolve()
+                if not any(path.is_relative_to(fonts) for fonts in FONT_DIRECTORIES):
+                    raise ValueError(f"Only the system's fonts are read, not {url}")
+            return super().fetch(url, headers)
+
+    return FontsAndData(allowed_protocols={"data", "file"})
 
 
 def _laid_out(html: str, base_url: str, stylesheet: str, tagged: bool, prefix: str):

@@ -391,3 +391,17 @@ def test_a_gap_left_unlinked_says_so_in_every_document_an_inspector_gets(client,
         ), pdf
     guide = client.get("/m/example-homes-cc/").content.decode()
     assert "1 was reviewed and left unlinked on purpose" in guide
+
+
+def test_arabic_in_an_italic_title_is_drawn_in_arabic(client, demo, tmp_path):
+    """The reference list sets titles in italic, and DejaVu Sans Oblique has no Arabic: it
+    is taken upright from DejaVu Sans, never from a fallback that draws other symbols."""
+    Element.objects.filter(code="INT", framework=demo.target_framework).update(
+        title="Integrity مرحبا بكم"
+    )
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(client.get(INT + "evidence.pdf").content)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    assert "Weave-Arabic-Italic" in fonts and "Symbola" not in fonts, fonts
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "بكم" in text or "مرحبا" in text

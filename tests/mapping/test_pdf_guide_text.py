@@ -102,13 +102,17 @@ def test_the_contents_links_say_which_page_they_go_to(client, demo):
     assert not [link for _page, link in link_annotations(content) if "weave-page" in link["says"]]
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:1/", "ftp://x/y"])
-def test_laying_out_a_pdf_reads_nothing_from_anywhere(url):
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "file:///usr/share/fonts/../../../etc/passwd",
+                                 "file:///usr/share/fontsx/a.ttf", "http://127.0.0.1:1/",
+                                 "ftp://x/y"])  # fmt: skip
+def test_laying_out_a_pdf_reads_nothing_from_anywhere_but_the_systems_fonts(url):
     from mapping.pdf.parts import nothing_fetched
 
-    with pytest.raises(ValueError, match="disallowed protocol"):
+    with pytest.raises(ValueError, match=r"disallowed protocol|Only the system.s fonts"):
         nothing_fetched().fetch(url)
     assert nothing_fetched().fetch("data:text/plain,QR").read() == b"QR"
+    font = "file:///usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    assert nothing_fetched().fetch(font).read(4) == b"\x00\x01\x00\x00"  # a TrueType font
 
 
 def test_chinese_japanese_and_emoji_are_printed_not_boxes(client, demo):
