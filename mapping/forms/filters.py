@@ -313,6 +313,22 @@ class ChangeFilterForm(AskedOnce):
         return changes
 
 
+class CoverageForm(AskedOnce):
+    """?count= on the coverage page and its CSV: every link not retired (the default), or
+    approved links alone, as an edition counts them."""
+
+    count = forms.ChoiceField(
+        required=False,
+        choices=[("", "Every link not retired"), ("approved", "Approved links alone")],
+        error_messages={"invalid_choice": "“%(value)s” is not something to count: leave "
+                                          "count out, or give count=approved."},
+    )  # fmt: skip
+
+    @property
+    def approved_only(self) -> bool:
+        return self.is_valid() and self.cleaned_data["count"] == "approved"
+
+
 class CompareForm(AskedOnce):
     old = forms.TypedChoiceField(
         label="From edition", coerce=int,

@@ -196,6 +196,21 @@ class Register:
         )
 
     @cached_property
+    def approved_coverage(self) -> Coverage:
+        """Coverage counting approved links alone, as an edition does: the live register's
+        drafts and proposals left out (an edition's coverage is this already)."""
+        if not self.is_live:
+            return self.coverage
+        return build_coverage(
+            self,
+            sources=self.elements(Side.SOURCE),
+            targets=self.elements(Side.TARGET),
+            links=[link for link in self.plain_links() if link.is_approved],
+            reviews=self.reviewed_gaps(),
+            inferred=self.inferred,
+        )
+
+    @cached_property
     def inferred(self) -> list[InferredLink]:
         """Links inferred through crosswalks that the register has not made (nor dismissed),
         each with its two elements and the strongest path's element: worked out once per

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from mapping.coverage.graph import map_data
 from mapping.coverage.matrix import RELATION_SYMBOLS, build_matrix
 from mapping.exchange.tabular import csv_bytes
-from mapping.forms.filters import MatrixForm
+from mapping.forms.filters import CoverageForm, MatrixForm
 from mapping.models import Relation, Side
 from mapping.register import Register
 from mapping.views.lookups import HtmxHttpRequest, register_page, wants_fragment
@@ -115,18 +115,31 @@ def map_json(request: HtmxHttpRequest, register: Register) -> JsonResponse:
 @require_safe
 @register_page
 def coverage_report(request: HtmxHttpRequest, register: Register) -> HttpResponse:
-    """The gap report: how complete the mapping is, and what is missing."""
-    context = {"register": register, "coverage": register.coverage}
-    return render(request, "mapping/coverage.html", context)
+    """The gap report: how complete the mapping is, and what is missing; ?count=approved
+    counts approved links alone."""
+    form = CoverageForm(request.GET)
+    approved_only = form.approved_only and register.is_live
+    coverage = register.approved_coverage if approved_only else register.coverage
+    context = {"register": register, "coverage": coverage, "form": form,
+               "approved_only": approved_only, "every": register.coverage}  # fmt: skip
+    return render(request, "mapping/coverage.html", context, status=400 if form.errors else 200)
 
 
 @require_safe
 @register_page(frozen_when_edition=True)
 def coverage_csv(request: HtmxHttpRequest, register: Register) -> HttpResponse:
-    """The gap report as CSV: one row for every element of both frameworks."""
-    header, *rows = register.coverage.csv_rows()
+    """The gap report as CSV: one row for every element of both frameworks (?count=approved:
+    counting approved links alone)."""
+    form = CoverageForm(request.GET)
+    if form.errors:
+        return HttpResponse(" ".join(form.errors["count"]), status=400,
+                            content_type="text/plain; charset=utf-8")  # fmt: skip
+    approved_only = form.approved_only and register.is_live
+    coverage = register.approved_coverage if approved_only else register.coverage
+    header, *rows = coverage.csv_rows()
     response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    filename = register.file_name("coverage", "csv", dated=timezone.localdate())
+    what = "coverage-approved" if approved_only else "coverage"
+    filename = register.file_name(what, "csv", dated=timezone.localdate())
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename
     )

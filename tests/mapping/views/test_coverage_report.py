@@ -240,3 +240,37 @@ def test_a_gaps_decisions_are_in_the_registers_history_and_not_anothers(small, a
     elsewhere = as_role("viewer").get(LiveRegister(other).urls.element("target", "S9"))
     assert elsewhere.status_code == 200 and "Left unlinked" not in elsewhere.content.decode()
     assert Edition.objects.with_changes_since().get(pk=edition.pk).changes_since == 3
+
+
+def test_coverage_can_count_approved_links_alone(small, as_role):
+    """Drafts and proposals count in the live figures; ?count=approved leaves them out, as
+    an edition does, on the page and in its CSV, and offers no gap decision meanwhile."""
+    from mapping.models import LinkStatus
+
+    Link.objects.filter(mapping=small["mapping"]).update(status=LinkStatus.APPROVED)
+    Link.objects.filter(pk=small["b1_s2"].pk).update(status=LinkStatus.DRAFT)  # S2's only link
+    editor = as_role("editor")
+    every = editor.get(URL).content.decode()
+    assert 'id="unapproved-counted"' in every and "Not yet reviewed." not in every.split(
+        'id="target-gaps-heading"')[1].split('id="source-gaps-heading"')[0]  # fmt: skip
+    approved = editor.get(URL, {"count": "approved"})
+    html = approved.content.decode()
+    assert approved.status_code == 200
+    assert (
+        "These figures count approved links alone, as an edition does: the live "
+        "register's 1 link not yet approved (drafts and proposals) is left out."
+    ) in html
+    assert '<a href="/coverage/">Count every link</a>' in html
+    standards = html.split('id="target-gaps-heading"')[1].split('id="source-gaps-heading"')[0]
+    assert "S2</span> Service" in standards and "Not yet reviewed." in standards
+    assert "Leave S2 unlinked" not in html  # it has a link: a draft
+    assert f'href="{CSV_URL}?count=approved" download' in html
+    rows = list(csv.reader(io.StringIO(editor.get(CSV_URL, {"count": "approved"})
+                                       .content.decode("utf-8-sig"))))  # fmt: skip
+    every_rows = list(csv.reader(io.StringIO(editor.get(CSV_URL).content.decode("utf-8-sig"))))
+    s2, s2_every = (next(row for row in found if "S2" in row) for found in (rows, every_rows))
+    assert s2 != s2_every
+    wrong = editor.get(URL, {"count": "drafts"})
+    assert wrong.status_code == 400
+    assert "“drafts” is not something to count" in wrong.content.decode()
+    assert editor.get(CSV_URL, {"count": "drafts"}).status_code == 400

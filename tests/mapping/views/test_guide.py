@@ -250,6 +250,8 @@ def test_drafts_and_proposals_are_marked_where_the_guide_shows_them(client, publ
         "These figures count the live register's 1 link not yet approved (drafts and "
         "proposals) as well as its approved ones."
     ) in coverage
+    assert '<a href="/coverage/">Count approved links alone</a>' not in coverage
+    assert '<a href="/coverage/?count=approved">Count approved links alone</a>' in coverage
     assert f'<a href="/editions/{number}/coverage/">coverage in edition {number}</a>' in coverage
     assert "These figures count" not in client.get(f"/editions/{number}/coverage/").content.decode()
     edition = client.get(f"/editions/{published['edition'].number}/").content.decode()
