@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,13 @@ from mapping.models import Edition, LinkStatus, Role
 from mapping.models.editions import NothingToPublish
 from mapping.register import LiveRegister
 from mapping.register.comparison import EditionContent, diff
-from mapping.views.lookups import HtmxHttpRequest, flash, get_live_register, register_page
+from mapping.views.lookups import (
+    HtmxHttpRequest,
+    flash,
+    get_live_register,
+    page_of,
+    register_page,
+)
 
 COMPARED_LINKS_PAGE = 200  # links that differ, a page of the comparison
 
@@ -80,7 +85,8 @@ def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpRe
 @require_safe
 @register_page
 def edition_compare(request: HtmxHttpRequest, register: LiveRegister) -> HttpResponse:
-    """Two editions side by side: links and element texts added, removed and changed."""
+    """Two editions side by side: links, element texts and gaps left unlinked on purpose,
+    added, removed and changed; the links that differ a page at a time."""
     editions = list(register.mapping.editions.select_related("mapping").latest_first())
     data = request.GET
     if not data and len(editions) >= 2:
@@ -91,18 +97,8 @@ def edition_compare(request: HtmxHttpRequest, register: LiveRegister) -> HttpRes
         by_number = {e.number: e for e in editions}
         old, new = by_number[form.cleaned_data["old"]], by_number[form.cleaned_data["new"]]
         found = diff(EditionContent.of(old), EditionContent.of(new))
-        paginator = Paginator(found.link_rows, COMPARED_LINKS_PAGE)
-        number = form.cleaned_data["page"] or 1
-        if number > paginator.num_pages:
-            form.add_error("page", f"There is no page {number}: the links that differ fill "
-                           f"{paginator.num_pages}.")  # fmt: skip
-        else:
-            context |= {
-                "old": old,
-                "new": new,
-                "diff": found,
-                "page": paginator.page(number),
-                "page_numbers": paginator.get_elided_page_range(number, on_ends=1),
-            }
+        page = page_of(form, found.link_rows, "links that differ", per_page=COMPARED_LINKS_PAGE)
+        if page is not None:
+            context |= {"old": old, "new": new, "diff": found, "page": page}
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "mapping/edition_compare.html", context, status=status)

@@ -137,11 +137,11 @@ def element_page(element: Element) -> str:
     return register.urls.element_in(element.framework.slug, element.code)
 
 
-def page_of(form, items, what: str) -> Page | None:
-    """The page of items the form's cleaned "page" asks for; else None, with the error on
-    the form (which then says "these <what> have N pages")."""
-    paginator = Paginator(items, settings.WEAVE_LINKS_PER_PAGE)
-    number = form.cleaned_data["page"]
+def page_of(form, items, what: str, *, per_page: int | None = None) -> Page | None:
+    """The page of items the form's cleaned "page" asks for (the first if none); else None,
+    with the error on the form (which then says "these <what> have N pages")."""
+    paginator = Paginator(items, per_page or settings.WEAVE_LINKS_PER_PAGE)
+    number = form.cleaned_data["page"] or 1
     try:
         return paginator.page(number)
     except EmptyPage:

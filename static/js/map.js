@@ -51,8 +51,9 @@
     tops.target.sort((a, b) => keys.get(a.id) - keys.get(b.id));
   })();
 
-  // Lines drawn at once at most: past a few thousand, drawing freezes the tab for seconds.
-  // Opening a group that would pass it closes the others (the link table lists every link).
+  // Lines drawn at once, across the groups open: past a few thousand, drawing freezes the
+  // tab for seconds. Opening a group (or taking a filter away) that would pass it closes the
+  // other groups; one group alone is drawn whole (the link table lists every link).
   const MOST_LINES = 1500;
 
   const state = { open: new Set(), focus: "", source: "", target: "", relation: "" };
@@ -345,9 +346,11 @@
     // The element in focus stays so while any of its links (or those under it) is shown.
     const within = (id) => id === state.focus || clusterOf(id) === state.focus;
     if (!links.some((link) => kept(link) && (within(link.source) || within(link.target)))) state.focus = "";
+    // A filter taken away can bring back more lines than can be drawn: as opening does.
+    const trimmed = keepDrawable(state.focus ? clusterOf(state.focus) : [...state.open][0]);
     chosen = true;
     const counts = draw();
-    say(`${counts.elements} element${counts.elements === 1 ? "" : "s"} and ${counts.links} link${counts.links === 1 ? "" : "s"} shown.`);
+    say(`${counts.elements} element${counts.elements === 1 ? "" : "s"} and ${counts.links} link${counts.links === 1 ? "" : "s"} shown.${trimmed ? ` ${tooManySaid(trimmed)}` : ""}`);
   }
 
   cy.on("tap", "node", (event) => choose(event.target.id()));

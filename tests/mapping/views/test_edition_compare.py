@@ -19,7 +19,7 @@ def test_the_links_that_differ_come_a_page_at_a_time(db, client, people):
     assert first.count('<tr class="added">') == 200
     assert "450 added, 0 not in edition 2, 0 changed: 1–200 of 450 shown" in first
     assert '<a href="?old=1&amp;new=2&amp;page=2" rel="next">' in first
-    assert '<span aria-current="page">1</span>' in first
+    assert '<span aria-current="page">Page 1 of 3</span>' in first
     last = client.get(COMPARE, {"old": 1, "new": 2, "page": 3}).content.decode()
     assert last.count('<tr class="added">') == 50 and "401–450 of 450 shown" in last
     assert 'rel="next"' not in last
@@ -27,13 +27,25 @@ def test_the_links_that_differ_come_a_page_at_a_time(db, client, people):
     assert 'name="page"' not in last
     beyond = client.get(COMPARE, {"old": 1, "new": 2, "page": 4})
     assert beyond.status_code == 400
-    assert "There is no page 4: the links that differ fill 3." in beyond.content.decode()
+    assert "There is no page 4: these links that differ have 3 pages." in beyond.content.decode()
     assert client.get(COMPARE, {"old": 1, "new": 2, "page": "x"}).status_code == 400
 
 
-def test_a_small_comparison_has_no_pages(published, client):
+def test_a_small_comparison_has_no_pages_and_an_empty_one_one_page(small, people, client):
+    mapping, publisher = small["mapping"], people["publisher"]
+    mapping.links.update(status=LinkStatus.APPROVED)
+    Edition.objects.publish(mapping, by=publisher, title="One")
+    link = mapping.links.get(pk=small["b11_s11"].pk)
+    link.edit(by=publisher, revision=link.revision, rationale="Reworded.")
+    Edition.objects.publish(mapping, by=publisher, title="Two")
     html = client.get(COMPARE).content.decode()
+    assert "<ins>Reworded.</ins>" in html and '<tr class="changed">' in html
     assert 'class="pagination"' not in html and " shown</caption>" not in html
+    # No link differs between an edition and itself published again: page 1 only.
+    Edition.objects.publish(mapping, by=publisher, title="Two, again", notes="Reissued.")
+    assert client.get(COMPARE, {"old": 2, "new": 3}).status_code == 200
+    beyond = client.get(COMPARE, {"old": 2, "new": 3, "page": 2}).content.decode()
+    assert "There is no page 2: these links that differ have 1 page." in beyond
 
 
 def test_gaps_left_unlinked_on_purpose_are_compared(small, people, client):
