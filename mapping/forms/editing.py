@@ -283,6 +283,8 @@ class FrameworkForm(Composed, forms.ModelForm):
         }
         help_texts = {"slug": "A short name for its addresses: /frameworks/<slug>/. Left "
                               "blank, it is made from the name."}  # fmt: skip
+        error_messages = {"slug": {"unique": "Another framework has that short name: choose "
+                                             "another."}}  # fmt: skip
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

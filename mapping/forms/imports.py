@@ -10,7 +10,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from mapping.exchange.case.reader import is_weave_framework
-from mapping.forms.text import TextField
+from mapping.forms.text import TextField, slug_from_name
 from mapping.models import ImportBatch, LinkStatus
 from standards.models import Framework, framework_slug_validator
 from standards.schemas import SLUG_PATTERN
@@ -75,8 +75,8 @@ class FrameworkImportForm(forms.Form):
     name = TextField(label="New framework's name", required=False, max_length=200)
     slug = forms.RegexField(
         label="Its short name, for addresses", required=False, max_length=80, regex=SLUG_PATTERN,
-        error_messages={"invalid": "Use letters, digits, hyphens and underscores."},
         validators=[framework_slug_validator],
+        help_text="Left blank, it is made from the name.",
     )  # fmt: skip
     # No kind chosen until someone chooses: a file that says its own (Weave's, or a CASE
     # package Weave wrote) is then read as it says, not as the first in the list.
@@ -126,6 +126,7 @@ class FrameworkImportForm(forms.Form):
         data = super().clean()
         upload = data.get("file")
         if not data.get("framework") and "framework" not in self.errors and self.can_add:
+            slug_from_name(self, Framework)  # from the name typed, if the slug is not
             case = upload is not None and upload.weave_format == ImportBatch.Format.CASE
             # A CASE package names its framework and publisher itself; Weave's own framework
             # file (fixtures/) all four.

@@ -118,7 +118,8 @@ class StartFromForm(forms.Form):
         },
     )
     name = TextField(max_length=200, label="Name of the new register")
-    slug = forms.SlugField(max_length=80, help_text="A short name for its addresses: /m/<slug>/.")
+    slug = forms.SlugField(max_length=80, required=False,
+                           help_text=MappingForm.Meta.help_texts["slug"])  # fmt: skip
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -150,6 +151,11 @@ class StartFromForm(forms.Form):
         if Mapping.objects.filter(slug=slug).exists():
             raise forms.ValidationError("A register already has that short name: choose another.")
         return slug
+
+    def clean(self) -> dict:
+        data = super().clean()
+        slug_from_name(self, Mapping)
+        return data
 
     def save(self) -> Mapping:
         base, crosswalk = self.routes[self.cleaned_data["route"]]

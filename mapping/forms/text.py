@@ -54,28 +54,46 @@ def add_refusal(form: forms.Form, error: ValidationError) -> None:
 SLUG_LETTERS = "letters a to z, digits and hyphens (no spaces or accents)"
 
 
-def slug_from_name(form: forms.ModelForm) -> None:
+def slug_from_name(form: forms.Form, model=None) -> None:
     """From a form's clean(): a short name for addresses left blank is made from the name
-    ("Safonau Proffesiynol - Cymru": safonau-proffesiynol-cymru); one that cannot be an
-    address says which letters it may hold, and what would do."""
-    field = form.fields["slug"]
-    suggested = slugify(form.cleaned_data.get("name") or "")[: field.max_length]
+    ("Safonau Proffesiynol - Cymru": safonau-proffesiynol-cymru, or -2, -3 when taken); one
+    that cannot be an address says which letters it may hold, and what would do."""
+    model = model or form._meta.model
+    suggested = _free_slug(form, slugify(form.cleaned_data.get("name") or ""), model)
     if "slug" in form.errors:  # Django's "Enter a valid “slug”…" said in Weave's words
         would_do = f" “{suggested}” would do." if suggested else ""
         errors = form.errors.as_data()["slug"]
         said = [f"Use only {SLUG_LETTERS}.{would_do}" if error.code == "invalid" else message
                 for error in errors for message in error.messages]  # fmt: skip
         form.errors["slug"] = form.error_class(list(dict.fromkeys(said)))
-        return
-    if form.cleaned_data.get("slug"):
-        return
-    if not suggested:  # a name of other letters alone (Arabic, say): nothing to make it from
-        if form.cleaned_data.get("name"):
+    elif not form.cleaned_data.get("slug") and form.cleaned_data.get("name"):
+        if suggested:
+            form.cleaned_data["slug"] = suggested
+        else:  # a name of other letters alone (Arabic, say): nothing to make it from
             form.add_error("slug", f"Give it a short name for its addresses: {SLUG_LETTERS}.")
-        return
-    form.cleaned_data["slug"] = suggested
-    try:
-        if hasattr(form, "clean_slug"):
-            form.cleaned_data["slug"] = form.clean_slug()
-    except ValidationError as error:
-        form.add_error("slug", error)
+
+
+def _free_slug(form: forms.Form, base: str, model) -> str:
+    """base, or base-2, base-3, …: the first short name the form would take (allowed, and
+    no other row of model's); "" if there is none."""
+    most = form.fields["slug"].max_length
+    instance = getattr(form, "instance", None)
+    for number in range(1, 100):
+        end = "" if number == 1 else f"-{number}"
+        candidate = base[: most - len(end)].strip("-") + end
+        if not candidate.strip("-"):
+            return ""
+        try:
+            model._meta.get_field("slug").run_validators(candidate)
+            if hasattr(form, "clean_slug"):
+                kept, form.cleaned_data["slug"] = form.cleaned_data.get("slug"), candidate
+                try:
+                    form.clean_slug()
+                finally:
+                    form.cleaned_data["slug"] = kept
+        except ValidationError:
+            continue
+        others = model.objects.filter(slug=candidate)
+        if not (others.exclude(pk=instance.pk) if instance else others).exists():
+            return candidate
+    return ""

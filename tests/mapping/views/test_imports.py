@@ -129,20 +129,20 @@ def test_a_new_framework_by_upload_and_the_details_it_needs(small, as_role):
     assert response.content.decode().count("Give this for a new framework.") == 4
     response = editor.post(reverse("framework_import"), {
         "file": _file("values.csv", "code,title,level label\nV1,Be kind,Value\n"),
-        "name": "Our values", "slug": "values", "kind": "behaviours", "publisher": "Us",
+        "name": "Our values", "slug": "", "kind": "behaviours", "publisher": "Us",
     })  # fmt: skip
-    batch = ImportBatch.objects.get()
+    batch = ImportBatch.objects.get()  # its short name made from its name: our-values
     dry_run = editor.get(batch.get_absolute_url()).content.decode()
     assert "A new behaviours framework, Our values, made by this import." in dry_run
     assert '<p class="lead">A new framework, uploaded' in dry_run
     assert "To add: 1" in dry_run
     editor.post(reverse("import_apply", args=[batch.pk]))
-    values = Framework.objects.get(slug="values")
+    values = Framework.objects.get(slug="our-values")
     assert values.elements.get().title == "Be kind"
     # What it did, in the past tense, and where to go next: the framework, then a register.
     done = editor.get(batch.get_absolute_url()).content.decode()
     assert "Added: 1" in done and "To add" not in done
-    assert f'<a href="{reverse("framework_detail", args=["values"])}">See Our values</a>' in done
+    assert '<a href="/frameworks/our-values/">See Our values</a>' in done
     assert f'<a href="{reverse("mapping_create")}">add a register</a>' in done
 
 

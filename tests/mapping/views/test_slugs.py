@@ -17,9 +17,9 @@ def test_a_frameworks_short_name_left_blank_is_made_from_its_name(small, as_role
     response = as_role("editor").post(reverse("framework_create"), framework())
     assert response.status_code == 302, response.content.decode()[-800:]
     assert Framework.objects.get(name=WELSH).slug == "safonau-proffesiynol-cymru"
-    # The same name again: the address is taken, and said so; nothing is made.
+    # The same name again (a second version, say): the next free short name.
     again = as_role("editor").post(reverse("framework_create"), framework())
-    assert again.status_code == 400 and Framework.objects.filter(name=WELSH).count() == 1
+    assert again["Location"] == "/frameworks/safonau-proffesiynol-cymru-2/"
 
 
 def test_a_short_name_with_accents_says_which_letters_and_what_would_do(small, as_role):
@@ -44,6 +44,31 @@ def test_a_registers_short_name_left_blank_is_made_from_its_name(small, as_role)
     html = arabic.content.decode()
     assert arabic.status_code == 400
     assert html.count("Give it a short name for its addresses: letters a to z") == 1
-    # "new" is kept for the page that makes one, made from a name or typed.
-    kept = as_role("admin").post(reverse("mapping_create"), data | {"name": "New"})
-    assert "“new” is kept for this page" in kept.content.decode()
+    # "new" is kept for the page that makes one: typed, it is refused; from a name, passed by.
+    typed = as_role("admin").post(reverse("mapping_create"), data | {"name": "N", "slug": "new"})
+    assert "“new” is kept for this page" in typed.content.decode()
+    made = as_role("admin").post(reverse("mapping_create"), data | {"name": "New"})
+    assert made["Location"] == "/m/new-2/"
+
+
+def test_what_would_do_is_a_short_name_that_would_be_taken(small, as_role):
+    """Never one already taken, nor one kept for a page ("new"), nor one ending in "-"."""
+    Framework.objects.create(name="Other", slug="safonau-proffesiynol-cymru", kind="standards",
+                             publisher="X")  # fmt: skip
+    taken = as_role("editor").post(reverse("framework_create"), framework(slug="Bad Slug"))
+    assert "“safonau-proffesiynol-cymru-2” would do." in taken.content.decode()
+    blank = as_role("editor").post(reverse("framework_create"), framework())
+    assert blank.status_code == 302
+    assert Framework.objects.get(name=WELSH).slug == "safonau-proffesiynol-cymru-2"
+    again = framework(name="Again", slug="safonau-proffesiynol-cymru")
+    typed = as_role("editor").post(reverse("framework_create"), again)
+    assert "Another framework has that short name: choose another." in typed.content.decode()
+    data = {"name": "New", "slug": "bad slug", "organisation": "Us",
+            "source_framework": small["behaviours"].pk,
+            "target_framework": small["standards"].pk}  # fmt: skip
+    kept = as_role("admin").post(reverse("mapping_create"), data).content.decode()
+    assert "“new-2” would do." in kept and "“new” would do" not in kept
+    long = as_role("admin").post(reverse("mapping_create"),
+                                 data | {"name": "a" * 79 + " bbb", "slug": ""})  # fmt: skip
+    assert long.status_code == 302
+    assert Mapping.objects.get(name="a" * 79 + " bbb").slug == "a" * 79

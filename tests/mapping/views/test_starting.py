@@ -54,6 +54,11 @@ def test_starting_makes_an_empty_register_full_of_suggestions(before_started, as
     assert made.organisation == before_started.organisation and not made.links.exists()
     inferred = LiveRegister(made).inferred
     assert len(inferred) == 25  # every pair the two registers reach
+    # A short name left blank is made from the name, as on the form for a new register.
+    named = client.post(reverse("mapping_create"), {
+        "route": "example-homes-cih+cih-cc", "name": "Ymddygiadau a’r Safon", "slug": "",
+    })  # fmt: skip
+    assert named["Location"] == "/m/ymddygiadau-ar-safon/suggestions/"
     page = client.get(response["Location"])
     assert f"with {len(inferred)} suggestions inferred through the crosswalk" in _text(page)
     assert f"Inferred through crosswalks ({len(inferred)})" in _text(page)
