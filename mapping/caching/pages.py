@@ -79,7 +79,8 @@ def _edition_digest(slug: str | None, number: int, *, known_only: bool = False) 
 
 def _key(request: HttpRequest, variant: str, *, frozen: bool, digest: str, name: str,
          also: str = "") -> str:  # fmt: skip
-    parts = [digest,
+    # The release too: its ETag, and so a reader's 304, belongs to the release that made it.
+    parts = [digest, settings.WEAVE_RELEASE,
         request.scheme, request.get_host(), request.get_full_path(), variant,
         request.headers.get("HX-Request", ""), request.headers.get("HX-Target", ""),
         request.headers.get("HX-History-Restore-Request", ""),

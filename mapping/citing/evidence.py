@@ -148,7 +148,7 @@ class Pack:
         return f"Which of {self.other_framework_name} this {level} evidences"
 
     @property
-    def references(self) -> list:
+    def references(self) -> list[Citation | PublishedStandards]:
         """What the reference list cites (each with its csl_item): the pack's element,
         the standards as their publishers published them, and every link."""
         return [self.citation, *self.standards, *(link.citation for link in self.links)]

@@ -2,6 +2,7 @@
 
 import html
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -403,3 +404,11 @@ def test_a_right_to_left_name_cannot_turn_by_whom_and_when_around(small, people,
     assert "by <bdi>מרים כהן</bdi>, <time" in client.get(URL).content.decode()
     page = client.get(f"/links/{link.pk}/").content.decode()
     assert "by <bdi>מרים כהן</bdi>, <time" in page
+    # And wherever else a page names who did something: a gap's decision, an edition.
+    small["mapping"].leave_unlinked(small["b12"], reason="On purpose.", by=editor)
+    assert ", <bdi>מרים כהן</bdi>): On purpose." in client.get("/coverage/").content.decode()
+    from mapping.models import Edition
+
+    Edition.objects.publish(small["mapping"], by=editor, title="One")
+    editions = client.get("/editions/").content.decode()
+    assert re.search(r" by <bdi>[^<]+</bdi></td>", editions)

@@ -120,6 +120,15 @@ def test_etags_give_304s_and_compression_is_offered(demo, client):
     assert "Accept-Encoding" in packed["Vary"]
 
 
+def test_a_new_release_gives_a_page_a_new_etag(demo, client, settings):
+    """A release can change how a page reads though the register did not change: a reader
+    who kept the page before it gets the new one, not a 304."""
+    page = client.get("/links/")
+    settings.WEAVE_RELEASE = settings.WEAVE_RELEASE + "-next"
+    after = client.get("/links/", headers={"If-None-Match": page["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != page["ETag"]
+
+
 def test_an_editions_downloads_never_change_and_say_so(published, client):
     response = client.get("/editions/1/links.csv")
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
