@@ -8,6 +8,7 @@ from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 
+from mapping.forms.text import Composed
 from mapping.models import (
     Audit,
     AuditEntry,
@@ -59,7 +60,7 @@ class FixedOnceMade:
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        return _fixing(form, self.fixed, self.fixed_help) if obj is not None else form
+        return _fixing(form, self.fixed if obj is not None else (), self.fixed_help)
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj is not None else super().get_prepopulated_fields(request, obj)
@@ -67,9 +68,9 @@ class FixedOnceMade:
 
 def _fixing(form_class, names: tuple[str, ...], help_text: str):
     """form_class with the fields names disabled on a row already saved (an inline's new
-    rows keep them open)."""
+    rows keep them open), and its text kept composed as every form's is (Composed)."""
 
-    class Fixed(form_class):
+    class Fixed(Composed, form_class):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             if self.instance.pk:

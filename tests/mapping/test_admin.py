@@ -43,13 +43,13 @@ def test_admin_edits_record_who_changed_a_link(admin_client, demo):
             "target": link.target_id,
             "relation": "supports",
             "status": "approved",
-            "rationale": "Rewritten in the admin.",
+            "rationale": "Rewritten in the admin, am ddw\u0302r.",  # decomposed, as pasted
             "example": "",
         },
     )
     assert response.status_code == 302
     link.refresh_from_db()
-    assert link.rationale == "Rewritten in the admin."
+    assert link.rationale == "Rewritten in the admin, am ddŵr."  # composed, as forms keep it
     assert link.updated_by.username == "admin"
 
 

@@ -89,3 +89,35 @@ def test_snapshots_become_frozen_rows_and_changes_learn_their_framework():
     assert EditionGap.objects.get().decided_by_name == "Ann"
     assert set(EditionContent.of(edition).links) == {("B1", "S1.1")}
     assert Change.objects.get().framework.slug == "ours"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_text_saved_decomposed_is_composed_and_found_by_what_people_type():
+    apps = _migrate([("mapping", "0030_audit_forgotten"), ("standards", "0012_text_is_printable")])
+    try:
+        Framework = apps.get_model("standards", "Framework")
+        Element = apps.get_model("standards", "Element")
+        Mapping = apps.get_model("mapping", "Mapping")
+        Link = apps.get_model("mapping", "Link")
+        ours = Framework.objects.create(name="Ein ffyrdd", slug="ours", kind="behaviours",
+                                        publisher="Ni")  # fmt: skip
+        theirs = Framework.objects.create(name="Safonau", slug="theirs", kind="standards",
+                                          publisher="Nhw")  # fmt: skip
+        b1 = Element.objects.create(framework=ours, code="B1", title="Dw\u0302r gla\u0302n",
+                                    level_label="Ymddygiad")  # fmt: skip
+        s1 = Element.objects.create(framework=theirs, code="S1", title="Tegwch",
+                                    level_label="Nodwedd")  # fmt: skip
+        mapping = Mapping.objects.create(name="Y gofrestr", slug="y-gofrestr", organisation="Ni",
+                                         source_framework=ours, target_framework=theirs,
+                                         is_default=True)  # fmt: skip
+        link = Link.objects.create(mapping=mapping, source=b1, target=s1, relation="supports",
+                                   rationale="Am ddw\u0302r.", status="approved")  # fmt: skip
+    finally:
+        call_command("migrate", verbosity=0)
+    from mapping.models import Link as LiveLink
+    from standards.models import Element as LiveElement
+
+    assert LiveElement.objects.get(pk=b1.pk).title == "Dŵr glân"
+    assert LiveLink.objects.get(pk=link.pk).rationale == "Am ddŵr."
+    found = LiveLink.objects.filter(search_text__contains="glân")  # its trigger made it again
+    assert list(found.values_list("pk", flat=True)) == [link.pk]
