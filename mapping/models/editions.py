@@ -171,7 +171,7 @@ def _live_content(mapping: Mapping) -> dict:
 
 def _inferred_content(mapping: Mapping) -> list[dict]:
     """The links the register infers through crosswalks, each with its strongest path."""
-    inferred = inferred_for(mapping)
+    inferred = inferred_for(mapping, published=True)
     return [
         {"source_id": link.source_id, "target_id": link.target_id, "relation": link.relation,
          "paths": link.paths, "via_code": path.via_code, "via_title": path.via_title,

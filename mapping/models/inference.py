@@ -263,15 +263,20 @@ def paths_between(source_framework_id: int, target_framework_id: int,
     return found
 
 
-def inferred_for(mapping, rows: list[tuple] | None = None) -> list[InferredLink]:
+def inferred_for(mapping, rows: list[tuple] | None = None, *, published: bool = False
+                 ) -> list[InferredLink]:  # fmt: skip
     """What a register infers: every pair reached through a crosswalk (rows: inferred_rows'
     for its two frameworks, if already read) that it has not made (a retired link counts:
-    someone decided) nor dismissed."""
+    someone decided) nor dismissed. published: what an edition says, where a draft or a
+    proposal is not yet a decision (the edition leaves it out, so it keeps the suggestion)."""
     if rows is None:
         rows = inferred_rows(mapping.source_framework_id, mapping.target_framework_id)
     if not rows:
         return []
-    decided = set(mapping.links.values_list("source_id", "target_id"))
+    made = mapping.links.all()
+    if published:
+        made = made.exclude(status__in=[LinkStatus.DRAFT, LinkStatus.PROPOSED])
+    decided = set(made.values_list("source_id", "target_id"))
     decided |= set(mapping.reviewed_pairs.values_list("source_id", "target_id"))
     # The codes of the elements passed through: those of every framework a crosswalk
     # leads from into the target (one query, not a parameter per element).

@@ -166,3 +166,22 @@ def test_publishing_tells_postgresql_how_big_the_frozen_tables_are(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'mapping_editionlink'")
         assert cursor.fetchone()[0] >= 600
+
+
+def test_a_draft_for_an_inferred_pair_leaves_the_edition_its_suggestion(small, people):
+    """An edition holds approved links alone: a draft for a pair the register infers is not
+    yet a decision, so the edition keeps the suggestion it would otherwise lose; approved,
+    the link replaces it."""
+    from mapping.models import Edition, Link, LinkStatus
+    from tests.synthetic import crosswalk_suggestion
+
+    crosswalk_suggestion(small)  # B2 → S2, inferred
+    draft = Link.objects.create(mapping=small["mapping"], source=small["b2"], target=small["s2"],
+                                relation="supports", rationale="Drafting it.",
+                                status=LinkStatus.DRAFT)  # fmt: skip
+    first = Edition.objects.publish(small["mapping"], by=people["publisher"], title="One")
+    assert [(i.source.code, i.target.code) for i in first.inferred.all()] == [("B2", "S2")]
+    assert not first.links.filter(link=draft).exists()
+    draft.approve(by=people["publisher"])
+    second = Edition.objects.publish(small["mapping"], by=people["publisher"], title="Two")
+    assert not second.inferred.exists() and second.links.filter(link=draft).exists()
