@@ -61,6 +61,21 @@ def changed_part(text, other) -> str:
     return before + shown + (" …" if windows[-1][1] < len(words) else "")
 
 
+@register.filter
+def spacing_differs(text, other) -> str:
+    """Of a text and what it becomes, what differs when only its spacing does, in words
+    (the two look the same on the page): "" when more than spacing differs, or nothing."""
+    if not isinstance(text, str) or not isinstance(other, str) or text == other:
+        return ""
+    if text.split() != other.split():
+        return ""
+    if text.count("\xa0") != other.count("\xa0"):
+        return "non-breaking spaces differ"
+    if text.count("\n") != other.count("\n"):
+        return "line breaks differ"
+    return "spaces differ"
+
+
 @register.filter(name="plural")
 def plural_of(word) -> str:
     """A level's label, said of several: "Behaviour" → "Behaviours", "Category" →

@@ -187,6 +187,21 @@ def test_official_wording_is_shown_side_by_side_then_marked_checked(small, as_ro
     assert small["s1"].source_check == SourceCheck.CHECKED
 
 
+def test_a_change_of_spacing_alone_says_so_in_the_dry_run(small, as_role):
+    """A non-breaking space that became a plain one looks the same struck out and inserted:
+    the dry run says what differs."""
+    from standards.models import Element
+
+    Element.objects.filter(pk=small["s1"].pk).update(title="Respect\xa0for all")
+    editor = as_role("editor")
+    editor.post(reverse("framework_import"), {
+        "file": _file("plain.csv", "code,title,level label\nS1,Respect for all,Top\n"),
+        "framework": small["standards"].pk})  # fmt: skip
+    page = editor.get(ImportBatch.objects.get().get_absolute_url()).content.decode()
+    assert "<ins>Respect for all</ins> <span class=\"muted small\">(only non-breaking spaces " \
+        "differ)</span>" in page  # fmt: skip
+
+
 def test_while_it_runs_the_page_shows_progress_and_follows_it(small, as_role, people):
     batch = ImportBatch.objects.create(kind="links", file_format="csv", filename="big.csv",
                                        content=b"", mapping=small["mapping"])  # fmt: skip
