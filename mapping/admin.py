@@ -8,6 +8,7 @@ from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 
+from mapping.access.forgetting import renamed
 from mapping.forms.text import Composed
 from mapping.models import (
     Audit,
@@ -380,6 +381,8 @@ class WeaveUserAdmin(PeopleElsewhere, UserAdmin):
                 detail=f"In the admin. {'; '.join(said)}.",
                 request=request,
             )
+            if any(before[name] != getattr(obj, name) for name in ("first_name", "last_name")):
+                renamed(obj)  # the pages that name them say the new name
 
     def user_change_password(self, request, id, form_url=""):
         """Django's own form, with what it did in the people log."""

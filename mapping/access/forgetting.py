@@ -59,14 +59,19 @@ def forget(person, *, by, reason: str, request=None) -> str:
     _forget_in_waiting_emails(person, [full_name, username])
     AuditEntry.objects.record(Audit.FORGOTTEN, by=by, person=person,
                               detail=f"Reason: {reason}", request=request)  # fmt: skip
-    # The registers whose answers named them (their changes, their gap decisions) have
-    # changed: the API's Last-Modified moves, and every live page is made again.
+    renamed(person)
+    return username
+
+
+def renamed(person) -> None:
+    """The registers whose answers name person (their changes, their gap decisions) have
+    changed with their name: the API's Last-Modified moves, and every live page is made
+    again (forgotten, or a name corrected in the admin)."""
     named = Change.objects.filter(user=person).values("mapping")
     decided = ReviewedGap.objects.filter(decided_by=person).values("mapping")
     Mapping.objects.filter(Q(pk__in=named) | Q(pk__in=decided)).update(updated_at=timezone.now())
     slugs = set(Mapping.objects.values_list("slug", flat=True))
     transaction.on_commit(lambda: bump({*slugs, DEFAULT}))
-    return username
 
 
 def _forget_invitations(person, email: str) -> None:

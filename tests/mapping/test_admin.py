@@ -152,3 +152,20 @@ def test_a_register_whose_people_hold_roles_in_it_is_not_deleted_in_the_admin(ad
     Membership.objects.filter(user=carol).delete()
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
     assert not Mapping.objects.filter(pk=empty.pk).exists()
+
+
+def test_a_name_corrected_in_the_admin_is_the_name_the_history_shows(
+    admin_client, demo, people, client
+):
+    """The history is a kept page: a name corrected in the admin makes it again."""
+    editor = people["editor"]
+    link = demo.links.first()
+    link.edit(by=editor, revision=link.revision, rationale="Edited.")
+    assert "by <bdi>editor</bdi>" in client.get("/changes/").content.decode()  # kept now
+    response = admin_client.post(f"/admin/auth/user/{editor.pk}/change/", {
+        "username": "editor", "first_name": "Siôn", "last_name": "ap Gwyn", "email": "",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "by <bdi>Siôn ap Gwyn</bdi>" in client.get("/changes/").content.decode()
