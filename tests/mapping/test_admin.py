@@ -162,6 +162,7 @@ def test_a_name_corrected_in_the_admin_is_the_name_the_history_shows(
     link = demo.links.first()
     link.edit(by=editor, revision=link.revision, rationale="Edited.")
     assert "by <bdi>editor</bdi>" in client.get("/changes/").content.decode()  # kept now
+    before = Mapping.objects.get(pk=demo.pk).updated_at
     response = admin_client.post(f"/admin/auth/user/{editor.pk}/change/", {
         "username": "editor", "first_name": "Siôn", "last_name": "ap Gwyn", "email": "",
         "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
@@ -169,3 +170,5 @@ def test_a_name_corrected_in_the_admin_is_the_name_the_history_shows(
     })  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "by <bdi>Siôn ap Gwyn</bdi>" in client.get("/changes/").content.decode()
+    # The register whose history names them changed too: the API's Last-Modified moves.
+    assert Mapping.objects.get(pk=demo.pk).updated_at > before
