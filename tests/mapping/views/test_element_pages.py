@@ -98,7 +98,7 @@ def test_an_elements_edit_conflict_names_who_saved_it_and_when(small, as_role, p
          "source_check": "unchecked"},
     )  # fmt: skip
     assert response.status_code == 409
-    assert "publisher saved B1 at " in response.content.decode()
+    assert "<bdi>publisher</bdi> saved B1 at " in response.content.decode()
 
 
 def test_publishing_with_nothing_changed_since_the_last_edition_says_so(demo, as_role):

@@ -77,7 +77,7 @@ def test_a_field_that_is_wrong_is_not_also_said_to_be_missing(small, as_role):
     upload = {"file": _csv(), "name": "Ours", "slug": "not a slug", "kind": "odd",
               "publisher": "Us"}  # fmt: skip
     page = as_role("editor").post(reverse("framework_import"), upload).content.decode()
-    assert "Use letters, digits, hyphens and underscores." in page
+    assert "digits and hyphens (no spaces or accents). “ours” would do." in page
     assert "Give this for a new framework." not in page
     upload = {"file": _csv(), "framework": "999"}
     page = as_role("editor").post(reverse("framework_import"), upload).content.decode()
