@@ -68,7 +68,7 @@ def matrix(request: HtmxHttpRequest, register: Register) -> HttpResponse:
             if chosen is None:
                 form.add_error("cell", "That cell is hidden inside a closed row or column.")
             else:  # whole links, in one query: each is cited (its COinS span, its date)
-                listed = [link.link_id for link in chosen.links[:CELL_AT_MOST]]
+                listed = [link.pk for link in chosen.links[:CELL_AT_MOST]]  # the rows' own
                 context["cell_links"] = register.rows_by_id(listed)
                 context["cell_total"] = len(chosen.links)
     template_name = "mapping/matrix.html"

@@ -137,6 +137,16 @@
     const space = cut.lastIndexOf(" ");
     return `${(space > most / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, "")}…`;
   }
+  // A word longer than a label's line is broken, with a hyphen, where the line ends: labels
+  // wrap between words only, and such a word would run off the map.
+  const LINE = 16;
+  const wrapped = (text) => text.split(" ").map((word) => {
+    const seen = characters(word);
+    if (seen.length <= LINE + 1) return word;
+    const lines = [];
+    for (let at = 0; at < seen.length; at += LINE) lines.push(seen.slice(at, at + LINE).join(""));
+    return lines.join("-\n");
+  }).join(" ");
 
   function layout(side, visible) {
     const placed = {};
@@ -174,7 +184,7 @@
       const under = (members.get(id) || []).length;
       // An element's code and the start of its title (the whole in the panel and the list
       // below): at most three lines, so that a label never runs into the next one's.
-      const title = shorten(n.title, n.parent ? 40 : 34);
+      const title = wrapped(shorten(n.title, n.parent ? 40 : 34));
       const label = `${n.code} ${title}${!n.parent && under ? (open ? " ▾" : ` ▸ ${under}`) : ""}`;
       return { group: "nodes", data: { ...n, parent: undefined, part_of: n.parent, label }, position: positions[id], classes: `${n.kind}${open ? " open" : ""}` };
     });
@@ -193,7 +203,6 @@
     style: [
       { selector: "node", style: {
         label: "data(label)", "font-size": FONT, "text-wrap": "wrap", "text-max-width": 135, "text-valign": "center",
-        "text-overflow-wrap": "anywhere", // a word longer than the label's width breaks, not runs off
         width: 30, height: 30, color: "#111", "background-color": (n) => COLOURS[n.data("kind")],
         shape: (n) => SHAPES[n.data("kind")], "border-width": 1, "border-color": "#333",
         "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": 2 } },

@@ -202,3 +202,19 @@ def test_a_crowded_cell_lists_its_first_links_and_leads_to_all_of_them(client, d
     assert "of 100 links" in table
     opened = client.get(URL, {"expand": "B1", "cell": "B1:S1"}).content.decode()
     assert opened.count('class="detail-link"') == 10 and "more-links" not in opened
+
+
+def test_an_editions_cell_lists_its_own_links(client, small, people):
+    """An edition's rows have ids of their own (the live link's is kept beside): the cell
+    lists the edition's links of that cell, not rows found by the live ids."""
+    from mapping.models import Edition, LinkStatus
+
+    Link.objects.filter(mapping=small["mapping"]).update(status=LinkStatus.APPROVED)
+    Edition.objects.publish(small["mapping"], by=people["publisher"], title="One")
+    small["b11_s11"].refresh_from_db()
+    small["b11_s11"].retire(by=people["publisher"], reason="Gone.")
+    Edition.objects.publish(small["mapping"], by=people["publisher"], title="Two")
+    for number in (1, 2):
+        html = client.get(f"/editions/{number}/matrix/", {"cell": "B2:S1"}).content.decode()
+        assert "Bravery includes challenging unfairness." in html, number
+        assert html.count('class="detail-link"') == 1
