@@ -73,6 +73,7 @@
     if (state.focus) state.open.add(clusterOf(state.focus));
     // An address opening more than can be drawn keeps the group in focus, or the first.
     const trimmed = keepDrawable(state.focus ? clusterOf(state.focus) : [...state.open][0]);
+    showClosed(trimmed ? tooManySaid(trimmed) : "");
     if (trimmed) say(tooManySaid(trimmed));
   }
 
@@ -86,7 +87,17 @@
     state.open = new Set(state.open.has(keep) ? [keep] : []);
     return count;
   }
-  const tooManySaid = (count) => `The other groups were closed: with them all open the map would draw ${count.toLocaleString("en-GB")} lines, more than it can draw quickly (${MOST_LINES.toLocaleString("en-GB")}). The link table and the matrix list every link.`;
+  // Said aloud (the status) and shown above the map until the next change of view.
+  function tooManySaid(count) {
+    const kept = [...state.open].map((id) => byId.get(id).code);
+    const which = kept.length ? `Only ${kept[0]} stays open` : "The groups were closed";
+    return `${which}: with every group you opened, the map would draw ${count.toLocaleString("en-GB")} lines (one for each pair of elements linked), more than it draws at once (${MOST_LINES.toLocaleString("en-GB")}). Open another group instead, or read every link in the link table or the matrix.`;
+  }
+  function showClosed(text) {
+    const note = document.getElementById("map-closed");
+    note.textContent = text;
+    note.hidden = !text;
+  }
 
   // What the reader chose (an element, a filter, a reset) is a step of its own in the
   // browser's history, so that Back returns to the view before it; what an address asks
@@ -334,6 +345,7 @@
     else if (cluster) state.open.add(id);
     state.focus = id;
     const trimmed = keepDrawable(clusterOf(id));
+    showClosed(trimmed ? tooManySaid(trimmed) : "");
     chosen = true;
     draw();
     const own = links.filter((l) => l.source === id || l.target === id).length;
@@ -342,6 +354,7 @@
   }
 
   function reset() {
+    showClosed("");
     state.open.clear();
     state.focus = state.source = state.target = state.relation = "";
     for (const id of Object.values(controls)) document.getElementById(id).value = "";
@@ -357,6 +370,7 @@
     if (!links.some((link) => kept(link) && (within(link.source) || within(link.target)))) state.focus = "";
     // A filter taken away can bring back more lines than can be drawn: as opening does.
     const trimmed = keepDrawable(state.focus ? clusterOf(state.focus) : [...state.open][0]);
+    showClosed(trimmed ? tooManySaid(trimmed) : "");
     chosen = true;
     const counts = draw();
     say(`${counts.elements} element${counts.elements === 1 ? "" : "s"} and ${counts.links} link${counts.links === 1 ? "" : "s"} shown.${trimmed ? ` ${tooManySaid(trimmed)}` : ""}`);

@@ -368,24 +368,29 @@ def test_at_ten_thousand_links_opening_more_than_can_be_drawn_closes_the_other_g
     open_map(page, live_server.url, "#open=" + ",".join(tops))
     assert page.evaluate("weaveMap.edges('.relation').length") == 1000  # 100 sources by 10
     tap(page, "target:S1")  # 100 sources by 19 would be 1,900 lines
-    status = page.locator("#map-status")
-    expect(status).to_contain_text("The other groups were closed: with them all open the map")
-    expect(status).to_contain_text("would draw 1,900 lines")
+    status, note = page.locator("#map-status"), page.locator("#map-closed")
+    said = "Only S1 stays open: with every group you opened, the map would draw 1,900 lines"
+    expect(status).to_contain_text(said)
+    expect(note).to_be_visible()  # shown, not only said
+    expect(note).to_contain_text(said)
     assert page.evaluate("weaveMap.edges('.relation').length") == 190  # 10 tops by (10 + 9)
     assert "open=target%3AS1&" in page.evaluate("location.hash")
     # A shared address asking for everything keeps the group in focus.
     every = ",".join([*tops, *(f"target:S{n}" for n in range(1, 11))])
     open_map(page, live_server.url, f"#open={every}&focus=source%3AB3")
     assert page.evaluate("weaveMap.edges('.relation').length") <= 1500
-    expect(status).to_contain_text("would draw 10,000 lines")
+    expect(note).to_contain_text(
+        "Only B3 stays open: with every group you opened, the map would draw 10,000 lines"
+    )
     assert page.evaluate("[...document.querySelectorAll('#map-status')].length") == 1
     assert "open=source%3AB3&" in page.evaluate("location.hash")
     # Opened under a filter, groups draw few lines; taking the filter away closes them.
     filtered = ",".join([*tops, "target:S1", "target:S2", "target:S3"])
     open_map(page, live_server.url, f"#open={filtered}&relation=same_as")
     assert page.evaluate("weaveMap.edges('.relation').length") <= 1500
+    expect(note).to_be_hidden()  # nothing was closed
     page.select_option("#map-relation", "")
-    expect(status).to_contain_text("The other groups were closed")
+    expect(note).to_contain_text("stays open: with every group you opened")
     assert page.evaluate("weaveMap.edges('.relation').length") <= 1500
 
 
