@@ -147,15 +147,20 @@ def _live_content(mapping: Mapping) -> dict:
         .order_by("pk")
         .values("pk", "source_id", "target_id", *LINK_FIELDS)
     )
-    gaps = mapping.reviewed_gaps.select_related("decided_by").order_by("pk")
+    elements, links = list(elements), list(links)
+    covered = _covered({e["pk"]: e["parent_id"] for e in elements}, links)
+    # A gap decided before the element was linked is no longer one: left out, as coverage
+    # leaves it out (it is covered).
+    gaps = [gap for gap in mapping.reviewed_gaps.select_related("decided_by").order_by("pk")
+            if gap.element_id not in covered]  # fmt: skip
     return {
         "register": [mapping.name, mapping.organisation, mapping.description, mapping.guide_intro],
         "frameworks": [
             {"pk": f.pk, "side": side, **{name: getattr(f, name) for name in FRAMEWORK_FIELDS}}
             for side, f in sides.items()
         ],
-        "elements": list(elements),
-        "links": list(links),
+        "elements": elements,
+        "links": links,
         "inferred": _inferred_content(mapping),
         "gaps": [
             {
@@ -167,6 +172,17 @@ def _live_content(mapping: Mapping) -> dict:
             for gap in gaps
         ],
     }
+
+
+def _covered(parents: dict[int, int | None], links: list[dict]) -> set[int]:
+    """The ids of the elements a link reaches, and of everything they sit under."""
+    covered: set[int] = set()
+    for link in links:
+        for end in (link["source_id"], link["target_id"]):
+            while end is not None and end not in covered:
+                covered.add(end)
+                end = parents.get(end)
+    return covered
 
 
 def _inferred_content(mapping: Mapping) -> list[dict]:

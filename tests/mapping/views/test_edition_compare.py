@@ -76,3 +76,18 @@ def test_gaps_left_unlinked_on_purpose_are_compared(small, people, client):
     changed_api = client.get(f"/api/mappings/{mapping.slug}/editions/compare",
                              {"old": 1, "new": 2}).json()["changed_gaps"]  # fmt: skip
     assert [item["fields"] for item in changed_api] == [["reason"]]
+
+
+def test_a_gap_linked_since_is_no_longer_left_unlinked_in_the_next_edition(small, people, client):
+    mapping, publisher = small["mapping"], people["publisher"]
+    mapping.leave_unlinked(small["b12"], reason="Said elsewhere.", by=publisher)
+    Edition.objects.publish(mapping, by=publisher, title="One")
+    from mapping.models import Link
+
+    Link.objects.create(mapping=mapping, source=small["b12"], target=small["s2"],
+                        relation="supports", rationale="Thanks serve.",
+                        status=LinkStatus.APPROVED)  # fmt: skip
+    two = Edition.objects.publish(mapping, by=publisher, title="Two")
+    assert not two.reviewed_gaps.exists()
+    html = client.get(COMPARE, {"old": 1, "new": 2}).content.decode()
+    assert "0 newly left unlinked, 1 no longer, 0 with a new reason" in html
