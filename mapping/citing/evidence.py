@@ -24,6 +24,8 @@ from standards.models import FrameworkKind
 from standards.text import printable
 
 ALL = 10**9
+# Before a framework's own note on citing it: who owns its words, how to quote them.
+NOTE_SAID = "On citing and reusing them: "
 
 
 @dataclass(frozen=True)
@@ -274,9 +276,9 @@ def markdown(pack: Pack) -> str:
     if pack.wording:
         lines += [f"*{pack.wording}*", ""]
     for standards in pack.standards:
-        where = f" <{standards.url}>" if standards.url else ""
-        lines += [f"The standards: {_md(standards.said)}.{where}" + (
-            f" {_md(standards.note)}" if standards.note else ""), ""]  # fmt: skip
+        where = f": <{standards.url}>" if standards.url else "."
+        lines += [f"The standards: {_md(standards.said)}{where}", ""]
+        lines += [f"{NOTE_SAID}{_md(standards.note)}", ""] if standards.note else []
     lines += [f"## {_md(pack.what)}", ""]
     lines += _groups_md(pack.direct, "###") or [
         f"No links are made to {_md(pack.code)} itself.",

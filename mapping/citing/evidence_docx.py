@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from mapping.citing.evidence import Pack, PackGroup
+from mapping.citing.evidence import NOTE_SAID, Pack, PackGroup
 from standards.text import printable
 
 COLUMNS = ("Reference", None, "Relation", "Why", "In practice")  # None: pack.other_heading
@@ -55,11 +55,13 @@ def docx(pack: Pack) -> bytes:
     if pack.wording:
         document.add_paragraph().add_run(_t(pack.wording)).italic = True
     for standards in pack.standards:
-        said = document.add_paragraph(_t(f"The standards: {standards.said}. "))
+        said = document.add_paragraph(
+            _t(f"The standards: {standards.said}" + (": " if standards.url else "."))
+        )
         if standards.url:
             _hyperlink(said, standards.url, standards.url)
         if standards.note:
-            said.add_run(_t(f" {standards.note}"))
+            document.add_paragraph(_t(f"{NOTE_SAID}{standards.note}"))
     document.add_heading(_t(pack.what), level=2)
     if not _table(document, pack, pack.direct):
         document.add_paragraph(f"No links are made to {pack.code} itself.")

@@ -52,6 +52,7 @@ def add_refusal(form: forms.Form, error: ValidationError) -> None:
 
 
 SLUG_LETTERS = "letters a to z, digits and hyphens (no spaces or accents)"
+TAKEN = "That short name is taken: choose another."
 
 
 def slug_from_name(form: forms.Form, model=None) -> None:
@@ -66,11 +67,35 @@ def slug_from_name(form: forms.Form, model=None) -> None:
         said = [f"Use only {SLUG_LETTERS}.{would_do}" if error.code == "invalid" else message
                 for error in errors for message in error.messages]  # fmt: skip
         form.errors["slug"] = form.error_class(list(dict.fromkeys(said)))
-    elif not form.cleaned_data.get("slug") and form.cleaned_data.get("name"):
+    elif typed := form.cleaned_data.get("slug"):
+        _tidy(form, typed, suggested, model)
+    elif form.cleaned_data.get("name"):
         if suggested:
             form.cleaned_data["slug"] = suggested
         else:  # a name of other letters alone (Arabic, say): nothing to make it from
             form.add_error("slug", f"Give it a short name for its addresses: {SLUG_LETTERS}.")
+
+
+def _tidy(form: forms.Form, typed: str, suggested: str, model) -> None:
+    """A short name typed is kept in small letters, without a hyphen at either end, and is
+    another's when it differs from theirs by capitals alone (/m/ABC/ beside /m/abc/)."""
+    tidy = typed.lower().strip("-_")
+    would_do = f" “{suggested}” would do." if suggested else ""
+    if not tidy:
+        form.add_error("slug", f"Use only {SLUG_LETTERS}.{would_do}")
+        return
+    instance = getattr(form, "instance", None)
+    others = model.objects.filter(slug__iexact=tidy)
+    if (others.exclude(pk=instance.pk) if instance else others).exists():
+        taken = form.fields["slug"].error_messages.get("unique", TAKEN)
+        form.add_error("slug", f"{taken}{would_do}")
+        return
+    form.cleaned_data["slug"] = tidy
+    if tidy != typed and hasattr(form, "clean_slug"):
+        try:
+            form.cleaned_data["slug"] = form.clean_slug()
+        except ValidationError as error:
+            form.add_error("slug", error)
 
 
 def _free_slug(form: forms.Form, base: str, model) -> str:

@@ -111,7 +111,7 @@ def test_the_pdf_is_tagged_and_reads_as_the_pack(client, demo, int_links, tmp_pa
     for link in int_links:
         assert f"{link.source.code} → {link.target.code}" in text
     assert ("The standards: Chartered Institute of Housing, CIH Professional Standards "
-            "(2021). https://www.cih.org/psf") in text  # fmt: skip
+            "(2021): https://www.cih.org/psf On citing and reusing them:") in text  # fmt: skip
 
 
 def test_every_pack_names_the_standards_and_cites_them_as_published(client, demo):
@@ -122,7 +122,8 @@ def test_every_pack_names_the_standards_and_cites_them_as_published(client, demo
         said = text.split("## ", 2)[1]
         assert (
             "The standards: Chartered Institute of Housing, CIH Professional Standards "
-            "(2021). <https://www.cih.org/psf> The official wording of the CIH"
+            "(2021): <https://www.cih.org/psf>\n\nOn citing and reusing them: The official "
+            "wording of the CIH"
         ) in said
         assert (
             "- Chartered Institute of Housing. (2021). CIH Professional Standards. "
@@ -142,7 +143,7 @@ def test_a_standard_without_a_year_or_an_address_is_cited_without_them(client, d
         year=None, version_label="", source_url=""
     )
     text = client.get(INT + "evidence.md").content.decode()
-    assert "The standards: Chartered Institute of Housing, CIH Professional Standards. The" in text
+    assert "The standards: Chartered Institute of Housing, CIH Professional Standards.\n" in text
     assert "- Chartered Institute of Housing. (n.d.). CIH Professional Standards.\n" in text
 
 

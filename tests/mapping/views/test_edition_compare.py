@@ -91,3 +91,21 @@ def test_a_gap_linked_since_is_no_longer_left_unlinked_in_the_next_edition(small
     assert not two.reviewed_gaps.exists()
     html = client.get(COMPARE, {"old": 1, "new": 2}).content.decode()
     assert "0 newly left unlinked, 1 no longer, 0 with a new reason" in html
+
+
+def test_a_page_too_far_is_said_as_such_and_a_reversed_comparison_gives_no_reasons(
+    small, people, client
+):
+    mapping, publisher = small["mapping"], people["publisher"]
+    mapping.links.update(status=LinkStatus.APPROVED)
+    Edition.objects.publish(mapping, by=publisher, title="One")
+    small["b11_s11"].refresh_from_db()
+    small["b11_s11"].retire(by=publisher, reason="Gone.")
+    Edition.objects.publish(mapping, by=publisher, title="Two")
+    beyond = client.get(COMPARE, {"old": 1, "new": 2, "page": 9}).content.decode()
+    assert "There is no such page of this comparison" in beyond
+    assert "These editions cannot be compared" not in beyond
+    forward = client.get(COMPARE, {"old": 1, "new": 2}).content.decode()
+    assert "Not in edition 2 (retired, or changed and not approved again)" in forward
+    backward = client.get(COMPARE, {"old": 2, "new": 1}).content.decode()
+    assert "Added" in backward and "(retired, or changed" not in backward

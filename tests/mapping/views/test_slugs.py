@@ -72,3 +72,23 @@ def test_what_would_do_is_a_short_name_that_would_be_taken(small, as_role):
                                  data | {"name": "a" * 79 + " bbb", "slug": ""})  # fmt: skip
     assert long.status_code == 302
     assert Mapping.objects.get(name="a" * 79 + " bbb").slug == "a" * 79
+
+
+def test_a_typed_short_name_is_kept_in_small_letters_and_capitals_do_not_tell_two_apart(
+    small, as_role
+):
+    made = as_role("editor").post(reverse("framework_create"),
+                                  framework(slug="-Safonau-"))  # fmt: skip
+    assert made["Location"] == "/frameworks/safonau/"
+    again = as_role("editor").post(reverse("framework_create"),
+                                   framework(name="Other", slug="SAFONAU"))  # fmt: skip
+    html = again.content.decode()
+    assert again.status_code == 400
+    assert "Another framework has that short name: choose another. “other” would do." in html
+    data = {"name": "Ours again", "slug": "OURS", "organisation": "Us",
+            "source_framework": small["behaviours"].pk,
+            "target_framework": small["standards"].pk}  # fmt: skip
+    assert "Another register has that short name" in as_role("admin").post(
+        reverse("mapping_create"), data).content.decode()  # fmt: skip
+    kept = as_role("admin").post(reverse("mapping_create"), data | {"slug": "NEW"})
+    assert "“new” is kept for this page" in kept.content.decode()
