@@ -255,6 +255,10 @@ class Coverage:
         return [e for e in self.targets if e.covered_through_children and not e.covered_directly]
 
     @property
+    def sources_covered_only_through_children(self) -> list[ElementCoverage]:
+        return [e for e in self.sources if e.covered_through_children and not e.covered_directly]
+
+    @property
     def targets_covered_only_by_inference(self) -> list[ElementCoverage]:
         return [e for e in self.targets if e.covered_only_by_inference]
 

@@ -274,3 +274,12 @@ def test_coverage_can_count_approved_links_alone(small, as_role):
     assert wrong.status_code == 400
     assert "“drafts” is not something to count" in wrong.content.decode()
     assert editor.get(CSV_URL, {"count": "drafts"}).status_code == 400
+
+
+def test_what_is_covered_only_through_what_sits_under_it_is_listed_on_both_sides(small, client):
+    """The figures count behaviours covered only through their descriptors: the list says
+    which, as it does for standards."""
+    small["b1_s2"].delete()  # B1 keeps only B1.1's link; S1 has only its statements'
+    html = client.get(URL).content.decode()
+    section = html.split('id="through-heading"')[1].split("</section>")[0]
+    assert "B1</span> Be kind" in section and "S1</span> Respect" in section
