@@ -50,6 +50,9 @@ NEW = Query(..., ge=1, le=1_000_000, examples=[2],
             description="The later edition (the same as old: nothing changed).")  # fmt: skip
 EDITION = Query(None, ge=1, le=1_000_000, examples=[1],
                 description="An edition's number; without it, the live register.")  # fmt: skip
+COUNT = Query(None, examples=["approved"],
+              description="approved: count approved links alone, as an edition does; "
+              "without it, the live register counts its drafts and proposals too.")  # fmt: skip
 
 
 def register_for(request: HttpRequest, slug: str, edition: int | None) -> Register:
@@ -254,8 +257,10 @@ def link(request, slug: str = SLUG, link_id: int = LINK_ID, edition: int | None 
 
 @router.get("/mappings/{slug}/coverage", response={200: CoverageOut, **ERRORS},
             summary="The gap report: coverage by level, and what is not covered")  # fmt: skip
-def coverage(request, slug: str = SLUG, edition: int | None = EDITION):
-    return CoverageOut.of(register_for(request, slug, edition).coverage)
+def coverage(request, slug: str = SLUG, edition: int | None = EDITION,
+             count: Literal["approved"] | None = COUNT):  # fmt: skip
+    register = register_for(request, slug, edition)
+    return CoverageOut.of(register.approved_coverage if count else register.coverage)
 
 
 def _edition_out(request, edition: Edition) -> EditionOut:

@@ -127,6 +127,11 @@ def test_the_old_names_are_still_answered_with_the_same_values(published, client
 def test_coverage_and_editions(published, client):
     coverage = client.get(f"{API}/coverage").json()
     assert coverage["link_count"] == published["mapping"].links.count()
+    # As the page offers: approved links alone (the published fixture's draft left out).
+    approved = client.get(f"{API}/coverage", {"count": "approved"}).json()
+    assert approved["link_count"] == published["mapping"].links.approved().count()
+    assert approved["link_count"] == coverage["link_count"] - 1
+    assert client.get(f"{API}/coverage", {"count": "drafts"}).status_code == 400
     assert {level["label"] for level in coverage["targets"]} >= {"Characteristic"}
     editions = client.get(f"{API}/editions").json()
     assert [e["number"] for e in editions] == [2, 1]
