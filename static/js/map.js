@@ -135,29 +135,7 @@
     return [...pairs.values()];
   }
 
-  // The start of a text, cut at a word where one ends near enough, and "…"; counted and cut
-  // in characters as people see them (an emoji, a flag, a letter and its accent), never
-  // inside one.
-  const characters = typeof Intl.Segmenter === "function"
-    ? (text) => [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)].map((part) => part.segment)
-    : (text) => Array.from(text); // code points, at least: never half an emoji
-  function shorten(text, most) {
-    const seen = characters(text);
-    if (seen.length <= most + 6) return text; // never cut to leave out a word or so
-    const cut = seen.slice(0, most - 1).join("");
-    const space = cut.lastIndexOf(" ");
-    return `${(space > most / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, "")}…`;
-  }
-  // A word longer than a label's line is broken, with a hyphen, where the line ends: labels
-  // wrap between words only, and such a word would run off the map.
-  const LINE = 16;
-  const wrapped = (text) => text.split(" ").map((word) => {
-    const seen = characters(word);
-    if (seen.length <= LINE + 1) return word;
-    const lines = [];
-    for (let at = 0; at < seen.length; at += LINE) lines.push(seen.slice(at, at + LINE).join(""));
-    return lines.join("-\n");
-  }).join(" ");
+  const { shorten, wrapped, found } = window.weaveMapLabels; // static/js/map-labels.js
 
   function layout(side, visible) {
     const placed = {};
@@ -396,20 +374,8 @@
   });
   document.getElementById("map-search").addEventListener("submit", (event) => {
     event.preventDefault();
-    // Quote marks round what is typed are not part of it; curly apostrophes count as straight.
     const typed = document.getElementById("map-find").value;
-    const wanted = typed.replace(/[“”„"«»]/g, "").replace(/[‘’‛]/g, "'").trim()
-      .replace(/^'+|'+$/g, "").trim().replace(/\s+/g, " ").toLowerCase();
-    const plain = (text) => text.replace(/[‘’‛]/g, "'").toLowerCase();
-    // The closest match first: a whole code or title, then a title starting so, then any part
-    // ("advocate" finds the Advocate characteristic before a behaviour that mentions it).
-    const label = (n) => plain(`${n.code} ${n.title}`);
-    const tests = [
-      (n) => label(n) === wanted || n.code.toLowerCase() === wanted || plain(n.title) === wanted,
-      (n) => plain(n.title).startsWith(wanted),
-      (n) => label(n).includes(wanted),
-    ];
-    const match = tests.reduce((found, test) => found || data.nodes.find(test), undefined);
+    const [wanted, match] = found(data.nodes, typed);
     if (wanted && match) choose(match.id, { moveFocus: true, toggle: false });
     else say(`No element matches “${typed.trim()}”.`);
   });
