@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
+from standards.levels import plural_in
 from standards.text import refuse_unprintable
 
 # Also importable from here, where most callers look for them.
@@ -70,12 +71,21 @@ class FrameworkText(models.Model):
     # The identifier in CASE (Competencies and Academic Standards Exchange), kept when it
     # came from a CASE package, so that exports and later packages name it the same way.
     case_identifier = models.UUIDField("CASE identifier", null=True, blank=True)
+    # A level name → its plural, where English's -s would be wrong (standards/levels.py).
+    level_plurals = models.JSONField(
+        "plurals of its level names", default=dict, blank=True,
+        help_text='Where adding an "s" is wrong: "Ymddygiad" → "Ymddygiadau".',
+    )  # fmt: skip
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return self.name
+
+    def plural_of(self, level: str) -> str:
+        """A level name in the plural, as this framework says it (standards/levels.py)."""
+        return plural_in(self.level_plurals, level)
 
     @property
     def name_with_version(self) -> str:
@@ -116,7 +126,7 @@ class Framework(FrameworkText):
     # What the change history records of each edit.
     history_fields = (
         "name", "publisher", "version_label", "year", "source_url", "citation_note",
-        "description", "retired", "retired_reason", "replaces_id",
+        "description", "retired", "retired_reason", "replaces_id", "level_plurals",
     )  # fmt: skip
 
     class Meta:

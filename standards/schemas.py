@@ -43,6 +43,11 @@ SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 FROM_PEOPLE = {"from_people": True}
 
 
+def _tidy(text: str) -> str:
+    """Composed (NFC), its spaces as one."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 class Payload(BaseModel):
     """What every import and export reads or writes (frameworks here, links and registers
     in mapping/exchange)."""
@@ -106,6 +111,27 @@ class FrameworkDetails(Payload):
     citation_note: str = Field(default="", max_length=5_000)
     description: str = Field(default="", max_length=20_000)
     case_identifier: UUID | None = None
+    level_plurals: dict[str, str] = Field(
+        default_factory=dict,
+        description="A level name → its plural, where adding an s is wrong: "
+        "{“Ymddygiad”: “Ymddygiadau”}.",
+    )
+
+    @field_validator("level_plurals")
+    @classmethod
+    def plurals_are_level_names(cls, plurals: dict[str, str], info: ValidationInfo) -> dict:
+        """Each a level name and its plural, as short as a level name, printable; composed
+        and spaced as the forms keep them."""
+        kept = {}
+        for name, plural in plurals.items():
+            for text in (name, plural):
+                if not text.strip() or len(text) > 60:
+                    raise ValueError(f"“{text[:60]}”: a level name and its plural each take "
+                                     "1 to 60 characters.")  # fmt: skip
+                if (info.context or {}).get("from_people") and (problem := unprintable(text)):
+                    raise ValueError(problem)
+            kept[_tidy(name)] = _tidy(plural)
+        return kept
 
     @field_validator("source_url")
     @classmethod

@@ -34,8 +34,9 @@ class Figures:
 
     @property
     def by_level(self) -> list[tuple[str, int, int, int, int]]:
-        """(level, covered, total, only by inference, percent covered) for each level: the
-        percentages the register's own coverage page gives, never one pooled over levels."""
+        """(level, covered, total, only by inference, percent covered) for each level, the
+        level named for its total ("1 standard", "7 standards"): the percentages the
+        register's own coverage page gives, never one pooled over levels."""
         return [(level, covered, total, only, round(100 * covered / total) if total else 0)
                 for level, covered, total, only in self.levels]  # fmt: skip
 
@@ -45,7 +46,7 @@ def figures(register: LiveRegister) -> Figures:
 
     def build() -> Figures:
         coverage = register.coverage
-        levels = [(level.label, level.covered, level.total, level.inferred)
+        levels = [(level.named, level.covered, level.total, level.inferred)
                   for level in coverage.target_levels]  # fmt: skip
         return Figures(coverage.link_count, len(coverage.inferred), levels)
 

@@ -190,12 +190,18 @@ class LevelSummary:
     """Coverage of every element of one level (say "Standard statement") of a framework."""
 
     label: str
+    plural: str  # the label said of several, as its framework says it
     total: int = 0
     covered: int = 0
     direct: int = 0
     through: int = 0
     reviewed: int = 0
     inferred: int = 0  # not covered, not reviewed, but reached by an inferred link
+
+    @property
+    def named(self) -> str:
+        """The label for its total: "1 behaviour", "10 behaviours"."""
+        return self.label if self.total == 1 else self.plural
 
     @property
     def percent(self) -> int:
@@ -236,11 +242,11 @@ class Coverage:
 
     @property
     def source_levels(self) -> list[LevelSummary]:
-        return _summarise(self.sources)
+        return _summarise(self.sources, self.register.source_framework)
 
     @property
     def target_levels(self) -> list[LevelSummary]:
-        return _summarise(self.targets)
+        return _summarise(self.targets, self.register.target_framework)
 
     @property
     def uncovered_targets(self) -> list[ElementCoverage]:
@@ -303,11 +309,13 @@ class Coverage:
         return [(entry, self.children_of(entry)) for entry in self.top_targets]
 
 
-def _summarise(entries: list[ElementCoverage]) -> list[LevelSummary]:
+def _summarise(entries: list[ElementCoverage], framework) -> list[LevelSummary]:
     levels: dict[str, LevelSummary] = {}
     for entry in entries:
         label = entry.element.level_label
-        summary = levels.setdefault(label, LevelSummary(label))
+        if label not in levels:
+            levels[label] = LevelSummary(label, framework.plural_of(label))
+        summary = levels[label]
         summary.total += 1
         summary.covered += entry.covered
         summary.direct += entry.covered_directly

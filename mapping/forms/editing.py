@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db.models import Q
 
 from mapping.access.policy import frameworks_they_may_change
+from mapping.forms.levels import LevelPlurals
 from mapping.forms.text import Composed, TextField, slug_from_name
 from mapping.models import Link, Side
 from mapping.register import LiveRegister
@@ -296,7 +297,7 @@ class FrameworkForm(Composed, forms.ModelForm):
         return data
 
 
-class FrameworkEditForm(Composed, forms.ModelForm):
+class FrameworkEditForm(LevelPlurals, Composed, forms.ModelForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     source_url = FrameworkForm.base_fields["source_url"]
     year = YEAR

@@ -112,7 +112,7 @@ def _replaced(slug: str | None, problems: list[Problem]) -> Framework | None:
 
 # What a new version says of itself as the one it replaces did, where nobody said otherwise
 # (not its description, nor its year: those are the version's own).
-CARRIED = ("name", "kind", "publisher", "source_url", "citation_note")
+CARRIED = ("name", "kind", "publisher", "source_url", "citation_note", "level_plurals")
 
 
 def _details(given: dict, package: Package | None, problems: list[Problem],

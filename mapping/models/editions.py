@@ -156,7 +156,13 @@ def _live_content(mapping: Mapping) -> dict:
     return {
         "register": [mapping.name, mapping.organisation, mapping.description, mapping.guide_intro],
         "frameworks": [
-            {"pk": f.pk, "side": side, **{name: getattr(f, name) for name in FRAMEWORK_FIELDS}}
+            {
+                "pk": f.pk,
+                "side": side,
+                **{name: getattr(f, name) for name in FRAMEWORK_FIELDS},
+                # only where said, so that an unchanged register's digest is what it was
+                **({"level_plurals": f.level_plurals} if f.level_plurals else {}),
+            }
             for side, f in sides.items()
         ],
         "elements": elements,
@@ -271,6 +277,7 @@ class Edition(models.Model):
                 edition=self,
                 framework_id=row["pk"],
                 side=row["side"],
+                level_plurals=row.get("level_plurals", {}),
                 **{k: row[k] for k in FRAMEWORK_FIELDS},
             )
             for row in content["frameworks"]

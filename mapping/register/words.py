@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from standards.levels import english_plural as plural
 from standards.models import FrameworkKind
 
 
@@ -41,11 +42,11 @@ class Words:
         top-level elements (each with its level_label), asked for only when needed."""
         if source.kind == FrameworkKind.BEHAVIOURS and target.kind == FrameworkKind.STANDARDS:
             one = _level(source, tops("source"))
-            return cls(one, plural(one), "standard", "standards", "Living", ours=True)
+            return cls(one, source.plural_of(one), "standard", "standards", "Living", ours=True)
         one, other = _level(source, tops("source")), _level(target, tops("target"))
         meeting = "Living" if source.kind == FrameworkKind.BEHAVIOURS else "Meeting"
         ours = source.kind == FrameworkKind.BEHAVIOURS
-        return cls(one, plural(one), other, plural(other), meeting, ours=ours)
+        return cls(one, source.plural_of(one), other, target.plural_of(other), meeting, ours=ours)
 
 
 def _level(framework, tops: Sequence) -> str:
@@ -61,14 +62,6 @@ def in_sentence(label: str) -> str:
     if len(label) > 1 and label[1].isupper():
         return label
     return label[:1].lower() + label[1:]
-
-
-def plural(word: str) -> str:
-    if word.endswith("y") and word[-2:-1] not in set("aeiou"):
-        return word[:-1] + "ies"
-    if word.endswith(("s", "x", "ch", "sh")):
-        return word + "es"
-    return word + "s"
 
 
 def possessive(name: str) -> str:

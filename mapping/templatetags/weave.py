@@ -77,10 +77,13 @@ def spacing_differs(text, other) -> str:
 
 
 @register.filter(name="plural")
-def plural_of(word) -> str:
-    """A level's label, said of several: "Behaviour" → "Behaviours", "Category" →
-    "Categories" (mapping/register/words.py's rule)."""
-    return plural(str(word)) if word else word
+def plural_of(word, framework=None) -> str:
+    """A level's label, said of several, as its framework says it where given ("Ymddygiad" →
+    "Ymddygiadau"), or by English's rule: "Behaviour" → "Behaviours", "Category" →
+    "Categories" (standards/levels.py)."""
+    if not word:
+        return word
+    return framework.plural_of(str(word)) if framework else plural(str(word))
 
 
 @register.filter
@@ -88,12 +91,6 @@ def lowered(word) -> str:
     """A level's label inside a sentence: "Standard statement" → "standard statement", but
     an acronym ("KSB") as it is (mapping/register/words.py's rule)."""
     return in_sentence(str(word)) if word else word
-
-
-@register.filter
-def plural_for(word, count) -> str:
-    """A level's label for count of them: "1 value", "5 values", "0 categories"."""
-    return word if count == 1 or not word else plural(str(word))
 
 
 @register.filter(name="possessive")

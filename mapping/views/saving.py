@@ -52,11 +52,9 @@ def save_edit(request: HttpRequest, form_class, instance, save=None, **form_opti
     form = form_class(request.POST, instance=copy.copy(instance), **form_options)
     if not form.is_valid():
         return Edit(form)
+    saved = getattr(form, "saved_fields", form_class.Meta.fields)
     try:
-        save(
-            {name: form.cleaned_data[name] for name in form_class.Meta.fields},
-            form.cleaned_data["revision"],
-        )
+        save({name: form.cleaned_data[name] for name in saved}, form.cleaned_data["revision"])
     except EditConflict as error:
         data = request.POST.copy()
         data["revision"] = error.current.revision

@@ -178,7 +178,9 @@ def test_only_through_counts_what_is_not_also_covered_directly():
     from mapping.coverage.rules import LevelSummary
 
     # 5 of 7 covered: 2 directly, 5 through what sits under them (some of those directly too)
-    level = LevelSummary(label="Characteristic", total=7, covered=5, direct=2, through=5)
+    level = LevelSummary(
+        label="Characteristic", plural="Characteristics", total=7, covered=5, direct=2, through=5
+    )
     assert (level.direct, level.only_through, level.uncovered) == (2, 3, 2)
 
 

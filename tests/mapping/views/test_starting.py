@@ -233,14 +233,15 @@ def test_a_levels_name_is_counted_and_kept_as_written_in_every_sentence(demo, cl
     """An acronym stays one ("2 KSBs", not "2 ksbs"), and a count of one is singular: on the
     guide's headline, the coverage page and the PDF; and a framework without a citation
     note has no empty line about it."""
-    from mapping.templatetags.weave import lowered, plural_for
+    from mapping.coverage.rules import LevelSummary
+    from mapping.templatetags.weave import lowered
 
     assert [lowered(w) for w in ("KSB", "Standard statement", "")] == [
         "KSB",
         "standard statement",
         "",
     ]
-    assert [plural_for("Capability", n) for n in (0, 1, 2)] == [
+    assert [LevelSummary("Capability", "Capabilities", n).named for n in (0, 1, 2)] == [
         "Capabilities", "Capability", "Capabilities"]  # fmt: skip
     standards = demo.target_framework
     standards.elements.filter(parent=None).update(level_label="Capability")
