@@ -58,6 +58,7 @@ class PackSection:
     code: str
     title: str
     groups: list[PackGroup]
+    left_unlinked: str = ""  # with no links: the register's decision to leave it so, in words
 
     @property
     def count(self) -> int:
@@ -228,7 +229,7 @@ def build(register: Register, element, *, absolute, today: date, style: str = "a
                  if register.framework(each).kind == FrameworkKind.STANDARDS]  # fmt: skip
     return Pack(
         standards=list(dict.fromkeys(standards)),
-        left_unlinked=_left_unlinked(register, element) if not direct.links else "",
+        left_unlinked=_decision(direct.left_unlinked),
         register_name=register.name, organisation=register.organisation,
         framework_name=register.framework(side).name,
         other_framework_name=register.framework(other).name,
@@ -239,7 +240,8 @@ def build(register: Register, element, *, absolute, today: date, style: str = "a
         url=absolute(register.urls.permanent(element.url)),
         citation=cite(register, element, absolute=absolute, today=read),
         direct=grouped(direct.links),
-        under=[PackSection(s.element.code, _line(s.element.title), grouped(s.links))
+        under=[PackSection(s.element.code, _line(s.element.title), grouped(s.links),
+                           _decision(s.left_unlinked))
                for s in children], style=style,
     )  # fmt: skip
 
@@ -252,10 +254,8 @@ def _published(framework) -> PublishedStandards:
     )  # fmt: skip
 
 
-def _left_unlinked(register: Register, element) -> str:
-    """The register's decision to leave the element without links, in words, or ""."""
-    review = next((each for each in register.reviewed_gaps() if each.element_id == element.pk),
-                  None)  # fmt: skip
+def _decision(review) -> str:
+    """The register's decision to leave an element without links, in words, or ""."""
     if review is None:
         return ""
     by = f" by {review.decided_by_name}" if review.decided_by_name else ""
@@ -289,7 +289,8 @@ def markdown(pack: Pack) -> str:
         lines += [f"## What sits under {_md(pack.code)}", ""]
         for section in pack.under:
             lines += [f"### {_md(section.code)} {_md(section.title)}", ""]
-            lines += _groups_md(section.groups, "####") or ["No links.", ""]
+            lines += _groups_md(section.groups, "####") or [
+                f"No links. {_md(section.left_unlinked)}".strip(), ""]
     lines += [f"## {pack.references_heading}", ""]
     lines += [pack.references_note, ""] if pack.references_note else []
     lines += [f"- {_md(text)}" for text, _url in pack.reference_list()]

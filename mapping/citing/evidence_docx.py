@@ -72,7 +72,7 @@ def docx(pack: Pack) -> bytes:
         for section in pack.under:
             document.add_heading(_t(f"{section.code} {section.title}"), level=3)
             if not _table(document, pack, section.groups):
-                document.add_paragraph("No links.")
+                document.add_paragraph(f"No links. {_t(section.left_unlinked)}".strip())
     document.add_heading(pack.references_heading, level=2)
     if pack.references_note:
         document.add_paragraph(pack.references_note)

@@ -101,6 +101,11 @@ class ElementCoverage:
         return "not yet reviewed"
 
     @property
+    def decided_gap(self) -> Review | None:
+        """The decision to leave it unlinked, while nothing covers it."""
+        return None if self.covered else self.review
+
+    @property
     def covered_only_by_inference(self) -> bool:
         return self.status == "covered only by inference"
 

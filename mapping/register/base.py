@@ -59,6 +59,11 @@ class Register:
     def reviewed_gaps(self) -> list:
         raise NotImplementedError
 
+    @cached_property
+    def gap_decisions(self) -> dict:
+        """Each decision to leave an element unlinked, by the element's id."""
+        return {gap.element_id: gap for gap in self.reviewed_gaps()}
+
     def _inferred(self) -> list[InferredLink]:
         """The links inferred through crosswalks that this register has not made."""
         raise NotImplementedError
@@ -321,10 +326,16 @@ class Register:
             if totals[index] <= at_most:
                 listed[index].append(pk)
         rows = {link.pk: link for link in self.rows_by_id([pk for ids in listed for pk in ids])}
+        # What nothing covers (the element, when none of its sections has a link; an element
+        # under it with none) says so, with the decision to leave it so where there is one.
+        bare = {head.pk for head, total in zip(heads[1:], totals[1:], strict=True) if not total}
+        bare |= set() if any(totals) else {element.pk}
+        decided = self.gap_decisions if bare else {}
         return [
-            LinkSection(head, [rows[pk] for pk in ids if pk in rows], total)
+            LinkSection(head, [rows[pk] for pk in ids if pk in rows], total,
+                        decided.get(head.pk) if head.pk in bare else None)
             for head, ids, total in zip(heads, listed, totals, strict=True)
-        ]
+        ]  # fmt: skip
 
     def plain_links(self) -> list[PlainLink]:
         """Every link as a plain row with its address, from one narrow query: what the

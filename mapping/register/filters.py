@@ -32,6 +32,7 @@ class LinkSection:
     element: object
     links: list
     total: int
+    left_unlinked: object = None  # with nothing covering it: the decision to leave it so
 
     @property
     def unlisted(self) -> int:
