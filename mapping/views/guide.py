@@ -98,6 +98,9 @@ def pdf_status(
     template_name = "mapping/pdf_status.html"
     if wants_fragment(request):
         template_name += "#pdf_link"
-    response = render(request, template_name, {"register": register, "pdf_state": state})
+    # Asked again while one was being prepared: where it is ready now, the line says so.
+    waited = request.GET.get("waited") == "1"
+    context = {"register": register, "pdf_state": state, "waited": waited}
+    response = render(request, template_name, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

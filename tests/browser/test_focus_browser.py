@@ -1,6 +1,8 @@
 """Where keyboard focus goes after an in-place change (htmx swaps what had it away) and
 after a form comes back with errors: never lost to the top of the page."""
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, log_in
@@ -224,3 +226,37 @@ def test_the_list_of_what_to_put_right_comes_before_a_field_in_focus_of_its_own(
     page.get_by_label("New password confirmation").fill("another-Long-pass-2026")
     page.get_by_role("button", name="Change the password").click()
     expect(page.locator("main .errors-listed")).to_be_focused()
+
+
+def test_the_pdf_link_keeps_focus_while_a_new_pdf_is_prepared_and_says_when_it_is_ready(
+    live_demo, page
+):
+    """The guide asks every 3 s whether a new PDF is ready, swapping its PDF line each time:
+    the link keeps the focus (it lost it to the page before), and the line says it aloud
+    when the new PDF is there. The server's answers are its own template's, in turn."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from mapping.models import Mapping
+    from mapping.register import LiveRegister
+
+    register = LiveRegister(Mapping.objects.default())
+    previous = SimpleNamespace(made=timezone.now(), as_of=date.today())
+    states = [SimpleNamespace(ready=False, previous=previous)] * 2 + [
+        SimpleNamespace(ready=True, previous=None)]  # fmt: skip
+    answers = [render_to_string("mapping/pdf_status.html#pdf_link",
+                                {"register": register, "pdf_state": state, "waited": n > 0})
+               for n, state in enumerate(states)]  # fmt: skip
+    page.route(re.compile(r"/guide\.pdf/status/"),
+               lambda route: route.fulfill(content_type="text/html", body=answers.pop(0)
+                                           if len(answers) > 1 else answers[0]))  # fmt: skip
+    page.goto(f"{live_demo.url}/")
+    expect(page.locator("#pdf-link .notice")).to_contain_text("A new PDF is being prepared")
+    page.locator("#pdf-link a").focus()
+    expect(page.locator("#pdf-link [data-announce]")).to_have_count(1, timeout=15_000)
+    page.wait_for_timeout(100)  # htmx's settle
+    assert page.evaluate(FOCUSED) == "pdf-download"
+    expect(page.locator("#announcer")).to_have_text("The new PDF is ready: the link gives it now.")

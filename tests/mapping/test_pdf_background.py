@@ -150,7 +150,9 @@ def test_while_a_new_pdf_renders_the_last_one_is_served_and_the_page_says_so(
     html = status.content.decode()
     assert html.lstrip().startswith('<li id="pdf-link"')
     assert "A new PDF is being prepared" in html
-    assert 'hx-trigger="load delay:3s"' in html  # and the page asks again
+    assert f'hx-get="{STATUS}?waited=1" hx-trigger="load delay:3s"' in html  # and asks again
+    assert 'id="pdf-download"' in html  # the focus stays on the link when it is swapped
+    assert "data-announce" not in html
     # The worker renders it; then the new one is served and the page says nothing more.
     tasks.render_pdf.call(*args)
     after = client.get(URL)
@@ -158,6 +160,9 @@ def test_while_a_new_pdf_renders_the_last_one_is_served_and_the_page_says_so(
     assert "A rationale the old PDF does not have." in flat(after.content)
     html = client.get(STATUS, headers={"HX-Request": "true"}).content.decode()
     assert "being prepared" not in html and "hx-get" not in html
+    assert "The new PDF is ready" not in html  # the guide's first ask: nothing was awaited
+    waited = client.get(STATUS + "?waited=1", headers={"HX-Request": "true"}).content.decode()
+    assert '<span class="visually-hidden" data-announce>The new PDF is ready' in waited
 
 
 def test_the_guide_asks_for_the_pdfs_state_without_keeping_it(client, demo):
