@@ -34,6 +34,12 @@ class LinkQuerySet(LinkRowQuerySet):
         published = edition.links.values("link_id") if edition is not None else []
         return self.filter(status__in=[LinkStatus.DRAFT, LinkStatus.PROPOSED], pk__in=published)
 
+    def retired_since(self, edition) -> LinkQuerySet:
+        """Links the edition published that have been retired since (by anyone who may
+        edit them): the next edition leaves them out."""
+        published = edition.links.values("link_id") if edition is not None else []
+        return self.filter(status=LinkStatus.RETIRED, pk__in=published)
+
     def awaiting_decision(self) -> LinkQuerySet:
         """Links waiting on a publisher: proposed ones, and drafts accepted from a
         suggestion (they came from a list, not from an editor's own hand)."""

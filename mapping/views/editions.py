@@ -67,9 +67,11 @@ def edition_publish(request: HtmxHttpRequest, slug: str | None = None) -> HttpRe
             flash(request, f"Published edition {edition.number}.")
             return redirect(edition.get_absolute_url())
     counts = register.mapping.links.current().status_counts()
-    left_out = register.mapping.links.awaiting_since(register.latest_edition).with_elements()
+    links, latest = register.mapping.links, register.latest_edition
+    in_order = ("source__tree_rank", "target__tree_rank")
     context = {
-        "left_out": list(left_out.order_by("source__tree_rank", "target__tree_rank")),
+        "left_out": list(links.awaiting_since(latest).with_elements().order_by(*in_order)),
+        "retired": list(links.retired_since(latest).with_elements().order_by(*in_order)),
         "register": register,
         "form": form,
         "approved": counts[LinkStatus.APPROVED],

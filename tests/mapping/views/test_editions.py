@@ -353,3 +353,19 @@ def test_a_link_not_in_an_edition_says_where_to_read_it(published, client, peopl
     assert f'<a href="/editions/2/links/{link.pk}/">As edition 2 published it</a>' in page
     assert f'<a href="{link.get_absolute_url()}">In the live register</a>' in page
     assert client.get("/editions/3/links/999999/").status_code == 404  # no such link at all
+
+
+def test_publishing_warns_of_published_links_retired_since(demo, as_role, people):
+    """An editor may retire a link at once; the publisher, about to publish, is told which
+    published links the next edition will leave out for it, and why."""
+    link = demo.links.get(source__code="B4.2", target__code="INC.4")
+    link.retire(by=people["editor"], revision=link.revision, reason="Duplicates B4.1's link.")
+    page = as_role("publisher").get(reverse("edition_publish")).content.decode()
+    warning = re.search(r'<div class="notice caution" id="retired-since">.*?</div>', page, re.S)[0]
+    assert "1 link that edition 1 published has been retired since" in warning
+    assert "edition 2 will leave it out" in warning
+    assert f'<a href="/links/{link.pk}/">B4.2 → INC.4</a>: Duplicates B4.1&#x27;s link.' in warning
+    link.refresh_from_db()
+    link.restore(by=people["publisher"], revision=link.revision)
+    again = as_role("publisher").get(reverse("edition_publish")).content.decode()
+    assert 'id="retired-since"' not in again
