@@ -170,6 +170,10 @@ class FrameworkPlan:
                 changed["checked_on"] = today
                 if not element.is_checked:
                     changed["source_check"] = SourceCheck.CHECKED
+            elif wording and element.is_checked:
+                # New words nobody said are the publisher's: no longer checked.
+                changed["source_check"] = SourceCheck.UNCHECKED
+                changed["checked_on"] = None
             if changed:
                 self.changes.append((element, changed))
             else:

@@ -115,6 +115,29 @@ def test_the_publishers_wording_is_shown_side_by_side_and_marked_checked(small, 
     assert small["s12"].source_check == SourceCheck.UNCHECKED  # not in the file
 
 
+def test_new_wording_not_marked_the_publishers_is_no_longer_checked(small, dry_run, apply,
+                                                                   people):  # fmt: skip
+    """A file that changes the words of an element checked against the publisher's, without
+    saying the file is the publisher's wording, takes the check away (it said "checked"
+    over words nobody checked); the dry run says so, and what keeps its words keeps it."""
+    Element.objects.filter(pk__in=[small["s1"].pk, small["s11"].pk]).update(
+        source_check=SourceCheck.CHECKED, checked_on="2026-12-01"
+    )
+    text = ("code,title,level label,parent code\n"
+            "S1,Respect for all,Top,\n"
+            "S1.1,Hear people out,Child,S1\n")  # fmt: skip
+    batch = dry_run("framework", text, framework=small["standards"])
+    (part,) = batch.summary
+    s1 = next(c for c in part["changes"] if c["label"] == "S1 Respect")
+    assert ["wording", "Checked against the publisher's wording",
+            "Paraphrase, not checked against the source"] in s1["fields"]  # fmt: skip
+    apply(batch, by=people["editor"])
+    for element in (small["s1"], small["s11"]):
+        element.refresh_from_db()
+    assert small["s1"].source_check == SourceCheck.UNCHECKED and small["s1"].checked_on is None
+    assert small["s11"].source_check == SourceCheck.CHECKED  # its words as they were
+
+
 def test_the_tree_can_be_rearranged(small, dry_run, apply):
     text = "code,title,level label,parent code\nB2,Be brave,Descriptor,B1\n"
     apply(dry_run("framework", text, framework=small["behaviours"]))
