@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
@@ -47,6 +48,7 @@ ZIP_START = b"PK\x03\x04"  # an .xlsx workbook is a zip file
 # What an upload may hold, whatever its size on disk: rows (a 5 MB CSV holds some 50,000
 # links), columns read (a sheet's far columns are passed over) and a workbook unpacked
 # (a few megabytes can unpack to gigabytes).
+BOM = "\ufeff"
 MOST_ROWS = 100_000
 MOST_COLUMNS = 64
 MOST_UNPACKED = 100 * 1024 * 1024
@@ -55,7 +57,10 @@ MOST_UNPACKED = 100 * 1024 * 1024
 def column_name(header: str) -> str:
     """A header as Weave names it: "Parent_Code " and "parent code" are the same column, and
     "Behaviour code" is the "source code" it was once called."""
-    name = " ".join(str(header or "").replace("_", " ").split()).casefold()
+    # Without invisible characters (a byte order mark a second save put in, a zero-width
+    # space): a header shown as "code" is the column "code".
+    visible = "".join(c for c in str(header or "") if unicodedata.category(c) != "Cf")
+    name = " ".join(visible.replace("_", " ").split()).casefold()
     return ALIASES.get(name, name)
 
 
@@ -131,7 +136,8 @@ def _text(cell) -> str:
         return cell.date().isoformat() if cell.time() == time() else f"{cell:%Y-%m-%d %H:%M}"
     if isinstance(cell, date | time):
         return cell.isoformat()
-    return str(cell).strip()
+    # A byte order mark inside a cell (files joined together) is nothing anyone wrote.
+    return str(cell).replace(BOM, "").strip()
 
 
 def _guarded(text: str) -> bool:
@@ -150,7 +156,7 @@ def _csv_table(content: bytes) -> list[list[str]]:
     if content.startswith(ZIP_START):  # a workbook with a .csv name: read as what it is
         return _xlsx_table(content)
     try:
-        text = content.decode("utf-8-sig")
+        text = content.decode("utf-8-sig").lstrip(BOM)  # saved twice, a file may have two
     except UnicodeDecodeError as error:
         row = content[: error.start].count(b"\n") + 1
         raise UnreadableFile(

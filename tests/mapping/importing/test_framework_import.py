@@ -396,3 +396,18 @@ def test_wording_typed_in_its_column_is_said_not_read(small, dry_run):
     ticked = dry_run("framework", text, framework=small["standards"],
                      options={"official_wording": True})  # fmt: skip
     assert [p["row"] for p in ticked.summary[0]["problems"]] == [3]  # S2 says it is unchecked
+
+
+def test_invisible_marks_a_spreadsheet_leaves_are_not_read_as_text(small, dry_run, apply):
+    """A file saved twice starts with two byte order marks, and files joined together hold
+    one inside a cell; a header may carry a zero-width space. None is anything anyone
+    wrote: the file reads as it shows."""
+    text = ("\ufeff\ufeffcode,title,level\u200b label,parent code\n"
+            "S3,Learning,Top,\n"
+            "S3.1,\ufeffKeep learning,Child,\ufeffS3\n")  # fmt: skip
+    batch = dry_run("framework", text, framework=small["standards"])
+    (part,) = batch.summary
+    assert not part["problems"], part["problems"]
+    apply(batch)
+    made = Element.objects.get(framework=small["standards"], code="S3.1")
+    assert made.title == "Keep learning" and made.parent.code == "S3"
