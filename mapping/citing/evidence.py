@@ -290,7 +290,9 @@ def markdown(pack: Pack) -> str:
         for section in pack.under:
             lines += [f"### {_md(section.code)} {_md(section.title)}", ""]
             lines += _groups_md(section.groups, "####") or [
-                f"No links. {_md(section.left_unlinked)}".strip(), ""]
+                f"No links. {_md(section.left_unlinked)}".strip(),
+                "",
+            ]
     lines += [f"## {pack.references_heading}", ""]
     lines += [pack.references_note, ""] if pack.references_note else []
     lines += [f"- {_md(text)}" for text, _url in pack.reference_list()]
