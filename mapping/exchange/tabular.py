@@ -315,13 +315,25 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+SHEET_NAME = 31  # the most characters a spreadsheet allows a sheet's name
+
+
+def sheet_name(title: str) -> str:
+    """A sheet's name: none of the characters \\/*?:[] nor a control, and at most 31
+    characters, a longer one cut between words with "…" ("Our Behaviours and Our Inductio"
+    would read as a typing slip)."""
+    name = " ".join(re.sub(r"[\\/*?:\[\]]+", "-", printable(title)).split()).strip("'")
+    if len(name) > SHEET_NAME:
+        cut = name[: SHEET_NAME - 1]
+        name = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" -–,;'") + "…"
+    return name or "Sheet"
+
+
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, title: str) -> bytes:
     """A workbook of one sheet. Every text cell is stored as text, so that none that begins
     like a formula can run as one."""
     workbook = Workbook(write_only=True)
-    # A sheet's name: at most 31 characters, none of them a control or one of \/*?:[].
-    name = re.sub(r"[\\/*?:\[\]]+", "-", printable(title))[:31].strip(" '")
-    sheet = workbook.create_sheet(name or "Sheet")
+    sheet = workbook.create_sheet(sheet_name(title))
     sheet.append(list(header))
     for row in rows:
         sheet.append([_text_cell(sheet, value) for value in row])

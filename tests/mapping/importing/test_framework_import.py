@@ -411,3 +411,13 @@ def test_invisible_marks_a_spreadsheet_leaves_are_not_read_as_text(small, dry_ru
     apply(batch)
     made = Element.objects.get(framework=small["standards"], code="S3.1")
     assert made.title == "Keep learning" and made.parent.code == "S3"
+
+
+def test_a_long_sheet_name_is_cut_between_words():
+    from mapping.exchange.tabular import sheet_name
+
+    assert sheet_name("Our Behaviours and Our Induction Standards links") == (
+        "Our Behaviours and Our…"
+    )
+    assert sheet_name("Example Homes links") == "Example Homes links"
+    assert len(sheet_name("x" * 40)) == 31 and sheet_name("") == "Sheet"

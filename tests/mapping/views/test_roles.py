@@ -459,7 +459,8 @@ def test_an_editor_who_may_not_add_a_framework_is_not_asked_for_a_new_ones_detai
     client = _register_client(small, "ours editor")
     page = client.get(reverse("framework_import")).content.decode()
     assert "For a new framework" not in page and "New framework&#x27;s name" not in page
-    assert "A new framework" not in page
+    assert "A new framework" not in page and "a new one" not in page
+    assert "adding a new framework is for site-wide editors" in page
     upload = SimpleUploadedFile("more.csv", b"code,title,level label\nB9,Be brave,Behaviour\n")
     response = client.post(reverse("framework_import"), {
         "file": upload, "framework": small["behaviours"].pk,
