@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from mapping.access.policy import frameworks_they_may_change
 from mapping.forms.levels import LevelPlurals
-from mapping.forms.text import Composed, TextField, slug_from_name
+from mapping.forms.text import Composed, SaysWhatIsMissing, TextField, slug_from_name
 from mapping.models import Link, Side
 from mapping.register import LiveRegister
 from mapping.register.words import Words
@@ -183,7 +183,7 @@ class SeenForm(forms.Form):
     )  # fmt: skip
 
 
-class ElementEditForm(Composed, forms.ModelForm):
+class ElementEditForm(SaysWhatIsMissing, Composed, forms.ModelForm):
     """An element's words, and whether they were checked against the publisher's."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -209,7 +209,7 @@ class ElementEditForm(Composed, forms.ModelForm):
         return data
 
 
-class ElementCreateForm(Composed, forms.ModelForm):
+class ElementCreateForm(SaysWhatIsMissing, Composed, forms.ModelForm):
     class Meta:
         model = Element
         fields = ["parent", "code", "title", "description", "level_label", "position"]
@@ -256,7 +256,8 @@ class ElementCreateForm(Composed, forms.ModelForm):
         framework = self.instance.framework
         # Codes that differ only in case (rc1, RC1) would be told apart by nobody who reads.
         if same := framework.elements.filter(code__iexact=code).first():
-            raise forms.ValidationError(f"{framework.name} already has an element {same.code}.")
+            raise forms.ValidationError(f"{framework.name} already has an element {same.code}: "
+                                        "give this one another code.")  # fmt: skip
         return code
 
 
@@ -268,7 +269,7 @@ YEAR = forms.IntegerField(
 )  # fmt: skip
 
 
-class FrameworkForm(Composed, forms.ModelForm):
+class FrameworkForm(SaysWhatIsMissing, Composed, forms.ModelForm):
     source_url = forms.URLField(label="Source URL", required=False, assume_scheme="https")
     year = YEAR
 
@@ -297,7 +298,7 @@ class FrameworkForm(Composed, forms.ModelForm):
         return data
 
 
-class FrameworkEditForm(LevelPlurals, Composed, forms.ModelForm):
+class FrameworkEditForm(SaysWhatIsMissing, LevelPlurals, Composed, forms.ModelForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     source_url = FrameworkForm.base_fields["source_url"]
     year = YEAR

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from mapping.exchange.case.reader import is_weave_framework
-from mapping.forms.text import TextField, slug_from_name
+from mapping.forms.text import SaysWhatIsMissing, TextField, slug_from_name
 from mapping.models import ImportBatch, LinkStatus
 from standards.models import Framework, framework_slug_validator
 from standards.schemas import SLUG_PATTERN
@@ -60,7 +60,7 @@ class UploadField(forms.FileField):
         return upload
 
 
-class FrameworkImportForm(forms.Form):
+class FrameworkImportForm(SaysWhatIsMissing, forms.Form):
     file = UploadField(
         label="File to import",
         help_text="CSV or Excel (columns: code, title, description, parent code, level label, "
@@ -132,15 +132,18 @@ class FrameworkImportForm(forms.Form):
             # file (fixtures/) all four.
             named = case and _a_weave_framework(upload)
             needed = () if named else ("slug", "kind") + (() if case else ("name", "publisher"))
-            said = {}
+            said = {"name": "Give the new framework's name.",
+                    "slug": "Give it a short name, or a name to make one from.",
+                    "kind": "Choose its kind: the file does not say it.",
+                    "publisher": "Give its publisher."}  # fmt: skip
             if data.get("replaces") is not None:  # a new version says what the old one did
                 needed = ("slug", "version_label") if not case else ("slug",)
-                said = {"slug": "Give the new version a short name of its own, for its "
+                said |= {"slug": "Give the new version a short name of its own, for its "
                                 "addresses (such as cih-2026).",
                         "version_label": "Say which version it is, such as 2026."}  # fmt: skip
             for name in needed:
                 if not data.get(name) and name not in self.errors:
-                    self.add_error(name, said.get(name, "Give this for a new framework."))
+                    self.add_error(name, said[name])
         old = data.get("replaces")
         if old is not None and data.get("framework"):
             self.add_error("replaces", "A new version is a new framework: choose “A new "
@@ -151,7 +154,7 @@ class FrameworkImportForm(forms.Form):
         return data
 
 
-class LinkImportForm(forms.Form):
+class LinkImportForm(SaysWhatIsMissing, forms.Form):
     file = UploadField(
         label="File to import",
         help_text="CSV or Excel (columns: source code, target code, relation, rationale, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from mapping.forms.text import Composed, TextField, slug_from_name
+from mapping.forms.text import Composed, SaysWhatIsMissing, TextField, slug_from_name
 from mapping.models import Mapping
 from mapping.models.mappings import NAME_TAKEN
 from standards.models import Framework
@@ -20,7 +20,7 @@ def name_of_its_own(name: str, pk: int | None = None) -> str:
     return name
 
 
-class MappingForm(Composed, forms.ModelForm):
+class MappingForm(SaysWhatIsMissing, Composed, forms.ModelForm):
     """A new register: one framework (the source: a behaviours framework, say) mapped onto
     another (the target: a standards framework, or another set of standards)."""
 
@@ -83,7 +83,7 @@ class MappingForm(Composed, forms.ModelForm):
         return data
 
 
-class RegisterDetailsForm(Composed, forms.ModelForm):
+class RegisterDetailsForm(SaysWhatIsMissing, Composed, forms.ModelForm):
     """What a register says of itself: its name, who publishes it, what it is, its licence
     and the introduction that opens its guide. Its short name (its addresses, which
     citations hold) and its two frameworks stay as they were made."""

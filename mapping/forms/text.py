@@ -21,6 +21,31 @@ def composed(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+REQUIRED = forms.Field.default_error_messages["required"]
+# Labels that bring their own word before them: "Its short name", "New framework's name".
+OWN_ARTICLE = ("its ", "their ", "your ", "the ", "a ", "an ")
+
+
+class SaysWhatIsMissing:
+    """A form whose fields say what is missing by name ("Give the name.", "Choose the
+    kind.", "Choose the file to import.") instead of Django's "This field is required."."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.error_messages.get("required") == REQUIRED and field.label:
+                field.error_messages["required"] = missing(field)
+
+
+def missing(field: forms.Field) -> str:
+    label = str(field.label).strip().rstrip(":")
+    if len(label) < 2 or not label[1].isupper():  # "KSB" stays as it is
+        label = label[:1].lower() + label[1:]
+    said = label if label.startswith(OWN_ARTICLE) else f"the {label}"
+    choose = isinstance(field, forms.ChoiceField | forms.FileField)
+    return f"{'Choose' if choose else 'Give'} {said}."
+
+
 class TextField(forms.CharField):
     default_validators = [refuse_unprintable]
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,13 +20,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mapping.access import oidc
 from mapping.access.logins import account_name, address_locked
 from mapping.access.people import revoke_token
-from mapping.forms.text import TextField
+from mapping.forms.text import SaysWhatIsMissing, TextField, missing
 from mapping.models import ApiToken, Audit, AuditEntry, Membership, Role
 from mapping.tasks import send_password_reset
 from mapping.views.lookups import flash
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(SaysWhatIsMissing, AuthenticationForm):
     """Django's form, which tells a deactivated person who gives their right password why
     they cannot come in, rather than that the password is wrong."""
 
@@ -38,6 +38,7 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Username or email address"
+        self.fields["username"].error_messages["required"] = missing(self.fields["username"])
 
     def get_invalid_login_error(self) -> ValidationError:
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
@@ -104,8 +105,13 @@ class LoggedPassword:
         return super().form_invalid(form)
 
 
+class ChangePasswordForm(SaysWhatIsMissing, PasswordChangeForm):
+    pass
+
+
 class PasswordChangeView(LoggedPassword, auth_views.PasswordChangeView):
     said = "Changed by themselves."
+    form_class = ChangePasswordForm
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -91,3 +91,25 @@ def test_ordinary_words_are_not_broken_to_squeeze_a_column(live_demo, make_page)
     }""")
     shown = [lines for lines in broken if lines]  # not the filters' hidden options
     assert shown and all(lines == 1 for lines in shown), broken
+
+
+# WCAG 1.4.12: what a reader's own style sheet may set, which must lose nothing.
+TEXT_SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: 0.12em !important; "
+    "word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"
+)
+
+
+def test_a_changes_before_and_after_fit_a_phone_with_wider_text_spacing(live_demo, make_page):
+    """At 320 px with wider text spacing, the history's before-and-after table used to
+    push the page 15 px past the window (the field's name kept 10rem)."""
+    link = Link.objects.order_by("pk").first()
+    editor = get_user_model().objects.get(username="editor")
+    link.edit(by=editor, revision=link.revision, rationale=link.rationale + " Reworded to "
+              "say more about what the behaviour looks like day to day.")  # fmt: skip
+    page = make_page(viewport={"width": 320, "height": 800})
+    for path in (f"/links/{link.pk}/", "/changes/"):
+        page.goto(f"{live_demo.url}{path}")
+        page.add_style_tag(content=TEXT_SPACING)
+        page.wait_for_timeout(100)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path

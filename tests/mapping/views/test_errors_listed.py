@@ -31,6 +31,8 @@ def listed(response) -> list[tuple[str, str]]:
             {"id_old_password", "id_new_password1"},
         ),
         ("editor", "link_create", {"source": ""}, {"new-link-source", "new-link-target"}),
+        ("editor", "framework_import", {"name": ""}, {"id_file", "id_name"}),
+        ("anonymous", "login", {"username": ""}, {"id_username", "id_password"}),
     ],
 )
 def test_two_or_more_things_to_put_right_are_listed_with_links(
@@ -81,3 +83,31 @@ def listed_html(html: str) -> list[tuple[str, str]]:
         r'<div class="error-summary errors-listed" role="alert">(.*?)</div>', html, re.S
     )
     return re.findall(r'<li><a href="#([^"]*)">([^<]+)</a>: ', found.group(1)) if found else []
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "said"),
+    [
+        ("editor", "framework_create",
+         ["Give the name.", "Choose the kind.", "Give the publisher."]),
+        ("publisher", "mapping_create",
+         ["Give the register a name.", "Say which organisation publishes it."]),
+        ("viewer", "password_change", ["Give the old password.", "Give the new password."]),
+        ("editor", "framework_import", ["Choose the file to import."]),
+        ("anonymous", "login", ["Give the username or email address.", "Give the password."]),
+    ],
+)  # fmt: skip
+def test_a_missing_field_is_named_not_said_to_be_required(demo, as_role, role, url, said):
+    """Django's "This field is required." says nothing a screen reader's listener can
+    place: each message names its field."""
+    html = as_role(role).post(reverse(url), {"name": "", "username": ""}).content.decode()
+    assert "This field is required." not in html
+    for message in said:
+        assert message in html, message
+
+
+def test_an_element_with_errors_lists_them_first(demo, as_role):
+    url = reverse("element_create", args=[demo.source_framework.slug])
+    response = as_role("editor").post(url, {"code": "B1", "title": "", "level_label": ""})
+    assert {"id_code", "id_title", "id_level_label"} <= {f for f, _l in listed(response)}
+    assert "give this one another code" in response.content.decode()

@@ -126,7 +126,17 @@ def test_a_new_framework_by_upload_and_the_details_it_needs(small, as_role):
     response = editor.post(reverse("framework_import"), {
         "file": _file("values.csv", "code,title,level label\nV1,Be kind,Value\n")})  # fmt: skip
     assert response.status_code == 400
-    assert response.content.decode().count("Give this for a new framework.") == 4
+    page = " ".join(response.content.decode().split())
+    for said in (
+        "Give the new framework&#x27;s name.",
+        "Choose its kind: the file does not say it.",
+        "Give it a short name, or a name to make one from.",
+        "Give its publisher.",
+    ):
+        assert said in page, said  # fmt: skip
+    # Listed first, and the file to choose again (a browser keeps none after an error).
+    assert "Put these right" in page
+    assert "Choose the file again" in page
     response = editor.post(reverse("framework_import"), {
         "file": _file("values.csv", "code,title,level label\nV1,Be kind,Value\n"),
         "name": "Our values", "slug": "", "kind": "behaviours", "publisher": "Us",

@@ -78,10 +78,10 @@ def test_a_field_that_is_wrong_is_not_also_said_to_be_missing(small, as_role):
               "publisher": "Us"}  # fmt: skip
     page = as_role("editor").post(reverse("framework_import"), upload).content.decode()
     assert "digits and hyphens (no spaces or accents). “ours” would do." in page
-    assert "Give this for a new framework." not in page
+    assert "Choose its kind: the file does not say it." not in page
     upload = {"file": _csv(), "framework": "999"}
     page = as_role("editor").post(reverse("framework_import"), upload).content.decode()
-    assert "Give this for a new framework." not in page
+    assert "Give the new framework&#x27;s name." not in page
 
 
 @pytest.mark.parametrize("element", ["²", "٣", "9" * 5000, "-1", "1.5"])
@@ -189,7 +189,10 @@ def test_an_element_code_differing_only_in_case_is_refused(small, as_role):
     data = {"code": "b1", "title": "New", "level_label": "Top", "position": "3"}
     response = as_role("editor").post(reverse("element_create", args=["our-ways"]), data)
     assert response.status_code == 400
-    assert "Our ways already has an element B1." in response.content.decode()
+    assert (
+        "Our ways already has an element B1: give this one another code."
+        in response.content.decode()
+    )
     assert not Element.objects.filter(code="b1").exists()
 
 
