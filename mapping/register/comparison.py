@@ -5,9 +5,17 @@ removed or changed, field by field."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from mapping.models import Edition, EditionElement, EditionGap, EditionLink, Relation
+from mapping.models import (
+    Edition,
+    EditionElement,
+    EditionGap,
+    EditionLink,
+    Link,
+    LinkStatus,
+    Relation,
+)
 
 LINK_TEXT_FIELDS = ("relation", "rationale", "example")
 CODE_PARTS = re.compile(r"(\d+)")
@@ -23,6 +31,8 @@ class LinkRow:
     relation: str
     rationale: str
     example: str
+    link_id: int = field(default=0, compare=False)  # the live link it was frozen from
+    gone: str = field(default="", compare=False)  # not in the newer edition: why (explained)
 
     @property
     def relation_label(self) -> str:
@@ -62,7 +72,7 @@ class EditionContent:
         """Three queries, whatever the edition's size."""
         links = EditionLink.objects.filter(edition=edition).values_list(
             "source__code", "source__title", "target__code", "target__title",
-            *LINK_TEXT_FIELDS,
+            *LINK_TEXT_FIELDS, "link_id",
         )  # fmt: skip
         elements = EditionElement.objects.filter(edition=edition).values_list(
             "framework__side", "code", *ELEMENT_TEXT_FIELDS
@@ -117,6 +127,25 @@ class EditionDiff:
         return [*(("added", row) for row in self.added_links),
                 *(("removed", row) for row in self.removed_links),
                 *(("changed", item) for item in self.changed_links)]  # fmt: skip
+
+
+def explained(rows: list[tuple[str, object]], new: Edition) -> list[tuple[str, object]]:
+    """A page of the links that differ, each link the newer edition left out saying why,
+    from what has become of it in the live register (one query)."""
+    ids = [row.link_id for what, row in rows if what == "removed"]
+    live = Link.objects.filter(pk__in=ids).only("status", "retired_reason").in_bulk()
+    return [(what, replace(row, gone=_why_gone(live.get(row.link_id), new))
+             if what == "removed" else row) for what, row in rows]  # fmt: skip
+
+
+def _why_gone(link: Link | None, new: Edition) -> str:
+    if link is None:
+        return "no longer in the register"
+    if link.status == LinkStatus.RETIRED:
+        return f"retired: {link.retired_reason}" if link.retired_reason else "retired"
+    if link.status == LinkStatus.APPROVED:
+        return f"changed, and approved again after edition {new.number} was published"
+    return f"changed, and {link.get_status_display().lower()}: not approved again"
 
 
 def in_code_order(key: tuple[str, ...]) -> tuple:

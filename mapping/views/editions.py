@@ -14,7 +14,7 @@ from mapping.forms.filters import CompareForm
 from mapping.models import Edition, LinkStatus, Role
 from mapping.models.editions import NothingToPublish
 from mapping.register import LiveRegister
-from mapping.register.comparison import EditionContent, diff
+from mapping.register.comparison import EditionContent, diff, explained
 from mapping.views.lookups import (
     HtmxHttpRequest,
     flash,
@@ -101,6 +101,8 @@ def edition_compare(request: HtmxHttpRequest, register: LiveRegister) -> HttpRes
         found = diff(EditionContent.of(old), EditionContent.of(new))
         page = page_of(form, found.link_rows, "links that differ", per_page=COMPARED_LINKS_PAGE)
         if page is not None:
+            if new.number > old.number:
+                page.object_list = explained(list(page.object_list), new)
             context |= {"old": old, "new": new, "diff": found, "page": page}
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "mapping/edition_compare.html", context, status=status)

@@ -106,6 +106,25 @@ def test_a_page_too_far_is_said_as_such_and_a_reversed_comparison_gives_no_reaso
     assert "There is no such page of this comparison" in beyond
     assert "These editions cannot be compared" not in beyond
     forward = client.get(COMPARE, {"old": 1, "new": 2}).content.decode()
-    assert "Not in edition 2 (retired, or changed and not approved again)" in forward
+    assert "Not in edition 2: retired: Gone." in forward  # what has become of it, and why
     backward = client.get(COMPARE, {"old": 2, "new": 1}).content.decode()
-    assert "Added" in backward and "(retired, or changed" not in backward
+    assert "Added" in backward and "retired: Gone." not in backward
+
+
+def test_a_link_the_newer_edition_left_out_says_what_became_of_it(small, people, client):
+    mapping, publisher, editor = small["mapping"], people["publisher"], people["editor"]
+    mapping.links.update(status=LinkStatus.APPROVED)
+    Edition.objects.publish(mapping, by=publisher, title="One")
+    changed, back, dropped = (small[name] for name in ("b11_s11", "b1_s2", "b2_s12"))
+    for link in (changed, back):
+        link.refresh_from_db()
+        link.edit(by=editor, revision=link.revision, rationale="Said again.")
+    dropped.refresh_from_db()
+    dropped.delete()
+    Edition.objects.publish(mapping, by=publisher, title="Two")
+    back.refresh_from_db()
+    back.approve(by=publisher)
+    page = " ".join(client.get(COMPARE, {"old": 1, "new": 2}).content.decode().split())
+    assert "Not in edition 2: changed, and proposed: not approved again" in page
+    assert "Not in edition 2: changed, and approved again after edition 2 was published" in page
+    assert "Not in edition 2: no longer in the register" in page
