@@ -32,6 +32,17 @@
   document.addEventListener("htmx:afterSettle", clearOfHeads);
   window.addEventListener("resize", clearOfHeads);
 
+  // The cell already chosen, pressed again (Enter): its links, beside the grid, rather than
+  // every row's heads and toggles on the Tab key's way there.
+  document.addEventListener("click", (event) => {
+    const again = event.target.closest("#matrix-grid td.cell a[aria-current]");
+    const detail = document.getElementById("cell-detail");
+    if (!again || !detail?.querySelector("#cell-detail-heading")) return;
+    event.preventDefault();
+    event.stopPropagation(); // before htmx asks for the panel it already shows
+    detail.focus();
+  }, true);
+
   document.addEventListener("click", (event) => {
     const chosen = event.target.closest("#matrix-grid td.cell a");
     if (!chosen) return;

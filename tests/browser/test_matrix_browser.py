@@ -69,6 +69,20 @@ def test_arrow_keys_move_between_cells_and_enter_opens_one(live_demo, page):
     page.keyboard.press("Enter")
     expect(page.locator("#cell-detail h2")).to_contain_text("B2")
     expect(page.locator("#cell-detail h2")).to_contain_text("INC")
+    # Enter again: to its links beside the grid (not past every row's heads on the way),
+    # with no new request for the panel it already shows.
+    page.keyboard.press("ArrowLeft")  # B2 and INT: 4 links
+    page.keyboard.press("Enter")
+    expect(page.locator("#cell-detail h2")).to_contain_text("INT")
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.keyboard.press("Enter")
+    expect(page.locator("#cell-detail")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#cell-detail') !== null"), page.evaluate(
+        "document.activeElement.outerHTML.slice(0, 200)"
+    )
+    assert not [url for url in asked if "cell=" in url], asked
 
 
 def test_the_grid_is_one_tab_stop_and_its_chosen_cell_is_marked_and_in_view(live_demo, page):
