@@ -23,6 +23,7 @@ class Figures:
     links: int
     inferred: int
     levels: list[tuple[str, int, int, int]]  # (level, covered, total, only by inference)
+    unapproved: int = 0  # of links: drafts and proposals, counted in the figures
 
     @property
     def covered(self) -> int:
@@ -48,7 +49,7 @@ def figures(register: LiveRegister) -> Figures:
         coverage = register.coverage
         levels = [(level.named, level.covered, level.total, level.inferred)
                   for level in coverage.target_levels]  # fmt: skip
-        return Figures(coverage.link_count, len(coverage.inferred), levels)
+        return Figures(coverage.link_count, len(coverage.inferred), levels, coverage.unapproved)
 
     return register.kept("figures", build)
 
