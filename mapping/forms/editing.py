@@ -190,15 +190,19 @@ class ElementEditForm(SaysWhatIsMissing, Composed, forms.ModelForm):
 
     class Meta:
         model = Element
-        fields = ["title", "description", "source_check", "checked_on"]
+        fields = ["title", "description", "level_label", "source_check", "checked_on"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "checked_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         error_messages = {
             "title": {"required": "Give the element a title."},
+            "level_label": {"required": "Say what level it is, such as “Behaviour”."},
             "checked_on": {"invalid": "Give the date as YYYY-MM-DD."},
         }
+        help_texts = {"level_label": "What its framework calls this level, such as “Behaviour” "
+                                     "(or “Ymddygiad”). To rename a level throughout, import the "
+                                     "framework with the new names."}  # fmt: skip
 
     def clean(self) -> dict:
         data = super().clean()
@@ -346,6 +350,8 @@ class EditionForm(forms.Form):
         """number: the edition's, given with its title."""
         super().__init__(*args, **kwargs)
         self.number = number
+        title = self.fields["title"]
+        title.help_text = title.help_text.replace("Edition 2", f"Edition {number}")
 
     def clean_title(self) -> str:
         """Its number is given with it: "Edition 2: Launch", typed for edition 2, is kept as

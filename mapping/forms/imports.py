@@ -142,7 +142,9 @@ class FrameworkImportForm(SaysWhatIsMissing, forms.Form):
                                 "addresses (such as cih-2026).",
                         "version_label": "Say which version it is, such as 2026."}  # fmt: skip
             for name in needed:
-                if not data.get(name) and name not in self.errors:
+                # A short name is made from the name: with neither, the name is what to give.
+                made_from_name = name == "slug" and "name" in needed and not data.get("name")
+                if not data.get(name) and name not in self.errors and not made_from_name:
                     self.add_error(name, said[name])
         old = data.get("replaces")
         if old is not None and data.get("framework"):

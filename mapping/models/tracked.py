@@ -36,4 +36,6 @@ def in_words(name: str, value: Any) -> Any:
         return Relation(value).label
     if name == "status" and value in LinkStatus.values:
         return LinkStatus(value).label
+    if name == "level_plurals" and isinstance(value, dict):  # "Ymddygiad → Ymddygiadau"
+        return "; ".join(f"{level} → {plural}" for level, plural in value.items()) or None
     return value

@@ -163,7 +163,11 @@ class LiveRegister(Register):
             "pk", "source_id", "target_id", "relation", "rationale", "example", "status",
             "updated_at",
         )  # fmt: skip
-        for rows in (element_rows, link_rows):
+        # The decisions to leave an element unlinked, which the PDF and the guide give.
+        gap_rows = self.mapping.reviewed_gaps.order_by("pk").values_list(
+            "pk", "element_id", "reason", "decided_by_id", "decided_at"
+        )
+        for rows in (element_rows, link_rows, gap_rows):
             for row in rows:
                 digest.update(repr(row).encode())
                 stamps.append(row[-1])

@@ -72,6 +72,8 @@ class LoginView(auth_views.LoginView):
                 field.widget.attrs["aria-describedby"] = "login-error"
                 field.widget.attrs["aria-invalid"] = "true"
             form.fields["password"].widget.attrs["autofocus"] = True
+        elif form.errors:  # a field left empty: the page starts at it (weave.js), not the name
+            form.fields["username"].widget.attrs.pop("autofocus", None)
         return super().form_invalid(form)
 
     def post(self, request, *args, **kwargs):
@@ -102,6 +104,7 @@ class LoggedPassword:
         if mismatch and not form.has_error("new_password1"):
             form.add_error("new_password1", "The two did not match: type the new password in "
                                             "both boxes again.")  # fmt: skip
+            form.errors.pop("new_password2")  # said once, where focus goes
         return super().form_invalid(form)
 
 

@@ -162,7 +162,7 @@ def test_while_a_new_pdf_renders_the_last_one_is_served_and_the_page_says_so(
     assert "being prepared" not in html and "hx-get" not in html
     assert "The new PDF is ready" not in html  # the guide's first ask: nothing was awaited
     waited = client.get(STATUS + "?waited=1", headers={"HX-Request": "true"}).content.decode()
-    assert '<span class="visually-hidden" data-announce>The new PDF is ready' in waited
+    assert '<p class="notice made" data-announce>The new PDF is ready' in waited
 
 
 def test_the_guide_asks_for_the_pdfs_state_without_keeping_it(client, demo):

@@ -116,7 +116,7 @@ class TestWording:
         element = demo.target_framework.elements.get(code="ADV.1")
         url = f"/elements/{element.pk}/edit/"
         data = {"title": element.title, "description": "", "revision": element.revision,
-                "source_check": "checked", "checked_on": ""}  # fmt: skip
+                "source_check": "checked", "checked_on": "", "level_label": "Standard"}  # fmt: skip
         refused = as_role("editor").post(url, data)
         assert refused.status_code == 400
         assert "Say when the wording was checked." in refused.content.decode()

@@ -95,7 +95,7 @@ def test_an_elements_edit_conflict_names_who_saved_it_and_when(small, as_role, p
     response = as_role("editor").post(
         reverse("element_edit", args=[element.pk]),
         {"title": "Be kind, always", "description": "", "revision": opened,
-         "source_check": "unchecked"},
+         "source_check": "unchecked", "level_label": "Behaviour"},
     )  # fmt: skip
     assert response.status_code == 409
     assert "<bdi>publisher</bdi> saved B1 at " in response.content.decode()

@@ -111,3 +111,18 @@ def test_an_element_with_errors_lists_them_first(demo, as_role):
     response = as_role("editor").post(url, {"code": "B1", "title": "", "level_label": ""})
     assert {"id_code", "id_title", "id_level_label"} <= {f for f, _l in listed(response)}
     assert "give this one another code" in response.content.decode()
+
+
+def test_a_login_with_the_password_left_out_starts_at_it_not_at_the_name(demo, client):
+    html = client.post(reverse("login"), {"username": "viewer"}).content.decode()
+    assert "Give the password." in html
+    username = re.search(r"<input[^>]*id=\"id_username\"[^>]*>", html)[0]
+    assert "autofocus" not in username  # weave.js starts at the field marked wrong
+
+
+def test_two_new_passwords_that_differ_are_said_to_differ_once(demo, as_role):
+    html = as_role("viewer").post(reverse("password_change"), {
+        "old_password": "demo-password-for-tests", "new_password1": "a-Long-pass-2026!",
+        "new_password2": "a-Long-pass-2027!"}).content.decode()  # fmt: skip
+    assert html.count("The two did not match") == 1
+    assert "didn’t match" not in html and "didn&#x27;t match" not in html

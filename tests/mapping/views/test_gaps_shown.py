@@ -87,3 +87,21 @@ def test_the_pdf_and_the_evidence_pack_give_the_decisions(small, people, client,
     packed = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
                                      text=True, check=True).stdout.split())  # fmt: skip
     assert "No links. Reviewed and left unlinked on purpose" in packed and WHY_S13 in packed
+
+
+def test_a_decision_made_or_withdrawn_gives_the_register_a_new_fingerprint(small, people):
+    """The live PDF is made again when what it shows changes (its fingerprint): a gap's
+    decision, and its withdrawal, are among what it shows."""
+    from mapping.register import LiveRegister
+
+    mapping = small["mapping"]
+
+    def fingerprint() -> str:
+        return LiveRegister(mapping).fingerprint()[0]
+
+    before = fingerprint()
+    decided = _decided(small, people)
+    after = fingerprint()
+    assert after != before
+    ReviewedGap.objects.filter(element=decided["s13"]).delete()
+    assert fingerprint() not in (before, after)

@@ -89,7 +89,10 @@ def test_a_rows_history_link_goes_straight_to_the_history(client, demo, people):
 
 def test_the_words_used_here_include_element(client, demo):
     html = client.get(URL).content.decode()
-    assert "<dt>Element</dt><dd>Anything in a framework: a behaviour, a standard" in html
+    assert (
+        "<dt>Element</dt><dd>Anything in a framework (behaviours, standards and anything under"
+        in html
+    )
 
 
 def test_every_relation_is_explained(client, demo):

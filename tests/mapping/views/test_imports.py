@@ -130,10 +130,10 @@ def test_a_new_framework_by_upload_and_the_details_it_needs(small, as_role):
     for said in (
         "Give the new framework&#x27;s name.",
         "Choose its kind: the file does not say it.",
-        "Give it a short name, or a name to make one from.",
         "Give its publisher.",
     ):
         assert said in page, said  # fmt: skip
+    assert "Give it a short name" not in page  # made from the name, which is what to give
     # Listed first, and the file to choose again (a browser keeps none after an error).
     assert "Put these right" in page
     assert "Choose the file again" in page

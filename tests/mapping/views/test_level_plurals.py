@@ -130,3 +130,24 @@ def test_the_pdfs_coverage_table_says_the_plural(small, client):
                           check=True).stdout.decode()  # fmt: skip
     flat = " ".join(text.split())
     assert "Ymddygiadau (" in flat and "Ymddygiads" not in flat
+
+
+def test_the_history_says_a_plural_in_words_and_the_element_form_renames_a_level(
+    small, as_role, client
+):
+    behaviours = small["b1"].framework
+    editor = as_role("editor")
+    renamed = editor.post(reverse("element_edit", args=[small["b1"].pk]), {
+        "title": "Be kind", "description": "", "level_label": "Ymddygiad", "revision": 1,
+        "source_check": "unchecked"})  # fmt: skip
+    assert renamed.status_code == 302
+    small["b1"].refresh_from_db()
+    assert small["b1"].level_label == "Ymddygiad"
+    url = reverse("framework_edit", args=[behaviours.slug])
+    form = editor.get(url).content.decode()
+    assert "Plural of “Ymddygiad”" in form
+    # Its fields in the form's order: the name, the publisher, then each level's plural.
+    editor.post(url, {"name": behaviours.name, "publisher": "Org", "revision": 1,
+                      "plural_0": "Ymddygiadau"})  # fmt: skip
+    page = client.get(reverse("framework_detail", args=[behaviours.slug])).content.decode()
+    assert "<ins>Ymddygiad → Ymddygiadau</ins>" in page and "{&#x27;" not in page

@@ -8,7 +8,7 @@ from mapping.models import Change, Link, LinkStatus
 from standards.models import Element, Framework
 
 HTMX = {"HX-Request": "true"}
-UNCHECKED = {"source_check": "unchecked"}
+UNCHECKED = {"source_check": "unchecked", "level_label": "Behaviour"}
 
 
 def behaviour(code: str) -> str:
