@@ -107,7 +107,10 @@ def read_rows(
             # The columns for reading come along, for the dry run to say that an edit made
             # there is not read (mapping/importing/shown.py).
             shown = {name: values[name] for name in READ_ONLY if name in values}
-            rows.append((number, {name: values.get(name, "") for name in columns} | shown))
+            # A column the file does not have is left out, not read as empty: a file without
+            # descriptions says nothing of them (mapping/importing/frameworks.py).
+            rows.append((number, {name: values.get(name, "") for name in columns
+                                  if name in header} | shown))  # fmt: skip
     if not rows:
         raise UnreadableFile("The file has a header row but no rows under it.")
     return rows

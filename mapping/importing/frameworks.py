@@ -36,8 +36,8 @@ def elements_from_rows(rows) -> tuple[list[tuple[int, ElementPayload]], list[Pro
     """A table's rows as element payloads, with the problems of each row."""
     found, problems, first_row = [], [], {}
     for number, row in rows:
-        data = {field: row[column] for column, field in FRAMEWORK_FIELDS.items()}
-        data["parent"], data["position"] = data["parent"] or None, data["position"] or None
+        data = {field: row[column] for column, field in FRAMEWORK_FIELDS.items() if column in row}
+        data["parent"], data["position"] = data.get("parent") or None, data.get("position") or None
         try:
             payload = ElementPayload.model_validate(data, context=FROM_PEOPLE)
         except ValidationError as error:
@@ -163,7 +163,10 @@ class FrameworkPlan:
                 "level_label": element.level_label, "position": element.position,
                 "parent": self.by_id[element.parent_id].code if element.parent_id else None,
             }  # fmt: skip
-            changed = {name: now[name] for name in COMPARED if now[name] != before[name]}
+            # A description the file does not give (no such column) is left as it is.
+            said = [name for name in COMPARED
+                    if name != "description" or name in payload.model_fields_set]  # fmt: skip
+            changed = {name: now[name] for name in said if now[name] != before[name]}
             wording = bool({"title", "description"} & set(changed))
             if wanted.official_wording and (wording or not element.is_checked):
                 # Checked today; said only where it was not already marked checked.

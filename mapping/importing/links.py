@@ -36,7 +36,7 @@ def links_from_rows(rows) -> tuple[list[tuple[int, LinkPayload]], list[Problem]]
     """A table's rows as link payloads, with the problems of each row."""
     found, problems = [], []
     for number, row in rows:
-        data = {field: row[column] for column, field in LINK_FIELDS.items()}
+        data = {field: row[column] for column, field in LINK_FIELDS.items() if column in row}
         try:
             found.append((number, LinkPayload.model_validate(data, context=FROM_PEOPLE)))
         except ValidationError as error:
@@ -133,6 +133,8 @@ class LinkPlan:
                         status=self.wanted.status, **wanted)  # fmt: skip
             self.creates.append(link)
             return link
+        if "example" not in payload.model_fields_set:  # no such column: left as it is
+            del wanted["example"]
         changed = {name: value for name, value in wanted.items() if getattr(link, name) != value}
         if link.is_retired:
             changed["status"] = LinkStatus.DRAFT  # restored: it is in the file

@@ -421,3 +421,26 @@ def test_a_long_sheet_name_is_cut_between_words():
     )
     assert sheet_name("Example Homes links") == "Example Homes links"
     assert len(sheet_name("x" * 40)) == 31 and sheet_name("") == "Sheet"
+
+
+def test_a_file_without_a_description_column_leaves_descriptions_and_checks_alone(
+    small, dry_run, apply
+):
+    """A spreadsheet of codes, titles and levels says nothing of descriptions: it used to
+    empty every one (and, once checks were kept honest, take their check away)."""
+    Element.objects.filter(pk=small["s1"].pk).update(
+        description="Treat everyone with respect.", source_check=SourceCheck.CHECKED,
+        checked_on="2026-12-01")  # fmt: skip
+    text = "code,title,level label,parent code\nS1,Respect,Top,\nS1.1,Hear them out,Child,S1\n"
+    batch = dry_run("framework", text, framework=small["standards"])
+    (part,) = batch.summary
+    assert [c["label"] for c in part["changes"]] == ["S1.1 Hear people out"]
+    apply(batch)
+    small["s1"].refresh_from_db()
+    assert small["s1"].description == "Treat everyone with respect."
+    assert small["s1"].source_check == SourceCheck.CHECKED
+    # With the column there and empty, the description is emptied, as the file says.
+    text = "code,title,description,level label,parent code\nS1,Respect,,Top,\n"
+    apply(dry_run("framework", text, framework=small["standards"]))
+    small["s1"].refresh_from_db()
+    assert small["s1"].description == ""

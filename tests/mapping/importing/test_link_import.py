@@ -355,3 +355,15 @@ def test_text_pasted_decomposed_is_saved_composed(small, dry_run, apply):
     apply(dry_run("links", content, "links.xlsx", mapping=small["mapping"]))
     saved = Link.objects.get(source=small["b2"], target=small["s2"])
     assert saved.rationale == "Am ddŵr glân." and len(saved.rationale) == 13
+
+
+def test_a_file_without_an_example_column_leaves_examples_alone(small, dry_run, apply, people):
+    link = small["b11_s11"]
+    Link.objects.filter(pk=link.pk).update(example="Asking before deciding.")
+    text = ("source code,target code,relation,rationale\n"
+            f"B1.1,S1.1,{link.get_relation_display()},{link.rationale}\n")  # fmt: skip
+    batch = dry_run("links", text, mapping=small["mapping"])
+    assert batch.summary[0]["counts"]["changes"] == 0
+    apply(batch, by=people["editor"])
+    link.refresh_from_db()
+    assert link.example == "Asking before deciding."
