@@ -20,15 +20,20 @@ def english_plural(word: str) -> str:
     return word + "s"
 
 
+def spaced(label: str) -> str:
+    """A level name (or its plural) as kept: its spaces as one, none at either end."""
+    return " ".join(label.split())
+
+
 def key(label: str) -> str:
     """How a level name is looked up: in any case, its spaces as one."""
-    return " ".join(label.split()).casefold()
+    return spaced(label).casefold()
 
 
 def plural_in(plurals: Mapping[str, str] | None, label: str) -> str:
     """The plural of a level name as the framework says it, written as the name is ("ymddygiad"
     in a sentence → "ymddygiadau"), or by the English rule where it says none."""
-    label = " ".join(label.split())
+    label = spaced(label)
     said = {key(name): plural for name, plural in (plurals or {}).items() if plural}.get(key(label))
     if not said:
         return english_plural(label)

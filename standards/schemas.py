@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from standards.levels import key, spaced
 from standards.models import (
     CODE_PATTERN,
     POSITION_MAX,
@@ -35,6 +36,7 @@ from standards.models import (
 from standards.text import unprintable
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+MOST_LEVELS = 100  # level names a framework says the plural of
 
 
 # The context a file people upload is read in: no field of it may hold a character that
@@ -45,7 +47,7 @@ FROM_PEOPLE = {"from_people": True}
 
 def _tidy(text: str) -> str:
     """Composed (NFC), its spaces as one."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return spaced(unicodedata.normalize("NFC", text))
 
 
 class Payload(BaseModel):
@@ -122,7 +124,9 @@ class FrameworkDetails(Payload):
     def plurals_are_level_names(cls, plurals: dict[str, str], info: ValidationInfo) -> dict:
         """Each a level name and its plural, as short as a level name, printable; composed
         and spaced as the forms keep them."""
-        kept = {}
+        if len(plurals) > MOST_LEVELS:
+            raise ValueError(f"Give the plurals of at most {MOST_LEVELS} level names.")
+        kept, seen = {}, set()
         for name, plural in plurals.items():
             for text in (name, plural):
                 if not text.strip() or len(text) > 60:
@@ -130,6 +134,9 @@ class FrameworkDetails(Payload):
                                      "1 to 60 characters.")  # fmt: skip
                 if (info.context or {}).get("from_people") and (problem := unprintable(text)):
                     raise ValueError(problem)
+            if key(name) in seen:
+                raise ValueError(f"“{name[:60]}” is given twice (in any case): give it once.")
+            seen.add(key(name))
             kept[_tidy(name)] = _tidy(plural)
         return kept
 

@@ -198,6 +198,7 @@ class ElementEditForm(SaysWhatIsMissing, Composed, forms.ModelForm):
         error_messages = {
             "title": {"required": "Give the element a title."},
             "level_label": {"required": "Say what level it is, such as “Behaviour”."},
+            "source_check": {"required": "Say whether the wording was checked."},
             "checked_on": {"invalid": "Give the date as YYYY-MM-DD."},
         }
         help_texts = {"level_label": "What its framework calls this level, such as “Behaviour” "

@@ -313,6 +313,17 @@ class ChangeFilterForm(AskedOnce):
         return changes
 
 
+class PdfStatusForm(AskedOnce):
+    """?waited=1 on the PDF's status: asked again while a new PDF was being prepared (the
+    line then says when it is ready). Anything else reads as a first ask."""
+
+    waited = forms.ChoiceField(required=False, choices=[("", "A first ask"), ("1", "Again")])
+
+    @property
+    def waited_for_it(self) -> bool:
+        return self.is_valid() and self.cleaned_data["waited"] == "1"
+
+
 class CoverageForm(AskedOnce):
     """?count= on the coverage page and its CSV: every link not retired (the default), or
     approved links alone, as an edition counts them."""

@@ -1,12 +1,12 @@
 """A framework's level names in the plural, on its edit form: one box for each level name its
 elements use ("Plural of “Ymddygiad”"), left blank for English's -s. What the boxes say is
-kept as Framework.level_plurals (standards/levels.py), a level no element uses any more
-falling out of it at the next save."""
+kept as Framework.level_plurals (standards/levels.py), with what it says of levels no
+element uses now."""
 
 from __future__ import annotations
 
 from mapping.forms.text import TextField
-from standards.levels import english_plural, key
+from standards.levels import english_plural, key, spaced
 from standards.models import Element, Framework
 
 PREFIX = "plural_"
@@ -18,7 +18,7 @@ def level_names(framework: Framework) -> list[str]:
               .values_list("level_label", flat=True))  # fmt: skip
     names: dict[str, str] = {}
     for label in labels:
-        names.setdefault(key(label), " ".join(label.split()))
+        names.setdefault(key(label), spaced(label))
     return list(names.values())
 
 
@@ -51,9 +51,12 @@ class LevelPlurals:
 
     def clean(self) -> dict:
         data = super().clean()
-        plurals = {}
+        # What it says of levels no element uses now (a restored file's, say) is kept.
+        asked = {key(label) for label in self.levels}
+        plurals = {name: plural for name, plural in (self.instance.level_plurals or {}).items()
+                   if key(name) not in asked}  # fmt: skip
         for number, label in enumerate(self.levels):
-            plural = " ".join(data.pop(f"{PREFIX}{number}", "").split())
+            plural = spaced(data.pop(f"{PREFIX}{number}", ""))
             if plural and plural != english_plural(label):
                 plurals[label] = plural
         data["level_plurals"] = plurals

@@ -112,7 +112,7 @@ def _replaced(slug: str | None, problems: list[Problem]) -> Framework | None:
 
 # What a new version says of itself as the one it replaces did, where nobody said otherwise
 # (not its description, nor its year: those are the version's own).
-CARRIED = ("name", "kind", "publisher", "source_url", "citation_note", "level_plurals")
+CARRIED = ("name", "kind", "publisher", "source_url", "citation_note")
 
 
 def _details(given: dict, package: Package | None, problems: list[Problem],
@@ -139,6 +139,8 @@ def _details(given: dict, package: Package | None, problems: list[Problem],
                 f"This package is already in Weave as {existing.name}: import it into that "
                 "framework to bring it up to date."
             ))  # fmt: skip
+    if replaces is not None and not merged.get("level_plurals"):  # the old version's words
+        merged["level_plurals"] = replaces.level_plurals
     if Framework.objects.filter(slug=merged.get("slug")).exists():
         problems.append(Problem(f"There is already a framework with the slug {merged['slug']}: "
                                 "give the new one a short name of its own."))  # fmt: skip

@@ -129,9 +129,13 @@ class EditionDiff:
                 *(("changed", item) for item in self.changed_links)]  # fmt: skip
 
 
-def explained(rows: list[tuple[str, object]], new: Edition) -> list[tuple[str, object]]:
+def explained(rows: list[tuple[str, object]], old: Edition, new: Edition) -> list:
     """A page of the links that differ, each link the newer edition left out saying why,
-    from what has become of it in the live register (one query)."""
+    from what has become of it in the live register (one query). Compared the other way
+    round (new before old), nothing is said: what the live register holds now explains
+    nothing of an older edition."""
+    if new.number < old.number:
+        return rows
     ids = [row.link_id for what, row in rows if what == "removed"]
     live = Link.objects.filter(pk__in=ids).only("status", "retired_reason").in_bulk()
     return [(what, replace(row, gone=_why_gone(live.get(row.link_id), new))
@@ -144,8 +148,10 @@ def _why_gone(link: Link | None, new: Edition) -> str:
     if link.status == LinkStatus.RETIRED:
         return f"retired: {link.retired_reason}" if link.retired_reason else "retired"
     if link.status == LinkStatus.APPROVED:
-        return f"changed, and approved again after edition {new.number} was published"
-    return f"changed, and {link.get_status_display().lower()}: not approved again"
+        return f"approved again after edition {new.number} was published"
+    if link.status == LinkStatus.DRAFT:
+        return "now a draft, not approved again"
+    return f"now {link.get_status_display().lower()}, not approved again"
 
 
 def in_code_order(key: tuple[str, ...]) -> tuple:

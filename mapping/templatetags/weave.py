@@ -10,7 +10,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from mapping.citing.citations import cite
-from mapping.register.words import in_sentence, plural, possessive
+from mapping.register.words import in_sentence, possessive
 
 register = template.Library()
 
@@ -77,13 +77,11 @@ def spacing_differs(text, other) -> str:
 
 
 @register.filter(name="plural")
-def plural_of(word, framework=None) -> str:
-    """A level's label, said of several, as its framework says it where given ("Ymddygiad" →
-    "Ymddygiadau"), or by English's rule: "Behaviour" → "Behaviours", "Category" →
-    "Categories" (standards/levels.py)."""
-    if not word:
-        return word
-    return framework.plural_of(str(word)) if framework else plural(str(word))
+def plural_of(word, framework) -> str:
+    """A level's label, said of several, as its framework says it ("Ymddygiad" →
+    "Ymddygiadau"), else by English's rule: "Category" → "Categories" (standards/levels.py).
+    Always given the framework: {{ label|plural:element.framework }}."""
+    return framework.plural_of(str(word)) if word else word
 
 
 @register.filter

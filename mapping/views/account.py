@@ -109,7 +109,9 @@ class LoggedPassword:
 
 
 class ChangePasswordForm(SaysWhatIsMissing, PasswordChangeForm):
-    pass
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password2"].error_messages["required"] = "Type the new password again."
 
 
 class PasswordChangeView(LoggedPassword, auth_views.PasswordChangeView):

@@ -101,8 +101,7 @@ def edition_compare(request: HtmxHttpRequest, register: LiveRegister) -> HttpRes
         found = diff(EditionContent.of(old), EditionContent.of(new))
         page = page_of(form, found.link_rows, "links that differ", per_page=COMPARED_LINKS_PAGE)
         if page is not None:
-            if new.number > old.number:
-                page.object_list = explained(list(page.object_list), new)
+            page.object_list = explained(list(page.object_list), old, new)
             context |= {"old": old, "new": new, "diff": found, "page": page}
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "mapping/edition_compare.html", context, status=status)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from mapping.access.policy import may_import_framework
 from mapping.coverage.across import every_register
+from mapping.forms.filters import PdfStatusForm
 from mapping.models import Mapping, Relation
 from mapping.models.inference import composition_table
 from mapping.pdf.store import PrintedRegister, remember_origin
@@ -99,7 +100,7 @@ def pdf_status(
     if wants_fragment(request):
         template_name += "#pdf_link"
     # Asked again while one was being prepared: where it is ready now, the line says so.
-    waited = request.GET.get("waited") == "1"
+    waited = PdfStatusForm(request.GET).waited_for_it
     context = {"register": register, "pdf_state": state, "waited": waited}
     response = render(request, template_name, context)
     patch_vary_headers(response, ["HX-Request"])

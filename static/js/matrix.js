@@ -37,7 +37,8 @@
   document.addEventListener("click", (event) => {
     const again = event.target.closest("#matrix-grid td.cell a[aria-current]");
     const detail = document.getElementById("cell-detail");
-    if (!again || !detail?.querySelector("#cell-detail-heading")) return;
+    const ownTab = event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey;
+    if (!again || ownTab || !detail?.querySelector("#cell-detail-heading")) return;
     event.preventDefault();
     event.stopPropagation(); // before htmx asks for the panel it already shows
     detail.focus();

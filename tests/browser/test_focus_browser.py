@@ -2,9 +2,15 @@
 after a form comes back with errors: never lost to the top of the page."""
 
 import re
+from datetime import date
+from types import SimpleNamespace
 
+from django.template.loader import render_to_string
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from mapping.models import Mapping
+from mapping.register import LiveRegister
 from tests.browser.conftest import axe_violations, log_in
 
 FOCUSED = "document.activeElement === document.body ? 'body' : " \
@@ -234,15 +240,6 @@ def test_the_pdf_link_keeps_focus_while_a_new_pdf_is_prepared_and_says_when_it_i
     """The guide asks every 3 s whether a new PDF is ready, swapping its PDF line each time:
     the link keeps the focus (it lost it to the page before), and the line says it aloud
     when the new PDF is there. The server's answers are its own template's, in turn."""
-    from datetime import date
-    from types import SimpleNamespace
-
-    from django.template.loader import render_to_string
-    from django.utils import timezone
-
-    from mapping.models import Mapping
-    from mapping.register import LiveRegister
-
     register = LiveRegister(Mapping.objects.default())
     previous = SimpleNamespace(made=timezone.now(), as_of=date.today())
     states = [SimpleNamespace(ready=False, previous=previous)] * 2 + [

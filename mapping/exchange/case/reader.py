@@ -189,6 +189,7 @@ def _read(data: dict, items: list[dict], problems: list[Problem]) -> Package:
         "kind": weave.get("kind") if weave.get("kind") in ("behaviours", "standards") else None,
         "slug": weave.get("slug"),
         "year": weave.get("year") if isinstance(weave.get("year"), int) else None,
+        "level_plurals": plurals if isinstance(plurals := weave.get("level_plurals"), dict) else {},
     }
     return Package(_uuid(document.get("identifier")), details["name"],
                    str(document.get("creator") or ""), details, elements, codes, links,

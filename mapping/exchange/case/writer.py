@@ -58,6 +58,8 @@ def case_package(register, side: str, *, absolute: Callable[[str], str]) -> dict
             "weave": {"slug": framework.slug, "kind": framework.kind, "year": framework.year}
         },
     }
+    if framework.level_plurals:  # its level names in the plural, where English's -s is wrong
+        document["extensions"]["weave"]["level_plurals"] = framework.level_plurals
     if framework.source_url:
         document["officialSourceURL"] = framework.source_url
     licence = _licence(register, changed)

@@ -129,7 +129,9 @@ def test_a_case_file_weave_wrote_reads_back_unchanged(published, client, dry_run
 def test_a_case_file_weave_wrote_makes_the_same_framework_anew(published, client, dry_run,
                                                                apply):  # fmt: skip
     original = published["mapping"].target_framework
+    Framework.objects.filter(pk=original.pk).update(level_plurals={"Criterion": "Criteria"})
     content = client.get(f"/elements/{original.slug}.case.json").content
+    assert not [e.message for e in _validator().iter_errors(json.loads(content))]
     original.case_identifier = None  # as if it were another site's
     Framework.objects.filter(pk=original.pk).update(slug="old-copy")
     apply(dry_run("framework", content, "standards.json",
@@ -137,6 +139,7 @@ def test_a_case_file_weave_wrote_makes_the_same_framework_anew(published, client
     copy = Framework.objects.get(slug="copy")
     assert (copy.name, copy.publisher, copy.year) == (original.name, original.publisher,
                                                       original.year)  # fmt: skip
+    assert copy.level_plurals == {"Criterion": "Criteria"}  # carried in Weave's extension
 
     def shape(framework):
         return sorted(

@@ -3,7 +3,7 @@ unlinked on purpose, on the page and through the API."""
 
 import re
 
-from mapping.models import Edition, LinkStatus
+from mapping.models import Edition, Link, LinkStatus
 from tests.synthetic import build_register
 
 COMPARE = "/editions/compare/"
@@ -113,10 +113,20 @@ def test_a_page_too_far_is_said_as_such_and_a_reversed_comparison_gives_no_reaso
 
 def test_a_link_the_newer_edition_left_out_says_what_became_of_it(small, people, client):
     mapping, publisher, editor = small["mapping"], people["publisher"], people["editor"]
+    proposed = Link.objects.create(
+        mapping=mapping,
+        source=small["b12"],
+        target=small["s1"],
+        relation="supports",
+        rationale="Thanks are respect.",
+    )
     mapping.links.update(status=LinkStatus.APPROVED)
     Edition.objects.publish(mapping, by=publisher, title="One")
-    changed, back, dropped = (small[name] for name in ("b11_s11", "b1_s2", "b2_s12"))
-    for link in (changed, back):
+    restored, back, dropped = (small[name] for name in ("b11_s11", "b1_s2", "b2_s12"))
+    restored.refresh_from_db()
+    restored.retire(by=editor, reason="Not needed.")
+    restored.restore(by=editor)  # a draft again, its reason gone
+    for link in (back, proposed):
         link.refresh_from_db()
         link.edit(by=editor, revision=link.revision, rationale="Said again.")
     dropped.refresh_from_db()
@@ -125,6 +135,7 @@ def test_a_link_the_newer_edition_left_out_says_what_became_of_it(small, people,
     back.refresh_from_db()
     back.approve(by=publisher)
     page = " ".join(client.get(COMPARE, {"old": 1, "new": 2}).content.decode().split())
-    assert "Not in edition 2: changed, and proposed: not approved again" in page
-    assert "Not in edition 2: changed, and approved again after edition 2 was published" in page
+    assert "Not in edition 2: now proposed, not approved again" in page
+    assert "Not in edition 2: approved again after edition 2 was published" in page
     assert "Not in edition 2: no longer in the register" in page
+    assert "Not in edition 2: now a draft, not approved again" in page

@@ -105,3 +105,14 @@ def test_a_decision_made_or_withdrawn_gives_the_register_a_new_fingerprint(small
     assert after != before
     ReviewedGap.objects.filter(element=decided["s13"]).delete()
     assert fingerprint() not in (before, after)
+
+
+def test_an_editions_guide_and_pdf_never_say_yet(small, people, client):
+    """An edition never changes: what it leaves unlinked is not linked, not "not yet"."""
+    mapping = small["mapping"]
+    Element.objects.create(framework=small["b1"].framework, code="B3", title="Be curious",
+                           level_label="Behaviour", position=3)  # fmt: skip
+    edition = Edition.objects.publish(mapping, by=people["publisher"], title="One")
+    guide = _flat(client.get(reverse("home", kwargs={"number": edition.number})).content)
+    assert "Not linked." in guide and "yet" not in guide.split("<main", 1)[1].lower()
+    assert "Not linked yet." in _flat(client.get("/").content)

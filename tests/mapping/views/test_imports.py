@@ -162,7 +162,7 @@ def test_a_new_version_by_upload_takes_what_it_is_not_told_from_the_old(small, a
     old = small["standards"]
     Framework.objects.filter(pk=old.pk).update(
         source_url="https://standards.example/", citation_note="Cite the body's page.",
-        version_label="2021")  # fmt: skip
+        version_label="2021", level_plurals={"Criterion": "Criteria"})  # fmt: skip
     editor, url = as_role("editor"), reverse("framework_import")
     rows = "code,title,level label\nS1,Respect,Top\nS2,Service,Top\n"
     refused = editor.post(url, {"file": _file("v2.csv", rows), "replaces": old.slug})
@@ -178,6 +178,7 @@ def test_a_new_version_by_upload_takes_what_it_is_not_told_from_the_old(small, a
         old.name, old.kind, old.publisher, "2026", old)  # fmt: skip
     assert (new.source_url, new.citation_note) == ("https://standards.example/",
                                                    "Cite the body's page.")  # fmt: skip
+    assert new.level_plurals == {"Criterion": "Criteria"}  # its levels' plurals too
     crosswalk = Mapping.objects.get(source_framework=old, target_framework=new)
     assert crosswalk.name == f"{old.name} 2021 onto {old.name} 2026"
 

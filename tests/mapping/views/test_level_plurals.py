@@ -151,3 +151,38 @@ def test_the_history_says_a_plural_in_words_and_the_element_form_renames_a_level
                       "plural_0": "Ymddygiadau"})  # fmt: skip
     page = client.get(reverse("framework_detail", args=[behaviours.slug])).content.decode()
     assert "<ins>Ymddygiad → Ymddygiadau</ins>" in page and "{&#x27;" not in page
+
+
+def test_saving_the_form_keeps_plurals_of_levels_no_element_uses_now(small, as_role):
+    behaviours = small["b1"].framework
+    Framework.objects.filter(pk=behaviours.pk).update(
+        level_plurals={"Criterion": "Criteria", "Behaviour": "Behaviourz"}
+    )
+    url = reverse("framework_edit", args=[behaviours.slug])
+    as_role("editor").post(url, {"name": "Our ways, 2027", "publisher": "Org", "revision": 1,
+                                 "plural_0": "", "plural_1": ""})  # fmt: skip
+    behaviours.refresh_from_db()
+    assert behaviours.name == "Our ways, 2027"
+    # Behaviour's box was emptied (English again); Criterion had no box, and stays.
+    assert behaviours.level_plurals == {"Criterion": "Criteria"}
+
+
+def test_a_file_may_say_at_most_a_hundred_plurals_each_once():
+    base = {"name": "Safonau", "slug": "safonau", "kind": "standards", "publisher": "CIH"}
+    many = {f"Level {n}": f"Levels {n}" for n in range(101)}
+    for odd in (many, {"Safon": "Safonau", "safon": "Safonau"}):
+        with pytest.raises(ValueError):
+            FrameworkDetails.model_validate({**base, "level_plurals": odd})
+
+
+def test_an_unchanged_register_after_the_upgrade_has_nothing_new_to_publish(small, people):
+    """Plurals are left out of an edition's digest where a framework says none: a register
+    published before them is, unchanged, still the edition it was."""
+    from mapping.models.editions import NothingToPublish, _live_content
+
+    mapping = small["mapping"]
+    # What a digest was made of before plurals were kept: no such key where none is said.
+    assert all("level_plurals" not in f for f in _live_content(mapping)["frameworks"])
+    Edition.objects.publish(mapping, by=people["publisher"], title="One")
+    with pytest.raises(NothingToPublish):
+        Edition.objects.publish(mapping, by=people["publisher"], title="One")

@@ -39,15 +39,15 @@ def test_the_list_shows_every_register_the_default_first(other, client):
 def test_the_list_says_where_its_figures_count_links_not_yet_approved(other, small, people,
                                                                      client):  # fmt: skip
     """A register's headline percentage counts its drafts and proposals, as its coverage
-    page does; the list says so beside it, and that an edition counts approved links alone."""
+    page does; the list says so beside it, and leads to the count of approved links alone."""
     small["mapping"].links.update(status=LinkStatus.DRAFT)
     Link.objects.filter(pk=small["b1_s2"].pk).update(status=LinkStatus.PROPOSED)
     Edition.objects.publish(small["mapping"], by=people["publisher"], title="One")
     call_command("announce_changes", stdout=io.StringIO())
     html = " ".join(client.get("/m/").content.decode().split())
     assert (
-        "Counting 3 drafts or proposals not yet approved; "
-        '<a href="/editions/">the latest edition</a> counts approved links alone'
+        "Counting 3 links not yet approved (drafts and proposals): "
+        '<a href="/coverage/?count=approved">approved links alone'
     ) in html
     assert html.count("Counting") == 1  # the other register's one link is approved
 
